@@ -1,0 +1,50 @@
+package dev.cairn.spi;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the host offers every store it builds. Shared by all stores of a host; thread-safe.
+ * New methods arrive as default methods, so implementations written today keep compiling.
+ */
+public interface StoreContext {
+  /** The hash algorithms available, built-in and provided. */
+  HashAlgorithms hashAlgorithms();
+
+  /**
+   * The algorithm called {@code name}.
+   *
+   * @throws StoreConfigurationException naming the known algorithms if there is none
+   */
+  default HashAlgorithm hashAlgorithm(String name) {
+    try {
+      return hashAlgorithms().get(name);
+    } catch (IllegalArgumentException e) {
+      throw new StoreConfigurationException(e.getMessage(), e);
+    }
+  }
+
+  /** The wall clock, for timestamps. */
+  default Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** A monotonic time source in nanoseconds, for durations (as {@link System#nanoTime()}). */
+  default long nanoTime() {
+    return System.nanoTime();
+  }
+
+  /**
+   * An executor for a store's background work (syncing, compaction). Shared: a store must not
+   * shut it down, and must cancel its own tasks when it closes.
+   */
+  ScheduledExecutorService scheduler();
+
+  /**
+   * A context for code that runs without a host: the algorithms the SPI's class loader finds,
+   * the system clock and a shared scheduler of daemon threads.
+   */
+  static StoreContext standard() {
+    return StandardContext.INSTANCE;
+  }
+}

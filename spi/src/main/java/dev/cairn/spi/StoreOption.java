@@ -1,0 +1,197 @@
+package dev.cairn.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One option a {@link StoreFactory} declares: its name, what values it takes, its default,
+ * its documentation, and whether it is sensitive (printed as {@code ****}). Immutable.
+ *
+ * <p>Values arrive as strings from a stack spec; {@link #parse(String)} turns one into a
+ * {@code T} or throws {@link StoreConfigurationException} quoting the option and the value.
+ *
+ * @param <T> the type of the parsed value
+ */
+public final class StoreOption<T> {
+  /** The option names may use: a lowercase letter, then lowercase letters, digits, '-'. */
+  private static final String NAME_PATTERN = "[a-z][a-z0-9-]{0,63}";
+
+  private final String name;
+  private final String description;
+  private final String type;
+  private final T defaultValue;
+  private final Function<String, T> parser;
+  private final boolean sensitive;
+
+  private StoreOption(
+      String name, String description, String type, T defaultValue,
+      Function<String, T> parser, boolean sensitive) {
+    requireNonNull(name, "name");
+    if (!name.matches(NAME_PATTERN)) {
+      throw new IllegalArgumentException(
+          "option name \"" + name + "\" must match " + NAME_PATTERN);
+    }
+    this.name = name;
+    this.description = requireNonNull(description, "description");
+    this.type = requireNonNull(type, "type");
+    this.defaultValue = defaultValue;
+    this.parser = requireNonNull(parser, "parser");
+    this.sensitive = sensitive;
+  }
+
+  /** A free-form string option; {@code defaultValue} may be null (no default). */
+  public static StoreOption<String> string(String name, String defaultValue, String description) {
+    return new StoreOption<>(name, description, "string", defaultValue, s -> s, false);
+  }
+
+  /** An option that takes one of {@code choices} (case-sensitive). */
+  public static StoreOption<String> choice(
+      String name, String defaultValue, String description, String... choices) {
+    String[] allowed = choices.clone();
+    String type = "one of [" + String.join(", ", allowed) + "]";
+    return new StoreOption<>(name, description, type, defaultValue, value -> {
+      if (Arrays.asList(allowed).contains(value)) {
+        return value;
+      }
+      throw new IllegalArgumentException("expected " + type);
+    }, false);
+  }
+
+  /** A {@code true}/{@code false} option. */
+  public static StoreOption<Boolean> bool(String name, boolean defaultValue, String description) {
+    return new StoreOption<>(name, description, "true or false", defaultValue, value -> {
+      switch (value) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+        default:
+          throw new IllegalArgumentException("expected true or false");
+      }
+    }, false);
+  }
+
+  /** A whole number in {@code [min, max]}. */
+  public static StoreOption<Long> number(
+      String name, long defaultValue, long min, long max, String description) {
+    String type = "a whole number from " + min + " to " + max;
+    return new StoreOption<>(name, description, type, defaultValue, value -> {
+      long parsed;
+      try {
+        parsed = Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected " + type);
+      }
+      if (parsed < min || parsed > max) {
+        throw new IllegalArgumentException("expected " + type);
+      }
+      return parsed;
+    }, false);
+  }
+
+  /**
+   * A size in bytes in {@code [min, max]}, written as a number with an optional unit {@code
+   * k}, {@code m}, {@code g} (powers of 1024; {@code KiB}, {@code MiB}, {@code GiB} and {@code
+   * KB}/{@code MB}/{@code GB} are read the same way).
+   */
+  public static StoreOption<Long> size(
+      String name, long defaultValue, long min, long max, String description) {
+    String type = "a size from " + min + " to " + max + " bytes (units k, m, g)";
+    return new StoreOption<>(name, description, type, defaultValue, value -> {
+      long parsed = parseSize(value).orElseThrow(() -> new IllegalArgumentException(
+          "expected " + type));
+      if (parsed < min || parsed > max) {
+        throw new IllegalArgumentException("expected " + type);
+      }
+      return parsed;
+    }, false);
+  }
+
+  private static Optional<Long> parseSize(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT).replace("_", "");
+    long unit = 1;
+    for (String[] suffix : new String[][] {
+        {"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
+        {"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"},
+        {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}, {"b", "1"}}) {
+      if (v.endsWith(suffix[0])) {
+        v = v.substring(0, v.length() - suffix[0].length());
+        unit = Long.parseLong(suffix[1]);
+        break;
+      }
+    }
+    try {
+      return Optional.of(Math.multiplyExact(Long.parseLong(v), unit));
+    } catch (NumberFormatException | ArithmeticException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A copy of this option that is sensitive: its values print as {@code ****}. */
+  public StoreOption<T> asSensitive() {
+    return new StoreOption<>(name, description, type, defaultValue, parser, true);
+  }
+
+  /** The option's name in specs, e.g. {@code "capacity"}. */
+  public String name() {
+    return name;
+  }
+
+  /** What the option does, for listings and help. */
+  public String description() {
+    return description;
+  }
+
+  /** What values it takes, e.g. {@code "one of [always, batch, never]"}. */
+  public String type() {
+    return type;
+  }
+
+  /** The value used when a spec does not give one, if any. */
+  public Optional<T> defaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  /** Whether values are secrets, masked in every printed form. */
+  public boolean isSensitive() {
+    return sensitive;
+  }
+
+  /**
+   * Parses a value.
+   *
+   * @throws StoreConfigurationException quoting the option and the value (masked if
+   *     sensitive) if it is not acceptable
+   */
+  public T parse(String value) {
+    requireNonNull(value, "value");
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new StoreConfigurationException(String.format(
+          "bad value %s for option '%s': %s",
+          sensitive ? "****" : Quote.of(value), name, e.getMessage()));
+    }
+  }
+
+  /** {@code value} as it may be printed: itself, or {@code ****} if sensitive. */
+  public String display(String value) {
+    return sensitive ? "****" : value;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + type + defaultValue().map(d -> ", default " + d).orElse("") + ")";
+  }
+
+  /** The names of {@code options}, comma-separated, for messages. */
+  static String names(Iterable<? extends StoreOption<?>> options) {
+    return java.util.stream.StreamSupport.stream(options.spliterator(), false)
+        .map(StoreOption::name).collect(Collectors.joining(", "));
+  }
+}
