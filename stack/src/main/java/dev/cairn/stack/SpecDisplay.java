@@ -1,0 +1,101 @@
+package dev.cairn.stack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A spec as messages quote it: values of sensitive options replaced by {@code ****}, and
+ * quotes, backslashes and characters that would not print escaped. Positions in messages are
+ * indexes into this text, so they point at what the reader sees.
+ */
+final class SpecDisplay {
+  static final String MASK = "****";
+
+  private final String text;
+  private final int[] positions;
+
+  private SpecDisplay(String text, int[] positions) {
+    this.text = text;
+    this.positions = positions;
+  }
+
+  /**
+   * The display of {@code spec}, masking the value of every option in {@code root} (which may
+   * be null when the spec could not be read) whose key is in {@code sensitive}.
+   */
+  static SpecDisplay of(String spec, SpecSyntax.Term root, Set<String> sensitive) {
+    List<int[]> masks = new ArrayList<>();
+    if (root != null && !sensitive.isEmpty()) {
+      collectMasks(root, sensitive, masks);
+    }
+    masks.sort((a, b) -> Integer.compare(a[0], b[0]));
+    int[] positions = new int[spec.length() + 1];
+    StringBuilder out = new StringBuilder(spec.length() + 8);
+    int next = 0;
+    for (int i = 0; i < spec.length(); i++) {
+      while (next < masks.size() && masks.get(next)[1] <= i) {
+        next++;
+      }
+      if (next < masks.size() && masks.get(next)[0] == i) {
+        int end = masks.get(next)[1];
+        for (int k = i; k < end; k++) {
+          positions[k] = out.length();
+        }
+        out.append(MASK);
+        i = end - 1;
+        continue;
+      }
+      positions[i] = out.length();
+      char c = spec.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !Problem.paired(spec, i)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    positions[spec.length()] = out.length();
+    return new SpecDisplay(out.toString(), positions);
+  }
+
+  private static void collectMasks(SpecSyntax.Term term, Set<String> sensitive, List<int[]> out) {
+    if (term.args != null) {
+      for (SpecSyntax.Arg arg : term.args) {
+        if (arg.key != null && sensitive.contains(arg.key)) {
+          mask(arg.value.start, arg.value.end, out);
+        } else if (arg.value.term != null) {
+          collectMasks(arg.value.term, sensitive, out);
+        }
+      }
+    }
+    if (term.child != null) {
+      collectMasks(term.child, sensitive, out);
+    }
+    if (term.locator != null) {
+      for (SpecSyntax.Opt opt : term.locator.query) {
+        if (sensitive.contains(opt.key)) {
+          mask(opt.valueStart, opt.valueEnd, out);
+        }
+      }
+    }
+  }
+
+  private static void mask(int start, int end, List<int[]> out) {
+    if (start < end) {
+      out.add(new int[] {start, end});
+    }
+  }
+
+  /** {@code at N in "spec"}. */
+  String at(int position) {
+    int shown = positions[Math.max(0, Math.min(position, positions.length - 1))];
+    return "at " + shown + " in \"" + text + "\"";
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
