@@ -26,14 +26,30 @@ final class Problem {
 
   final int position;
   private final Message message;
+  /** For a problem inside a value, what it is without quoting the value; else null. */
+  private final String family;
 
   private Problem(int position, Message message) {
+    this(position, message, null);
+  }
+
+  private Problem(int position, Message message, String family) {
     this.position = position;
     this.message = message;
+    this.family = family;
   }
 
   String render(Where where) {
     return message.render(where);
+  }
+
+  /**
+   * The message for a problem inside a sensitive value: it says what is wrong but quotes
+   * nothing of the value.
+   */
+  String renderRedacted(Where where) {
+    return (family != null ? family : "problem") + " " + where.at(position)
+        + " inside the value of a sensitive option, which is not shown";
   }
 
   // Syntax.
@@ -88,22 +104,24 @@ final class Problem {
 
   static Problem badEscape(int at, String text) {
     return new Problem(at, w -> "bad percent escape '" + printable(text) + "' " + w.at(at)
-        + "; an escape is '%' and two hex digits, and '%' itself is written %25");
+        + "; an escape is '%' and two hex digits, and '%' itself is written %25",
+        "bad percent escape");
   }
 
   static Problem notUtf8(int at, String text) {
     return new Problem(at, w -> "bad percent escape '" + text + "' " + w.at(at)
-        + ": the escaped bytes are not UTF-8");
+        + ": the escaped bytes are not UTF-8", "bad percent escape");
   }
 
   static Problem unpairedSurrogate(int at, char c) {
     return new Problem(at, w -> "unpaired surrogate " + SpecText.describe(c) + " " + w.at(at)
-        + "; a spec is Unicode text");
+        + "; a spec is Unicode text", "unpaired surrogate");
   }
 
   static Problem mustBeEncoded(int at, char c) {
     return new Problem(at, w -> SpecText.describe(c) + " " + w.at(at)
-        + " must be percent-encoded as " + SpecText.encoded(c) + " in a path or value");
+        + " must be percent-encoded as " + SpecText.encoded(c) + " in a path or value",
+        "a character that must be percent-encoded");
   }
 
   // Against the registry.
@@ -129,7 +147,8 @@ final class Problem {
   static Problem optionNotAccepted(
       int at, String key, String layer, Collection<String> accepts, Message advice) {
     return new Problem(at, w -> "option '" + printable(key) + "' is not accepted by '" + layer
-        + "' " + w.at(at) + "; " + layer + " accepts " + accepts + advice.render(w));
+        + "' " + w.at(at) + "; " + layer + " accepts "
+        + (accepts.isEmpty() ? "no options" : accepts.toString()) + advice.render(w));
   }
 
   static Problem givenTwice(int at, String key, String layer) {
@@ -161,7 +180,7 @@ final class Problem {
 
   static Problem roleNeedsStore(int at, String role, String layer) {
     return new Problem(at, w -> "role '" + role + "' of '" + layer + "' " + w.at(at)
-        + " needs a store, such as memory: or cache:disk:/path");
+        + " needs a store, written type: or type(...)");
   }
 
   static Problem storeWithoutRole(int at, String layer, List<String> roles) {
@@ -178,7 +197,7 @@ final class Problem {
     return new Problem(at, w -> "decorator '" + layer + "' " + w.at(at) + " has no child"
         + (locator == null ? "" : "; '" + printable(locator) + "' is a locator, which only a"
             + " leaf store takes")
-        + "; write " + layer + ":store, such as " + layer + ":memory:");
+        + "; write " + layer + ":<store>");
   }
 
   static Problem childGivenTwice(int at, String layer) {
@@ -193,7 +212,7 @@ final class Problem {
 
   static Problem leafWithRole(int at, String role, String layer) {
     return new Problem(at, w -> "'" + layer + "' " + w.at(at) + " is a leaf store and takes"
-        + " no store '" + printable(role) + "'");
+        + " no store" + (role.isEmpty() ? " in parentheses" : " '" + printable(role) + "'"));
   }
 
   static Problem combinatorAfterColon(int at, String layer, List<String> roles) {

@@ -440,7 +440,7 @@ final class SpecBinding {
     sorted.sort(Comparator.comparingInt(p -> p.position));
     List<String> messages = new ArrayList<>();
     for (Problem p : sorted.subList(0, Math.min(sorted.size(), MAX_REPORTED))) {
-      messages.add(p.render(where));
+      messages.add(display.isMasked(p.position) ? p.renderRedacted(where) : p.render(where));
     }
     if (sorted.size() > MAX_REPORTED) {
       messages.add("and " + (sorted.size() - MAX_REPORTED) + " more problems");

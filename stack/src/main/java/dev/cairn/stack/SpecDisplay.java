@@ -14,10 +14,17 @@ final class SpecDisplay {
 
   private final String text;
   private final int[] positions;
+  private final List<int[]> masks;
 
-  private SpecDisplay(String text, int[] positions) {
+  private SpecDisplay(String text, int[] positions, List<int[]> masks) {
     this.text = text;
     this.positions = positions;
+    this.masks = masks;
+  }
+
+  /** Whether {@code position} of the spec as given lies inside a masked value. */
+  boolean isMasked(int position) {
+    return masks.stream().anyMatch(m -> m[0] <= position && position < m[1]);
   }
 
   /**
@@ -50,6 +57,12 @@ final class SpecDisplay {
       char c = spec.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
       } else if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !Problem.paired(spec, i)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
@@ -57,7 +70,7 @@ final class SpecDisplay {
       }
     }
     positions[spec.length()] = out.length();
-    return new SpecDisplay(out.toString(), positions);
+    return new SpecDisplay(out.toString(), positions, List.copyOf(masks));
   }
 
   private static void collectMasks(SpecSyntax.Term term, Set<String> sensitive, List<int[]> out) {

@@ -229,7 +229,7 @@ final class SpecSyntax {
         problems.add(Problem.missingColon(nameEnd, name));
         return new Term(name, start, null, null, null, problems);
       } else {
-        problems.add(Problem.unexpected(open, spec.charAt(open), "after '" + name + "'",
+        problems.add(Problem.unexpected(nameEnd, spec.charAt(nameEnd), "after '" + name + "'",
             "':' or '('"));
         return new Term(name, start, null, null, null, problems);
       }
