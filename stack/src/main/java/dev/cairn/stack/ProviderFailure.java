@@ -34,10 +34,9 @@ final class ProviderFailure {
     } else {
       message = "a provider failed to link: " + error.getClass().getSimpleName() + ": " + message;
     }
+    // The direct cause says what went wrong in the provider's own terms (a
+    // NoClassDefFoundError rather than the ClassNotFoundException beneath it).
     Throwable cause = error.getCause();
-    while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
     if (cause != null) {
       message += " (" + cause.getClass().getSimpleName()
           + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";

@@ -8,6 +8,7 @@ import dev.cairn.spi.StoreSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,10 +125,16 @@ final class Registry {
     List<String> failed = new ArrayList<>();
     failures.forEach(f -> failed.add(f.toString()));
     List<String> duplicates = new ArrayList<>();
-    for (StoreFactory factory : factories) {
+    // A set keeps no discovery order; sorting by where each factory came from keeps messages
+    // the same from run to run.
+    List<StoreFactory> ordered = new ArrayList<>(factories);
+    ordered.forEach(f -> requireNonNull(f, "factory"));
+    ordered.sort(Comparator.comparing((StoreFactory f) -> ProviderFailure.origin(f.getClass()))
+        .thenComparing(f -> f.getClass().getName()));
+    for (StoreFactory factory : ordered) {
       Entry entry;
       try {
-        entry = new Entry(requireNonNull(factory, "factory"));
+        entry = new Entry(factory);
       } catch (RuntimeException | LinkageError e) {
         failed.add(ProviderFailure.invalid(factory.getClass(), e.getMessage() == null
             ? e.getClass().getSimpleName() : e.getMessage()).toString());
@@ -144,6 +151,7 @@ final class Registry {
     if (!duplicates.isEmpty()) {
       throw new StackSpecException(duplicates);
     }
+    failed.sort(null);
     this.byName = Collections.unmodifiableMap(byName);
     this.failures = List.copyOf(failed);
     Set<String> sensitive = new HashSet<>();
