@@ -93,7 +93,7 @@ final class Fakes {
   }
 
   /** An in-memory store that logs its close and closes its children, as a real parent does. */
-  static final class Store extends AbstractBackend {
+  static class Store extends AbstractBackend {
     final StoreSpec spec;
     final Map<String, Backend> children;
     final StoreContext context;
