@@ -73,7 +73,7 @@ final class Problem {
         + SpecSyntax.MAX_DEPTH + " stores");
   }
 
-  static Problem expectedStoreType(int at, String found) {
+  static Problem expectedStoreType(int at) {
     return new Problem(at, w -> "expected a store type " + w.at(at)
         + "; a store starts with its type and ':', one of: " + w.knownTypes());
   }

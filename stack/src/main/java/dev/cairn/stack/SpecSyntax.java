@@ -76,11 +76,6 @@ final class SpecSyntax {
       this.locator = locator;
       this.problems = problems;
     }
-
-    /** Whether {@link #name} can be a store type at all. */
-    boolean hasValidName() {
-      return SpecText.isStoreTypeName(name);
-    }
   }
 
   /** {@code key=value} in parentheses; {@code key} is null when there was no {@code '='}. */
@@ -119,17 +114,14 @@ final class SpecSyntax {
   static final class Locator {
     final int start;
     final int end;
-    final String rawPath;
     /** The path decoded, or {@code null} if it could not be. */
     final String path;
     final List<Opt> query;
     final List<Problem> problems;
 
-    Locator(int start, int end, String rawPath, String path, List<Opt> query,
-        List<Problem> problems) {
+    Locator(int start, int end, String path, List<Opt> query, List<Problem> problems) {
       this.start = start;
       this.end = end;
-      this.rawPath = rawPath;
       this.path = path;
       this.query = query;
       this.problems = problems;
@@ -209,7 +201,7 @@ final class SpecSyntax {
     }
     String name = spec.substring(start, nameEnd);
     if (name.isEmpty()) {
-      problems.add(Problem.expectedStoreType(start, spec.substring(start, end)));
+      problems.add(Problem.expectedStoreType(start));
       return new Term("", start, null, null, null, problems);
     }
     List<Arg> args = null;
@@ -318,7 +310,7 @@ final class SpecSyntax {
         }
       }
     }
-    return new Locator(start, end, spec.substring(start, pathEnd), path, query, problems);
+    return new Locator(start, end, path, query, problems);
   }
 
   private Opt opt(int start, int end, List<Problem> problems) {
