@@ -200,6 +200,11 @@ final class Problem {
         + "; write " + layer + ":<store>");
   }
 
+  static Problem decoratorWithLocator(int at, String layer, String locator) {
+    return new Problem(at, w -> "decorator '" + layer + "' " + w.at(at) + " takes no locator;"
+        + " '" + printable(locator) + "' is one, which only a leaf store takes");
+  }
+
   static Problem childGivenTwice(int at, String layer) {
     return new Problem(at, w -> "decorator '" + layer + "' " + w.at(at)
         + " has its child given twice, as child= and after ':'");

@@ -241,8 +241,10 @@ final class SpecBinding {
         draft.children.put(StoreSpec.CHILD, bind(term.child, draft));
       }
     } else if (term.locator != null) {
-      problems.add(Problem.decoratorWithoutChild(term.locator.start, draft.entry.name,
-          spec.substring(term.locator.start, term.locator.end)));
+      String locator = spec.substring(term.locator.start, term.locator.end);
+      problems.add(draft.children.containsKey(StoreSpec.CHILD)
+          ? Problem.decoratorWithLocator(term.locator.start, draft.entry.name, locator)
+          : Problem.decoratorWithoutChild(term.locator.start, draft.entry.name, locator));
       draft.complete = false;
     } else if (!draft.children.containsKey(StoreSpec.CHILD) && term.problems.isEmpty()) {
       problems.add(Problem.decoratorWithoutChild(term.start, draft.entry.name, null));
@@ -445,6 +447,6 @@ final class SpecBinding {
     if (sorted.size() > MAX_REPORTED) {
       messages.add("and " + (sorted.size() - MAX_REPORTED) + " more problems");
     }
-    return new StackSpecException(messages);
+    return new StackSpecException(messages, sorted.size());
   }
 }

@@ -20,18 +20,26 @@ public final class StackSpecException extends StoreConfigurationException {
   private final List<String> problems;
 
   StackSpecException(List<String> problems) {
-    super(message(problems));
+    this(problems, problems.size());
+  }
+
+  /** {@code problems} lists the first of {@code total}, and then how many more there are. */
+  StackSpecException(List<String> problems, int total) {
+    super(message(problems, total));
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(List<String> problems) {
+  private static String message(List<String> problems, int total) {
     if (problems.size() == 1) {
       return problems.get(0);
     }
-    return problems.size() + " problems:\n  " + String.join("\n  ", problems);
+    return total + " problems:\n  " + String.join("\n  ", problems);
   }
 
-  /** Each problem's message, in the order of their positions in the spec; never empty. */
+  /**
+   * Each problem's message, in the order of their positions in the spec; never empty. A spec
+   * with very many problems lists the first ones and then how many more there are.
+   */
   public List<String> problems() {
     return problems;
   }

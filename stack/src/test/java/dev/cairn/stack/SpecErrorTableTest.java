@@ -43,6 +43,19 @@ class SpecErrorTableTest {
   }
 
   @Test
+  void aSpecWithVeryManyProblemsListsTheFirstTwentyAndCountsTheRest() {
+    String spec = "disk:/" + "%zz".repeat(25);
+
+    StackSpecException e = catchThrowableOfType(StackSpecException.class, () -> PLAIN.parse(spec));
+
+    assertThat(e.problems()).hasSize(SpecBinding.MAX_REPORTED + 1);
+    assertThat(e.problems().get(0)).startsWith("bad percent escape '%zz' at 6 in");
+    assertThat(e.problems().get(19)).startsWith("bad percent escape '%zz' at 63 in");
+    assertThat(e.problems().get(20)).isEqualTo("and 5 more problems");
+    assertThat(e.getMessage()).startsWith("25 problems:\n  bad percent escape");
+  }
+
+  @Test
   void tableHasMoreThanAHundredMalformedSpecs() {
     assertThat(rows().map(a -> a.get()[1]).distinct().count()).isGreaterThan(100);
   }
@@ -196,6 +209,9 @@ class SpecErrorTableTest {
           "decorator 'cache' at 6 in \"cache:Memory:\" has no child; 'Memory:' is a locator, which only a leaf store takes; write cache:<store>"),
       plain("cache:?capacity=1",
           "decorator 'cache' at 6 in \"cache:?capacity=1\" has no child; '?capacity=1' is a locator, which only a leaf store takes; write cache:<store>"),
+      plain("cache(child=memory:):/x",
+          "decorator 'cache' at 21 in \"cache(child=memory:):/x\" takes no locator; '/x' is"
+              + " one, which only a leaf store takes"),
       plain("verify",
           "missing ':' after 'verify' at 6 in \"verify\"; write verify:"),
       plain("disk:ab:/x",
