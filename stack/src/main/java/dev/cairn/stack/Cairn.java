@@ -91,6 +91,16 @@ public final class Cairn {
   }
 
   /**
+   * Opens {@code spec} with the store types the class loader of Cairn provides and the clock,
+   * time source and scheduler of {@code configuration}.
+   *
+   * @see #open(String)
+   */
+  public static Backend open(String spec, CairnConfiguration configuration) {
+    return open(spec, defaultClassLoader(), configuration);
+  }
+
+  /**
    * Opens {@code spec} with the store types {@code classLoader} provides and the clock,
    * time source and scheduler of {@code configuration}.
    *
@@ -139,6 +149,16 @@ public final class Cairn {
    */
   public static List<StoreType> storeTypes(ClassLoader classLoader) {
     return stacks(classLoader, CairnConfiguration.defaults()).storeTypes();
+  }
+
+  /**
+   * What each {@link StoreFactory} provider that the class loader of Cairn declares but that
+   * could not be used reported.
+   *
+   * @see #failedProviders(ClassLoader)
+   */
+  public static List<String> failedProviders() {
+    return failedProviders(defaultClassLoader());
   }
 
   /**

@@ -79,6 +79,11 @@ class ProviderDiscoveryTest {
   @Test
   void withNoProviderTheErrorSaysNoneWasFound() {
     // The stack's own test class path provides no store type.
+    assertThat(Cairn.storeTypes()).isEmpty();
+    assertThat(Cairn.failedProviders()).isEmpty();
+    assertThatThrownBy(() -> Cairn.parse("memory:")).isInstanceOf(StackSpecException.class);
+    assertThatThrownBy(() -> Cairn.open("memory:", CairnConfiguration.defaults()))
+        .isInstanceOf(StackSpecException.class);
     assertThatThrownBy(() -> Cairn.open("memory:"))
         .isInstanceOf(StackSpecException.class)
         .hasMessage("unknown store type 'memory' at 0 in \"memory:\"; known: none (no store"
