@@ -22,6 +22,9 @@ final class Problem {
 
     /** The known store types, comma-separated. */
     String knownTypes();
+
+    /** The text of the spec in {@code [start, end)}, as the quoted spec shows it (masked). */
+    String text(int start, int end);
   }
 
   final int position;
@@ -188,21 +191,22 @@ final class Problem {
         + "(...)' needs a role: write role=store with a role of " + roles);
   }
 
-  static Problem optionWithoutValue(int at, String key) {
-    return new Problem(at, w -> "option '" + printable(key) + "' " + w.at(at)
-        + " has no value; in parentheses write " + printable(key) + "=value");
+  static Problem optionWithoutValue(int at, int end) {
+    return new Problem(at, w -> "option '" + w.text(at, end) + "' " + w.at(at)
+        + " has no value; in parentheses write " + w.text(at, end) + "=value");
   }
 
-  static Problem decoratorWithoutChild(int at, String layer, String locator) {
+  /** A decorator without a child; {@code [at, end)} is the locator given instead, if any. */
+  static Problem decoratorWithoutChild(int at, int end, String layer) {
     return new Problem(at, w -> "decorator '" + layer + "' " + w.at(at) + " has no child"
-        + (locator == null ? "" : "; '" + printable(locator) + "' is a locator, which only a"
+        + (at == end ? "" : "; '" + w.text(at, end) + "' is a locator, which only a"
             + " leaf store takes")
         + "; write " + layer + ":<store>");
   }
 
-  static Problem decoratorWithLocator(int at, String layer, String locator) {
+  static Problem decoratorWithLocator(int at, int end, String layer) {
     return new Problem(at, w -> "decorator '" + layer + "' " + w.at(at) + " takes no locator;"
-        + " '" + printable(locator) + "' is one, which only a leaf store takes");
+        + " '" + w.text(at, end) + "' is one, which only a leaf store takes");
   }
 
   static Problem childGivenTwice(int at, String layer) {

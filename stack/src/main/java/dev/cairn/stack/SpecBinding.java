@@ -140,8 +140,7 @@ final class SpecBinding {
       if (arg.key == null) {
         draft.complete = false;
         if (value.term == null) {
-          problems.add(Problem.optionWithoutValue(arg.keyStart,
-              spec.substring(value.start, value.end)));
+          problems.add(Problem.optionWithoutValue(value.start, value.end));
         } else if (entry.shape == Shape.LEAF) {
           problems.add(Problem.leafWithRole(arg.keyStart, "", entry.name));
         } else {
@@ -241,13 +240,14 @@ final class SpecBinding {
         draft.children.put(StoreSpec.CHILD, bind(term.child, draft));
       }
     } else if (term.locator != null) {
-      String locator = spec.substring(term.locator.start, term.locator.end);
+      int start = term.locator.start;
+      int end = term.locator.end;
       problems.add(draft.children.containsKey(StoreSpec.CHILD)
-          ? Problem.decoratorWithLocator(term.locator.start, draft.entry.name, locator)
-          : Problem.decoratorWithoutChild(term.locator.start, draft.entry.name, locator));
+          ? Problem.decoratorWithLocator(start, end, draft.entry.name)
+          : Problem.decoratorWithoutChild(start, end, draft.entry.name));
       draft.complete = false;
     } else if (!draft.children.containsKey(StoreSpec.CHILD) && term.problems.isEmpty()) {
-      problems.add(Problem.decoratorWithoutChild(term.start, draft.entry.name, null));
+      problems.add(Problem.decoratorWithoutChild(term.start, term.start, draft.entry.name));
       draft.complete = false;
     }
   }
@@ -436,6 +436,11 @@ final class SpecBinding {
       @Override
       public String knownTypes() {
         return known;
+      }
+
+      @Override
+      public String text(int start, int end) {
+        return display.text(start, end);
       }
     };
     List<Problem> sorted = new ArrayList<>(problems);

@@ -35,6 +35,8 @@ final class SpecDisplay {
     List<int[]> masks = new ArrayList<>();
     if (root != null && !sensitive.isEmpty()) {
       collectMasks(root, sensitive, masks);
+    } else if (!sensitive.isEmpty()) {
+      scanMasks(spec, sensitive, masks);
     }
     masks.sort((a, b) -> Integer.compare(a[0], b[0]));
     int[] positions = new int[spec.length() + 1];
@@ -95,6 +97,41 @@ final class SpecDisplay {
     }
   }
 
+  /**
+   * Masks by scanning, for a spec too broken to read (unbalanced parentheses): every {@code
+   * key=value} after {@code ( , ? &} or white space whose key is sensitive, up to the next
+   * {@code ( ) , &} or white space. Errs towards masking too much.
+   */
+  private static void scanMasks(String spec, Set<String> sensitive, List<int[]> out) {
+    int i = 0;
+    while (i < spec.length()) {
+      int keyStart = i;
+      while (i < spec.length() && isKeyChar(spec.charAt(i))) {
+        i++;
+      }
+      boolean delimited = keyStart == 0 || "(,?&".indexOf(spec.charAt(keyStart - 1)) >= 0
+          || SpecText.isSpace(spec.charAt(keyStart - 1));
+      String key = spec.substring(keyStart, i);
+      int equals = SpecText.skipSpace(spec, i, spec.length());
+      if (delimited && sensitive.contains(key) && equals < spec.length()
+          && spec.charAt(equals) == '=') {
+        int start = SpecText.skipSpace(spec, equals + 1, spec.length());
+        int end = start;
+        while (end < spec.length() && "(),&".indexOf(spec.charAt(end)) < 0
+            && !SpecText.isSpace(spec.charAt(end))) {
+          end++;
+        }
+        mask(start, end, out);
+        i = end;
+      }
+      i = Math.max(i, keyStart + 1);
+    }
+  }
+
+  private static boolean isKeyChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
+  }
+
   private static void mask(int start, int end, List<int[]> out) {
     if (start < end) {
       out.add(new int[] {start, end});
@@ -105,6 +142,11 @@ final class SpecDisplay {
   String at(int position) {
     int shown = positions[Math.max(0, Math.min(position, positions.length - 1))];
     return "at " + shown + " in \"" + text + "\"";
+  }
+
+  /** The display of {@code [start, end)} of the spec as given. */
+  String text(int start, int end) {
+    return text.substring(positions[start], positions[end]);
   }
 
   @Override

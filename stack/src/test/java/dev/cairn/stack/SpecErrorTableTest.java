@@ -323,6 +323,14 @@ class SpecErrorTableTest {
           "unknown store type 'dsik' at 0 in \"dsik:/v?password=****\"; known: cache, disk, layered, lower, memory, mirror, read-only, stats, vault, verify (did you mean 'disk'?)"),
       secret("vault:/v?password=hunter 2",
           "a character that must be percent-encoded at 18 in \"vault:/v?password=****\" inside the value of a sensitive option, which is not shown"),
+      secret("vault(password=hunter2:/v",
+          "unbalanced parenthesis: '(' at 5 in \"vault(password=****\" is never closed"),
+      secret("mirror(primary=vault:/v?password=s3cret&user=x, replica=memory:))",
+          "unbalanced parenthesis: ')' at 62 in \"mirror(primary=vault:/v?password=****&user=x,"
+              + " replica=memory:))\" closes nothing"),
+      secret("mirror(primary=vault:/v?password = hunter2 , replica=memory:",
+          "unbalanced parenthesis: '(' at 6 in \"mirror(primary=vault:/v?password = **** ,"
+              + " replica=memory:\" is never closed"),
       secret("mirror(primary=vault:/v?password=s3cret)",
           "'mirror' at 0 in \"mirror(primary=vault:/v?password=****)\" requires roles [primary, replica]; missing: replica"));
   }
