@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class LayeredConcurrencyTest {
   private static final int THREADS = 4;
@@ -24,6 +25,7 @@ class LayeredConcurrencyTest {
    * would come out short.
    */
   @Test
+  @Timeout(120) // A compare-and-set that can never succeed would spin forever, not fail.
   void noUpdateIsLostWhenARefMovesFromTheLowerToTheUpper() throws Exception {
     MapStore lower = new MapStore();
     LayeredStore store = Decorators.layered(new MapStore(), lower);
