@@ -46,6 +46,22 @@ class StackSpecTest {
         .hasMessageContaining("(did you mean 'hash'?)");
   }
 
+  @Test
+  void anOptionOnTheWrongLayerIsMovedWhereItBelongs() {
+    assertThatThrownBy(() -> Cairn.open("stats:cache:memory:?capacity=1000"))
+        .isInstanceOf(StackSpecException.class)
+        .hasMessage("option 'capacity' is not accepted by 'memory' at 20 in"
+            + " \"stats:cache:memory:?capacity=1000\"; memory accepts [hash];"
+            + " write stats:cache(capacity=1000):memory:");
+  }
+
+  @Test
+  void everyBuiltInTypeIsListed() {
+    assertThat(Cairn.storeTypes()).extracting(StoreType::name)
+        .contains("cache", "layered", "memory", "read-only", "stats", "verify");
+    assertThat(Cairn.failedProviders()).isEmpty();
+  }
+
   /**
    * With exactly the SPI, the stack (and Dagger's runtime) and the memory backend on a class
    * path of its own, {@code memory:} opens and {@code disk:/x} names what is known.
