@@ -11,6 +11,8 @@ import java.util.Set;
  */
 final class SpecDisplay {
   static final String MASK = "****";
+  /** Longer specs are quoted cut short, so that twenty problems cannot make a huge message. */
+  static final int MAX_QUOTED = 1000;
 
   private final String text;
   private final int[] positions;
@@ -138,10 +140,13 @@ final class SpecDisplay {
     }
   }
 
-  /** {@code at N in "spec"}. */
+  /** {@code at N in "spec"}; a spec longer than {@link #MAX_QUOTED} is quoted cut short. */
   String at(int position) {
     int shown = positions[Math.max(0, Math.min(position, positions.length - 1))];
-    return "at " + shown + " in \"" + text + "\"";
+    String quoted = text.length() <= MAX_QUOTED
+        ? text + "\""
+        : text.substring(0, MAX_QUOTED) + "\"...(" + text.length() + " chars in all)";
+    return "at " + shown + " in \"" + quoted;
   }
 
   /** The display of {@code [start, end)} of the spec as given. */

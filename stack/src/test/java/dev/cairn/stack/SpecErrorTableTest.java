@@ -56,6 +56,17 @@ class SpecErrorTableTest {
   }
 
   @Test
+  void aVeryLongSpecIsQuotedCutShort() {
+    String spec = "disk:/" + "a".repeat(5000) + " b";
+
+    StackSpecException e = catchThrowableOfType(StackSpecException.class, () -> PLAIN.parse(spec));
+
+    assertThat(e.getMessage()).isEqualTo("white space U+0020 at 5006 in \"disk:/"
+        + "a".repeat(994) + "\"...(5008 chars in all) must be percent-encoded as %20 in a path"
+        + " or value");
+  }
+
+  @Test
   void tableHasMoreThanAHundredMalformedSpecs() {
     assertThat(rows().map(a -> a.get()[1]).distinct().count()).isGreaterThan(100);
   }
