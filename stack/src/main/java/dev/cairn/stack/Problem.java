@@ -62,6 +62,11 @@ final class Problem {
         + "; a spec starts with a store type, one of: " + w.knownTypes());
   }
 
+  static Problem tooLong(int length) {
+    return new Problem(0, w -> "spec too long: " + length + " chars " + w.at(0) + "; at most "
+        + SpecSyntax.MAX_LENGTH);
+  }
+
   static Problem unmatchedClose(int at) {
     return new Problem(at, w -> "unbalanced parenthesis: ')' " + w.at(at) + " closes nothing");
   }

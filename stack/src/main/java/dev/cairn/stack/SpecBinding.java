@@ -449,9 +449,6 @@ final class SpecBinding {
     for (Problem p : sorted.subList(0, Math.min(sorted.size(), MAX_REPORTED))) {
       messages.add(display.isMasked(p.position) ? p.renderRedacted(where) : p.render(where));
     }
-    if (sorted.size() > MAX_REPORTED) {
-      messages.add("and " + (sorted.size() - MAX_REPORTED) + " more problems");
-    }
-    return new StackSpecException(messages, sorted.size());
+    return new StackSpecException(messages, sorted.size() > MAX_REPORTED);
   }
 }

@@ -27,6 +27,12 @@ final class SpecSyntax {
   /** How deep terms may nest; deeper input is rejected before it can exhaust the stack. */
   static final int MAX_DEPTH = 64;
 
+  /**
+   * The longest spec read. A spec is a line of configuration; this bounds the work and memory
+   * that hostile input can cost.
+   */
+  static final int MAX_LENGTH = 1 << 16;
+
   /** What a bare query key means: {@code disk:/x?sync} is {@code disk:/x?sync=true}. */
   static final String FLAG = "true";
 
@@ -151,6 +157,10 @@ final class SpecSyntax {
    */
   static Parsed parse(String spec) {
     List<Problem> problems = new ArrayList<>();
+    if (spec.length() > MAX_LENGTH) {
+      problems.add(Problem.tooLong(spec.length()));
+      return new Parsed(spec, null, problems);
+    }
     int start = SpecText.skipSpace(spec, 0, spec.length());
     int end = SpecText.trimEnd(spec, start, spec.length());
     if (start == end) {
@@ -339,13 +349,14 @@ final class SpecSyntax {
   /**
    * Percent-decodes {@code [start, end)} once, as UTF-8. Reports each reserved character
    * that should have been encoded, each malformed escape and each escape sequence that is
-   * not UTF-8; returns {@code null} if there was any.
+   * not UTF-8 (up to one more than a message lists); returns {@code null} if there was any.
    */
   private String decode(int start, int end, List<Problem> problems) {
     int before = problems.size();
     StringBuilder out = new StringBuilder(end - start);
     int i = start;
-    while (i < end) {
+    // Past the problems a message lists, more from one value only cost time and memory.
+    while (i < end && problems.size() - before <= SpecBinding.MAX_REPORTED) {
       char c = spec.charAt(i);
       if (c == '%') {
         int runStart = i;

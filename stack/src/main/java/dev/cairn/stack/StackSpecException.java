@@ -20,25 +20,26 @@ public final class StackSpecException extends StoreConfigurationException {
   private final List<String> problems;
 
   StackSpecException(List<String> problems) {
-    this(problems, problems.size());
+    this(problems, false);
   }
 
-  /** {@code problems} lists the first of {@code total}, and then how many more there are. */
-  StackSpecException(List<String> problems, int total) {
-    super(message(problems, total));
+  /** {@code more}: the spec has more problems than {@code problems} lists. */
+  StackSpecException(List<String> problems, boolean more) {
+    super(message(problems, more));
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(List<String> problems, int total) {
-    if (problems.size() == 1) {
+  private static String message(List<String> problems, boolean more) {
+    if (problems.size() == 1 && !more) {
       return problems.get(0);
     }
-    return total + " problems:\n  " + String.join("\n  ", problems);
+    return problems.size() + (more ? " problems, and more not listed:" : " problems:")
+        + "\n  " + String.join("\n  ", problems);
   }
 
   /**
    * Each problem's message, in the order of their positions in the spec; never empty. A spec
-   * with very many problems lists the first ones and then how many more there are.
+   * with very many problems lists only the first twenty (the message says there are more).
    */
   public List<String> problems() {
     return problems;
