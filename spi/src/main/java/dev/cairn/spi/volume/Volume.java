@@ -47,8 +47,8 @@ public interface Volume {
 
   /**
    * The generation of the archive that last committed this volume (the generation of its
-   * index), or -1 for a volume that was never archived into (empty, or made by {@code
-   * createFrom}).
+   * index): 0 for a volume made by {@code createFrom} and not archived into since, -1 for an
+   * empty volume.
    */
   long generation();
 }

@@ -1,0 +1,798 @@
+package dev.cairn.lower;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.AbstractBackend;
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.HashAlgorithmMismatchException;
+import dev.cairn.spi.HashAlgorithms;
+import dev.cairn.spi.volume.ArchiveEntry;
+import dev.cairn.spi.volume.Archived;
+import dev.cairn.spi.volume.FileExistsException;
+import dev.cairn.spi.volume.InvalidParentDirectoryException;
+import dev.cairn.spi.volume.Lower;
+import dev.cairn.spi.volume.LowerHasNoVolumeException;
+import dev.cairn.spi.volume.MultipleEmptyVolumesException;
+import dev.cairn.spi.volume.OffsetOutOfOrderException;
+import dev.cairn.spi.volume.RangeRead;
+import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
+import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
+import dev.cairn.spi.volume.Volume;
+import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.volume.VolumeMissingException;
+import dev.cairn.spi.volume.VolumeNotFoundException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * A volume archive on disk: the {@link Lower} layer of a layered store, in irmin-pack's layout,
+ * and a read-only {@link dev.cairn.spi.Backend} that finds archived objects by hash ({@code
+ * lower:/path}).
+ *
+ * <p><b>Layout.</b> The root holds {@code volume.0/}, {@code volume.1/}, ... Each volume holds
+ * {@code volume.data} (self-checking records: length, hash, payload, CRC32C), {@code
+ * volume.mapping} (global offset to data position, one entry per archived run), {@code
+ * volume.control} (what is committed: start and end offset, data and mapping ends, the index
+ * generation, checksums, the hash algorithm, format version, its own checksum) and, for that
+ * generation, {@code volume.<g>.index} (sorted hashes, fan-out table, locations) and {@code
+ * volume.<g>.bloom} (a Guava bloom filter). {@link #archive} writes past the committed ends, a
+ * new index and bloom filter, and {@code volume.<g>.control}; {@link #swap} renames that over
+ * {@code volume.control}, which commits data, mapping, index and bloom filter at once.
+ *
+ * <p><b>As a backend</b> it reads and tests objects by hash, newest volume first, asking each
+ * volume's bloom filter before its index; records are checked and damage is reported as a
+ * {@link CorruptionException} naming the file and offset, never served. It holds no refs and
+ * rejects writes with {@link dev.cairn.spi.ReadOnlyStoreException}. A read-only archive that
+ * misses while another process has committed since it last loaded reloads once and retries.
+ *
+ * <p><b>Durability.</b> Data, mapping, index, bloom filter and temporary control are synced
+ * before the control is renamed, and the directory after. Thread-safe: reads are lock-free,
+ * write operations are serialized.
+ */
+public final class VolumeArchive extends AbstractBackend implements Lower {
+  /** The number of data files kept open when none is configured. */
+  public static final int DEFAULT_OPEN_FILES = 16;
+
+  private final Path root;
+  private final HashAlgorithm algorithm;
+  private final int digestLength;
+  private final ChannelCache channels;
+  private final int runEntries;
+  private final Object lock = new Object();
+  private volatile List<LoadedVolume> volumes = List.of();
+  private volatile boolean readOnly;
+  private volatile DiskSignature signature;
+
+  /** Which on-disk state the loaded volumes reflect, cheap enough to compare on every miss. */
+  private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
+
+  private VolumeArchive(Path root, HashAlgorithm algorithm, boolean readOnly, int openFiles,
+      int runEntries) {
+    super("lower:" + root, algorithm, EnumSet.of(Capability.PERSISTENT));
+    this.root = root;
+    this.algorithm = algorithm;
+    this.digestLength = algorithm.digestLength();
+    this.readOnly = readOnly;
+    this.channels = new ChannelCache(openFiles);
+    this.runEntries = runEntries;
+  }
+
+  /** Starts describing an archive rooted at {@code root}. */
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /**
+   * Opens the archive at {@code root} with {@code volumeNum} volumes, as irmin's {@code
+   * Lower.v}: its hash algorithm is the one its control files record (SHA-256 for a new one).
+   *
+   * @throws VolumeMissingException naming the first expected volume that is not on disk
+   */
+  public static VolumeArchive open(Path root, int volumeNum, boolean readOnly) {
+    return builder(root).volumes(volumeNum).readOnly(readOnly).open();
+  }
+
+  /** Options for opening a {@link VolumeArchive}. Not thread-safe; {@link #open()} may repeat. */
+  public static final class Builder {
+    private final Path root;
+    private int volumes = -1;
+    private boolean readOnly;
+    private HashAlgorithm algorithm;
+    private HashAlgorithms algorithms = HashAlgorithms.standard();
+    private int openFiles = DEFAULT_OPEN_FILES;
+    private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
+
+    private Builder(Path root) {
+      this.root = requireNonNull(root, "root");
+    }
+
+    /** The number of volumes expected; negative (the default) means every one on disk. */
+    public Builder volumes(int volumes) {
+      this.volumes = volumes;
+      return this;
+    }
+
+    /** Whether write operations are rejected (default false). */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+      return this;
+    }
+
+    /**
+     * The hash algorithm the archive must hold; opening fails with {@link
+     * HashAlgorithmMismatchException} if its control files record another. By default, the
+     * recorded one, or SHA-256 if none is recorded yet.
+     */
+    public Builder hashAlgorithm(HashAlgorithm algorithm) {
+      this.algorithm = requireNonNull(algorithm, "algorithm");
+      return this;
+    }
+
+    /** Where the recorded algorithm's name is looked up (default: the standard ones). */
+    public Builder hashAlgorithms(HashAlgorithms algorithms) {
+      this.algorithms = requireNonNull(algorithms, "algorithms");
+      return this;
+    }
+
+    /** The most data files kept open at once for reading (default 16). */
+    public Builder openFiles(int openFiles) {
+      if (openFiles < 1) {
+        throw new IllegalArgumentException("openFiles (" + openFiles + ") must be positive");
+      }
+      this.openFiles = openFiles;
+      return this;
+    }
+
+    /** How many new index entries are sorted in memory before spilling to disk. */
+    Builder runEntries(int runEntries) {
+      this.runEntries = runEntries;
+      return this;
+    }
+
+    /**
+     * Opens the archive. A missing root is created unless read-only.
+     *
+     * @throws VolumeMissingException naming the first expected volume not on disk
+     * @throws HashAlgorithmMismatchException if the archive records another algorithm than
+     *     the one asked
+     * @throws CorruptionException if a control, mapping, index or bloom file is damaged
+     */
+    public VolumeArchive open() {
+      Path absolute = root.toAbsolutePath().normalize();
+      if (!Files.isDirectory(absolute)) {
+        if (Files.exists(absolute)) {
+          throw new InvalidParentDirectoryException(absolute.toString());
+        }
+        if (!readOnly) {
+          try {
+            Files.createDirectories(absolute);
+            DurableFiles.syncDirectory(absolute.getParent());
+          } catch (IOException e) {
+            throw new VolumeIOException("creating " + absolute, e);
+          }
+        }
+      }
+      int count = volumes < 0 ? discover(absolute) : volumes;
+      HashAlgorithm chosen = chooseAlgorithm(absolute, count);
+      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries);
+      try {
+        archive.reload(count);
+      } catch (RuntimeException e) {
+        archive.close();
+        throw e;
+      }
+      return archive;
+    }
+
+    private HashAlgorithm chooseAlgorithm(Path root, int count) {
+      for (int i = 0; i < count; i++) {
+        Path control = root.resolve("volume." + i).resolve(LoadedVolume.CONTROL);
+        if (Files.isRegularFile(control)) {
+          String recorded = ControlFile.read(control).algorithm();
+          if (algorithm != null && !algorithm.name().equals(recorded)) {
+            throw new HashAlgorithmMismatchException(String.format(
+                "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
+                root, recorded, control, algorithm.name()));
+          }
+          if (algorithm == null) {
+            try {
+              return algorithms.get(recorded);
+            } catch (IllegalArgumentException e) {
+              throw new HashAlgorithmMismatchException(String.format(
+                  "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, control,
+                  e.getMessage()));
+            }
+          }
+          return algorithm;
+        }
+      }
+      return algorithm == null ? HashAlgorithm.SHA256 : algorithm;
+    }
+  }
+
+  /** The number of consecutive volume directories from {@code volume.0}. */
+  private static int discover(Path root) {
+    int n = 0;
+    while (Files.isDirectory(volumePath(root, n))) {
+      n++;
+    }
+    return n;
+  }
+
+  private static Path volumePath(Path root, int index) {
+    return root.resolve("volume." + index);
+  }
+
+  /** The archive's root directory, absolute. */
+  public Path root() {
+    return root;
+  }
+
+  // ---- Backend -------------------------------------------------------------------------------
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    Optional<byte[]> found = find(volumes, hash);
+    if (found.isEmpty() && readOnly && reloadIfChanged()) {
+      found = find(volumes, hash);
+    }
+    return found;
+  }
+
+  private Optional<byte[]> find(List<LoadedVolume> snapshot, Hash hash) {
+    for (int i = snapshot.size() - 1; i >= 0; i--) {
+      Optional<byte[]> data = snapshot.get(i).read(hash, channels);
+      if (data.isPresent()) {
+        return data;
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  protected boolean containsObject(Hash hash) {
+    if (holds(volumes, hash)) {
+      return true;
+    }
+    return readOnly && reloadIfChanged() && holds(volumes, hash);
+  }
+
+  private static boolean holds(List<LoadedVolume> snapshot, Hash hash) {
+    for (int i = snapshot.size() - 1; i >= 0; i--) {
+      if (snapshot.get(i).holds(hash)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  protected Optional<Hash> readRef(String name) {
+    return Optional.empty();
+  }
+
+  @Override
+  protected List<String> refNames() {
+    return List.of();
+  }
+
+  @Override
+  protected void closeStore() {
+    synchronized (lock) {
+      channels.close();
+      volumes = List.of();
+    }
+  }
+
+  /**
+   * Reloads, with every volume now on disk, if another process committed since the last load
+   * (a swap renamed the last control file, or a volume was added). Returns whether it did.
+   */
+  private boolean reloadIfChanged() {
+    synchronized (lock) {
+      if (isClosed() || currentSignature(volumes.size()).equals(signature)) {
+        return false;
+      }
+      int count = Math.max(volumes.size(), discover(root));
+      volumes = loadVolumes(count);
+      return true;
+    }
+  }
+
+  private DiskSignature currentSignature(int count) {
+    boolean next = Files.isDirectory(volumePath(root, count));
+    if (count == 0) {
+      return new DiskSignature(next, null, 0);
+    }
+    Path control = volumePath(root, count - 1).resolve(LoadedVolume.CONTROL);
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(control, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      Object key = attributes.fileKey() != null ? attributes.fileKey() : attributes.size();
+      return new DiskSignature(next, key, attributes.lastModifiedTime().toMillis());
+    } catch (IOException e) {
+      return new DiskSignature(next, null, 0);
+    }
+  }
+
+  // ---- Lower ---------------------------------------------------------------------------------
+
+  @Override
+  public void reload(int volumeNum) {
+    if (volumeNum < 0) {
+      throw new IllegalArgumentException("volumeNum (" + volumeNum + ") must not be negative");
+    }
+    synchronized (lock) {
+      checkOpen("reload");
+      volumes = loadVolumes(volumeNum);
+    }
+  }
+
+  private List<LoadedVolume> loadVolumes(int count) {
+    DiskSignature before = currentSignature(count);
+    List<LoadedVolume> loaded = new ArrayList<>(count);
+    long end = 0;
+    for (int i = 0; i < count; i++) {
+      Path directory = volumePath(root, i);
+      if (!Files.isDirectory(directory)) {
+        throw new VolumeMissingException(directory.toString());
+      }
+      LoadedVolume volume = LoadedVolume.load(directory, digestLength);
+      if (volume.control() != null) {
+        ControlFile control = volume.control();
+        if (!control.algorithm().equals(algorithm.name())) {
+          throw new HashAlgorithmMismatchException(String.format(
+              "%s holds %s hashes (recorded in %s), but this archive holds %s", this,
+              control.algorithm(), directory.resolve(LoadedVolume.CONTROL), algorithm.name()));
+        }
+        if (control.startOffset() < end) {
+          throw new CorruptionException(directory.resolve(LoadedVolume.CONTROL).toString(), 0,
+              String.format("volume starts at offset %d, before the previous volume's end %d",
+                  control.startOffset(), end));
+        }
+        end = control.endOffset();
+      } else if (i < count - 1) {
+        throw new CorruptionException(directory.toString(), -1,
+            "an empty volume that is not the last one");
+      }
+      loaded.add(volume);
+    }
+    signature = before;
+    return List.copyOf(loaded);
+  }
+
+  @Override
+  public int volumeNum() {
+    checkOpen("volumeNum");
+    return volumes.size();
+  }
+
+  @Override
+  public List<Volume> volumes() {
+    checkOpen("volumes");
+    return List.copyOf(volumes);
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  @Override
+  public void setReadOnly(boolean readOnly) {
+    checkOpen("setReadOnly");
+    this.readOnly = readOnly;
+  }
+
+  @Override
+  public Volume addVolume() {
+    synchronized (lock) {
+      checkWritable("addVolume");
+      checkRoot();
+      List<LoadedVolume> current = volumes;
+      if (!current.isEmpty() && current.get(current.size() - 1).isEmpty()) {
+        throw new MultipleEmptyVolumesException(current.get(current.size() - 1).id());
+      }
+      Path directory = volumePath(root, current.size());
+      if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileExistsException(directory.toString());
+      }
+      try {
+        Files.createDirectory(directory);
+        DurableFiles.syncDirectory(root);
+      } catch (IOException e) {
+        throw new VolumeIOException("creating volume " + directory, e);
+      }
+      LoadedVolume volume = LoadedVolume.empty(directory, digestLength);
+      List<LoadedVolume> next = new ArrayList<>(current);
+      next.add(volume);
+      volumes = List.copyOf(next);
+      signature = currentSignature(next.size());
+      return volume;
+    }
+  }
+
+  @Override
+  public Optional<Volume> findVolume(long offset) {
+    checkOpen("findVolume");
+    return volumes.stream().filter(v -> v.contains(offset)).<Volume>map(v -> v).findFirst();
+  }
+
+  @Override
+  public RangeRead readRange(long offset, int minLength, int maxLength, byte[] target) {
+    checkRange(minLength, maxLength, target);
+    checkOpen("readRange");
+    LoadedVolume volume = volumes.stream().filter(v -> v.contains(offset)).findFirst()
+        .orElseThrow(() -> new VolumeNotFoundException("offset " + offset + " in " + this));
+    return volume.readRange(offset, minLength, maxLength, target, channels);
+  }
+
+  @Override
+  public RangeRead readRange(
+      long offset, int minLength, int maxLength, byte[] target, String volumeId) {
+    requireNonNull(volumeId, "volumeId");
+    checkRange(minLength, maxLength, target);
+    checkOpen("readRange");
+    return volume(volumeId).readRange(offset, minLength, maxLength, target, channels);
+  }
+
+  private static void checkRange(int minLength, int maxLength, byte[] target) {
+    requireNonNull(target, "target");
+    if (minLength < 0 || maxLength < minLength || maxLength > target.length) {
+      throw new IllegalArgumentException(String.format(
+          "need 0 <= minLength (%d) <= maxLength (%d) <= target length (%d)",
+          minLength, maxLength, target.length));
+    }
+  }
+
+  private LoadedVolume volume(String volumeId) {
+    for (LoadedVolume volume : volumes) {
+      if (volume.id().equals(volumeId)) {
+        return volume;
+      }
+    }
+    throw new VolumeNotFoundException("identifier " + volumeId + " in " + this);
+  }
+
+  @Override
+  public Archived archive(
+      Path upperRoot, int generation, long fromOffset, Iterator<ArchiveEntry> objects) {
+    requireNonNull(upperRoot, "upperRoot");
+    requireNonNull(objects, "objects");
+    synchronized (lock) {
+      checkWritable("archive");
+      List<LoadedVolume> current = volumes;
+      if (current.isEmpty()) {
+        throw new LowerHasNoVolumeException(toString());
+      }
+      LoadedVolume last = current.get(current.size() - 1);
+      long end = 0;
+      for (LoadedVolume volume : current) {
+        if (!volume.isEmpty()) {
+          end = volume.endOffset();
+        }
+      }
+      if (fromOffset < end) {
+        throw new OffsetOutOfOrderException(last.id(), end, fromOffset);
+      }
+      if (generation < 1 || generation <= last.generation()) {
+        throw new IllegalArgumentException(String.format(
+            "generation %d must be positive and newer than %s's generation %d",
+            generation, last.id(), last.generation()));
+      }
+      try {
+        return appendTo(last, upperRoot.toAbsolutePath().toString(), generation, fromOffset,
+            objects);
+      } catch (IOException e) {
+        throw new VolumeIOException("archiving generation " + generation + " into " + last.id(),
+            e);
+      }
+    }
+  }
+
+  private Archived appendTo(LoadedVolume volume, String upperRoot, int generation,
+      long fromOffset, Iterator<ArchiveEntry> objects) throws IOException {
+    Path directory = volume.path();
+    ControlFile old = volume.control();
+    long dataEnd = old == null ? 0 : old.dataEnd();
+    long mappingEnd = old == null ? 0 : old.mappingEnd();
+    long offset = fromOffset;
+    long count = 0;
+    try (FileChannel data = FileChannel.open(directory.resolve(LoadedVolume.DATA),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        IndexWriter index = new IndexWriter(directory, "volume." + generation, digestLength,
+            runEntries)) {
+      // Whatever lies past the committed end is what a crashed archive left: overwrite it.
+      data.truncate(dataEnd);
+      data.position(dataEnd);
+      DataOutputStream out = new DataOutputStream(
+          new BufferedOutputStream(Channels.newOutputStream(data), 1 << 16));
+      CRC32C crc = new CRC32C();
+      while (objects.hasNext()) {
+        ArchiveEntry entry = requireNonNull(objects.next(), "an archive entry");
+        if (!entry.hash().algorithm().name().equals(algorithm.name())) {
+          throw new HashAlgorithmMismatchException(toString(), algorithm, entry.hash());
+        }
+        long size = ArchiveRecord.size(digestLength, entry.data().length);
+        if (size > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(String.format(
+              "object %s is %d bytes, more than a volume record holds", entry.hash(),
+              entry.data().length));
+        }
+        ArchiveRecord.write(out, entry.hash(), entry.data(), crc);
+        index.add(entry.hash(), offset, (int) size);
+        offset += size;
+        count++;
+      }
+      out.flush();
+      data.force(true);
+      if (count == 0 && old == null) {
+        // Nothing to commit in an empty volume: it stays empty, and swap has nothing to rename.
+        return new Archived(volume.id(), generation, fromOffset, fromOffset, 0);
+      }
+      int mappingCrc;
+      try (FileChannel mapping = FileChannel.open(directory.resolve(LoadedVolume.MAPPING),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        mapping.truncate(mappingEnd);
+        if (count > 0) {
+          mapping.position(mappingEnd);
+          DurableFiles.writeFully(mapping, Mapping.entry(fromOffset, dataEnd, offset - fromOffset));
+          mappingEnd += Mapping.ENTRY_SIZE;
+        }
+        mapping.force(true);
+        ByteBuffer all = ByteBuffer.allocate((int) mappingEnd);
+        DurableFiles.readFully(mapping, all, 0, directory.resolve(LoadedVolume.MAPPING));
+        CRC32C check = new CRC32C();
+        check.update(all.flip());
+        mappingCrc = (int) check.getValue();
+      }
+      ControlFile next;
+      if (count == 0) {
+        next = new ControlFile(old.startOffset(), old.endOffset(), old.dataEnd(),
+            old.mappingEnd(), old.mappingCrc(), old.indexGeneration(), old.objectCount(),
+            old.indexLength(), old.bloomLength(), old.bloomCrc(), algorithm.name(), upperRoot);
+      } else {
+        IndexWriter.Written written = index.finish(volume.index(),
+            LoadedVolume.indexFile(directory, generation),
+            LoadedVolume.bloomFile(directory, generation));
+        next = new ControlFile(old == null ? fromOffset : old.startOffset(), offset,
+            dataEnd + (offset - fromOffset), mappingEnd, mappingCrc, generation,
+            written.count(), written.indexLength(), written.bloomLength(), written.bloomCrc(),
+            algorithm.name(), upperRoot);
+      }
+      next.write(LoadedVolume.tempControl(directory, generation));
+      DurableFiles.syncDirectory(directory);
+    }
+    return new Archived(volume.id(), generation, fromOffset, offset, count);
+  }
+
+  @Override
+  public void createFrom(Path src, int deadHeaderSize, long size) {
+    requireNonNull(src, "src");
+    if (deadHeaderSize < 0 || size < 0) {
+      throw new IllegalArgumentException(String.format(
+          "deadHeaderSize (%d) and size (%d) must not be negative", deadHeaderSize, size));
+    }
+    synchronized (lock) {
+      checkWritable("createFrom");
+      checkRoot();
+      Path directory = volumePath(root, 0);
+      if (!volumes.isEmpty() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileExistsException(directory.toString());
+      }
+      try (IndexWriter index = new IndexWriter(root, "volume.0.create", digestLength,
+          runEntries)) {
+        scan(src, deadHeaderSize, size, index);
+        Files.createDirectory(directory);
+        DurableFiles.syncDirectory(root);
+        Path data = directory.resolve(LoadedVolume.DATA);
+        DurableFiles.move(src, data);
+        ByteBuffer mappingBytes = size == 0
+            ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
+        CRC32C mappingCrc = new CRC32C();
+        mappingCrc.update(mappingBytes.duplicate());
+        try (FileChannel mapping = FileChannel.open(directory.resolve(LoadedVolume.MAPPING),
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          DurableFiles.writeFully(mapping, mappingBytes.duplicate());
+          mapping.force(true);
+        }
+        IndexWriter.Written written = index.finish(null, LoadedVolume.indexFile(directory, 0),
+            LoadedVolume.bloomFile(directory, 0));
+        ControlFile control = new ControlFile(0, size, (long) deadHeaderSize + size,
+            mappingBytes.remaining(), (int) mappingCrc.getValue(), 0, written.count(),
+            written.indexLength(), written.bloomLength(), written.bloomCrc(), algorithm.name(),
+            src.toAbsolutePath().toString());
+        Path temp = LoadedVolume.tempControl(directory, 0);
+        control.write(temp);
+        DurableFiles.syncDirectory(directory);
+        DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
+      } catch (IOException e) {
+        throw new VolumeIOException("creating " + directory + " from " + src, e);
+      }
+      volumes = loadVolumes(1);
+    }
+  }
+
+  /** Checks every record of {@code src} before anything moves, indexing them. */
+  private void scan(Path src, int deadHeaderSize, long size, IndexWriter index)
+      throws IOException {
+    long fileSize = Files.size(src);
+    if (fileSize < deadHeaderSize + size) {
+      throw new CorruptionException(src.toString(), fileSize, String.format(
+          "file ends before its dead header (%d) plus size (%d)", deadHeaderSize, size));
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(src), 1 << 16)) {
+      in.skipNBytes(deadHeaderSize);
+      long position = 0;
+      byte[] header = new byte[4];
+      while (position < size) {
+        long at = deadHeaderSize + position;
+        if (size - position < ArchiveRecord.FRAMING + digestLength) {
+          throw new CorruptionException(src.toString(), at, "a record crosses the end offset");
+        }
+        in.readNBytes(header, 0, 4);
+        int length = ByteBuffer.wrap(header).getInt();
+        long recordSize = ArchiveRecord.size(digestLength, length);
+        if (length < 0 || recordSize > size - position) {
+          throw new CorruptionException(src.toString(), at, String.format(
+              "record length %d crosses the end offset %d", length, size));
+        }
+        byte[] record = new byte[(int) recordSize];
+        System.arraycopy(header, 0, record, 0, 4);
+        if (in.readNBytes(record, 4, record.length - 4) != record.length - 4) {
+          throw new CorruptionException(src.toString(), at, "file ends inside a record");
+        }
+        ArchiveRecord.payload(ByteBuffer.wrap(record), digestLength, null, src.toString(), at);
+        index.add(Hash.of(algorithm, record, 4, digestLength), position, record.length);
+        position += recordSize;
+      }
+    }
+  }
+
+  @Override
+  public void swap(String volumeId, int generation, int volumeNum) {
+    requireNonNull(volumeId, "volumeId");
+    synchronized (lock) {
+      checkWritable("swap");
+      LoadedVolume volume = volume(volumeId);
+      Path temp = LoadedVolume.tempControl(volume.path(), generation);
+      if (!volume.isEmpty() || Files.exists(temp)) {
+        ControlFile control = validate(volume.path(), temp);
+        commit(volume.path(), temp, control);
+      }
+      volumes = loadVolumes(volumeNum);
+    }
+  }
+
+  /** Checks a temporary control and every file it names before it may be swapped in. */
+  private ControlFile validate(Path directory, Path temp) {
+    ControlFile control = ControlFile.read(temp);
+    if (!control.algorithm().equals(algorithm.name())) {
+      throw new HashAlgorithmMismatchException(String.format(
+          "%s records %s hashes, but %s holds %s", temp, control.algorithm(), this,
+          algorithm.name()));
+    }
+    LoadedVolume.withControl(directory, control, temp, digestLength);
+    return control;
+  }
+
+  private void commit(Path directory, Path temp, ControlFile control) {
+    try {
+      DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
+      deleteStale(directory, control.indexGeneration(), false);
+    } catch (IOException e) {
+      throw new VolumeIOException("swapping " + temp + " into place", e);
+    }
+  }
+
+  /**
+   * Deletes the index and bloom files of generations other than {@code keep}, spilled runs,
+   * and, if {@code temporaryControls}, every temporary control. Always by absolute path.
+   */
+  private static void deleteStale(Path directory, long keep, boolean temporaryControls)
+      throws IOException {
+    List<Path> stale = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      files.forEach(file -> LoadedVolume.generationFile(file).ifPresent(m -> {
+        String kind = m.group(2);
+        boolean other = Long.parseLong(m.group(1)) != keep;
+        if (kind.startsWith("run")
+            || other && (kind.equals("index") || kind.equals("bloom"))
+            || temporaryControls && kind.equals("control")) {
+          stale.add(directory.resolve(file.getFileName()).toAbsolutePath());
+        }
+      }));
+    }
+    for (Path file : stale) {
+      Files.deleteIfExists(file);
+    }
+    if (!stale.isEmpty()) {
+      DurableFiles.syncDirectory(directory);
+    }
+  }
+
+  @Override
+  public void cleanup(int generation) {
+    synchronized (lock) {
+      checkWritable("cleanup");
+      List<LoadedVolume> current = volumes;
+      if (current.isEmpty()) {
+        return;
+      }
+      Path directory = current.get(current.size() - 1).path().toAbsolutePath();
+      Path temp = LoadedVolume.tempControl(directory, generation);
+      if (Files.exists(temp)) {
+        try {
+          commit(directory, temp, validate(directory, temp));
+        } catch (CorruptionException | UnsupportedVolumeFormatException
+            | HashAlgorithmMismatchException | VolumeIOException e) {
+          // An archive whose files did not all reach the disk was never swapped, so nothing
+          // depends on it: discard it rather than commit damage.
+        }
+      }
+      try {
+        Path control = directory.resolve(LoadedVolume.CONTROL);
+        long keep = Files.exists(control) ? ControlFile.read(control).indexGeneration() : -1;
+        deleteStale(directory, keep, true);
+        if (keep < 0) {
+          deleteIfUncommitted(directory);
+        }
+      } catch (IOException e) {
+        throw new VolumeIOException("cleaning up " + directory, e);
+      }
+      volumes = loadVolumes(current.size());
+    }
+  }
+
+  /** An empty volume keeps no data or mapping: what is there came from a crashed archive. */
+  private static void deleteIfUncommitted(Path directory) throws IOException {
+    Files.deleteIfExists(directory.resolve(LoadedVolume.DATA));
+    Files.deleteIfExists(directory.resolve(LoadedVolume.MAPPING));
+  }
+
+  private void checkWritable(String operation) {
+    checkOpen(operation);
+    if (readOnly) {
+      throw new ReadOnlyNotAllowedException(toString(), operation);
+    }
+  }
+
+  private void checkRoot() {
+    if (!Files.isDirectory(root)) {
+      throw new InvalidParentDirectoryException(root.toString());
+    }
+  }
+
+  // ---- For tests -----------------------------------------------------------------------------
+
+  /** The number of data files open now. */
+  int openDataFiles() {
+    return channels.openFiles();
+  }
+
+  /** The most data files that were open at once. */
+  int peakOpenDataFiles() {
+    return channels.peakOpenFiles();
+  }
+}
