@@ -352,12 +352,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
   private List<LoadedVolume> loadVolumes(int count) {
     DiskSignature before = currentSignature(count);
     List<LoadedVolume> loaded = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      if (!Files.isDirectory(volumePath(root, i))) {
+        throw new VolumeMissingException(volumePath(root, i).toString());
+      }
+    }
     long end = 0;
     for (int i = 0; i < count; i++) {
       Path directory = volumePath(root, i);
-      if (!Files.isDirectory(directory)) {
-        throw new VolumeMissingException(directory.toString());
-      }
       LoadedVolume volume = LoadedVolume.load(directory, digestLength);
       if (volume.control() != null) {
         ControlFile control = volume.control();
