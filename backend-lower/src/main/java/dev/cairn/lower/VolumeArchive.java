@@ -546,9 +546,11 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
         index.add(entry.hash(), offset, (int) size);
         offset += size;
         count++;
+        ArchiveSteps.reached(ArchiveSteps.RECORD);
       }
       out.flush();
       data.force(true);
+      ArchiveSteps.reached(ArchiveSteps.DATA_SYNCED);
       if (count == 0 && old == null) {
         // Nothing to commit in an empty volume: it stays empty, and swap has nothing to rename.
         return new Archived(volume.id(), generation, fromOffset, fromOffset, 0);
@@ -569,6 +571,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
         check.update(all.flip());
         mappingCrc = (int) check.getValue();
       }
+      ArchiveSteps.reached(ArchiveSteps.MAPPING_SYNCED);
       ControlFile next;
       if (count == 0) {
         next = new ControlFile(old.startOffset(), old.endOffset(), old.dataEnd(),
@@ -582,9 +585,12 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
             dataEnd + (offset - fromOffset), mappingEnd, mappingCrc, generation,
             written.count(), written.indexLength(), written.bloomLength(), written.bloomCrc(),
             algorithm.name(), upperRoot);
+        ArchiveSteps.reached(ArchiveSteps.INDEX_SYNCED);
       }
       next.write(LoadedVolume.tempControl(directory, generation));
+      ArchiveSteps.reached(ArchiveSteps.CONTROL_SYNCED);
       DurableFiles.syncDirectory(directory);
+      ArchiveSteps.reached(ArchiveSteps.ARCHIVED);
     }
     return new Archived(volume.id(), generation, fromOffset, offset, count);
   }
@@ -681,9 +687,11 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
       Path temp = LoadedVolume.tempControl(volume.path(), generation);
       if (!volume.isEmpty() || Files.exists(temp)) {
         ControlFile control = validate(volume.path(), temp);
+        ArchiveSteps.reached(ArchiveSteps.SWAP_VALIDATED);
         commit(volume.path(), temp, control);
       }
       volumes = loadVolumes(volumeNum);
+      ArchiveSteps.reached(ArchiveSteps.SWAPPED);
     }
   }
 
@@ -702,9 +710,15 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
   private void commit(Path directory, Path temp, ControlFile control) {
     try {
       DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
-      deleteStale(directory, control.indexGeneration(), false);
     } catch (IOException e) {
       throw new VolumeIOException("swapping " + temp + " into place", e);
+    }
+    ArchiveSteps.reached(ArchiveSteps.SWAP_RENAMED);
+    try {
+      deleteStale(directory, control.indexGeneration(), false);
+    } catch (IOException e) {
+      // The swap is committed; files of older generations are only garbage, which the next
+      // swap or cleanup removes.
     }
   }
 
