@@ -1,5 +1,6 @@
 package dev.cairn.lower;
 
+import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.VolumeIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,13 +27,15 @@ final class ChannelCache implements AutoCloseable {
     }
   }
 
+  private final String store;
   private final int capacity;
   private final LinkedHashMap<Path, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
   private int openFiles;
   private int peakOpenFiles;
   private boolean closed;
 
-  ChannelCache(int capacity) {
+  ChannelCache(String store, int capacity) {
+    this.store = store;
     if (capacity < 1) {
       throw new IllegalArgumentException("open files (" + capacity + ") must be positive");
     }
@@ -53,7 +56,7 @@ final class ChannelCache implements AutoCloseable {
 
   private synchronized Entry acquire(Path file) {
     if (closed) {
-      throw new IllegalStateException("channel cache closed");
+      throw new StoreClosedException(store, "read");
     }
     Entry entry = open.get(file);
     if (entry == null) {

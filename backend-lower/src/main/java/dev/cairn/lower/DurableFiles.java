@@ -3,8 +3,6 @@ package dev.cairn.lower;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.volume.VolumeIOException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -107,10 +105,5 @@ final class DurableFiles {
     } catch (IOException e) {
       throw new VolumeIOException("reading " + file, e);
     }
-  }
-
-  /** Copies {@code in} to {@code out} until the end of {@code in}. */
-  static long copy(InputStream in, OutputStream out) throws IOException {
-    return in.transferTo(out);
   }
 }

@@ -94,7 +94,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.readOnly = readOnly;
-    this.channels = new ChannelCache(openFiles);
+    this.channels = new ChannelCache("lower:" + root, openFiles);
     this.runEntries = runEntries;
   }
 

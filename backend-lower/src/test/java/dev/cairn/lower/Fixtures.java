@@ -4,6 +4,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.volume.ArchiveEntry;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,10 +52,11 @@ final class Fixtures {
 
   /** Flips one bit of {@code file} at {@code position}. */
   static void flipBit(Path file, long position) {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      bytes[(int) position] ^= 0x10;
-      Files.write(file, bytes);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(position);
+      int b = raf.read();
+      raf.seek(position);
+      raf.write(b ^ 0x10);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
