@@ -157,4 +157,37 @@ class ReaderTest {
       }
     }
   }
+
+  @Test
+  void aReaderReloadingWhileAnotherInstanceSwapsAlwaysSeesACommittedState() throws Exception {
+    try (VolumeArchive writer = VolumeArchive.open(root, 0, false)) {
+      writer.addVolume();
+      long end = archiveAndSwap(writer, 1, 0, objects(20, 1)).endOffset();
+      VolumeArchive reader = VolumeArchive.open(root, 1, true);
+      AtomicBoolean done = new AtomicBoolean();
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      Future<Integer> reloads = pool.submit(() -> {
+        int n = 0;
+        while (!done.get()) {
+          reader.reload(reader.volumeNum());
+          long objects = reader.volumes().get(0).objectCount();
+          assertThat(objects % 20).isZero();
+          n++;
+        }
+        return n;
+      });
+      for (int generation = 2; generation < 30; generation++) {
+        end = archiveAndSwap(writer, generation, end, objects(20, generation)).endOffset();
+      }
+      done.set(true);
+      assertThat(reloads.get(2, TimeUnit.MINUTES)).isPositive();
+      pool.shutdown();
+      reader.reload(1);
+      assertThat(reader.volumes().get(0).objectCount()).isEqualTo(29 * 20);
+      for (int generation = 1; generation < 30; generation++) {
+        objects(20, generation).forEach(e -> assertThat(reader.read(e.hash())).hasValue(e.data()));
+      }
+      reader.close();
+    }
+  }
 }
