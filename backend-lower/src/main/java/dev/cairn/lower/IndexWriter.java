@@ -163,6 +163,17 @@ final class IndexWriter implements AutoCloseable {
    */
   Written finish(VolumeIndex previous, Path indexFile, Path bloomFile) throws IOException {
     List<Source> sources = new ArrayList<>();
+    try {
+      return merge(sources, previous, indexFile, bloomFile);
+    } finally {
+      for (Source source : sources) {
+        source.close();
+      }
+    }
+  }
+
+  private Written merge(List<Source> sources, VolumeIndex previous, Path indexFile,
+      Path bloomFile) throws IOException {
     if (previous != null) {
       sources.add(new Source(entrySize, 0) {
         int next;
@@ -262,9 +273,6 @@ final class IndexWriter implements AutoCloseable {
       // The checksum covers everything before it, so it is written past the checked stream.
       file.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
       file.getFD().sync();
-      for (Source source : sources) {
-        source.close();
-      }
       Written bloomWritten = writeBloom(bloom, bloomFile);
       return new Written(count, indexLength, bloomWritten.bloomLength(), bloomWritten.bloomCrc());
     }
