@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.function.Consumer;
 
 /**
- * The named steps of archive, swap and cleanup, announced as they complete so crash tests can
+ * The named steps of archive, swap and createFrom, announced as they complete so crash tests can
  * kill a process at each of them. Announcing costs a volatile read; nothing listens in
  * production.
  */
@@ -19,6 +19,10 @@ final class ArchiveSteps {
   static final String SWAP_VALIDATED = "swap:validated";
   static final String SWAP_RENAMED = "swap:renamed";
   static final String SWAPPED = "swap:reloaded";
+  static final String CREATE_SCANNED = "create:scanned";
+  static final String CREATE_MOVED = "create:moved";
+  static final String CREATE_STAGED = "create:staged";
+  static final String CREATE_RENAMED = "create:renamed";
 
   private static volatile Consumer<String> listener = step -> {};
 

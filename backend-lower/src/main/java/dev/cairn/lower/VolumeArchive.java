@@ -35,6 +35,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -595,6 +596,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     return new Archived(volume.id(), generation, fromOffset, offset, count);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Unlike irmin, the volume is built in {@code volume.0.staging/} and renamed to {@code
+   * volume.0/} as the last step, so a crash never leaves a half-made first volume; and a crash
+   * after {@code src} was moved into the staging directory loses nothing: the next {@code
+   * createFrom} with the same {@code src} moves it back and starts again.
+   */
   @Override
   public void createFrom(Path src, int deadHeaderSize, long size) {
     requireNonNull(src, "src");
@@ -609,37 +618,73 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
       if (!volumes.isEmpty() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileExistsException(directory.toString());
       }
-      try (IndexWriter index = new IndexWriter(root, "volume.0.create", digestLength,
-          runEntries)) {
-        scan(src, deadHeaderSize, size, index);
-        Files.createDirectory(directory);
-        DurableFiles.syncDirectory(root);
-        Path data = directory.resolve(LoadedVolume.DATA);
-        DurableFiles.move(src, data);
-        ByteBuffer mappingBytes = size == 0
-            ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
-        CRC32C mappingCrc = new CRC32C();
-        mappingCrc.update(mappingBytes.duplicate());
-        try (FileChannel mapping = FileChannel.open(directory.resolve(LoadedVolume.MAPPING),
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          DurableFiles.writeFully(mapping, mappingBytes.duplicate());
-          mapping.force(true);
+      Path staging = root.resolve("volume.0.staging");
+      try {
+        recoverStaging(src, staging);
+        Files.createDirectory(staging);
+        try (IndexWriter index = new IndexWriter(staging, "volume.0", digestLength,
+            runEntries)) {
+          scan(src, deadHeaderSize, size, index);
+          ArchiveSteps.reached(ArchiveSteps.CREATE_SCANNED);
+          DurableFiles.move(src, staging.resolve(LoadedVolume.DATA));
+          ArchiveSteps.reached(ArchiveSteps.CREATE_MOVED);
+          ByteBuffer mappingBytes = size == 0
+              ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
+          CRC32C mappingCrc = new CRC32C();
+          mappingCrc.update(mappingBytes.duplicate());
+          try (FileChannel mapping = FileChannel.open(staging.resolve(LoadedVolume.MAPPING),
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            DurableFiles.writeFully(mapping, mappingBytes.duplicate());
+            mapping.force(true);
+          }
+          IndexWriter.Written written = index.finish(null, LoadedVolume.indexFile(staging, 0),
+              LoadedVolume.bloomFile(staging, 0));
+          ControlFile control = new ControlFile(0, size, (long) deadHeaderSize + size,
+              mappingBytes.remaining(), (int) mappingCrc.getValue(), 0, written.count(),
+              written.indexLength(), written.bloomLength(), written.bloomCrc(),
+              algorithm.name(), src.toAbsolutePath().toString());
+          control.write(staging.resolve(LoadedVolume.CONTROL));
+          DurableFiles.syncDirectory(staging);
+          ArchiveSteps.reached(ArchiveSteps.CREATE_STAGED);
+        } catch (CorruptionException e) {
+          deleteTree(staging);
+          throw e;
         }
-        IndexWriter.Written written = index.finish(null, LoadedVolume.indexFile(directory, 0),
-            LoadedVolume.bloomFile(directory, 0));
-        ControlFile control = new ControlFile(0, size, (long) deadHeaderSize + size,
-            mappingBytes.remaining(), (int) mappingCrc.getValue(), 0, written.count(),
-            written.indexLength(), written.bloomLength(), written.bloomCrc(), algorithm.name(),
-            src.toAbsolutePath().toString());
-        Path temp = LoadedVolume.tempControl(directory, 0);
-        control.write(temp);
-        DurableFiles.syncDirectory(directory);
-        DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
+        Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.syncDirectory(root);
+        ArchiveSteps.reached(ArchiveSteps.CREATE_RENAMED);
       } catch (IOException e) {
         throw new VolumeIOException("creating " + directory + " from " + src, e);
       }
       volumes = loadVolumes(1);
     }
+  }
+
+  /**
+   * Undoes what a crashed {@code createFrom} left in {@code staging}: if {@code src} was
+   * already moved in, it is moved back; then the staging directory is deleted.
+   */
+  private static void recoverStaging(Path src, Path staging) throws IOException {
+    if (!Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path moved = staging.resolve(LoadedVolume.DATA);
+    if (!Files.exists(src) && Files.exists(moved)) {
+      DurableFiles.move(moved, src);
+    }
+    deleteTree(staging);
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
+    if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+    DurableFiles.syncDirectory(directory.getParent());
   }
 
   /** Checks every record of {@code src} before anything moves, indexing them. */

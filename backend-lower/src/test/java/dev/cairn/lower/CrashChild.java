@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The process {@link CrashTest} kills: archives and swaps generation 2, and at the given
+ * The process {@link CrashTest} kills: archives and swaps generation 2 (or makes the first
+ * volume with createFrom), and at the given
  * occurrence of the given step prints {@code CRASH-POINT} and waits to be killed.
  */
 public final class CrashChild {
   private CrashChild() {}
 
-  /** Arguments: root, step, occurrence. */
+  /** Arguments: root, step, occurrence, and for createFrom: src, dead header size, size. */
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     String step = args[1];
@@ -28,6 +29,13 @@ public final class CrashChild {
         }
       }
     });
+    if (args.length > 3) {
+      try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+        lower.createFrom(Path.of(args[3]), Integer.parseInt(args[4]), Long.parseLong(args[5]));
+      }
+      System.out.println("FINISHED");
+      return;
+    }
     try (VolumeArchive lower = VolumeArchive.open(root, 1, false)) {
       Archived archived = lower.archive(root, 2, lower.volumes().get(0).endOffset(),
           CrashTest.second().iterator());
