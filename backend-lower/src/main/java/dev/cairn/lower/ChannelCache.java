@@ -34,8 +34,11 @@ final class ChannelCache implements AutoCloseable {
   private int peakOpenFiles;
   private boolean closed;
 
-  ChannelCache(String store, int capacity) {
+  private final FileOpener opener;
+
+  ChannelCache(String store, int capacity, FileOpener opener) {
     this.store = store;
+    this.opener = opener;
     if (capacity < 1) {
       throw new IllegalArgumentException("open files (" + capacity + ") must be positive");
     }
@@ -70,7 +73,7 @@ final class ChannelCache implements AutoCloseable {
         }
       }
       try {
-        entry = new Entry(FileChannel.open(file, StandardOpenOption.READ));
+        entry = new Entry(opener.open(file, StandardOpenOption.READ));
       } catch (IOException e) {
         throw new VolumeIOException("opening " + file, e);
       }

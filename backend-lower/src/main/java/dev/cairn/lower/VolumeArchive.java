@@ -80,6 +80,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
   private final int digestLength;
   private final ChannelCache channels;
   private final int runEntries;
+  private final FileOpener opener;
   private final Object lock = new Object();
   private volatile List<LoadedVolume> volumes = List.of();
   private volatile boolean readOnly;
@@ -89,14 +90,15 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
   private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
 
   private VolumeArchive(Path root, HashAlgorithm algorithm, boolean readOnly, int openFiles,
-      int runEntries) {
+      int runEntries, FileOpener opener) {
     super("lower:" + root, algorithm, EnumSet.of(Capability.PERSISTENT));
     this.root = root;
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.readOnly = readOnly;
-    this.channels = new ChannelCache("lower:" + root, openFiles);
+    this.channels = new ChannelCache("lower:" + root, openFiles, opener);
     this.runEntries = runEntries;
+    this.opener = opener;
   }
 
   /** Starts describing an archive rooted at {@code root}. */
@@ -123,6 +125,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     private HashAlgorithms algorithms = HashAlgorithms.standard();
     private int openFiles = DEFAULT_OPEN_FILES;
     private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
+    private FileOpener opener = FileOpener.STANDARD;
 
     private Builder(Path root) {
       this.root = requireNonNull(root, "root");
@@ -171,6 +174,12 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
       return this;
     }
 
+    /** How data and mapping channels are opened; tests inject short writes and reads. */
+    Builder opener(FileOpener opener) {
+      this.opener = requireNonNull(opener, "opener");
+      return this;
+    }
+
     /**
      * Opens the archive. A missing root is created unless read-only.
      *
@@ -196,7 +205,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
       }
       int count = volumes < 0 ? discover(absolute) : volumes;
       HashAlgorithm chosen = chooseAlgorithm(absolute, count);
-      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries);
+      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
+          opener);
       try {
         archive.reload(count);
       } catch (RuntimeException e) {
@@ -522,7 +532,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     long mappingEnd = old == null ? 0 : old.mappingEnd();
     long offset = fromOffset;
     long count = 0;
-    try (FileChannel data = FileChannel.open(directory.resolve(LoadedVolume.DATA),
+    try (FileChannel data = opener.open(directory.resolve(LoadedVolume.DATA),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         IndexWriter index = new IndexWriter(directory, "volume." + generation, digestLength,
             runEntries)) {
@@ -557,7 +567,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
         return new Archived(volume.id(), generation, fromOffset, fromOffset, 0);
       }
       int mappingCrc;
-      try (FileChannel mapping = FileChannel.open(directory.resolve(LoadedVolume.MAPPING),
+      try (FileChannel mapping = opener.open(directory.resolve(LoadedVolume.MAPPING),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         mapping.truncate(mappingEnd);
         if (count > 0) {
@@ -632,7 +642,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
               ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
           CRC32C mappingCrc = new CRC32C();
           mappingCrc.update(mappingBytes.duplicate());
-          try (FileChannel mapping = FileChannel.open(staging.resolve(LoadedVolume.MAPPING),
+          try (FileChannel mapping = opener.open(staging.resolve(LoadedVolume.MAPPING),
               StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             DurableFiles.writeFully(mapping, mappingBytes.duplicate());
             mapping.force(true);
