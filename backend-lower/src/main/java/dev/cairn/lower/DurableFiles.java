@@ -43,7 +43,7 @@ final class DurableFiles {
   /** Renames {@code source} over {@code target} atomically, then syncs their directory. */
   static void rename(Path source, Path target) throws IOException {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(target.getParent());
+    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   /**
@@ -57,7 +57,7 @@ final class DurableFiles {
     } catch (AtomicMoveNotSupportedException e) {
       copyThenDelete(source, target);
     }
-    syncDirectory(target.getParent());
+    syncDirectory(target.toAbsolutePath().getParent());
     Path sourceDirectory = source.toAbsolutePath().getParent();
     if (sourceDirectory != null) {
       syncDirectory(sourceDirectory);
@@ -68,7 +68,7 @@ final class DurableFiles {
   static void copyThenDelete(Path source, Path target) throws IOException {
     Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
     sync(target);
-    syncDirectory(target.getParent());
+    syncDirectory(target.toAbsolutePath().getParent());
     Files.delete(source);
   }
 

@@ -173,4 +173,65 @@ class CreateFromTest {
       Files.deleteIfExists(src);
     }
   }
+
+  @Test
+  void aSourceMovedIntoAnAbandonedStagingDirectoryIsMovedBack() throws IOException {
+    List<ArchiveEntry> entries = objects(6, 9);
+    byte[] bytes = suffix(16, entries, 0);
+    Path src = elsewhere.resolve("suffix");
+    Path staging = root.resolve("volume.0.staging");
+    Files.createDirectories(staging);
+    Files.write(staging.resolve("volume.data"), bytes);
+    Files.write(staging.resolve("volume.mapping"), new byte[3]);
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.createFrom(src, 16, bytes.length - 16);
+      entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+    }
+    assertThat(staging).doesNotExist();
+  }
+
+  @Test
+  void aWholeSourceLeftMidwayThroughMovingBackIsRenamedIntoPlace() throws IOException {
+    List<ArchiveEntry> entries = objects(6, 10);
+    byte[] bytes = suffix(0, entries, 0);
+    Path src = elsewhere.resolve("suffix");
+    Files.write(elsewhere.resolve("suffix.returning"), bytes);
+    Files.createDirectories(root.resolve("volume.0.staging"));
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.createFrom(src, 0, bytes.length);
+      entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+    }
+    assertThat(elsewhere.resolve("suffix.returning")).doesNotExist();
+  }
+
+  @Test
+  void aPartialSourceLeftMidwayThroughMovingBackIsRedone() throws IOException {
+    List<ArchiveEntry> entries = objects(6, 11);
+    byte[] bytes = suffix(0, entries, 0);
+    Path src = elsewhere.resolve("suffix");
+    Files.write(elsewhere.resolve("suffix.returning"), Arrays.copyOf(bytes, 10));
+    Path staging = root.resolve("volume.0.staging");
+    Files.createDirectories(staging);
+    Files.write(staging.resolve("volume.data"), bytes);
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.createFrom(src, 0, bytes.length);
+      entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+    }
+    assertThat(elsewhere.resolve("suffix.returning")).doesNotExist();
+  }
+
+  @Test
+  void aRelativeSourcePathWorks() throws IOException {
+    List<ArchiveEntry> entries = objects(3, 12);
+    byte[] bytes = suffix(0, entries, 0);
+    Path src = Files.createTempFile(Path.of("target"), "relative-suffix", "");
+    Path relative = Path.of("").toAbsolutePath().relativize(src.toAbsolutePath());
+    Files.write(relative, bytes);
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.createFrom(relative, 0, bytes.length);
+      entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+    } finally {
+      Files.deleteIfExists(src);
+    }
+  }
 }
