@@ -283,6 +283,22 @@ class VolumeArchiveTest {
   }
 
   @Test
+  void endOffsetIsWhereTheNextArchiveMayStart() {
+    try (VolumeArchive lower = open(0)) {
+      assertThat(lower.endOffset()).isZero();
+      lower.addVolume();
+      assertThat(lower.endOffset()).isZero();
+      Archived a = archiveAndSwap(lower, 1, 50, objects(3, 1));
+      assertThat(lower.endOffset()).isEqualTo(a.endOffset());
+      lower.addVolume();
+      assertThat(lower.endOffset()).isEqualTo(a.endOffset());
+      Archived b = archiveAndSwap(lower, 2, lower.endOffset(), objects(3, 2));
+      assertThat(b.startOffset()).isEqualTo(a.endOffset());
+      assertThat(lower.endOffset()).isEqualTo(b.endOffset());
+    }
+  }
+
+  @Test
   void anArchiveMustBeOfANewerGeneration() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();

@@ -58,6 +58,20 @@ public interface Lower extends AutoCloseable {
   /** The volumes loaded, oldest first. */
   List<Volume> volumes();
 
+  /**
+   * The global offset just past everything the loaded volumes hold (0 if they hold nothing):
+   * the smallest {@code fromOffset} {@link #archive} accepts.
+   */
+  default long endOffset() {
+    long end = 0;
+    for (Volume volume : volumes()) {
+      if (!volume.isEmpty()) {
+        end = Math.max(end, volume.endOffset());
+      }
+    }
+    return end;
+  }
+
   /** Whether write operations are rejected. */
   boolean isReadOnly();
 
