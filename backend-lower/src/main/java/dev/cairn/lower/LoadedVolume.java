@@ -78,9 +78,11 @@ final class LoadedVolume implements Volume {
   /**
    * Loads the volume in {@code directory}: empty if it has no control file. A reader racing a
    * swap in another process may find that the index its control names was just replaced; it
-   * then re-reads the control file, a few times at most.
+   * then re-reads the control file, a few times at most. If {@code loaded} (may be null) is
+   * this volume as loaded before and its control file has not changed since, it is returned
+   * as is: its files were checked then and committed files never change.
    */
-  static LoadedVolume load(Path directory, int digestLength) {
+  static LoadedVolume load(Path directory, int digestLength, LoadedVolume loaded) {
     Path controlFile = directory.resolve(CONTROL);
     ControlFile previous = null;
     for (int attempt = 0; ; attempt++) {
@@ -88,6 +90,10 @@ final class LoadedVolume implements Volume {
         return empty(directory, digestLength);
       }
       ControlFile control = ControlFile.read(controlFile);
+      if (loaded != null && loaded.directory.equals(directory)
+          && control.equals(loaded.control)) {
+        return loaded;
+      }
       try {
         return withControl(directory, control, controlFile, digestLength);
       } catch (VolumeIOException e) {

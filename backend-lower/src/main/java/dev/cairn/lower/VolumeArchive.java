@@ -351,6 +351,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
 
   private List<LoadedVolume> loadVolumes(int count) {
     DiskSignature before = currentSignature(count);
+    List<LoadedVolume> previous = volumes;
     List<LoadedVolume> loaded = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       if (!Files.isDirectory(volumePath(root, i))) {
@@ -360,7 +361,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     long end = 0;
     for (int i = 0; i < count; i++) {
       Path directory = volumePath(root, i);
-      LoadedVolume volume = LoadedVolume.load(directory, digestLength);
+      LoadedVolume volume = LoadedVolume.load(directory, digestLength,
+          i < previous.size() ? previous.get(i) : null);
       if (volume.control() != null) {
         ControlFile control = volume.control();
         if (!control.algorithm().equals(algorithm.name())) {

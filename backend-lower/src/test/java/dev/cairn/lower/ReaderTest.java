@@ -190,4 +190,20 @@ class ReaderTest {
       reader.close();
     }
   }
+
+  @Test
+  void reloadKeepsVolumesWhoseControlDidNotChange() {
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.addVolume();
+      long end = archiveAndSwap(lower, 1, 0, objects(5, 1)).endOffset();
+      lower.addVolume();
+      archiveAndSwap(lower, 2, end, objects(5, 2));
+      var before = lower.volumes();
+      archiveAndSwap(lower, 3, lower.endOffset(), objects(5, 3));
+      var after = lower.volumes();
+      assertThat(after.get(0)).isSameAs(before.get(0));
+      assertThat(after.get(1)).isNotSameAs(before.get(1));
+      assertThat(after.get(1).objectCount()).isEqualTo(10);
+    }
+  }
 }
