@@ -98,6 +98,9 @@ final class RefJournal implements AutoCloseable {
         if (hasEntryAfter(bytes, pos)) {
           fail(pos, "damaged ref journal entry followed by more entries");
           good = bytes.length;
+        } else if (isDelimitedDamage(bytes, pos)) {
+          fail(pos, "the last ref journal entry fails its checksum");
+          good = bytes.length;
         }
         break;
       }
@@ -149,6 +152,37 @@ final class RefJournal implements AutoCloseable {
     int nameLength = Short.toUnsignedInt(in.getShort(pos + 9));
     int expected = 3 + nameLength + (kind == 1 ? algorithm.digestLength() : 0);
     return (kind == 0 || kind == 1) && expected == length ? length + 8 : -1;
+  }
+
+  /**
+   * Whether the bad entry at {@code pos} is damage a torn write cannot explain: it ends
+   * exactly at the end of the file, or its length is one bit away from a length under which
+   * it checks.
+   */
+  private boolean isDelimitedDamage(byte[] bytes, int pos) {
+    if (bytes.length - pos < 8) {
+      return false;
+    }
+    boolean zeros = true;
+    for (int i = pos; i < bytes.length && zeros; i++) {
+      zeros = bytes[i] == 0;
+    }
+    if (zeros) {
+      return false; // space the file system allocated but the crash left unwritten
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    int length = in.getInt(pos);
+    if ((long) pos + 8 + length == bytes.length) {
+      return true;
+    }
+    byte[] copy = Arrays.copyOfRange(bytes, pos, bytes.length);
+    for (int bit = 0; bit < 32; bit++) {
+      ByteBuffer.wrap(copy).putInt(0, length ^ (1 << bit));
+      if (entryAt(copy, 0) > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean hasEntryAfter(byte[] bytes, int bad) {

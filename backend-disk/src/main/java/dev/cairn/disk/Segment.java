@@ -267,14 +267,25 @@ final class Segment {
       int size = wholeRecordAt(map, pos, h);
       if (size < 0) {
         int next = resync(map, pos, h);
-        if (next < 0) {
-          break;
+        if (next >= 0) {
+          // Records follow, so this is damage, not a torn write; everything before it was
+          // written whole (appends are sequential), so an open batch before it had ended.
+          scan.damage.add(String.format("corrupt %s at offset %d: damaged record skipped;"
+              + " records resume at offset %d", name, from + pos, from + next));
+          commit(scan, batchHashes, batchLocations, from + pos);
+          pos = next;
+          scan.committedEnd = from + pos;
+          continue;
         }
-        scan.damage.add(String.format("corrupt %s at offset %d: damaged record skipped;"
-            + " records resume at offset %d", name, from + pos, from + next));
-        batchHashes.clear();
-        batchLocations.clear();
-        pos = next;
+        int damaged = delimitDamage(map, pos, h);
+        if (damaged < 0) {
+          break; // a torn tail: cut off by the caller
+        }
+        scan.damage.add(String.format("corrupt %s at offset %d: the last record fails its"
+            + " checksum; it is kept but never served", name, from + pos));
+        commit(scan, batchHashes, batchLocations, from + pos);
+        pos += damaged;
+        scan.committedEnd = from + pos;
         continue;
       }
       int word = map.getInt(pos);
@@ -284,18 +295,60 @@ final class Segment {
       batchLocations.add(location(from + pos, Record.payloadLength(word)));
       pos += size;
       if (!Record.isBatchOpen(word)) {
-        for (int i = 0; i < batchHashes.size(); i++) {
-          long loc = batchLocations.get(i);
-          scan.entries.add(batchHashes.get(i), offsetOf(loc), lengthOf(loc));
-          scan.hashes.add(batchHashes.get(i));
-          scan.locations.add(loc);
-        }
-        batchHashes.clear();
-        batchLocations.clear();
-        scan.committedEnd = from + pos;
+        commit(scan, batchHashes, batchLocations, from + pos);
       }
     }
     return scan;
+  }
+
+  private static void commit(Scan scan, List<Hash> hashes, List<Long> locations, long end) {
+    for (int i = 0; i < hashes.size(); i++) {
+      long loc = locations.get(i);
+      scan.entries.add(hashes.get(i), offsetOf(loc), lengthOf(loc));
+      scan.hashes.add(hashes.get(i));
+      scan.locations.add(loc);
+    }
+    hashes.clear();
+    locations.clear();
+    scan.committedEnd = end;
+  }
+
+  /**
+   * The size of a damaged last record at {@code pos} that a torn write cannot explain, or -1:
+   * a record that ends exactly at the end of the file but fails its checksum, or one whose
+   * length field differs by one bit from a length under which it checks.
+   */
+  private static int delimitDamage(ByteBuffer map, int pos, int h) {
+    int limit = map.capacity();
+    if (limit - pos < Record.PREFIX + h) {
+      return -1;
+    }
+    boolean zeros = true;
+    for (int i = pos; i < limit && zeros; i++) {
+      zeros = map.get(i) == 0;
+    }
+    if (zeros) {
+      return -1; // space the file system allocated but the crash left unwritten
+    }
+    int word = map.getInt(pos);
+    long declared = Record.size(h, Record.payloadLength(word));
+    if (pos + declared == limit) {
+      return (int) declared;
+    }
+    ByteBuffer copy = ByteBuffer.allocate(limit - pos);
+    copy.put(map.duplicate().position(pos).limit(limit)).flip();
+    for (int bit = 0; bit < 31; bit++) {
+      int fixed = word ^ (1 << bit);
+      int size = Record.size(h, Record.payloadLength(fixed));
+      if (size > 0 && size <= copy.capacity()) {
+        copy.putInt(0, fixed);
+        ByteBuffer candidate = copy.duplicate().position(0).limit(size);
+        if (Record.checksum(candidate) == copy.getInt(4)) {
+          return size;
+        }
+      }
+    }
+    return -1;
   }
 
   /** The size of the whole, checked record at {@code pos}, or -1. */
