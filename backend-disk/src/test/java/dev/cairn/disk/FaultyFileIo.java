@@ -26,6 +26,9 @@ final class FaultyFileIo implements FileIo {
   final AtomicLong spaceLeft = new AtomicLong(Long.MAX_VALUE);
   volatile boolean shortWrites;
   private volatile boolean dead;
+  /** Every operation holds it shared; a power loss takes it alone, so nothing straddles it. */
+  private final java.util.concurrent.locks.ReadWriteLock power =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Length of each file at its last fsync (what survives a power loss). */
   private final Map<Path, Long> durable = new ConcurrentHashMap<>();
 
@@ -54,10 +57,15 @@ final class FaultyFileIo implements FileIo {
 
   @Override
   public void rename(Path source, Path target) throws IOException {
-    check();
-    FileIo.super.rename(source, target);
-    Long length = durable.remove(source.toAbsolutePath());
-    durable.put(target.toAbsolutePath(), length == null ? Files.size(target) : length);
+    power.readLock().lock();
+    try {
+      check();
+      FileIo.super.rename(source, target);
+      Long length = durable.remove(source.toAbsolutePath());
+      durable.put(target.toAbsolutePath(), length == null ? Files.size(target) : length);
+    } finally {
+      power.readLock().unlock();
+    }
   }
 
   @Override
@@ -74,7 +82,16 @@ final class FaultyFileIo implements FileIo {
 
   /** Stops every further operation, then cuts each file back to what was synced. */
   void powerLoss() throws IOException {
-    dead = true;
+    power.writeLock().lock();
+    try {
+      dead = true;
+      cutToDurable();
+    } finally {
+      power.writeLock().unlock();
+    }
+  }
+
+  private void cutToDurable() throws IOException {
     for (Map.Entry<Path, Long> entry : durable.entrySet()) {
       Path path = entry.getKey();
       if (Files.exists(path) && Files.size(path) > entry.getValue()) {
@@ -112,6 +129,15 @@ final class FaultyFileIo implements FileIo {
     }
 
     private int writeLimited(ByteBuffer source, long position) throws IOException {
+      power.readLock().lock();
+      try {
+        return writeLocked(source, position);
+      } finally {
+        power.readLock().unlock();
+      }
+    }
+
+    private int writeLocked(ByteBuffer source, long position) throws IOException {
       int n = limit(source);
       ByteBuffer slice = source.duplicate();
       slice.limit(slice.position() + n);
@@ -165,18 +191,29 @@ final class FaultyFileIo implements FileIo {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
-      check();
-      delegate.truncate(size);
-      durable.computeIfPresent(path, (p, d) -> Math.min(d, size));
-      return this;
+      power.readLock().lock();
+      try {
+        check();
+        delegate.truncate(size);
+        durable.computeIfPresent(path, (p, d) -> Math.min(d, size));
+        return this;
+      } finally {
+        power.readLock().unlock();
+      }
     }
 
     @Override
     public void force(boolean metaData) throws IOException {
-      check();
-      long size = delegate.size();
-      delegate.force(metaData);
-      durable.put(path, size);
+      power.readLock().lock();
+      try {
+        check();
+        long size = delegate.size();
+        delegate.force(metaData);
+        // Syncs that overlap finish in any order; what is durable only grows.
+        durable.merge(path, size, Math::max);
+      } finally {
+        power.readLock().unlock();
+      }
     }
 
     @Override
