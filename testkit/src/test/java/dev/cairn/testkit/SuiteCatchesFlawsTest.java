@@ -1,0 +1,99 @@
+package dev.cairn.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.testkit.FlawedBackend.Flaw;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * The suite is only worth something if it fails broken stores: run it against a store with
+ * each {@link Flaw} and expect failures, and against the unflawed store and expect none.
+ */
+class SuiteCatchesFlawsTest {
+  /** Flaws that only a store accepting writes can show. */
+  private static final Set<Flaw> WRITABLE_ONLY = EnumSet.of(Flaw.CAS_NOT_ATOMIC,
+      Flaw.CAS_IGNORES_EXPECTED, Flaw.DELETE_IGNORED, Flaw.KEEPS_CALLER_ARRAY,
+      Flaw.BATCH_DROPS_LAST);
+
+  /** Flaws that only a read-only store can show. */
+  private static final Set<Flaw> READ_ONLY_ONLY = EnumSet.of(Flaw.WRITES_WHEN_READ_ONLY);
+
+  static volatile Flaw flaw;
+  static volatile boolean readOnly;
+
+  /** The suite as a backend author would write it, over the flawed store. */
+  static class FlawedSuite extends ConformanceSuite {
+    @Override
+    protected Backend open(Seed seed) {
+      return new FlawedBackend(seed.algorithm(), flaw, readOnly).load(seed);
+    }
+  }
+
+  /** The same, for stores of SHA-1 hashes. */
+  static class FlawedSha1Suite extends FlawedSuite {
+    @Override
+    protected HashAlgorithm hashAlgorithm() {
+      return HashAlgorithm.SHA1;
+    }
+  }
+
+  private static TestExecutionSummary run(Class<?> suite) {
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
+    Launcher launcher = LauncherFactory.create();
+    SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    launcher.execute(request, listener);
+    return listener.getSummary();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Flaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+  void theSuiteFailsAWritableStoreWithFlaw(Flaw tested) {
+    if (READ_ONLY_ONLY.contains(tested)) {
+      return; // a writable store is meant to write; covered by the read-only test below
+    }
+    flaw = tested;
+    readOnly = false;
+    TestExecutionSummary summary = run(FlawedSuite.class);
+    assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Flaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+  void theSuiteFailsAReadOnlyStoreWithFlaw(Flaw tested) {
+    if (WRITABLE_ONLY.contains(tested)) {
+      return; // a read-only store never reaches the flawed code; covered by the test above
+    }
+    flaw = tested;
+    readOnly = true;
+    TestExecutionSummary summary = run(FlawedSuite.class);
+    assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Flaw.class, names = "NONE")
+  void theSuitePassesTheUnflawedStore(Flaw none) {
+    flaw = none;
+    for (boolean ro : new boolean[] {false, true}) {
+      readOnly = ro;
+      for (Class<?> suite : new Class<?>[] {FlawedSuite.class, FlawedSha1Suite.class}) {
+        TestExecutionSummary summary = run(suite);
+        assertThat(summary.getFailures()).as("%s read-only=%s", suite.getSimpleName(), ro)
+            .isEmpty();
+        assertThat(summary.getTestsSucceededCount()).isGreaterThan(10);
+      }
+    }
+  }
+}
