@@ -223,6 +223,11 @@ public final class DiskBackend extends AbstractBackend
     }
     String algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256).name();
     Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
+    // The first segment and the ref journal exist before the manifest that names them; its
+    // directory sync makes all three durable at once.
+    io.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE).close();
+    RefJournal.create(dir, io);
     manifest.install(dir, io);
     return manifest;
   }

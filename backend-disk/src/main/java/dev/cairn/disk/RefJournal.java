@@ -291,8 +291,23 @@ final class RefJournal implements AutoCloseable {
     return total;
   }
 
+  /** Writes an empty journal for a new store; the caller syncs the directory. */
+  static void create(Path directory, FileIo io) throws IOException {
+    new RefJournal(directory, io, null, true).writeJournal();
+  }
+
   /** Writes the live refs to a new journal and renames it into place, durably. */
   private void rewrite() throws IOException {
+    long length = writeJournal();
+    io.syncDirectory(directory);
+    if (channel != null) {
+      channel.close();
+    }
+    channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    end = length;
+  }
+
+  private long writeJournal() throws IOException {
     Path temp = directory.resolve(TEMP);
     long length;
     try (FileChannel out = io.open(temp, StandardOpenOption.CREATE,
@@ -307,12 +322,7 @@ final class RefJournal implements AutoCloseable {
       out.force(true);
     }
     io.rename(temp, path);
-    io.syncDirectory(directory);
-    if (channel != null) {
-      channel.close();
-    }
-    channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    end = length;
+    return length;
   }
 
   /** Re-reads the journal (for read-only openers); returns whether the refs changed. */

@@ -133,17 +133,17 @@ class BitRotTest {
     for (Path file : StoreFiles.list(pristine)) {
       String name = file.getFileName().toString();
       if (name.endsWith(".data")) {
-        flipSample(pristine, file, Budget.scale(25, 400), random);
+        flipSample(pristine, file, Budget.scale(15, 400), random);
       } else if (name.endsWith(".idx")) {
         SegmentIndex index = SegmentIndex.open(file, FileIo.STANDARD, HashAlgorithm.SHA256);
         long tableBits = (SegmentIndex.HEADER + 256 * 4 + index.count * 40L) * 8;
         long bloomBits = Files.size(file) * 8 - 64 - tableBits;
-        for (int i = 0; i < Budget.scale(10, 200); i++) {
+        for (int i = 0; i < Budget.scale(6, 200); i++) {
           flipAndCheck(pristine, file, (long) (random.nextDouble() * tableBits), false);
           flipAndCheck(pristine, file, tableBits + (long) (random.nextDouble() * bloomBits), true);
         }
       } else if (name.equals(Manifest.FILE) || name.equals(RefJournal.FILE)) {
-        flipSample(pristine, file, Budget.scale(200, 100_000), random);
+        flipSample(pristine, file, Budget.scale(120, 100_000), random);
       }
     }
   }
