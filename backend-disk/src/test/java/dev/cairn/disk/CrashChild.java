@@ -19,7 +19,7 @@ import java.util.Random;
  * compare-and-set and {@code R ref hash} after it succeeded. Object bytes derive from their
  * key ({@link Workload#object}). Runs until killed, or until a write fails ({@code FAILED}).
  *
- * <p>Arguments: directory, fsync mode, run id, threads.
+ * <p>Arguments: directory, fsync mode, run id, threads[, segment size].
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -31,7 +31,8 @@ public final class CrashChild {
     int threads = Integer.parseInt(args[3]);
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
     DiskBackend store = DiskBackend.open(dir,
-        DiskOptions.builder().fsync(fsync).segmentSize(64 * 1024).build());
+        DiskOptions.builder().fsync(fsync)
+            .segmentSize(args.length > 4 ? Long.parseLong(args[4]) : 64 * 1024).build());
     out.println("READY");
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
