@@ -50,9 +50,7 @@ final class SegmentIndex {
 
     @Override
     public void funnel(Hash hash, PrimitiveSink into) {
-      for (int i = 0, n = Math.min(16, hash.length()); i < n; i++) {
-        into.putByte(hash.byteAt(i));
-      }
+      into.putBytes(hash.toBytes(), 0, Math.min(16, hash.length()));
     }
   }
 
