@@ -95,6 +95,44 @@ class KillNineTest {
   }
 
   @Test
+  void aWriterInAnotherProcessLocksOutWritersButNotReaders() throws Exception {
+    ChildJvm child = ChildJvm.start(ChildJvm.command(CrashChild.class, dir.toString(),
+        "ALWAYS", "lock", "2"));
+    try {
+      assertThat(child.awaitReady(60)).isTrue();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskBackend.open(dir))
+          .isInstanceOf(StoreLockedException.class)
+          .hasMessageContaining("locked by another process");
+      try (DiskBackend reader = DiskBackend.open(dir, DiskOptions.builder().readOnly(true)
+          .segmentSize(64 * 1024).build())) {
+        dev.cairn.spi.Reloadable reloadable =
+            reader.feature(dev.cairn.spi.Reloadable.class).orElseThrow();
+        int seen = 0;
+        for (int attempt = 0; attempt < 200 && seen < 3; attempt++) {
+          Thread.sleep(20);
+          List<String> lines;
+          synchronized (child.lines) {
+            lines = new ArrayList<>(child.lines); // acknowledged before the reload began
+          }
+          reloadable.reload();
+          seen = 0;
+          for (String line : lines) {
+            if (line.startsWith("O ")) {
+              byte[] data = Workload.object(line.substring(2));
+              assertThat(reader.read(HashAlgorithm.SHA256.hash(data))).hasValue(data);
+              seen++;
+            }
+          }
+        }
+        assertThat(seen).as("objects the reader saw the writer acknowledge").isGreaterThan(2);
+        assertThat(reader.problems()).isEmpty();
+      }
+    } finally {
+      child.kill();
+    }
+  }
+
+  @Test
   void acknowledgedWritesSurviveKillNine() throws Exception {
     killRepeatedly(Budget.isFull() ? 100 : 100);
   }
