@@ -8,14 +8,17 @@ import java.util.function.Predicate;
  * affected.
  *
  * <p>Crash-safe: after a crash at any point the store holds either its old set of objects or
- * its new one, and every object that {@code keep} accepted is readable. Objects written while
- * compaction runs are kept whatever {@code keep} says. Readers are never blocked and never see
- * an object disappear that {@code keep} accepted.
+ * its new one, and every object that {@code keep} accepted is readable. An object written by a
+ * call that began after {@code compact} was called is kept whatever {@code keep} says; one
+ * written by a call still running when {@code compact} was called may be offered to {@code keep}
+ * (a collector should accept what was written since it started marking). Readers are never
+ * blocked and never see an object disappear that {@code keep} accepted.
  */
 public interface Compaction {
   /**
    * Rewrites the store keeping exactly the objects accepted by {@code keep} (plus those
-   * written concurrently), then releases the space of the rest once no reader uses it.
+   * written after this call began), then releases the space of the rest once no reader uses
+   * it.
    * Calls of this method are serialized.
    *
    * @param keep decides, for each stored object, whether it stays; called on the calling
