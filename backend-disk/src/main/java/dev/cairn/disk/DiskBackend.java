@@ -404,11 +404,12 @@ public final class DiskBackend extends AbstractBackend
       }
       try {
         return Optional.of(segment.read(hash, location, options.verify()));
+      } catch (java.nio.channels.ClosedByInterruptException e) {
+        throw new StoreIOException("interrupted while reading " + hash + " from "
+            + segment.name, e);
       } catch (ClosedChannelException e) {
-        if (isClosed()) {
-          checkOpen("read");
-        }
-        continue;
+        checkOpen("read");
+        continue; // retired by a compaction meanwhile: the new view has the object
       } catch (IOException e) {
         throw new StoreIOException("reading " + hash + " from " + segment.name, e);
       } finally {

@@ -6,7 +6,6 @@ import dev.cairn.spi.HashAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +87,25 @@ final class Segment {
         : io.open(path, StandardOpenOption.READ);
   }
 
-  FileChannel channel() {
-    return channel;
+  /**
+   * The segment's channel. A thread interrupted during I/O closes a channel for every user;
+   * this reopens it unless the segment was retired.
+   */
+  FileChannel channel() throws IOException {
+    FileChannel current = channel;
+    if (current.isOpen() || references.get() <= 0) {
+      return current;
+    }
+    synchronized (this) {
+      if (!channel.isOpen()) {
+        channel = openChannel();
+      }
+      return channel;
+    }
   }
 
   long size() throws IOException {
-    return channel.size();
+    return channel().size();
   }
 
   /** Where {@code hash} is in this segment, or -1. */
@@ -116,6 +128,7 @@ final class Segment {
 
   /** Appends {@code record} at {@link #end}; on failure cuts the file back to where it was. */
   long append(ByteBuffer record) throws IOException {
+    FileChannel channel = channel();
     if (needsTruncate) {
       channel.truncate(end);
       needsTruncate = false;
@@ -127,7 +140,7 @@ final class Segment {
     } catch (IOException e) {
       needsTruncate = true;
       try {
-        channel.truncate(at);
+        channel().truncate(at);
         needsTruncate = false;
       } catch (IOException again) {
         e.addSuppressed(again);
@@ -184,18 +197,7 @@ final class Segment {
     int length = lengthOf(location);
     int h = algorithm.digestLength();
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
-    boolean whole;
-    try {
-      whole = FileIo.readFully(channel, buffer, offset);
-    } catch (ClosedChannelException e) {
-      // An interrupted reader closes a channel for every user; reopen unless retired.
-      if (references.get() <= 0) {
-        throw e;
-      }
-      reopen();
-      buffer.clear();
-      whole = FileIo.readFully(channel, buffer, offset);
-    }
+    boolean whole = FileIo.readFully(channel(), buffer, offset);
     if (!whole) {
       throw new CorruptionException(name, offset, "record of " + hash + " extends past the end of the file");
     }
@@ -222,12 +224,6 @@ final class Segment {
     return data;
   }
 
-  private synchronized void reopen() throws IOException {
-    if (!channel.isOpen()) {
-      channel = openChannel();
-    }
-  }
-
   /** What a scan of records found. */
   static final class Scan {
     final SegmentIndex.Builder entries;
@@ -251,6 +247,7 @@ final class Segment {
     int h = algorithm.digestLength();
     Scan scan = new Scan(h);
     scan.committedEnd = from;
+    FileChannel channel = channel();
     long fileEnd = channel.size();
     if (fileEnd <= from) {
       return scan;

@@ -324,6 +324,27 @@ class DiskBackendTest {
     }
   }
 
+  @Test
+  void anInterruptedReaderDoesNotBreakTheStore() {
+    try (DiskBackend store = DiskBackend.open(dir, small())) {
+      Hash hash = store.put(new byte[] {1, 2});
+      Thread.currentThread().interrupt();
+      try {
+        store.read(hash); // may fail: the interrupt closes the channel under it
+      } catch (dev.cairn.spi.StoreIOException expected) {
+        // the caller was interrupted
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(store.read(hash)).hasValue(new byte[] {1, 2});
+      Hash next = store.put(new byte[] {3});
+      assertThat(store.read(next)).hasValue(new byte[] {3});
+    }
+    try (DiskBackend store = DiskBackend.open(dir, small())) {
+      assertThat(store.read(HashAlgorithm.SHA256.hash(new byte[] {3}))).hasValue(new byte[] {3});
+    }
+  }
+
   private long directorySize() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.mapToLong(p -> p.toFile().length()).sum();
