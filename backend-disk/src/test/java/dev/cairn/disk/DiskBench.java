@@ -24,26 +24,35 @@ public final class DiskBench {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     int objects = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-    singlePuts(root.resolve("single-1"), 1);
-    singlePuts(root.resolve("single-8"), 8);
+    DiskOptions.Fsync fsync = args.length > 2 ? DiskOptions.Fsync.valueOf(args[2])
+        : DiskOptions.Fsync.ALWAYS;
+    if (args.length <= 2) {
+      singlePuts(root.resolve("single-1"), 1);
+      singlePuts(root.resolve("single-8"), 8);
+    }
     Path dir = root.resolve("bulk");
     List<Hash> hashes = new ArrayList<>(objects);
+    List<Map<Hash, byte[]>> batches = new ArrayList<>();
     Random random = new Random(1);
+    for (int i = 0; i < objects; i += 1000) {
+      Map<Hash, byte[]> batch = new LinkedHashMap<>();
+      for (int j = 0; j < 1000 && i + j < objects; j++) {
+        byte[] data = new byte[1024];
+        random.nextBytes(data);
+        Hash hash = HashAlgorithm.SHA256.hash(data);
+        batch.put(hash, data);
+        hashes.add(hash);
+      }
+      batches.add(batch);
+    }
     long start = System.nanoTime();
-    try (DiskBackend store = DiskBackend.open(dir)) {
-      for (int i = 0; i < objects; i += 1000) {
-        Map<Hash, byte[]> batch = new LinkedHashMap<>();
-        for (int j = 0; j < 1000 && i + j < objects; j++) {
-          byte[] data = new byte[1024];
-          random.nextBytes(data);
-          Hash hash = HashAlgorithm.SHA256.hash(data);
-          batch.put(hash, data);
-          hashes.add(hash);
-        }
+    try (DiskBackend store = DiskBackend.open(dir, DiskOptions.builder().fsync(fsync).build())) {
+      for (Map<Hash, byte[]> batch : batches) {
         store.writeBatch(batch);
       }
     }
-    report("durable batch ingest (1 KiB, batches of 1,000, hashing included)", objects, start);
+    report("batch ingest, fsync=" + fsync + " (1 KiB, batches of 1,000, hashes precomputed)",
+        objects, start);
     long bytes;
     try (Stream<Path> files = Files.list(dir)) {
       bytes = files.mapToLong(p -> p.toFile().length()).sum();
