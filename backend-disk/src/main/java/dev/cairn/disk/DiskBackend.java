@@ -747,6 +747,9 @@ public final class DiskBackend extends AbstractBackend
   }
 
   private void visitSegment(Segment segment, Consumer<? super StoredObject> visitor) {
+    // The heap entries first: sealing sets the index before it clears them, so whatever is
+    // missing from this copy is in the index read after it.
+    List<Map.Entry<Hash, Long>> recent = new ArrayList<>(segment.recent.entrySet());
     SegmentIndex index = segment.index;
     if (index != null) {
       for (int i = 0; i < index.count; i++) {
@@ -755,7 +758,7 @@ public final class DiskBackend extends AbstractBackend
             segment.path.getFileName() + "@" + offset));
       }
     }
-    for (Map.Entry<Hash, Long> entry : segment.recent.entrySet()) {
+    for (Map.Entry<Hash, Long> entry : recent) {
       long location = entry.getValue();
       if (index != null && Segment.offsetOf(location) < index.dataLength) {
         continue;

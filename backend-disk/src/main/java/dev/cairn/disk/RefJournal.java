@@ -77,7 +77,8 @@ final class RefJournal implements AutoCloseable {
     } catch (NoSuchFileException e) {
       bytes = null;
     }
-    if (bytes == null || bytes.length < MAGIC.length && isPrefixOfMagic(bytes)) {
+    if (bytes == null || bytes.length < MAGIC.length && isPrefixOfMagic(bytes)
+        || isAllZero(bytes)) {
       // Absent, or torn while being created: nothing was ever committed to it.
       if (writable) {
         rewrite();
@@ -115,6 +116,15 @@ final class RefJournal implements AutoCloseable {
       }
     }
     openForAppend(Math.min(good, bytes.length));
+  }
+
+  private static boolean isAllZero(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPrefixOfMagic(byte[] bytes) {
@@ -291,9 +301,15 @@ final class RefJournal implements AutoCloseable {
     return total;
   }
 
-  /** Writes an empty journal for a new store; the caller syncs the directory. */
+  /**
+   * Writes an empty journal for a new store, unsynced: if a crash loses it, opening writes it
+   * again (an absent, short or zero-filled journal holds no committed entry).
+   */
   static void create(Path directory, FileIo io) throws IOException {
-    new RefJournal(directory, io, null, true).writeJournal();
+    try (FileChannel out = io.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      FileIo.writeFully(out, ByteBuffer.wrap(MAGIC), 0);
+    }
   }
 
   /** Writes the live refs to a new journal and renames it into place, durably. */
