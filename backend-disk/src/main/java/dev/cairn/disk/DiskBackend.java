@@ -285,9 +285,15 @@ public final class DiskBackend extends AbstractBackend
   private Segment openSealed(long id) throws IOException {
     Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false);
     try {
-      segment.index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
-      if (segment.index.bloomProblem != null) {
-        problems.add(segment.index.bloomProblem);
+      SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+      segment.index = index;
+      if (index.bloomProblem != null) {
+        problems.add(index.bloomProblem);
+        SegmentIndex.Builder entries = new SegmentIndex.Builder(hashAlgorithm().digestLength());
+        for (int i = 0; i < index.count; i++) {
+          entries.add(index.hashAt(i), index.offsetAt(i), index.lengthAt(i));
+        }
+        rebuildIndex(segment, entries, index.dataLength);
       }
     } catch (CorruptionException | NoSuchFileException e) {
       // The records check themselves: find them by scanning instead of trusting the index.
@@ -298,8 +304,29 @@ public final class DiskBackend extends AbstractBackend
         segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
       }
       segment.end = scan.committedEnd;
+      rebuildIndex(segment, scan.entries, scan.committedEnd);
     }
     return segment;
+  }
+
+  /**
+   * Replaces a damaged index of a sealed segment with one built from what was found (a writer
+   * only; readers keep working from the heap). A failure leaves the segment served as it is.
+   */
+  private void rebuildIndex(Segment segment, SegmentIndex.Builder entries, long dataLength) {
+    if (readOnly) {
+      return;
+    }
+    try {
+      Path path = indexPath(segment.id);
+      SegmentIndex.write(path, io, hashAlgorithm(), segment.id, dataLength, entries);
+      io.syncDirectory(directory);
+      segment.index = SegmentIndex.open(path, io, hashAlgorithm());
+      segment.recent.clear();
+      problems.add("rebuilt the index " + path);
+    } catch (IOException | RuntimeException e) {
+      problems.add("could not rebuild the index of " + segment.name + ": " + e);
+    }
   }
 
   private Segment openActive(long id) throws IOException {
