@@ -739,6 +739,7 @@ public final class DiskBackend extends AbstractBackend
       try {
         Segment a = active;
         a.channel().force(false);
+        refs.sync();
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           // Checkpoint: the next open scans only what is appended after this.
