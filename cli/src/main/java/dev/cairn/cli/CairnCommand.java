@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
     description = "Content-addressed object stores: objects, refs, Git import and export.",
     subcommands = {
         PutCommand.class, CatCommand.class, ExistsCommand.class, RefCommand.class,
-        ImportGitCommand.class, ExportGitCommand.class, VerifyCommand.class,
+        ImportGitCommand.class, ExportGitCommand.class, GcCommand.class, VerifyCommand.class,
         StatsCommand.class, StoresCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success",
