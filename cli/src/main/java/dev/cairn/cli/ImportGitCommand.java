@@ -4,9 +4,7 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.RefName;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +93,7 @@ final class ImportGitCommand extends StoreCommand {
     reader.start();
     try {
       for (Map<Hash, byte[]> batch; (batch = batches.take()) != end; ) {
+        check(batch);
         store.writeBatch(batch);
         long bytes = 0;
         for (byte[] data : batch.values()) {
@@ -146,61 +145,43 @@ final class ImportGitCommand extends StoreCommand {
     return count;
   }
 
-  /** Parses {@code <oid> <type> <size>\n<content>\n} records into batches. */
+  /**
+   * Parses the records into batches (object id to object); the writing thread checks each
+   * object's hash, so that parsing keeps up with git while hashing runs beside it.
+   */
   private void readObjects(InputStream raw, BlockingQueue<Map<Hash, byte[]>> batches,
       long batchBytes) throws IOException, InterruptedException {
-    InputStream in = new BufferedInputStream(raw, 1 << 17);
-    byte[] line = new byte[256];
+    CatFileStream in = new CatFileStream(raw);
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
     long bytes = 0;
-    while (true) {
-      int length = 0;
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          if (length == 0) {
-            if (!batch.isEmpty()) {
-              batches.put(batch);
-            }
-            return;
-          }
-          throw new EOFException("git cat-file output ends inside a header");
-        }
-        if (length == line.length) {
-          throw CliFailure.failure("git cat-file printed an overlong header: "
-              + new String(line, 0, 80, StandardCharsets.UTF_8));
-        }
-        line[length++] = (byte) b;
+    for (byte[] data; (data = in.next()) != null; ) {
+      Hash oid;
+      try {
+        oid = Hash.parse(algorithm, in.oid);
+      } catch (IllegalArgumentException e) {
+        throw CliFailure.failure("git cat-file printed an object id that is not "
+            + algorithm.name() + ": " + in.oid);
       }
-      String header = new String(line, 0, length, StandardCharsets.US_ASCII);
-      int first = header.indexOf(' ');
-      int second = header.indexOf(' ', first + 1);
-      if (first < 0 || second < 0) {
-        throw CliFailure.failure("git cat-file printed an unexpected header: " + header);
-      }
-      String oid = header.substring(0, first);
-      String type = header.substring(first + 1, second);
-      long size = Long.parseLong(header.substring(second + 1));
-      byte[] prefix = GitObject.header(type, size);
-      if (size > Integer.MAX_VALUE - 64) {
-        throw CliFailure.failure("object " + oid + " is too large (" + size + " bytes)");
-      }
-      byte[] data = new byte[prefix.length + (int) size];
-      System.arraycopy(prefix, 0, data, 0, prefix.length);
-      if (in.readNBytes(data, prefix.length, (int) size) != size || in.read() != '\n') {
-        throw new EOFException("git cat-file output ends inside object " + oid);
-      }
-      Hash hash = algorithm.hash(data);
-      if (!hash.toHex().equals(oid)) {
-        throw CliFailure.failure("object " + oid + " of '" + repository + "' hashes to "
-            + hash.toHex() + ": the repository is damaged");
-      }
-      batch.put(hash, data);
+      batch.put(oid, data);
       bytes += data.length;
       if (bytes >= batchBytes || batch.size() >= 50_000) {
         batches.put(batch);
         batch = new LinkedHashMap<>();
         bytes = 0;
+      }
+    }
+    if (!batch.isEmpty()) {
+      batches.put(batch);
+    }
+  }
+
+  /** Checks that each object hashes to its Git object id. */
+  private void check(Map<Hash, byte[]> batch) {
+    for (Map.Entry<Hash, byte[]> e : batch.entrySet()) {
+      Hash hash = algorithm.hash(e.getValue());
+      if (!hash.equals(e.getKey())) {
+        throw CliFailure.failure("object " + e.getKey().toHex() + " of '" + repository
+            + "' hashes to " + hash.toHex() + ": the repository is damaged");
       }
     }
   }
