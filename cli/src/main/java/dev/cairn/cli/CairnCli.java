@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.CairnException;
-import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.StoreConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,8 +80,9 @@ public final class CairnCli {
     line.setCaseInsensitiveEnumValuesAllowed(true);
     line.setParameterExceptionHandler((e, args) -> {
       CommandLine failed = e.getCommandLine();
-      errText.println("cairn: " + e.getMessage());
-      errText.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+      String message = e.getMessage().strip().replace(System.lineSeparator(), "; ");
+      errText.println("cairn: " + message + " (see '"
+          + failed.getCommandSpec().qualifiedName() + " --help')");
       if (root.verbose) {
         e.printStackTrace(errText);
       }
@@ -118,9 +118,6 @@ public final class CairnCli {
     if (e instanceof UncheckedIOException || e instanceof IOException) {
       Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
       return "I/O error: " + io;
-    }
-    if (e instanceof HashAlgorithmMismatchException) {
-      return e.getMessage();
     }
     return "internal error: " + e + " (run with --verbose for the stack trace)";
   }
