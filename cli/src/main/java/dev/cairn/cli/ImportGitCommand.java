@@ -93,7 +93,6 @@ final class ImportGitCommand extends StoreCommand {
     reader.start();
     try {
       for (Map<Hash, byte[]> batch; (batch = batches.take()) != end; ) {
-        check(batch);
         store.writeBatch(batch);
         long bytes = 0;
         for (byte[] data : batch.values()) {
@@ -146,8 +145,8 @@ final class ImportGitCommand extends StoreCommand {
   }
 
   /**
-   * Parses the records into batches (object id to object); the writing thread checks each
-   * object's hash, so that parsing keeps up with git while hashing runs beside it.
+   * Parses the records into batches (object id to object), checking that each object hashes
+   * to its id: this thread mostly waits for git, so hashing here overlaps the store's writes.
    */
   private void readObjects(InputStream raw, BlockingQueue<Map<Hash, byte[]>> batches,
       long batchBytes) throws IOException, InterruptedException {
@@ -162,6 +161,11 @@ final class ImportGitCommand extends StoreCommand {
         throw CliFailure.failure("git cat-file printed an object id that is not "
             + algorithm.name() + ": " + in.oid);
       }
+      Hash hash = algorithm.hash(data);
+      if (!hash.equals(oid)) {
+        throw CliFailure.failure("object " + in.oid + " of '" + repository + "' hashes to "
+            + hash.toHex() + ": the repository is damaged");
+      }
       batch.put(oid, data);
       bytes += data.length;
       if (bytes >= batchBytes || batch.size() >= 50_000) {
@@ -172,17 +176,6 @@ final class ImportGitCommand extends StoreCommand {
     }
     if (!batch.isEmpty()) {
       batches.put(batch);
-    }
-  }
-
-  /** Checks that each object hashes to its Git object id. */
-  private void check(Map<Hash, byte[]> batch) {
-    for (Map.Entry<Hash, byte[]> e : batch.entrySet()) {
-      Hash hash = algorithm.hash(e.getValue());
-      if (!hash.equals(e.getKey())) {
-        throw CliFailure.failure("object " + e.getKey().toHex() + " of '" + repository
-            + "' hashes to " + hash.toHex() + ": the repository is damaged");
-      }
     }
   }
 
