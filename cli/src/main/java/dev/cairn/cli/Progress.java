@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Progress of long work (import, export, verify) on standard error, so standard output stays
@@ -16,14 +17,23 @@ final class Progress {
   private final PrintStream err;
   private final boolean terminal;
   private final boolean silent;
-  private final long start = System.nanoTime();
+  private final LongSupplier clock;
+  private final long start;
   private long total;
   private long items;
   private long bytes;
-  private long lastShown = start;
+  private long lastShown;
   private boolean drawn;
 
   Progress(String label, long total, PrintStream err, boolean terminal, boolean silent) {
+    this(label, total, err, terminal, silent, System::nanoTime);
+  }
+
+  Progress(String label, long total, PrintStream err, boolean terminal, boolean silent,
+      LongSupplier clock) {
+    this.clock = clock;
+    this.start = clock.getAsLong();
+    this.lastShown = start;
     this.label = label;
     this.total = total;
     this.err = err;
@@ -43,7 +53,7 @@ final class Progress {
     if (silent) {
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now - lastShown >= (terminal ? REDRAW_NANOS : LINE_NANOS)) {
       lastShown = now;
       show(now);
@@ -59,7 +69,7 @@ final class Progress {
   }
 
   double seconds() {
-    return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    return Math.max(1e-9, (clock.getAsLong() - start) / 1e9);
   }
 
   /** Ends the bar (a terminal's line is cleared). */
