@@ -77,6 +77,19 @@ final class CairnCommand implements Runnable {
     return "disk:" + encodePath(io.workingDirectory.resolve(".cairn").toString());
   }
 
+  /**
+   * Fails when the store is the default one and it does not exist: a command that only reads
+   * should not leave an empty store behind.
+   */
+  void requireDefaultStoreExists() {
+    String env = io.environment.get("CAIRN_STORE");
+    Path directory = io.workingDirectory.resolve(".cairn");
+    if (store == null && (env == null || env.isBlank()) && !Files.exists(directory)) {
+      throw CliFailure.failure("no store in " + directory + "; 'cairn import-git .' or"
+          + " 'cairn put' creates it, or pass --store SPEC");
+    }
+  }
+
   /** Opens the store. */
   Backend open() {
     return Cairn.open(spec());

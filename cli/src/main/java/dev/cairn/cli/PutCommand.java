@@ -19,6 +19,11 @@ final class PutCommand extends StoreCommand {
   String file;
 
   @Override
+  boolean createsStore() {
+    return true;
+  }
+
+  @Override
   int run(Backend store) throws IOException {
     byte[] data;
     if (file.equals("-")) {

@@ -104,6 +104,11 @@ final class RefCommand implements Runnable {
     String hex;
 
     @Override
+    boolean createsStore() {
+      return true;
+    }
+
+    @Override
     int run(Backend store) {
       store.setRef(checkName(name), CairnCommand.parseHash(store, hex));
       store.flush();
@@ -123,6 +128,11 @@ final class RefCommand implements Runnable {
 
     @Parameters(index = "2", paramLabel = "NEW", description = "a hash, or none")
     String replacement;
+
+    @Override
+    boolean createsStore() {
+      return true;
+    }
 
     @Override
     int run(Backend store) {

@@ -44,7 +44,15 @@ abstract class StoreCommand implements Callable<Integer> {
 
   /** Opens the store this command works on. */
   Backend openStore() {
+    if (!createsStore()) {
+      root().requireDefaultStoreExists();
+    }
     return root().open();
+  }
+
+  /** Whether this command may create the default store (it writes); readers do not. */
+  boolean createsStore() {
+    return false;
   }
 
   abstract int run(Backend store) throws Exception;

@@ -104,6 +104,14 @@ class CairnCliTest {
   }
 
   @Test
+  void readingCommandsDoNotCreateTheDefaultStore() {
+    CliRun cat = run("cat", "00".repeat(32));
+    assertThat(cat.exit).isEqualTo(1);
+    assertThat(cat.err).startsWith("cairn: no store in " + dir.resolve(".cairn"));
+    assertThat(dir.resolve(".cairn")).doesNotExist();
+  }
+
+  @Test
   void verboseAddsTheStackTrace() {
     CliRun run = run("--verbose", "--store", "dsk:/x", "stats");
     assertThat(run.exit).isEqualTo(2);
