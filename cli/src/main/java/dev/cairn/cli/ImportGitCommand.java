@@ -102,8 +102,10 @@ final class ImportGitCommand extends StoreCommand {
       }
     } finally {
       if (reader.isAlive()) {
+        // Writing failed: stop git and the reader, and make room for its end marker.
         catFile.destroyForcibly();
         reader.interrupt();
+        batches.clear();
       }
       reader.join();
     }
