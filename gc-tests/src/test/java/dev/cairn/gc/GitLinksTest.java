@@ -45,6 +45,21 @@ class GitLinksTest {
   }
 
   @Test
+  void treesTellWhichEntriesAreLeaves() {
+    Map<Hash, Boolean> leaves = new java.util.LinkedHashMap<>();
+    git.forEachLink(history.id("tree 1"), history.objects.get("tree 1"), SHA1, leaves::put);
+    assertThat(leaves).containsExactly(Map.entry(history.id("blob hello"), true),
+        Map.entry(history.id("tree d"), false));
+    leaves.clear();
+    git.forEachLink(history.id("commit 2"), history.objects.get("commit 2"), SHA1, leaves::put);
+    assertThat(leaves).containsValues(false).doesNotContainValue(true);
+    leaves.clear();
+    LinkExtractor.none().forEachLink(history.id("tree 1"), history.objects.get("tree 1"), SHA1,
+        leaves::put);
+    assertThat(leaves).isEmpty();
+  }
+
+  @Test
   void mergeCommitsLinkEveryParentAndIgnoreTheMessage() {
     Hash a = SHA1.hash(new byte[] {1});
     Hash b = SHA1.hash(new byte[] {2});
