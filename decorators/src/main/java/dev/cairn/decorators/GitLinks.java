@@ -44,6 +44,21 @@ public final class GitLinks implements LinkExtractor {
 
   @Override
   public List<Hash> links(Hash hash, byte[] data, HashAlgorithm algorithm) {
+    List<Hash> links = new ArrayList<>();
+    forEachLink(hash, data, algorithm, (target, leaf) -> links.add(target));
+    return links;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Tree entries of blobs and symbolic links (modes {@code 100644}, {@code 100755}, {@code
+   * 120000}, {@code 100664}) are leaves; sub-trees, commits' trees and parents, and tags'
+   * objects are not.
+   */
+  @Override
+  public void forEachLink(Hash hash, byte[] data, HashAlgorithm algorithm, LinkVisitor visitor) {
+    requireNonNull(visitor, "visitor");
     requireNonNull(hash, "hash");
     requireNonNull(data, "data");
     requireNonNull(algorithm, "algorithm");
@@ -64,13 +79,16 @@ public final class GitLinks implements LinkExtractor {
     }
     switch (type) {
       case "blob":
-        return List.of();
+        return;
       case "tree":
-        return tree(hash, data, body, algorithm);
+        tree(hash, data, body, algorithm, visitor);
+        return;
       case "commit":
-        return headerLinks(hash, data, body, algorithm, true);
+        headerLinks(hash, data, body, algorithm, true, visitor);
+        return;
       case "tag":
-        return headerLinks(hash, data, body, algorithm, false);
+        headerLinks(hash, data, body, algorithm, false, visitor);
+        return;
       default:
         throw malformed(hash, 0, "unknown object type \"" + type + "\"");
     }
@@ -91,9 +109,9 @@ public final class GitLinks implements LinkExtractor {
     return size;
   }
 
-  private static List<Hash> tree(Hash hash, byte[] data, int from, HashAlgorithm algorithm) {
+  private static void tree(
+      Hash hash, byte[] data, int from, HashAlgorithm algorithm, LinkVisitor visitor) {
     int digest = algorithm.digestLength();
-    List<Hash> links = new ArrayList<>();
     int at = from;
     while (at < data.length) {
       int space = indexOf(data, (byte) ' ', at, Math.min(data.length, at + 7));
@@ -106,6 +124,8 @@ public final class GitLinks implements LinkExtractor {
         }
       }
       boolean gitlink = space - at == 6 && startsWith(data, at, "160000");
+      // 100644, 100755, 100664 (old Git) and 120000 (symlink) name blobs.
+      boolean blob = space - at == 6 && (data[at] == '1' && data[at + 1] != '6');
       int nul = indexOf(data, (byte) 0, space + 1, data.length);
       if (nul < 0 || nul == space + 1) {
         throw malformed(hash, space + 1, "tree entry without a name and NUL");
@@ -114,17 +134,15 @@ public final class GitLinks implements LinkExtractor {
         throw malformed(hash, nul + 1, "tree entry hash cut short");
       }
       if (!gitlink) {
-        links.add(Hash.of(algorithm, data, nul + 1, digest));
+        visitor.link(Hash.of(algorithm, data, nul + 1, digest), blob);
       }
       at = nul + 1 + digest;
     }
-    return links;
   }
 
   /** The {@code tree}/{@code parent} lines of a commit or the {@code object} line of a tag. */
-  private static List<Hash> headerLinks(
-      Hash hash, byte[] data, int from, HashAlgorithm algorithm, boolean commit) {
-    List<Hash> links = new ArrayList<>();
+  private static void headerLinks(Hash hash, byte[] data, int from, HashAlgorithm algorithm,
+      boolean commit, LinkVisitor visitor) {
     int at = from;
     boolean first = true;
     while (at < data.length && data[at] != '\n') {
@@ -134,7 +152,7 @@ public final class GitLinks implements LinkExtractor {
       }
       String key = commit ? (first ? "tree " : "parent ") : "object ";
       if (startsWith(data, at, key)) {
-        links.add(parseHex(hash, data, at + key.length(), end, algorithm));
+        visitor.link(parseHex(hash, data, at + key.length(), end, algorithm), false);
       } else if (first) {
         throw malformed(hash, at, (commit ? "commit" : "tag") + " does not begin with \""
             + key.trim() + "\"");
@@ -147,7 +165,6 @@ public final class GitLinks implements LinkExtractor {
     if (first) {
       throw malformed(hash, from, "empty " + (commit ? "commit" : "tag"));
     }
-    return links;
   }
 
   private static Hash parseHex(Hash hash, byte[] data, int from, int to, HashAlgorithm algorithm) {

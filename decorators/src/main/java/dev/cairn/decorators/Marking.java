@@ -47,9 +47,13 @@ final class Marking {
   void written(Hash hash, byte[] data) {
     try {
       marked.add(hash);
-      for (Hash link : links.links(hash, data, algorithm)) {
-        trace(link);
-      }
+      links.forEachLink(hash, data, algorithm, (link, leaf) -> {
+        if (leaf) {
+          marked.add(link);
+        } else {
+          trace(link);
+        }
+      });
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
     }
@@ -84,16 +88,15 @@ final class Marking {
     }
   }
 
-  /** Depth-first over raw digests: a chain of a million commits must not cost a Hash each. */
+  /**
+   * Depth-first over raw digests: a chain of a million commits must not cost a Hash each.
+   * Links the extractor knows to be leaves are marked without being read.
+   */
   private void walk(Hash start) {
-    int digest = algorithm.digestLength();
-    byte[] stack = new byte[digest * 64];
-    int depth = 0;
-    start.copyTo(stack, 0);
-    depth++;
-    while (depth > 0) {
-      depth--;
-      Hash hash = Hash.of(algorithm, stack, depth * digest, digest);
+    DigestStack stack = new DigestStack(algorithm.digestLength());
+    stack.push(start);
+    while (!stack.isEmpty()) {
+      Hash hash = stack.pop(algorithm);
       Optional<byte[]> data = upper.read(hash);
       if (data.isEmpty()) {
         data = lower.read(hash);
@@ -102,15 +105,40 @@ final class Marking {
         missing.incrementAndGet();
         continue;
       }
-      for (Hash link : links.links(hash, data.get(), algorithm)) {
-        if (marked.add(link)) {
-          if ((depth + 1) * digest > stack.length) {
-            stack = Arrays.copyOf(stack, stack.length * 2);
-          }
-          link.copyTo(stack, depth * digest);
-          depth++;
+      links.forEachLink(hash, data.get(), algorithm, (link, leaf) -> {
+        if (marked.add(link) && !leaf) {
+          stack.push(link);
         }
+      });
+    }
+  }
+
+  /** A growable stack of digests in one array. Not thread-safe. */
+  private static final class DigestStack {
+    private final int digest;
+    private byte[] bytes;
+    private int depth;
+
+    DigestStack(int digest) {
+      this.digest = digest;
+      this.bytes = new byte[digest * 64];
+    }
+
+    void push(Hash hash) {
+      if ((depth + 1) * digest > bytes.length) {
+        bytes = Arrays.copyOf(bytes, bytes.length * 2);
       }
+      hash.copyTo(bytes, depth * digest);
+      depth++;
+    }
+
+    Hash pop(HashAlgorithm algorithm) {
+      depth--;
+      return Hash.of(algorithm, bytes, depth * digest, digest);
+    }
+
+    boolean isEmpty() {
+      return depth == 0;
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param mode the mode used: {@code ARCHIVE} or {@code ROLLING}
  * @param generation the lower's GC generation written (archive mode), or 0
  * @param marked objects found live (including dangling links and objects written meanwhile)
- * @param missing links to objects the store does not hold (nothing was lost by this
+ * @param missing linked objects the store does not hold, among those it read (leaves the
+ *     link extractor recognises are marked without being read; nothing was lost by this
  *     collection: they were absent before)
  * @param unreachable objects of the upper found unreachable
  * @param archived objects appended to the lower ({@code unreachable} minus those it held)

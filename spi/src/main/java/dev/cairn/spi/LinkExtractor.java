@@ -30,6 +30,34 @@ public interface LinkExtractor {
    */
   List<Hash> links(Hash hash, byte[] data, HashAlgorithm algorithm);
 
+  /**
+   * Calls {@code visitor} with each link of {@link #links}, in the same order, saying whether
+   * the format tells that the linked object has no links of its own (a Git tree knows which
+   * entries are blobs): a collector marks such a leaf without reading it. The default reports
+   * every link as possibly having links.
+   *
+   * @throws MalformedObjectException as {@link #links} does; links before the problem may
+   *     have been visited
+   */
+  default void forEachLink(Hash hash, byte[] data, HashAlgorithm algorithm, LinkVisitor visitor) {
+    requireNonNull(visitor, "visitor");
+    for (Hash link : links(hash, data, algorithm)) {
+      visitor.link(link, false);
+    }
+  }
+
+  /** Receives the links of an object; see {@link #forEachLink}. */
+  @FunctionalInterface
+  interface LinkVisitor {
+    /**
+     * One link.
+     *
+     * @param target the linked object's hash
+     * @param leaf true if the linked object is known to have no links
+     */
+    void link(Hash target, boolean leaf);
+  }
+
   /** The extractor that finds no link: every object is a leaf, only roots are reachable. */
   static LinkExtractor none() {
     return NoLinks.INSTANCE;
