@@ -76,4 +76,28 @@ class SmallRepositoryTest {
         .isEqualTo(git(repo, "rev-parse", "HEAD").trim());
     assertThat(cairnOk(dir, store, "verify").out()).startsWith("ok: ");
   }
+
+  @Test
+  void verifyNamesTheDamagedFileAndObject() throws IOException {
+    repository();
+    Path storeDir = dir.resolve("store");
+    String store = "--store=disk:" + storeDir;
+    cairnOk(dir, store, "-q", "import-git", "repo");
+    assertThat(cairnOk(dir, store, "verify").out()).startsWith("ok: 7 objects");
+    Path segment;
+    try (var files = Files.list(storeDir)) {
+      segment = files.filter(f -> f.getFileName().toString().endsWith(".data")).findFirst()
+          .orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= (byte) 0xff;
+    Files.write(segment, bytes);
+
+    GitRepo.Run verify = cairn(dir, store, "verify");
+    assertThat(verify.exit()).as("%s", verify).isEqualTo(1);
+    assertThat(verify.out()).containsPattern(
+        "damaged: object [0-9a-f]{40} in .*" + segment.getFileName() + "@[0-9]+: ");
+    assertThat(verify.out()).contains("DAMAGED: 7 objects").contains("1 damaged");
+    assertThat(cairn(dir, store, "--json", "verify").out()).contains("\"damaged\":[{\"object\":\"");
+  }
 }
