@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real Git data end to end: a repository generated with {@code git fast-import} (10,000
  * commits, about 60,000 objects, five branches, tags, text, binary and empty blobs) goes
- * through {@code cairn import-git}, {@code export-git} and {@code git fsck --strict --full},
- * and through garbage collection of a layered store.
+ * through {@code cairn import-git}, {@code export-git} and {@code git fsck --strict --full};
+ * a smaller one of the same shape (2,000 commits) through garbage collection of a layered
+ * store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GitRoundTripTest {
@@ -35,8 +36,12 @@ class GitRoundTripTest {
   @TempDir
   static Path dir;
 
+  /** Commits of the smaller repository the GC test collects (one export less of 60,000). */
+  private static final int GC_COMMITS = 2_000;
+
   private Path original;
   private Map<String, String> originalRefs;
+  private Path small;
 
   @BeforeAll
   void generate() {
@@ -50,6 +55,9 @@ class GitRoundTripTest {
         "refs/heads/doomed", "refs/tags/v0.0", "refs/tags/v9.0");
     assertThat(originalRefs.keySet().stream().filter(r -> r.startsWith("refs/tags/light-")))
         .isNotEmpty();
+    small = dir.resolve("small.git");
+    git(dir, "init", "-q", "--bare", small.toString());
+    git(small, GitRepo.fastImportStream(GC_COMMITS, 7), "fast-import", "--quiet");
   }
 
   @Test
@@ -101,12 +109,14 @@ class GitRoundTripTest {
     Path lower = dir.resolve("gc/lower");
     // An empty lower archive records no algorithm yet, so the spec names it.
     String stack = "layered(upper=disk:" + upper + ", lower=lower:" + lower + "?hash=sha1)";
-    cairnOk(dir, "--store", stack, "-q", "import-git", original.toString());
+    cairnOk(dir, "--store", stack, "-q", "import-git", small.toString());
+    Map<String, String> smallRefs = GitRepo.refs(small);
+    assertThat(smallRefs).containsKey("refs/heads/doomed");
 
-    List<String> unique = new ArrayList<>(List.of(git(original, "rev-list", "--objects",
+    List<String> unique = new ArrayList<>(List.of(git(small, "rev-list", "--objects",
         "refs/heads/doomed", "--not", "refs/heads/main", "refs/heads/dev", "refs/heads/feature/a",
         "refs/heads/feature/b", "--tags").split("\n")));
-    assertThat(unique).hasSizeGreaterThan(100);
+    assertThat(unique).hasSizeGreaterThan(200);
     List<String> uniqueIds = unique.stream().map(l -> l.split(" ")[0]).toList();
     long upperBefore = size(upper);
 
@@ -120,11 +130,11 @@ class GitRoundTripTest {
     for (String id : uniqueIds.subList(0, 50)) {
       String cat = cairnOk(dir, "--store", stack, "--json", "cat", "-p", id).out();
       assertThat(field(cat, "size")).as(id)
-          .isEqualTo(Long.parseLong(git(original, "cat-file", "-s", id).trim()));
+          .isEqualTo(Long.parseLong(git(small, "cat-file", "-s", id).trim()));
     }
     String commit = uniqueIds.get(0);
     assertThat(cairnOk(dir, "--store", stack, "cat", "-p", commit).out())
-        .isEqualTo(git(original, "cat-file", "commit", commit));
+        .isEqualTo(git(small, "cat-file", "commit", commit));
     // ... and they live in the lower, no longer in the upper.
     assertThat(cairn(dir, "--store", "disk:" + upper, "exists", commit).exit()).isEqualTo(1);
     assertThat(cairn(dir, "--store", "lower:" + lower, "exists", commit).exit()).isZero();
@@ -132,12 +142,12 @@ class GitRoundTripTest {
     Path export = dir.resolve("after-gc.git");
     cairnOk(dir, "--store", stack, "export-git", export.toString());
     fsck(export);
-    Map<String, String> expected = new TreeMap<>(originalRefs);
+    Map<String, String> expected = new TreeMap<>(smallRefs);
     expected.remove("refs/heads/doomed");
     assertThat(GitRepo.refs(export)).isEqualTo(expected);
     List<String> revisions = new ArrayList<>(expected.values());
     assertThat(GitRepo.objects(export)).isEqualTo(
-        GitRepo.objects(original, revisions.toArray(new String[0])));
+        GitRepo.objects(small, revisions.toArray(new String[0])));
   }
 
   private static long size(Path directory) throws IOException {
