@@ -283,11 +283,19 @@ public final class DiskBackend extends AbstractBackend
   }
 
   private Segment openSealed(long id) throws IOException {
-    Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false);
+    Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false,
+        this::repairIndex);
     try {
-      segment.index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
-      if (segment.index.bloomProblem != null) {
-        problems.add(segment.index.bloomProblem);
+      SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+      segment.index = index;
+      if (index.bloomProblem != null) {
+        problems.add(index.bloomProblem);
+        index.verifyTable(); // the rebuilt filter comes from the table: it must be sound
+        SegmentIndex.Builder entries = new SegmentIndex.Builder(hashAlgorithm().digestLength());
+        for (int i = 0; i < index.count; i++) {
+          entries.add(index.hashAt(i), index.offsetAt(i), index.lengthAt(i));
+        }
+        rebuildIndex(segment, entries, index.dataLength);
       }
     } catch (CorruptionException | NoSuchFileException e) {
       // The records check themselves: find them by scanning instead of trusting the index.
@@ -298,8 +306,46 @@ public final class DiskBackend extends AbstractBackend
         segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
       }
       segment.end = scan.committedEnd;
+      rebuildIndex(segment, scan.entries, scan.committedEnd);
     }
     return segment;
+  }
+
+  /** A sealed segment's index failed its deferred check: scan the records instead. */
+  private void repairIndex(Segment segment, CorruptionException problem) {
+    problems.add(problem.getMessage() + "; scanning " + segment.name + " instead");
+    Segment.Scan scan;
+    try {
+      scan = segment.scan(0);
+    } catch (IOException e) {
+      throw new StoreIOException("scanning " + segment.name + " after a damaged index", e);
+    }
+    problems.addAll(scan.damage);
+    for (int i = 0; i < scan.hashes.size(); i++) {
+      segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
+    }
+    segment.index = null;
+    rebuildIndex(segment, scan.entries, scan.committedEnd);
+  }
+
+  /**
+   * Replaces a damaged index of a sealed segment with one built from what was found (a writer
+   * only; readers keep working from the heap). A failure leaves the segment served as it is.
+   */
+  private void rebuildIndex(Segment segment, SegmentIndex.Builder entries, long dataLength) {
+    if (readOnly) {
+      return;
+    }
+    try {
+      Path path = indexPath(segment.id);
+      SegmentIndex.write(path, io, hashAlgorithm(), segment.id, dataLength, entries);
+      io.syncDirectory(directory);
+      segment.index = SegmentIndex.openVerified(path, io, hashAlgorithm());
+      segment.recent.clear();
+      problems.add("rebuilt the index " + path);
+    } catch (IOException | RuntimeException e) {
+      problems.add("could not rebuild the index of " + segment.name + ": " + e);
+    }
   }
 
   private Segment openActive(long id) throws IOException {
@@ -308,12 +354,14 @@ public final class DiskBackend extends AbstractBackend
     if (!exists && readOnly) {
       throw new NoSuchFileException(path.toString(), null, "active segment is missing");
     }
-    Segment segment = new Segment(id, path, io, hashAlgorithm(), !readOnly, !exists);
+    Segment segment = new Segment(id, path, io, hashAlgorithm(), !readOnly, !exists,
+        this::repairIndex);
     try {
       long from = 0;
       if (Files.exists(indexPath(id))) {
         try {
-          SegmentIndex checkpoint = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id), io,
+              hashAlgorithm());
           if (checkpoint.segmentId == id && checkpoint.dataLength <= segment.size()) {
             segment.index = checkpoint;
             from = checkpoint.dataLength;
@@ -590,7 +638,8 @@ public final class DiskBackend extends AbstractBackend
     SegmentIndex.write(index, io, hashAlgorithm(), old.id, old.end, old.pending);
     Manifest current = manifest;
     long nextId = nextSegmentId++;
-    Segment next = new Segment(nextId, dataPath(nextId), io, hashAlgorithm(), true, true);
+    Segment next = new Segment(nextId, dataPath(nextId), io, hashAlgorithm(), true, true,
+        this::repairIndex);
     List<Long> sealed = new ArrayList<>(current.sealed);
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
@@ -639,7 +688,8 @@ public final class DiskBackend extends AbstractBackend
     try {
       refs.set(name, hash, fsync != DiskOptions.Fsync.NEVER);
     } catch (IOException e) {
-      throw new StoreIOException("setting ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
+      throw new StoreIOException(
+          "setting ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
     }
   }
 
@@ -648,7 +698,8 @@ public final class DiskBackend extends AbstractBackend
     try {
       return refs.compareAndSet(name, expected, replacement, fsync != DiskOptions.Fsync.NEVER);
     } catch (IOException e) {
-      throw new StoreIOException("updating ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
+      throw new StoreIOException(
+          "updating ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
     }
   }
 
@@ -688,6 +739,7 @@ public final class DiskBackend extends AbstractBackend
       try {
         Segment a = active;
         a.channel().force(false);
+        refs.sync();
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           // Checkpoint: the next open scans only what is appended after this.
@@ -750,7 +802,10 @@ public final class DiskBackend extends AbstractBackend
     // The heap entries first: sealing sets the index before it clears them, so whatever is
     // missing from this copy is in the index read after it.
     List<Map.Entry<Hash, Long>> recent = new ArrayList<>(segment.recent.entrySet());
-    SegmentIndex index = segment.index;
+    SegmentIndex index = segment.checkedIndex();
+    if (index == null) {
+      recent = new ArrayList<>(segment.recent.entrySet()); // a repair moved records here
+    }
     if (index != null) {
       for (int i = 0; i < index.count; i++) {
         long offset = index.offsetAt(i);
@@ -909,7 +964,8 @@ public final class DiskBackend extends AbstractBackend
         } finally {
           appendLock.unlock();
         }
-        current = new Segment(id, dataPath(id), io, hashAlgorithm(), true, true);
+        current = new Segment(id, dataPath(id), io, hashAlgorithm(), true, true,
+            DiskBackend.this::repairIndex);
         current.pending = new SegmentIndex.Builder(h);
       }
       long offset = current.append(record);

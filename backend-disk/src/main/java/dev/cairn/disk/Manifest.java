@@ -96,7 +96,8 @@ final class Manifest {
     int version = in.getInt();
     if (version != FORMAT_VERSION) {
       throw new CorruptionException(file, 8,
-          "manifest format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+          "manifest format version " + version + " is not supported (expected "
+          + FORMAT_VERSION + ")");
     }
     try {
       byte[] name = new byte[Short.toUnsignedInt(in.getShort())];

@@ -44,10 +44,21 @@ final class Segment {
   /** An append failed and its partial bytes may still be in the file past {@link #end}. */
   boolean needsTruncate;
   private final AtomicInteger references = new AtomicInteger(1);
+  private final IndexDamage damage;
+
+  /** What to do when a lazily checked index turns out damaged. */
+  interface IndexDamage {
+    /**
+     * Makes the segment's records findable without {@code index}: at least fills {@link
+     * #recent} and then replaces or clears {@link #index}. Called at most once per index.
+     */
+    void repair(Segment segment, CorruptionException problem);
+  }
   private volatile boolean deleteWhenReleased;
 
   Segment(long id, Path path, FileIo io, HashAlgorithm algorithm, boolean writable,
-      boolean create) throws IOException {
+      boolean create, IndexDamage damage) throws IOException {
+    this.damage = damage;
     this.id = id;
     this.path = path;
     this.name = path.toString();
@@ -114,8 +125,32 @@ final class Segment {
     if (location != null) {
       return location;
     }
+    SegmentIndex i = checkedIndex();
+    if (i == null) {
+      location = recent.get(hash); // a repair may just have moved the records here
+      return location == null ? -1 : location;
+    }
+    return i.find(hash);
+  }
+
+  /** The index, its table checked (a damaged one is repaired first); may be null. */
+  SegmentIndex checkedIndex() {
     SegmentIndex i = index;
-    return i == null ? -1 : i.find(hash);
+    return i == null || i.isVerified() ? i : verify(i);
+  }
+
+  private synchronized SegmentIndex verify(SegmentIndex i) {
+    if (index != i) {
+      return checkedIndex(); // replaced meanwhile
+    }
+    try {
+      i.verifyTable();
+      return i;
+    } catch (CorruptionException e) {
+      damage.repair(this, e);
+      SegmentIndex replacement = index;
+      return replacement == null || replacement == i ? null : replacement;
+    }
   }
 
   /** Makes a record appended earlier findable (unless an index already covers it). */
@@ -199,13 +234,15 @@ final class Segment {
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
     boolean whole = FileIo.readFully(channel(), buffer, offset);
     if (!whole) {
-      throw new CorruptionException(name, offset, "record of " + hash + " extends past the end of the file");
+      throw new CorruptionException(name, offset,
+          "record of " + hash + " extends past the end of the file");
     }
     buffer.flip();
     int word = buffer.getInt(0);
     if (Record.payloadLength(word) != length) {
       throw new CorruptionException(name, offset, String.format(
-          "record length %d differs from the indexed length %d", Record.payloadLength(word), length));
+          "record length %d differs from the indexed length %d", Record.payloadLength(word),
+          length));
     }
     if (Record.checksum(buffer) != buffer.getInt(4)) {
       throw new CorruptionException(name, offset, "record checksum mismatch");

@@ -67,6 +67,7 @@ final class SegmentIndex {
   /** Null when the filter failed its checksum: every lookup then searches the table. */
   private final BloomFilter<Hash> bloom;
   final String bloomProblem;
+  private volatile boolean verified;
 
   private SegmentIndex(Path file, long segmentId, long dataLength, int count,
       HashAlgorithm algorithm, ByteBuffer map, BloomFilter<Hash> bloom, String bloomProblem) {
@@ -126,7 +127,8 @@ final class SegmentIndex {
       order[i] = i;
     }
     byte[] all = entries.hashes;
-    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(all, a * h, a * h + h, all, b * h, b * h + h));
+    Arrays.sort(order,
+        (a, b) -> Arrays.compareUnsigned(all, a * h, a * h + h, all, b * h, b * h + h));
     // Duplicates (a hash written twice) keep one entry: the first in sorted order.
     int[] kept = new int[order.length];
     int n = 0;
@@ -216,18 +218,13 @@ final class SegmentIndex {
         || tableLength + bloomLength + 8 != size) {
       throw new CorruptionException(name, 8, "index header is inconsistent");
     }
-    CRC32C crc = new CRC32C();
-    crc.update(map.duplicate().position(0).limit((int) tableLength));
-    if ((int) crc.getValue() != map.getInt(size - 8)) {
-      throw new CorruptionException(name, size - 8, "index checksum mismatch");
-    }
     if (map.getInt(HEADER + 255 * 4) != count) {
       throw new CorruptionException(name, HEADER + 255 * 4, "fan-out table does not end at count");
     }
     BloomFilter<Hash> bloom = null;
     String bloomProblem = null;
     int bloomAt = (int) tableLength;
-    crc.reset();
+    CRC32C crc = new CRC32C();
     crc.update(map.duplicate().position(bloomAt).limit(bloomAt + bloomLength));
     if ((int) crc.getValue() != map.getInt(size - 4)) {
       bloomProblem = String.format("corrupt %s at offset %d: Bloom filter checksum mismatch;"
@@ -244,6 +241,44 @@ final class SegmentIndex {
     }
     return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
         bloom, bloomProblem);
+  }
+
+  /**
+   * Maps and checks the index in {@code file}, including the checksum of its whole table.
+   *
+   * @throws CorruptionException if the index fails a check
+   */
+  static SegmentIndex openVerified(Path file, FileIo io, HashAlgorithm algorithm)
+      throws IOException {
+    SegmentIndex index = open(file, io, algorithm);
+    index.verifyTable();
+    return index;
+  }
+
+  /** Whether the table's checksum has been checked. */
+  boolean isVerified() {
+    return verified;
+  }
+
+  /**
+   * Checks the checksum of the table (hashes, offsets, lengths). Opening checks only the
+   * header, the fan-out and the Bloom filter, so that opening a store reads no table; the
+   * segment calls this before its first lookup. Idempotent.
+   *
+   * @throws CorruptionException if the table is damaged
+   */
+  void verifyTable() {
+    if (verified) {
+      return;
+    }
+    int tableLength = lengthsAt + count * 4;
+    CRC32C crc = new CRC32C();
+    crc.update(map.duplicate().position(0).limit(tableLength));
+    if ((int) crc.getValue() != map.getInt(map.capacity() - 8)) {
+      throw new CorruptionException(file.toString(), map.capacity() - 8,
+          "index checksum mismatch");
+    }
+    verified = true;
   }
 
   /** Whether the segment may hold {@code hash}; false means it certainly does not. */

@@ -1,7 +1,8 @@
 /**
  * The durable disk store, {@code disk:/path}: {@link dev.cairn.disk.DiskBackend}, opened
- * directly with {@link dev.cairn.disk.DiskBackend#open(java.nio.file.Path, dev.cairn.disk.DiskOptions)} or
- * through the stack by {@link dev.cairn.disk.DiskStoreFactory}.
+ * directly with {@link dev.cairn.disk.DiskBackend#open(java.nio.file.Path,
+ * dev.cairn.disk.DiskOptions)} or through the stack by {@link
+ * dev.cairn.disk.DiskStoreFactory}.
  *
  * <h2>On-disk format (version 1)</h2>
  *
@@ -19,7 +20,10 @@
  *   <li>{@code seg-<16 hex>.idx}: the index of a sealed segment, or the checkpoint of the
  *       active one (written on a clean close; recovery scans only past it): header, 256-entry
  *       fan-out, sorted hashes, 32-bit offsets, 32-bit lengths, a Guava Bloom filter (1%) of
- *       the hashes, a checksum of the table and one of the filter. Memory-mapped.
+ *       the hashes, a checksum of the table and one of the filter. Memory-mapped; opening
+ *       checks the header, fan-out and filter, and the table's checksum is checked before the
+ *       segment's first lookup, so that opening reads no table. A damaged index or filter is
+ *       bypassed (the records are scanned), reported, and rebuilt by a writer.
  *   <li>{@code refs.log}: magic {@code CAIRNRF1}, then entries {@code u32 length, u32
  *       checksum, kind (set/delete), u16 name length, name, hash}; replayed on open, rewritten
  *       (temp, fsync, rename, directory fsync) when mostly superseded.

@@ -64,6 +64,23 @@ class PowerLossTest {
   }
 
   @Test
+  void closeMakesEverythingDurableEvenWithFsyncNever() throws IOException {
+    FaultyFileIo io = new FaultyFileIo(2);
+    var hash = dev.cairn.spi.HashAlgorithm.SHA256.hash(new byte[] {4, 5});
+    try (DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()
+        .fsync(DiskOptions.Fsync.NEVER).build(), io)) {
+      store.put(new byte[] {4, 5});
+      store.setRef("refs/heads/main", hash);
+    }
+    io.powerLoss();
+    try (DiskBackend reopened = DiskBackend.open(dir)) {
+      org.assertj.core.api.Assertions.assertThat(reopened.read(hash)).hasValue(new byte[] {4, 5});
+      org.assertj.core.api.Assertions.assertThat(reopened.getRef("refs/heads/main"))
+          .hasValue(hash);
+    }
+  }
+
+  @Test
   void unsyncedBytesAreReallyDroppedByTheInjector() throws IOException {
     FaultyFileIo io = new FaultyFileIo(1);
     DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()

@@ -95,7 +95,7 @@ public class RefOperations {
       try {
         new org.jetbrains.lincheck.datastructures.StressOptions()
             .iterations(10 * scale)
-            .invocationsPerIteration(20 * scale) // each invocation opens a store: files, fsyncs
+            .invocationsPerIteration(10 * scale) // each invocation opens a store: files, fsyncs
             .threads(2)
             .actorsPerThread(3)
             .actorsBefore(1)
