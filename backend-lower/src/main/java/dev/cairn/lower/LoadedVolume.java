@@ -4,6 +4,7 @@ import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.volume.InvalidReadException;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
@@ -193,6 +194,39 @@ final class LoadedVolume implements Volume {
     channels.read(dataFile(), record, position);
     return Optional.of(ArchiveRecord.payload(record.flip(), digestLength, key,
         dataFile().toString(), position));
+  }
+
+  /**
+   * Reads every object the index names, checking each record and re-hashing its payload under
+   * {@code algorithm}, and that the index is sorted without duplicates.
+   *
+   * @return the number of objects checked
+   * @throws CorruptionException at the first damage found
+   */
+  long verify(HashAlgorithm algorithm, ChannelCache channels) {
+    if (control == null) {
+      return 0;
+    }
+    byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
+    byte[] previous = null;
+    for (int i = 0; i < index.count(); i++) {
+      index.copyEntry(i, entry);
+      if (previous != null && java.util.Arrays.compareUnsigned(
+          previous, 0, digestLength, entry, 0, digestLength) >= 0) {
+        throw new CorruptionException(index.file(), index.filePosition(i),
+            "index entries out of order");
+      }
+      Hash hash = Hash.of(algorithm, entry, 0, digestLength);
+      byte[] data = read(hash, channels).orElseThrow(() -> new CorruptionException(
+          index.file(), index.filePosition(0), "the bloom filter does not hold " + hash));
+      Hash actual = algorithm.hash(data);
+      if (!actual.equals(hash)) {
+        throw new CorruptionException(dataFile().toString(), index.offset(i), String.format(
+            "object %s re-hashes to %s", hash, actual));
+      }
+      previous = entry.clone();
+    }
+    return index.count();
   }
 
   /** Whether the index names {@code hash}. */

@@ -9,6 +9,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.HashAlgorithms;
+import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.FileExistsException;
@@ -666,6 +667,29 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
     if (!Files.isDirectory(root)) {
       throw new InvalidParentDirectoryException(root.toString());
     }
+  }
+
+  /**
+   * Checks everything the archive holds: re-reads every control file and the mapping, index
+   * and bloom filter it names, then reads every indexed object, checking its record and
+   * re-hashing it. Safe to run while the archive is in use; sees the volumes as last loaded.
+   *
+   * @return the number of objects checked
+   * @throws CorruptionException naming the file and offset of the first damage found
+   * @throws StoreClosedException if the archive is closed
+   */
+  public long verify() {
+    checkOpen("verify");
+    long checked = 0;
+    for (LoadedVolume volume : volumes) {
+      if (!volume.isEmpty()) {
+        Path control = volume.path().resolve(LoadedVolume.CONTROL);
+        checked += LoadedVolume.withControl(
+            volume.path(), ControlFile.read(control), control, digestLength)
+            .verify(algorithm, channels);
+      }
+    }
+    return checked;
   }
 
   // ---- For tests -----------------------------------------------------------------------------

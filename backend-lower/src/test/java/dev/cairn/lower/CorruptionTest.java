@@ -164,4 +164,35 @@ class CorruptionTest {
       assertThat(lower.volumes().get(0).generation()).isEqualTo(2);
     }
   }
+
+  @Test
+  void verifyChecksEveryObjectAndFindsDamage() {
+    try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
+      assertThat(lower.verify()).isEqualTo(20);
+      flipBit(volume.resolve("volume.data"), 100);
+      assertThatThrownBy(lower::verify).isInstanceOfSatisfying(CorruptionException.class,
+          e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.data").toString()));
+      flipBit(volume.resolve("volume.data"), 100);
+      flipBit(volume.resolve("volume.2.index"), 40);
+      assertThatThrownBy(lower::verify).isInstanceOfSatisfying(CorruptionException.class,
+          e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.2.index").toString()));
+    }
+  }
+
+  @Test
+  void verifyFindsARecordWhoseChecksumWasForgedOverOtherBytes() throws IOException {
+    Path data = volume.resolve("volume.data");
+    byte[] bytes = Files.readAllBytes(data);
+    int length = ByteBuffer.wrap(bytes).getInt(0);
+    int total = ArchiveRecord.FRAMING + 32 + length;
+    bytes[4 + 32] ^= 1;
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, total - 4);
+    ByteBuffer.wrap(bytes).putInt(total - 4, (int) crc.getValue());
+    Files.write(data, bytes);
+    try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
+      assertThatThrownBy(lower::verify).isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("re-hashes");
+    }
+  }
 }

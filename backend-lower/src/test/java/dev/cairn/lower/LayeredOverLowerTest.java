@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.decorators.Decorators;
 import dev.cairn.decorators.LayeredStore;
 import dev.cairn.memory.MemoryBackend;
+import dev.cairn.stack.Cairn;
+import dev.cairn.spi.Backend;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
+import dev.cairn.spi.volume.Lower;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,5 +49,26 @@ class LayeredOverLowerTest {
       assertThat(stack.read(Fixtures.missingHash())).isEmpty();
     }
     assertThatThrownBy(lower::volumeNum).isInstanceOf(StoreClosedException.class);
+  }
+
+  @Test
+  void stackSpecsOpenTheArchiveAloneAndUnderLayered() {
+    List<ArchiveEntry> archived = objects(10, 2);
+    try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
+      lower.addVolume();
+      Archived a = lower.archive(root, 1, 0, archived.iterator());
+      lower.swap(a.volumeId(), 1, 1);
+    }
+    try (Backend alone = Cairn.open("lower:" + root + "?volumes=1&read-only=true")) {
+      archived.forEach(e -> assertThat(alone.read(e.hash())).hasValue(e.data()));
+      assertThat(alone.feature(Lower.class).orElseThrow().isReadOnly()).isTrue();
+    }
+    try (Backend stack = Cairn.open("layered(upper=memory:, lower=lower:" + root + ")")) {
+      archived.forEach(e -> assertThat(stack.read(e.hash())).hasValue(e.data()));
+      var written = stack.put(new byte[] {4, 5, 6});
+      assertThat(stack.read(written)).isPresent();
+    }
+    assertThatThrownBy(() -> Cairn.open("lower:" + root + "?volumes=2"))
+        .hasMessageContaining("volume.1");
   }
 }
