@@ -197,16 +197,23 @@ final class LayeredCollection implements GarbageCollection {
       long[] archived = new long[1];
       if (archive != null && unreachable.size() > 0) {
         start = begin(options, Phase.ARCHIVE);
-        generation = nextGeneration(archive);
-        if (archive.volumeNum() == 0) {
-          archive.addVolume();
+        Iterator<ArchiveEntry> entries = entries(unreachable, archived);
+        // After a crash between a swap and the compaction, the lower holds them all already:
+        // no new generation for an empty archive.
+        if (entries.hasNext()) {
+          generation = nextGeneration(archive);
+          if (archive.volumeNum() == 0) {
+            archive.addVolume();
+          }
+          Archived written =
+              archive.archive(provenance(upper), generation, archive.endOffset(), entries);
+          start = end(phases, Phase.ARCHIVE, start);
+          start = begin(options, Phase.SWAP);
+          archive.swap(written.volumeId(), generation, archive.volumeNum());
+          start = end(phases, Phase.SWAP, start);
+        } else {
+          start = end(phases, Phase.ARCHIVE, start);
         }
-        Archived written = archive.archive(provenance(upper), generation, archive.endOffset(),
-            entries(unreachable, archived));
-        start = end(phases, Phase.ARCHIVE, start);
-        start = begin(options, Phase.SWAP);
-        archive.swap(written.volumeId(), generation, archive.volumeNum());
-        start = end(phases, Phase.SWAP, start);
       }
       current.checkBarrier();
 

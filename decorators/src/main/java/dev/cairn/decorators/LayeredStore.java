@@ -70,9 +70,13 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   /**
-   * A layered store over {@code upper} and {@code lower}, which it owns and closes.
+   * A layered store over {@code upper} and {@code lower}, which it owns and closes. If the lower
+   * is a writable volume archive and the upper takes writes, finishes or discards what a crashed
+   * collection left in the lower first.
    *
    * @throws StoreConfigurationException if the two stores use different hash algorithms
+   * @throws dev.cairn.spi.CorruptionException if the lower's recovery finds damage; both stores
+   *     are closed
    */
   static LayeredStore of(Backend upper, Backend lower) {
     requireNonNull(upper, "upper");
@@ -83,7 +87,17 @@ public final class LayeredStore extends AbstractBackend {
           upper, upper.hashAlgorithm().name(), lower, lower.hashAlgorithm().name()));
     }
     LayeredStore store = new LayeredStore(upper, lower);
-    store.collection.recover();
+    try {
+      store.collection.recover();
+    } catch (RuntimeException e) {
+      // The store owns both layers: a failed open must not leave them open.
+      try {
+        store.close();
+      } catch (RuntimeException f) {
+        e.addSuppressed(f);
+      }
+      throw e;
+    }
     return store;
   }
 
