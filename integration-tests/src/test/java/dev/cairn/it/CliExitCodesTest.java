@@ -66,6 +66,9 @@ class CliExitCodesTest {
     expect(2, "'full' is not empty", store, "export-git", "full");
     expect(1, "the store disk:" + dir.resolve("s") + " has no garbage collection", store, "gc");
     expect(2, "--links: no link extractor called \"nope\"", store, "gc", "--links", "nope");
+    expect(2, "'zz' is not a sha256 hash", store, "gc", "--pin", "zz");
+    expect(2, "--mode must be auto, archive or rolling, not 'later'", store, "gc", "--mode",
+        "later");
   }
 
   @Test
