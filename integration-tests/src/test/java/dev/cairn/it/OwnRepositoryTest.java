@@ -49,7 +49,22 @@ class OwnRepositoryTest {
     shallowFile = shallowFile.isAbsolute() ? shallowFile : shallow.resolve(shallowFile);
     assertThat(shallowFile).exists();
     Path export = roundTrip(shallow);
-    assertThat(lines(export.resolve("shallow"))).isEqualTo(lines(shallowFile));
+    // Git's list may name commits cut at the depth whose parents arrived through another
+    // path; the export lists exactly the commits whose parents are missing.
+    TreeSet<String> cut = new TreeSet<>();
+    for (String commit : lines(shallowFile)) {
+      for (String line : git(shallow, "cat-file", "commit", commit).split("\n")) {
+        if (line.isEmpty()) {
+          break;
+        }
+        if (line.startsWith("parent ")
+            && gitRun(shallow, null, "cat-file", "-e", line.substring(7).trim()).exit() != 0) {
+          cut.add(commit);
+        }
+      }
+    }
+    assertThat(cut).isNotEmpty();
+    assertThat(lines(export.resolve("shallow"))).isEqualTo(cut);
   }
 
   private Path roundTrip(Path repo) throws IOException {
