@@ -10,7 +10,9 @@ import dev.cairn.spi.StoreConfigurationException;
  * the store(s) it is given: closing it closes them. Every store returned is thread-safe if its
  * children are, checks the {@link Backend} contract itself before calling them, and offers
  * none of their {@linkplain Backend#feature features} (a feature used behind a decorator's back
- * could break its promises). The same stores open by spec through their factories: {@code
+ * could break its promises) except {@link dev.cairn.spi.GarbageCollection}: {@code layered}
+ * implements it, {@code cache}, {@code stats} and {@code verify} pass it through (the cache
+ * forgetting what a collection dropped) and {@code read-only} refuses it. The same stores open by spec through their factories: {@code
  * cache}, {@code read-only}, {@code layered}, {@code stats} and {@code verify}.
  */
 public final class Decorators {

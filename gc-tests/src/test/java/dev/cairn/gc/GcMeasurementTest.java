@@ -2,6 +2,7 @@ package dev.cairn.gc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.disk.DiskOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@link GcMeasurement} in a child JVM with a 256 MiB heap and prints what it measured.
  * Excluded by default; run with {@code -Dgc.excludedGroups= -Dgroups=measurement}, and
- * {@code -Dgc.objects=1000000} for another size. Asserts only that it completed.
+ * {@code -Dgc.objects=1000000} for another size, {@code -Dgc.modes=archive} for one mode,
+ * {@code -Dgc.segmentSize=16777216} for smaller upper segments (the disk store keeps the active
+ * segment's index in the heap).
+ * Asserts only that it completed.
  */
 @Tag("measurement")
 class GcMeasurementTest {
@@ -20,10 +24,12 @@ class GcMeasurementTest {
 
   @Test
   void measure() throws Exception {
-    for (String mode : List.of("archive", "rolling")) {
+    for (String mode : System.getProperty("gc.modes", "archive,rolling").split(",")) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx256m");
+      command.add("-Dgc.segmentSize="
+          + Long.getLong("gc.segmentSize", DiskOptions.DEFAULT_SEGMENT_SIZE));
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(GcMeasurement.class.getName());

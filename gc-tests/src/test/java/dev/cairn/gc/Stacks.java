@@ -19,9 +19,15 @@ import java.util.stream.Stream;
 final class Stacks {
   private Stacks() {}
 
+  /**
+   * Segments of the uppers: small, so that small tests span several, unless the system property
+   * {@code gc.segmentSize} says otherwise (the measurement uses the default of the disk store).
+   */
+  private static final long SEGMENT_SIZE = Long.getLong("gc.segmentSize", 64 * 1024);
+
   static DiskBackend disk(Path directory, HashAlgorithm algorithm) {
     return DiskBackend.open(directory, DiskOptions.builder().fsync(DiskOptions.Fsync.BATCH)
-        .segmentSize(64 * 1024).hashAlgorithm(algorithm).build());
+        .segmentSize(SEGMENT_SIZE).hashAlgorithm(algorithm).build());
   }
 
   /** The archive-mode stack over {@code root/upper} and {@code root/lower}. */
