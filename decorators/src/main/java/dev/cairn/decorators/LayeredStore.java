@@ -1,0 +1,199 @@
+package dev.cairn.decorators;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.AbstractBackend;
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.spi.StoreStats;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code layered} combinator: the seed's {@code layered ~upper ~lower}. An upper store takes
+ * every write over a lower store that is only read through it (irmin's upper and lower, or a
+ * scratch store over a shared base).
+ *
+ * <ul>
+ *   <li>{@code read}: the upper's object, else the lower's. {@code exists}: in either.
+ *   <li>{@code write}, {@code put}, {@code writeBatch}, {@code setRef}: to the upper only.
+ *   <li>{@code getRef}: the upper's ref, else the lower's (an upper ref shadows a lower one).
+ *       {@code listRefs}: the sorted union, without duplicates.
+ *   <li>{@code flush} and {@code close}: both stores, the upper first; both are attempted even
+ *       if the first throws (the second failure is added as suppressed).
+ * </ul>
+ *
+ * <p><b>{@code testAndSetRef}</b> compares against the ref as this store shows it ({@code
+ * getRef}), not against the upper alone as the seed did: with the seed's rule a ref that only
+ * the lower holds could not be updated from the value {@code getRef} returns, and a "create"
+ * ({@code expected == null}) would succeed for a ref that visibly exists. Here, a ref held only
+ * by the lower is updated by creating it in the upper, which then shadows the lower's. Deleting
+ * ({@code replacement == null}) a ref that the lower holds cannot be expressed — the lower is
+ * never written and there are no tombstones — so it fails with {@link ReadOnlyStoreException}
+ * and changes nothing. The compare-and-set is linearizable as long as the lower's refs do not
+ * change while this store is open; changes in the upper are safe because every update is a
+ * compare-and-set on the upper, retried when the upper moved underneath.
+ *
+ * <p>{@link #capabilities()}: the upper's writes; {@link Capability#PERSISTENT} only if both are
+ * persistent. No child's {@linkplain #feature feature} is offered; the garbage collection that
+ * archives from the upper into the lower works on {@link #upper()} and {@link #lower()}.
+ * Thread-safe if both stores are.
+ */
+public final class LayeredStore extends AbstractBackend {
+  private final Backend upper;
+  private final Backend lower;
+
+  private LayeredStore(Backend upper, Backend lower) {
+    super("layered(upper=" + upper + ", lower=" + lower + ")", upper.hashAlgorithm(),
+        capabilities(upper, lower));
+    this.upper = upper;
+    this.lower = lower;
+  }
+
+  /**
+   * A layered store over {@code upper} and {@code lower}, which it owns and closes.
+   *
+   * @throws StoreConfigurationException if the two stores use different hash algorithms
+   */
+  static LayeredStore of(Backend upper, Backend lower) {
+    requireNonNull(upper, "upper");
+    requireNonNull(lower, "lower");
+    if (!upper.hashAlgorithm().name().equals(lower.hashAlgorithm().name())) {
+      throw new StoreConfigurationException(String.format(
+          "layered: upper %s uses %s but lower %s uses %s; both must use the same algorithm",
+          upper, upper.hashAlgorithm().name(), lower, lower.hashAlgorithm().name()));
+    }
+    return new LayeredStore(upper, lower);
+  }
+
+  private static Set<Capability> capabilities(Backend upper, Backend lower) {
+    Set<Capability> result = EnumSet.noneOf(Capability.class);
+    result.addAll(upper.capabilities());
+    if (!lower.capabilities().contains(Capability.PERSISTENT)) {
+      result.remove(Capability.PERSISTENT);
+    }
+    return result;
+  }
+
+  /** The store that takes every write; owned by this one. */
+  public Backend upper() {
+    return upper;
+  }
+
+  /** The store read when the upper lacks an object or ref; owned by this one. */
+  public Backend lower() {
+    return lower;
+  }
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    Optional<byte[]> data = upper.read(hash);
+    return data.isPresent() ? data : lower.read(hash);
+  }
+
+  @Override
+  protected boolean containsObject(Hash hash) {
+    return upper.exists(hash) || lower.exists(hash);
+  }
+
+  @Override
+  protected void writeObject(Hash hash, byte[] data) {
+    upper.write(hash, data);
+  }
+
+  @Override
+  protected void writeObjects(Map<Hash, byte[]> objects) {
+    upper.writeBatch(objects);
+  }
+
+  @Override
+  protected Optional<Hash> readRef(String name) {
+    Optional<Hash> ref = upper.getRef(name);
+    return ref.isPresent() ? ref : lower.getRef(name);
+  }
+
+  @Override
+  protected void writeRef(String name, Hash hash) {
+    upper.setRef(name, hash);
+  }
+
+  @Override
+  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+    while (true) {
+      Hash inUpper = upper.getRef(name).orElse(null);
+      Hash inLower = inUpper == null ? lower.getRef(name).orElse(null) : null;
+      Hash current = inUpper != null ? inUpper : inLower;
+      if (!Objects.equals(current, expected)) {
+        return false;
+      }
+      if (replacement == null && current != null && lower.getRef(name).isPresent()) {
+        throw new ReadOnlyStoreException(
+            lower + " (below " + this + ", holding ref " + name + ")", "testAndSetRef");
+      }
+      if (upper.testAndSetRef(name, inUpper, replacement)) {
+        return true;
+      }
+      // The upper's ref moved between our read and the compare-and-set: look again.
+    }
+  }
+
+  @Override
+  protected List<String> refNames() {
+    Set<String> names = new TreeSet<>(upper.listRefs());
+    names.addAll(lower.listRefs());
+    return new ArrayList<>(names);
+  }
+
+  @Override
+  protected void flushStore() {
+    both(upper::flush, lower::flush);
+  }
+
+  @Override
+  protected void closeStore() {
+    both(upper::close, lower::close);
+  }
+
+  private static void both(Runnable first, Runnable second) {
+    try {
+      first.run();
+    } catch (RuntimeException | Error e) {
+      try {
+        second.run();
+      } catch (RuntimeException | Error f) {
+        e.addSuppressed(f);
+      }
+      throw e;
+    }
+    second.run();
+  }
+
+  /**
+   * The counters of this layer (reads, writes and bytes seen by its callers), with the cache
+   * hits and misses of both stores added up.
+   */
+  @Override
+  public Optional<StoreStats> stats() {
+    StoreStats own = super.stats().orElse(StoreStats.ZERO);
+    StoreStats up = upper.stats().orElse(StoreStats.ZERO);
+    StoreStats low = lower.stats().orElse(StoreStats.ZERO);
+    return Optional.of(own.withCache(
+        up.cacheHits() + low.cacheHits(), up.cacheMisses() + low.cacheMisses()));
+  }
+
+  /** Only what this store implements itself: a child's feature would bypass the layering. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    requireNonNull(type, "type");
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+}

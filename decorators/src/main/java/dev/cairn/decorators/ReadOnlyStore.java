@@ -1,0 +1,25 @@
+package dev.cairn.decorators;
+
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.Capability;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The {@code read-only} decorator: a view of its child without {@link Capability#WRITE_OBJECTS}
+ * and {@link Capability#WRITE_REFS}. {@link dev.cairn.spi.AbstractBackend} rejects every
+ * mutating call with a {@link dev.cairn.spi.ReadOnlyStoreException} naming the operation before
+ * anything reaches the child; reads, {@code flush} and {@code close} pass through.
+ */
+final class ReadOnlyStore extends ForwardingBackend {
+  ReadOnlyStore(Backend child) {
+    super("read-only", child, withoutWrites(child.capabilities()));
+  }
+
+  private static Set<Capability> withoutWrites(Set<Capability> capabilities) {
+    Set<Capability> kept = EnumSet.noneOf(Capability.class);
+    kept.addAll(capabilities);
+    kept.removeAll(EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS));
+    return kept;
+  }
+}

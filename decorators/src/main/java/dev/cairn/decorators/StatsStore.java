@@ -1,0 +1,119 @@
+package dev.cairn.decorators;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.LatencySummary;
+import dev.cairn.spi.StoreStats;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The {@code stats} decorator: counts what passes through it and times every call to its child.
+ *
+ * <p>{@link #stats()} is a snapshot: reads, writes and bytes as seen by callers of this layer;
+ * cache hits and misses taken from the child's own {@code stats()} (a cache somewhere below,
+ * seen through transparent decorators); and a {@link LatencySummary} for every operation that
+ * has run at least once, named after the child's operation ({@code read}, {@code exists},
+ * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
+ * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
+ * too. Thread-safe and lock-free.
+ */
+final class StatsStore extends ForwardingBackend {
+  private static final List<String> OPERATIONS = List.of(
+      "read", "exists", "write", "writeBatch", "getRef", "setRef", "testAndSetRef", "listRefs",
+      "flush");
+
+  private final LongSupplier nanoTime;
+  private final Map<String, LatencyRecorder> latencies = new TreeMap<>();
+
+  StatsStore(Backend child, LongSupplier nanoTime) {
+    super("stats", child);
+    this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+    // Filled once here and only read afterwards, so concurrent lookups need no lock.
+    OPERATIONS.forEach(operation -> latencies.put(operation, new LatencyRecorder()));
+  }
+
+  private <T> T timed(String operation, Supplier<T> call) {
+    long start = nanoTime.getAsLong();
+    try {
+      return call.get();
+    } finally {
+      latencies.get(operation).record(nanoTime.getAsLong() - start);
+    }
+  }
+
+  private void timed(String operation, Runnable call) {
+    long start = nanoTime.getAsLong();
+    try {
+      call.run();
+    } finally {
+      latencies.get(operation).record(nanoTime.getAsLong() - start);
+    }
+  }
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    return timed("read", () -> child().read(hash));
+  }
+
+  @Override
+  protected boolean containsObject(Hash hash) {
+    return timed("exists", () -> child().exists(hash));
+  }
+
+  @Override
+  protected void writeObject(Hash hash, byte[] data) {
+    timed("write", () -> child().write(hash, data));
+  }
+
+  @Override
+  protected void writeObjects(Map<Hash, byte[]> objects) {
+    timed("writeBatch", () -> child().writeBatch(objects));
+  }
+
+  @Override
+  protected Optional<Hash> readRef(String name) {
+    return timed("getRef", () -> child().getRef(name));
+  }
+
+  @Override
+  protected void writeRef(String name, Hash hash) {
+    timed("setRef", () -> child().setRef(name, hash));
+  }
+
+  @Override
+  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+    return timed("testAndSetRef", () -> child().testAndSetRef(name, expected, replacement));
+  }
+
+  @Override
+  protected List<String> refNames() {
+    return timed("listRefs", () -> child().listRefs());
+  }
+
+  @Override
+  protected void flushStore() {
+    timed("flush", () -> child().flush());
+  }
+
+  @Override
+  public Optional<StoreStats> stats() {
+    StoreStats below = child().stats().orElse(StoreStats.ZERO);
+    Map<String, LatencySummary> summaries = new TreeMap<>();
+    latencies.forEach((operation, recorder) -> {
+      LatencySummary summary = recorder.summary();
+      if (summary.count() > 0) {
+        summaries.put(operation, summary);
+      }
+    });
+    return Optional.of(ownStats()
+        .withCache(below.cacheHits(), below.cacheMisses())
+        .withLatencies(summaries));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.cairn.decorators;
+
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashMismatchException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code verify} decorator: re-hashes every object read from the child and every object
+ * offered for writing, and throws {@link HashMismatchException} naming both hashes when they
+ * differ. Wrong bytes are never returned, and a write whose bytes do not match its hash never
+ * reaches the child (in a batch, one bad object keeps the whole batch from the child).
+ *
+ * <p>Writes hash a private copy of the bytes and hand that copy to the child, so bytes the
+ * caller changes during the call cannot slip past the check. {@code put} is hashed twice (once
+ * to name the object, once to check it): this decorator trades speed for certainty.
+ */
+final class VerifyingStore extends ForwardingBackend {
+  VerifyingStore(Backend child) {
+    super("verify", child);
+  }
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    Optional<byte[]> data = child().read(hash);
+    data.ifPresent(bytes -> check(hash, bytes));
+    return data;
+  }
+
+  @Override
+  protected void writeObject(Hash hash, byte[] data) {
+    byte[] copy = data.clone();
+    check(hash, copy);
+    child().write(hash, copy);
+  }
+
+  @Override
+  protected void writeObjects(Map<Hash, byte[]> objects) {
+    Map<Hash, byte[]> checked = new LinkedHashMap<>();
+    objects.forEach((hash, bytes) -> {
+      byte[] copy = bytes.clone();
+      check(hash, copy);
+      checked.put(hash, copy);
+    });
+    child().writeBatch(checked);
+  }
+
+  private void check(Hash expected, byte[] bytes) {
+    Hash actual = hashAlgorithm().hash(bytes);
+    if (!actual.equals(expected)) {
+      throw new HashMismatchException(expected, actual);
+    }
+  }
+}

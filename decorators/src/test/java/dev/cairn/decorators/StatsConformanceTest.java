@@ -1,0 +1,14 @@
+package dev.cairn.decorators;
+
+import dev.cairn.memory.MemoryBackend;
+import dev.cairn.spi.Backend;
+import dev.cairn.testkit.ConformanceSuite;
+import dev.cairn.testkit.Seed;
+
+/** The testkit over {@code stats:memory:}. */
+class StatsConformanceTest extends ConformanceSuite {
+  @Override
+  protected Backend open(Seed seed) {
+    return seed.writeTo(Decorators.stats(MemoryBackend.create(seed.algorithm())));
+  }
+}
