@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -16,8 +17,9 @@ import org.rocksdb.WriteOptions;
  * RocksDB through its JNI binding. Durable writes use {@code WriteOptions.setSync(true)} (the
  * WAL is fsynced before a put or a {@link WriteBatch} returns); {@link Durability#NO_SYNC}
  * keeps the WAL but never syncs it. Block-based tables with a 10-bit-per-key bloom filter (full
- * filters), compression off at every level (the values are incompressible), everything else
- * the library's defaults.
+ * filters), compression off at every level (the values are incompressible), a 32 MiB LRU
+ * block cache (the budget of the Cairn stack with a {@code cache}), everything else the
+ * library's defaults.
  */
 final class RocksDbStore implements Store {
   static {
@@ -27,11 +29,15 @@ final class RocksDbStore implements Store {
 
   static final String CONFIGURATION =
       "RocksDB " + RocksDbStore.version() + " (rocksdbjni): block-based tables, bloom filter 10"
-          + " bits/key (full filter), compression off at every level, default block cache and"
-          + " memtables; durable = `WriteOptions.setSync(true)` on every put and `WriteBatch`,"
+          + " bits/key (full filter), compression off at every level, a 32 MiB LRU block cache,"
+          + " default memtables and compaction; durable = `WriteOptions.setSync(true)` on every put and `WriteBatch`,"
           + " no-sync = WAL kept, `setSync(false)`";
 
   private final StoreSetup setup;
+  /** The block cache's size; the {@code cairn-cache-disk} target uses the same budget. */
+  static final long BLOCK_CACHE_BYTES = 32L << 20;
+
+  private final LRUCache blockCache;
   private final Options options;
   private final WriteOptions writeOptions;
   private final RocksDB db;
@@ -44,8 +50,10 @@ final class RocksDbStore implements Store {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     BlockBasedTableConfig table = new BlockBasedTableConfig();
     table.setFilterPolicy(new BloomFilter(10, false));
+    table.setBlockCache(blockCache);
     options = new Options()
         .setCreateIfMissing(true)
         .setCompressionType(CompressionType.NO_COMPRESSION)
@@ -124,6 +132,7 @@ final class RocksDbStore implements Store {
       db.close();
       writeOptions.close();
       options.close();
+      blockCache.close();
     }
   }
 
