@@ -18,6 +18,7 @@ import java.util.Map;
  *
  * <pre>
  * PhaseMain ingest TARGET DIR DURABILITY VALUE_SIZE COUNT SEED WARMUP_COUNT
+ * PhaseMain prepare TARGET DIR VALUE_SIZE COUNT SEED
  * PhaseMain reopen TARGET DIR VALUE_SIZE COUNT
  * </pre>
  */
@@ -35,6 +36,8 @@ public final class PhaseMain {
           Durability.valueOf(args[3]),
           new Workload(Integer.parseInt(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6])),
           Long.parseLong(args[7]));
+      case "prepare" -> result = prepare(Targets.named(args[1]), Path.of(args[2]),
+          new Workload(Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5])));
       case "reopen" -> result = reopen(Targets.named(args[1]), Path.of(args[2]),
           new Workload(Integer.parseInt(args[3]), Long.parseLong(args[4]), 0));
       default -> throw new IllegalArgumentException(
@@ -108,6 +111,22 @@ public final class PhaseMain {
     long t0 = System.nanoTime();
     store.close();
     return new long[] {inStore, System.nanoTime() - t0};
+  }
+
+  /** Runs the target's {@link Preparation} on the filled store at {@code dir}. */
+  static Map<String, Object> prepare(Target target, Path dir, Workload workload) {
+    if (target.preparation() == null) {
+      throw new IllegalArgumentException(target.name() + " has nothing to prepare");
+    }
+    long t0 = System.nanoTime();
+    String done = target.preparation().prepare(dir, workload);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("seconds", (System.nanoTime() - t0) / 1e9);
+    long disk = Directories.bytes(dir);
+    result.put("diskBytes", disk);
+    result.put("diskRatio", (double) disk / workload.payloadBytes());
+    System.err.println(target.name() + " prepared: " + done);
+    return result;
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.function.Function;
  *     storage when it returns (Cairn's {@code fsync=batch} syncs only batches and flushes)
  * @param configuration how the store is configured, in words, for the report
  * @param opener opens (or creates) the store described by a setup
+ * @param preparation what to do to the filled store before it is read, or {@code null}
  */
 public record Target(
     String name,
@@ -22,7 +23,8 @@ public record Target(
     boolean persistent,
     boolean syncsSinglePuts,
     String configuration,
-    Function<StoreSetup, Store> opener) {
+    Function<StoreSetup, Store> opener,
+    Preparation preparation) {
 
   /** Checks the arguments. */
   public Target {
@@ -32,6 +34,12 @@ public record Target(
     if (!name.matches("[a-z0-9][a-z0-9-]*")) {
       throw new IllegalArgumentException("target name must be [a-z0-9-]: \"" + name + "\"");
     }
+  }
+
+  /** A target whose filled store is read as it is. */
+  public Target(String name, boolean peer, boolean persistent, boolean syncsSinglePuts,
+      String configuration, Function<StoreSetup, Store> opener) {
+    this(name, peer, persistent, syncsSinglePuts, configuration, opener, null);
   }
 
   /** Opens the store; the directory is created if missing. */
