@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * {@code ?query}, other options in parentheses, reserved characters percent-encoded, and the
  * values of {@linkplain #withSensitiveOptions sensitive} options as {@code ****}. Equality
  * ignores which options are sensitive and the order of options and children.
+ *
+ * <p>The static factories throw {@link IllegalArgumentException} for what the canonical form
+ * could not print and read back: a store type, option name or role that is not a name, a key
+ * that is both an option and a role, or a locator or value with an unpaired surrogate.
  */
 public final class StoreSpec {
   /** The role of a decorator's only child: {@code cache:memory:} has a {@code "child"}. */
@@ -28,6 +32,8 @@ public final class StoreSpec {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+  /** Option and role names, as {@link StoreOption} allows them. */
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]{0,63}");
   private static final Pattern LOOKS_LIKE_TERM = Pattern.compile("^[a-z][a-z0-9-]{1,31}[:(].*",
       Pattern.DOTALL);
 
@@ -47,18 +53,53 @@ public final class StoreSpec {
           Quote.of(name)));
     }
     this.name = name;
-    this.locator = locator;
+    this.locator = wellFormed("locator", locator);
+    options.forEach((k, v) -> {
+      key("option name", k);
+      wellFormed("value of option " + k, requireNonNull(v, () -> "value of option " + k));
+    });
     this.options = Collections.unmodifiableMap(new TreeMap<>(options));
-    this.options.forEach((k, v) -> {
-      requireNonNull(k, "option name");
-      requireNonNull(v, () -> "value of option " + k);
+    children.forEach((k, v) -> {
+      key("role", k);
+      requireNonNull(v, () -> "child for role " + k);
+      if (options.containsKey(k)) {
+        // The canonical form prints both in one parenthesis; the key would read as given twice.
+        throw new IllegalArgumentException(String.format(
+            "%s is both an option and a role of '%s'", Quote.of(k), name));
+      }
     });
     this.children = Collections.unmodifiableMap(new LinkedHashMap<>(children));
-    this.children.forEach((k, v) -> {
-      requireNonNull(k, "role");
-      requireNonNull(v, () -> "child for role " + k);
-    });
     this.sensitiveOptions = Set.copyOf(sensitiveOptions);
+  }
+
+  /** Option and role names are printed as they are, so they must read back as names. */
+  private static void key(String what, String key) {
+    requireNonNull(key, what);
+    if (!KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(String.format(
+          "%s %s must be a lowercase letter then up to 63 of [a-z0-9-]", what, Quote.of(key)));
+    }
+  }
+
+  /**
+   * Text of a spec is UTF-8 once printed; an unpaired surrogate has no UTF-8 form, so a spec
+   * holding one could not be printed and read back.
+   */
+  private static String wellFormed(String what, String text) {
+    if (text == null) {
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(String.format(
+            "%s %s has an unpaired surrogate at index %d", what, Quote.of(text), i));
+      }
+    }
+    return text;
   }
 
   /** A leaf: a store with no children, a locator (may be {@code null}) and options. */

@@ -1,0 +1,95 @@
+package dev.cairn.stack;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.StoreContext;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * What a host gives the stores it opens, besides the class loader that finds them: the wall
+ * clock, the monotonic time source and the executor for background work. Immutable and
+ * thread-safe; build one with {@link #builder()}, or take {@link #defaults()}.
+ *
+ * <p>The scheduler is the host's: stores never shut it down, and Cairn does not either. A host
+ * that passes its own shuts it down after closing every store opened with it.
+ */
+public final class CairnConfiguration {
+  private static final CairnConfiguration DEFAULTS = builder().build();
+
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final ScheduledExecutorService scheduler;
+
+  private CairnConfiguration(Builder builder) {
+    this.clock = builder.clock;
+    this.nanoTime = builder.nanoTime;
+    this.scheduler = builder.scheduler;
+  }
+
+  /**
+   * The system UTC clock, {@link System#nanoTime()}, and the shared daemon scheduler of {@link
+   * StoreContext#standard()}.
+   */
+  public static CairnConfiguration defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The wall clock stores use for timestamps. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The monotonic time source, in nanoseconds, stores use for durations. */
+  public LongSupplier nanoTime() {
+    return nanoTime;
+  }
+
+  /** The executor for stores' background work. */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public String toString() {
+    return "CairnConfiguration{clock=" + clock + ", scheduler=" + scheduler + "}";
+  }
+
+  /** Builds a {@link CairnConfiguration}. Not thread-safe. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoTime = System::nanoTime;
+    private ScheduledExecutorService scheduler = StoreContext.standard().scheduler();
+
+    private Builder() {}
+
+    /** Sets the wall clock. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Sets the monotonic time source (for tests: a fake ticker). */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    /** Sets the executor for background work; it stays the caller's to shut down. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The configuration. */
+    public CairnConfiguration build() {
+      return new CairnConfiguration(this);
+    }
+  }
+}
