@@ -1,16 +1,16 @@
 package dev.cairn.bench;
 
-import dev.cairn.memory.MemoryBackend;
-import dev.cairn.spi.Backend;
-import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.stack.Cairn;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Every store the harness knows, peers first, in the order of the report's rows. A Cairn stack
- * is one {@link #cairn} line here.
+ * is one {@link #cairn} line here: its stack spec for durable runs and for runs without fsync,
+ * with {@code {dir}} standing for the store's directory, opened by {@link Cairn#open(String)}.
  */
 public final class Targets {
   private static final Map<String, Target> ALL = new LinkedHashMap<>();
@@ -19,8 +19,7 @@ public final class Targets {
     add(new Target("rocksdb", true, true, true, RocksDbStore.CONFIGURATION, RocksDbStore::open));
     add(new Target("lmdb", true, true, true, LmdbStore.CONFIGURATION, LmdbStore::open));
     add(new Target("xodus", true, true, true, XodusStore.CONFIGURATION, XodusStore::open));
-    cairn("memory", false, false, "`memory:` (heap only, nothing durable)",
-        setup -> MemoryBackend.create(HashAlgorithm.SHA256));
+    cairn("memory", false, false, "memory:", "memory:", null);
   }
 
   private Targets() {}
@@ -37,13 +36,35 @@ public final class Targets {
    * @param name the target's short name (prefixed with {@code cairn-})
    * @param persistent whether the stack keeps objects across reopen
    * @param syncsSinglePuts whether a durable-mode single put is synced when it returns
-   * @param configuration the stack in words (its spec), for the report
-   * @param opener opens the stack for a setup (directory and durability)
+   * @param durableSpec the stack spec for {@link Durability#DURABLE}, {@code {dir}} for the
+   *     store's directory
+   * @param noSyncSpec the stack spec for {@link Durability#NO_SYNC}
+   * @param preparation what to do to the filled store before the reads, or {@code null}
    */
   private static void cairn(String name, boolean persistent, boolean syncsSinglePuts,
-      String configuration, Function<StoreSetup, Backend> opener) {
+      String durableSpec, String noSyncSpec, Preparation preparation) {
+    String configuration = "`" + durableSpec.replace("{dir}", "DIR") + "`"
+        + (noSyncSpec.equals(durableSpec) ? ""
+            : " (no-sync: `" + noSyncSpec.replace("{dir}", "DIR") + "`)");
     add(new Target("cairn-" + name, false, persistent, syncsSinglePuts, configuration,
-        setup -> new CairnStore(setup, opener)));
+        setup -> new CairnStore(setup, s -> Cairn.open(spec(
+            s.durability() == Durability.DURABLE ? durableSpec : noSyncSpec, s.directory()))),
+        preparation));
+  }
+
+  /** {@code template} with {@code {dir}} replaced by {@code dir}, percent-encoded. */
+  static String spec(String template, Path dir) {
+    StringBuilder encoded = new StringBuilder();
+    for (byte b : dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "/._~-".indexOf(c) >= 0) {
+        encoded.append(c);
+      } else {
+        encoded.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return template.replace("{dir}", encoded);
   }
 
   /** All targets, peers first. */

@@ -83,6 +83,12 @@ class HarnessTest {
   }
 
   @Test
+  void directoriesArePercentEncodedIntoSpecs() {
+    assertThat(Targets.spec("disk:{dir}?fsync=always", Path.of("/data/My Blobs/set,2024(old)")))
+        .isEqualTo("disk:/data/My%20Blobs/set%2C2024%28old%29?fsync=always");
+  }
+
+  @Test
   void unknownTargetsAndPassesAreNamed() {
     assertThatThrownBy(() -> Targets.named("rocks"))
         .hasMessageContaining("\"rocks\"").hasMessageContaining("rocksdb");
