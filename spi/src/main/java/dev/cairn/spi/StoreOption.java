@@ -120,7 +120,7 @@ public final class StoreOption<T> {
         {"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"},
         {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}, {"b", "1"}}) {
       if (v.endsWith(suffix[0])) {
-        v = v.substring(0, v.length() - suffix[0].length());
+        v = v.substring(0, v.length() - suffix[0].length()).trim();
         unit = Long.parseLong(suffix[1]);
         break;
       }

@@ -63,6 +63,9 @@ class StoreSpecTest {
     assertThat(spec.get(capacity)).isEqualTo(7L);
     assertThat(spec.get(size)).isEqualTo(64L << 20);
     assertThat(spec.get(fsync)).isEqualTo("always");
+    assertThat(size.parse("4 GiB")).isEqualTo(4L << 30);
+    assertThat(size.parse("16k")).isEqualTo(16L << 10);
+    assertThat(size.parse("2048")).isEqualTo(2048L);
   }
 
   @Test

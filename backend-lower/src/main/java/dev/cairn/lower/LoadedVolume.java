@@ -1,0 +1,330 @@
+package dev.cairn.lower;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.volume.InvalidReadException;
+import dev.cairn.spi.volume.RangeRead;
+import dev.cairn.spi.volume.Volume;
+import dev.cairn.spi.volume.VolumeIOException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+/**
+ * A volume as its control file committed it: the directory {@code volume.<n>/} holding
+ * {@code volume.data}, {@code volume.mapping}, {@code volume.control}, the index and bloom filter
+ * of the control's generation ({@code volume.<g>.index}, {@code volume.<g>.bloom}) and, between
+ * an archive and its swap, {@code volume.<g>.control}. Loading checks the control, the mapping,
+ * the index and the bloom filter; records are checked when read. Immutable and thread-safe.
+ */
+final class LoadedVolume implements Volume {
+  static final String CONTROL = "volume.control";
+  static final String DATA = "volume.data";
+  static final String MAPPING = "volume.mapping";
+  /** Files named by a generation: temporary controls, indexes, bloom filters, spilled runs. */
+  static final Pattern GENERATION_FILE =
+      Pattern.compile("volume\\.(\\d{1,18})\\.(control|index|bloom|run\\d+)");
+
+  private final Path directory;
+  private final ControlFile control;
+  private final Mapping mapping;
+  private final VolumeIndex index;
+  private final BloomFilter<byte[]> bloom;
+  private final int digestLength;
+
+  private LoadedVolume(Path directory, ControlFile control, Mapping mapping, VolumeIndex index,
+      BloomFilter<byte[]> bloom, int digestLength) {
+    this.directory = directory;
+    this.control = control;
+    this.mapping = mapping;
+    this.index = index;
+    this.bloom = bloom;
+    this.digestLength = digestLength;
+  }
+
+  static Path tempControl(Path directory, long generation) {
+    return directory.resolve("volume." + generation + ".control");
+  }
+
+  static Path indexFile(Path directory, long generation) {
+    return directory.resolve("volume." + generation + ".index");
+  }
+
+  static Path bloomFile(Path directory, long generation) {
+    return directory.resolve("volume." + generation + ".bloom");
+  }
+
+  /** The generation a file name carries and its kind, if it is a generation file. */
+  static Optional<Matcher> generationFile(Path file) {
+    Matcher m = GENERATION_FILE.matcher(file.getFileName().toString());
+    return m.matches() ? Optional.of(m) : Optional.empty();
+  }
+
+  /** An empty volume in {@code directory}. */
+  static LoadedVolume empty(Path directory, int digestLength) {
+    return new LoadedVolume(directory, null, Mapping.EMPTY, null, null, digestLength);
+  }
+
+  /**
+   * Loads the volume in {@code directory}: empty if it has no control file. A reader racing a
+   * swap in another process may find that the index its control names was just replaced; it
+   * then re-reads the control file, a few times at most. If {@code loaded} (may be null) is
+   * this volume as loaded before and its control file has not changed since, it is returned
+   * as is: its files were checked then and committed files never change.
+   */
+  static LoadedVolume load(Path directory, int digestLength, LoadedVolume loaded) {
+    Path controlFile = directory.resolve(CONTROL);
+    ControlFile previous = null;
+    for (int attempt = 0; ; attempt++) {
+      if (!Files.exists(controlFile)) {
+        return empty(directory, digestLength);
+      }
+      ControlFile control = ControlFile.read(controlFile);
+      if (loaded != null && loaded.directory.equals(directory)
+          && control.equals(loaded.control)) {
+        return loaded;
+      }
+      try {
+        return withControl(directory, control, controlFile, digestLength);
+      } catch (VolumeIOException e) {
+        boolean raced = e.getCause() instanceof NoSuchFileException
+            && attempt < 3 && !control.equals(previous);
+        if (!raced) {
+          throw e;
+        }
+        previous = control;
+      }
+    }
+  }
+
+  /** Loads the volume as {@code control} (read from {@code controlFile}) describes it. */
+  static LoadedVolume withControl(
+      Path directory, ControlFile control, Path controlFile, int digestLength) {
+    Path data = directory.resolve(DATA);
+    try {
+      long size = Files.size(data);
+      if (size < control.dataEnd()) {
+        throw new CorruptionException(data.toString(), size, String.format(
+            "data file is %d bytes, its control file %s commits %d", size, controlFile,
+            control.dataEnd()));
+      }
+    } catch (IOException e) {
+      throw new VolumeIOException("reading the size of " + data, e);
+    }
+    Mapping mapping = Mapping.read(directory.resolve(MAPPING), control.mappingEnd(),
+        control.mappingCrc());
+    if (mapping.dataExtent() > control.dataEnd()) {
+      throw new CorruptionException(directory.resolve(MAPPING).toString(), 0,
+          "mapping points past the committed data end " + control.dataEnd());
+    }
+    VolumeIndex index = VolumeIndex.open(indexFile(directory, control.indexGeneration()),
+        control.indexLength(), control.objectCount(), digestLength);
+    BloomFilter<byte[]> bloom = readBloom(bloomFile(directory, control.indexGeneration()),
+        control);
+    return new LoadedVolume(directory, control, mapping, index, bloom, digestLength);
+  }
+
+  private static BloomFilter<byte[]> readBloom(Path file, ControlFile control) {
+    byte[] bytes = DurableFiles.readAll(file);
+    if (bytes.length != control.bloomLength()) {
+      throw new CorruptionException(file.toString(), Math.min(bytes.length,
+          control.bloomLength()), String.format(
+              "bloom filter is %d bytes, its control file says %d", bytes.length,
+              control.bloomLength()));
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    if ((int) crc.getValue() != control.bloomCrc()) {
+      throw new CorruptionException(file.toString(), 0, "bloom filter checksum mismatch");
+    }
+    try {
+      return BloomFilter.readFrom(new ByteArrayInputStream(bytes), Funnels.byteArrayFunnel());
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptionException(file.toString(), 0, "unreadable bloom filter", e);
+    }
+  }
+
+  ControlFile control() {
+    return control;
+  }
+
+  VolumeIndex index() {
+    return index;
+  }
+
+  Path dataFile() {
+    return directory.resolve(DATA);
+  }
+
+  /** The object named {@code hash}, checked, or empty: the bloom filter first, then the index. */
+  Optional<byte[]> read(Hash hash, ChannelCache channels) {
+    if (control == null) {
+      return Optional.empty();
+    }
+    byte[] key = hash.toBytes();
+    if (!bloom.mightContain(key)) {
+      return Optional.empty();
+    }
+    int entry = index.find(key);
+    if (entry < 0) {
+      return Optional.empty();
+    }
+    long offset = index.offset(entry);
+    int length = index.recordLength(entry);
+    int run = mapping.find(offset);
+    if (run < 0 || length < ArchiveRecord.FRAMING + digestLength
+        || offset + length > mapping.offset(run) + mapping.length(run)) {
+      throw new CorruptionException(index.file(), index.filePosition(entry), String.format(
+          "index entry for %s points at [%d, +%d), outside the archived ranges", hash, offset,
+          length));
+    }
+    long position = mapping.position(run) + (offset - mapping.offset(run));
+    ByteBuffer record = ByteBuffer.allocate(length);
+    channels.read(dataFile(), record, position);
+    return Optional.of(ArchiveRecord.payload(record.flip(), digestLength, key,
+        dataFile().toString(), position));
+  }
+
+  /**
+   * Reads every object the index names, checking each record and re-hashing its payload under
+   * {@code algorithm}, and that the index is sorted without duplicates.
+   *
+   * @return the number of objects checked
+   * @throws CorruptionException at the first damage found
+   */
+  long verify(HashAlgorithm algorithm, ChannelCache channels) {
+    if (control == null) {
+      return 0;
+    }
+    byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
+    byte[] previous = null;
+    for (int i = 0; i < index.count(); i++) {
+      index.copyEntry(i, entry);
+      if (previous != null && java.util.Arrays.compareUnsigned(
+          previous, 0, digestLength, entry, 0, digestLength) >= 0) {
+        throw new CorruptionException(index.file(), index.filePosition(i),
+            "index entries out of order");
+      }
+      Hash hash = Hash.of(algorithm, entry, 0, digestLength);
+      byte[] data = read(hash, channels).orElseThrow(() -> new CorruptionException(
+          index.file(), index.filePosition(0), "the bloom filter does not hold " + hash));
+      Hash actual = algorithm.hash(data);
+      if (!actual.equals(hash)) {
+        throw new CorruptionException(dataFile().toString(), index.offset(i), String.format(
+            "object %s re-hashes to %s", hash, actual));
+      }
+      previous = entry.clone();
+    }
+    return index.count();
+  }
+
+  /** Whether the index names {@code hash}. */
+  boolean holds(Hash hash) {
+    if (control == null) {
+      return false;
+    }
+    byte[] key = hash.toBytes();
+    return bloom.mightContain(key) && index.find(key) >= 0;
+  }
+
+  /** Reads raw bytes at a global offset, as {@code Lower.readRange} promises. */
+  RangeRead readRange(long offset, int minLength, int maxLength, byte[] target,
+      ChannelCache channels) {
+    if (control == null) {
+      throw new InvalidReadException(String.format(
+          "cannot read offset %d from %s: the volume is empty", offset, id()));
+    }
+    int run = mapping.find(offset);
+    if (run < 0) {
+      throw new InvalidReadException(String.format(
+          "offset %d is in no archived range of %s", offset, id()));
+    }
+    long available = mapping.offset(run) + mapping.length(run) - offset;
+    if (available < minLength) {
+      throw new InvalidReadException(String.format(
+          "%s holds %d bytes at offset %d, at least %d were asked", id(), available, offset,
+          minLength));
+    }
+    int length = (int) Math.min(maxLength, available);
+    channels.read(dataFile(), ByteBuffer.wrap(target, 0, length),
+        mapping.position(run) + (offset - mapping.offset(run)));
+    return new RangeRead(length, id());
+  }
+
+  @Override
+  public String id() {
+    return directory.toString();
+  }
+
+  @Override
+  public Path path() {
+    return directory;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return control == null;
+  }
+
+  @Override
+  public long startOffset() {
+    if (control == null) {
+      throw new IllegalStateException("volume " + id() + " is empty: it has no start offset");
+    }
+    return control.startOffset();
+  }
+
+  @Override
+  public long endOffset() {
+    if (control == null) {
+      throw new IllegalStateException("volume " + id() + " is empty: it has no end offset");
+    }
+    return control.endOffset();
+  }
+
+  @Override
+  public boolean contains(long offset) {
+    return control != null && control.startOffset() <= offset && offset < control.endOffset();
+  }
+
+  @Override
+  public long objectCount() {
+    return control == null ? 0 : control.objectCount();
+  }
+
+  @Override
+  public long generation() {
+    return control == null ? -1 : control.indexGeneration();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LoadedVolume
+        && ((LoadedVolume) o).directory.equals(directory)
+        && Objects.equals(((LoadedVolume) o).control, control);
+  }
+
+  @Override
+  public int hashCode() {
+    return directory.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return control == null
+        ? id() + " (empty)"
+        : String.format("%s [%d, %d) %d objects, generation %d", id(), control.startOffset(),
+            control.endOffset(), control.objectCount(), control.indexGeneration());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.cairn.lower;
+
+import com.google.auto.service.AutoService;
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.spi.StoreContext;
+import dev.cairn.spi.StoreFactory;
+import dev.cairn.spi.StoreOption;
+import dev.cairn.spi.StoreSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@link VolumeArchive}s from specs such as {@code lower:/var/cairn/lower?volumes=3}.
+ * Stateless and thread-safe.
+ */
+@AutoService(StoreFactory.class)
+public final class LowerFactory implements StoreFactory {
+  static final StoreOption<Long> VOLUMES = StoreOption.number("volumes", -1, -1, 1_000_000,
+      "the number of volumes expected on disk; -1 opens every volume.N directory found");
+  static final StoreOption<Boolean> READ_ONLY = StoreOption.bool("read-only", false,
+      "reject archive, swap, addVolume and the other write operations of the lower layer");
+  static final StoreOption<String> HASH = StoreOption.string("hash", null,
+      "the hash algorithm the archive must hold; by default the one its control files record,"
+          + " sha256 for a new archive");
+  static final StoreOption<Long> OPEN_FILES = StoreOption.number("open-files",
+      VolumeArchive.DEFAULT_OPEN_FILES, 1, 65_536,
+      "the most volume data files kept open at once for reading");
+
+  /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
+  public LowerFactory() {}
+
+  @Override
+  public String name() {
+    return "lower";
+  }
+
+  @Override
+  public Shape shape() {
+    return Shape.LEAF;
+  }
+
+  @Override
+  public String description() {
+    return "An archive of volumes that garbage collection moves unreachable objects into;"
+        + " read-only by hash.";
+  }
+
+  @Override
+  public List<StoreOption<?>> options() {
+    return List.of(VOLUMES, READ_ONLY, HASH, OPEN_FILES);
+  }
+
+  @Override
+  public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
+    String path = spec.locator().orElseThrow(() -> new StoreConfigurationException(
+        "'lower' needs the archive's directory, as in lower:/var/cairn/lower"));
+    VolumeArchive.Builder builder = VolumeArchive.builder(Path.of(path))
+        .volumes(Math.toIntExact(spec.get(VOLUMES)))
+        .readOnly(spec.get(READ_ONLY))
+        .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
+        .hashAlgorithms(context.hashAlgorithms());
+    String hash = spec.options().get(HASH.name());
+    if (hash != null) {
+      builder.hashAlgorithm(context.hashAlgorithm(hash));
+    }
+    return builder.open();
+  }
+}
