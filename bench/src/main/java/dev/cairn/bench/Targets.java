@@ -19,7 +19,8 @@ public final class Targets {
     add(new Target("rocksdb", true, true, true, RocksDbStore.CONFIGURATION, RocksDbStore::open));
     add(new Target("lmdb", true, true, true, LmdbStore.CONFIGURATION, LmdbStore::open));
     add(new Target("xodus", true, true, true, XodusStore.CONFIGURATION, XodusStore::open));
-    cairn("memory", false, false, "memory:", "memory:", null);
+    cairn("memory", false, false, "memory:", "memory:", null,
+        "heap only, nothing is durable: its ingest figures are in-heap writes");
   }
 
   private Targets() {}
@@ -40,12 +41,14 @@ public final class Targets {
    *     store's directory
    * @param noSyncSpec the stack spec for {@link Durability#NO_SYNC}
    * @param preparation what to do to the filled store before the reads, or {@code null}
+   * @param note what the report should say besides the specs, or {@code ""}
    */
   private static void cairn(String name, boolean persistent, boolean syncsSinglePuts,
-      String durableSpec, String noSyncSpec, Preparation preparation) {
+      String durableSpec, String noSyncSpec, Preparation preparation, String note) {
     String configuration = "`" + durableSpec.replace("{dir}", "DIR") + "`"
         + (noSyncSpec.equals(durableSpec) ? ""
-            : " (no-sync: `" + noSyncSpec.replace("{dir}", "DIR") + "`)");
+            : " (no-sync: `" + noSyncSpec.replace("{dir}", "DIR") + "`)")
+        + (note.isEmpty() ? "" : "; " + note);
     add(new Target("cairn-" + name, false, persistent, syncsSinglePuts, configuration,
         setup -> new CairnStore(setup, s -> Cairn.open(spec(
             s.durability() == Durability.DURABLE ? durableSpec : noSyncSpec, s.directory()))),
