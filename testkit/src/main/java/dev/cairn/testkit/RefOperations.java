@@ -82,6 +82,36 @@ public class RefOperations {
     }
   }
 
+  /**
+   * Stress-tests the ref operations of stores from {@code opener} with Lincheck on real
+   * threads: for stores whose I/O Lincheck's model checker cannot follow.
+   *
+   * @param scale 1 for a CI run; larger multiplies the number of scenarios
+   * @throws AssertionError (from Lincheck) describing a non-linearizable execution
+   */
+  static void stress(Callable<Backend> opener, int scale) {
+    synchronized (ONE_CHECK_AT_A_TIME) {
+      RefOperations.opener = opener;
+      try {
+        new org.jetbrains.lincheck.datastructures.StressOptions()
+            .iterations(10 * scale)
+            .invocationsPerIteration(10 * scale) // each invocation opens a store: files, fsyncs
+            .threads(2)
+            .actorsPerThread(3)
+            .actorsBefore(1)
+            .actorsAfter(1)
+            .sequentialSpecification(Model.class)
+            .check(RefOperations.class);
+      } finally {
+        RefOperations.opener = null;
+        synchronized (OPENED) {
+          OPENED.forEach(Backend::close);
+          OPENED.clear();
+        }
+      }
+    }
+  }
+
   private Hash value(int index) {
     return index < 0 ? null : values.get(index);
   }

@@ -1,0 +1,1078 @@
+package dev.cairn.disk;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.AbstractBackend;
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.Compaction;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.HashAlgorithmMismatchException;
+import dev.cairn.spi.ObjectEnumeration;
+import dev.cairn.spi.Reloadable;
+import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.StoredObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * A durable content-addressed store in a directory: {@code disk:/path}.
+ *
+ * <p><b>Layout.</b> Objects are appended as self-checking records to the active segment
+ * ({@code seg-<id>.data}); the data log is its own write-ahead log, so each object is written
+ * once. At the segment size the active segment is sealed: it gets a memory-mapped index
+ * ({@code seg-<id>.idx}: sorted hashes, fan-out table, offsets, lengths, Bloom filter,
+ * checksums) and a new active segment starts. {@code MANIFEST} lists the live segments and is
+ * replaced atomically; {@code refs.log} is the ref journal; {@code LOCK} keeps out a second
+ * writer. On a clean close the active segment is checkpointed with an index of what it holds,
+ * so reopening scans only what was appended after the checkpoint.
+ *
+ * <p><b>Durability</b> follows {@link DiskOptions#fsync()}. With {@code ALWAYS}, concurrent
+ * writers share fsyncs (group commit) and an object becomes visible only once durable. A
+ * batch is all-or-nothing after a crash. Ref changes are synced unless the mode is {@code
+ * NEVER}.
+ *
+ * <p><b>Recovery.</b> Opening after a crash cuts a torn tail or an unfinished batch off the
+ * active segment, removes files the manifest does not list, and replays the ref journal.
+ * Damage is never served: a record failing its checksum (or, with {@code verify}, its hash)
+ * raises {@link CorruptionException} naming the file and offset; a damaged index or Bloom
+ * filter is bypassed (the segment is scanned instead) and reported in {@link #problems()}.
+ *
+ * <p><b>Features</b> (through {@link #feature(Class)}): {@link ObjectEnumeration}, {@link
+ * Compaction} and, for read-only openers, {@link Reloadable}.
+ *
+ * <p>Thread-safe. Only one process (and one opener within a process) may hold a directory for
+ * writing; read-only openers may join it.
+ */
+public final class DiskBackend extends AbstractBackend
+    implements ObjectEnumeration, Compaction, Reloadable {
+  static final String LOCK_FILE = "LOCK";
+  private static final Pattern OWN_FILE = Pattern.compile(
+      "seg-[0-9a-f]{16}\\.(data|idx)(\\.tmp)?|MANIFEST\\.tmp|refs\\.log\\.tmp");
+  private static final int MAX_BATCH_BYTES = 1 << 30;
+
+  private final Path directory;
+  private final DiskOptions options;
+  private final FileIo io;
+  private final boolean readOnly;
+  private final DiskOptions.Fsync fsync;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final RefJournal refs;
+  private final GroupCommit groupCommit;
+  private final List<String> problems = new CopyOnWriteArrayList<>();
+
+  /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock compactionLock = new ReentrantLock();
+  private volatile Manifest manifest;
+  /** The live segments, newest first; replaced whole, read without locks. */
+  private volatile List<Segment> view;
+  private Segment active;
+  /** Bytes appended since open: the log position group commit waits for. */
+  private long appended;
+  /** The next segment id to hand out; ids are never reused. Guarded by appendLock. */
+  private long nextSegmentId;
+  private volatile boolean compacting;
+
+  private DiskBackend(Path directory, DiskOptions options, FileIo io, HashAlgorithm algorithm,
+      FileChannel lockChannel, FileLock lock, Manifest manifest) throws IOException {
+    super("disk:" + directory, algorithm, options.readOnly()
+        ? EnumSet.of(Capability.PERSISTENT)
+        : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
+    this.directory = directory;
+    this.options = options;
+    this.io = io;
+    this.readOnly = options.readOnly();
+    this.fsync = options.fsync();
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.manifest = manifest;
+    this.nextSegmentId = manifest.nextSegmentId;
+    this.groupCommit = new GroupCommit(this::syncActive);
+    List<Segment> opened = new ArrayList<>();
+    try {
+      if (!readOnly) {
+        removeStrayFiles(manifest);
+      }
+      for (long id : manifest.sealed) {
+        opened.add(openSealed(id));
+      }
+      this.active = openActive(manifest.activeSegment);
+      opened.add(active);
+      this.refs = RefJournal.open(directory, io, algorithm, !readOnly);
+    } catch (IOException | RuntimeException e) {
+      opened.forEach(s -> s.retire(false));
+      throw e;
+    }
+    List<Segment> newestFirst = new ArrayList<>(opened);
+    Collections.reverse(newestFirst);
+    this.view = List.copyOf(newestFirst);
+  }
+
+  /**
+   * Opens (creating it if needed) the store in {@code directory} with the default options.
+   *
+   * @see #open(Path, DiskOptions)
+   */
+  public static DiskBackend open(Path directory) {
+    return open(directory, DiskOptions.defaults());
+  }
+
+  /**
+   * Opens the store in {@code directory}. A read-write open creates the directory and an empty
+   * store (with {@code options.hashAlgorithm()}, else SHA-256) if there is none.
+   *
+   * @throws StoreLockedException if another process or opener holds the store for writing
+   * @throws HashAlgorithmMismatchException if the store's algorithm differs from the one asked
+   * @throws StoreConfigurationException if a read-only open finds no store
+   * @throws CorruptionException if the manifest is damaged
+   * @throws StoreIOException if the files cannot be read or written
+   */
+  public static DiskBackend open(Path directory, DiskOptions options) {
+    return open(directory, options, FileIo.STANDARD);
+  }
+
+  static DiskBackend open(Path directory, DiskOptions options, FileIo io) {
+    requireNonNull(directory, "directory");
+    requireNonNull(options, "options");
+    Path dir = directory.toAbsolutePath().normalize();
+    FileChannel lockChannel = null;
+    FileLock lock = null;
+    try {
+      if (!options.readOnly()) {
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        try {
+          lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          throw new StoreLockedException(String.format(
+              "store disk:%s is already open for writing in this process; close it first or"
+              + " open with mode=read-only", dir));
+        }
+        if (lock == null) {
+          throw new StoreLockedException(String.format(
+              "store disk:%s is locked by another process (lock file %s); open it with"
+              + " mode=read-only to read beside the writer", dir, dir.resolve(LOCK_FILE)));
+        }
+      }
+      Manifest manifest = Manifest.read(dir);
+      if (manifest == null) {
+        if (options.readOnly()) {
+          throw new StoreConfigurationException(String.format(
+              "no store at disk:%s (no %s); a read-only open does not create one", dir,
+              Manifest.FILE));
+        }
+        manifest = create(dir, options, io);
+      }
+      HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
+      DiskBackend store = new DiskBackend(dir, options, io, algorithm, lockChannel, lock,
+          manifest);
+      return store;
+    } catch (IOException e) {
+      closeQuietly(lockChannel);
+      throw new StoreIOException("opening disk:" + dir, e);
+    } catch (RuntimeException e) {
+      closeQuietly(lockChannel);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // The lock goes with the channel; nothing else to release.
+      }
+    }
+  }
+
+  private static Manifest create(Path dir, DiskOptions options, FileIo io) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "seg-*.data")) {
+      if (entries.iterator().hasNext()) {
+        throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
+            "the manifest is missing but segment files exist; refusing to create a new store"
+            + " over them");
+      }
+    }
+    String algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256).name();
+    Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
+    // The first segment and the ref journal exist before the manifest that names them; its
+    // directory sync makes all three durable at once.
+    io.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE).close();
+    RefJournal.create(dir, io);
+    manifest.install(dir, io);
+    return manifest;
+  }
+
+  private static HashAlgorithm resolveAlgorithm(Path dir, Manifest manifest,
+      DiskOptions options) {
+    Optional<HashAlgorithm> asked = options.hashAlgorithm();
+    if (asked.isPresent() && !asked.get().name().equals(manifest.algorithm)) {
+      throw new HashAlgorithmMismatchException(String.format(
+          "store disk:%s was created with hash=%s; it cannot be opened with hash=%s (omit"
+          + " hash= to use the store's own)", dir, manifest.algorithm, asked.get().name()));
+    }
+    if (asked.isPresent()) {
+      return asked.get();
+    }
+    try {
+      return HashAlgorithm.forName(manifest.algorithm);
+    } catch (IllegalArgumentException e) {
+      throw new StoreConfigurationException(String.format(
+          "store disk:%s uses hash algorithm %s, which is not available here: %s", dir,
+          manifest.algorithm, e.getMessage()), e);
+    }
+  }
+
+  private Path dataPath(long id) {
+    return directory.resolve(Segment.dataFileName(id));
+  }
+
+  private Path indexPath(long id) {
+    return directory.resolve(Segment.indexFileName(id));
+  }
+
+  /** Deletes our files that the manifest does not list: leftovers of a crash. */
+  private void removeStrayFiles(Manifest m) throws IOException {
+    Set<String> live = new HashSet<>();
+    for (long id : m.liveSegments()) {
+      live.add(Segment.dataFileName(id));
+      live.add(Segment.indexFileName(id));
+    }
+    boolean removed = false;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (OWN_FILE.matcher(name).matches() && !live.contains(name)) {
+          Files.deleteIfExists(entry);
+          removed = true;
+        }
+      }
+    }
+    if (removed) {
+      io.syncDirectory(directory);
+    }
+  }
+
+  private Segment openSealed(long id) throws IOException {
+    Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false,
+        this::repairIndex);
+    try {
+      SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+      segment.index = index;
+      if (index.bloomProblem != null) {
+        problems.add(index.bloomProblem);
+        index.verifyTable(); // the rebuilt filter comes from the table: it must be sound
+        SegmentIndex.Builder entries = new SegmentIndex.Builder(hashAlgorithm().digestLength());
+        for (int i = 0; i < index.count; i++) {
+          entries.add(index.hashAt(i), index.offsetAt(i), index.lengthAt(i));
+        }
+        rebuildIndex(segment, entries, index.dataLength);
+      }
+    } catch (CorruptionException | NoSuchFileException e) {
+      // The records check themselves: find them by scanning instead of trusting the index.
+      problems.add(e.getMessage() + "; scanning " + segment.name + " instead");
+      Segment.Scan scan = segment.scan(0);
+      problems.addAll(scan.damage);
+      for (int i = 0; i < scan.hashes.size(); i++) {
+        segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
+      }
+      segment.end = scan.committedEnd;
+      rebuildIndex(segment, scan.entries, scan.committedEnd);
+    }
+    return segment;
+  }
+
+  /** A sealed segment's index failed its deferred check: scan the records instead. */
+  private void repairIndex(Segment segment, CorruptionException problem) {
+    problems.add(problem.getMessage() + "; scanning " + segment.name + " instead");
+    Segment.Scan scan;
+    try {
+      scan = segment.scan(0);
+    } catch (IOException e) {
+      throw new StoreIOException("scanning " + segment.name + " after a damaged index", e);
+    }
+    problems.addAll(scan.damage);
+    for (int i = 0; i < scan.hashes.size(); i++) {
+      segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
+    }
+    segment.index = null;
+    rebuildIndex(segment, scan.entries, scan.committedEnd);
+  }
+
+  /**
+   * Replaces a damaged index of a sealed segment with one built from what was found (a writer
+   * only; readers keep working from the heap). A failure leaves the segment served as it is.
+   */
+  private void rebuildIndex(Segment segment, SegmentIndex.Builder entries, long dataLength) {
+    if (readOnly) {
+      return;
+    }
+    try {
+      Path path = indexPath(segment.id);
+      SegmentIndex.write(path, io, hashAlgorithm(), segment.id, dataLength, entries);
+      io.syncDirectory(directory);
+      segment.index = SegmentIndex.openVerified(path, io, hashAlgorithm());
+      segment.recent.clear();
+      problems.add("rebuilt the index " + path);
+    } catch (IOException | RuntimeException e) {
+      problems.add("could not rebuild the index of " + segment.name + ": " + e);
+    }
+  }
+
+  private Segment openActive(long id) throws IOException {
+    Path path = dataPath(id);
+    boolean exists = Files.exists(path);
+    if (!exists && readOnly) {
+      throw new NoSuchFileException(path.toString(), null, "active segment is missing");
+    }
+    Segment segment = new Segment(id, path, io, hashAlgorithm(), !readOnly, !exists,
+        this::repairIndex);
+    try {
+      long from = 0;
+      if (Files.exists(indexPath(id))) {
+        try {
+          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id), io,
+              hashAlgorithm());
+          if (checkpoint.segmentId == id && checkpoint.dataLength <= segment.size()) {
+            segment.index = checkpoint;
+            from = checkpoint.dataLength;
+            if (checkpoint.bloomProblem != null) {
+              problems.add(checkpoint.bloomProblem);
+            }
+          }
+        } catch (CorruptionException e) {
+          problems.add(e.getMessage() + "; scanning " + segment.name + " instead");
+        }
+      }
+      Segment.Scan scan = segment.scan(from);
+      problems.addAll(scan.damage);
+      SegmentIndex.Builder all = new SegmentIndex.Builder(hashAlgorithm().digestLength());
+      SegmentIndex checkpoint = segment.index;
+      if (checkpoint != null) {
+        for (int i = 0; i < checkpoint.count; i++) {
+          all.add(checkpoint.hashAt(i), checkpoint.offsetAt(i), checkpoint.lengthAt(i));
+        }
+      }
+      for (int i = 0; i < scan.hashes.size(); i++) {
+        long location = scan.locations.get(i);
+        segment.recent.put(scan.hashes.get(i), location);
+        all.add(scan.hashes.get(i), Segment.offsetOf(location), Segment.lengthOf(location));
+      }
+      segment.pending = all;
+      segment.end = scan.committedEnd;
+      if (!readOnly && segment.size() > scan.committedEnd) {
+        // A torn record or an unfinished batch: cut it off so it is never served or built on.
+        segment.channel().truncate(scan.committedEnd);
+        segment.channel().force(true);
+      }
+      if (!exists) {
+        io.syncDirectory(directory);
+      }
+      return segment;
+    } catch (IOException | RuntimeException e) {
+      segment.retire(false);
+      throw e;
+    }
+  }
+
+  /** Damage found and worked around since the store was opened, one message each. */
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  /** The directory of the store. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The options the store was opened with. */
+  public DiskOptions options() {
+    return options;
+  }
+
+  /** How many fsyncs group commit has made, for measurements. */
+  long groupCommitSyncs() {
+    return groupCommit.syncCount();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private long locate(List<Segment> segments, Hash hash, Segment[] found) {
+    for (Segment segment : segments) {
+      long location = segment.find(hash);
+      if (location >= 0) {
+        found[0] = segment;
+        return location;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    Segment[] found = new Segment[1];
+    while (true) {
+      List<Segment> segments = view;
+      long location = locate(segments, hash, found);
+      if (location < 0) {
+        return Optional.empty();
+      }
+      Segment segment = found[0];
+      if (!segment.retain()) {
+        continue; // compacted away meanwhile: the new view has it
+      }
+      try {
+        return Optional.of(segment.read(hash, location, options.verify()));
+      } catch (java.nio.channels.ClosedByInterruptException e) {
+        throw new StoreIOException("interrupted while reading " + hash + " from "
+            + segment.name, e);
+      } catch (ClosedChannelException e) {
+        checkOpen("read");
+        continue; // retired by a compaction meanwhile: the new view has the object
+      } catch (IOException e) {
+        throw new StoreIOException("reading " + hash + " from " + segment.name, e);
+      } finally {
+        segment.release();
+      }
+    }
+  }
+
+  @Override
+  protected boolean containsObject(Hash hash) {
+    Segment[] found = new Segment[1];
+    return locate(view, hash, found) >= 0;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  protected void writeObject(Hash hash, byte[] data) {
+    if (data.length > Record.MAX_PAYLOAD) {
+      throw new IllegalArgumentException(String.format(
+          "object %s has %d bytes; the disk store holds objects of at most %d bytes", hash,
+          data.length, Record.MAX_PAYLOAD));
+    }
+    if (containsObject(hash) && !compacting) {
+      return;
+    }
+    int h = hashAlgorithm().digestLength();
+    ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
+    Record.encode(record, hash, data, false);
+    record.flip();
+    Segment segment;
+    long location;
+    long position;
+    appendLock.lock();
+    try {
+      segment = segmentWithRoomFor(record.remaining());
+      long offset = segment.append(record);
+      segment.pending.add(hash, offset, data.length);
+      location = Segment.location(offset, data.length);
+      appended += record.capacity();
+      position = appended;
+      if (fsync != DiskOptions.Fsync.ALWAYS) {
+        segment.publish(hash, location);
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("appending " + hash + " to " + activeName(), e);
+    } finally {
+      appendLock.unlock();
+    }
+    if (fsync == DiskOptions.Fsync.ALWAYS) {
+      awaitDurable(position);
+      segment.publish(hash, location);
+    }
+  }
+
+  @Override
+  protected void writeObjects(Map<Hash, byte[]> objects) {
+    int h = hashAlgorithm().digestLength();
+    List<Hash> hashes = new ArrayList<>(objects.size());
+    long total = 0;
+    for (Map.Entry<Hash, byte[]> entry : objects.entrySet()) {
+      if (entry.getValue().length > Record.MAX_PAYLOAD) {
+        throw new IllegalArgumentException(String.format(
+            "object %s has %d bytes; the disk store holds objects of at most %d bytes",
+            entry.getKey(), entry.getValue().length, Record.MAX_PAYLOAD));
+      }
+      if (!compacting && containsObject(entry.getKey())) {
+        continue;
+      }
+      hashes.add(entry.getKey());
+      total += Record.size(h, entry.getValue().length);
+    }
+    if (total > MAX_BATCH_BYTES) {
+      throw new IllegalArgumentException(String.format(
+          "a batch of %d bytes of records exceeds the limit of %d; split it", total,
+          MAX_BATCH_BYTES));
+    }
+    if (hashes.isEmpty()) {
+      if (fsync == DiskOptions.Fsync.BATCH) {
+        flushStore(); // objects already present may still be unsynced single writes
+      }
+      return;
+    }
+    ByteBuffer records = ByteBuffer.allocate((int) total);
+    long[] offsets = new long[hashes.size()];
+    for (int i = 0; i < hashes.size(); i++) {
+      offsets[i] = records.position();
+      Record.encode(records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1);
+    }
+    records.flip();
+    Segment segment;
+    long base;
+    long position;
+    appendLock.lock();
+    try {
+      segment = segmentWithRoomFor(records.remaining());
+      base = segment.append(records);
+      for (int i = 0; i < hashes.size(); i++) {
+        segment.pending.add(hashes.get(i), base + offsets[i], objects.get(hashes.get(i)).length);
+      }
+      appended += records.capacity();
+      position = appended;
+      if (fsync == DiskOptions.Fsync.NEVER) {
+        publishBatch(segment, hashes, objects, base, offsets);
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("appending a batch of " + hashes.size() + " objects to "
+          + activeName(), e);
+    } finally {
+      appendLock.unlock();
+    }
+    if (fsync != DiskOptions.Fsync.NEVER) {
+      awaitDurable(position);
+      publishBatch(segment, hashes, objects, base, offsets);
+    }
+  }
+
+  private static void publishBatch(Segment segment, List<Hash> hashes, Map<Hash, byte[]> objects,
+      long base, long[] offsets) {
+    for (int i = 0; i < hashes.size(); i++) {
+      segment.publish(hashes.get(i),
+          Segment.location(base + offsets[i], objects.get(hashes.get(i)).length));
+    }
+  }
+
+  private String activeName() {
+    Segment a = active;
+    return a == null ? directory.toString() : a.name;
+  }
+
+  private void awaitDurable(long position) {
+    try {
+      groupCommit.awaitDurable(position);
+    } catch (IOException e) {
+      throw new StoreIOException("syncing " + activeName(), e);
+    }
+  }
+
+  /** Called by the group commit leader: syncs the active segment, not holding the lock. */
+  private long syncActive() throws IOException {
+    FileChannel channel;
+    long position;
+    appendLock.lock();
+    try {
+      channel = active.channel();
+      position = appended;
+    } finally {
+      appendLock.unlock();
+    }
+    channel.force(false);
+    return position;
+  }
+
+  /** The active segment, sealed first if {@code bytes} would overflow it. Holds appendLock. */
+  private Segment segmentWithRoomFor(int bytes) {
+    Segment current = active;
+    if (current.end > 0 && current.end + bytes > options.segmentSize()) {
+      try {
+        seal();
+      } catch (IOException | RuntimeException e) {
+        // Keep appending to the current segment: it grows past the size but loses nothing.
+        problems.add("sealing " + current.name + " failed, will retry: " + e);
+      }
+    }
+    return active;
+  }
+
+  /**
+   * Seals the active segment: syncs it, writes its index, starts the next segment and installs
+   * a manifest naming both. Until the manifest is installed the old segment stays active (a
+   * crash leaves its index as a checkpoint and the new file as a stray). Holds appendLock.
+   */
+  private void seal() throws IOException {
+    Segment old = active;
+    old.channel().force(false);
+    groupCommit.markDurable(appended);
+    Path index = indexPath(old.id);
+    SegmentIndex.write(index, io, hashAlgorithm(), old.id, old.end, old.pending);
+    Manifest current = manifest;
+    long nextId = nextSegmentId++;
+    Segment next = new Segment(nextId, dataPath(nextId), io, hashAlgorithm(), true, true,
+        this::repairIndex);
+    List<Long> sealed = new ArrayList<>(current.sealed);
+    sealed.add(old.id);
+    Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
+    try {
+      updated.install(directory, io);
+    } catch (IOException e) {
+      if (!isInstalled(updated)) {
+        next.retire(true);
+        throw e;
+      }
+      problems.add("manifest generation " + updated.generation + " installed but the"
+          + " directory sync failed: " + e);
+    }
+    SegmentIndex opened = SegmentIndex.open(index, io, hashAlgorithm());
+    old.index = opened;
+    old.pending = null;
+    old.recent.clear();
+    next.pending = new SegmentIndex.Builder(hashAlgorithm().digestLength());
+    next.end = 0;
+    active = next;
+    manifest = updated;
+    List<Segment> segments = new ArrayList<>(view.size() + 1);
+    segments.add(next);
+    segments.addAll(view);
+    view = List.copyOf(segments);
+  }
+
+  private boolean isInstalled(Manifest expected) {
+    try {
+      Manifest onDisk = Manifest.read(directory);
+      return onDisk != null && onDisk.generation == expected.generation;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- refs
+
+  @Override
+  protected Optional<Hash> readRef(String name) {
+    return refs.get(name);
+  }
+
+  @Override
+  protected void writeRef(String name, Hash hash) {
+    try {
+      refs.set(name, hash, fsync != DiskOptions.Fsync.NEVER);
+    } catch (IOException e) {
+      throw new StoreIOException(
+          "setting ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
+    }
+  }
+
+  @Override
+  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+    try {
+      return refs.compareAndSet(name, expected, replacement, fsync != DiskOptions.Fsync.NEVER);
+    } catch (IOException e) {
+      throw new StoreIOException(
+          "updating ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
+    }
+  }
+
+  @Override
+  protected List<String> refNames() {
+    return refs.names();
+  }
+
+  // ---------------------------------------------------------------- flush and close
+
+  @Override
+  protected void flushStore() {
+    if (readOnly) {
+      return;
+    }
+    long position;
+    appendLock.lock();
+    try {
+      position = appended;
+    } finally {
+      appendLock.unlock();
+    }
+    awaitDurable(position);
+    try {
+      refs.sync();
+    } catch (IOException e) {
+      throw new StoreIOException("syncing " + directory.resolve(RefJournal.FILE), e);
+    }
+  }
+
+  @Override
+  protected void closeStore() {
+    IOException failure = null;
+    if (!readOnly) {
+      compactionLock.lock();
+      appendLock.lock();
+      try {
+        Segment a = active;
+        a.channel().force(false);
+        refs.sync();
+        if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
+            && (a.index == null || a.index.dataLength < a.end)) {
+          // Checkpoint: the next open scans only what is appended after this.
+          SegmentIndex.write(indexPath(a.id), io, hashAlgorithm(), a.id, a.end, a.pending);
+          io.syncDirectory(directory);
+        }
+      } catch (IOException e) {
+        failure = e;
+      } finally {
+        appendLock.unlock();
+        compactionLock.unlock();
+      }
+    }
+    for (Segment segment : view) {
+      segment.retire(false);
+    }
+    try {
+      refs.close();
+    } catch (IOException e) {
+      failure = failure == null ? e : failure;
+    }
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      failure = failure == null ? e : failure;
+    }
+    if (failure != null) {
+      throw new StoreIOException("closing disk:" + directory, failure);
+    }
+  }
+
+  // ---------------------------------------------------------------- features
+
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == Reloadable.class && !readOnly) {
+      return Optional.empty();
+    }
+    if (type == Compaction.class && readOnly) {
+      return Optional.empty();
+    }
+    return super.feature(type);
+  }
+
+  @Override
+  public void forEachObject(Consumer<? super StoredObject> visitor) {
+    requireNonNull(visitor, "visitor");
+    checkOpen("forEachObject");
+    for (Segment segment : view) {
+      visitSegment(segment, visitor);
+    }
+  }
+
+  private void visitSegment(Segment segment, Consumer<? super StoredObject> visitor) {
+    // The heap entries first: sealing sets the index before it clears them, so whatever is
+    // missing from this copy is in the index read after it.
+    List<Map.Entry<Hash, Long>> recent = new ArrayList<>(segment.recent.entrySet());
+    SegmentIndex index = segment.checkedIndex();
+    if (index == null) {
+      recent = new ArrayList<>(segment.recent.entrySet()); // a repair moved records here
+    }
+    if (index != null) {
+      for (int i = 0; i < index.count; i++) {
+        long offset = index.offsetAt(i);
+        visitor.accept(new StoredObject(index.hashAt(i), index.lengthAt(i),
+            segment.path.getFileName() + "@" + offset));
+      }
+    }
+    for (Map.Entry<Hash, Long> entry : recent) {
+      long location = entry.getValue();
+      if (index != null && Segment.offsetOf(location) < index.dataLength) {
+        continue;
+      }
+      visitor.accept(new StoredObject(entry.getKey(), Segment.lengthOf(location),
+          segment.path.getFileName() + "@" + Segment.offsetOf(location)));
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Seals the active segment, copies the sealed objects {@code keep} accepts into new
+   * segments (synced, indexed), installs a manifest that lists them instead of the old ones,
+   * and deletes the old files once no reader is inside them. Writers keep appending to the
+   * new active segment throughout.
+   */
+  @Override
+  public Result compact(Predicate<? super Hash> keep) {
+    requireNonNull(keep, "keep");
+    checkOpen("compact");
+    if (readOnly) {
+      throw new dev.cairn.spi.ReadOnlyStoreException(toString(), "compact");
+    }
+    compactionLock.lock();
+    try {
+      return compactLocked(keep);
+    } catch (IOException e) {
+      throw new StoreIOException("compacting disk:" + directory, e);
+    } finally {
+      compacting = false;
+      compactionLock.unlock();
+    }
+  }
+
+  private Result compactLocked(Predicate<? super Hash> keep) throws IOException {
+    List<Segment> old;
+    appendLock.lock();
+    try {
+      compacting = true;
+      if (active.end > 0) {
+        seal();
+      }
+      old = new ArrayList<>(view.subList(1, view.size()));
+    } finally {
+      appendLock.unlock();
+    }
+    long bytesBefore = 0;
+    for (Segment segment : old) {
+      bytesBefore += segment.size() + indexSize(segment.id);
+    }
+    CompactionWriter writer = new CompactionWriter();
+    Set<Hash> seen = new HashSet<>();
+    long[] counts = new long[2];
+    try {
+      for (Segment segment : old) {
+        List<StoredObject> objects = new ArrayList<>();
+        visitSegment(segment, objects::add);
+        for (StoredObject object : objects) {
+          Hash hash = object.hash();
+          if (!keep.test(hash) || !seen.add(hash)) {
+            counts[1]++;
+            continue;
+          }
+          long location = segment.find(hash);
+          byte[] data = segment.read(hash, location, options.verify());
+          writer.add(hash, data);
+          counts[0]++;
+        }
+      }
+      writer.finish();
+    } catch (IOException | RuntimeException e) {
+      writer.abandon();
+      throw e;
+    }
+    long bytesAfter = 0;
+    for (Segment segment : writer.segments) {
+      bytesAfter += segment.size() + indexSize(segment.id);
+    }
+    appendLock.lock();
+    try {
+      Manifest current = manifest;
+      Set<Long> retired = new HashSet<>();
+      old.forEach(s -> retired.add(s.id));
+      List<Long> sealed = new ArrayList<>();
+      writer.segments.forEach(s -> sealed.add(s.id));
+      for (long id : current.sealed) {
+        if (!retired.contains(id)) {
+          sealed.add(id);
+        }
+      }
+      Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
+      try {
+        updated.install(directory, io);
+      } catch (IOException e) {
+        if (!isInstalled(updated)) {
+          writer.abandon();
+          throw e;
+        }
+        problems.add("manifest generation " + updated.generation + " installed but the"
+            + " directory sync failed: " + e);
+      }
+      manifest = updated;
+      List<Segment> segments = new ArrayList<>();
+      for (Segment segment : view) {
+        if (!retired.contains(segment.id)) {
+          segments.add(segment);
+        }
+      }
+      segments.addAll(writer.segments);
+      view = List.copyOf(segments);
+    } finally {
+      appendLock.unlock();
+    }
+    for (Segment segment : old) {
+      segment.retire(true);
+    }
+    return new Result(counts[0], counts[1], bytesBefore, bytesAfter);
+  }
+
+  private long indexSize(long id) {
+    try {
+      return Files.size(indexPath(id));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Writes compacted objects into new sealed segments, outside the manifest until the swap. */
+  private final class CompactionWriter {
+    final List<Segment> segments = new ArrayList<>();
+    private Segment current;
+
+    void add(Hash hash, byte[] data) throws IOException {
+      int h = hashAlgorithm().digestLength();
+      ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
+      Record.encode(record, hash, data, false);
+      record.flip();
+      if (current != null && current.end > 0
+          && current.end + record.remaining() > options.segmentSize()) {
+        sealCurrent();
+      }
+      if (current == null) {
+        long id;
+        appendLock.lock();
+        try {
+          id = nextSegmentId++;
+        } finally {
+          appendLock.unlock();
+        }
+        current = new Segment(id, dataPath(id), io, hashAlgorithm(), true, true,
+            DiskBackend.this::repairIndex);
+        current.pending = new SegmentIndex.Builder(h);
+      }
+      long offset = current.append(record);
+      current.pending.add(hash, offset, data.length);
+    }
+
+    private void sealCurrent() throws IOException {
+      current.channel().force(false);
+      SegmentIndex.write(indexPath(current.id), io, hashAlgorithm(), current.id, current.end,
+          current.pending);
+      current.index = SegmentIndex.open(indexPath(current.id), io, hashAlgorithm());
+      current.pending = null;
+      segments.add(current);
+      current = null;
+    }
+
+    void finish() throws IOException {
+      if (current != null) {
+        sealCurrent();
+      }
+      io.syncDirectory(directory);
+    }
+
+    void abandon() {
+      if (current != null) {
+        segments.add(current);
+        current = null;
+      }
+      segments.forEach(s -> s.retire(true));
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Re-reads the manifest: segments the writer sealed are mapped, compacted ones dropped,
+   * and records appended to the active segment since the last look become visible (an
+   * unfinished batch or a record being written is left for the next reload). Refs are re-read.
+   */
+  @Override
+  public synchronized boolean reload() {
+    checkOpen("reload");
+    if (!readOnly) {
+      return false;
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return reloadOnce();
+      } catch (NoSuchFileException e) {
+        // The writer compacted or sealed between our reading the manifest and opening a file.
+        if (attempt >= 10) {
+          throw new StoreIOException("reloading disk:" + directory, e);
+        }
+      } catch (IOException e) {
+        throw new StoreIOException("reloading disk:" + directory, e);
+      }
+    }
+  }
+
+  private boolean reloadOnce() throws IOException {
+    boolean changed = refs.reload();
+    Manifest latest = Manifest.read(directory);
+    if (latest == null) {
+      throw new StoreConfigurationException("the store at disk:" + directory + " is gone");
+    }
+    Manifest current = manifest;
+    List<Segment> before = view;
+    Segment activeNow = before.get(0);
+    if (latest.generation != current.generation) {
+      changed = true;
+      List<Segment> opened = new ArrayList<>();
+      try {
+        for (long id : latest.sealed) {
+          Segment known = null;
+          for (Segment segment : before) {
+            if (segment.id == id && segment.id != current.activeSegment) {
+              known = segment;
+            }
+          }
+          if (known != null && known.retain()) {
+            opened.add(known); // the reference taken stands in for the one the old view drops
+          } else {
+            opened.add(openSealed(id));
+          }
+        }
+        if (latest.activeSegment == current.activeSegment && activeNow.retain()) {
+          opened.add(activeNow);
+        } else {
+          activeNow = openActive(latest.activeSegment);
+          opened.add(activeNow);
+        }
+      } catch (IOException | RuntimeException e) {
+        opened.forEach(s -> s.retire(false));
+        throw e;
+      }
+      List<Segment> newestFirst = new ArrayList<>(opened);
+      Collections.reverse(newestFirst);
+      view = List.copyOf(newestFirst);
+      manifest = latest;
+      before.forEach(s -> s.retire(false));
+    }
+    long end = activeNow.end;
+    Segment.Scan scan = activeNow.scan(end);
+    for (int i = 0; i < scan.hashes.size(); i++) {
+      activeNow.recent.put(scan.hashes.get(i), scan.locations.get(i));
+    }
+    activeNow.end = scan.committedEnd;
+    return changed || scan.committedEnd != end;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.cairn.disk;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The store's only way to open files, rename them and sync directories: the seam through which
+ * tests inject short writes, full disks and lost unsynced bytes. The standard instance uses
+ * the default file system.
+ */
+interface FileIo {
+  FileIo STANDARD = new FileIo() {};
+
+  /** Opens a channel on {@code path}. */
+  default FileChannel open(Path path, StandardOpenOption... options) throws IOException {
+    return FileChannel.open(path, options);
+  }
+
+  /** Atomically renames {@code source} over {@code target}. */
+  default void rename(Path source, Path target) throws IOException {
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Makes the entries of {@code directory} (creations, renames, deletions) durable. */
+  default void syncDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open or sync a directory; there is nothing more to do there.
+      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+        throw e;
+      }
+    }
+  }
+
+  /** Writes all of {@code buffer} at {@code position}, looping over short writes. */
+  static void writeFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+      throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      at += channel.write(buffer, at);
+    }
+  }
+
+  /** Reads {@code buffer.remaining()} bytes at {@code position}; false at end of file. */
+  static boolean readFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+      throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, at);
+      if (n < 0) {
+        return false;
+      }
+      at += n;
+    }
+    return true;
+  }
+}

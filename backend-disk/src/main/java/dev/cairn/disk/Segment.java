@@ -1,0 +1,420 @@
+package dev.cairn.disk;
+
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One data file of records ({@link Record}) and what finds them: its {@link SegmentIndex}
+ * (sealed segments, or the checkpoint of the active one) and, on the heap, the locations of
+ * records past what the index covers. Lookups and reads are thread-safe; appends are made by
+ * one thread at a time (the store's append lock).
+ *
+ * <p>A segment is reference-counted so that compaction can retire it while readers are still
+ * inside: the file is closed (and deleted) when the last one leaves.
+ */
+final class Segment {
+  final long id;
+  final Path path;
+  final String name;
+  private final FileIo io;
+  private final HashAlgorithm algorithm;
+  private final boolean writable;
+  private volatile FileChannel channel;
+  /** The index of the sealed segment, or the checkpoint of the active one; may be null. */
+  volatile SegmentIndex index;
+  /** Locations of records past the index (all of them if the index is missing or damaged). */
+  final ConcurrentHashMap<Hash, Long> recent = new ConcurrentHashMap<>();
+  /** Every record of the active segment, to build its index when it is sealed. */
+  SegmentIndex.Builder pending;
+  /** Where the next record goes (active segment), or how far recovery has read. */
+  long end;
+  /** An append failed and its partial bytes may still be in the file past {@link #end}. */
+  boolean needsTruncate;
+  private final AtomicInteger references = new AtomicInteger(1);
+  private final IndexDamage damage;
+
+  /** What to do when a lazily checked index turns out damaged. */
+  interface IndexDamage {
+    /**
+     * Makes the segment's records findable without {@code index}: at least fills {@link
+     * #recent} and then replaces or clears {@link #index}. Called at most once per index.
+     */
+    void repair(Segment segment, CorruptionException problem);
+  }
+  private volatile boolean deleteWhenReleased;
+
+  Segment(long id, Path path, FileIo io, HashAlgorithm algorithm, boolean writable,
+      boolean create, IndexDamage damage) throws IOException {
+    this.damage = damage;
+    this.id = id;
+    this.path = path;
+    this.name = path.toString();
+    this.io = io;
+    this.algorithm = algorithm;
+    this.writable = writable;
+    this.channel = create
+        ? io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)
+        : openChannel();
+  }
+
+  static String dataFileName(long id) {
+    return String.format("seg-%016x.data", id);
+  }
+
+  static String indexFileName(long id) {
+    return String.format("seg-%016x.idx", id);
+  }
+
+  /** Packs a record's offset and payload length into one long. */
+  static long location(long offset, int length) {
+    return (offset << 32) | Integer.toUnsignedLong(length);
+  }
+
+  static long offsetOf(long location) {
+    return location >>> 32;
+  }
+
+  static int lengthOf(long location) {
+    return (int) location;
+  }
+
+  private FileChannel openChannel() throws IOException {
+    return writable
+        ? io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : io.open(path, StandardOpenOption.READ);
+  }
+
+  /**
+   * The segment's channel. A thread interrupted during I/O closes a channel for every user;
+   * this reopens it unless the segment was retired.
+   */
+  FileChannel channel() throws IOException {
+    FileChannel current = channel;
+    if (current.isOpen() || references.get() <= 0) {
+      return current;
+    }
+    synchronized (this) {
+      if (!channel.isOpen()) {
+        channel = openChannel();
+      }
+      return channel;
+    }
+  }
+
+  long size() throws IOException {
+    return channel().size();
+  }
+
+  /** Where {@code hash} is in this segment, or -1. */
+  long find(Hash hash) {
+    Long location = recent.get(hash);
+    if (location != null) {
+      return location;
+    }
+    SegmentIndex i = checkedIndex();
+    if (i == null) {
+      location = recent.get(hash); // a repair may just have moved the records here
+      return location == null ? -1 : location;
+    }
+    return i.find(hash);
+  }
+
+  /** The index, its table checked (a damaged one is repaired first); may be null. */
+  SegmentIndex checkedIndex() {
+    SegmentIndex i = index;
+    return i == null || i.isVerified() ? i : verify(i);
+  }
+
+  private synchronized SegmentIndex verify(SegmentIndex i) {
+    if (index != i) {
+      return checkedIndex(); // replaced meanwhile
+    }
+    try {
+      i.verifyTable();
+      return i;
+    } catch (CorruptionException e) {
+      damage.repair(this, e);
+      SegmentIndex replacement = index;
+      return replacement == null || replacement == i ? null : replacement;
+    }
+  }
+
+  /** Makes a record appended earlier findable (unless an index already covers it). */
+  void publish(Hash hash, long location) {
+    SegmentIndex i = index;
+    if (i == null || offsetOf(location) >= i.dataLength) {
+      recent.put(hash, location);
+    }
+  }
+
+  /** Appends {@code record} at {@link #end}; on failure cuts the file back to where it was. */
+  long append(ByteBuffer record) throws IOException {
+    FileChannel channel = channel();
+    if (needsTruncate) {
+      channel.truncate(end);
+      needsTruncate = false;
+    }
+    long at = end;
+    int size = record.remaining();
+    try {
+      FileIo.writeFully(channel, record, at);
+    } catch (IOException e) {
+      needsTruncate = true;
+      try {
+        channel().truncate(at);
+        needsTruncate = false;
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    end = at + size;
+    return at;
+  }
+
+  /** Takes a reference for a read; false if the segment was retired meanwhile. */
+  boolean retain() {
+    while (true) {
+      int n = references.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (references.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void release() {
+    if (references.decrementAndGet() == 0) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Nothing is lost by a failed close of a file no one uses.
+      }
+      if (deleteWhenReleased) {
+        try {
+          Files.deleteIfExists(path);
+          Files.deleteIfExists(path.resolveSibling(indexFileName(id)));
+        } catch (IOException e) {
+          // Left for the next open, which removes files the manifest does not list.
+        }
+      }
+    }
+  }
+
+  /** Drops the store's own reference: closes (and maybe deletes) once readers are done. */
+  void retire(boolean delete) {
+    deleteWhenReleased = delete;
+    release();
+  }
+
+  /**
+   * Reads and checks the record at {@code location}, which must name {@code hash}. The caller
+   * holds a reference.
+   */
+  byte[] read(Hash hash, long location, boolean verify) throws IOException {
+    long offset = offsetOf(location);
+    int length = lengthOf(location);
+    int h = algorithm.digestLength();
+    ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
+    boolean whole = FileIo.readFully(channel(), buffer, offset);
+    if (!whole) {
+      throw new CorruptionException(name, offset,
+          "record of " + hash + " extends past the end of the file");
+    }
+    buffer.flip();
+    int word = buffer.getInt(0);
+    if (Record.payloadLength(word) != length) {
+      throw new CorruptionException(name, offset, String.format(
+          "record length %d differs from the indexed length %d", Record.payloadLength(word),
+          length));
+    }
+    if (Record.checksum(buffer) != buffer.getInt(4)) {
+      throw new CorruptionException(name, offset, "record checksum mismatch");
+    }
+    byte[] array = buffer.array();
+    for (int i = 0; i < h; i++) {
+      if (array[Record.PREFIX + i] != hash.byteAt(i)) {
+        throw new CorruptionException(name, offset, "record holds "
+            + Hash.of(algorithm, array, Record.PREFIX, h) + ", not " + hash);
+      }
+    }
+    byte[] data = Arrays.copyOfRange(array, Record.PREFIX + h, array.length);
+    if (verify && !algorithm.hash(data).equals(hash)) {
+      throw new CorruptionException(name, offset, "payload does not hash to " + hash);
+    }
+    return data;
+  }
+
+  /** What a scan of records found. */
+  static final class Scan {
+    final SegmentIndex.Builder entries;
+    final List<Hash> hashes = new ArrayList<>();
+    final List<Long> locations = new ArrayList<>();
+    /** The end of the last whole, committed record (or batch). */
+    long committedEnd;
+    final List<String> damage = new ArrayList<>();
+
+    Scan(int digestLength) {
+      entries = new SegmentIndex.Builder(digestLength);
+    }
+  }
+
+  /**
+   * Reads the records in [{@code from}, file end). Stops at a torn tail (a record that does
+   * not check, with no whole record after it) or an unfinished batch; a damaged record with
+   * whole records after it is skipped and reported.
+   */
+  Scan scan(long from) throws IOException {
+    int h = algorithm.digestLength();
+    Scan scan = new Scan(h);
+    scan.committedEnd = from;
+    FileChannel channel = channel();
+    long fileEnd = channel.size();
+    if (fileEnd <= from) {
+      return scan;
+    }
+    if (fileEnd - from > Integer.MAX_VALUE) {
+      throw new CorruptionException(name, from, "segment is larger than any segment written");
+    }
+    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, from, fileEnd - from);
+    int limit = map.capacity();
+    int pos = 0;
+    List<Hash> batchHashes = new ArrayList<>();
+    List<Long> batchLocations = new ArrayList<>();
+    while (pos < limit) {
+      int size = wholeRecordAt(map, pos, h);
+      if (size < 0) {
+        int next = resync(map, pos, h);
+        if (next >= 0) {
+          // Records follow, so this is damage, not a torn write; everything before it was
+          // written whole (appends are sequential), so an open batch before it had ended.
+          scan.damage.add(String.format("corrupt %s at offset %d: damaged record skipped;"
+              + " records resume at offset %d", name, from + pos, from + next));
+          commit(scan, batchHashes, batchLocations, from + pos);
+          pos = next;
+          scan.committedEnd = from + pos;
+          continue;
+        }
+        int damaged = delimitDamage(map, pos, h);
+        if (damaged < 0) {
+          break; // a torn tail: cut off by the caller
+        }
+        scan.damage.add(String.format("corrupt %s at offset %d: the last record fails its"
+            + " checksum; it is kept but never served", name, from + pos));
+        commit(scan, batchHashes, batchLocations, from + pos);
+        pos += damaged;
+        scan.committedEnd = from + pos;
+        continue;
+      }
+      int word = map.getInt(pos);
+      byte[] digest = new byte[h];
+      map.get(pos + Record.PREFIX, digest);
+      batchHashes.add(Hash.of(algorithm, digest));
+      batchLocations.add(location(from + pos, Record.payloadLength(word)));
+      pos += size;
+      if (!Record.isBatchOpen(word)) {
+        commit(scan, batchHashes, batchLocations, from + pos);
+      }
+    }
+    return scan;
+  }
+
+  private static void commit(Scan scan, List<Hash> hashes, List<Long> locations, long end) {
+    for (int i = 0; i < hashes.size(); i++) {
+      long loc = locations.get(i);
+      scan.entries.add(hashes.get(i), offsetOf(loc), lengthOf(loc));
+      scan.hashes.add(hashes.get(i));
+      scan.locations.add(loc);
+    }
+    hashes.clear();
+    locations.clear();
+    scan.committedEnd = end;
+  }
+
+  /**
+   * The size of a damaged last record at {@code pos} that a torn write cannot explain, or -1:
+   * a record that ends exactly at the end of the file but fails its checksum, or one whose
+   * length field differs by one bit from a length under which it checks.
+   */
+  private static int delimitDamage(ByteBuffer map, int pos, int h) {
+    int limit = map.capacity();
+    if (limit - pos < Record.PREFIX + h) {
+      return -1;
+    }
+    boolean zeros = true;
+    for (int i = pos; i < limit && zeros; i++) {
+      zeros = map.get(i) == 0;
+    }
+    if (zeros) {
+      return -1; // space the file system allocated but the crash left unwritten
+    }
+    int word = map.getInt(pos);
+    long declared = Record.size(h, Record.payloadLength(word));
+    if (pos + declared == limit) {
+      return (int) declared;
+    }
+    ByteBuffer copy = ByteBuffer.allocate(limit - pos);
+    copy.put(map.duplicate().position(pos).limit(limit)).flip();
+    for (int bit = 0; bit < 31; bit++) {
+      int fixed = word ^ (1 << bit);
+      int size = Record.size(h, Record.payloadLength(fixed));
+      if (size > 0 && size <= copy.capacity()) {
+        copy.putInt(0, fixed);
+        ByteBuffer candidate = copy.duplicate().position(0).limit(size);
+        if (Record.checksum(candidate) == copy.getInt(4)) {
+          return size;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The size of the whole, checked record at {@code pos}, or -1. */
+  private static int wholeRecordAt(ByteBuffer map, int pos, int h) {
+    int limit = map.capacity();
+    if (limit - pos < Record.PREFIX + h) {
+      return -1;
+    }
+    int length = Record.payloadLength(map.getInt(pos));
+    if (length > Record.MAX_PAYLOAD || length > limit - pos - Record.PREFIX - h) {
+      return -1;
+    }
+    int size = Record.size(h, length);
+    ByteBuffer record = map.duplicate().position(pos).limit(pos + size);
+    return Record.checksum(record) == map.getInt(pos + 4) ? size : -1;
+  }
+
+  /** The position of the next whole record after a bad one at {@code bad}, or -1. */
+  private static int resync(ByteBuffer map, int bad, int h) {
+    int limit = map.capacity();
+    if (limit - bad >= Record.PREFIX + h) {
+      // Most damage leaves the length intact: try where the next record should start.
+      long declared = (long) bad + Record.size(h, Record.payloadLength(map.getInt(bad)));
+      if (declared < limit && wholeRecordAt(map, (int) declared, h) > 0) {
+        return (int) declared;
+      }
+    }
+    for (int p = bad + 1; p + Record.PREFIX + h <= limit; p++) {
+      if (wholeRecordAt(map, p, h) > 0) {
+        return p;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,343 @@
+package dev.cairn.disk;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnel;
+import com.google.common.hash.PrimitiveSink;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * The memory-mapped index of a segment, in the manner of a Git pack index: hashes sorted,
+ * a 256-entry fan-out table on their first byte, 32-bit offsets and lengths, a Bloom filter
+ * sized to the segment, and checksums. Nothing per entry lives on the heap; only the Bloom
+ * filter (about 1.2 bytes an entry) is read into memory. Immutable and thread-safe.
+ *
+ * <pre>
+ *   header    "CAIRNIX1", u32 version (1), u32 digest length, u64 segment id,
+ *             u64 data length covered, u32 entry count, u32 Bloom filter length
+ *   fan-out   256 x u32: entries whose first hash byte is at most b
+ *   hashes    count x digest length, ascending unsigned
+ *   offsets   count x u32: where each record starts in the data file
+ *   lengths   count x u32: payload lengths
+ *   bloom     Guava BloomFilter.writeTo of the hashes' first 16 bytes, 1% false positives
+ *   trailer   u32 CRC32C of header to lengths, u32 CRC32C of the Bloom filter
+ * </pre>
+ *
+ * An index also serves as the checkpoint of the active segment: it covers the records in
+ * the first "data length" bytes, and recovery scans only what follows.
+ */
+final class SegmentIndex {
+  static final int HEADER = 40;
+  private static final byte[] MAGIC = "CAIRNIX1".getBytes(StandardCharsets.US_ASCII);
+  private static final double FALSE_POSITIVES = 0.01;
+
+  /** Feeds a Bloom filter the first 16 bytes of a hash: the rest adds nothing to uniform bits. */
+  enum HashFunnel implements Funnel<Hash> {
+    INSTANCE;
+
+    @Override
+    public void funnel(Hash hash, PrimitiveSink into) {
+      into.putBytes(hash.toBytes(), 0, Math.min(16, hash.length()));
+    }
+  }
+
+  final Path file;
+  final long segmentId;
+  final long dataLength;
+  final int count;
+  private final int digestLength;
+  private final HashAlgorithm algorithm;
+  private final ByteBuffer map;
+  private final int hashesAt;
+  private final int offsetsAt;
+  private final int lengthsAt;
+  /** Null when the filter failed its checksum: every lookup then searches the table. */
+  private final BloomFilter<Hash> bloom;
+  final String bloomProblem;
+  private volatile boolean verified;
+
+  private SegmentIndex(Path file, long segmentId, long dataLength, int count,
+      HashAlgorithm algorithm, ByteBuffer map, BloomFilter<Hash> bloom, String bloomProblem) {
+    this.file = file;
+    this.segmentId = segmentId;
+    this.dataLength = dataLength;
+    this.count = count;
+    this.algorithm = algorithm;
+    this.digestLength = algorithm.digestLength();
+    this.map = map;
+    this.hashesAt = HEADER + 256 * 4;
+    this.offsetsAt = hashesAt + count * digestLength;
+    this.lengthsAt = offsetsAt + count * 4;
+    this.bloom = bloom;
+    this.bloomProblem = bloomProblem;
+  }
+
+  /** Entries to index, gathered by the caller in any order. */
+  static final class Builder {
+    private final int digestLength;
+    private byte[] hashes = new byte[0];
+    private int[] offsets = new int[0];
+    private int[] lengths = new int[0];
+    private int size;
+
+    Builder(int digestLength) {
+      this.digestLength = digestLength;
+    }
+
+    void add(Hash hash, long offset, int length) {
+      if (size == offsets.length) {
+        int capacity = Math.max(16, size * 2);
+        hashes = Arrays.copyOf(hashes, capacity * digestLength);
+        offsets = Arrays.copyOf(offsets, capacity);
+        lengths = Arrays.copyOf(lengths, capacity);
+      }
+      hash.copyTo(hashes, size * digestLength);
+      offsets[size] = (int) offset;
+      lengths[size] = length;
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+  }
+
+  /**
+   * Writes the index of {@code entries} to {@code file} durably: to a temporary file, synced,
+   * renamed into place. The caller syncs the directory.
+   */
+  static void write(Path file, FileIo io, HashAlgorithm algorithm, long segmentId,
+      long dataLength, Builder entries) throws IOException {
+    int h = algorithm.digestLength();
+    Integer[] order = new Integer[entries.size];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    byte[] all = entries.hashes;
+    Arrays.sort(order,
+        (a, b) -> Arrays.compareUnsigned(all, a * h, a * h + h, all, b * h, b * h + h));
+    // Duplicates (a hash written twice) keep one entry: the first in sorted order.
+    int[] kept = new int[order.length];
+    int n = 0;
+    for (int i = 0; i < order.length; i++) {
+      int e = order[i];
+      if (n > 0) {
+        int p = kept[n - 1];
+        if (Arrays.equals(all, p * h, p * h + h, all, e * h, e * h + h)) {
+          continue;
+        }
+      }
+      kept[n++] = e;
+    }
+    BloomFilter<Hash> bloom = BloomFilter.create(HashFunnel.INSTANCE, Math.max(n, 1),
+        FALSE_POSITIVES);
+    int[] fanout = new int[256];
+    for (int i = 0; i < n; i++) {
+      Hash hash = Hash.of(algorithm, all, kept[i] * h, h);
+      bloom.put(hash);
+      fanout[Byte.toUnsignedInt(all[kept[i] * h])]++;
+    }
+    ByteArrayOutputStream bloomBytes = new ByteArrayOutputStream();
+    bloom.writeTo(bloomBytes);
+    byte[] bloomArray = bloomBytes.toByteArray();
+    int tableLength = HEADER + 256 * 4 + n * (h + 8);
+    ByteBuffer out = ByteBuffer.allocate(tableLength + bloomArray.length + 8);
+    out.put(MAGIC).putInt(1).putInt(h).putLong(segmentId).putLong(dataLength).putInt(n)
+        .putInt(bloomArray.length);
+    int cumulative = 0;
+    for (int b = 0; b < 256; b++) {
+      cumulative += fanout[b];
+      out.putInt(cumulative);
+    }
+    for (int i = 0; i < n; i++) {
+      out.put(all, kept[i] * h, h);
+    }
+    for (int i = 0; i < n; i++) {
+      out.putInt(entries.offsets[kept[i]]);
+    }
+    for (int i = 0; i < n; i++) {
+      out.putInt(entries.lengths[kept[i]]);
+    }
+    out.put(bloomArray);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, tableLength);
+    out.putInt((int) crc.getValue());
+    crc.reset();
+    crc.update(bloomArray);
+    out.putInt((int) crc.getValue());
+    out.flip();
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      FileIo.writeFully(channel, out, 0);
+      channel.force(true);
+    }
+    io.rename(temp, file);
+  }
+
+  /**
+   * Maps and checks the index in {@code file}.
+   *
+   * @throws CorruptionException if the table fails its checks (a damaged Bloom filter is not
+   *     an error: the index then works without it and says so in {@link #bloomProblem})
+   */
+  static SegmentIndex open(Path file, FileIo io, HashAlgorithm algorithm) throws IOException {
+    String name = file.toString();
+    MappedByteBuffer map;
+    try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size < HEADER + 256 * 4 + 8 || size > Integer.MAX_VALUE) {
+        throw new CorruptionException(name, 0, "index size " + size + " is impossible");
+      }
+      map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    }
+    int size = map.capacity();
+    byte[] magic = new byte[8];
+    map.get(0, magic);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new CorruptionException(name, 0, "not a Cairn segment index (bad magic)");
+    }
+    int h = algorithm.digestLength();
+    int count = map.getInt(32);
+    int bloomLength = map.getInt(36);
+    long tableLength = HEADER + 256L * 4 + (long) count * (h + 8);
+    if (map.getInt(8) != 1 || map.getInt(12) != h || count < 0 || bloomLength < 0
+        || tableLength + bloomLength + 8 != size) {
+      throw new CorruptionException(name, 8, "index header is inconsistent");
+    }
+    if (map.getInt(HEADER + 255 * 4) != count) {
+      throw new CorruptionException(name, HEADER + 255 * 4, "fan-out table does not end at count");
+    }
+    BloomFilter<Hash> bloom = null;
+    String bloomProblem = null;
+    int bloomAt = (int) tableLength;
+    CRC32C crc = new CRC32C();
+    crc.update(map.duplicate().position(bloomAt).limit(bloomAt + bloomLength));
+    if ((int) crc.getValue() != map.getInt(size - 4)) {
+      bloomProblem = String.format("corrupt %s at offset %d: Bloom filter checksum mismatch;"
+          + " searching the table instead", name, bloomAt);
+    } else {
+      byte[] bytes = new byte[bloomLength];
+      map.get(bloomAt, bytes);
+      try {
+        bloom = BloomFilter.readFrom(new ByteArrayInputStream(bytes), HashFunnel.INSTANCE);
+      } catch (IOException | RuntimeException e) {
+        bloomProblem = String.format("corrupt %s at offset %d: unreadable Bloom filter (%s);"
+            + " searching the table instead", name, bloomAt, e);
+      }
+    }
+    return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
+        bloom, bloomProblem);
+  }
+
+  /**
+   * Maps and checks the index in {@code file}, including the checksum of its whole table.
+   *
+   * @throws CorruptionException if the index fails a check
+   */
+  static SegmentIndex openVerified(Path file, FileIo io, HashAlgorithm algorithm)
+      throws IOException {
+    SegmentIndex index = open(file, io, algorithm);
+    index.verifyTable();
+    return index;
+  }
+
+  /** Whether the table's checksum has been checked. */
+  boolean isVerified() {
+    return verified;
+  }
+
+  /**
+   * Checks the checksum of the table (hashes, offsets, lengths). Opening checks only the
+   * header, the fan-out and the Bloom filter, so that opening a store reads no table; the
+   * segment calls this before its first lookup. Idempotent.
+   *
+   * @throws CorruptionException if the table is damaged
+   */
+  void verifyTable() {
+    if (verified) {
+      return;
+    }
+    int tableLength = lengthsAt + count * 4;
+    CRC32C crc = new CRC32C();
+    crc.update(map.duplicate().position(0).limit(tableLength));
+    if ((int) crc.getValue() != map.getInt(map.capacity() - 8)) {
+      throw new CorruptionException(file.toString(), map.capacity() - 8,
+          "index checksum mismatch");
+    }
+    verified = true;
+  }
+
+  /** Whether the segment may hold {@code hash}; false means it certainly does not. */
+  boolean mightContain(Hash hash) {
+    return bloom == null || bloom.mightContain(hash);
+  }
+
+  /** The location of {@code hash} as {@link Segment#location}, or -1 if it is not indexed. */
+  long find(Hash hash) {
+    if (!mightContain(hash)) {
+      return -1;
+    }
+    int first = Byte.toUnsignedInt(hash.byteAt(0));
+    int lo = first == 0 ? 0 : map.getInt(HEADER + (first - 1) * 4);
+    int hi = map.getInt(HEADER + first * 4) - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = compareAt(mid, hash);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return Segment.location(Integer.toUnsignedLong(map.getInt(offsetsAt + mid * 4)),
+            map.getInt(lengthsAt + mid * 4));
+      }
+    }
+    return -1;
+  }
+
+  private int compareAt(int entry, Hash hash) {
+    int at = hashesAt + entry * digestLength;
+    for (int i = 0; i < digestLength; i++) {
+      int c = Byte.compareUnsigned(map.get(at + i), hash.byteAt(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  Hash hashAt(int entry) {
+    byte[] bytes = new byte[digestLength];
+    map.get(hashesAt + entry * digestLength, bytes);
+    return Hash.of(algorithm, bytes);
+  }
+
+  long offsetAt(int entry) {
+    return Integer.toUnsignedLong(map.getInt(offsetsAt + entry * 4));
+  }
+
+  int lengthAt(int entry) {
+    return map.getInt(lengthsAt + entry * 4);
+  }
+
+  /** Calls {@code visitor} with each entry's index number, in hash order. */
+  void forEachEntry(Consumer<Integer> visitor) {
+    for (int i = 0; i < count; i++) {
+      visitor.accept(i);
+    }
+  }
+}
