@@ -19,6 +19,20 @@ public final class Targets {
     add(new Target("rocksdb", true, true, true, RocksDbStore.CONFIGURATION, RocksDbStore::open));
     add(new Target("lmdb", true, true, true, LmdbStore.CONFIGURATION, LmdbStore::open));
     add(new Target("xodus", true, true, true, XodusStore.CONFIGURATION, XodusStore::open));
+    cairn("disk-always", true, true, "disk:{dir}?fsync=always", "disk:{dir}?fsync=never", null,
+        "group commit");
+    cairn("disk-batch", true, false, "disk:{dir}?fsync=batch", "disk:{dir}?fsync=never", null,
+        "a batch is synced before it returns, a single put only on flush");
+    cairn("cache-disk", true, true, "cache(max-bytes=" + RocksDbStore.BLOCK_CACHE_BYTES
+        + "):disk:{dir}?fsync=always", "cache(max-bytes=" + RocksDbStore.BLOCK_CACHE_BYTES
+        + "):disk:{dir}?fsync=never", null, "the cache has RocksDB's block-cache budget");
+    cairn("layered", true, true,
+        "layered(upper=disk:{dir}/upper?fsync=always, lower=lower:{dir}/lower)",
+        "layered(upper=disk:{dir}/upper?fsync=never, lower=lower:{dir}/lower)",
+        new LayeredArchive(), "writes go to the upper; before the reads, every other object is"
+            + " archived into the lower (archive + swap) and compacted out of the upper, as GC"
+            + " does, so reads and absent lookups cross both layers; its disk figure is taken"
+            + " after that");
     cairn("memory", false, false, "memory:", "memory:", null,
         "heap only, nothing is durable: its ingest figures are in-heap writes");
   }

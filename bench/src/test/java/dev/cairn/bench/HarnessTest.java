@@ -47,6 +47,31 @@ class HarnessTest {
   }
 
   @Test
+  void theLayeredStackIsReadWithHalfItsObjectsArchived() {
+    Target target = Targets.named("cairn-layered");
+    Workload workload = new Workload(100, 300, 5);
+    Path dir = temp.resolve("layered");
+    PhaseMain.ingest(target, dir, Durability.DURABLE, workload, 0);
+    Map<String, Object> prepared = PhaseMain.prepare(target, dir, workload);
+    assertThat((Double) prepared.get("diskRatio")).isPositive();
+
+    try (Store store = target.open(new StoreSetup(dir, Durability.DURABLE, 0))) {
+      for (long i = 0; i < workload.count(); i++) {
+        byte[] value = workload.value(i);
+        assertThat(store.get(Workload.key(value))).as("object %d", i).isEqualTo(value);
+      }
+    }
+    try (dev.cairn.disk.DiskBackend upper = dev.cairn.disk.DiskBackend.open(
+        dir.resolve(LayeredArchive.UPPER))) {
+      for (long i = 0; i < 10; i++) {
+        dev.cairn.spi.Hash hash = dev.cairn.spi.Hash.of(dev.cairn.spi.HashAlgorithm.SHA256,
+            Workload.key(workload.value(i)));
+        assertThat(upper.exists(hash)).as("object %d in the upper", i).isEqualTo(i % 2 == 1);
+      }
+    }
+  }
+
+  @Test
   void resultLinesRoundTrip() {
     String line = PhaseMain.format(new java.util.LinkedHashMap<>(
         Map.of("objects", 10L, "seconds", 0.25, "probe", true)));
