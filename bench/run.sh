@@ -6,6 +6,7 @@
 #   bench/run.sh smoke   # a minute or two: proves the harness works, figures mean nothing
 # Extra options go to the harness: --sizes 64,1024 --count N --reps N --targets rocksdb,lmdb
 #   --work DIR (default bench/target/work) --out FILE (default bench/target/bench-PASS.md)
+#   --prof jfr (a JFR recording of every JMH benchmark, under the work directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pass="${1:?usage: bench/run.sh smoke|quick|full [harness options]}"

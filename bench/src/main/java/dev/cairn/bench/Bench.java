@@ -32,7 +32,11 @@ import org.openjdk.jmh.util.Statistics;
  * <pre>
  * Bench smoke|quick|full [--sizes 64,1024,65536] [--count N] [--reps N]
  *                        [--targets rocksdb,lmdb,...] [--work DIR] [--out FILE]
+ *                        [--prof jfr]
  * </pre>
+ *
+ * <p>{@code --prof} adds a JMH profiler to every JMH run ({@code jfr} writes a flight
+ * recording per benchmark under the work directory; {@code gc}, {@code stack} also work).
  */
 public final class Bench {
   /** JVM flags every forked JVM gets: LMDB's ByteBuffer proxy needs java.nio opened. */
@@ -47,6 +51,7 @@ public final class Bench {
   private final Path work;
   private final Path log;
   private final Results results = new Results();
+  private String profiler;
 
   Bench(Plan plan, List<Target> targets, Path work) {
     this.plan = plan;
@@ -59,12 +64,13 @@ public final class Bench {
   public static void main(String[] args) throws IOException {
     if (args.length == 0 || args[0].startsWith("-")) {
       throw new IllegalArgumentException("usage: Bench smoke|quick|full [--sizes 64,1024,65536]"
-          + " [--count N] [--reps N] [--targets a,b] [--work DIR] [--out FILE]");
+          + " [--count N] [--reps N] [--targets a,b] [--work DIR] [--out FILE] [--prof jfr]");
     }
     Plan plan = Plan.named(args[0]);
     List<Target> targets = Targets.all();
     Path work = Path.of("bench", "target", "work");
     Path out = null;
+    String profiler = null;
     for (int i = 1; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -79,6 +85,7 @@ public final class Bench {
             Arrays.stream(value.split(",")).map(String::trim).map(Targets::named).toList();
         case "--work" -> work = Path.of(value);
         case "--out" -> out = Path.of(value);
+        case "--prof" -> profiler = value;
         default -> throw new IllegalArgumentException("unknown option \"" + args[i] + "\"");
       }
     }
@@ -88,6 +95,7 @@ public final class Bench {
     String command = System.getProperty("bench.command",
         "java -cp ... " + Bench.class.getName() + " " + String.join(" ", args));
     Bench bench = new Bench(plan, targets, work);
+    bench.profiler = profiler;
     Instant started = Instant.now();
     bench.run();
     String report = new Report(plan, targets, bench.results, command, started, Instant.now())
@@ -277,6 +285,10 @@ public final class Bench {
         .shouldFailOnError(true)
         .output(log.toString() + ".jmh");
     params.forEach(options::param);
+    if (profiler != null) {
+      options.addProfiler(profiler, profiler.equals("jfr")
+          ? "dir=" + work.resolve("jfr").resolve(target.name() + "-" + size) : "");
+    }
     Collection<RunResult> runs;
     try {
       runs = new Runner(options.build()).run();
