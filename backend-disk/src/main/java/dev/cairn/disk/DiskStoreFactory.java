@@ -51,8 +51,8 @@ public final class DiskStoreFactory implements StoreFactory {
 
   @Override
   public String description() {
-    return "durable log-structured store in a directory, with indexed segments, group commit"
-        + " and crash recovery";
+    return "A durable log-structured store in a directory, with indexed segments, group commit"
+        + " and crash recovery.";
   }
 
   @Override

@@ -34,7 +34,7 @@ public final class MemoryStoreFactory implements StoreFactory {
 
   @Override
   public String description() {
-    return "objects and refs in the heap; memory:NAME is shared by name within the JVM";
+    return "Objects and refs in the heap; memory:NAME is shared by name within the JVM.";
   }
 
   @Override

@@ -3,11 +3,16 @@ package dev.cairn.decorators;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.StoreStats;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code cache} decorator: the seed's {@code cached}, on Caffeine. Reads are answered from
@@ -16,13 +21,18 @@ import java.util.Optional;
  * <p>Two invariants keep it correct. The cache holds only objects the child has acknowledged
  * holding (returned by a read, or written without an error), and never an absence, so it cannot
  * make an absent object appear present — as long as the child does not drop objects behind its
- * back, which is why no feature of the child (compaction, GC) is forwarded. And no array it
+ * back, which is why no feature of the child is forwarded except garbage collection, wrapped
+ * (see {@link #feature}). And no array it
  * holds is ever seen by a caller: it keeps its own copy and every hit returns a fresh one.
  *
  * <p>Caffeine's maintenance runs on the calling threads, so the cache starts no threads.
  */
 final class CachingStore extends ForwardingBackend {
   private final Cache<Hash, byte[]> cache;
+  /** Collections of the child running now. */
+  private final AtomicInteger collecting = new AtomicInteger();
+  /** Bumped when a collection of the child starts or ends. */
+  private final AtomicLong epoch = new AtomicLong();
 
   private CachingStore(String name, Backend child, Cache<Hash, byte[]> cache) {
     super(name, child);
@@ -61,9 +71,55 @@ final class CachingStore extends ForwardingBackend {
     recordCacheMiss();
     // No lock is held while the child reads; two concurrent misses may both read and both
     // insert, which is harmless because the bytes of a hash never change.
+    long seen = epoch.get();
     Optional<byte[]> data = child().read(hash);
-    data.ifPresent(bytes -> cache.put(hash, bytes.clone()));
+    if (data.isPresent() && collecting.get() == 0 && epoch.get() == seen) {
+      cache.put(hash, data.get().clone());
+      // A collection that began after the check might drop the object: it will forget it
+      // when it ends, unless this insertion lands after that, which this second look catches.
+      if (collecting.get() != 0 || epoch.get() != seen) {
+        cache.invalidate(hash);
+      }
+    }
     return data;
+  }
+
+  /**
+   * The child's {@link GarbageCollection}, if any, wrapped so that the cache never serves an
+   * object the collection dropped: reads that overlap a collection are not cached, and after a
+   * rolling collection that dropped objects every cached object the child no longer holds is
+   * forgotten. (Archive mode drops nothing that a read through the child cannot still find.)
+   */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == GarbageCollection.class) {
+      return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
+        collecting.incrementAndGet();
+        epoch.incrementAndGet();
+        try {
+          GcReport report = collection.gc(options);
+          if (report.dropped() > 0) {
+            forgetDropped();
+          }
+          return report;
+        } catch (RuntimeException e) {
+          forgetDropped();
+          throw e;
+        } finally {
+          epoch.incrementAndGet();
+          collecting.decrementAndGet();
+        }
+      }));
+    }
+    return super.feature(type);
+  }
+
+  private void forgetDropped() {
+    for (Hash hash : List.copyOf(cache.asMap().keySet())) {
+      if (!child().exists(hash)) {
+        cache.invalidate(hash);
+      }
+    }
   }
 
   @Override

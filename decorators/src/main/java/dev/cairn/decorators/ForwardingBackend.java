@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cairn.spi.AbstractBackend;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.StoreStats;
 import java.util.List;
@@ -33,6 +34,12 @@ import java.util.Set;
  *       are neither counted nor verified). A decorator offers only what it implements itself.
  *   <li>{@link #close()} closes the child.
  * </ul>
+ *
+ * <p>The one exception a subclass may make is {@link GarbageCollection} ({@link
+ * #childCollection()}), whose effect is visible through the decorator anyway (archived objects
+ * stay readable; dropped ones were unreachable): {@code stats} and {@code verify} pass it
+ * through, {@code cache} passes it through and forgets dropped objects, {@code read-only}
+ * refuses it.
  */
 abstract class ForwardingBackend extends AbstractBackend {
   private final Backend child;
@@ -115,6 +122,11 @@ abstract class ForwardingBackend extends AbstractBackend {
    */
   final StoreStats ownStats() {
     return super.stats().orElse(StoreStats.ZERO);
+  }
+
+  /** The child's garbage collection, if it offers one; see the class comment. */
+  final Optional<GarbageCollection> childCollection() {
+    return child.feature(GarbageCollection.class);
   }
 
   /** Only what this decorator implements itself; see the class comment for why. */

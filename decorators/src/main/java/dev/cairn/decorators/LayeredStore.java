@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cairn.spi.AbstractBackend;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreConfigurationException;
@@ -44,25 +45,38 @@ import java.util.TreeSet;
  * compare-and-set on the upper, retried when the upper moved underneath.
  *
  * <p>{@link #capabilities()}: the upper's writes; {@link Capability#PERSISTENT} only if both are
- * persistent. No child's {@linkplain #feature feature} is offered; the garbage collection that
- * archives from the upper into the lower works on {@link #upper()} and {@link #lower()}.
- * Thread-safe if both stores are.
+ * persistent. No child's {@linkplain #feature feature} is offered; the store's own {@link
+ * GarbageCollection} (see {@link #feature}) archives from the upper into the lower or drops
+ * unreachable objects, while writers and ref updates go on (they pass a write barrier while a
+ * collection runs).
+ *
+ * <p><b>Recovery.</b> When the lower is a writable volume archive ({@link
+ * dev.cairn.spi.volume.Lower}) and the upper takes writes, opening the layered store finishes
+ * or discards what a crashed collection left in the lower ({@link
+ * dev.cairn.spi.volume.Lower#cleanup} for the next GC generation). Only one writable layered
+ * store may use a lower archive at a time. Thread-safe if both stores are.
  */
 public final class LayeredStore extends AbstractBackend {
   private final Backend upper;
   private final Backend lower;
+  private final LayeredCollection collection;
 
   private LayeredStore(Backend upper, Backend lower) {
     super("layered(upper=" + upper + ", lower=" + lower + ")", upper.hashAlgorithm(),
         capabilities(upper, lower));
     this.upper = upper;
     this.lower = lower;
+    this.collection = new LayeredCollection(this, upper, lower);
   }
 
   /**
-   * A layered store over {@code upper} and {@code lower}, which it owns and closes.
+   * A layered store over {@code upper} and {@code lower}, which it owns and closes. If the lower
+   * is a writable volume archive and the upper takes writes, finishes or discards what a crashed
+   * collection left in the lower first.
    *
    * @throws StoreConfigurationException if the two stores use different hash algorithms
+   * @throws dev.cairn.spi.CorruptionException if the lower's recovery finds damage; both stores
+   *     are closed
    */
   static LayeredStore of(Backend upper, Backend lower) {
     requireNonNull(upper, "upper");
@@ -72,7 +86,19 @@ public final class LayeredStore extends AbstractBackend {
           "layered: upper %s uses %s but lower %s uses %s; both must use the same algorithm",
           upper, upper.hashAlgorithm().name(), lower, lower.hashAlgorithm().name()));
     }
-    return new LayeredStore(upper, lower);
+    LayeredStore store = new LayeredStore(upper, lower);
+    try {
+      store.collection.recover();
+    } catch (RuntimeException e) {
+      // The store owns both layers: a failed open must not leave them open.
+      try {
+        store.close();
+      } catch (RuntimeException f) {
+        e.addSuppressed(f);
+      }
+      throw e;
+    }
+    return store;
   }
 
   private static Set<Capability> capabilities(Backend upper, Backend lower) {
@@ -107,12 +133,12 @@ public final class LayeredStore extends AbstractBackend {
 
   @Override
   protected void writeObject(Hash hash, byte[] data) {
-    upper.write(hash, data);
+    collection.write(hash, data, () -> upper.write(hash, data));
   }
 
   @Override
   protected void writeObjects(Map<Hash, byte[]> objects) {
-    upper.writeBatch(objects);
+    collection.writeBatch(objects, () -> upper.writeBatch(objects));
   }
 
   @Override
@@ -123,7 +149,10 @@ public final class LayeredStore extends AbstractBackend {
 
   @Override
   protected void writeRef(String name, Hash hash) {
-    upper.setRef(name, hash);
+    collection.moveRef(hash, () -> {
+      upper.setRef(name, hash);
+      return null;
+    });
   }
 
   @Override
@@ -139,7 +168,8 @@ public final class LayeredStore extends AbstractBackend {
         throw new ReadOnlyStoreException(
             lower + " (below " + this + ", holding ref " + name + ")", "testAndSetRef");
       }
-      if (upper.testAndSetRef(name, inUpper, replacement)) {
+      if (collection.moveRef(replacement,
+          () -> upper.testAndSetRef(name, inUpper, replacement))) {
         return true;
       }
       // The upper's ref moved between our read and the compare-and-set: look again.
@@ -190,10 +220,19 @@ public final class LayeredStore extends AbstractBackend {
         up.cacheHits() + low.cacheHits(), up.cacheMisses() + low.cacheMisses()));
   }
 
-  /** Only what this store implements itself: a child's feature would bypass the layering. */
+  /**
+   * What this store implements itself — a child's feature would bypass the layering — and
+   * {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
+   * {@link dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
+   * dev.cairn.spi.volume.Lower} (as {@code lower:} does), rolling mode otherwise.
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     requireNonNull(type, "type");
+    if (type == GarbageCollection.class) {
+      checkOpen("feature");
+      return collection.supported() ? Optional.of(type.cast(collection)) : Optional.empty();
+    }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }
 }

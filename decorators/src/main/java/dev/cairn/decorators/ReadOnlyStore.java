@@ -2,7 +2,10 @@ package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ReadOnlyStoreException;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,5 +24,19 @@ final class ReadOnlyStore extends ForwardingBackend {
     kept.addAll(capabilities);
     kept.removeAll(EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS));
     return kept;
+  }
+
+  /**
+   * If the child offers {@link GarbageCollection}, one that refuses: a read-only view does not
+   * rewrite its child, so {@code gc} throws {@link ReadOnlyStoreException} naming the operation.
+   */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == GarbageCollection.class) {
+      return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
+        throw new ReadOnlyStoreException(toString(), "gc");
+      }));
+    }
+    return super.feature(type);
   }
 }

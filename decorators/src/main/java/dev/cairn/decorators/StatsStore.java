@@ -3,6 +3,7 @@ package dev.cairn.decorators;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
 import dev.cairn.spi.StoreStats;
@@ -115,5 +116,14 @@ final class StatsStore extends ForwardingBackend {
     return Optional.of(ownStats()
         .withCache(below.cacheHits(), below.cacheMisses())
         .withLatencies(summaries));
+  }
+
+  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == GarbageCollection.class) {
+      return childCollection().map(type::cast);
+    }
+    return super.feature(type);
   }
 }

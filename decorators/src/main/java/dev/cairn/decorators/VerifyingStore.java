@@ -1,6 +1,7 @@
 package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
 import java.util.LinkedHashMap;
@@ -52,5 +53,14 @@ final class VerifyingStore extends ForwardingBackend {
     if (!actual.equals(expected)) {
       throw new HashMismatchException(expected, actual);
     }
+  }
+
+  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator checks. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == GarbageCollection.class) {
+      return childCollection().map(type::cast);
+    }
+    return super.feature(type);
   }
 }

@@ -1,0 +1,205 @@
+package dev.cairn.cli;
+
+import dev.cairn.spi.Backend;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.stack.Cairn;
+import dev.cairn.stack.StoreType;
+import dev.cairn.spi.StoreSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code cairn} command: global options and the store every subcommand works on. */
+@Command(name = "cairn",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    versionProvider = CairnCommand.Version.class,
+    description = "Content-addressed object stores: objects, refs, Git import and export.",
+    subcommands = {
+        PutCommand.class, CatCommand.class, ExistsCommand.class, RefCommand.class,
+        ImportGitCommand.class, ExportGitCommand.class, GcCommand.class, VerifyCommand.class,
+        StatsCommand.class, StoresCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  success",
+        "  1  failure: an object or ref not found, damage found, a store or Git error",
+        "  2  usage: a bad option, stack spec, hash, path or repository"})
+final class CairnCommand implements Runnable {
+  final Terminal io;
+
+  @Option(names = "--store", paramLabel = "SPEC", scope = ScopeType.INHERIT,
+      description = "the stack spec of the store (default: $CAIRN_STORE, else disk:.cairn in"
+          + " the working directory); see 'cairn stores'")
+  String store;
+
+  @Option(names = "--json", scope = ScopeType.INHERIT,
+      description = "print results as JSON, for scripts")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+      description = "print no progress and no summary")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "print stack traces of failures")
+  boolean verbose;
+
+  CairnCommand(Terminal io) {
+    this.io = io;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+  }
+
+  /** The spec the user asked for, or the default. */
+  String spec() {
+    if (store != null) {
+      return store;
+    }
+    String env = io.environment.get("CAIRN_STORE");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    return "disk:" + encodePath(io.workingDirectory.resolve(".cairn").toString());
+  }
+
+  /**
+   * Fails when the store is the default one and it does not exist: a command that only reads
+   * should not leave an empty store behind.
+   */
+  void requireDefaultStoreExists() {
+    String env = io.environment.get("CAIRN_STORE");
+    Path directory = io.workingDirectory.resolve(".cairn");
+    if (store == null && (env == null || env.isBlank()) && !Files.exists(directory)) {
+      throw CliFailure.failure("no store in " + directory + "; 'cairn import-git .' or"
+          + " 'cairn put' creates it, or pass --store SPEC");
+    }
+  }
+
+  /** Opens the store. */
+  Backend open() {
+    return Cairn.open(spec());
+  }
+
+  /**
+   * Opens the store; every store of the spec that does not exist yet and takes a {@code hash}
+   * option is created with {@code algorithm} (the architecture: importing a SHA-1 Git
+   * repository into a new store makes a SHA-1 store).
+   */
+  Backend openCreating(HashAlgorithm algorithm) {
+    String spec = spec();
+    StoreSpec parsed = Cairn.parse(spec);
+    Map<String, StoreType> types = new LinkedHashMap<>();
+    for (StoreType type : Cairn.storeTypes()) {
+      types.put(type.name(), type);
+    }
+    StoreSpec adjusted = withHashForNewStores(parsed, types, algorithm.name());
+    return Cairn.open(adjusted == parsed ? spec : adjusted.toString());
+  }
+
+  private StoreSpec withHashForNewStores(
+      StoreSpec spec, Map<String, StoreType> types, String algorithm) {
+    if (spec.isLeaf()) {
+      StoreType type = types.get(spec.name());
+      boolean takesHash = type != null
+          && type.options().stream().anyMatch(o -> o.name().equals("hash"));
+      if (!takesHash || spec.options().containsKey("hash") || spec.locator().isEmpty()
+          || !isAbsentOrEmpty(spec.locator().get())) {
+        return spec;
+      }
+      Map<String, String> options = new LinkedHashMap<>(spec.options());
+      options.put("hash", algorithm);
+      return StoreSpec.leaf(spec.name(), spec.locator().get(), options);
+    }
+    Map<String, StoreSpec> children = new LinkedHashMap<>();
+    boolean changed = false;
+    for (Map.Entry<String, StoreSpec> e : spec.children().entrySet()) {
+      StoreSpec child = withHashForNewStores(e.getValue(), types, algorithm);
+      changed |= child != e.getValue();
+      children.put(e.getKey(), child);
+    }
+    if (!changed) {
+      return spec;
+    }
+    if (children.size() == 1 && children.containsKey(StoreSpec.CHILD)) {
+      return StoreSpec.decorator(spec.name(), spec.options(), children.get(StoreSpec.CHILD));
+    }
+    return StoreSpec.combinator(spec.name(), spec.options(), children);
+  }
+
+  private boolean isAbsentOrEmpty(String location) {
+    Path path;
+    try {
+      path = io.resolve(location);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (!Files.exists(path)) {
+      return true;
+    }
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(path)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Parses {@code hex} as a hash of {@code store}'s algorithm, or fails with a usage error. */
+  static Hash parseHash(Backend store, String hex) {
+    HashAlgorithm algorithm = store.hashAlgorithm();
+    try {
+      return Hash.parse(algorithm, hex);
+    } catch (IllegalArgumentException e) {
+      throw CliFailure.usage("'" + hex + "' is not a " + algorithm.name() + " hash ("
+          + algorithm.digestLength() * 2 + " hex digits)");
+    }
+  }
+
+  /** Percent-encodes what a stack spec's locator cannot hold literally. */
+  static String encodePath(String path) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c <= 0x20 || c >= 0x7f || "%(),?&=#".indexOf(c) >= 0) {
+        out.append(String.format("%%%02X", c));
+      } else {
+        out.append((char) c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Prints the version of the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Properties p = new Properties();
+      try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new String[] {"cairn " + p.getProperty("version", "(unknown version)"),
+          "Java " + System.getProperty("java.version")};
+    }
+  }
+}
