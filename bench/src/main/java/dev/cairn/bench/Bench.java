@@ -46,6 +46,9 @@ public final class Bench {
 
   private static final long SEED = 1;
 
+  /** The fixed heap of a reopen phase (enough for any store's in-heap index here). */
+  static final String REOPEN_HEAP = "1g";
+
   private final Plan plan;
   private final List<Target> targets;
   private final Path work;
@@ -214,10 +217,13 @@ public final class Bench {
   private List<String> javaCommand(boolean fixedHeap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + plan.heap());
     if (fixedHeap) {
-      command.add("-Xms" + plan.heap());
+      // Pre-touching is paid in RSS on a shared machine: the reopen needs a small heap.
+      command.add("-Xmx" + REOPEN_HEAP);
+      command.add("-Xms" + REOPEN_HEAP);
       command.add("-XX:+AlwaysPreTouch");
+    } else {
+      command.add("-Xmx" + plan.heap());
     }
     command.addAll(OPENS);
     command.add("-cp");

@@ -61,8 +61,9 @@ final class Report {
         + " fsync (the final close is not timed); only the store calls are timed, not the"
         + " generation and hashing of the values. (f) reopen: open time of the durable store in"
         + " a fresh JVM (classes and native libraries loaded first on a scratch store), (h)"
-        + " Java heap after a full GC and RSS (heap fixed and pre-touched, so the RSS change is"
-        + " native and mapped memory), before and after the open, divided by the objects; (g) the bytes of every file in the store's directory after the durable"
+        + " Java heap after a full GC and RSS (a fixed, pre-touched heap of " + Bench.REOPEN_HEAP
+        + ", so the RSS change is native and mapped memory), before and after the open,"
+        + " divided by the objects; (g) the bytes of every file in the store's directory after the durable"
         + " ingest and close, divided by the payload.");
     line("* JMH (" + plan.warmupIterations() + " warm-up and " + plan.measurementIterations()
         + " measured iterations of " + plan.iterationMillis() + " ms, 1 fork; the figure is"
