@@ -16,7 +16,7 @@ import org.lmdbjava.Txn;
 /**
  * LMDB through lmdbjava. One write transaction per put and per batch; durable = LMDB's default
  * flags (the commit syncs the data file); no-sync = {@code MDB_NOSYNC}. The map size is sized
- * to the data (three times the expected payload plus 64 MiB, or twice the existing file).
+ * to the data (four times the expected payload plus 256 MiB, or twice the existing file).
  * Reads use one read transaction per thread, reset and renewed around each lookup (LMDB's own
  * fast path), and copy the value out of the map.
  */
@@ -24,7 +24,7 @@ final class LmdbStore implements Store {
   static final String CONFIGURATION =
       "LMDB (lmdbjava " + LmdbStore.version() + "): one write transaction per put and per batch,"
           + " default sync flags (commit = fsync) for durable, `MDB_NOSYNC` for no-sync; map size"
-          + " 3 x payload + 64 MiB; reads renew a per-thread read transaction and copy the value"
+          + " 4 x payload + 256 MiB; reads renew a per-thread read transaction and copy the value"
           + " out of the map";
 
   private static final long MIB = 1 << 20;
@@ -66,7 +66,8 @@ final class LmdbStore implements Store {
       Files.createDirectories(dir);
       Path data = dir.resolve("data.mdb");
       long existing = Files.exists(data) ? Files.size(data) : 0;
-      mapSize = Math.max(3 * setup.expectedPayloadBytes() + 64 * MIB, 2 * existing + 64 * MIB);
+      // Small values cost LMDB about three times their size in half-full B-tree pages.
+      mapSize = Math.max(4 * setup.expectedPayloadBytes() + 256 * MIB, 2 * existing + 256 * MIB);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
