@@ -100,22 +100,35 @@ public final class Bench {
     Bench bench = new Bench(plan, targets, work);
     bench.profiler = profiler;
     Instant started = Instant.now();
-    bench.run();
-    String report = new Report(plan, targets, bench.results, command, started, Instant.now())
-        .markdown();
-    Path parent = out.toAbsolutePath().getParent();
+    Path report = out;
+    Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(out, report, StandardCharsets.UTF_8);
-    System.out.println(report);
+    List<Target> chosen = targets;
+    Plan planned = plan;
+    // Rewritten after every target, so an interrupted pass still leaves its figures.
+    bench.run(() -> write(report,
+        new Report(planned, chosen, bench.results, command, started, Instant.now()).markdown()));
+    System.out.println(Files.readString(report));
     System.out.println("report written to " + out);
     // JMH and some stores leave non-daemon threads behind.
     System.exit(0);
   }
 
-  /** Runs every phase of the plan for every size and target. */
-  void run() {
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file, e);
+    }
+  }
+
+  /**
+   * Runs every phase of the plan for every size and target, calling {@code afterEachTarget}
+   * after each. A target that fails is recorded as failed and the pass goes on.
+   */
+  void run(Runnable afterEachTarget) {
     try {
       Files.createDirectories(work);
     } catch (IOException e) {
@@ -129,7 +142,18 @@ public final class Bench {
         workload.writeKeys(keys);
       }
       for (Target target : targets) {
-        runTarget(target, workload, keys);
+        try {
+          runTarget(target, workload, keys);
+        } catch (RuntimeException e) {
+          results.fail(size, target.name(), e.toString());
+          progress("%-18s %6d B  FAILED: %s (see %s)", target.name(), size, e, log);
+          try {
+            appendLog(target.name() + " " + size + " failed: " + e);
+          } catch (IOException ignored) {
+            // The failure is already recorded in the report.
+          }
+        }
+        afterEachTarget.run();
       }
     }
   }

@@ -86,6 +86,13 @@ final class Report {
       ratios(size);
     }
     goals();
+    if (!results.failures().isEmpty()) {
+      line("");
+      line("## Failures");
+      line("");
+      new java.util.TreeMap<>(results.failures()).forEach(
+          (what, problem) -> line("* " + what + ": `" + problem.replace('`', '\'') + "`"));
+    }
     return md.toString();
   }
 

@@ -104,7 +104,13 @@ class HarnessTest {
     assertThat(md)
         .contains("Command: `bench/run.sh smoke`", "took 1 min 01 s", "JDK: ", "CPU: ")
         .contains("| `rocksdb` | 100 (90.0–110) |")
-        .contains("| `" + cairn.name() + "` | `rocksdb` | 3.00× (2.64–3.44) |");
+        .contains("| `" + cairn.name() + "` | `rocksdb` | 3.00× (2.64–3.44) |")
+        .doesNotContain("## Failures");
+
+    results.fail(1024, "lmdb", "java.lang.IllegalStateException: MDB_MAP_FULL");
+    assertThat(new Report(plan, List.of(Targets.named("rocksdb")), results, "x", Instant.EPOCH,
+        Instant.EPOCH).markdown())
+        .contains("## Failures", "* lmdb, 1024 B: `java.lang.IllegalStateException: MDB_MAP_FULL`");
   }
 
   @Test
