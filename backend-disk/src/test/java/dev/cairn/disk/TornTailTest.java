@@ -83,18 +83,17 @@ class TornTailTest {
 
   @Test
   void aRecordCutAtEveryByteIsDroppedAndNothingElse() throws IOException {
-    prepare(false);
-    Path work = root.resolve("work");
-    for (long keep = sizeBefore; keep < sizeAfter; keep++) {
-      StoreFiles.copy(crashed, work);
-      StoreFiles.truncate(StoreFiles.activeSegment(work), keep);
-      checkRecovers(work, false);
-    }
+    cutTheLastWriteAtEveryByte(false);
   }
 
   @Test
   void aBatchCutAtEveryByteIsAllOrNothing() throws IOException {
-    prepare(true);
+    cutTheLastWriteAtEveryByte(true);
+  }
+
+  /** Truncates the active segment at every byte of the last write and checks recovery. */
+  private void cutTheLastWriteAtEveryByte(boolean batch) throws IOException {
+    prepare(batch);
     Path work = root.resolve("work");
     for (long keep = sizeBefore; keep < sizeAfter; keep++) {
       StoreFiles.copy(crashed, work);

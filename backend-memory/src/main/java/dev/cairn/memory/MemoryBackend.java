@@ -10,7 +10,6 @@ import dev.cairn.spi.HashAlgorithmMismatchException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -113,11 +112,6 @@ public final class MemoryBackend extends AbstractBackend {
     if (!contents.objects.containsKey(hash)) {
       contents.objects.putIfAbsent(hash, data.clone());
     }
-  }
-
-  @Override
-  protected void writeObjects(Map<Hash, byte[]> objects) {
-    objects.forEach(this::writeObject);
   }
 
   @Override

@@ -119,9 +119,7 @@ public abstract class AbstractBackend implements Backend {
     requireNonNull(data, "data");
     checkWritable("write", Capability.WRITE_OBJECTS);
     checkHash("write", hash);
-    writeObject(hash, data);
-    writes.increment();
-    bytesWritten.add(data.length);
+    writeCounted(hash, data);
   }
 
   @Override
@@ -129,10 +127,14 @@ public abstract class AbstractBackend implements Backend {
     requireNonNull(data, "data");
     checkWritable("put", Capability.WRITE_OBJECTS);
     Hash hash = algorithm.hash(data);
+    writeCounted(hash, data);
+    return hash;
+  }
+
+  private void writeCounted(Hash hash, byte[] data) {
     writeObject(hash, data);
     writes.increment();
     bytesWritten.add(data.length);
-    return hash;
   }
 
   @Override

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * One option a {@link StoreFactory} declares: its name, what values it takes, its default,
@@ -187,11 +186,5 @@ public final class StoreOption<T> {
   @Override
   public String toString() {
     return name + " (" + type + defaultValue().map(d -> ", default " + d).orElse("") + ")";
-  }
-
-  /** The names of {@code options}, comma-separated, for messages. */
-  static String names(Iterable<? extends StoreOption<?>> options) {
-    return java.util.stream.StreamSupport.stream(options.spliterator(), false)
-        .map(StoreOption::name).collect(Collectors.joining(", "));
   }
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
  * The ref operations of a store as a Lincheck test: two refs, three values, and every
@@ -60,26 +62,9 @@ public class RefOperations {
    * @throws AssertionError (from Lincheck) describing a non-linearizable execution
    */
   static void check(Callable<Backend> opener, int scale) {
-    synchronized (ONE_CHECK_AT_A_TIME) {
-      RefOperations.opener = opener;
-      try {
-        new ModelCheckingOptions()
-            .iterations(10 * scale)
-            .invocationsPerIteration(100 * scale)
-            .threads(2)
-            .actorsPerThread(3)
-            .actorsBefore(1)
-            .actorsAfter(1)
-            .sequentialSpecification(Model.class)
-            .check(RefOperations.class);
-      } finally {
-        RefOperations.opener = null;
-        synchronized (OPENED) {
-          OPENED.forEach(Backend::close);
-          OPENED.clear();
-        }
-      }
-    }
+    run(opener, new ModelCheckingOptions()
+        .iterations(10 * scale)
+        .invocationsPerIteration(100 * scale));
   }
 
   /**
@@ -90,12 +75,17 @@ public class RefOperations {
    * @throws AssertionError (from Lincheck) describing a non-linearizable execution
    */
   static void stress(Callable<Backend> opener, int scale) {
+    run(opener, new StressOptions()
+        .iterations(10 * scale)
+        .invocationsPerIteration(10 * scale)); // each invocation opens a store: files, fsyncs
+  }
+
+  /** Runs one Lincheck check of the scenario shape shared by every mode. */
+  private static <O extends Options<O, ?>> void run(Callable<Backend> opener, O options) {
     synchronized (ONE_CHECK_AT_A_TIME) {
       RefOperations.opener = opener;
       try {
-        new org.jetbrains.lincheck.datastructures.StressOptions()
-            .iterations(10 * scale)
-            .invocationsPerIteration(10 * scale) // each invocation opens a store: files, fsyncs
+        options
             .threads(2)
             .actorsPerThread(3)
             .actorsBefore(1)
