@@ -66,7 +66,7 @@ public final class DiskStoreFactory implements StoreFactory {
         "'disk' needs a directory, as in disk:/var/cairn; got " + spec));
     Path directory;
     try {
-      directory = Path.of(location);
+      directory = context.fileSystem().getPath(location);
     } catch (InvalidPathException e) {
       throw new StoreConfigurationException(
           "'disk' locator \"" + location + "\" is not a path: " + e.getMessage(), e);

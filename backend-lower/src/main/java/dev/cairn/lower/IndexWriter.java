@@ -9,13 +9,15 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -233,7 +235,8 @@ final class IndexWriter implements AutoCloseable {
     long count = 0;
     int[] fanout = new int[256];
     CRC32C crc = new CRC32C();
-    try (FileOutputStream file = new FileOutputStream(indexFile.toFile())) {
+    try (FileChannel channel = create(indexFile)) {
+      OutputStream file = Channels.newOutputStream(channel);
       CountingOutputStream counted = new CountingOutputStream(
           new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc));
       DataOutputStream out = new DataOutputStream(counted);
@@ -272,7 +275,7 @@ final class IndexWriter implements AutoCloseable {
       long indexLength = counted.getCount() + 4;
       // The checksum covers everything before it, so it is written past the checked stream.
       file.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-      file.getFD().sync();
+      channel.force(true);
       Written bloomWritten = writeBloom(bloom, bloomFile);
       return new Written(count, indexLength, bloomWritten.bloomLength(), bloomWritten.bloomCrc());
     }
@@ -281,14 +284,20 @@ final class IndexWriter implements AutoCloseable {
   private static Written writeBloom(BloomFilter<byte[]> bloom, Path bloomFile)
       throws IOException {
     CRC32C crc = new CRC32C();
-    try (FileOutputStream file = new FileOutputStream(bloomFile.toFile())) {
-      CountingOutputStream out = new CountingOutputStream(
-          new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc));
+    try (FileChannel channel = create(bloomFile)) {
+      CountingOutputStream out = new CountingOutputStream(new CheckedOutputStream(
+          new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
       bloom.writeTo(out);
       out.flush();
-      file.getFD().sync();
+      channel.force(true);
       return new Written(0, 0, out.getCount(), (int) crc.getValue());
     }
+  }
+
+  /** A new, empty file (replacing one a crashed attempt left), opened for writing. */
+  private static FileChannel create(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** Deletes the spill files. */

@@ -7,6 +7,7 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,14 @@ public final class LowerFactory implements StoreFactory {
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
     String path = spec.locator().orElseThrow(() -> new StoreConfigurationException(
         "'lower' needs the archive's directory, as in lower:/var/cairn/lower"));
-    VolumeArchive.Builder builder = VolumeArchive.builder(Path.of(path))
+    Path root;
+    try {
+      root = context.fileSystem().getPath(path);
+    } catch (InvalidPathException e) {
+      throw new StoreConfigurationException(
+          "'lower' locator \"" + path + "\" is not a path: " + e.getMessage(), e);
+    }
+    VolumeArchive.Builder builder = VolumeArchive.builder(root)
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
         .readOnly(spec.get(READ_ONLY))
         .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackagingTest {
   /** Reactor modules that are not published. */
-  private static final Set<String> UNPUBLISHED = Set.of("bom", "integration-tests", "bench", "gc-tests");
+  private static final Set<String> UNPUBLISHED = Set.of("bom", "integration-tests", "bench", "gc-tests",
+      "reliability-tests");
 
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 

@@ -1,5 +1,7 @@
 package dev.cairn.spi;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -22,6 +24,17 @@ public interface StoreContext {
     } catch (IllegalArgumentException e) {
       throw new StoreConfigurationException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The file system in which stores resolve the locations of their specs, as in {@code
+   * context.fileSystem().getPath(location)}: the default file system, unless the host gives
+   * another one (tests give a fault-injecting one, which sees every file operation of a stack).
+   * Stores open, rename, sync and delete their files only through paths of this file system
+   * (never through {@link java.nio.file.Path#toFile()}), so that what they do can be observed.
+   */
+  default FileSystem fileSystem() {
+    return FileSystems.getDefault();
   }
 
   /** The wall clock, for timestamps. */

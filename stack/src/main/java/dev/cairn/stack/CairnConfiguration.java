@@ -3,14 +3,16 @@ package dev.cairn.stack;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.StoreContext;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
 /**
  * What a host gives the stores it opens, besides the class loader that finds them: the wall
- * clock, the monotonic time source and the executor for background work. Immutable and
- * thread-safe; build one with {@link #builder()}, or take {@link #defaults()}.
+ * clock, the monotonic time source, the executor for background work and the file system in
+ * which stores resolve their paths. Immutable and thread-safe; build one with {@link #builder()}, or take {@link #defaults()}.
  *
  * <p>The scheduler is the host's: stores never shut it down, and Cairn does not either. A host
  * that passes its own shuts it down after closing every store opened with it.
@@ -21,11 +23,13 @@ public final class CairnConfiguration {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final ScheduledExecutorService scheduler;
+  private final FileSystem fileSystem;
 
   private CairnConfiguration(Builder builder) {
     this.clock = builder.clock;
     this.nanoTime = builder.nanoTime;
     this.scheduler = builder.scheduler;
+    this.fileSystem = builder.fileSystem;
   }
 
   /**
@@ -56,9 +60,15 @@ public final class CairnConfiguration {
     return scheduler;
   }
 
+  /** The file system in which stores resolve the paths of their specs. */
+  public FileSystem fileSystem() {
+    return fileSystem;
+  }
+
   @Override
   public String toString() {
-    return "CairnConfiguration{clock=" + clock + ", scheduler=" + scheduler + "}";
+    return "CairnConfiguration{clock=" + clock + ", scheduler=" + scheduler
+        + (fileSystem == FileSystems.getDefault() ? "" : ", fileSystem=" + fileSystem) + "}";
   }
 
   /** Builds a {@link CairnConfiguration}. Not thread-safe. */
@@ -66,6 +76,7 @@ public final class CairnConfiguration {
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
     private ScheduledExecutorService scheduler = StoreContext.standard().scheduler();
+    private FileSystem fileSystem = FileSystems.getDefault();
 
     private Builder() {}
 
@@ -84,6 +95,15 @@ public final class CairnConfiguration {
     /** Sets the executor for background work; it stays the caller's to shut down. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the file system in which stores resolve the paths of their specs (the default file
+     * system unless set; tests set a fault-injecting one). It stays the caller's to close.
+     */
+    public Builder fileSystem(FileSystem fileSystem) {
+      this.fileSystem = requireNonNull(fileSystem, "fileSystem");
       return this;
     }
 

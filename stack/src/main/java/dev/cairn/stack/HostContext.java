@@ -3,6 +3,7 @@ package dev.cairn.stack;
 import dev.cairn.spi.HashAlgorithms;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
+import java.nio.file.FileSystem;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.inject.Inject;
@@ -35,6 +36,11 @@ final class HostContext implements StoreContext {
   @Override
   public HashAlgorithms hashAlgorithms() {
     return hashAlgorithms;
+  }
+
+  @Override
+  public FileSystem fileSystem() {
+    return configuration.fileSystem();
   }
 
   @Override
