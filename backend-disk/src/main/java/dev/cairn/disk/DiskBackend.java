@@ -9,6 +9,7 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
+import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.Reloadable;
 import dev.cairn.spi.StoreConfigurationException;
@@ -69,7 +70,7 @@ import java.util.regex.Pattern;
  * writing; read-only openers may join it.
  */
 public final class DiskBackend extends AbstractBackend
-    implements ObjectEnumeration, Compaction, Reloadable {
+    implements ObjectEnumeration, Compaction, Reloadable, IntegrityCheck {
   static final String LOCK_FILE = "LOCK";
   private static final Pattern OWN_FILE = Pattern.compile(
       "seg-[0-9a-f]{16}\\.(data|idx)(\\.tmp)?|MANIFEST\\.tmp|refs\\.log\\.tmp");
@@ -85,6 +86,8 @@ public final class DiskBackend extends AbstractBackend
   private final RefJournal refs;
   private final GroupCommit groupCommit;
   private final List<String> problems = new CopyOnWriteArrayList<>();
+  /** The damage among {@link #problems}, reported again by {@link #checkIntegrity}. */
+  private final List<CorruptionException> damage = new CopyOnWriteArrayList<>();
 
   /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
   private final ReentrantLock appendLock = new ReentrantLock();
@@ -289,7 +292,7 @@ public final class DiskBackend extends AbstractBackend
       SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
       segment.index = index;
       if (index.bloomProblem != null) {
-        problems.add(index.bloomProblem);
+        noteDamage(index.bloomProblem, "");
         index.verifyTable(); // the rebuilt filter comes from the table: it must be sound
         SegmentIndex.Builder entries = new SegmentIndex.Builder(hashAlgorithm().digestLength());
         for (int i = 0; i < index.count; i++) {
@@ -299,9 +302,12 @@ public final class DiskBackend extends AbstractBackend
       }
     } catch (CorruptionException | NoSuchFileException e) {
       // The records check themselves: find them by scanning instead of trusting the index.
-      problems.add(e.getMessage() + "; scanning " + segment.name + " instead");
+      CorruptionException problem = e instanceof CorruptionException
+          ? (CorruptionException) e
+          : new CorruptionException(indexPath(id).toString(), -1, "the index is missing");
+      noteDamage(problem, "; scanning " + segment.name + " instead");
       Segment.Scan scan = segment.scan(0);
-      problems.addAll(scan.damage);
+      scan.damage.forEach(d -> noteDamage(d, ""));
       for (int i = 0; i < scan.hashes.size(); i++) {
         segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
       }
@@ -313,14 +319,14 @@ public final class DiskBackend extends AbstractBackend
 
   /** A sealed segment's index failed its deferred check: scan the records instead. */
   private void repairIndex(Segment segment, CorruptionException problem) {
-    problems.add(problem.getMessage() + "; scanning " + segment.name + " instead");
+    noteDamage(problem, "; scanning " + segment.name + " instead");
     Segment.Scan scan;
     try {
       scan = segment.scan(0);
     } catch (IOException e) {
       throw new StoreIOException("scanning " + segment.name + " after a damaged index", e);
     }
-    problems.addAll(scan.damage);
+    scan.damage.forEach(d -> noteDamage(d, ""));
     for (int i = 0; i < scan.hashes.size(); i++) {
       segment.recent.put(scan.hashes.get(i), scan.locations.get(i));
     }
@@ -366,15 +372,22 @@ public final class DiskBackend extends AbstractBackend
             segment.index = checkpoint;
             from = checkpoint.dataLength;
             if (checkpoint.bloomProblem != null) {
-              problems.add(checkpoint.bloomProblem);
+              noteDamage(checkpoint.bloomProblem, "");
             }
+          } else if (checkpoint.segmentId == id) {
+            // The checkpoint was written after these bytes were synced: records it covers
+            // are gone, which no crash explains. Serve what is left, but say so.
+            noteDamage(new CorruptionException(segment.name, segment.size(), String.format(
+                "the active segment is %d bytes but its checkpoint %s covers %d",
+                segment.size(), indexPath(id), checkpoint.dataLength)),
+                "; scanning " + segment.name + " instead");
           }
         } catch (CorruptionException e) {
-          problems.add(e.getMessage() + "; scanning " + segment.name + " instead");
+          noteDamage(e, "; scanning " + segment.name + " instead");
         }
       }
       Segment.Scan scan = segment.scan(from);
-      problems.addAll(scan.damage);
+      scan.damage.forEach(d -> noteDamage(d, ""));
       SegmentIndex.Builder all = new SegmentIndex.Builder(hashAlgorithm().digestLength());
       SegmentIndex checkpoint = segment.index;
       if (checkpoint != null) {
@@ -407,6 +420,121 @@ public final class DiskBackend extends AbstractBackend
   /** Damage found and worked around since the store was opened, one message each. */
   public List<String> problems() {
     return List.copyOf(problems);
+  }
+
+  private void noteDamage(CorruptionException problem, String remedy) {
+    damage.add(problem);
+    problems.add(problem.getMessage() + remedy);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reports the damage found since the store was opened (see {@link #problems()}), then
+   * checks the manifest, the ref journal, and each live segment: every record of its data file
+   * (whole, checksum, payload re-hashed), its index or checkpoint (header, fan-out, table and
+   * Bloom filter checksums, each entry naming a whole record of its hash) and that the data
+   * file ends where the index says.
+   */
+  @Override
+  public IntegrityCheck.Summary checkIntegrity(Consumer<? super CorruptionException> visitor) {
+    requireNonNull(visitor, "visitor");
+    checkOpen("checkIntegrity");
+    long[] reported = new long[1];
+    Consumer<CorruptionException> report = d -> {
+      reported[0]++;
+      visitor.accept(d);
+    };
+    damage.forEach(report);
+    try {
+      IntegrityCheck.Summary result = checkFiles(report);
+      return new IntegrityCheck.Summary(result.files(), result.bytes(), result.objects(),
+          reported[0]);
+    } catch (IOException e) {
+      throw new StoreIOException("checking disk:" + directory, e);
+    }
+  }
+
+  private IntegrityCheck.Summary checkFiles(Consumer<CorruptionException> report)
+      throws IOException {
+    long files = 0;
+    long bytes = 0;
+    long objects = 0;
+    Path manifestPath = directory.resolve(Manifest.FILE);
+    try {
+      Manifest onDisk = Manifest.read(directory);
+      if (onDisk == null) {
+        report.accept(new CorruptionException(manifestPath.toString(), -1,
+            "the manifest is missing"));
+      }
+    } catch (CorruptionException e) {
+      report.accept(e);
+    }
+    files++;
+    bytes += sizeOrZero(manifestPath);
+    bytes += refs.check(report);
+    files++;
+    List<Segment> segments = view;
+    for (Segment segment : segments) {
+      if (!segment.retain()) {
+        continue; // compacted away meanwhile
+      }
+      try {
+        long end;
+        appendLock.lock();
+        try {
+          end = segment.end;
+        } finally {
+          appendLock.unlock();
+        }
+        boolean sealed = segment != segments.get(0);
+        Path indexFile = indexPath(segment.id);
+        SegmentIndex index = null;
+        if (Files.exists(indexFile)) {
+          files++;
+          bytes += sizeOrZero(indexFile);
+          try {
+            index = SegmentIndex.open(indexFile, io, hashAlgorithm());
+            if (index.segmentId != segment.id) {
+              report.accept(new CorruptionException(indexFile.toString(), 16,
+                  "index of segment " + index.segmentId + ", not " + segment.id));
+            }
+          } catch (CorruptionException e) {
+            report.accept(e);
+          }
+        } else if (sealed) {
+          report.accept(new CorruptionException(indexFile.toString(), -1,
+              "the index of a sealed segment is missing"));
+        }
+        if (index != null) {
+          index.check(report);
+          if (sealed && index.dataLength != segment.size()) {
+            report.accept(new CorruptionException(segment.name,
+                Math.min(index.dataLength, segment.size()), String.format(
+                    "sealed segment is %d bytes, its index %s covers %d", segment.size(),
+                    indexFile, index.dataLength)));
+          } else if (!sealed && index.dataLength > end) {
+            report.accept(new CorruptionException(segment.name, end, String.format(
+                "the active segment holds %d bytes of records but its checkpoint %s covers"
+                + " %d", end, indexFile, index.dataLength)));
+          }
+        }
+        files++;
+        bytes += Math.min(end, segment.size());
+        objects += segment.checkRecords(sealed ? segment.size() : end, report);
+      } finally {
+        segment.release();
+      }
+    }
+    return new IntegrityCheck.Summary(files, bytes, objects, 0);
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The directory of the store. */

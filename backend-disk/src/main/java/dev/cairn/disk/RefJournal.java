@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -339,6 +340,60 @@ final class RefJournal implements AutoCloseable {
     }
     io.rename(temp, path);
     return length;
+  }
+
+  /**
+   * Checks the journal on disk, for {@code cairn verify}: the damage found when it was loaded,
+   * its magic, every entry whole and passing its checksum up to what was committed, and (for
+   * the writer, which cuts off a torn tail when it opens) no bytes past the last entry.
+   *
+   * @return the bytes checked
+   */
+  synchronized long check(Consumer<? super CorruptionException> report) throws IOException {
+    String name = path.toString();
+    if (damage != null) {
+      report.accept(new CorruptionException(name, damageOffset, damage));
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      report.accept(new CorruptionException(name, -1, "the ref journal is missing"));
+      return 0;
+    }
+    if (bytes.length < MAGIC.length
+        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      report.accept(new CorruptionException(name, 0, "not a Cairn ref journal (bad magic)"));
+      return bytes.length;
+    }
+    if (bytes.length < end) {
+      report.accept(new CorruptionException(name, bytes.length, String.format(
+          "the ref journal is %d bytes but %d were committed", bytes.length, end)));
+    }
+    int limit = writable ? bytes.length : (int) Math.min(bytes.length, end);
+    int pos = MAGIC.length;
+    while (pos < limit) {
+      int size = entryAt(bytes, pos);
+      if (size > 0 && pos + size <= limit) {
+        pos += size;
+        continue;
+      }
+      int next = -1;
+      for (int p = pos + 1; p + 8 <= limit && next < 0; p++) {
+        int n = entryAt(bytes, p);
+        if (n > 0 && p + n <= limit) {
+          next = p;
+        }
+      }
+      report.accept(new CorruptionException(name, pos, next < 0
+          ? "damaged ref journal entry; no whole entry follows it"
+          : "damaged ref journal entry; entries resume at offset " + next));
+      if (next < 0) {
+        break;
+      }
+      pos = next;
+    }
+    return bytes.length;
   }
 
   /** Re-reads the journal (for read-only openers); returns whether the refs changed. */

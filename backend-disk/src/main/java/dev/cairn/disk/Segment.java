@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One data file of records ({@link Record}) and what finds them: its {@link SegmentIndex}
@@ -268,7 +269,7 @@ final class Segment {
     final List<Long> locations = new ArrayList<>();
     /** The end of the last whole, committed record (or batch). */
     long committedEnd;
-    final List<String> damage = new ArrayList<>();
+    final List<CorruptionException> damage = new ArrayList<>();
 
     Scan(int digestLength) {
       entries = new SegmentIndex.Builder(digestLength);
@@ -304,8 +305,8 @@ final class Segment {
         if (next >= 0) {
           // Records follow, so this is damage, not a torn write; everything before it was
           // written whole (appends are sequential), so an open batch before it had ended.
-          scan.damage.add(String.format("corrupt %s at offset %d: damaged record skipped;"
-              + " records resume at offset %d", name, from + pos, from + next));
+          scan.damage.add(new CorruptionException(name, from + pos, String.format(
+              "damaged record skipped; records resume at offset %d", from + next)));
           commit(scan, batchHashes, batchLocations, from + pos);
           pos = next;
           scan.committedEnd = from + pos;
@@ -315,8 +316,8 @@ final class Segment {
         if (damaged < 0) {
           break; // a torn tail: cut off by the caller
         }
-        scan.damage.add(String.format("corrupt %s at offset %d: the last record fails its"
-            + " checksum; it is kept but never served", name, from + pos));
+        scan.damage.add(new CorruptionException(name, from + pos,
+            "the last record fails its checksum; it is kept but never served"));
         commit(scan, batchHashes, batchLocations, from + pos);
         pos += damaged;
         scan.committedEnd = from + pos;
@@ -333,6 +334,63 @@ final class Segment {
       }
     }
     return scan;
+  }
+
+  /**
+   * Checks every record in [0, {@code end}) of the file for {@code cairn verify}: that records
+   * follow each other back to back, each whole and passing its checksum, and that each payload
+   * hashes to the hash its record carries. Reports each damage to {@code damage} and goes on
+   * from the next whole record. Changes nothing.
+   *
+   * @return the number of records checked
+   */
+  long checkRecords(long end, Consumer<? super CorruptionException> damage) throws IOException {
+    int h = algorithm.digestLength();
+    FileChannel channel = channel();
+    long size = channel.size();
+    if (size < end) {
+      damage.accept(new CorruptionException(name, size, String.format(
+          "segment is %d bytes, but %d bytes of records were committed", size, end)));
+    }
+    long limit = Math.min(size, end);
+    if (limit <= 0) {
+      return 0;
+    }
+    if (limit > Integer.MAX_VALUE) {
+      damage.accept(new CorruptionException(name, Integer.MAX_VALUE,
+          "segment is larger than any segment written"));
+      return 0;
+    }
+    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, limit);
+    long records = 0;
+    int pos = 0;
+    while (pos < limit) {
+      int recordSize = wholeRecordAt(map, pos, h);
+      if (recordSize < 0) {
+        int next = resync(map, pos, h);
+        damage.accept(new CorruptionException(name, pos, next < 0
+            ? "damaged record; no whole record follows it"
+            : "damaged record; records resume at offset " + next));
+        if (next < 0) {
+          break;
+        }
+        pos = next;
+        continue;
+      }
+      byte[] digest = new byte[h];
+      map.get(pos + Record.PREFIX, digest);
+      byte[] payload = new byte[recordSize - Record.PREFIX - h];
+      map.get(pos + Record.PREFIX + h, payload);
+      Hash stored = Hash.of(algorithm, digest);
+      Hash actual = algorithm.hash(payload);
+      if (!actual.equals(stored)) {
+        damage.accept(new CorruptionException(name, pos,
+            "record of " + stored + " holds bytes that hash to " + actual));
+      }
+      records++;
+      pos += recordSize;
+    }
+    return records;
   }
 
   private static void commit(Scan scan, List<Hash> hashes, List<Long> locations, long end) {

@@ -66,11 +66,13 @@ final class SegmentIndex {
   private final int lengthsAt;
   /** Null when the filter failed its checksum: every lookup then searches the table. */
   private final BloomFilter<Hash> bloom;
-  final String bloomProblem;
+  /** Why {@link #bloom} is null, or null. */
+  final CorruptionException bloomProblem;
   private volatile boolean verified;
 
   private SegmentIndex(Path file, long segmentId, long dataLength, int count,
-      HashAlgorithm algorithm, ByteBuffer map, BloomFilter<Hash> bloom, String bloomProblem) {
+      HashAlgorithm algorithm, ByteBuffer map, BloomFilter<Hash> bloom,
+      CorruptionException bloomProblem) {
     this.file = file;
     this.segmentId = segmentId;
     this.dataLength = dataLength;
@@ -222,21 +224,21 @@ final class SegmentIndex {
       throw new CorruptionException(name, HEADER + 255 * 4, "fan-out table does not end at count");
     }
     BloomFilter<Hash> bloom = null;
-    String bloomProblem = null;
+    CorruptionException bloomProblem = null;
     int bloomAt = (int) tableLength;
     CRC32C crc = new CRC32C();
     crc.update(map.duplicate().position(bloomAt).limit(bloomAt + bloomLength));
     if ((int) crc.getValue() != map.getInt(size - 4)) {
-      bloomProblem = String.format("corrupt %s at offset %d: Bloom filter checksum mismatch;"
-          + " searching the table instead", name, bloomAt);
+      bloomProblem = new CorruptionException(name, bloomAt,
+          "Bloom filter checksum mismatch; searching the table instead");
     } else {
       byte[] bytes = new byte[bloomLength];
       map.get(bloomAt, bytes);
       try {
         bloom = BloomFilter.readFrom(new ByteArrayInputStream(bytes), HashFunnel.INSTANCE);
       } catch (IOException | RuntimeException e) {
-        bloomProblem = String.format("corrupt %s at offset %d: unreadable Bloom filter (%s);"
-            + " searching the table instead", name, bloomAt, e);
+        bloomProblem = new CorruptionException(name, bloomAt,
+            "unreadable Bloom filter (" + e + "); searching the table instead", e);
       }
     }
     return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
@@ -279,6 +281,45 @@ final class SegmentIndex {
           "index checksum mismatch");
     }
     verified = true;
+  }
+
+  /**
+   * Checks, for {@code cairn verify}, what opening the index did not: the table's checksum, the
+   * order of its hashes, that each entry lies within the data it covers, and that the Bloom
+   * filter holds each hash. (The records themselves are checked by walking the data file.)
+   * Reports each damage to {@code damage}.
+   *
+   * @return the number of entries checked
+   */
+  long check(java.util.function.Consumer<? super CorruptionException> damage) {
+    if (bloomProblem != null) {
+      damage.accept(bloomProblem);
+    }
+    try {
+      verifyTable();
+    } catch (CorruptionException e) {
+      damage.accept(e);
+      return 0; // entries of a damaged table would only repeat the same damage
+    }
+    String name = file.toString();
+    for (int i = 0; i < count; i++) {
+      Hash hash = hashAt(i);
+      if (i > 0 && hashAt(i - 1).compareTo(hash) >= 0) {
+        damage.accept(new CorruptionException(name, hashesAt + (long) i * digestLength,
+            "index entries out of order"));
+      }
+      if (!mightContain(hash)) {
+        damage.accept(new CorruptionException(name, offsetsAt + (long) count * 8,
+            "the Bloom filter does not hold " + hash));
+      }
+      long recordEnd = offsetAt(i) + Record.size(digestLength, lengthAt(i));
+      if (lengthAt(i) < 0 || recordEnd > dataLength) {
+        damage.accept(new CorruptionException(name, offsetsAt + (long) i * 4, String.format(
+            "entry %d of %s ends at %d, past the %d bytes of data it covers", i, hash,
+            recordEnd, dataLength)));
+      }
+    }
+    return count;
   }
 
   /** Whether the segment may hold {@code hash}; false means it certainly does not. */

@@ -5,6 +5,8 @@ import com.google.common.hash.Funnels;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
 import dev.cairn.spi.volume.InvalidReadException;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
@@ -14,7 +16,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -152,6 +157,219 @@ final class LoadedVolume implements Volume {
       return BloomFilter.readFrom(new ByteArrayInputStream(bytes), Funnels.byteArrayFunnel());
     } catch (IOException | RuntimeException e) {
       throw new CorruptionException(file.toString(), 0, "unreadable bloom filter", e);
+    }
+  }
+
+  /**
+   * Checks every file of the volume in {@code directory} as its control file on disk commits
+   * it, for {@code cairn verify}: the control, the mapping, the index and bloom filter of its
+   * generation, and every record of every archived run (whole, checksum, payload re-hashed,
+   * runs back to back within the committed data), then that each index entry names a whole
+   * record of its hash and the bloom filter holds it. Reports each damage and goes on.
+   * {@code loaded} (may be null) is the control as the archive loaded it, used when the one on
+   * disk is unreadable.
+   */
+  static IntegrityCheck.Summary check(Path directory, ControlFile loaded, HashAlgorithm algorithm,
+      Consumer<? super CorruptionException> report) {
+    int digestLength = algorithm.digestLength();
+    long files = 0;
+    long bytes = 0;
+    long objects = 0;
+    Path controlPath = directory.resolve(CONTROL);
+    ControlFile control = loaded;
+    if (Files.exists(controlPath)) {
+      files++;
+      bytes += sizeOf(controlPath);
+      try {
+        control = ControlFile.read(controlPath);
+      } catch (CorruptionException e) {
+        report.accept(e);
+      } catch (UnsupportedVolumeFormatException e) {
+        report.accept(new CorruptionException(controlPath.toString(), 8, e.getMessage(), e));
+      }
+    } else if (loaded != null) {
+      report.accept(new CorruptionException(controlPath.toString(), -1,
+          "the control file is missing"));
+    }
+    if (control == null) {
+      return new IntegrityCheck.Summary(files, bytes, 0, 0);
+    }
+    Path mappingPath = directory.resolve(MAPPING);
+    Mapping mapping = null;
+    files++;
+    bytes += control.mappingEnd();
+    try {
+      mapping = Mapping.read(mappingPath, control.mappingEnd(), control.mappingCrc());
+    } catch (CorruptionException e) {
+      report.accept(e);
+    }
+    Path indexPath = indexFile(directory, control.indexGeneration());
+    VolumeIndex index = null;
+    files++;
+    bytes += control.indexLength();
+    try {
+      index = VolumeIndex.open(indexPath, control.indexLength(), control.objectCount(),
+          digestLength);
+    } catch (CorruptionException e) {
+      report.accept(e);
+    } catch (UnsupportedVolumeFormatException e) {
+      report.accept(new CorruptionException(indexPath.toString(), 8, e.getMessage(), e));
+    }
+    BloomFilter<byte[]> bloom = null;
+    files++;
+    bytes += control.bloomLength();
+    try {
+      bloom = readBloom(bloomFile(directory, control.indexGeneration()), control);
+    } catch (CorruptionException e) {
+      report.accept(e);
+    }
+    Path data = directory.resolve(DATA);
+    files++;
+    bytes += control.dataEnd();
+    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size < control.dataEnd()) {
+        report.accept(new CorruptionException(data.toString(), size, String.format(
+            "data file is %d bytes, its control file %s commits %d", size, controlPath,
+            control.dataEnd())));
+      }
+      if (mapping != null) {
+        objects += checkRuns(channel, data.toString(), mappingPath.toString(), mapping,
+            Math.min(size, control.dataEnd()), algorithm, report);
+      }
+      if (index != null && mapping != null) {
+        checkEntries(channel, data.toString(), index, mapping, bloom, digestLength, report);
+      }
+    } catch (IOException e) {
+      throw new VolumeIOException("checking " + data, e);
+    }
+    return new IntegrityCheck.Summary(files, bytes, objects, 0);
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Walks the records of every run; returns the number of whole records re-hashed. */
+  private static long checkRuns(FileChannel channel, String file, String mappingFile,
+      Mapping mapping, long dataEnd, HashAlgorithm algorithm,
+      Consumer<? super CorruptionException> report) throws IOException {
+    int h = algorithm.digestLength();
+    long objects = 0;
+    long previousEnd = -1;
+    for (int r = 0; r < mapping.size(); r++) {
+      long start = mapping.position(r);
+      long end = start + mapping.length(r);
+      if (previousEnd >= 0 && start != previousEnd) {
+        report.accept(new CorruptionException(mappingFile, (long) r * Mapping.ENTRY_SIZE,
+            String.format("run %d starts at data position %d, not where run %d ended (%d)", r,
+                start, r - 1, previousEnd)));
+      }
+      previousEnd = end;
+      if (end > dataEnd || end - start > Integer.MAX_VALUE) {
+        report.accept(new CorruptionException(file, Math.min(end, dataEnd), String.format(
+            "run %d of [%d, %d) ends past the committed data (%d bytes)", r, start, end,
+            dataEnd)));
+        continue;
+      }
+      ByteBuffer run = channel.map(FileChannel.MapMode.READ_ONLY, start, end - start);
+      int pos = 0;
+      int limit = run.capacity();
+      while (pos < limit) {
+        int size = wholeRecordAt(run, pos, h);
+        if (size < 0) {
+          int next = -1;
+          for (int p = pos + 1; p < limit && next < 0; p++) {
+            if (wholeRecordAt(run, p, h) > 0) {
+              next = p;
+            }
+          }
+          report.accept(new CorruptionException(file, start + pos, next < 0
+              ? "damaged record; no whole record follows it in its run"
+              : "damaged record; records resume at position " + (start + next)));
+          if (next < 0) {
+            break;
+          }
+          pos = next;
+          continue;
+        }
+        byte[] digest = new byte[h];
+        run.get(pos + 4, digest);
+        byte[] payload = new byte[size - ArchiveRecord.FRAMING - h];
+        run.get(pos + 4 + h, payload);
+        Hash stored = Hash.of(algorithm, digest);
+        Hash actual = algorithm.hash(payload);
+        if (!actual.equals(stored)) {
+          report.accept(new CorruptionException(file, start + pos,
+              "record of " + stored + " holds bytes that hash to " + actual));
+        }
+        objects++;
+        pos += size;
+      }
+    }
+    return objects;
+  }
+
+  /** The size of the whole record at {@code pos} that passes its checksum, or -1. */
+  private static int wholeRecordAt(ByteBuffer run, int pos, int h) {
+    int limit = run.capacity();
+    if (limit - pos < ArchiveRecord.FRAMING + h) {
+      return -1;
+    }
+    int length = run.getInt(pos);
+    if (length < 0 || length > limit - pos - ArchiveRecord.FRAMING - h) {
+      return -1;
+    }
+    int size = ArchiveRecord.FRAMING + h + length;
+    CRC32C crc = new CRC32C();
+    crc.update(run.duplicate().position(pos).limit(pos + size - 4));
+    return (int) crc.getValue() == run.getInt(pos + size - 4) ? size : -1;
+  }
+
+  /** Checks that each index entry, in order, names a whole record of its hash. */
+  private static void checkEntries(FileChannel channel, String file, VolumeIndex index,
+      Mapping mapping, BloomFilter<byte[]> bloom, int digestLength,
+      Consumer<? super CorruptionException> report) throws IOException {
+    byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
+    byte[] previous = null;
+    for (int i = 0; i < index.count(); i++) {
+      index.copyEntry(i, entry);
+      byte[] hash = java.util.Arrays.copyOf(entry, digestLength);
+      if (previous != null && java.util.Arrays.compareUnsigned(previous, hash) >= 0) {
+        report.accept(new CorruptionException(index.file(), index.filePosition(i),
+            "index entries out of order"));
+      }
+      previous = hash;
+      if (bloom != null && !bloom.mightContain(hash)) {
+        report.accept(new CorruptionException(index.file(), index.filePosition(i),
+            "the bloom filter does not hold the hash of entry " + i));
+      }
+      long offset = index.offset(i);
+      int length = index.recordLength(i);
+      int run = mapping.find(offset);
+      if (run < 0 || length < ArchiveRecord.FRAMING + digestLength
+          || offset + length > mapping.offset(run) + mapping.length(run)) {
+        report.accept(new CorruptionException(index.file(), index.filePosition(i),
+            String.format("entry %d points at [%d, +%d), outside the archived ranges", i,
+                offset, length)));
+        continue;
+      }
+      long position = mapping.position(run) + (offset - mapping.offset(run));
+      ByteBuffer record = ByteBuffer.allocate(length);
+      channel.read(record, position);
+      record.flip();
+      // A record that fails its checksum was reported by the walk of its run; one that checks
+      // must be the entry's.
+      if (record.limit() == length && wholeRecordAt(record, 0, digestLength) == length
+          && !java.util.Arrays.equals(record.array(), 4, 4 + digestLength, hash, 0,
+              digestLength)) {
+        report.accept(new CorruptionException(index.file(), index.filePosition(i),
+            "entry " + i + " names a record of another hash"));
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.HashAlgorithms;
+import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
@@ -35,6 +36,7 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -63,7 +65,7 @@ import java.util.zip.CRC32C;
  * before the control is renamed, and the directory after. Thread-safe: reads are lock-free,
  * write operations are serialized.
  */
-public final class VolumeArchive extends AbstractBackend implements Lower {
+public final class VolumeArchive extends AbstractBackend implements Lower, IntegrityCheck {
   /** The number of data files kept open when none is configured. */
   public static final int DEFAULT_OPEN_FILES = 16;
 
@@ -690,6 +692,30 @@ public final class VolumeArchive extends AbstractBackend implements Lower {
       }
     }
     return checked;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Checks each volume as loaded, re-reading its files from disk: the control file, the
+   * mapping, the index and bloom filter of its generation, every record of every archived run
+   * (each payload re-hashed) and every index entry.
+   */
+  @Override
+  public IntegrityCheck.Summary checkIntegrity(Consumer<? super CorruptionException> damage) {
+    requireNonNull(damage, "damage");
+    checkOpen("checkIntegrity");
+    long[] reported = new long[1];
+    Consumer<CorruptionException> report = d -> {
+      reported[0]++;
+      damage.accept(d);
+    };
+    IntegrityCheck.Summary total = IntegrityCheck.Summary.NONE;
+    for (LoadedVolume volume : volumes) {
+      total = total.plus(LoadedVolume.check(volume.path(), volume.control(), algorithm, report));
+    }
+    return new IntegrityCheck.Summary(total.files(), total.bytes(), total.objects(),
+        reported[0]);
   }
 
   // ---- For tests -----------------------------------------------------------------------------

@@ -4,9 +4,12 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.CairnException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.StoredObject;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,30 +18,52 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cairn verify}: reads every object the store enumerates (which checks each record's
- * checksum) and re-hashes it. Each damaged object is printed with the file and place it is
- * kept in; damage means exit 1.
+ * {@code cairn verify}: checks every checksum of every file of every store of the stack that
+ * offers {@link IntegrityCheck} (records, indexes, Bloom filters, manifests, control and
+ * mapping files, ref journals; each record's payload re-hashed), reads every ref, and reads
+ * and re-hashes every object the store enumerates through the whole stack. Each damage is
+ * printed with the file and offset (or the object) where it was found; damage means exit 1.
  */
 @Command(name = "verify",
-    description = "Read and re-hash every object, checking every checksum; exit 1 and name"
-        + " each damaged file and object.")
+    description = "Check every checksum of every file of the stack, read every ref, read and"
+        + " re-hash every object; exit 1 and name each damaged file and offset.")
 final class VerifyCommand extends StoreCommand {
   @Override
   int run(Backend store) {
-    ObjectEnumeration enumeration = store.feature(ObjectEnumeration.class).orElseThrow(() ->
-        CliFailure.failure("the store " + root().spec() + " cannot list its objects, so it"
-            + " cannot be verified; verify each store of the stack on its own (disk: can)"));
-    Progress progress = progress("verify", -1);
+    Optional<IntegrityCheck> integrity = store.feature(IntegrityCheck.class);
+    Optional<ObjectEnumeration> enumeration = store.feature(ObjectEnumeration.class);
+    if (integrity.isEmpty() && enumeration.isEmpty()) {
+      throw CliFailure.failure("the store " + root().spec() + " cannot list its objects nor"
+          + " check its files, so it cannot be verified");
+    }
     List<Map<String, Object>> damaged = new ArrayList<>();
-    try {
-      enumeration.forEachObject(object -> check(store, object, progress, damaged));
-    } catch (CorruptionException e) {
-      damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
-          + " (the listing stopped here)"));
+    Progress progress = progress("verify", -1);
+    if (enumeration.isPresent()) {
+      try {
+        enumeration.get().forEachObject(object -> check(store, object, progress, damaged));
+      } catch (CorruptionException e) {
+        damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
+            + " (the listing stopped here)"));
+      }
     }
     progress.finish();
+    int refs = checkRefs(store, damaged);
+    // A damaged record is found both by reading its object and by checking its file: print it
+    // once, with the object.
+    Set<Object> seen = new HashSet<>();
+    damaged.forEach(d -> seen.add(d.get("file")));
+    IntegrityCheck.Summary files = integrity.map(check -> check.checkIntegrity(e -> {
+      String where = e.file() + "@" + e.offset();
+      if (seen.add(where)) {
+        damaged.add(damage(null, where, e.getMessage()));
+      }
+    })).orElse(IntegrityCheck.Summary.NONE);
     if (root().json) {
       Map<String, Object> result = new LinkedHashMap<>();
+      result.put("files", files.files());
+      result.put("fileBytes", files.bytes());
+      result.put("records", files.objects());
+      result.put("refs", refs);
       result.put("objects", progress.items());
       result.put("bytes", progress.bytes());
       result.put("damaged", damaged);
@@ -48,11 +73,35 @@ final class VerifyCommand extends StoreCommand {
         io().out.println("damaged: " + (d.get("object") == null ? "" : "object " + d.get("object")
             + " ") + "in " + d.get("file") + ": " + d.get("problem"));
       }
-      say(String.format(Locale.ROOT, "%s: %,d objects (%,.1f MB) checked, %,d damaged",
-          damaged.isEmpty() ? "ok" : "DAMAGED", progress.items(), progress.bytes() / 1e6,
-          damaged.size()));
+      say(String.format(Locale.ROOT, "%s: %,d objects (%,.1f MB), %,d refs, %,d files (%,.1f MB,"
+          + " %,d records) checked, %,d damaged", damaged.isEmpty() ? "ok" : "DAMAGED",
+          progress.items(), progress.bytes() / 1e6, refs, files.files(), files.bytes() / 1e6,
+          files.objects(), damaged.size()));
     }
     return damaged.isEmpty() ? 0 : CliFailure.FAILURE;
+  }
+
+  /** Reads every ref; returns how many were read. */
+  private static int checkRefs(Backend store, List<Map<String, Object>> damaged) {
+    List<String> names;
+    try {
+      names = store.listRefs();
+    } catch (CorruptionException e) {
+      damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
+          + " (listing the refs)"));
+      return 0;
+    }
+    int read = 0;
+    for (String name : names) {
+      try {
+        store.getRef(name);
+        read++;
+      } catch (CorruptionException e) {
+        damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
+            + " (reading ref " + name + ")"));
+      }
+    }
+    return read;
   }
 
   private static void check(Backend store, StoredObject object, Progress progress,

@@ -12,7 +12,9 @@ import dev.cairn.spi.StoreConfigurationException;
  * none of their {@linkplain Backend#feature features} (a feature used behind a decorator's back
  * could break its promises) except {@link dev.cairn.spi.GarbageCollection}: {@code layered}
  * implements it, {@code cache}, {@code stats} and {@code verify} pass it through (the cache
- * forgetting what a collection dropped) and {@code read-only} refuses it. The same stores open by spec through their factories: {@code
+ * forgetting what a collection dropped) and {@code read-only} refuses it; and {@link
+ * dev.cairn.spi.IntegrityCheck}, which every one passes through ({@code layered}: both
+ * stores'). The same stores open by spec through their factories: {@code
  * cache}, {@code read-only}, {@code layered}, {@code stats} and {@code verify}.
  */
 public final class Decorators {

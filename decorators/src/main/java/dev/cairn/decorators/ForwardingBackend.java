@@ -7,6 +7,7 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.StoreStats;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ import java.util.Set;
  * #childCollection()}), whose effect is visible through the decorator anyway (archived objects
  * stay readable; dropped ones were unreachable): {@code stats} and {@code verify} pass it
  * through, {@code cache} passes it through and forgets dropped objects, {@code read-only}
- * refuses it.
+ * refuses it. {@link IntegrityCheck} is passed through by every decorator: it only reads the
+ * child's files and changes nothing a decorator keeps.
  */
 abstract class ForwardingBackend extends AbstractBackend {
   private final Backend child;
@@ -129,10 +131,17 @@ abstract class ForwardingBackend extends AbstractBackend {
     return child.feature(GarbageCollection.class);
   }
 
-  /** Only what this decorator implements itself; see the class comment for why. */
+  /**
+   * Only what this decorator implements itself, and the child's {@link IntegrityCheck}; see
+   * the class comment for why.
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     requireNonNull(type, "type");
+    if (type == IntegrityCheck.class) {
+      checkOpen("feature");
+      return child.feature(IntegrityCheck.class).map(type::cast);
+    }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }
 }

@@ -7,6 +7,7 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreStats;
@@ -45,7 +46,8 @@ import java.util.TreeSet;
  * compare-and-set on the upper, retried when the upper moved underneath.
  *
  * <p>{@link #capabilities()}: the upper's writes; {@link Capability#PERSISTENT} only if both are
- * persistent. No child's {@linkplain #feature feature} is offered; the store's own {@link
+ * persistent. No child's {@linkplain #feature feature} is offered but {@link IntegrityCheck}
+ * (both stores'); the store's own {@link
  * GarbageCollection} (see {@link #feature}) archives from the upper into the lower or drops
  * unreachable objects, while writers and ref updates go on (they pass a write barrier while a
  * collection runs).
@@ -221,8 +223,30 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   /**
-   * What this store implements itself — a child's feature would bypass the layering — and
-   * {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
+   * The {@link IntegrityCheck} of both stores, upper first, if either offers one: checking
+   * files changes nothing, so it cannot bypass the layering.
+   */
+  private Optional<IntegrityCheck> integrityCheck() {
+    Optional<IntegrityCheck> up = upper.feature(IntegrityCheck.class);
+    Optional<IntegrityCheck> low = lower.feature(IntegrityCheck.class);
+    if (up.isEmpty() && low.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(damage -> {
+      checkOpen("checkIntegrity");
+      IntegrityCheck.Summary total = IntegrityCheck.Summary.NONE;
+      for (Optional<IntegrityCheck> layer : List.of(up, low)) {
+        if (layer.isPresent()) {
+          total = total.plus(layer.get().checkIntegrity(damage));
+        }
+      }
+      return total;
+    });
+  }
+
+  /**
+   * What this store implements itself — a child's feature would bypass the layering —, the
+   * {@link IntegrityCheck} of both stores, and {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
    * {@link dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
    * dev.cairn.spi.volume.Lower} (as {@code lower:} does), rolling mode otherwise.
    */
@@ -232,6 +256,10 @@ public final class LayeredStore extends AbstractBackend {
     if (type == GarbageCollection.class) {
       checkOpen("feature");
       return collection.supported() ? Optional.of(type.cast(collection)) : Optional.empty();
+    }
+    if (type == IntegrityCheck.class) {
+      checkOpen("feature");
+      return integrityCheck().map(type::cast);
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }
