@@ -24,21 +24,33 @@ import java.util.zip.CRC32C;
 /**
  * The refs of a store, kept as a journal of checksummed entries: every change is appended (never
  * written in place), the journal is replayed on open, and rewritten compactly (temp file,
- * fsync, rename, directory fsync) once it is mostly superseded entries. A torn last entry is
- * cut off; a damaged entry followed by good ones makes every ref operation fail with {@link
- * CorruptionException} rather than guess. All methods are synchronized: compare-and-set is
- * linearizable because the check, the append and the sync happen under one lock.
+ * fsync, rename, directory fsync) once it is mostly superseded entries, and at a clean close
+ * after changes. A torn last entry past the committed length is cut off; a damaged entry
+ * followed by good ones, or any damage within the committed length, makes every ref operation
+ * fail with {@link CorruptionException} rather than guess. All methods are synchronized:
+ * compare-and-set is linearizable because the check, the append and the sync happen under one
+ * lock.
  *
  * <pre>
- *   "CAIRNRF1"
+ *   "CAIRNRF2", u64 committed length, u32 CRC32C of the 16 bytes before it
  *   entry:  u32 body length, u32 CRC32C of the body,
  *           body = u8 kind (1 set, 0 delete), u16 n, n bytes UTF-8 name, [hash if set]
  * </pre>
+ *
+ * The committed length is the length of the journal when it was last written whole (created,
+ * rewritten): those bytes were synced before the file was renamed into place, so no crash can
+ * tear them, and damage there (a truncation, zeros, a bad entry) is reported, not taken for a
+ * torn write. Only the entries appended since can be torn. The journal is synced when it is
+ * created, before the manifest that makes the store exist, so it is never legitimately absent,
+ * short or zero-filled. (Format {@code "CAIRNRF1"}, with no header fields, is still read: its
+ * committed length is its magic.)
  */
 final class RefJournal implements AutoCloseable {
   static final String FILE = "refs.log";
   static final String TEMP = "refs.log.tmp";
-  private static final byte[] MAGIC = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_1 = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
+  private static final int HEADER = 20;
   private static final long REWRITE_THRESHOLD = 1 << 20;
 
   private final Path directory;
@@ -51,6 +63,8 @@ final class RefJournal implements AutoCloseable {
   private long end;
   private String damage;
   private long damageOffset;
+  /** The journal's committed length as loaded or last rewritten. */
+  private long committed;
 
   private RefJournal(Path directory, FileIo io, HashAlgorithm algorithm, boolean writable) {
     this.directory = directory;
@@ -76,28 +90,23 @@ final class RefJournal implements AutoCloseable {
     try {
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      bytes = null;
-    }
-    if (bytes == null || bytes.length < MAGIC.length && isPrefixOfMagic(bytes)
-        || isAllZero(bytes)) {
-      // Absent, or torn while being created: nothing was ever committed to it.
-      if (writable) {
-        rewrite();
-      }
+      fail(-1, "the ref journal is missing");
+      end = 0;
       return;
     }
-    if (bytes.length < MAGIC.length
-        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      fail(0, "not a Cairn ref journal (bad magic)");
+    int pos = header(bytes);
+    if (pos < 0) {
       openForAppend(bytes.length);
       return;
     }
-    int pos = MAGIC.length;
     int good = pos;
     while (pos < bytes.length) {
       int size = entryAt(bytes, pos);
       if (size < 0) {
-        if (hasEntryAfter(bytes, pos)) {
+        if (pos < committed) {
+          fail(pos, "damaged ref journal entry within the committed " + committed + " bytes");
+          good = bytes.length;
+        } else if (hasEntryAfter(bytes, pos)) {
           fail(pos, "damaged ref journal entry followed by more entries");
           good = bytes.length;
         } else if (isDelimitedDamage(bytes, pos)) {
@@ -119,17 +128,44 @@ final class RefJournal implements AutoCloseable {
     openForAppend(Math.min(good, bytes.length));
   }
 
-  private static boolean isAllZero(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b != 0) {
-        return false;
-      }
+  /**
+   * Reads the header of {@code bytes} into {@link #committed}: returns where the entries
+   * start, or -1 after {@link #fail} if the header is damaged or the file shorter than what it
+   * commits.
+   */
+  private int header(byte[] bytes) {
+    committed = 0;
+    if (bytes.length >= MAGIC_1.length
+        && Arrays.equals(bytes, 0, MAGIC_1.length, MAGIC_1, 0, MAGIC_1.length)) {
+      committed = MAGIC_1.length;
+      return MAGIC_1.length;
     }
-    return true;
+    if (bytes.length < HEADER
+        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      fail(0, bytes.length < HEADER && isPrefixOfMagic(bytes)
+          ? "the ref journal ends inside its header (" + bytes.length + " bytes)"
+          : "not a Cairn ref journal (bad magic)");
+      return -1;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, 16);
+    if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(16)) {
+      fail(16, "ref journal header checksum mismatch");
+      return -1;
+    }
+    long length = ByteBuffer.wrap(bytes).getLong(8);
+    if (length < HEADER || length > bytes.length) {
+      fail(Math.min(length, bytes.length), String.format(
+          "the ref journal is %d bytes but its header commits %d", bytes.length, length));
+      return -1;
+    }
+    committed = length;
+    return HEADER;
   }
 
   private static boolean isPrefixOfMagic(byte[] bytes) {
-    return Arrays.equals(bytes, 0, bytes.length, MAGIC, 0, bytes.length);
+    int n = Math.min(bytes.length, MAGIC.length);
+    return Arrays.equals(bytes, 0, n, MAGIC, 0, n);
   }
 
   private void openForAppend(long length) throws IOException {
@@ -295,7 +331,7 @@ final class RefJournal implements AutoCloseable {
   }
 
   private long liveBytes() {
-    long total = MAGIC.length;
+    long total = HEADER;
     for (String name : refs.keySet()) {
       total += 8 + 3 + name.length() * 3L + algorithm.digestLength();
     }
@@ -303,14 +339,23 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Writes an empty journal for a new store, unsynced: if a crash loses it, opening writes it
-   * again (an absent, short or zero-filled journal holds no committed entry).
+   * Writes an empty journal for a new store, synced: the caller's directory sync (of the
+   * manifest that makes the store exist) makes it durable, so that an absent, short or
+   * zero-filled journal is damage, never a crash.
    */
   static void create(Path directory, FileIo io) throws IOException {
     try (FileChannel out = io.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
-      FileIo.writeFully(out, ByteBuffer.wrap(MAGIC), 0);
+      FileIo.writeFully(out, ByteBuffer.wrap(header(HEADER)), 0);
+      out.force(true);
     }
+  }
+
+  private static byte[] header(long length) {
+    ByteBuffer out = ByteBuffer.allocate(HEADER).put(MAGIC).putLong(length);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, 16);
+    return out.putInt((int) crc.getValue()).array();
   }
 
   /** Writes the live refs to a new journal and renames it into place, durably. */
@@ -322,6 +367,7 @@ final class RefJournal implements AutoCloseable {
     }
     channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     end = length;
+    committed = length;
   }
 
   private long writeJournal() throws IOException {
@@ -329,13 +375,13 @@ final class RefJournal implements AutoCloseable {
     long length;
     try (FileChannel out = io.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      length = MAGIC.length;
-      FileIo.writeFully(out, ByteBuffer.wrap(MAGIC), 0);
+      length = HEADER;
       for (Map.Entry<String, Hash> ref : refs.entrySet()) {
         ByteBuffer entry = ByteBuffer.wrap(encode(ref.getKey(), ref.getValue()));
         FileIo.writeFully(out, entry, length);
         length += entry.capacity();
       }
+      FileIo.writeFully(out, ByteBuffer.wrap(header(length)), 0);
       out.force(true);
     }
     io.rename(temp, path);
@@ -361,9 +407,17 @@ final class RefJournal implements AutoCloseable {
       report.accept(new CorruptionException(name, -1, "the ref journal is missing"));
       return 0;
     }
-    if (bytes.length < MAGIC.length
-        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      report.accept(new CorruptionException(name, 0, "not a Cairn ref journal (bad magic)"));
+    String loadedDamage = damage;
+    long loadedOffset = damageOffset;
+    long loadedCommitted = committed;
+    int first = header(bytes);
+    String headerDamage = damage;
+    long headerOffset = damageOffset;
+    damage = loadedDamage;
+    damageOffset = loadedOffset;
+    committed = loadedCommitted;
+    if (first < 0) {
+      report.accept(new CorruptionException(name, headerOffset, headerDamage));
       return bytes.length;
     }
     if (bytes.length < end) {
@@ -371,7 +425,7 @@ final class RefJournal implements AutoCloseable {
           "the ref journal is %d bytes but %d were committed", bytes.length, end)));
     }
     int limit = writable ? bytes.length : (int) Math.min(bytes.length, end);
-    int pos = MAGIC.length;
+    int pos = first;
     while (pos < limit) {
       int size = entryAt(bytes, pos);
       if (size > 0 && pos + size <= limit) {
@@ -410,8 +464,24 @@ final class RefJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the journal. A writer that appended since the journal was last written whole first
+   * rewrites it, so that what it holds becomes committed (see the class comment); if that
+   * fails, the journal stays as it was, which loses nothing.
+   */
   @Override
   public synchronized void close() throws IOException {
+    if (writable && channel != null && damage == null && end != committed) {
+      try {
+        rewrite();
+      } catch (IOException e) {
+        try {
+          Files.deleteIfExists(directory.resolve(TEMP));
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+      }
+    }
     if (channel != null) {
       channel.close();
       channel = null;
