@@ -47,7 +47,7 @@ class IntegrityCheckTest {
     List<CorruptionException> found = new ArrayList<>();
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
       IntegrityCheck.Summary summary = lower.checkIntegrity(found::add);
-      assertThat(summary.objects()).isEqualTo(21);
+      assertThat(summary.objects()).isEqualTo(21 - found.size());
       assertThat(summary.files()).isEqualTo(5);
       assertThat(summary.damaged()).isEqualTo(found.size());
     }
