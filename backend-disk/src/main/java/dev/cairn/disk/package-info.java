@@ -24,9 +24,12 @@
  *       checks the header, fan-out and filter, and the table's checksum is checked before the
  *       segment's first lookup, so that opening reads no table. A damaged index or filter is
  *       bypassed (the records are scanned), reported, and rebuilt by a writer.
- *   <li>{@code refs.log}: magic {@code CAIRNRF1}, then entries {@code u32 length, u32
- *       checksum, kind (set/delete), u16 name length, name, hash}; replayed on open, rewritten
- *       (temp, fsync, rename, directory fsync) when mostly superseded.
+ *   <li>{@code refs.log}: magic {@code CAIRNRF2}, {@code u64} committed length, header
+ *       checksum, then entries {@code u32 length, u32 checksum, kind (set/delete), u16 name
+ *       length, name, hash}; replayed on open, rewritten (temp, fsync, rename, directory fsync)
+ *       when mostly superseded and at a clean close after changes. The committed length was
+ *       synced before the rename, so damage within it (truncation, zeros, a bad entry) is
+ *       reported; only entries appended since can be a torn tail.
  *   <li>{@code LOCK}: held with {@link java.nio.channels.FileChannel#tryLock()} by the one
  *       writer.
  * </ul>
@@ -34,6 +37,8 @@
  * <p>Recovery: files the manifest does not list are removed; the active segment is scanned
  * past its checkpoint and a torn tail (a record cut short, zeros, an unfinished batch) is cut
  * off. Damage that a torn write cannot explain (a bad record followed by good ones, a whole
- * last record failing its checksum, a length field one bit off) is reported, never served.
+ * last record failing its checksum, a length field one bit off, anything within a checkpoint)
+ * is reported, never served. {@link dev.cairn.spi.IntegrityCheck} ({@code cairn verify})
+ * checks every file and reports what the open found and worked around.
  */
 package dev.cairn.disk;

@@ -73,10 +73,11 @@ final class VerifyCommand extends StoreCommand {
         io().out.println("damaged: " + (d.get("object") == null ? "" : "object " + d.get("object")
             + " ") + "in " + d.get("file") + ": " + d.get("problem"));
       }
-      say(String.format(Locale.ROOT, "%s: %,d objects (%,.1f MB), %,d refs, %,d files (%,.1f MB,"
-          + " %,d records) checked, %,d damaged", damaged.isEmpty() ? "ok" : "DAMAGED",
-          progress.items(), progress.bytes() / 1e6, refs, files.files(), files.bytes() / 1e6,
-          files.objects(), damaged.size()));
+      String objects = enumeration.isEmpty() ? "" : String.format(Locale.ROOT,
+          "%,d objects (%,.1f MB), ", progress.items(), progress.bytes() / 1e6);
+      say(String.format(Locale.ROOT, "%s: %s%,d refs, %,d files (%,.1f MB, %,d records)"
+          + " checked, %,d damaged", damaged.isEmpty() ? "ok" : "DAMAGED", objects, refs,
+          files.files(), files.bytes() / 1e6, files.objects(), damaged.size()));
     }
     return damaged.isEmpty() ? 0 : CliFailure.FAILURE;
   }

@@ -131,6 +131,29 @@ class CairnCliTest {
   }
 
   @Test
+  void verifyChecksEveryFileOfALayeredStackAndNamesTheDamagedOne() throws Exception {
+    String spec = "layered(upper=disk:" + dir.resolve("up") + ", lower=lower:"
+        + dir.resolve("low") + ")";
+    Files.writeString(dir.resolve("f.txt"), "hello\n");
+    CliRun put = run("--store", spec, "put", "f.txt");
+    assertThat(put.exit).as(put.toString()).isZero();
+    assertThat(run("--store", spec, "ref", "set", "refs/heads/main", put.out.trim()).exit)
+        .isZero();
+    CliRun clean = run("--store", spec, "verify");
+    assertThat(clean.exit).as(clean.toString()).isZero();
+    assertThat(clean.out).startsWith("ok: 1 refs, ").contains("1 records) checked, 0 damaged");
+
+    Path journal = dir.resolve("up").resolve("refs.log");
+    byte[] bytes = Files.readAllBytes(journal);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(journal, bytes);
+    CliRun damaged = run("--store", spec, "verify");
+    assertThat(damaged.exit).isEqualTo(1);
+    assertThat(damaged.out).contains("damaged: in " + journal + "@");
+    assertThat(damaged.out).contains("DAMAGED");
+  }
+
+  @Test
   void verifyOfAStoreThatCannotListObjectsFails() {
     CliRun run = run("--store", "memory:", "verify");
     assertThat(run.exit).isEqualTo(1);
