@@ -166,8 +166,8 @@ public final class DiskBackend extends AbstractBackend
     try {
       if (!options.readOnly()) {
         Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), FileIo.noFollowForWrites(
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         try {
           lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {

@@ -33,6 +33,7 @@ import java.util.zip.CRC32C;
  */
 class DecoderFuzzTest {
   private static final Path DIR = FuzzFiles.directory("cairn-disk-fuzz");
+  private static long files;
 
   /** The manifest decodes to a manifest that re-encodes to the same bytes, or is corrupt. */
   @FuzzTest(maxDuration = "30s")
@@ -109,8 +110,7 @@ class DecoderFuzzTest {
     if (fixChecksums(input)) {
       fixIndex(bytes, algorithm.digestLength());
     }
-    Path file = DIR.resolve(Segment.indexFileName(1));
-    Files.write(file, bytes);
+    Path file = fresh(Segment.indexFileName(1), bytes);
     SegmentIndex index;
     try {
       index = SegmentIndex.open(file, FileIo.STANDARD, algorithm);
@@ -172,8 +172,7 @@ class DecoderFuzzTest {
     Hash hash = offset + Record.PREFIX + h <= data.length
         ? Hash.of(algorithm, data, (int) offset + Record.PREFIX, h)
         : algorithm.hash(data);
-    Path file = DIR.resolve(Segment.dataFileName(1));
-    Files.write(file, data);
+    Path file = fresh(Segment.dataFileName(1), data);
     Segment segment = new Segment(1, file, FileIo.STANDARD, algorithm, false, false,
         (s, problem) -> { });
     try {
@@ -208,8 +207,7 @@ class DecoderFuzzTest {
         at += size > 0 ? size : data.length;
       }
     }
-    Path file = DIR.resolve(Segment.dataFileName(2));
-    Files.write(file, data);
+    Path file = fresh(Segment.dataFileName(2), data);
     Segment segment = new Segment(2, file, FileIo.STANDARD, algorithm, false, false,
         (s, problem) -> { });
     try {
@@ -226,6 +224,18 @@ class DecoderFuzzTest {
     } finally {
       segment.retire(false);
     }
+  }
+
+  /**
+   * A new file holding {@code bytes}, the previous one deleted: rewriting a file that earlier
+   * runs still map (mappings go only when collected) costs the kernel more with every run.
+   */
+  private static Path fresh(String name, byte[] bytes) throws IOException {
+    Path previous = DIR.resolve(files + "-" + name);
+    Files.deleteIfExists(previous);
+    Path file = DIR.resolve(++files + "-" + name);
+    Files.write(file, bytes);
+    return file;
   }
 
   private static void assertNamesFile(CorruptionException e, String file, long length) {
