@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,6 +48,8 @@ class HostileInputTest {
   private Path root;
   private Path outside;
   private final List<String> violations = new ArrayList<>();
+  /** One line per case: outcome, label, and the error a rejected case gave. */
+  private final List<String> table = new ArrayList<>();
   private final List<String> unclear = new ArrayList<>();
   private int cases;
   private int rejected;
@@ -85,6 +86,7 @@ class HostileInputTest {
     Figures figures = Figures.of("hostile input: paths, names, specs, CLI, planted links");
 
     refNamesOnEveryStack();
+    randomRefNames(Budget.scale("cairn.hostile.random", 300, 20_000));
     specs();
     cli();
     plantedLinksInADiskStore();
@@ -96,6 +98,8 @@ class HostileInputTest {
         .add("files_outside_root", Math.max(filesOutside, whole))
         .add("unclear_errors", unclear.size()).add("violations", violations.size());
     figures.report();
+    Files.createDirectories(Path.of("target"));
+    Files.write(Path.of("target", "hostile-input-table.txt"), table, StandardCharsets.UTF_8);
     assertThat(cases).isGreaterThanOrEqualTo(100);
     assertThat(unclear).as("errors that are not clear").isEmpty();
     assertThat(violations).as("cases that changed files outside the root").isEmpty();
@@ -138,6 +142,41 @@ class HostileInputTest {
         }
       }
     });
+  }
+
+  /** Fragments that random names are made of: separators, traversal, tricks, plain text. */
+  private static final List<String> FRAGMENTS = List.of(
+      "/", "//", ".", "..", "../", "./", ".lock", "@", "@{", "\u0000", "\n", "\u001f",
+      "\u007f", "\\", ":", "*", "?", "[", "~", "^", " ", "\u202e", "\uff0e", "\u2215",
+      "\ud800", "\udc00", "\ud83d\ude00", "\u00e9", "e\u0301", "CON", "NUL", "refs",
+      "heads", "main", "x", "seg-0000000000000001.data", "MANIFEST", "LOCK", "%2e%2e",
+      "a".repeat(100), "b".repeat(255));
+
+  /**
+   * Names glued from {@link #FRAGMENTS} at random (seeded): each is rejected as the rules say
+   * or, if valid, stored and read back as a ref, never as a file.
+   */
+  private void randomRefNames(int count) {
+    java.util.Random random = new java.util.Random(8);
+    try (Backend store = Cairn.open("disk:" + spec(root.resolve("random-names")))) {
+      Hash hash = store.put("target".getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < count; i++) {
+        StringBuilder name = new StringBuilder();
+        for (int parts = 1 + random.nextInt(6); parts > 0; parts--) {
+          name.append(FRAGMENTS.get(random.nextInt(FRAGMENTS.size())));
+        }
+        String text = name.toString();
+        runCase("random ref " + quote(text), () -> {
+          if (!dev.cairn.spi.RefName.isValid(text)) {
+            expectInvalidName(() -> store.setRef(text, hash));
+            return Outcome.REJECTED;
+          }
+          store.setRef(text, hash);
+          assertThat(store.getRef(text)).hasValue(hash);
+          return Outcome.HANDLED;
+        });
+      }
+    }
   }
 
   private static void expectInvalidName(Runnable call) {
@@ -410,6 +449,7 @@ class HostileInputTest {
   private void runCase(String label, Case body) {
     cases++;
     Map<String, String> before = outsideTree();
+    String result;
     try {
       Outcome outcome = body.run();
       if (outcome == Outcome.REJECTED) {
@@ -417,16 +457,21 @@ class HostileInputTest {
       } else {
         handled++;
       }
+      result = outcome.toString();
     } catch (CairnException e) {
       if (e.getMessage() == null || e.getMessage().isBlank()) {
         unclear.add(label + ": " + e.getClass().getName() + " without a message");
       }
       rejected++;
+      result = "REJECTED " + e.getClass().getSimpleName() + ": " + quote(e.getMessage());
     } catch (Unclear e) {
       unclear.add(label + ": " + e.getMessage());
+      result = "UNCLEAR " + e.getMessage();
     } catch (Exception | AssertionError e) {
       unclear.add(label + ": " + e);
+      result = "UNCLEAR " + e;
     }
+    table.add(result + "\t" + label);
     Map<String, String> after = outsideTree();
     List<String> changed = differences(before, after);
     if (!changed.isEmpty()) {
@@ -456,13 +501,31 @@ class HostileInputTest {
 
   /** Path, kind, size, modification time and link target of everything outside the root. */
   private Map<String, String> outsideTree() {
-    try (Stream<Path> paths = Files.walk(area)) {
-      return paths.filter(p -> !p.startsWith(root) || p.equals(area))
-          .collect(Collectors.toMap(p -> area.relativize(p).toString(), describe(),
-              (a, b) -> a, TreeMap::new));
+    Map<String, String> tree = new TreeMap<>();
+    Function<Path, String> describe = describe();
+    try {
+      Files.walkFileTree(area, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+            BasicFileAttributes attributes) {
+          if (dir.equals(root)) {
+            return java.nio.file.FileVisitResult.SKIP_SUBTREE; // the root may change at will
+          }
+          tree.put(area.relativize(dir).toString(), describe.apply(dir));
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file,
+            BasicFileAttributes attributes) {
+          tree.put(area.relativize(file).toString(), describe.apply(file));
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return tree;
   }
 
   private static Function<Path, String> describe() {
