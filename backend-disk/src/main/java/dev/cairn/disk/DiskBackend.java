@@ -169,8 +169,8 @@ public final class DiskBackend extends AbstractBackend
     try {
       if (!options.readOnly()) {
         Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), FileIo.noFollowForWrites(
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         try {
           lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -292,7 +292,7 @@ public final class DiskBackend extends AbstractBackend
       SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
       segment.index = index;
       if (index.bloomProblem != null) {
-        noteDamage(index.bloomProblem, "");
+        noteDamage(index.bloomProblem, "; searching the table instead");
         index.verifyTable(); // the rebuilt filter comes from the table: it must be sound
         SegmentIndex.Builder entries = new SegmentIndex.Builder(hashAlgorithm().digestLength());
         for (int i = 0; i < index.count; i++) {
@@ -372,7 +372,7 @@ public final class DiskBackend extends AbstractBackend
             segment.index = checkpoint;
             from = checkpoint.dataLength;
             if (checkpoint.bloomProblem != null) {
-              noteDamage(checkpoint.bloomProblem, "");
+              noteDamage(checkpoint.bloomProblem, "; searching the table instead");
             }
           } else if (checkpoint.segmentId == id) {
             // The checkpoint was written after these bytes were synced: records it covers

@@ -71,6 +71,7 @@ public final class DiskStoreFactory implements StoreFactory {
       throw new StoreConfigurationException(
           "'disk' locator \"" + location + "\" is not a path: " + e.getMessage(), e);
     }
+    checkNoParentComponent("disk", location, directory);
     DiskOptions.Builder options = DiskOptions.builder()
         .fsync(DiskOptions.Fsync.valueOf(spec.get(FSYNC).toUpperCase(Locale.ROOT)))
         .segmentSize(spec.get(SEGMENT_SIZE))
@@ -81,5 +82,19 @@ public final class DiskStoreFactory implements StoreFactory {
       options.hashAlgorithm(context.hashAlgorithm(hash));
     }
     return DiskBackend.open(directory, options.build());
+  }
+
+  /**
+   * Rejects a directory with a {@code ..} component: a spec from a configuration file or a
+   * command line must not climb out of the directory it appears to name.
+   */
+  static void checkNoParentComponent(String type, String location, Path directory) {
+    for (Path part : directory) {
+      if (part.toString().equals("..")) {
+        throw new StoreConfigurationException(String.format(
+            "'%s' locator \"%s\" has a '..' component; name the directory without it",
+            type, location));
+      }
+    }
   }
 }

@@ -3,9 +3,14 @@ package dev.cairn.disk;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The store's only way to open files, rename them and sync directories: the seam through which
@@ -15,9 +20,22 @@ import java.nio.file.StandardOpenOption;
 interface FileIo {
   FileIo STANDARD = new FileIo() {};
 
-  /** Opens a channel on {@code path}. */
+  /**
+   * Opens a channel on {@code path}. A channel that writes never follows a symbolic link: a
+   * link planted in the store's directory must not make the store write outside it.
+   */
   default FileChannel open(Path path, StandardOpenOption... options) throws IOException {
-    return FileChannel.open(path, options);
+    return FileChannel.open(path, noFollowForWrites(options));
+  }
+
+  /** {@code options}, with {@link LinkOption#NOFOLLOW_LINKS} when they write or create. */
+  static Set<OpenOption> noFollowForWrites(OpenOption... options) {
+    Set<OpenOption> set = new HashSet<>(Arrays.asList(options));
+    if (set.contains(StandardOpenOption.WRITE) || set.contains(StandardOpenOption.APPEND)
+        || set.contains(StandardOpenOption.CREATE) || set.contains(StandardOpenOption.CREATE_NEW)) {
+      set.add(LinkOption.NOFOLLOW_LINKS);
+    }
+    return set;
   }
 
   /** Atomically renames {@code source} over {@code target}. */

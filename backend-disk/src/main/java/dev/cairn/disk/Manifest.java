@@ -6,6 +6,8 @@ import dev.cairn.spi.CorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -100,7 +102,12 @@ final class Manifest {
           + FORMAT_VERSION + ")");
     }
     try {
-      byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
+      int nameLength = Short.toUnsignedInt(in.getShort());
+      if (nameLength > in.remaining() - (24 + 4 + 4)) {
+        throw new CorruptionException(file, in.position() - 2,
+            "algorithm name length " + nameLength + " runs past the end of the manifest");
+      }
+      byte[] name = new byte[nameLength];
       in.get(name);
       long generation = in.getLong();
       long active = in.getLong();
@@ -116,8 +123,17 @@ final class Manifest {
       if (in.remaining() != 4) {
         throw new CorruptionException(file, in.position(), "trailing bytes after the manifest");
       }
-      return new Manifest(new String(name, StandardCharsets.UTF_8), generation, active, next,
-          sealed);
+      String algorithm;
+      try {
+        // Strictly: a name that is not UTF-8 would not re-encode to the bytes it came from.
+        algorithm = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(name)).toString();
+      } catch (CharacterCodingException e) {
+        throw new CorruptionException(file, 14, "algorithm name is not UTF-8", e);
+      }
+      return new Manifest(algorithm, generation, active, next, sealed);
     } catch (java.nio.BufferUnderflowException e) {
       throw new CorruptionException(file, in.position(), "manifest is truncated", e);
     }

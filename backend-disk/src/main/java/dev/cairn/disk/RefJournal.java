@@ -3,9 +3,12 @@ package dev.cairn.disk;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.RefName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -198,7 +201,24 @@ final class RefJournal implements AutoCloseable {
     int kind = bytes[pos + 8];
     int nameLength = Short.toUnsignedInt(in.getShort(pos + 9));
     int expected = 3 + nameLength + (kind == 1 ? algorithm.digestLength() : 0);
-    return (kind == 0 || kind == 1) && expected == length ? length + 8 : -1;
+    return (kind == 0 || kind == 1) && expected == length
+        && isRefName(bytes, pos + 11, nameLength) ? length + 8 : -1;
+  }
+
+  /**
+   * Whether the bytes are a valid ref name in strict UTF-8. Only valid names are ever written,
+   * so an entry with another name is damage, not a ref to hand to callers.
+   */
+  private static boolean isRefName(byte[] bytes, int offset, int length) {
+    try {
+      String name = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+      return RefName.isValid(name);
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   /**

@@ -232,8 +232,15 @@ final class Segment {
     long offset = offsetOf(location);
     int length = lengthOf(location);
     int h = algorithm.digestLength();
+    // The length comes from an index or a scan: check it against the file before allocating.
+    FileChannel channel = channel();
+    if (length < 0 || length > Record.MAX_PAYLOAD
+        || offset + Record.size(h, length) > channel.size()) {
+      throw new CorruptionException(name, offset, String.format(
+          "record of %s (%d bytes) extends past the end of the file", hash, length));
+    }
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
-    boolean whole = FileIo.readFully(channel(), buffer, offset);
+    boolean whole = FileIo.readFully(channel, buffer, offset);
     if (!whole) {
       throw new CorruptionException(name, offset,
           "record of " + hash + " extends past the end of the file");

@@ -220,7 +220,20 @@ final class SegmentIndex {
         || tableLength + bloomLength + 8 != size) {
       throw new CorruptionException(name, 8, "index header is inconsistent");
     }
-    if (map.getInt(HEADER + 255 * 4) != count) {
+    if (map.getLong(24) < 0) {
+      throw new CorruptionException(name, 24, "negative data length " + map.getLong(24));
+    }
+    // Lookups index the table by the fan-out: it must never decrease and must end at count.
+    int previous = 0;
+    for (int b = 0; b < 256; b++) {
+      int bound = map.getInt(HEADER + b * 4);
+      if (bound < previous || bound > count) {
+        throw new CorruptionException(name, HEADER + b * 4L, String.format(
+            "fan-out entry %d is %d, outside [%d, %d]", b, bound, previous, count));
+      }
+      previous = bound;
+    }
+    if (previous != count) {
       throw new CorruptionException(name, HEADER + 255 * 4, "fan-out table does not end at count");
     }
     BloomFilter<Hash> bloom = null;
@@ -229,20 +242,44 @@ final class SegmentIndex {
     CRC32C crc = new CRC32C();
     crc.update(map.duplicate().position(bloomAt).limit(bloomAt + bloomLength));
     if ((int) crc.getValue() != map.getInt(size - 4)) {
-      bloomProblem = new CorruptionException(name, bloomAt,
-          "Bloom filter checksum mismatch; searching the table instead");
+      bloomProblem = new CorruptionException(name, bloomAt, "Bloom filter checksum mismatch");
     } else {
       byte[] bytes = new byte[bloomLength];
       map.get(bloomAt, bytes);
       try {
-        bloom = BloomFilter.readFrom(new ByteArrayInputStream(bytes), HashFunnel.INSTANCE);
-      } catch (IOException | RuntimeException e) {
-        bloomProblem = new CorruptionException(name, bloomAt,
-            "unreadable Bloom filter (" + e + "); searching the table instead", e);
+        bloom = decodeBloom(bytes, name, bloomAt);
+      } catch (CorruptionException e) {
+        bloomProblem = e;
       }
     }
     return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
         bloom, bloomProblem);
+  }
+
+  /**
+   * Reads a Bloom filter in Guava's serial form: strategy (u8), hash functions (u8), word count
+   * (s32), then the 64-bit words. Guava allocates the words from the count before reading
+   * them, so the count is checked against the bytes actually there first.
+   *
+   * @param offset where {@code bytes} start in {@code file}, for the error
+   * @throws CorruptionException if the bytes are not a whole filter
+   */
+  static BloomFilter<Hash> decodeBloom(byte[] bytes, String file, long offset) {
+    if (bytes.length < 6) {
+      throw new CorruptionException(file, offset, "Bloom filter of " + bytes.length
+          + " bytes is shorter than its header");
+    }
+    int words = ByteBuffer.wrap(bytes).getInt(2);
+    if (words <= 0 || (bytes.length - 6) % 8 != 0 || (bytes.length - 6) / 8 != words) {
+      throw new CorruptionException(file, offset + 2, String.format(
+          "Bloom filter claims %d words, its %d bytes hold %d", words, bytes.length,
+          (bytes.length - 6) / 8));
+    }
+    try {
+      return BloomFilter.readFrom(new ByteArrayInputStream(bytes), HashFunnel.INSTANCE);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptionException(file, offset, "unreadable Bloom filter (" + e + ")", e);
+    }
   }
 
   /**
@@ -280,6 +317,7 @@ final class SegmentIndex {
       throw new CorruptionException(file.toString(), map.capacity() - 8,
           "index checksum mismatch");
     }
+    checkEntries();
     verified = true;
   }
 
@@ -320,6 +358,44 @@ final class SegmentIndex {
       }
     }
     return count;
+  }
+
+  /**
+   * Checks what a checksum cannot: that the hashes ascend strictly, each in its fan-out bucket,
+   * and that each record lies inside the data the index covers, so that no lookup strays and
+   * no read allocates for a record that cannot be there.
+   */
+  private void checkEntries() {
+    String name = file.toString();
+    int bucket = 0;
+    for (int i = 0; i < count; i++) {
+      int first = Byte.toUnsignedInt(map.get(hashesAt + i * digestLength));
+      while (map.getInt(HEADER + bucket * 4) <= i) {
+        bucket++;
+      }
+      if (first != bucket) {
+        throw new CorruptionException(name, hashesAt + (long) i * digestLength, String.format(
+            "entry %d starts with byte %d but sits in fan-out bucket %d", i, first, bucket));
+      }
+      if (i > 0 && Arrays.compareUnsigned(hashBytes(i - 1), hashBytes(i)) >= 0) {
+        throw new CorruptionException(name, hashesAt + (long) i * digestLength,
+            "index hashes are not in ascending order at entry " + i);
+      }
+      long offset = offsetAt(i);
+      int length = lengthAt(i);
+      if (length < 0 || length > Record.MAX_PAYLOAD
+          || offset + Record.size(digestLength, length) > dataLength) {
+        throw new CorruptionException(name, offsetsAt + i * 4L, String.format(
+            "entry %d places a %d-byte record at offset %d, outside the %d bytes covered",
+            i, length, offset, dataLength));
+      }
+    }
+  }
+
+  private byte[] hashBytes(int entry) {
+    byte[] bytes = new byte[digestLength];
+    map.get(hashesAt + entry * digestLength, bytes);
+    return bytes;
   }
 
   /** Whether the segment may hold {@code hash}; false means it certainly does not. */

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,8 +75,9 @@ record ControlFile(
 
   /** Writes this control to {@code file} (replacing it) and syncs it. */
   void write(Path file) {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel = FileChannel.open(file, FileOpener.noFollowForWrites(
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING))) {
       DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()));
       channel.force(true);
     } catch (IOException e) {
@@ -127,14 +130,24 @@ record ControlFile(
       return control;
     } catch (BufferUnderflowException e) {
       throw new CorruptionException(name, bytes.length, "control file fields truncated", e);
+    } catch (CharacterCodingException e) {
+      throw new CorruptionException(name, bytes.length - 4 - in.remaining(),
+          "control file names are not UTF-8", e);
     }
   }
 
-  private static String string(ByteBuffer in) {
+  /** A u16-prefixed string, strictly UTF-8 so that it re-encodes to the same bytes. */
+  private static String string(ByteBuffer in) throws CharacterCodingException {
     int length = Short.toUnsignedInt(in.getShort());
+    if (length > in.remaining()) {
+      throw new BufferUnderflowException(); // reported as truncated fields by decode
+    }
     byte[] text = new byte[length];
     in.get(text);
-    return new String(text, StandardCharsets.UTF_8);
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(text)).toString();
   }
 
   private void check(String name) {

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -78,7 +79,9 @@ final class IndexWriter implements AutoCloseable {
     int[] order = sortedRun();
     Path file = directory.resolve(spillPrefix + ".run" + spills.size());
     spills.add(file);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
       for (int i : order) {
         out.write(run, i * entrySize, entrySize);
       }
@@ -296,8 +299,8 @@ final class IndexWriter implements AutoCloseable {
 
   /** A new, empty file (replacing one a crashed attempt left), opened for writing. */
   private static FileChannel create(Path file) throws IOException {
-    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    return FileChannel.open(file, FileOpener.noFollowForWrites(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
   }
 
   /** Deletes the spill files. */

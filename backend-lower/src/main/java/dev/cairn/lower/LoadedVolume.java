@@ -153,10 +153,31 @@ final class LoadedVolume implements Volume {
     if ((int) crc.getValue() != control.bloomCrc()) {
       throw new CorruptionException(file.toString(), 0, "bloom filter checksum mismatch");
     }
+    return decodeBloom(file.toString(), bytes);
+  }
+
+  /**
+   * Reads a bloom filter in Guava's serial form: strategy (u8), hash functions (u8), word count
+   * (s32), then the 64-bit words. Guava allocates the words from the count before reading
+   * them, so the count is checked against the bytes actually there first.
+   *
+   * @throws CorruptionException if the bytes are not a whole filter
+   */
+  static BloomFilter<byte[]> decodeBloom(String file, byte[] bytes) {
+    if (bytes.length < 6) {
+      throw new CorruptionException(file, 0, "bloom filter of " + bytes.length
+          + " bytes is shorter than its header");
+    }
+    int words = ByteBuffer.wrap(bytes).getInt(2);
+    if (words <= 0 || (bytes.length - 6) % 8 != 0 || (bytes.length - 6) / 8 != words) {
+      throw new CorruptionException(file, 2, String.format(
+          "bloom filter claims %d words, its %d bytes hold %d", words, bytes.length,
+          (bytes.length - 6) / 8));
+    }
     try {
       return BloomFilter.readFrom(new ByteArrayInputStream(bytes), Funnels.byteArrayFunnel());
     } catch (IOException | RuntimeException e) {
-      throw new CorruptionException(file.toString(), 0, "unreadable bloom filter", e);
+      throw new CorruptionException(file, 0, "unreadable bloom filter", e);
     }
   }
 
@@ -402,7 +423,7 @@ final class LoadedVolume implements Volume {
     int length = index.recordLength(entry);
     int run = mapping.find(offset);
     if (run < 0 || length < ArchiveRecord.FRAMING + digestLength
-        || offset + length > mapping.offset(run) + mapping.length(run)) {
+        || length > mapping.offset(run) + mapping.length(run) - offset) {
       throw new CorruptionException(index.file(), index.filePosition(entry), String.format(
           "index entry for %s points at [%d, +%d), outside the archived ranges", hash, offset,
           length));

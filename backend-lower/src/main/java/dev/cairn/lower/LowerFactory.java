@@ -64,6 +64,7 @@ public final class LowerFactory implements StoreFactory {
       throw new StoreConfigurationException(
           "'lower' locator \"" + path + "\" is not a path: " + e.getMessage(), e);
     }
+    checkNoParentComponent("lower", path, root);
     VolumeArchive.Builder builder = VolumeArchive.builder(root)
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
         .readOnly(spec.get(READ_ONLY))
@@ -74,5 +75,19 @@ public final class LowerFactory implements StoreFactory {
       builder.hashAlgorithm(context.hashAlgorithm(hash));
     }
     return builder.open();
+  }
+
+  /**
+   * Rejects a directory with a {@code ..} component: a spec from a configuration file or a
+   * command line must not climb out of the directory it appears to name.
+   */
+  static void checkNoParentComponent(String type, String location, Path directory) {
+    for (Path part : directory) {
+      if (part.toString().equals("..")) {
+        throw new StoreConfigurationException(String.format(
+            "'%s' locator \"%s\" has a '..' component; name the directory without it",
+            type, location));
+      }
+    }
   }
 }

@@ -31,11 +31,18 @@ final class Mapping {
 
   /** Reads the first {@code end} bytes of {@code file} and checks them against {@code crc}. */
   static Mapping read(Path file, long end, int crc) {
-    if (end > Integer.MAX_VALUE) {
+    if (end < 0 || end > Integer.MAX_VALUE || end % ENTRY_SIZE != 0) {
       throw new CorruptionException(file.toString(), 0, "mapping end " + end + " is implausible");
     }
-    ByteBuffer bytes = ByteBuffer.allocate((int) end);
+    ByteBuffer bytes;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      // The end comes from the control file: check it against the file before allocating.
+      long size = channel.size();
+      if (size < end) {
+        throw new CorruptionException(file.toString(), size, String.format(
+            "mapping is %d bytes, its control file commits %d", size, end));
+      }
+      bytes = ByteBuffer.allocate((int) end);
       DurableFiles.readFully(channel, bytes, 0, file);
     } catch (IOException e) {
       throw new VolumeIOException("reading mapping " + file, e);
@@ -55,7 +62,10 @@ final class Mapping {
       offsets[i] = bytes.getLong();
       positions[i] = bytes.getLong();
       lengths[i] = bytes.getLong();
-      if (lengths[i] <= 0 || positions[i] < 0
+      // Every sum below must fit in a long: an overflowing entry would hide from the checks.
+      if (lengths[i] <= 0 || positions[i] < 0 || offsets[i] < 0
+          || lengths[i] > Long.MAX_VALUE - positions[i]
+          || lengths[i] > Long.MAX_VALUE - offsets[i]
           || i > 0 && offsets[i] < offsets[i - 1] + lengths[i - 1]) {
         throw new CorruptionException(file.toString(), (long) i * ENTRY_SIZE,
             "mapping entries out of order or malformed");

@@ -360,6 +360,11 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       if (!Files.isDirectory(volumePath(root, i))) {
         throw new VolumeMissingException(volumePath(root, i).toString());
       }
+      if (Files.isSymbolicLink(volumePath(root, i))) {
+        // Writes would land wherever it points: a volume is a directory inside the root.
+        throw new CorruptionException(volumePath(root, i).toString(), -1,
+            "the volume is a symbolic link, not a directory inside " + root);
+      }
     }
     long end = 0;
     for (int i = 0; i < count; i++) {

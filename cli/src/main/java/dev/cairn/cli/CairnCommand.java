@@ -92,7 +92,43 @@ final class CairnCommand implements Runnable {
 
   /** Opens the store. */
   Backend open() {
-    return Cairn.open(spec());
+    String spec = spec();
+    StoreSpec parsed = Cairn.parse(spec);
+    StoreSpec rebased = rebased(parsed);
+    return Cairn.open(rebased.equals(parsed) ? spec : rebased.toString());
+  }
+
+  /** The leaf types whose locator is a directory. */
+  private static final java.util.Set<String> DIRECTORY_LOCATORS =
+      java.util.Set.of("disk", "lower");
+
+  /**
+   * {@code spec} with every relative directory resolved against the command line's working
+   * directory rather than the JVM's (they differ when the CLI runs in-process). The path is
+   * not normalized: a {@code ..} in it stays for the store to judge. Sensitive options are
+   * unmarked in the copy so that it prints their values.
+   */
+  private StoreSpec rebased(StoreSpec spec) {
+    if (spec.isLeaf()) {
+      String locator = spec.locator().orElse(null);
+      if (locator != null && DIRECTORY_LOCATORS.contains(spec.name())) {
+        try {
+          Path path = Path.of(locator);
+          if (!path.isAbsolute()) {
+            locator = io.workingDirectory.resolve(path).toString();
+          }
+        } catch (java.nio.file.InvalidPathException e) {
+          // Left as it is: the store rejects it with its own message.
+        }
+      }
+      return StoreSpec.leaf(spec.name(), locator, spec.options());
+    }
+    Map<String, StoreSpec> children = new LinkedHashMap<>();
+    spec.children().forEach((role, child) -> children.put(role, rebased(child)));
+    if (children.size() == 1 && children.containsKey(StoreSpec.CHILD)) {
+      return StoreSpec.decorator(spec.name(), spec.options(), children.get(StoreSpec.CHILD));
+    }
+    return StoreSpec.combinator(spec.name(), spec.options(), children);
   }
 
   /**
@@ -102,13 +138,13 @@ final class CairnCommand implements Runnable {
    */
   Backend openCreating(HashAlgorithm algorithm) {
     String spec = spec();
-    StoreSpec parsed = Cairn.parse(spec);
+    StoreSpec parsed = rebased(Cairn.parse(spec));
     Map<String, StoreType> types = new LinkedHashMap<>();
     for (StoreType type : Cairn.storeTypes()) {
       types.put(type.name(), type);
     }
     StoreSpec adjusted = withHashForNewStores(parsed, types, algorithm.name());
-    return Cairn.open(adjusted == parsed ? spec : adjusted.toString());
+    return Cairn.open(adjusted.toString());
   }
 
   private StoreSpec withHashForNewStores(
