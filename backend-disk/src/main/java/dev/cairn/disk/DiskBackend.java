@@ -165,7 +165,7 @@ public final class DiskBackend extends AbstractBackend
     FileLock lock = null;
     try {
       if (!options.readOnly()) {
-        Files.createDirectories(dir);
+        createDirectories(dir, io);
         lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
         try {
@@ -200,6 +200,30 @@ public final class DiskBackend extends AbstractBackend
     } catch (RuntimeException e) {
       closeQuietly(lockChannel);
       throw e;
+    }
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents, syncing the directory that holds each new one:
+   * until then a power loss may forget the new directory, and the store in it with everything
+   * acknowledged durable.
+   */
+  private static void createDirectories(Path dir, FileIo io) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path highest = dir;
+    while (highest.getParent() != null && !Files.exists(highest.getParent())) {
+      highest = highest.getParent();
+    }
+    Files.createDirectories(dir);
+    for (Path created = dir; created != null; created = created.getParent()) {
+      if (created.getParent() != null) {
+        io.syncDirectory(created.getParent());
+      }
+      if (created.equals(highest)) {
+        break;
+      }
     }
   }
 

@@ -24,8 +24,9 @@ import java.util.zip.CRC32C;
  * The refs of a store, kept as a journal of checksummed entries: every change is appended (never
  * written in place), the journal is replayed on open, and rewritten compactly (temp file,
  * fsync, rename, directory fsync) once it is mostly superseded entries. A torn last entry is
- * cut off; a damaged entry followed by good ones makes every ref operation fail with {@link
- * CorruptionException} rather than guess. All methods are synchronized: compare-and-set is
+ * cut off, and so is everything from unsynced writes a power cut lost (zeros) on; a damaged
+ * entry followed by good ones makes every ref operation fail with {@link CorruptionException}
+ * rather than guess. All methods are synchronized: compare-and-set is
  * linearizable because the check, the append and the sync happen under one lock.
  *
  * <pre>
@@ -39,6 +40,8 @@ final class RefJournal implements AutoCloseable {
   static final String TEMP = "refs.log.tmp";
   private static final byte[] MAGIC = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
   private static final long REWRITE_THRESHOLD = 1 << 20;
+  /** How many zero bytes end a lost write before a surviving entry; see endsInLostWrite. */
+  private static final int LOST_WRITE_ZEROS = 4;
 
   private final Path directory;
   private final Path path;
@@ -96,7 +99,11 @@ final class RefJournal implements AutoCloseable {
     while (pos < bytes.length) {
       int size = entryAt(bytes, pos);
       if (size < 0) {
-        if (hasEntryAfter(bytes, pos)) {
+        int next = nextEntry(bytes, pos);
+        if (next >= 0 && endsInLostWrite(bytes, pos, next)) {
+          break; // entries appended after lost ones were not synced either: cut them off
+        }
+        if (next >= 0) {
           fail(pos, "damaged ref journal entry followed by more entries");
           good = bytes.length;
         } else if (isDelimitedDamage(bytes, pos)) {
@@ -195,13 +202,34 @@ final class RefJournal implements AutoCloseable {
     return false;
   }
 
-  private boolean hasEntryAfter(byte[] bytes, int bad) {
+  /** The position of the first whole entry after a bad one at {@code bad}, or -1. */
+  private int nextEntry(byte[] bytes, int bad) {
     for (int p = bad + 1; p + 8 <= bytes.length; p++) {
       if (entryAt(bytes, p) > 0) {
-        return true;
+        return p;
       }
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * Whether the bad bytes in [{@code bad}, {@code next}) end in zeros: writes a power cut lost,
+   * whose space reads back as zeros, while a later write reached the disk. No entry ends in
+   * zeros (it ends with a hash or a ref name, and names hold no NUL), so damage to a written
+   * entry does not look like this. A sync makes every earlier write of the file durable, so the
+   * entries after lost writes were not synced: they are cut off like a torn tail (this happens
+   * with {@code fsync=never}, where ref changes are synced only by flush and close).
+   */
+  private static boolean endsInLostWrite(byte[] bytes, int bad, int next) {
+    if (next - bad < LOST_WRITE_ZEROS) {
+      return false;
+    }
+    for (int i = next - LOST_WRITE_ZEROS; i < next; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void apply(ByteBuffer body, long offset) {
