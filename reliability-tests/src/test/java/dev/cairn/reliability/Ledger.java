@@ -16,9 +16,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What a workload was told by the store, to be checked after a power cut or a failed I/O: the
@@ -95,10 +97,17 @@ final class Ledger {
   private final Map<Hash, byte[]> acknowledged = new ConcurrentHashMap<>();
   private final Map<Hash, byte[]> attempted = new ConcurrentHashMap<>();
   private final Map<String, RefState> refs = new ConcurrentHashMap<>();
+  /** Every batch attempted: after a crash all of it is there or none. */
+  private final Queue<Set<Hash>> batches = new ConcurrentLinkedQueue<>();
 
   /** {@code data} (of {@code hash}) is about to be written: it may be there afterwards. */
   void attempted(Hash hash, byte[] data) {
     attempted.put(hash, data);
+  }
+
+  /** A batch of these objects is about to be written: all or nothing of it may be there. */
+  void batchAttempted(Set<Hash> hashes) {
+    batches.add(Set.copyOf(hashes));
   }
 
   /** The write of {@code hash} returned; {@code isDurable} if the store promised durability. */
@@ -228,6 +237,20 @@ final class Ledger {
         if (problem != null) {
           violations.add("attempted " + problem);
         }
+      }
+    }
+    for (Set<Hash> batch : batches) {
+      int present = 0;
+      for (Hash hash : batch) {
+        try {
+          present += store.exists(hash) ? 1 : 0;
+        } catch (CairnException e) {
+          violations.add("object " + hash + " of a batch cannot be tested: " + e);
+        }
+      }
+      if (present != 0 && present != batch.size()) {
+        violations.add("a batch is half there: " + present + " of its " + batch.size()
+            + " objects " + batch);
       }
     }
     for (Map.Entry<String, RefState> entry : refs.entrySet()) {

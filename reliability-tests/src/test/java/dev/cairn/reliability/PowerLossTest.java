@@ -228,6 +228,7 @@ class PowerLossTest {
             ledger.attempted(hash, data);
             batch.put(hash, data);
           }
+          ledger.batchAttempted(batch.keySet());
           store.writeBatch(batch);
           batch.forEach((hash, data) -> ledger.acknowledged(hash, data, !never));
           if (never) {
