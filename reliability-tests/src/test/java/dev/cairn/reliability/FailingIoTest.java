@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * had, and the reopened store takes a write and a ref update. Each workload starts from a copy
  * of the same prepared store (the open/recovery workload: of a store a power cut interrupted).
  *
- * <p>With {@code -Pfull} every workload runs a second time with short reads and writes, which
- * makes for more (and other) operations to fail. {@code -Dcairn.failingio.only=NAME} runs one
+ * <p>The bounded run tries every other k in each mode. With {@code -Pfull} every k is tried in
+ * both, and every workload runs a second time with short reads and writes, which makes for
+ * more (and other) operations to fail. {@code -Dcairn.failingio.only=NAME} runs one
  * workload.
  */
 class FailingIoTest {
@@ -78,6 +79,8 @@ class FailingIoTest {
     private long target = -1;
     private boolean ended;
     private boolean hit;
+    /** How many operations the workload made, once it is over. */
+    private long done;
     /** The operation that failed first, as the file system describes it. */
     private String failed = "";
 
@@ -104,6 +107,7 @@ class FailingIoTest {
       if (target >= 0 && !ended) {
         ended = true;
         hit = fs.operations() >= target;
+        done = fs.operations() - (target - k);
         fs.heal();
         for (String operation : fs.recentOperations()) {
           if (operation.startsWith("#" + target + " ")) {
@@ -390,7 +394,11 @@ class FailingIoTest {
         List<String> found = new ArrayList<>();
         for (boolean persistent : new boolean[] {false, true}) {
           String how = persistent ? "from k on" : "once";
-          for (long k = 1; ; k++) {
+          // The bounded run tries every other k in each mode (the odd ones once, the even
+          // ones from then on); the long run tries every k in both.
+          long stride = Budget.isFull() ? 1 : 2;
+          long first = Budget.isFull() || !persistent ? 1 : 2;
+          for (long k = first; ; k += stride) {
             if (k > MAX_K) {
               found.add(workload.name() + " " + how + ": still reaching operation " + MAX_K);
               break;
@@ -398,7 +406,6 @@ class FailingIoTest {
             boolean hit = attempt(workload, k, persistent, shortened, figures, found);
             figures.add("k tried", 1);
             if (!hit) {
-              figures.add(persistent ? "operations (from k on)" : "operations (once)", k - 1);
               break;
             }
             figures.add("failures injected", 1);
@@ -420,7 +427,7 @@ class FailingIoTest {
     int n = attempts.incrementAndGet();
     Path dir = root.resolve("attempt-" + n);
     copy(workload.opens() ? crashedTemplate : template, dir);
-    boolean crash = k % 2 == 0;
+    boolean crash = n % 2 == 0;
     String where = String.format("%s, operation %d failing %s, then %s: ", workload.name(), k,
         persistent ? "from then on" : "once", crash ? "a crash" : "close");
     try (FaultyFileSystem fs = FaultyFileSystem.create(n)) {
@@ -451,6 +458,9 @@ class FailingIoTest {
       }
       boolean hit = attempt.hit();
       where = where.replace(": ", attempt.failed + ": ");
+      if (!hit) {
+        figures.add("operations of the workload", attempt.done);
+      }
       fs.shortTransfers(false);
       if (workload.opens() && !hit && store == null) {
         violations.add(where + "opening failed without an injected failure");
@@ -504,6 +514,10 @@ class FailingIoTest {
       open.removeAll(leaked);
       if (!open.isEmpty()) {
         found.add("files left open after the reopened store closed: " + open);
+      }
+      if (Budget.isFull()) {
+        found.addAll(OfflineVerify.problems(dir.resolve("upper"), dir.resolve("lower")));
+        figures.add("verified", 1);
       }
       figures.add(crash ? "reopened after a crash" : "reopened after close", 1);
       for (String problem : found) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * everything reachable from a ref reads back; no file is left open; {@code cairn verify} is
  * clean. Several power cuts hit the same store before a new one starts.
  *
- * <p>Rounds: {@code cairn.powerloss.rounds} per test (default 30 in CI, 1,500 with {@code
+ * <p>Rounds: {@code cairn.powerloss.rounds} per test (default 15 in CI, 500 with {@code
  * -Pfull}).
  */
 class PowerLossTest {
@@ -82,7 +82,7 @@ class PowerLossTest {
 
   private void run(String family, String fixedMode, boolean stack, long seed)
       throws InterruptedException {
-    int rounds = Budget.scale("cairn.powerloss.rounds", 30, 1_500);
+    int rounds = Budget.scale("cairn.powerloss.rounds", 15, 500);
     Random random = new Random(seed);
     Figures figures = Figures.of("power-loss " + family);
     List<String> violations = new ArrayList<>();
