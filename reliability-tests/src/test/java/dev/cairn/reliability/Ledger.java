@@ -31,6 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ref value is durable too. Thread-safe.
  */
 final class Ledger {
+  /** How a violation of a batch's all-or-nothing promise starts. */
+  static final String HALF_BATCH = "a batch is half there: ";
+
   /** The algorithm of every store the families open. */
   static final HashAlgorithm ALGORITHM = HashAlgorithm.SHA1;
 
@@ -249,7 +252,7 @@ final class Ledger {
         }
       }
       if (present != 0 && present != batch.size()) {
-        violations.add("a batch is half there: " + present + " of its " + batch.size()
+        violations.add(HALF_BATCH + present + " of its " + batch.size()
             + " objects " + batch);
       }
     }
