@@ -101,6 +101,12 @@ public final class DiskBackend extends AbstractBackend
   /** The next segment id to hand out; ids are never reused. Guarded by appendLock. */
   private long nextSegmentId;
   private volatile boolean compacting;
+  /**
+   * A manifest was renamed into place but the directory sync after it failed: neither the
+   * rename nor the new segment file it names is durable yet, so nothing written since may be
+   * acknowledged as durable before the directory is synced again.
+   */
+  private volatile boolean directoryUnsynced;
 
   private DiskBackend(Path directory, DiskOptions options, FileIo io, HashAlgorithm algorithm,
       FileChannel lockChannel, FileLock lock, Manifest manifest) throws IOException {
@@ -168,7 +174,7 @@ public final class DiskBackend extends AbstractBackend
     FileLock lock = null;
     try {
       if (!options.readOnly()) {
-        Files.createDirectories(dir);
+        createDirectories(dir, io);
         lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), FileIo.noFollowForWrites(
             StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         try {
@@ -203,6 +209,30 @@ public final class DiskBackend extends AbstractBackend
     } catch (RuntimeException e) {
       closeQuietly(lockChannel);
       throw e;
+    }
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents, syncing the directory that holds each new one:
+   * until then a power loss may forget the new directory, and the store in it with everything
+   * acknowledged durable.
+   */
+  private static void createDirectories(Path dir, FileIo io) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path highest = dir;
+    while (highest.getParent() != null && !Files.exists(highest.getParent())) {
+      highest = highest.getParent();
+    }
+    Files.createDirectories(dir);
+    for (Path created = dir; created != null; created = created.getParent()) {
+      if (created.getParent() != null) {
+        io.syncDirectory(created.getParent());
+      }
+      if (created.equals(highest)) {
+        break;
+      }
     }
   }
 
@@ -289,6 +319,18 @@ public final class DiskBackend extends AbstractBackend
     Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false,
         this::repairIndex);
     try {
+      loadSealed(segment);
+    } catch (IOException | RuntimeException e) {
+      // Not in the caller's list yet: a failed open must not leave its file open.
+      segment.retire(false);
+      throw e;
+    }
+    return segment;
+  }
+
+  private void loadSealed(Segment segment) throws IOException {
+    long id = segment.id;
+    try {
       SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
       segment.index = index;
       if (index.bloomProblem != null) {
@@ -314,7 +356,6 @@ public final class DiskBackend extends AbstractBackend
       segment.end = scan.committedEnd;
       rebuildIndex(segment, scan.entries, scan.committedEnd);
     }
-    return segment;
   }
 
   /** A sealed segment's index failed its deferred check: scan the records instead. */
@@ -728,14 +769,20 @@ public final class DiskBackend extends AbstractBackend
   private long syncActive() throws IOException {
     FileChannel channel;
     long position;
+    boolean directoryToo;
     appendLock.lock();
     try {
       channel = active.channel();
       position = appended;
+      directoryToo = directoryUnsynced;
     } finally {
       appendLock.unlock();
     }
     channel.force(false);
+    if (directoryToo && !syncDirectoryIfUnsynced()) {
+      throw new IOException("the directory " + directory + " cannot be synced, so the manifest"
+          + " naming the active segment is not durable");
+    }
     return position;
   }
 
@@ -778,13 +825,12 @@ public final class DiskBackend extends AbstractBackend
         next.retire(true);
         throw e;
       }
+      directoryUnsynced = true;
       problems.add("manifest generation " + updated.generation + " installed but the"
           + " directory sync failed: " + e);
     }
-    SegmentIndex opened = SegmentIndex.open(index, io, hashAlgorithm());
-    old.index = opened;
-    old.pending = null;
-    old.recent.clear();
+    // The manifest names the new segment active: switch to it whatever fails after this, or
+    // later appends would go to a segment the manifest calls sealed, past its index.
     next.pending = new SegmentIndex.Builder(hashAlgorithm().digestLength());
     next.end = 0;
     active = next;
@@ -793,6 +839,31 @@ public final class DiskBackend extends AbstractBackend
     segments.add(next);
     segments.addAll(view);
     view = List.copyOf(segments);
+    old.pending = null;
+    try {
+      old.index = SegmentIndex.open(index, io, hashAlgorithm());
+      old.recent.clear();
+    } catch (IOException | RuntimeException e) {
+      // Its records stay findable from memory (recent, after the checkpoint index if any);
+      // the next open maps the index written above.
+      problems.add("sealed " + old.name + " but could not map its index " + index + ": " + e);
+    }
+  }
+
+  /** Syncs the directory if a manifest was installed without it; whether it is synced now. */
+  private boolean syncDirectoryIfUnsynced() {
+    if (!directoryUnsynced) {
+      return true;
+    }
+    try {
+      directoryUnsynced = false;
+      io.syncDirectory(directory);
+      return true;
+    } catch (IOException e) {
+      directoryUnsynced = true;
+      problems.add("syncing " + directory + " failed again: " + e);
+      return false;
+    }
   }
 
   private boolean isInstalled(Manifest expected) {
@@ -1041,6 +1112,7 @@ public final class DiskBackend extends AbstractBackend
           writer.abandon();
           throw e;
         }
+        directoryUnsynced = true;
         problems.add("manifest generation " + updated.generation + " installed but the"
             + " directory sync failed: " + e);
       }
@@ -1056,8 +1128,11 @@ public final class DiskBackend extends AbstractBackend
     } finally {
       appendLock.unlock();
     }
+    // Until the manifest that no longer names them is durable, a crash returns to one that
+    // does: they are deleted only then (else the next open removes them as strays).
+    boolean delete = syncDirectoryIfUnsynced();
     for (Segment segment : old) {
-      segment.retire(true);
+      segment.retire(delete);
     }
     return new Result(counts[0], counts[1], bytesBefore, bytesAfter);
   }

@@ -28,11 +28,11 @@ import java.util.zip.CRC32C;
  * The refs of a store, kept as a journal of checksummed entries: every change is appended (never
  * written in place), the journal is replayed on open, and rewritten compactly (temp file,
  * fsync, rename, directory fsync) once it is mostly superseded entries, and at a clean close
- * after changes. A torn last entry past the committed length is cut off; a damaged entry
- * followed by good ones, or any damage within the committed length, makes every ref operation
- * fail with {@link CorruptionException} rather than guess. All methods are synchronized:
- * compare-and-set is linearizable because the check, the append and the sync happen under one
- * lock.
+ * after changes. A torn last entry past the committed length is cut off, and so is everything
+ * from unsynced writes a power cut lost (zeros) on; a damaged entry followed by good ones, or
+ * any damage within the committed length, makes every ref operation fail with {@link
+ * CorruptionException} rather than guess. All methods are synchronized: compare-and-set is
+ * linearizable because the check, the append and the sync happen under one lock.
  *
  * <pre>
  *   "CAIRNRF2", u64 committed length, u32 CRC32C of the 16 bytes before it
@@ -55,6 +55,8 @@ final class RefJournal implements AutoCloseable {
   private static final byte[] MAGIC = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 20;
   private static final long REWRITE_THRESHOLD = 1 << 20;
+  /** How many zero bytes end a lost write before a surviving entry; see endsInLostWrite. */
+  private static final int LOST_WRITE_ZEROS = 4;
 
   private final Path directory;
   private final Path path;
@@ -109,12 +111,18 @@ final class RefJournal implements AutoCloseable {
         if (pos < committed) {
           fail(pos, "damaged ref journal entry within the committed " + committed + " bytes");
           good = bytes.length;
-        } else if (hasEntryAfter(bytes, pos)) {
-          fail(pos, "damaged ref journal entry followed by more entries");
-          good = bytes.length;
-        } else if (isDelimitedDamage(bytes, pos)) {
-          fail(pos, "the last ref journal entry fails its checksum");
-          good = bytes.length;
+        } else {
+          int next = nextEntry(bytes, pos);
+          if (next >= 0 && endsInLostWrite(bytes, pos, next)) {
+            // Entries appended after lost ones were not synced either: cut them off.
+            good = pos;
+          } else if (next >= 0) {
+            fail(pos, "damaged ref journal entry followed by more entries");
+            good = bytes.length;
+          } else if (isDelimitedDamage(bytes, pos)) {
+            fail(pos, "the last ref journal entry fails its checksum");
+            good = bytes.length;
+          }
         }
         break;
       }
@@ -252,13 +260,34 @@ final class RefJournal implements AutoCloseable {
     return false;
   }
 
-  private boolean hasEntryAfter(byte[] bytes, int bad) {
+  /** The position of the first whole entry after a bad one at {@code bad}, or -1. */
+  private int nextEntry(byte[] bytes, int bad) {
     for (int p = bad + 1; p + 8 <= bytes.length; p++) {
       if (entryAt(bytes, p) > 0) {
-        return true;
+        return p;
       }
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * Whether the bad bytes in [{@code bad}, {@code next}) end in zeros: writes a power cut lost,
+   * whose space reads back as zeros, while a later write reached the disk. No entry ends in
+   * zeros (it ends with a hash or a ref name, and names hold no NUL), so damage to a written
+   * entry does not look like this. A sync makes every earlier write of the file durable, so the
+   * entries after lost writes were not synced: they are cut off like a torn tail (this happens
+   * with {@code fsync=never}, where ref changes are synced only by flush and close).
+   */
+  private static boolean endsInLostWrite(byte[] bytes, int bad, int next) {
+    if (next - bad < LOST_WRITE_ZEROS) {
+      return false;
+    }
+    for (int i = next - LOST_WRITE_ZEROS; i < next; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void apply(ByteBuffer body, long offset) {

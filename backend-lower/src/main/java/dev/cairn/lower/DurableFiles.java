@@ -40,6 +40,25 @@ final class DurableFiles {
     }
   }
 
+  /**
+   * Creates {@code directory} and its missing parents, syncing the directory that holds each
+   * new one, so a power loss cannot forget any of them.
+   */
+  static void createDirectories(Path directory) throws IOException {
+    Path highest = directory;
+    while (highest.getParent() != null && !Files.exists(highest.getParent())) {
+      highest = highest.getParent();
+    }
+    Files.createDirectories(directory);
+    for (Path created = directory; created.getParent() != null;
+        created = created.getParent()) {
+      syncDirectory(created.getParent());
+      if (created.equals(highest)) {
+        break;
+      }
+    }
+  }
+
   /** Renames {@code source} over {@code target} atomically, then syncs their directory. */
   static void rename(Path source, Path target) throws IOException {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

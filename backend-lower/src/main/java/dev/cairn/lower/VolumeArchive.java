@@ -188,8 +188,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         }
         if (!readOnly) {
           try {
-            Files.createDirectories(absolute);
-            DurableFiles.syncDirectory(absolute.getParent());
+            DurableFiles.createDirectories(absolute);
           } catch (IOException e) {
             throw new VolumeIOException("creating " + absolute, e);
           }
