@@ -77,7 +77,6 @@ public final class DiskBackend extends AbstractBackend
 
   private final Path directory;
   private final DiskOptions options;
-  private final FileIo io;
   private final boolean readOnly;
   private final DiskOptions.Fsync fsync;
   private final FileChannel lockChannel;
@@ -99,14 +98,13 @@ public final class DiskBackend extends AbstractBackend
   private long nextSegmentId;
   private volatile boolean compacting;
 
-  private DiskBackend(Path directory, DiskOptions options, FileIo io, HashAlgorithm algorithm,
+  private DiskBackend(Path directory, DiskOptions options, HashAlgorithm algorithm,
       FileChannel lockChannel, FileLock lock, Manifest manifest) throws IOException {
     super("disk:" + directory, algorithm, options.readOnly()
         ? EnumSet.of(Capability.PERSISTENT)
         : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     this.directory = directory;
     this.options = options;
-    this.io = io;
     this.readOnly = options.readOnly();
     this.fsync = options.fsync();
     this.lockChannel = lockChannel;
@@ -124,7 +122,7 @@ public final class DiskBackend extends AbstractBackend
       }
       this.active = openActive(manifest.activeSegment);
       opened.add(active);
-      this.refs = RefJournal.open(directory, io, algorithm, !readOnly);
+      this.refs = RefJournal.open(directory, algorithm, !readOnly);
     } catch (IOException | RuntimeException e) {
       opened.forEach(s -> s.retire(false));
       throw e;
@@ -154,10 +152,6 @@ public final class DiskBackend extends AbstractBackend
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
-    return open(directory, options, FileIo.STANDARD);
-  }
-
-  static DiskBackend open(Path directory, DiskOptions options, FileIo io) {
     requireNonNull(directory, "directory");
     requireNonNull(options, "options");
     Path dir = directory.toAbsolutePath().normalize();
@@ -188,10 +182,10 @@ public final class DiskBackend extends AbstractBackend
               "no store at disk:%s (no %s); a read-only open does not create one", dir,
               Manifest.FILE));
         }
-        manifest = create(dir, options, io);
+        manifest = create(dir, options);
       }
       HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
-      DiskBackend store = new DiskBackend(dir, options, io, algorithm, lockChannel, lock,
+      DiskBackend store = new DiskBackend(dir, options, algorithm, lockChannel, lock,
           manifest);
       return store;
     } catch (IOException e) {
@@ -213,7 +207,7 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private static Manifest create(Path dir, DiskOptions options, FileIo io) throws IOException {
+  private static Manifest create(Path dir, DiskOptions options) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "seg-*.data")) {
       if (entries.iterator().hasNext()) {
         throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
@@ -225,10 +219,10 @@ public final class DiskBackend extends AbstractBackend
     Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
     // The first segment and the ref journal exist before the manifest that names them; its
     // directory sync makes all three durable at once.
-    io.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
+    FileChannel.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE).close();
-    RefJournal.create(dir, io);
-    manifest.install(dir, io);
+    RefJournal.create(dir);
+    manifest.install(dir);
     return manifest;
   }
 
@@ -278,15 +272,15 @@ public final class DiskBackend extends AbstractBackend
       }
     }
     if (removed) {
-      io.syncDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     }
   }
 
   private Segment openSealed(long id) throws IOException {
-    Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false,
+    Segment segment = new Segment(id, dataPath(id), hashAlgorithm(), false, false,
         this::repairIndex);
     try {
-      SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+      SegmentIndex index = SegmentIndex.open(indexPath(id), hashAlgorithm());
       segment.index = index;
       if (index.bloomProblem != null) {
         problems.add(index.bloomProblem);
@@ -338,9 +332,9 @@ public final class DiskBackend extends AbstractBackend
     }
     try {
       Path path = indexPath(segment.id);
-      SegmentIndex.write(path, io, hashAlgorithm(), segment.id, dataLength, entries);
-      io.syncDirectory(directory);
-      segment.index = SegmentIndex.openVerified(path, io, hashAlgorithm());
+      SegmentIndex.write(path, hashAlgorithm(), segment.id, dataLength, entries);
+      DurableFiles.syncDirectory(directory);
+      segment.index = SegmentIndex.openVerified(path, hashAlgorithm());
       segment.recent.clear();
       problems.add("rebuilt the index " + path);
     } catch (IOException | RuntimeException e) {
@@ -354,13 +348,13 @@ public final class DiskBackend extends AbstractBackend
     if (!exists && readOnly) {
       throw new NoSuchFileException(path.toString(), null, "active segment is missing");
     }
-    Segment segment = new Segment(id, path, io, hashAlgorithm(), !readOnly, !exists,
+    Segment segment = new Segment(id, path, hashAlgorithm(), !readOnly, !exists,
         this::repairIndex);
     try {
       long from = 0;
       if (Files.exists(indexPath(id))) {
         try {
-          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id), io,
+          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id),
               hashAlgorithm());
           if (checkpoint.segmentId == id && checkpoint.dataLength <= segment.size()) {
             segment.index = checkpoint;
@@ -395,7 +389,7 @@ public final class DiskBackend extends AbstractBackend
         segment.channel().force(true);
       }
       if (!exists) {
-        io.syncDirectory(directory);
+        DurableFiles.syncDirectory(directory);
       }
       return segment;
     } catch (IOException | RuntimeException e) {
@@ -635,16 +629,16 @@ public final class DiskBackend extends AbstractBackend
     old.channel().force(false);
     groupCommit.markDurable(appended);
     Path index = indexPath(old.id);
-    SegmentIndex.write(index, io, hashAlgorithm(), old.id, old.end, old.pending);
+    SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending);
     Manifest current = manifest;
     long nextId = nextSegmentId++;
-    Segment next = new Segment(nextId, dataPath(nextId), io, hashAlgorithm(), true, true,
+    Segment next = new Segment(nextId, dataPath(nextId), hashAlgorithm(), true, true,
         this::repairIndex);
     List<Long> sealed = new ArrayList<>(current.sealed);
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
     try {
-      updated.install(directory, io);
+      updated.install(directory);
     } catch (IOException e) {
       if (!isInstalled(updated)) {
         next.retire(true);
@@ -653,7 +647,7 @@ public final class DiskBackend extends AbstractBackend
       problems.add("manifest generation " + updated.generation + " installed but the"
           + " directory sync failed: " + e);
     }
-    SegmentIndex opened = SegmentIndex.open(index, io, hashAlgorithm());
+    SegmentIndex opened = SegmentIndex.open(index, hashAlgorithm());
     old.index = opened;
     old.pending = null;
     old.recent.clear();
@@ -743,8 +737,8 @@ public final class DiskBackend extends AbstractBackend
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           // Checkpoint: the next open scans only what is appended after this.
-          SegmentIndex.write(indexPath(a.id), io, hashAlgorithm(), a.id, a.end, a.pending);
-          io.syncDirectory(directory);
+          SegmentIndex.write(indexPath(a.id), hashAlgorithm(), a.id, a.end, a.pending);
+          DurableFiles.syncDirectory(directory);
         }
       } catch (IOException e) {
         failure = e;
@@ -907,7 +901,7 @@ public final class DiskBackend extends AbstractBackend
       }
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
       try {
-        updated.install(directory, io);
+        updated.install(directory);
       } catch (IOException e) {
         if (!isInstalled(updated)) {
           writer.abandon();
@@ -964,7 +958,7 @@ public final class DiskBackend extends AbstractBackend
         } finally {
           appendLock.unlock();
         }
-        current = new Segment(id, dataPath(id), io, hashAlgorithm(), true, true,
+        current = new Segment(id, dataPath(id), hashAlgorithm(), true, true,
             DiskBackend.this::repairIndex);
         current.pending = new SegmentIndex.Builder(h);
       }
@@ -974,9 +968,9 @@ public final class DiskBackend extends AbstractBackend
 
     private void sealCurrent() throws IOException {
       current.channel().force(false);
-      SegmentIndex.write(indexPath(current.id), io, hashAlgorithm(), current.id, current.end,
+      SegmentIndex.write(indexPath(current.id), hashAlgorithm(), current.id, current.end,
           current.pending);
-      current.index = SegmentIndex.open(indexPath(current.id), io, hashAlgorithm());
+      current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());
       current.pending = null;
       segments.add(current);
       current = null;
@@ -986,7 +980,7 @@ public final class DiskBackend extends AbstractBackend
       if (current != null) {
         sealCurrent();
       }
-      io.syncDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     }
 
     void abandon() {
