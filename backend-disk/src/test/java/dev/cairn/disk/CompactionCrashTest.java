@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Power loss (on a {@link FaultyFileSystem}: unsynced writes dropped, cut short or reordered,
  * unsynced directory entries forgotten) at random instants of a compaction (while a writer
- * keeps writing): the store opens with every object the compaction was told to keep, every object acknowledged
- * meanwhile, and no reported damage.
+ * keeps writing): the store opens with every object the compaction was told to keep, every
+ * object acknowledged meanwhile, and no reported damage.
  */
 class CompactionCrashTest {
   @TempDir Path root;

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * object is visible partially, and a further write fails the same way; once space is back the
  * same open stack writes, updates refs and collects again; it closes with no file left open;
  * reopened, it owes everything, and {@code cairn verify} finds nothing wrong.
- * Size: {@code cairn.disk-full.budgets} random budgets (50, 300 with {@code -Pfull}) and {@code
- * cairn.disk-full.targeted} runs aimed at each kind of write in turn (18, 135).
+ * Size: {@code cairn.disk-full.budgets} random budgets (50, 250 with {@code -Pfull}) and {@code
+ * cairn.disk-full.targeted} runs aimed at each kind of write in turn (9, 90).
  */
 class DiskFullInProcessTest {
   @TempDir Path root;
@@ -40,8 +40,8 @@ class DiskFullInProcessTest {
 
   @Test
   void aFullDiskAcrossWholeStacksLosesNothingAndWritesAgainOnceSpaceIsBack() throws Exception {
-    int budgets = Budget.scale("cairn.disk-full.budgets", 50, 300);
-    int targeted = Budget.scale("cairn.disk-full.targeted", 18, 135);
+    int budgets = Budget.scale("cairn.disk-full.budgets", 50, 250);
+    int targeted = Budget.scale("cairn.disk-full.targeted", 9, 90);
     Figures figures = Figures.of("disk-full in-process (FaultyFileSystem.spaceLimit)");
     List<String> violations = new ArrayList<>();
     Random random = new Random(6);
@@ -69,7 +69,7 @@ class DiskFullInProcessTest {
       // leaves less than one write's worth when the first writes of its kind begin.
       long budget = budgeted
           ? run < 4 ? run : (long) Math.exp(random.nextDouble() * Math.log(120_000))
-          : random.nextInt(40);
+          : random.nextInt(8);
       int skip = random.nextInt(3);
       int warmUp = random.nextInt(4) == 0 ? 0 : random.nextInt(100);
       String where = String.format("run %d (%s, segment-size=%d, fsync=%s, %s, %s=%d,"

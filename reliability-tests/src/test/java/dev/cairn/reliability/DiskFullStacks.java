@@ -60,6 +60,22 @@ final class DiskFullStacks {
     return problems;
   }
 
+  private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+      "seg-[0-9a-f]+\\.(data|idx)(\\.tmp)?|MANIFEST(\\.tmp)?|refs\\.log(\\.tmp)?"
+      + "|volume\\.[0-9a-z.]+[a-z]");
+
+  /**
+   * Where an error says the space ran out: the kind of the first file its chain names
+   * ("compaction" if it was compacting), null if it names none.
+   */
+  static String kindNamedBy(String chain) {
+    if (chain.contains("compacting")) {
+      return "compaction";
+    }
+    java.util.regex.Matcher matcher = FILE_NAME.matcher(chain);
+    return matcher.find() ? kind(matcher.group()) : null;
+  }
+
   /** What kind of file {@code name} is, for the figures of where the space ran out. */
   static String kind(String name) {
     if (name.matches("seg-[0-9a-f]+\\.data")) {

@@ -67,14 +67,22 @@ final class DiskFullWorkload {
   }
 
   /**
-   * The bytes of object {@code key}: the key, then up to 6,000 more bytes (at most 8 for a key
-   * of the tiny mix), most few. Distinct keys never share bytes, so never share a hash.
+   * The bytes of object {@code key}: the key, then up to 6,000 more bytes, most few; for a key
+   * of the tiny mix ("t" + prefix + "/" + number) 4 bytes, 12 bits of the prefix's hash code and
+   * 20 of the number, so that records are no larger than index entries and a segment or volume
+   * of them has a larger index than data. Distinct keys of one run never share bytes (barring a
+   * 1 in 4,096 clash of two tiny prefixes), so never share a hash.
    */
   static byte[] object(String key) {
+    if (key.startsWith("t")) {
+      int slash = key.lastIndexOf('/');
+      int prefix = key.substring(0, slash).hashCode() * 0x9E3779B1 >>> 20;
+      return java.nio.ByteBuffer.allocate(4)
+          .putInt(prefix << 20 | Integer.parseInt(key.substring(slash + 1)) & 0xFFFFF).array();
+    }
     Random random = new Random(key.hashCode() * 31L + key.length());
-    boolean tiny = key.startsWith("t");
     int roll = random.nextInt(10);
-    int size = key.startsWith("b") ? 100 + random.nextInt(1900) : tiny ? random.nextInt(9)
+    int size = key.startsWith("b") ? 100 + random.nextInt(1900)
         : roll < 3 ? random.nextInt(17) : roll < 8 ? 17 + random.nextInt(600)
         : 600 + random.nextInt(5400);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
