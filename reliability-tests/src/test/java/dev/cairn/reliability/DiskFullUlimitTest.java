@@ -26,11 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with EFBIG ("File too large"). The limits and the stacks are chosen so that the limit is met
  * by every kind of file that can grow past it: segment records, a segment index at seal, the
  * manifest, the ref journal, the rewritten segments of a compaction, and the lower's data (and,
- * aimed at, its index) while archiving (which file reached the limit is counted from the files left exactly N
- * KiB long).
+ * aimed at, its index) while archiving. Which file reached the limit is counted from the file
+ * the error names and from the files left exactly N KiB long.
  *
- * <p>Bounded run: one limit aimed at each kind and every sixth of the 51 (about 14 children);
- * long run ({@code -Pfull}): all 51 limits, {@code cairn.disk-full.ulimit-rounds} times with
+ * <p>Bounded run: one limit aimed at each kind and every sixth of the 52 (about 13 children);
+ * long run ({@code -Pfull}): all 52 limits, {@code cairn.disk-full.ulimit-rounds} times with
  * other seeds.
  *
  * <p>For each limit: the child gets a {@link CairnException} whose chain says "File too large"
@@ -96,7 +96,7 @@ class DiskFullUlimitTest {
   @Test
   void aFileSizeLimitAcrossWholeStacksLosesNothingAndWritesAgainWithoutIt() throws Exception {
     // The bounded run takes the first case aimed at each kind and every sixth; the long run
-    // takes them all (51 limits), each round with other seeds.
+    // takes them all (52 limits), each round with other seeds.
     List<Case> cases = new ArrayList<>();
     java.util.Set<String> aimed = new java.util.HashSet<>();
     List<Case> all = cases();
