@@ -78,7 +78,6 @@ public final class DiskBackend extends AbstractBackend
 
   private final Path directory;
   private final DiskOptions options;
-  private final FileIo io;
   private final boolean readOnly;
   private final DiskOptions.Fsync fsync;
   private final FileChannel lockChannel;
@@ -108,14 +107,13 @@ public final class DiskBackend extends AbstractBackend
    */
   private volatile boolean directoryUnsynced;
 
-  private DiskBackend(Path directory, DiskOptions options, FileIo io, HashAlgorithm algorithm,
+  private DiskBackend(Path directory, DiskOptions options, HashAlgorithm algorithm,
       FileChannel lockChannel, FileLock lock, Manifest manifest) throws IOException {
     super("disk:" + directory, algorithm, options.readOnly()
         ? EnumSet.of(Capability.PERSISTENT)
         : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     this.directory = directory;
     this.options = options;
-    this.io = io;
     this.readOnly = options.readOnly();
     this.fsync = options.fsync();
     this.lockChannel = lockChannel;
@@ -133,7 +131,7 @@ public final class DiskBackend extends AbstractBackend
       }
       this.active = openActive(manifest.activeSegment);
       opened.add(active);
-      this.refs = RefJournal.open(directory, io, algorithm, !readOnly);
+      this.refs = RefJournal.open(directory, algorithm, !readOnly);
     } catch (IOException | RuntimeException e) {
       opened.forEach(s -> s.retire(false));
       throw e;
@@ -163,10 +161,6 @@ public final class DiskBackend extends AbstractBackend
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
-    return open(directory, options, FileIo.STANDARD);
-  }
-
-  static DiskBackend open(Path directory, DiskOptions options, FileIo io) {
     requireNonNull(directory, "directory");
     requireNonNull(options, "options");
     Path dir = directory.toAbsolutePath().normalize();
@@ -174,8 +168,8 @@ public final class DiskBackend extends AbstractBackend
     FileLock lock = null;
     try {
       if (!options.readOnly()) {
-        createDirectories(dir, io);
-        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), FileIo.noFollowForWrites(
+        createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), DurableFiles.noFollowForWrites(
             StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         try {
           lock = lockChannel.tryLock();
@@ -197,10 +191,10 @@ public final class DiskBackend extends AbstractBackend
               "no store at disk:%s (no %s); a read-only open does not create one", dir,
               Manifest.FILE));
         }
-        manifest = create(dir, options, io);
+        manifest = create(dir, options);
       }
       HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
-      DiskBackend store = new DiskBackend(dir, options, io, algorithm, lockChannel, lock,
+      DiskBackend store = new DiskBackend(dir, options, algorithm, lockChannel, lock,
           manifest);
       return store;
     } catch (IOException e) {
@@ -217,7 +211,7 @@ public final class DiskBackend extends AbstractBackend
    * until then a power loss may forget the new directory, and the store in it with everything
    * acknowledged durable.
    */
-  private static void createDirectories(Path dir, FileIo io) throws IOException {
+  private static void createDirectories(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }
@@ -228,7 +222,7 @@ public final class DiskBackend extends AbstractBackend
     Files.createDirectories(dir);
     for (Path created = dir; created != null; created = created.getParent()) {
       if (created.getParent() != null) {
-        io.syncDirectory(created.getParent());
+        DurableFiles.syncDirectory(created.getParent());
       }
       if (created.equals(highest)) {
         break;
@@ -246,7 +240,7 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private static Manifest create(Path dir, DiskOptions options, FileIo io) throws IOException {
+  private static Manifest create(Path dir, DiskOptions options) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "seg-*.data")) {
       if (entries.iterator().hasNext()) {
         throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
@@ -258,10 +252,10 @@ public final class DiskBackend extends AbstractBackend
     Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
     // The first segment and the ref journal exist before the manifest that names them; its
     // directory sync makes all three durable at once.
-    io.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
+    DurableFiles.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE).close();
-    RefJournal.create(dir, io);
-    manifest.install(dir, io);
+    RefJournal.create(dir);
+    manifest.install(dir);
     return manifest;
   }
 
@@ -311,12 +305,12 @@ public final class DiskBackend extends AbstractBackend
       }
     }
     if (removed) {
-      io.syncDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     }
   }
 
   private Segment openSealed(long id) throws IOException {
-    Segment segment = new Segment(id, dataPath(id), io, hashAlgorithm(), false, false,
+    Segment segment = new Segment(id, dataPath(id), hashAlgorithm(), false, false,
         this::repairIndex);
     try {
       loadSealed(segment);
@@ -331,7 +325,7 @@ public final class DiskBackend extends AbstractBackend
   private void loadSealed(Segment segment) throws IOException {
     long id = segment.id;
     try {
-      SegmentIndex index = SegmentIndex.open(indexPath(id), io, hashAlgorithm());
+      SegmentIndex index = SegmentIndex.open(indexPath(id), hashAlgorithm());
       segment.index = index;
       if (index.bloomProblem != null) {
         noteDamage(index.bloomProblem, "; searching the table instead");
@@ -385,9 +379,9 @@ public final class DiskBackend extends AbstractBackend
     }
     try {
       Path path = indexPath(segment.id);
-      SegmentIndex.write(path, io, hashAlgorithm(), segment.id, dataLength, entries);
-      io.syncDirectory(directory);
-      segment.index = SegmentIndex.openVerified(path, io, hashAlgorithm());
+      SegmentIndex.write(path, hashAlgorithm(), segment.id, dataLength, entries);
+      DurableFiles.syncDirectory(directory);
+      segment.index = SegmentIndex.openVerified(path, hashAlgorithm());
       segment.recent.clear();
       problems.add("rebuilt the index " + path);
     } catch (IOException | RuntimeException e) {
@@ -401,13 +395,13 @@ public final class DiskBackend extends AbstractBackend
     if (!exists && readOnly) {
       throw new NoSuchFileException(path.toString(), null, "active segment is missing");
     }
-    Segment segment = new Segment(id, path, io, hashAlgorithm(), !readOnly, !exists,
+    Segment segment = new Segment(id, path, hashAlgorithm(), !readOnly, !exists,
         this::repairIndex);
     try {
       long from = 0;
       if (Files.exists(indexPath(id))) {
         try {
-          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id), io,
+          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id),
               hashAlgorithm());
           if (checkpoint.segmentId == id && checkpoint.dataLength <= segment.size()) {
             segment.index = checkpoint;
@@ -449,7 +443,7 @@ public final class DiskBackend extends AbstractBackend
         segment.channel().force(true);
       }
       if (!exists) {
-        io.syncDirectory(directory);
+        DurableFiles.syncDirectory(directory);
       }
       return segment;
     } catch (IOException | RuntimeException e) {
@@ -535,7 +529,7 @@ public final class DiskBackend extends AbstractBackend
           files++;
           bytes += sizeOrZero(indexFile);
           try {
-            index = SegmentIndex.open(indexFile, io, hashAlgorithm());
+            index = SegmentIndex.open(indexFile, hashAlgorithm());
             if (index.segmentId != segment.id) {
               report.accept(new CorruptionException(indexFile.toString(), 16,
                   "index of segment " + index.segmentId + ", not " + segment.id));
@@ -810,16 +804,16 @@ public final class DiskBackend extends AbstractBackend
     old.channel().force(false);
     groupCommit.markDurable(appended);
     Path index = indexPath(old.id);
-    SegmentIndex.write(index, io, hashAlgorithm(), old.id, old.end, old.pending);
+    SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending);
     Manifest current = manifest;
     long nextId = nextSegmentId++;
-    Segment next = new Segment(nextId, dataPath(nextId), io, hashAlgorithm(), true, true,
+    Segment next = new Segment(nextId, dataPath(nextId), hashAlgorithm(), true, true,
         this::repairIndex);
     List<Long> sealed = new ArrayList<>(current.sealed);
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
     try {
-      updated.install(directory, io);
+      updated.install(directory);
     } catch (IOException e) {
       if (!isInstalled(updated)) {
         next.retire(true);
@@ -841,7 +835,7 @@ public final class DiskBackend extends AbstractBackend
     view = List.copyOf(segments);
     old.pending = null;
     try {
-      old.index = SegmentIndex.open(index, io, hashAlgorithm());
+      old.index = SegmentIndex.open(index, hashAlgorithm());
       old.recent.clear();
     } catch (IOException | RuntimeException e) {
       // Its records stay findable from memory (recent, after the checkpoint index if any);
@@ -857,7 +851,7 @@ public final class DiskBackend extends AbstractBackend
     }
     try {
       directoryUnsynced = false;
-      io.syncDirectory(directory);
+      DurableFiles.syncDirectory(directory);
       return true;
     } catch (IOException e) {
       directoryUnsynced = true;
@@ -942,8 +936,8 @@ public final class DiskBackend extends AbstractBackend
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           // Checkpoint: the next open scans only what is appended after this.
-          SegmentIndex.write(indexPath(a.id), io, hashAlgorithm(), a.id, a.end, a.pending);
-          io.syncDirectory(directory);
+          SegmentIndex.write(indexPath(a.id), hashAlgorithm(), a.id, a.end, a.pending);
+          DurableFiles.syncDirectory(directory);
         }
       } catch (IOException e) {
         failure = e;
@@ -1106,7 +1100,7 @@ public final class DiskBackend extends AbstractBackend
       }
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
       try {
-        updated.install(directory, io);
+        updated.install(directory);
       } catch (IOException e) {
         if (!isInstalled(updated)) {
           writer.abandon();
@@ -1167,7 +1161,7 @@ public final class DiskBackend extends AbstractBackend
         } finally {
           appendLock.unlock();
         }
-        current = new Segment(id, dataPath(id), io, hashAlgorithm(), true, true,
+        current = new Segment(id, dataPath(id), hashAlgorithm(), true, true,
             DiskBackend.this::repairIndex);
         current.pending = new SegmentIndex.Builder(h);
       }
@@ -1177,9 +1171,9 @@ public final class DiskBackend extends AbstractBackend
 
     private void sealCurrent() throws IOException {
       current.channel().force(false);
-      SegmentIndex.write(indexPath(current.id), io, hashAlgorithm(), current.id, current.end,
+      SegmentIndex.write(indexPath(current.id), hashAlgorithm(), current.id, current.end,
           current.pending);
-      current.index = SegmentIndex.open(indexPath(current.id), io, hashAlgorithm());
+      current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());
       current.pending = null;
       segments.add(current);
       current = null;
@@ -1189,7 +1183,7 @@ public final class DiskBackend extends AbstractBackend
       if (current != null) {
         sealCurrent();
       }
-      io.syncDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     }
 
     void abandon() {

@@ -152,14 +152,14 @@ final class Manifest {
   }
 
   /** Replaces the manifest of {@code directory} with this one, durably and atomically. */
-  void install(Path directory, FileIo io) throws IOException {
+  void install(Path directory) throws IOException {
     Path temp = directory.resolve(TEMP);
-    try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE,
+    try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      FileIo.writeFully(channel, ByteBuffer.wrap(encode()), 0);
+      DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()), 0);
       channel.force(true);
     }
-    io.rename(temp, directory.resolve(FILE));
-    io.syncDirectory(directory);
+    DurableFiles.rename(temp, directory.resolve(FILE));
+    DurableFiles.syncDirectory(directory);
   }
 }

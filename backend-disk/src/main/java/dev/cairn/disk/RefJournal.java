@@ -60,7 +60,6 @@ final class RefJournal implements AutoCloseable {
 
   private final Path directory;
   private final Path path;
-  private final FileIo io;
   private final HashAlgorithm algorithm;
   private final boolean writable;
   private final Map<String, Hash> refs = new HashMap<>();
@@ -71,17 +70,16 @@ final class RefJournal implements AutoCloseable {
   /** The journal's committed length as loaded or last rewritten. */
   private long committed;
 
-  private RefJournal(Path directory, FileIo io, HashAlgorithm algorithm, boolean writable) {
+  private RefJournal(Path directory, HashAlgorithm algorithm, boolean writable) {
     this.directory = directory;
     this.path = directory.resolve(FILE);
-    this.io = io;
     this.algorithm = algorithm;
     this.writable = writable;
   }
 
-  static RefJournal open(Path directory, FileIo io, HashAlgorithm algorithm, boolean writable)
+  static RefJournal open(Path directory, HashAlgorithm algorithm, boolean writable)
       throws IOException {
-    RefJournal journal = new RefJournal(directory, io, algorithm, writable);
+    RefJournal journal = new RefJournal(directory, algorithm, writable);
     synchronized (journal) {
       journal.load();
     }
@@ -131,7 +129,7 @@ final class RefJournal implements AutoCloseable {
       good = pos;
     }
     if (writable && good < bytes.length) {
-      try (FileChannel c = io.open(path, StandardOpenOption.WRITE)) {
+      try (FileChannel c = DurableFiles.open(path, StandardOpenOption.WRITE)) {
         c.truncate(good);
         c.force(true);
       }
@@ -182,7 +180,7 @@ final class RefJournal implements AutoCloseable {
   private void openForAppend(long length) throws IOException {
     end = length;
     if (writable && channel == null) {
-      channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel = DurableFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
   }
 
@@ -356,7 +354,7 @@ final class RefJournal implements AutoCloseable {
     ByteBuffer entry = ByteBuffer.wrap(encode(name, hash));
     long at = end;
     try {
-      FileIo.writeFully(channel, entry, at);
+      DurableFiles.writeFully(channel, entry, at);
       if (sync) {
         channel.force(false);
       }
@@ -392,10 +390,10 @@ final class RefJournal implements AutoCloseable {
    * manifest that makes the store exist) makes it durable, so that an absent, short or
    * zero-filled journal is damage, never a crash.
    */
-  static void create(Path directory, FileIo io) throws IOException {
-    try (FileChannel out = io.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
+  static void create(Path directory) throws IOException {
+    try (FileChannel out = DurableFiles.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
-      FileIo.writeFully(out, ByteBuffer.wrap(header(HEADER)), 0);
+      DurableFiles.writeFully(out, ByteBuffer.wrap(header(HEADER)), 0);
       out.force(true);
     }
   }
@@ -410,11 +408,11 @@ final class RefJournal implements AutoCloseable {
   /** Writes the live refs to a new journal and renames it into place, durably. */
   private void rewrite() throws IOException {
     long length = writeJournal();
-    io.syncDirectory(directory);
+    DurableFiles.syncDirectory(directory);
     if (channel != null) {
       channel.close();
     }
-    channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    channel = DurableFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     end = length;
     committed = length;
   }
@@ -422,18 +420,18 @@ final class RefJournal implements AutoCloseable {
   private long writeJournal() throws IOException {
     Path temp = directory.resolve(TEMP);
     long length;
-    try (FileChannel out = io.open(temp, StandardOpenOption.CREATE,
+    try (FileChannel out = DurableFiles.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       length = HEADER;
       for (Map.Entry<String, Hash> ref : refs.entrySet()) {
         ByteBuffer entry = ByteBuffer.wrap(encode(ref.getKey(), ref.getValue()));
-        FileIo.writeFully(out, entry, length);
+        DurableFiles.writeFully(out, entry, length);
         length += entry.capacity();
       }
-      FileIo.writeFully(out, ByteBuffer.wrap(header(length)), 0);
+      DurableFiles.writeFully(out, ByteBuffer.wrap(header(length)), 0);
       out.force(true);
     }
-    io.rename(temp, path);
+    DurableFiles.rename(temp, path);
     return length;
   }
 

@@ -30,7 +30,6 @@ final class Segment {
   final long id;
   final Path path;
   final String name;
-  private final FileIo io;
   private final HashAlgorithm algorithm;
   private final boolean writable;
   private volatile FileChannel channel;
@@ -57,17 +56,16 @@ final class Segment {
   }
   private volatile boolean deleteWhenReleased;
 
-  Segment(long id, Path path, FileIo io, HashAlgorithm algorithm, boolean writable,
+  Segment(long id, Path path, HashAlgorithm algorithm, boolean writable,
       boolean create, IndexDamage damage) throws IOException {
     this.damage = damage;
     this.id = id;
     this.path = path;
     this.name = path.toString();
-    this.io = io;
     this.algorithm = algorithm;
     this.writable = writable;
     this.channel = create
-        ? io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        ? DurableFiles.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE)
         : openChannel();
   }
@@ -95,8 +93,8 @@ final class Segment {
 
   private FileChannel openChannel() throws IOException {
     return writable
-        ? io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-        : io.open(path, StandardOpenOption.READ);
+        ? DurableFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : DurableFiles.open(path, StandardOpenOption.READ);
   }
 
   /**
@@ -172,7 +170,7 @@ final class Segment {
     long at = end;
     int size = record.remaining();
     try {
-      FileIo.writeFully(channel, record, at);
+      DurableFiles.writeFully(channel, record, at);
     } catch (IOException e) {
       needsTruncate = true;
       try {
@@ -240,7 +238,7 @@ final class Segment {
           "record of %s (%d bytes) extends past the end of the file", hash, length));
     }
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
-    boolean whole = FileIo.readFully(channel, buffer, offset);
+    boolean whole = DurableFiles.readFully(channel, buffer, offset);
     if (!whole) {
       throw new CorruptionException(name, offset,
           "record of " + hash + " extends past the end of the file");

@@ -121,7 +121,7 @@ final class SegmentIndex {
    * Writes the index of {@code entries} to {@code file} durably: to a temporary file, synced,
    * renamed into place. The caller syncs the directory.
    */
-  static void write(Path file, FileIo io, HashAlgorithm algorithm, long segmentId,
+  static void write(Path file, HashAlgorithm algorithm, long segmentId,
       long dataLength, Builder entries) throws IOException {
     int h = algorithm.digestLength();
     Integer[] order = new Integer[entries.size];
@@ -182,12 +182,12 @@ final class SegmentIndex {
     out.putInt((int) crc.getValue());
     out.flip();
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE,
+    try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      FileIo.writeFully(channel, out, 0);
+      DurableFiles.writeFully(channel, out, 0);
       channel.force(true);
     }
-    io.rename(temp, file);
+    DurableFiles.rename(temp, file);
   }
 
   /**
@@ -196,10 +196,10 @@ final class SegmentIndex {
    * @throws CorruptionException if the table fails its checks (a damaged Bloom filter is not
    *     an error: the index then works without it and says so in {@link #bloomProblem})
    */
-  static SegmentIndex open(Path file, FileIo io, HashAlgorithm algorithm) throws IOException {
+  static SegmentIndex open(Path file, HashAlgorithm algorithm) throws IOException {
     String name = file.toString();
     MappedByteBuffer map;
-    try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = DurableFiles.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size < HEADER + 256 * 4 + 8 || size > Integer.MAX_VALUE) {
         throw new CorruptionException(name, 0, "index size " + size + " is impossible");
@@ -287,9 +287,9 @@ final class SegmentIndex {
    *
    * @throws CorruptionException if the index fails a check
    */
-  static SegmentIndex openVerified(Path file, FileIo io, HashAlgorithm algorithm)
+  static SegmentIndex openVerified(Path file, HashAlgorithm algorithm)
       throws IOException {
-    SegmentIndex index = open(file, io, algorithm);
+    SegmentIndex index = open(file, algorithm);
     index.verifyTable();
     return index;
   }

@@ -135,7 +135,7 @@ class BitRotTest {
       if (name.endsWith(".data")) {
         flipSample(pristine, file, Budget.scale(15, 400), random);
       } else if (name.endsWith(".idx")) {
-        SegmentIndex index = SegmentIndex.open(file, FileIo.STANDARD, HashAlgorithm.SHA256);
+        SegmentIndex index = SegmentIndex.open(file, HashAlgorithm.SHA256);
         long tableBits = (SegmentIndex.HEADER + 256 * 4 + index.count * 40L) * 8;
         long bloomBits = Files.size(file) * 8 - 64 - tableBits;
         for (int i = 0; i < Budget.scale(6, 200); i++) {

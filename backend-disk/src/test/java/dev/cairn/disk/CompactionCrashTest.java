@@ -3,6 +3,7 @@ package dev.cairn.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Hash;
+import dev.cairn.testkit.FaultyFileSystem;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Power loss at random instants of a compaction (while a writer keeps writing): the store
- * opens with every object the compaction was told to keep, every object acknowledged
- * meanwhile, and no reported damage.
+ * Power loss (on a {@link FaultyFileSystem}: unsynced writes dropped, cut short or reordered,
+ * unsynced directory entries forgotten) at random instants of a compaction (while a writer
+ * keeps writing): the store opens with every object the compaction was told to keep, every
+ * object acknowledged meanwhile, and no reported damage.
  */
 class CompactionCrashTest {
   @TempDir Path root;
@@ -53,8 +55,8 @@ class CompactionCrashTest {
     for (int round = 0; round < rounds; round++) {
       Path dir = root.resolve("work");
       StoreFiles.copy(pristine, dir);
-      FaultyFileIo io = new FaultyFileIo(round);
-      DiskBackend store = DiskBackend.open(dir, options, io);
+      FaultyFileSystem fs = FaultyFileSystem.create(round);
+      DiskBackend store = DiskBackend.open(fs.path(dir), options);
       Workload workload = new Workload();
       int writerId = 1000 + round;
       Thread writer = new Thread(() -> workload.run(store, writerId, true, 1_000_000));
@@ -71,7 +73,7 @@ class CompactionCrashTest {
       writer.start();
       compactor.start();
       Thread.sleep(random.nextInt((int) duration * 3 / 2 + 1));
-      io.powerLoss();
+      String lost = PowerLossTest.powerLoss(fs, FaultyFileSystem.Loss.RANDOM);
       compactor.join();
       writer.join();
       if (done[0]) {
@@ -82,13 +84,15 @@ class CompactionCrashTest {
       } catch (RuntimeException e) {
         // nothing can be synced any more
       }
+      fs.close();
       try (DiskBackend reopened = DiskBackend.open(dir, options.toBuilder().verify(true).build())) {
         for (Hash hash : keep) {
-          assertThat(reopened.read(hash)).as("kept %s, round %d", hash, round)
+          assertThat(reopened.read(hash))
+              .as("kept %s, round %d, after losing %s", hash, round, lost)
               .hasValue(objects.get(hash));
         }
         workload.check(reopened);
-        assertThat(reopened.problems()).isEmpty();
+        assertThat(reopened.problems()).as("after losing %s", lost).isEmpty();
         if (done[0]) {
           for (Hash hash : objects.keySet()) {
             if (!keep.contains(hash)) {

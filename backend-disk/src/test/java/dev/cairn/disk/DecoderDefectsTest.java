@@ -44,7 +44,7 @@ class DecoderDefectsTest {
     ByteBuffer.wrap(bytes).putInt(table + 2, Integer.MAX_VALUE);
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
-    SegmentIndex index = SegmentIndex.open(file, FileIo.STANDARD, SHA256);
+    SegmentIndex index = SegmentIndex.open(file, SHA256);
     assertThat(index.bloomProblem).hasMessageContaining("Bloom filter claims 2147483647 words");
   }
 
@@ -55,7 +55,7 @@ class DecoderDefectsTest {
     ByteBuffer.wrap(bytes).putInt(SegmentIndex.HEADER + 0x10 * 4, 1000);
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
-    assertThatThrownBy(() -> SegmentIndex.open(file, FileIo.STANDARD, SHA256))
+    assertThatThrownBy(() -> SegmentIndex.open(file, SHA256))
         .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("fan-out entry 16 is 1000");
   }
@@ -68,7 +68,7 @@ class DecoderDefectsTest {
     ByteBuffer.wrap(bytes).putInt(lengths, 500 << 20);
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
-    SegmentIndex index = SegmentIndex.open(file, FileIo.STANDARD, SHA256);
+    SegmentIndex index = SegmentIndex.open(file, SHA256);
     assertThatThrownBy(index::verifyTable).isInstanceOf(CorruptionException.class)
         .hasMessageContaining("outside the");
   }
@@ -82,7 +82,7 @@ class DecoderDefectsTest {
     ByteBuffer.wrap(bytes).putLong(24, -5);
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
-    assertThatThrownBy(() -> SegmentIndex.open(file, FileIo.STANDARD, SHA256))
+    assertThatThrownBy(() -> SegmentIndex.open(file, SHA256))
         .isInstanceOf(CorruptionException.class).hasMessageContaining("negative data length");
   }
 
@@ -91,7 +91,7 @@ class DecoderDefectsTest {
     // Record.size(32, 2^31-1) overflowed, and ByteBuffer.allocate threw IllegalArgumentException.
     Path file = dir.resolve(Segment.dataFileName(1));
     Files.write(file, new byte[100]);
-    Segment segment = new Segment(1, file, FileIo.STANDARD, SHA256, false, false, (s, e) -> { });
+    Segment segment = new Segment(1, file, SHA256, false, false, (s, e) -> { });
     try {
       Hash hash = SHA256.hash(new byte[0]);
       assertThatThrownBy(() -> segment.read(hash, Segment.location(0, Integer.MAX_VALUE), false))
@@ -130,7 +130,7 @@ class DecoderDefectsTest {
     entry(journal, "../../escape", hash);
     Files.write(dir.resolve(RefJournal.FILE),
         java.util.Arrays.copyOf(journal.array(), journal.position()));
-    try (RefJournal refs = RefJournal.open(dir, FileIo.STANDARD, SHA256, false)) {
+    try (RefJournal refs = RefJournal.open(dir, SHA256, false)) {
       assertThatThrownBy(refs::names).isInstanceOf(CorruptionException.class)
           .hasMessageContaining(dir.resolve(RefJournal.FILE).toString());
     }
@@ -156,7 +156,7 @@ class DecoderDefectsTest {
       offset += Record.size(32, 1);
     }
     Path file = dir.resolve(Segment.indexFileName(1));
-    SegmentIndex.write(file, FileIo.STANDARD, SHA256, 1, offset, entries);
+    SegmentIndex.write(file, SHA256, 1, offset, entries);
     return file;
   }
 

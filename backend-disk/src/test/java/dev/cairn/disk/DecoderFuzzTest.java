@@ -68,17 +68,17 @@ class DecoderFuzzTest {
     HashAlgorithm algorithm = algorithm(input);
     Path file = DIR.resolve(RefJournal.FILE);
     Files.write(file, bytes);
-    try (RefJournal journal = RefJournal.open(DIR, FileIo.STANDARD, algorithm, false)) {
+    try (RefJournal journal = RefJournal.open(DIR, algorithm, false)) {
       readAll(journal, file.toString(), bytes.length);
     }
     Hash hash = algorithm.hash(input);
-    try (RefJournal journal = RefJournal.open(DIR, FileIo.STANDARD, algorithm, true)) {
+    try (RefJournal journal = RefJournal.open(DIR, algorithm, true)) {
       if (!readAll(journal, file.toString(), bytes.length)) {
         return;
       }
       journal.set("refs/fuzz", hash, false);
     }
-    try (RefJournal journal = RefJournal.open(DIR, FileIo.STANDARD, algorithm, false)) {
+    try (RefJournal journal = RefJournal.open(DIR, algorithm, false)) {
       assertThat(journal.get("refs/fuzz")).hasValue(hash);
     }
   }
@@ -113,7 +113,7 @@ class DecoderFuzzTest {
     Path file = fresh(Segment.indexFileName(1), bytes);
     SegmentIndex index;
     try {
-      index = SegmentIndex.open(file, FileIo.STANDARD, algorithm);
+      index = SegmentIndex.open(file, algorithm);
       index.verifyTable();
     } catch (CorruptionException e) {
       assertNamesFile(e, file.toString(), bytes.length);
@@ -174,7 +174,7 @@ class DecoderFuzzTest {
         ? Hash.of(algorithm, data, (int) offset + Record.PREFIX, h)
         : algorithm.hash(data);
     Path file = fresh(Segment.dataFileName(1), data);
-    Segment segment = new Segment(1, file, FileIo.STANDARD, algorithm, false, false,
+    Segment segment = new Segment(1, file, algorithm, false, false,
         (s, problem) -> { });
     try {
       byte[] payload = segment.read(hash, Segment.location(offset, length), (input[0] & 4) != 0);
@@ -211,7 +211,7 @@ class DecoderFuzzTest {
       }
     }
     Path file = fresh(Segment.dataFileName(2), data);
-    Segment segment = new Segment(2, file, FileIo.STANDARD, algorithm, false, false,
+    Segment segment = new Segment(2, file, algorithm, false, false,
         (s, problem) -> { });
     try {
       Segment.Scan scan = segment.scan(from);

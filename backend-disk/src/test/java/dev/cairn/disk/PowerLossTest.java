@@ -1,6 +1,11 @@
 package dev.cairn.disk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.testkit.FaultyFileSystem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,43 +15,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Power loss at random instants: every byte not fsynced is dropped (files are cut back to
- * their length at their last sync). Everything acknowledged as durable must survive.
+ * Power loss at random instants, on a {@link FaultyFileSystem}: writes not yet fsynced are
+ * dropped, cut short or kept out of order, and files created or renamed since their directory
+ * was last synced may be forgotten. Everything acknowledged as durable must survive.
  */
 class PowerLossTest {
   @TempDir Path dir;
+
+  /**
+   * Cuts the power under {@code fs}: from this instant no operation reaches the disk (the
+   * machine is off, so the store cannot go on writing through new files either), then the
+   * unsynced state is lost as {@code loss} says.
+   */
+  static String powerLoss(FaultyFileSystem fs, FaultyFileSystem.Loss loss) {
+    fs.failOperationsFrom(fs.operations() + 1);
+    return fs.powerLoss(loss);
+  }
 
   private void crashRepeatedly(DiskOptions.Fsync fsync) throws Exception {
     Random random = new Random(fsync.ordinal());
     Workload workload = new Workload();
     int rounds = Budget.scale(25, 300);
     for (int round = 0; round < rounds; round++) {
-      FaultyFileIo io = new FaultyFileIo(round);
-      io.shortWrites = random.nextBoolean();
       DiskOptions options = DiskOptions.builder().fsync(fsync).segmentSize(16384).build();
-      DiskBackend store = DiskBackend.open(dir, options, io);
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 4; w++) {
-        int writer = round * 10 + w;
-        writers.add(new Thread(() -> workload.run(store, writer,
-            fsync == DiskOptions.Fsync.ALWAYS, 1_000_000)));
-      }
-      writers.forEach(Thread::start);
-      Thread.sleep(2 + random.nextInt(40));
-      io.powerLoss();
-      for (Thread writer : writers) {
-        writer.join();
-      }
-      try {
-        store.close();
-      } catch (RuntimeException e) {
-        // The power is off: closing cannot sync.
+      String lost;
+      try (FaultyFileSystem fs = FaultyFileSystem.create(round)
+          .shortTransfers(random.nextBoolean())) {
+        DiskBackend store = DiskBackend.open(fs.path(dir), options);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+          int writer = round * 10 + w;
+          writers.add(new Thread(() -> workload.run(store, writer,
+              fsync == DiskOptions.Fsync.ALWAYS, 1_000_000)));
+        }
+        writers.forEach(Thread::start);
+        Thread.sleep(2 + random.nextInt(40));
+        lost = powerLoss(fs, FaultyFileSystem.Loss.RANDOM);
+        for (Thread writer : writers) {
+          writer.join();
+        }
+        try {
+          store.close();
+        } catch (RuntimeException e) {
+          // The power is off: closing cannot sync.
+        }
       }
       try (DiskBackend reopened = DiskBackend.open(dir, options.toBuilder().verify(true).build())) {
+        assertThat(reopened.problems()).as("after losing %s", lost).isEmpty();
         workload.check(reopened);
-        org.assertj.core.api.Assertions.assertThat(reopened.problems()).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(reopened.capabilities())
-            .contains(Capability.PERSISTENT);
+        assertThat(reopened.capabilities()).contains(Capability.PERSISTENT);
       }
     }
     System.out.printf("power loss (fsync=%s): %d crashes, %d acknowledged objects and %d refs"
@@ -65,35 +82,37 @@ class PowerLossTest {
 
   @Test
   void closeMakesEverythingDurableEvenWithFsyncNever() throws IOException {
-    FaultyFileIo io = new FaultyFileIo(2);
-    var hash = dev.cairn.spi.HashAlgorithm.SHA256.hash(new byte[] {4, 5});
-    try (DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()
-        .fsync(DiskOptions.Fsync.NEVER).build(), io)) {
-      store.put(new byte[] {4, 5});
-      store.setRef("refs/heads/main", hash);
+    Hash hash = HashAlgorithm.SHA256.hash(new byte[] {4, 5});
+    try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {
+      try (DiskBackend store = DiskBackend.open(fs.path(dir), DiskOptions.builder()
+          .fsync(DiskOptions.Fsync.NEVER).build())) {
+        store.put(new byte[] {4, 5});
+        store.setRef("refs/heads/main", hash);
+      }
+      powerLoss(fs, FaultyFileSystem.Loss.DROP);
     }
-    io.powerLoss();
     try (DiskBackend reopened = DiskBackend.open(dir)) {
-      org.assertj.core.api.Assertions.assertThat(reopened.read(hash)).hasValue(new byte[] {4, 5});
-      org.assertj.core.api.Assertions.assertThat(reopened.getRef("refs/heads/main"))
-          .hasValue(hash);
+      assertThat(reopened.read(hash)).hasValue(new byte[] {4, 5});
+      assertThat(reopened.getRef("refs/heads/main")).hasValue(hash);
     }
   }
 
   @Test
   void unsyncedBytesAreReallyDroppedByTheInjector() throws IOException {
-    FaultyFileIo io = new FaultyFileIo(1);
-    DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()
-        .fsync(DiskOptions.Fsync.NEVER).build(), io);
-    var hash = store.put(new byte[] {1, 2, 3});
-    io.powerLoss();
-    try {
-      store.close();
-    } catch (RuntimeException e) {
-      // expected: nothing can be synced any more
+    Hash hash;
+    try (FaultyFileSystem fs = FaultyFileSystem.create(1)) {
+      DiskBackend store = DiskBackend.open(fs.path(dir), DiskOptions.builder()
+          .fsync(DiskOptions.Fsync.NEVER).build());
+      hash = store.put(new byte[] {1, 2, 3});
+      powerLoss(fs, FaultyFileSystem.Loss.DROP);
+      try {
+        store.close();
+      } catch (RuntimeException e) {
+        // expected: nothing can be synced any more
+      }
     }
     try (DiskBackend reopened = DiskBackend.open(dir)) {
-      org.assertj.core.api.Assertions.assertThat(reopened.read(hash)).isEmpty();
+      assertThat(reopened.read(hash)).isEmpty();
     }
   }
 }

@@ -34,11 +34,9 @@ final class ChannelCache implements AutoCloseable {
   private int peakOpenFiles;
   private boolean closed;
 
-  private final FileOpener opener;
 
-  ChannelCache(String store, int capacity, FileOpener opener) {
+  ChannelCache(String store, int capacity) {
     this.store = store;
-    this.opener = opener;
     if (capacity < 1) {
       throw new IllegalArgumentException("open files (" + capacity + ") must be positive");
     }
@@ -73,7 +71,7 @@ final class ChannelCache implements AutoCloseable {
         }
       }
       try {
-        entry = new Entry(opener.open(file, StandardOpenOption.READ));
+        entry = new Entry(FileChannel.open(file, StandardOpenOption.READ));
       } catch (IOException e) {
         throw new VolumeIOException("opening " + file, e);
       }

@@ -75,9 +75,8 @@ record ControlFile(
 
   /** Writes this control to {@code file} (replacing it) and syncs it. */
   void write(Path file) {
-    try (FileChannel channel = FileChannel.open(file, FileOpener.noFollowForWrites(
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING))) {
+    try (FileChannel channel = DurableFiles.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()));
       channel.force(true);
     } catch (IOException e) {

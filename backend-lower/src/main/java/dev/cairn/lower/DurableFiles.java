@@ -7,9 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The file operations whose order is the archive's crash safety: syncing a file, syncing a
@@ -19,9 +24,27 @@ import java.nio.file.StandardOpenOption;
 final class DurableFiles {
   private DurableFiles() {}
 
+  /**
+   * Opens a channel on {@code path}. A channel that writes never follows a symbolic link: a
+   * link planted in a volume must not make the archive write outside it.
+   */
+  static FileChannel open(Path path, OpenOption... options) throws IOException {
+    return FileChannel.open(path, noFollowForWrites(options));
+  }
+
+  /** {@code options}, with {@link LinkOption#NOFOLLOW_LINKS} when they write or create. */
+  static Set<OpenOption> noFollowForWrites(OpenOption... options) {
+    Set<OpenOption> set = new HashSet<>(Arrays.asList(options));
+    if (set.contains(StandardOpenOption.WRITE) || set.contains(StandardOpenOption.APPEND)
+        || set.contains(StandardOpenOption.CREATE) || set.contains(StandardOpenOption.CREATE_NEW)) {
+      set.add(LinkOption.NOFOLLOW_LINKS);
+    }
+    return set;
+  }
+
   /** Flushes {@code file}'s content and metadata to stable storage. */
   static void sync(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = open(file, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
   }

@@ -299,8 +299,8 @@ final class IndexWriter implements AutoCloseable {
 
   /** A new, empty file (replacing one a crashed attempt left), opened for writing. */
   private static FileChannel create(Path file) throws IOException {
-    return FileChannel.open(file, FileOpener.noFollowForWrites(StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+    return DurableFiles.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** Deletes the spill files. */

@@ -83,14 +83,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
 
   private VolumeArchive(Path root, HashAlgorithm algorithm, boolean readOnly, int openFiles,
-      int runEntries, FileOpener opener) {
+      int runEntries) {
     super("lower:" + root, algorithm, EnumSet.of(Capability.PERSISTENT));
     this.root = root;
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.readOnly = readOnly;
-    this.channels = new ChannelCache("lower:" + root, openFiles, opener);
-    this.writer = new VolumeWriter("lower:" + root, algorithm, runEntries, opener);
+    this.channels = new ChannelCache("lower:" + root, openFiles);
+    this.writer = new VolumeWriter("lower:" + root, algorithm, runEntries);
   }
 
   /** Starts describing an archive rooted at {@code root}. */
@@ -117,7 +117,6 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     private HashAlgorithms algorithms = HashAlgorithms.standard();
     private int openFiles = DEFAULT_OPEN_FILES;
     private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
-    private FileOpener opener = FileOpener.STANDARD;
 
     private Builder(Path root) {
       this.root = requireNonNull(root, "root");
@@ -166,12 +165,6 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       return this;
     }
 
-    /** How data and mapping channels are opened; tests inject short writes and reads. */
-    Builder opener(FileOpener opener) {
-      this.opener = requireNonNull(opener, "opener");
-      return this;
-    }
-
     /**
      * Opens the archive. A missing root is created unless read-only.
      *
@@ -196,8 +189,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
       int count = volumes < 0 ? discover(absolute) : volumes;
       HashAlgorithm chosen = chooseAlgorithm(absolute, count);
-      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
-          opener);
+      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries);
       try {
         archive.reload(count);
       } catch (RuntimeException e) {

@@ -38,14 +38,12 @@ final class VolumeWriter {
   private final HashAlgorithm algorithm;
   private final int digestLength;
   private final int runEntries;
-  private final FileOpener opener;
 
-  VolumeWriter(String store, HashAlgorithm algorithm, int runEntries, FileOpener opener) {
+  VolumeWriter(String store, HashAlgorithm algorithm, int runEntries) {
     this.store = store;
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.runEntries = runEntries;
-    this.opener = opener;
   }
 
   /**
@@ -60,7 +58,7 @@ final class VolumeWriter {
     long mappingEnd = old == null ? 0 : old.mappingEnd();
     long offset = fromOffset;
     long count = 0;
-    try (FileChannel data = opener.open(directory.resolve(LoadedVolume.DATA),
+    try (FileChannel data = DurableFiles.open(directory.resolve(LoadedVolume.DATA),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         IndexWriter index = new IndexWriter(directory, "volume." + generation, digestLength,
             runEntries)) {
@@ -95,7 +93,7 @@ final class VolumeWriter {
         return new Archived(volume.id(), generation, fromOffset, fromOffset, 0);
       }
       int mappingCrc;
-      try (FileChannel mapping = opener.open(directory.resolve(LoadedVolume.MAPPING),
+      try (FileChannel mapping = DurableFiles.open(directory.resolve(LoadedVolume.MAPPING),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         mapping.truncate(mappingEnd);
         if (count > 0) {
@@ -153,7 +151,7 @@ final class VolumeWriter {
           ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
       CRC32C mappingCrc = new CRC32C();
       mappingCrc.update(mappingBytes.duplicate());
-      try (FileChannel mapping = opener.open(staging.resolve(LoadedVolume.MAPPING),
+      try (FileChannel mapping = DurableFiles.open(staging.resolve(LoadedVolume.MAPPING),
           StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         DurableFiles.writeFully(mapping, mappingBytes.duplicate());
         mapping.force(true);

@@ -105,7 +105,7 @@ class DecoderDefectsTest {
         bloomBytes.size(), crc(bloomBytes.toByteArray(), bloomBytes.size()), "sha256", "");
     LoadedVolume loaded = LoadedVolume.withControl(volume, control,
         volume.resolve(LoadedVolume.CONTROL), 32);
-    try (ChannelCache channels = new ChannelCache("test", 4, FileOpener.STANDARD)) {
+    try (ChannelCache channels = new ChannelCache("test", 4)) {
       assertThatThrownBy(() -> loaded.read(hash, channels))
           .isInstanceOf(CorruptionException.class)
           .hasMessageContaining("outside the archived ranges");

@@ -82,11 +82,13 @@ public final class FaultyFileSystem extends FileSystem {
   /** Every operation holds it shared; a power loss holds it alone, so nothing straddles it. */
   final ReadWriteLock power = new ReentrantReadWriteLock();
   private final AtomicLong operations = new AtomicLong();
+  private final AtomicLong shortened = new AtomicLong();
   private volatile long failOnce = -1;
   private volatile long failFrom = -1;
   private volatile long haltAt = -1;
   private final AtomicLong spaceLeft = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean shortTransfers;
+  private volatile java.util.function.Consumer<String> listener = what -> { };
   private volatile boolean open = true;
   /** Incremented by each power loss: channels of an earlier generation are dead. */
   private volatile int generation;
@@ -171,9 +173,34 @@ public final class FaultyFileSystem extends FileSystem {
     return this;
   }
 
+  /** The bytes that may still be written: {@link Long#MAX_VALUE} when space is not limited. */
+  public long spaceLeft() {
+    return spaceLeft.get();
+  }
+
+  /**
+   * How many reads and writes {@link #shortTransfers} has cut short so far: a test can check
+   * that the loops it means to exercise really met short transfers.
+   */
+  public long shortenedTransfers() {
+    return shortened.get();
+  }
+
   /** Makes every read and write move between 1 byte and all it was asked to, at random. */
   public FaultyFileSystem shortTransfers(boolean on) {
     shortTransfers = on;
+    return this;
+  }
+
+  /**
+   * Calls {@code listener} with each counted operation, described as in {@link
+   * #recentOperations()} ("#n verb path"), on the thread doing it, right before the faults due
+   * at it are applied: a test can switch a fault on at the first write to a file of some kind
+   * (say, {@link #spaceLimit} when a manifest is written), wherever the operation count then
+   * is. One listener at a time; {@link #heal()} does not remove it.
+   */
+  public FaultyFileSystem listener(java.util.function.Consumer<String> listener) {
+    this.listener = requireNonNull(listener, "listener");
     return this;
   }
 
@@ -241,9 +268,14 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   int shortLength(int remaining) {
+    int length;
     synchronized (random) {
-      return 1 + random.nextInt(remaining);
+      length = 1 + random.nextInt(remaining);
     }
+    if (length < remaining) {
+      shortened.incrementAndGet();
+    }
+    return length;
   }
 
   /**
@@ -263,6 +295,7 @@ public final class FaultyFileSystem extends FileSystem {
       }
       recent.addLast(what);
     }
+    listener.accept(what);
     if (n == haltAt) {
       Runtime.getRuntime().halt(HALT_STATUS);
     }
@@ -277,6 +310,11 @@ public final class FaultyFileSystem extends FileSystem {
    * @throws IOException "No space left on device" when there is none
    */
   int reserve(int wanted) throws IOException {
+    return (int) reserve((long) wanted);
+  }
+
+  /** As {@link #reserve(int)}, for a whole file being copied. */
+  long reserve(long wanted) throws IOException {
     while (true) {
       long left = spaceLeft.get();
       if (left == Long.MAX_VALUE) {
@@ -285,12 +323,13 @@ public final class FaultyFileSystem extends FileSystem {
       if (left == 0 && wanted > 0) {
         throw new IOException("No space left on device");
       }
-      int granted = (int) Math.min(left, wanted);
+      long granted = Math.min(left, wanted);
       if (spaceLeft.compareAndSet(left, left - granted)) {
         return granted;
       }
     }
   }
+
 
   private static long positive(long operation) {
     if (operation < 1) {

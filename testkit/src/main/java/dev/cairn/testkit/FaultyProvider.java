@@ -194,10 +194,20 @@ final class FaultyProvider extends FileSystemProvider {
       if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
         throw new java.nio.file.FileAlreadyExistsException(to.toString());
       }
+      // A copy takes space like any write: on a full disk it stops where space ends.
+      long size = Files.size(from);
+      long granted = fileSystem.reserve(size);
       fileSystem.cache().copy(from, to, Arrays.asList(options)
           .contains(StandardCopyOption.COPY_ATTRIBUTES)
           ? new StandardCopyOption[] {StandardCopyOption.COPY_ATTRIBUTES}
           : new StandardCopyOption[0]);
+      if (granted < size) {
+        try (FileChannel channel = FileChannel.open(to, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+          fileSystem.cache().truncate(fileSystem.cache().file(to), channel, granted);
+        }
+        throw new IOException("No space left on device");
+      }
       return null;
     });
   }

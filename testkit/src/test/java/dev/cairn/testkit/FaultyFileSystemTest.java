@@ -236,6 +236,45 @@ class FaultyFileSystemTest {
   }
 
   @Test
+  void aCopyOnAFullDiskCopiesWhatFitsThenFails() throws IOException {
+    try (FaultyFileSystem fs = FaultyFileSystem.create(5)) {
+      Path source = fs.path(temp).resolve("source");
+      Files.write(source, new byte[100]);
+      fs.spaceLimit(40);
+      Path target = fs.path(temp).resolve("target");
+      assertThatThrownBy(() -> Files.copy(source, target))
+          .hasMessage("No space left on device");
+      assertThat(Files.size(target)).isEqualTo(40);
+      assertThatThrownBy(() -> Files.copy(source, fs.path(temp).resolve("other")))
+          .hasMessage("No space left on device");
+      fs.heal();
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+      assertThat(Files.size(target)).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void aListenerSeesEachOperationAndCanSwitchAFaultOnAtIt() throws IOException {
+    try (FaultyFileSystem fs = FaultyFileSystem.create(5)) {
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      fs.listener(what -> {
+        seen.add(what);
+        if (what.endsWith(" write " + temp.resolve("manifest")) && seen.stream()
+            .filter(w -> w.contains(" write " + temp.resolve("manifest"))).count() == 1) {
+          fs.spaceLimit(3);
+        }
+      });
+      Files.write(fs.path(temp).resolve("data"), new byte[50]);
+      assertThatThrownBy(() -> Files.write(fs.path(temp).resolve("manifest"), new byte[10]))
+          .hasMessage("No space left on device");
+      assertThat(Files.size(temp.resolve("manifest"))).isEqualTo(3);
+      assertThat(seen).anyMatch(what -> what.contains(" write " + temp.resolve("data")))
+          .last().asString().contains("write " + temp.resolve("manifest"));
+      assertThat(seen).isEqualTo(fs.recentOperations());
+    }
+  }
+
+  @Test
   void shortTransfersMoveFewerBytesButLoopsStillGetThemAll() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(6)) {
       Path file = fs.path(temp).resolve("f");
@@ -248,7 +287,9 @@ class FaultyFileSystemTest {
         firstWrite = channel.write(ByteBuffer.wrap(data));
       }
       assertThat(firstWrite).isBetween(1, data.length);
+      long shortenedBefore = fs.shortenedTransfers();
       Files.write(file, data);
+      assertThat(fs.shortenedTransfers()).isGreaterThan(shortenedBefore);
       assertThat(Files.readAllBytes(file)).isEqualTo(data);
     }
   }

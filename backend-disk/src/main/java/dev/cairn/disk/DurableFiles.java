@@ -1,30 +1,33 @@
 package dev.cairn.disk;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * The store's only way to open files, rename them and sync directories: the seam through which
- * tests inject short writes, full disks and lost unsynced bytes. The standard instance uses
- * the default file system.
+ * The file operations whose order is the store's crash safety, and the loops over short
+ * transfers: renaming atomically, syncing a directory so that creations and renames in it
+ * survive power loss, and positional writes and reads that never stop short. They work on the
+ * paths' own file system, so a test's fault-injecting one sees them all.
  */
-interface FileIo {
-  FileIo STANDARD = new FileIo() {};
+final class DurableFiles {
+  private DurableFiles() {}
 
   /**
    * Opens a channel on {@code path}. A channel that writes never follows a symbolic link: a
    * link planted in the store's directory must not make the store write outside it.
    */
-  default FileChannel open(Path path, StandardOpenOption... options) throws IOException {
+  static FileChannel open(Path path, StandardOpenOption... options) throws IOException {
     return FileChannel.open(path, noFollowForWrites(options));
   }
 
@@ -39,24 +42,24 @@ interface FileIo {
   }
 
   /** Atomically renames {@code source} over {@code target}. */
-  default void rename(Path source, Path target) throws IOException {
+  static void rename(Path source, Path target) throws IOException {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Makes the entries of {@code directory} (creations, renames, deletions) durable. */
-  default void syncDirectory(Path directory) throws IOException {
+  static void syncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
       // Some platforms cannot open or sync a directory; there is nothing more to do there.
-      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
         throw e;
       }
     }
   }
 
   /** Writes all of {@code buffer} at {@code position}, looping over short writes. */
-  static void writeFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+  static void writeFully(FileChannel channel, ByteBuffer buffer, long position)
       throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
@@ -65,7 +68,7 @@ interface FileIo {
   }
 
   /** Reads {@code buffer.remaining()} bytes at {@code position}; false at end of file. */
-  static boolean readFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+  static boolean readFully(FileChannel channel, ByteBuffer buffer, long position)
       throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
