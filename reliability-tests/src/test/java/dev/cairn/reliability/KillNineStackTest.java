@@ -117,6 +117,7 @@ class KillNineStackTest {
       counts.merge("casDone", (long) outcome.casDone(), Long::sum);
       counts.merge("casInFlight", (long) outcome.casInFlight(), Long::sum);
       counts.merge("collections", (long) outcome.collections(), Long::sum);
+      counts.merge("archived", outcome.archived(), Long::sum);
       counts.merge(outcome.ready() ? "killedWorking" : "killedStarting", 1L, Long::sum);
       if (!outcome.phaseAtKill().equals("none")) {
         counts.merge("killedInGc" + outcome.phaseAtKill(), 1L, Long::sum);

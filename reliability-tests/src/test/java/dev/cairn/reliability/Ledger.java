@@ -10,10 +10,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the children of one directory acknowledged (from their {@link StackChild} lines), and
@@ -32,11 +35,19 @@ final class Ledger {
   private final Map<String, Hash[]> inFlight = new HashMap<>();
 
   /** What one child's lines said. */
-  record Run(int objects, int casDone, int casInFlight, int collections, String phaseAtKill,
-      boolean ready) {}
+  record Run(int objects, int casDone, int casInFlight, int collections, long archived,
+      String phaseAtKill, boolean ready) {}
+
+  private static final Pattern ARCHIVED =
+      Pattern.compile(" (\\d+) archived");
 
   int acknowledgedObjects() {
     return acknowledged.size();
+  }
+
+  /** The hashes of every acknowledged object. */
+  Set<Hash> acknowledgedHashes() {
+    return Set.copyOf(acknowledged.keySet());
   }
 
   /** Takes in the lines of a child; each defect it reported goes to {@code violations}. */
@@ -44,6 +55,7 @@ final class Ledger {
     int objects = 0;
     int done = 0;
     int collections = 0;
+    long archived = 0;
     boolean ready = false;
     String phase = "none";
     for (String line : lines) {
@@ -102,6 +114,10 @@ final class Ledger {
         case "G":
           collections++;
           phase = "none";
+          Matcher m = ARCHIVED.matcher(line);
+          if (m.find()) {
+            archived += Long.parseLong(m.group(1));
+          }
           break;
         case "ERROR":
           violations.accept("the child reported " + line);
@@ -110,7 +126,7 @@ final class Ledger {
           break; // a line cut short by the kill
       }
     }
-    return new Run(objects, done, inFlight.size(), collections, phase, ready);
+    return new Run(objects, done, inFlight.size(), collections, archived, phase, ready);
   }
 
   private static Hash hash(String word) {
@@ -149,8 +165,8 @@ final class Ledger {
       Hash now = store.getRef(name).orElse(null);
       Hash[] cas = inFlight.remove(name);
       Hash last = refs.get(name);
-      boolean allowed = cas == null ? java.util.Objects.equals(now, last)
-          : java.util.Objects.equals(now, cas[0]) || java.util.Objects.equals(now, cas[1]);
+      boolean allowed = cas == null ? Objects.equals(now, last)
+          : Objects.equals(now, cas[0]) || Objects.equals(now, cas[1]);
       if (!allowed) {
         violations.accept("ref " + name + " is " + now + "; expected "
             + (cas == null ? String.valueOf(last) : cas[0] + " or " + cas[1] + " (in flight)"));
