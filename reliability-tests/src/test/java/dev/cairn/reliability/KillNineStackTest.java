@@ -57,7 +57,10 @@ class KillNineStackTest {
       int worker = w;
       int share = kills / workers + (w < kills % workers ? 1 : 0);
       results.add(pool.submit(() -> killLoop(root.resolve("w" + worker), worker, share,
-          launcher, violations::add)));
+          launcher, v -> {
+            violations.add(v);
+            System.out.println("VIOLATION " + v); // as it happens: a long run takes an hour
+          })));
     }
     pool.shutdown();
     Map<String, Long> counts = new TreeMap<>();
@@ -75,7 +78,6 @@ class KillNineStackTest {
     });
     figures.add("violations", violations.size());
     figures.report();
-    violations.stream().limit(20).forEach(v -> System.out.println("VIOLATION " + v));
     assertThat(violations).as("violations").isEmpty();
     assertThat(figures.get("runs")).isEqualTo(kills);
   }
@@ -108,7 +110,7 @@ class KillNineStackTest {
         }
         counts.merge("readyMillis", (System.nanoTime() - started) / 1_000_000, Long::sum);
         counts.merge("readyCount", 1L, Long::sum);
-        Thread.sleep(random.nextInt(400));
+        Thread.sleep(random.nextInt(600));
       }
       List<String> lines = child.kill();
       Ledger.Run outcome = ledger.read(lines, report);
