@@ -3,6 +3,7 @@ package dev.cairn.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.testkit.FaultyFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SortedSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -21,9 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * directory is copied and the copy recovered without interruption: its {@link StackDigest} is
  * the reference. The original is then crashed while recovering ({@link RecoveryChild}) three
  * times in a row, each crash landing on what the previous one left, and recovered fully: its
- * digest must equal the reference, and the {@link Ledger}'s checks must pass.
+ * digest must equal the reference, and the {@link Ledger}'s checks must pass. Each crash is a
+ * {@link FaultyFileSystem} halting the child right before I/O operation k, k drawn over the
+ * operations of the uninterrupted recovery (open and close): random delays would mostly miss a
+ * recovery that takes milliseconds.
  *
- * <p>Sizes: {@code cairn.recovery.rounds} rounds (8 in CI, 150 in the long run).
+ * <p>Sizes: {@code cairn.recovery.rounds} killed states (6 in CI, 60 in the long run), each
+ * crashed in {@code cairn.recovery.sequences} sequences of three (1; 3), every sequence but the
+ * last on a fresh copy.
  */
 class RecoveryCrashTest {
   static final int CRASHES_PER_ROUND = 3;
@@ -32,7 +39,8 @@ class RecoveryCrashTest {
 
   @Test
   void threeCrashesWhileRecoveringEndInTheStateOfAnUninterruptedRecovery() throws Exception {
-    int rounds = Budget.scale("cairn.recovery.rounds", 8, 150);
+    int rounds = Budget.scale("cairn.recovery.rounds", 6, 60);
+    int sequences = Budget.scale("cairn.recovery.sequences", 1, 3);
     Figures figures = Figures.of("crash during recovery of cache:layered(disk, lower)");
     List<String> violations = new ArrayList<>();
     ClassDataArchive launcher = ClassDataArchive.get();
@@ -41,7 +49,10 @@ class RecoveryCrashTest {
       Path live = root.resolve("r" + round).resolve("live");
       Path copy = root.resolve("r" + round).resolve("copy");
       String where = "round " + round + " (" + live + ")";
-      Consumer<String> report = v -> violations.add(where + ": " + v);
+      Consumer<String> report = v -> {
+        violations.add(where + ": " + v);
+        System.out.println("VIOLATION " + where + ": " + v);
+      };
       Ledger ledger = new Ledger();
       for (int kill = 1 + random.nextInt(2); kill > 0; kill--) {
         ChildJvm child = ChildJvm.start(launcher.command(StackChild.class, live.toString(),
@@ -52,26 +63,40 @@ class RecoveryCrashTest {
         ledger.read(child.kill(), report);
       }
       copyTree(live, copy);
+      long openOperations;
+      long recoveryOperations;
+      try (FaultyFileSystem counter = FaultyFileSystem.create(round)) {
+        try (Backend store = FullStack.open(copy, counter)) {
+          openOperations = counter.operations();
+        }
+        recoveryOperations = counter.operations();
+      }
+      figures.add("recoveryOperations", recoveryOperations);
       try (Backend store = FullStack.open(copy)) {
         figures.add("referenceObjectsChecked", ledger.check(store, report));
       }
       SortedSet<String> reference = StackDigest.of(copy, ledger.acknowledgedHashes());
-      for (int crash = 0; crash < CRASHES_PER_ROUND; crash++) {
-        ChildJvm child = ChildJvm.start(launcher.command(RecoveryChild.class, live.toString()));
-        Thread.sleep(random.nextInt(1200));
-        List<String> lines = child.kill();
-        figures.add(lines.contains("CLOSED") ? "missed"
-            : lines.contains("OPENED") ? "crashedClosing"
-            : lines.contains("STARTED") ? "crashedRecovering" : "crashedStarting", 1);
-        figures.add("points", 1);
-      }
-      try (Backend store = FullStack.open(live)) {
-        store.listRefs();
-      }
-      SortedSet<String> recovered = StackDigest.of(live, ledger.acknowledgedHashes());
-      if (!recovered.equals(reference)) {
-        report.accept("the state after crashed recoveries differs from the reference: "
-            + StackDigest.difference(reference, recovered));
+      for (int sequence = 0; sequence < sequences; sequence++) {
+        // The first sequence crashes the original; the others, fresh copies of it.
+        Path target = sequence + 1 == sequences ? live
+            : root.resolve("r" + round).resolve("s" + sequence);
+        if (target != live) {
+          copyTree(live, target);
+        }
+        for (int crash = 0; crash < CRASHES_PER_ROUND; crash++) {
+          // k spread over the whole recovery: opening (the recovery proper) and closing.
+          long k = 1 + (long) (random.nextDouble() * recoveryOperations);
+          crashRecovery(launcher, target, k, openOperations, figures, report);
+        }
+        try (Backend store = FullStack.open(target)) {
+          store.listRefs();
+        }
+        SortedSet<String> recovered = StackDigest.of(target, ledger.acknowledgedHashes());
+        if (!recovered.equals(reference)) {
+          report.accept("the state after crashed recoveries differs from the reference: "
+              + StackDigest.difference(reference, recovered));
+        }
+        figures.add("sequences", 1);
       }
       figures.add("runs", 1);
       figures.add("digestLines", reference.size());
@@ -80,8 +105,30 @@ class RecoveryCrashTest {
     }
     figures.add("violations", violations.size());
     figures.report();
-    violations.stream().limit(20).forEach(v -> System.out.println("VIOLATION " + v));
     assertThat(violations).as("violations").isEmpty();
+  }
+
+  /** Recovers {@code dir} in a child halted before I/O operation {@code k}. */
+  private static void crashRecovery(ClassDataArchive launcher, Path dir, long k,
+      long openOperations, Figures figures, Consumer<String> report) throws Exception {
+    ChildJvm child = ChildJvm.start(launcher.command(RecoveryChild.class, dir.toString(),
+        Long.toString(k)));
+    if (!child.process.waitFor(120, TimeUnit.SECONDS)) {
+      report.accept("the recovering child halting at operation " + k + " hangs: "
+          + child.kill());
+      return;
+    }
+    List<String> lines = child.finish();
+    int status = child.process.exitValue();
+    boolean opened = lines.stream().anyMatch(l -> l.startsWith("OPENED"));
+    boolean closed = lines.stream().anyMatch(l -> l.startsWith("CLOSED"));
+    if (closed ? status != 0 : status != FaultyFileSystem.HALT_STATUS) {
+      report.accept("the recovering child halted at operation " + k + " exited " + status
+          + " after " + lines);
+    }
+    figures.add(closed ? "missed" : opened ? "crashedClosing" : "crashedRecovering", 1);
+    figures.add(k <= openOperations ? "kInOpen" : "kInClose", 1);
+    figures.add("points", 1);
   }
 
   static void copyTree(Path from, Path to) {

@@ -45,6 +45,10 @@ final class StackDigest {
     try (VolumeArchive lower = VolumeArchive.builder(dir.resolve("lower")).readOnly(true)
         .open()) {
       for (Volume volume : lower.volumes()) {
+        if (volume.isEmpty()) {
+          lines.add("volume " + volume.path().getFileName() + " empty");
+          continue;
+        }
         lines.add("volume " + volume.path().getFileName() + " " + volume.startOffset() + ".."
             + volume.endOffset() + " objects=" + volume.objectCount() + " generation="
             + volume.generation());
