@@ -41,14 +41,24 @@ final class ChildJvm {
 
   /** The java command for {@code mainClass} with {@code args}, as a list of words. */
   static List<String> command(Class<?> mainClass, String... args) {
+    return command(List.of(), System.getProperty("java.class.path"), mainClass, args);
+  }
+
+  /**
+   * The java command for {@code mainClass} with {@code args} on {@code classPath}, with {@code
+   * jvmOptions} added (a class-data archive, say).
+   */
+  static List<String> command(List<String> jvmOptions, String classPath, Class<?> mainClass,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:-UsePerfData");
     command.add("-Xmx256m");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(mainClass.getName());
     command.addAll(List.of(args));
     return command;
