@@ -169,7 +169,7 @@ public final class DiskBackend extends AbstractBackend
         lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
         try {
-          lock = lockChannel.tryLock();
+          lock = FileIo.tryLock(lockChannel);
         } catch (OverlappingFileLockException e) {
           throw new StoreLockedException(String.format(
               "store disk:%s is already open for writing in this process; close it first or"
@@ -391,8 +391,8 @@ public final class DiskBackend extends AbstractBackend
       segment.end = scan.committedEnd;
       if (!readOnly && segment.size() > scan.committedEnd) {
         // A torn record or an unfinished batch: cut it off so it is never served or built on.
-        segment.channel().truncate(scan.committedEnd);
-        segment.channel().force(true);
+        FileIo.truncate(segment.channel(), scan.committedEnd);
+        FileIo.force(segment.channel(), true);
       }
       if (!exists) {
         io.syncDirectory(directory);
@@ -607,7 +607,7 @@ public final class DiskBackend extends AbstractBackend
     } finally {
       appendLock.unlock();
     }
-    channel.force(false);
+    FileIo.force(channel, false);
     return position;
   }
 
@@ -632,7 +632,7 @@ public final class DiskBackend extends AbstractBackend
    */
   private void seal() throws IOException {
     Segment old = active;
-    old.channel().force(false);
+    FileIo.force(old.channel(), false);
     groupCommit.markDurable(appended);
     Path index = indexPath(old.id);
     SegmentIndex.write(index, io, hashAlgorithm(), old.id, old.end, old.pending);
@@ -738,7 +738,7 @@ public final class DiskBackend extends AbstractBackend
       appendLock.lock();
       try {
         Segment a = active;
-        a.channel().force(false);
+        FileIo.force(a.channel(), false);
         refs.sync();
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
@@ -973,7 +973,7 @@ public final class DiskBackend extends AbstractBackend
     }
 
     private void sealCurrent() throws IOException {
-      current.channel().force(false);
+      FileIo.force(current.channel(), false);
       SegmentIndex.write(indexPath(current.id), io, hashAlgorithm(), current.id, current.end,
           current.pending);
       current.index = SegmentIndex.open(indexPath(current.id), io, hashAlgorithm());

@@ -1,16 +1,26 @@
 package dev.cairn.disk;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * The store's only way to open files, rename them and sync directories: the seam through which
  * tests inject short writes, full disks and lost unsynced bytes. The standard instance uses
  * the default file system.
+ *
+ * <p>Every call the store makes on a channel (but close) goes through the static methods here,
+ * so that one class holds all of the store's I/O: Lincheck's model checker refuses calls on a
+ * {@link FileChannel} (whatever the file system behind it), and checks the store on Jimfs by
+ * running this class as atomic steps (RacesModelCheckTest in reliability-tests).
  */
 interface FileIo {
   FileIo STANDARD = new FileIo() {};
@@ -25,20 +35,31 @@ interface FileIo {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Makes the entries of {@code directory} (creations, renames, deletions) durable. */
+  /**
+   * Makes the entries of {@code directory} (creations, renames, deletions) durable. A failed
+   * sync is an error; a directory that cannot be opened at all is one only on the default file
+   * system of a POSIX platform: Windows and some other file systems (Jimfs, for one) have no
+   * channel on a directory, and there the entries are as durable as that file system makes them.
+   */
   default void syncDirectory(Path directory) throws IOException {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(directory, StandardOpenOption.READ);
     } catch (IOException e) {
-      // Some platforms cannot open or sync a directory; there is nothing more to do there.
-      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+      boolean posixDefault = directory.getFileSystem() == FileSystems.getDefault()
+          && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+      if (posixDefault || !Files.isDirectory(directory)) {
         throw e;
       }
+      return;
+    }
+    try (channel) {
+      channel.force(true);
     }
   }
 
   /** Writes all of {@code buffer} at {@code position}, looping over short writes. */
-  static void writeFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+  static void writeFully(FileChannel channel, ByteBuffer buffer, long position)
       throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
@@ -47,7 +68,7 @@ interface FileIo {
   }
 
   /** Reads {@code buffer.remaining()} bytes at {@code position}; false at end of file. */
-  static boolean readFully(FileChannel channel, java.nio.ByteBuffer buffer, long position)
+  static boolean readFully(FileChannel channel, ByteBuffer buffer, long position)
       throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
@@ -58,5 +79,51 @@ interface FileIo {
       at += n;
     }
     return true;
+  }
+
+  /**
+   * {@code size} bytes of {@code channel} from {@code position}, read-only: mapped where the
+   * file system can map files, else read into the heap (Jimfs and other in-memory file systems
+   * cannot map; the store then costs heap instead of page cache but behaves the same).
+   *
+   * @throws EOFException if the file ends before {@code size} bytes (heap reads only)
+   */
+  static ByteBuffer map(FileChannel channel, long position, long size)
+      throws IOException {
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
+    } catch (UnsupportedOperationException e) {
+      ByteBuffer heap = ByteBuffer.allocate(Math.toIntExact(size));
+      if (!readFully(channel, heap, position)) {
+        throw new EOFException(
+            "file ended before " + size + " bytes from offset " + position);
+      }
+      return heap.flip();
+    }
+  }
+
+  /** {@link FileChannel#force}. */
+  static void force(FileChannel channel, boolean metaData) throws IOException {
+    channel.force(metaData);
+  }
+
+  /** {@link FileChannel#size}. */
+  static long size(FileChannel channel) throws IOException {
+    return channel.size();
+  }
+
+  /** {@link FileChannel#truncate}. */
+  static void truncate(FileChannel channel, long size) throws IOException {
+    channel.truncate(size);
+  }
+
+  /** {@link FileChannel#isOpen}. */
+  static boolean isOpen(FileChannel channel) {
+    return channel.isOpen();
+  }
+
+  /** {@link FileChannel#tryLock()}. */
+  static FileLock tryLock(FileChannel channel) throws IOException {
+    return channel.tryLock();
   }
 }

@@ -141,7 +141,7 @@ final class Manifest {
     try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       FileIo.writeFully(channel, ByteBuffer.wrap(encode()), 0);
-      channel.force(true);
+      FileIo.force(channel, true);
     }
     io.rename(temp, directory.resolve(FILE));
     io.syncDirectory(directory);

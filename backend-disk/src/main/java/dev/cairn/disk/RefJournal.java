@@ -272,11 +272,11 @@ final class RefJournal implements AutoCloseable {
     try {
       FileIo.writeFully(channel, entry, at);
       if (sync) {
-        channel.force(false);
+        FileIo.force(channel, false);
       }
     } catch (IOException e) {
       try {
-        channel.truncate(at);
+        FileIo.truncate(channel, at);
       } catch (IOException again) {
         e.addSuppressed(again);
       }
@@ -351,7 +351,7 @@ final class RefJournal implements AutoCloseable {
 
   synchronized void sync() throws IOException {
     if (channel != null) {
-      channel.force(false);
+      FileIo.force(channel, false);
     }
   }
 

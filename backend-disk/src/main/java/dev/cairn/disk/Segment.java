@@ -5,7 +5,6 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,11 +103,11 @@ final class Segment {
    */
   FileChannel channel() throws IOException {
     FileChannel current = channel;
-    if (current.isOpen() || references.get() <= 0) {
+    if (FileIo.isOpen(current) || references.get() <= 0) {
       return current;
     }
     synchronized (this) {
-      if (!channel.isOpen()) {
+      if (!FileIo.isOpen(channel)) {
         channel = openChannel();
       }
       return channel;
@@ -116,7 +115,7 @@ final class Segment {
   }
 
   long size() throws IOException {
-    return channel().size();
+    return FileIo.size(channel());
   }
 
   /** Where {@code hash} is in this segment, or -1. */
@@ -165,7 +164,7 @@ final class Segment {
   long append(ByteBuffer record) throws IOException {
     FileChannel channel = channel();
     if (needsTruncate) {
-      channel.truncate(end);
+      FileIo.truncate(channel, end);
       needsTruncate = false;
     }
     long at = end;
@@ -175,7 +174,7 @@ final class Segment {
     } catch (IOException e) {
       needsTruncate = true;
       try {
-        channel().truncate(at);
+        FileIo.truncate(channel(), at);
         needsTruncate = false;
       } catch (IOException again) {
         e.addSuppressed(again);
@@ -285,14 +284,14 @@ final class Segment {
     Scan scan = new Scan(h);
     scan.committedEnd = from;
     FileChannel channel = channel();
-    long fileEnd = channel.size();
+    long fileEnd = FileIo.size(channel);
     if (fileEnd <= from) {
       return scan;
     }
     if (fileEnd - from > Integer.MAX_VALUE) {
       throw new CorruptionException(name, from, "segment is larger than any segment written");
     }
-    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, from, fileEnd - from);
+    ByteBuffer map = FileIo.map(channel, from, fileEnd - from);
     int limit = map.capacity();
     int pos = 0;
     List<Hash> batchHashes = new ArrayList<>();

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -183,7 +182,7 @@ final class SegmentIndex {
     try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       FileIo.writeFully(channel, out, 0);
-      channel.force(true);
+      FileIo.force(channel, true);
     }
     io.rename(temp, file);
   }
@@ -196,13 +195,13 @@ final class SegmentIndex {
    */
   static SegmentIndex open(Path file, FileIo io, HashAlgorithm algorithm) throws IOException {
     String name = file.toString();
-    MappedByteBuffer map;
+    ByteBuffer map;
     try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
+      long size = FileIo.size(channel);
       if (size < HEADER + 256 * 4 + 8 || size > Integer.MAX_VALUE) {
         throw new CorruptionException(name, 0, "index size " + size + " is impossible");
       }
-      map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      map = FileIo.map(channel, 0, size);
     }
     int size = map.capacity();
     byte[] magic = new byte[8];
