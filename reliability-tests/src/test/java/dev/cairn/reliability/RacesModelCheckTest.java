@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Bounded in CI (5 scenarios x 20 interleavings for {@code memory:}, 2 or 3 x 10 for each
  * stack with files, which cost several times more an invocation: about 3 minutes for the class
- * on a loaded 2-core machine); {@code -Pfull} runs 20 x 50 and 6 or 7 x 40; {@code
+ * on a loaded 2-core machine); {@code -Pfull} runs 20 x 30 and 5 or 6 x 30; {@code
  * -Dcairn.races.scenarios=N} and {@code -Dcairn.races.interleavings=M} set both for every
  * stack. Lincheck checks never run in parallel with each other: StoreOperations serializes
  * them.
@@ -45,9 +45,9 @@ class RacesModelCheckTest {
   /** Scenarios, and interleavings of each, for memory: and for the stacks with files. */
   private static final int MEMORY_SCENARIOS = Budget.scale("cairn.races.scenarios", 5, 20);
   private static final int MEMORY_INTERLEAVINGS =
-      Budget.scale("cairn.races.interleavings", 20, 50);
-  private static final int FILE_SCENARIOS = Budget.scale("cairn.races.scenarios", 2, 6);
-  private static final int FILE_INTERLEAVINGS = Budget.scale("cairn.races.interleavings", 10, 40);
+      Budget.scale("cairn.races.interleavings", 20, 30);
+  private static final int FILE_SCENARIOS = Budget.scale("cairn.races.scenarios", 2, 5);
+  private static final int FILE_INTERLEAVINGS = Budget.scale("cairn.races.interleavings", 10, 30);
 
   @Test
   void memory() {
