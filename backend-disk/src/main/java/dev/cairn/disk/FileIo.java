@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,21 +38,25 @@ interface FileIo {
 
   /**
    * Makes the entries of {@code directory} (creations, renames, deletions) durable. A failed
-   * sync is an error; a directory that cannot be opened at all is one only on the default file
-   * system of a POSIX platform: Windows and some other file systems (Jimfs, for one) have no
-   * channel on a directory, and there the entries are as durable as that file system makes them.
+   * sync is an error, and so is a failed open, with two exceptions where a directory simply
+   * has no channel and its entries are as durable as that file system makes them: Windows, and
+   * another file system that refuses to open a directory with a plain {@link
+   * FileSystemException} (Jimfs: "not a regular file"). Any other failure, such as an injected
+   * {@link IOException} of a fault-injecting file system, reaches the caller.
    */
   default void syncDirectory(Path directory) throws IOException {
     FileChannel channel;
     try {
       channel = FileChannel.open(directory, StandardOpenOption.READ);
     } catch (IOException e) {
-      boolean posixDefault = directory.getFileSystem() == FileSystems.getDefault()
-          && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
-      if (posixDefault || !Files.isDirectory(directory)) {
-        throw e;
+      boolean windows = directory.getFileSystem() == FileSystems.getDefault()
+          && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+      boolean noDirectoryChannels = directory.getFileSystem() != FileSystems.getDefault()
+          && e.getClass() == FileSystemException.class && Files.isDirectory(directory);
+      if (windows || noDirectoryChannels) {
+        return;
       }
-      return;
+      throw e;
     }
     try (channel) {
       channel.force(true);
