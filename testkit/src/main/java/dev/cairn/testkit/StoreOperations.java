@@ -46,6 +46,7 @@ public class StoreOperations {
   public static final int WRONG_BYTES = -2;
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
   private static final int[] SIZES = {1, 100, 5000};
+  private static final long INVOCATION_TIMEOUT_MS = 300_000;
   private static volatile Callable<Backend> opener;
   private static final List<Backend> OPENED = new ArrayList<>();
 
@@ -113,9 +114,16 @@ public class StoreOperations {
         .iterations(scenarios)
         .invocationsPerIteration(interleavings);
     if (atomic.length > 0) {
-      List<String> names = List.of(atomic);
-      Function1<String, Boolean> matches = name -> names.stream().anyMatch(
-          n -> n.endsWith(".") ? name.startsWith(n) : name.equals(n));
+      // Lincheck asks this at every method call it sees: a plain loop, nothing to explore.
+      String[] names = atomic.clone();
+      Function1<String, Boolean> matches = name -> {
+        for (String n : names) {
+          if (n.endsWith(".") ? name.startsWith(n) : name.equals(n)) {
+            return true;
+          }
+        }
+        return false;
+      };
       options.addGuarantee(forClasses(matches).allMethods().treatAsAtomic());
     }
     run(requireNonNull(opener, "opener"), options);
@@ -148,6 +156,10 @@ public class StoreOperations {
             // Minimizing re-runs the scenario many times over, each invocation opening a whole
             // stack: minutes. The full scenario of 10 operations reads well enough.
             .minimizeFailedScenario(false)
+            // An invocation that does not end within this is reported as hung. Lincheck's
+            // default is for in-memory structures; the first invocation here also instruments
+            // a whole stack's classes, on a machine that may be shared (it timed out at 30 s).
+            .invocationTimeout$lincheck(INVOCATION_TIMEOUT_MS)
             .check(StoreOperations.class);
       } finally {
         StoreOperations.opener = null;
