@@ -169,10 +169,10 @@ public final class DiskBackend extends AbstractBackend
     try {
       if (!options.readOnly()) {
         createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), DurableFiles.noFollowForWrites(
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        lockChannel = DurableFiles.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
         try {
-          lock = lockChannel.tryLock();
+          lock = DurableFiles.tryLock(lockChannel);
         } catch (OverlappingFileLockException e) {
           throw new StoreLockedException(String.format(
               "store disk:%s is already open for writing in this process; close it first or"
@@ -439,8 +439,8 @@ public final class DiskBackend extends AbstractBackend
       segment.end = scan.committedEnd;
       if (!readOnly && segment.size() > scan.committedEnd) {
         // A torn record or an unfinished batch: cut it off so it is never served or built on.
-        segment.channel().truncate(scan.committedEnd);
-        segment.channel().force(true);
+        DurableFiles.truncate(segment.channel(), scan.committedEnd);
+        DurableFiles.force(segment.channel(), true);
       }
       if (!exists) {
         DurableFiles.syncDirectory(directory);
@@ -772,7 +772,7 @@ public final class DiskBackend extends AbstractBackend
     } finally {
       appendLock.unlock();
     }
-    channel.force(false);
+    DurableFiles.force(channel, false);
     if (directoryToo && !syncDirectoryIfUnsynced()) {
       throw new IOException("the directory " + directory + " cannot be synced, so the manifest"
           + " naming the active segment is not durable");
@@ -801,7 +801,7 @@ public final class DiskBackend extends AbstractBackend
    */
   private void seal() throws IOException {
     Segment old = active;
-    old.channel().force(false);
+    DurableFiles.force(old.channel(), false);
     groupCommit.markDurable(appended);
     Path index = indexPath(old.id);
     SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending);
@@ -931,7 +931,7 @@ public final class DiskBackend extends AbstractBackend
       appendLock.lock();
       try {
         Segment a = active;
-        a.channel().force(false);
+        DurableFiles.force(a.channel(), false);
         refs.sync();
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
@@ -1170,7 +1170,7 @@ public final class DiskBackend extends AbstractBackend
     }
 
     private void sealCurrent() throws IOException {
-      current.channel().force(false);
+      DurableFiles.force(current.channel(), false);
       SegmentIndex.write(indexPath(current.id), hashAlgorithm(), current.id, current.end,
           current.pending);
       current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());

@@ -1,5 +1,9 @@
 package dev.cairn.disk;
 
+import java.nio.file.FileSystems;
+import java.nio.file.FileSystemException;
+import java.nio.channels.FileLock;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +23,11 @@ import java.util.Set;
  * transfers: renaming atomically, syncing a directory so that creations and renames in it
  * survive power loss, and positional writes and reads that never stop short. They work on the
  * paths' own file system, so a test's fault-injecting one sees them all.
+ *
+ * <p>Every call the store makes on a channel (but close) goes through the static methods here,
+ * so that one class holds all of the store's I/O: Lincheck's model checker refuses calls on a
+ * {@link FileChannel} (whatever the file system behind it), and checks the store on Jimfs by
+ * running this class as atomic steps (RacesModelCheckTest in reliability-tests).
  */
 final class DurableFiles {
   private DurableFiles() {}
@@ -27,7 +36,7 @@ final class DurableFiles {
    * Opens a channel on {@code path}. A channel that writes never follows a symbolic link: a
    * link planted in the store's directory must not make the store write outside it.
    */
-  static FileChannel open(Path path, StandardOpenOption... options) throws IOException {
+  static FileChannel open(Path path, OpenOption... options) throws IOException {
     return FileChannel.open(path, noFollowForWrites(options));
   }
 
@@ -46,15 +55,30 @@ final class DurableFiles {
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Makes the entries of {@code directory} (creations, renames, deletions) durable. */
+  /**
+   * Makes the entries of {@code directory} (creations, renames, deletions) durable. A failed
+   * sync is an error, and so is a failed open, with two exceptions where a directory simply
+   * has no channel and its entries are as durable as that file system makes them: Windows, and
+   * another file system that refuses to open a directory with a plain {@link
+   * FileSystemException} (Jimfs: "not a regular file"). Any other failure, such as an injected
+   * {@link IOException} of a fault-injecting file system, reaches the caller.
+   */
   static void syncDirectory(Path directory) throws IOException {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(directory, StandardOpenOption.READ);
     } catch (IOException e) {
-      // Some platforms cannot open or sync a directory; there is nothing more to do there.
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-        throw e;
+      boolean windows = directory.getFileSystem() == FileSystems.getDefault()
+          && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+      boolean noDirectoryChannels = directory.getFileSystem() != FileSystems.getDefault()
+          && e.getClass() == FileSystemException.class && Files.isDirectory(directory);
+      if (windows || noDirectoryChannels) {
+        return;
       }
+      throw e;
+    }
+    try (channel) {
+      channel.force(true);
     }
   }
 
@@ -79,5 +103,51 @@ final class DurableFiles {
       at += n;
     }
     return true;
+  }
+
+  /**
+   * {@code size} bytes of {@code channel} from {@code position}, read-only: mapped where the
+   * file system can map files, else read into the heap (Jimfs and other in-memory file systems
+   * cannot map; the store then costs heap instead of page cache but behaves the same).
+   *
+   * @throws EOFException if the file ends before {@code size} bytes (heap reads only)
+   */
+  static ByteBuffer map(FileChannel channel, long position, long size)
+      throws IOException {
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
+    } catch (UnsupportedOperationException e) {
+      ByteBuffer heap = ByteBuffer.allocate(Math.toIntExact(size));
+      if (!readFully(channel, heap, position)) {
+        throw new EOFException(
+            "file ended before " + size + " bytes from offset " + position);
+      }
+      return heap.flip();
+    }
+  }
+
+  /** {@link FileChannel#force}. */
+  static void force(FileChannel channel, boolean metaData) throws IOException {
+    channel.force(metaData);
+  }
+
+  /** {@link FileChannel#size}. */
+  static long size(FileChannel channel) throws IOException {
+    return channel.size();
+  }
+
+  /** {@link FileChannel#truncate}. */
+  static void truncate(FileChannel channel, long size) throws IOException {
+    channel.truncate(size);
+  }
+
+  /** {@link FileChannel#isOpen}. */
+  static boolean isOpen(FileChannel channel) {
+    return channel.isOpen();
+  }
+
+  /** {@link FileChannel#tryLock()}. */
+  static FileLock tryLock(FileChannel channel) throws IOException {
+    return channel.tryLock();
   }
 }

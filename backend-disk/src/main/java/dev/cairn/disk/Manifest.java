@@ -157,7 +157,7 @@ final class Manifest {
     try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()), 0);
-      channel.force(true);
+      DurableFiles.force(channel, true);
     }
     DurableFiles.rename(temp, directory.resolve(FILE));
     DurableFiles.syncDirectory(directory);

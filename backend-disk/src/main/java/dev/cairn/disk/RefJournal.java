@@ -130,8 +130,8 @@ final class RefJournal implements AutoCloseable {
     }
     if (writable && good < bytes.length) {
       try (FileChannel c = DurableFiles.open(path, StandardOpenOption.WRITE)) {
-        c.truncate(good);
-        c.force(true);
+        DurableFiles.truncate(c, good);
+        DurableFiles.force(c, true);
       }
     }
     openForAppend(Math.min(good, bytes.length));
@@ -356,11 +356,11 @@ final class RefJournal implements AutoCloseable {
     try {
       DurableFiles.writeFully(channel, entry, at);
       if (sync) {
-        channel.force(false);
+        DurableFiles.force(channel, false);
       }
     } catch (IOException e) {
       try {
-        channel.truncate(at);
+        DurableFiles.truncate(channel, at);
       } catch (IOException again) {
         e.addSuppressed(again);
       }
@@ -394,7 +394,7 @@ final class RefJournal implements AutoCloseable {
     try (FileChannel out = DurableFiles.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
       DurableFiles.writeFully(out, ByteBuffer.wrap(header(HEADER)), 0);
-      out.force(true);
+      DurableFiles.force(out, true);
     }
   }
 
@@ -429,7 +429,7 @@ final class RefJournal implements AutoCloseable {
         length += entry.capacity();
       }
       DurableFiles.writeFully(out, ByteBuffer.wrap(header(length)), 0);
-      out.force(true);
+      DurableFiles.force(out, true);
     }
     DurableFiles.rename(temp, path);
     return length;
@@ -507,7 +507,7 @@ final class RefJournal implements AutoCloseable {
 
   synchronized void sync() throws IOException {
     if (channel != null) {
-      channel.force(false);
+      DurableFiles.force(channel, false);
     }
   }
 

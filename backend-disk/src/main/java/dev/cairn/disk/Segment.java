@@ -5,7 +5,6 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +102,11 @@ final class Segment {
    */
   FileChannel channel() throws IOException {
     FileChannel current = channel;
-    if (current.isOpen() || references.get() <= 0) {
+    if (DurableFiles.isOpen(current) || references.get() <= 0) {
       return current;
     }
     synchronized (this) {
-      if (!channel.isOpen()) {
+      if (!DurableFiles.isOpen(channel)) {
         channel = openChannel();
       }
       return channel;
@@ -115,7 +114,7 @@ final class Segment {
   }
 
   long size() throws IOException {
-    return channel().size();
+    return DurableFiles.size(channel());
   }
 
   /** Where {@code hash} is in this segment, or -1. */
@@ -164,7 +163,7 @@ final class Segment {
   long append(ByteBuffer record) throws IOException {
     FileChannel channel = channel();
     if (needsTruncate) {
-      channel.truncate(end);
+      DurableFiles.truncate(channel, end);
       needsTruncate = false;
     }
     long at = end;
@@ -174,7 +173,7 @@ final class Segment {
     } catch (IOException e) {
       needsTruncate = true;
       try {
-        channel().truncate(at);
+        DurableFiles.truncate(channel(), at);
         needsTruncate = false;
       } catch (IOException again) {
         e.addSuppressed(again);
@@ -233,7 +232,7 @@ final class Segment {
     // The length comes from an index or a scan: check it against the file before allocating.
     FileChannel channel = channel();
     if (length < 0 || length > Record.MAX_PAYLOAD
-        || offset + Record.size(h, length) > channel.size()) {
+        || offset + Record.size(h, length) > DurableFiles.size(channel)) {
       throw new CorruptionException(name, offset, String.format(
           "record of %s (%d bytes) extends past the end of the file", hash, length));
     }
@@ -291,14 +290,14 @@ final class Segment {
     Scan scan = new Scan(h);
     scan.committedEnd = from;
     FileChannel channel = channel();
-    long fileEnd = channel.size();
+    long fileEnd = DurableFiles.size(channel);
     if (fileEnd <= from) {
       return scan;
     }
     if (fileEnd - from > Integer.MAX_VALUE) {
       throw new CorruptionException(name, from, "segment is larger than any segment written");
     }
-    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, from, fileEnd - from);
+    ByteBuffer map = DurableFiles.map(channel, from, fileEnd - from);
     int limit = map.capacity();
     int pos = 0;
     List<Hash> batchHashes = new ArrayList<>();
@@ -352,7 +351,7 @@ final class Segment {
   long checkRecords(long end, Consumer<? super CorruptionException> damage) throws IOException {
     int h = algorithm.digestLength();
     FileChannel channel = channel();
-    long size = channel.size();
+    long size = DurableFiles.size(channel);
     if (size < end) {
       damage.accept(new CorruptionException(name, size, String.format(
           "segment is %d bytes, but %d bytes of records were committed", size, end)));
@@ -366,7 +365,7 @@ final class Segment {
           "segment is larger than any segment written"));
       return 0;
     }
-    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, limit);
+    ByteBuffer map = DurableFiles.map(channel, 0, limit);
     long records = 0;
     int pos = 0;
     while (pos < limit) {

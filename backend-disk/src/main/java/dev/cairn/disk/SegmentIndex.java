@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -185,7 +184,7 @@ final class SegmentIndex {
     try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       DurableFiles.writeFully(channel, out, 0);
-      channel.force(true);
+      DurableFiles.force(channel, true);
     }
     DurableFiles.rename(temp, file);
   }
@@ -198,13 +197,13 @@ final class SegmentIndex {
    */
   static SegmentIndex open(Path file, HashAlgorithm algorithm) throws IOException {
     String name = file.toString();
-    MappedByteBuffer map;
+    ByteBuffer map;
     try (FileChannel channel = DurableFiles.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
+      long size = DurableFiles.size(channel);
       if (size < HEADER + 256 * 4 + 8 || size > Integer.MAX_VALUE) {
         throw new CorruptionException(name, 0, "index size " + size + " is impossible");
       }
-      map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      map = DurableFiles.map(channel, 0, size);
     }
     int size = map.capacity();
     byte[] magic = new byte[8];

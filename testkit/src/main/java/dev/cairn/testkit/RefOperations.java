@@ -28,7 +28,8 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 public class RefOperations {
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
   private static volatile Callable<Backend> opener;
-  private static final Object ONE_CHECK_AT_A_TIME = new Object();
+  /** Held by every Lincheck check of the testkit: its instrumentation is global to the JVM. */
+  static final Object ONE_CHECK_AT_A_TIME = new Object();
   private static final List<Backend> OPENED = new ArrayList<>();
 
   private final Backend store;
