@@ -649,7 +649,7 @@ public final class DiskBackend extends AbstractBackend
     }
     int h = hashAlgorithm().digestLength();
     ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
-    Record.encode(record, hash, data, false);
+    Record.encode(record, hash, data, false, false);
     record.flip();
     Segment segment;
     long location;
@@ -708,7 +708,8 @@ public final class DiskBackend extends AbstractBackend
     long[] offsets = new long[hashes.size()];
     for (int i = 0; i < hashes.size(); i++) {
       offsets[i] = records.position();
-      Record.encode(records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1);
+      Record.encode(records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1,
+          i > 0);
     }
     records.flip();
     Segment segment;
@@ -1147,7 +1148,7 @@ public final class DiskBackend extends AbstractBackend
     void add(Hash hash, byte[] data) throws IOException {
       int h = hashAlgorithm().digestLength();
       ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
-      Record.encode(record, hash, data, false);
+      Record.encode(record, hash, data, false, false);
       record.flip();
       if (current != null && current.end > 0
           && current.end + record.remaining() > options.segmentSize()) {

@@ -307,11 +307,12 @@ final class Segment {
       if (size < 0) {
         int next = resync(map, pos, h);
         if (next >= 0) {
-          // Records follow, so this is damage, not a torn write; everything before it was
-          // written whole (appends are sequential), so an open batch before it had ended.
+          // Records follow, so this is damage (or unsynced writes that reached the disk out of
+          // order): a batch it interrupts is not whole, so none of it is served; records after
+          // it that continue a batch begun before it are dropped below.
           scan.damage.add(new CorruptionException(name, from + pos, String.format(
               "damaged record skipped; records resume at offset %d", from + next)));
-          commit(scan, batchHashes, batchLocations, from + pos);
+          dropBatch(batchHashes, batchLocations);
           pos = next;
           scan.committedEnd = from + pos;
           continue;
@@ -322,12 +323,22 @@ final class Segment {
         }
         scan.damage.add(new CorruptionException(name, from + pos,
             "the last record fails its checksum; it is kept but never served"));
-        commit(scan, batchHashes, batchLocations, from + pos);
+        dropBatch(batchHashes, batchLocations);
         pos += damaged;
         scan.committedEnd = from + pos;
         continue;
       }
       int word = map.getInt(pos);
+      if (Record.isBatchContinued(word) && batchHashes.isEmpty()) {
+        // The rest of a batch whose first records were lost: not whole, never served.
+        pos += size;
+        scan.committedEnd = from + pos;
+        continue;
+      }
+      if (!Record.isBatchContinued(word) && !batchHashes.isEmpty()) {
+        // A new batch or object begins while one was open: the open one lost its end.
+        dropBatch(batchHashes, batchLocations);
+      }
       byte[] digest = new byte[h];
       map.get(pos + Record.PREFIX, digest);
       batchHashes.add(Hash.of(algorithm, digest));
@@ -395,6 +406,11 @@ final class Segment {
       pos += recordSize;
     }
     return records;
+  }
+
+  private static void dropBatch(List<Hash> hashes, List<Long> locations) {
+    hashes.clear();
+    locations.clear();
   }
 
   private static void commit(Scan scan, List<Hash> hashes, List<Long> locations, long end) {
