@@ -29,20 +29,29 @@ class PowerCutRegressionTest {
   @Test
   void aRefJournalWithLostUnsyncedEntriesBeforeSurvivingOnesOpensAtTheLastWholeEntry()
       throws IOException {
-    Path dir = temp.resolve("store");
+    Path live = temp.resolve("store");
+    Path dir = temp.resolve("crashed");
     Hash a;
     Hash b;
     long durableEnd;
     long lostEnd;
-    try (DiskBackend store = DiskBackend.open(dir, NEVER)) {
+    try (DiskBackend store = DiskBackend.open(live, NEVER)) {
       a = store.put(new byte[] {1});
       b = store.put(new byte[] {2});
       store.setRef("refs/heads/main", a);
       store.flush();
-      durableEnd = Files.size(dir.resolve(RefJournal.FILE));
+      durableEnd = Files.size(live.resolve(RefJournal.FILE));
       store.setRef("refs/heads/main", b);
-      lostEnd = Files.size(dir.resolve(RefJournal.FILE));
+      lostEnd = Files.size(live.resolve(RefJournal.FILE));
       store.setRef("refs/heads/other", b);
+      // The power goes now, with the store open: what its files hold is what a cut leaves
+      // (a clean close would commit the journal, and damage in it would then be damage).
+      Files.createDirectories(dir);
+      try (var files = Files.list(live)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.copy(file, dir.resolve(file.getFileName()));
+        }
+      }
     }
     // The middle entry's write was lost: its space reads back as zeros.
     try (FileChannel journal = FileChannel.open(dir.resolve(RefJournal.FILE),

@@ -188,13 +188,6 @@ class PowerLossTest {
           : OfflineVerify.problems(real, null));
       figures.add("verified", 1);
       for (String problem : found) {
-        if (mode.equals("never") && problem.startsWith(Ledger.HALF_BATCH)) {
-          // A known defect, not fixed yet: with fsync=never a cut that keeps part of an
-          // unsynced batch's write and a later write lets recovery serve part of the batch
-          // (Segment.scan commits the open batch at the damage, or restarts inside it).
-          figures.add("half batches (fsync=never)", 1);
-          continue;
-        }
         violations.add(where + problem + "\nwhat the cut did: " + lost);
       }
     }
