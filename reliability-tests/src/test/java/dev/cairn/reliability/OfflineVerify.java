@@ -41,4 +41,28 @@ final class OfflineVerify {
     }
     return problems;
   }
+
+  /**
+   * Whether a problem {@link #problems} returned is only records of a data file's unsynced tail
+   * that a power cut lost while later ones reached the disk: verify reports them as damaged
+   * records (the store cannot tell lost unsynced bytes from damage, since it keeps no durable
+   * record of how far each segment was synced), and they are not served. Any other damage is
+   * not explained.
+   */
+  static boolean onlyLostUnsyncedRecords(String problem) {
+    String[] parts = problem.split("damaged: in ");
+    if (!problem.startsWith("cairn verify disk:") || parts.length < 2) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String part = parts[i];
+      boolean dataFile = part.matches("(?s)[^@]*\\.data@\\d+: .*");
+      boolean lostRecord = part.contains("damaged record; records resume at offset")
+          || part.contains("the last record fails its checksum");
+      if (!dataFile || !lostRecord) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
