@@ -151,12 +151,12 @@ class PowerLossTest {
           // collector so far, may not return once every I/O fails. A powered-off process runs
           // nothing, so what is checked is the reopened store; the count is reported.
           figures.add("threads of the dead stack still running 15 s after the cut", 1);
-          StringBuilder stack = new StringBuilder();
+          StringBuilder trace = new StringBuilder();
           for (StackTraceElement frame : thread.getStackTrace()) {
-            stack.append("\n    at ").append(frame);
+            trace.append("\n    at ").append(frame);
           }
           System.out.println(where + thread.getName() + " still running 15 s after the cut:"
-              + stack);
+              + trace);
           thread.interrupt();
         }
       }
