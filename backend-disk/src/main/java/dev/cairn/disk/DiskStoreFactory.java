@@ -7,7 +7,6 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -64,14 +63,7 @@ public final class DiskStoreFactory implements StoreFactory {
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
     String location = spec.locator().orElseThrow(() -> new StoreConfigurationException(
         "'disk' needs a directory, as in disk:/var/cairn; got " + spec));
-    Path directory;
-    try {
-      directory = context.fileSystem().getPath(location);
-    } catch (InvalidPathException e) {
-      throw new StoreConfigurationException(
-          "'disk' locator \"" + location + "\" is not a path: " + e.getMessage(), e);
-    }
-    checkNoParentComponent("disk", location, directory);
+    Path directory = context.directory("disk", location);
     DiskOptions.Builder options = DiskOptions.builder()
         .fsync(DiskOptions.Fsync.valueOf(spec.get(FSYNC).toUpperCase(Locale.ROOT)))
         .segmentSize(spec.get(SEGMENT_SIZE))
@@ -82,19 +74,5 @@ public final class DiskStoreFactory implements StoreFactory {
       options.hashAlgorithm(context.hashAlgorithm(hash));
     }
     return DiskBackend.open(directory, options.build());
-  }
-
-  /**
-   * Rejects a directory with a {@code ..} component: a spec from a configuration file or a
-   * command line must not climb out of the directory it appears to name.
-   */
-  static void checkNoParentComponent(String type, String location, Path directory) {
-    for (Path part : directory) {
-      if (part.toString().equals("..")) {
-        throw new StoreConfigurationException(String.format(
-            "'%s' locator \"%s\" has a '..' component; name the directory without it",
-            type, location));
-      }
-    }
   }
 }

@@ -221,6 +221,14 @@ final class Segment {
     release();
   }
 
+  /** The largest record read without first checking the file's size (one syscall) for it. */
+  private static final int UNCHECKED_ALLOCATION = 1 << 20;
+
+  private CorruptionException pastTheEnd(Hash hash, long offset, int length) {
+    return new CorruptionException(name, offset, String.format(
+        "record of %s (%d bytes) extends past the end of the file", hash, length));
+  }
+
   /**
    * Reads and checks the record at {@code location}, which must name {@code hash}. The caller
    * holds a reference.
@@ -229,18 +237,17 @@ final class Segment {
     long offset = offsetOf(location);
     int length = lengthOf(location);
     int h = algorithm.digestLength();
-    // The length comes from an index or a scan: check it against the file before allocating.
+    // The length comes from an index or a scan: a large one is checked against the file before
+    // allocating (a small one costs less than asking the file's size on every read, and a
+    // short read catches it).
     FileChannel channel = channel();
-    if (length < 0 || length > Record.MAX_PAYLOAD
-        || offset + Record.size(h, length) > DurableFiles.size(channel)) {
-      throw new CorruptionException(name, offset, String.format(
-          "record of %s (%d bytes) extends past the end of the file", hash, length));
+    if (length < 0 || length > Record.MAX_PAYLOAD || (length > UNCHECKED_ALLOCATION
+        && offset + Record.size(h, length) > DurableFiles.size(channel))) {
+      throw pastTheEnd(hash, offset, length);
     }
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
-    boolean whole = DurableFiles.readFully(channel, buffer, offset);
-    if (!whole) {
-      throw new CorruptionException(name, offset,
-          "record of " + hash + " extends past the end of the file");
+    if (!DurableFiles.readFully(channel, buffer, offset)) {
+      throw pastTheEnd(hash, offset, length);
     }
     buffer.flip();
     int word = buffer.getInt(0);

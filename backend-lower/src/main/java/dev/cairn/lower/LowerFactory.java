@@ -7,7 +7,6 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +56,7 @@ public final class LowerFactory implements StoreFactory {
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
     String path = spec.locator().orElseThrow(() -> new StoreConfigurationException(
         "'lower' needs the archive's directory, as in lower:/var/cairn/lower"));
-    Path root;
-    try {
-      root = context.fileSystem().getPath(path);
-    } catch (InvalidPathException e) {
-      throw new StoreConfigurationException(
-          "'lower' locator \"" + path + "\" is not a path: " + e.getMessage(), e);
-    }
-    checkNoParentComponent("lower", path, root);
+    Path root = context.directory("lower", path);
     VolumeArchive.Builder builder = VolumeArchive.builder(root)
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
         .readOnly(spec.get(READ_ONLY))
@@ -75,19 +67,5 @@ public final class LowerFactory implements StoreFactory {
       builder.hashAlgorithm(context.hashAlgorithm(hash));
     }
     return builder.open();
-  }
-
-  /**
-   * Rejects a directory with a {@code ..} component: a spec from a configuration file or a
-   * command line must not climb out of the directory it appears to name.
-   */
-  static void checkNoParentComponent(String type, String location, Path directory) {
-    for (Path part : directory) {
-      if (part.toString().equals("..")) {
-        throw new StoreConfigurationException(String.format(
-            "'%s' locator \"%s\" has a '..' component; name the directory without it",
-            type, location));
-      }
-    }
   }
 }

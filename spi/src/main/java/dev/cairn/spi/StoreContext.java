@@ -2,6 +2,8 @@ package dev.cairn.spi;
 
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -35,6 +37,32 @@ public interface StoreContext {
    */
   default FileSystem fileSystem() {
     return FileSystems.getDefault();
+  }
+
+  /**
+   * The directory that the locator of a {@code storeType} spec names, in {@link #fileSystem()}.
+   * A locator with a {@code ..} component is refused: a spec from a configuration file or a
+   * command line must not climb out of the directory it appears to name.
+   *
+   * @throws StoreConfigurationException quoting the locator if it is not a path of that file
+   *     system or has a {@code ..} component
+   */
+  default Path directory(String storeType, String locator) {
+    Path directory;
+    try {
+      directory = fileSystem().getPath(locator);
+    } catch (InvalidPathException e) {
+      throw new StoreConfigurationException(String.format(
+          "'%s' locator \"%s\" is not a path: %s", storeType, locator, e.getMessage()), e);
+    }
+    for (Path part : directory) {
+      if (part.toString().equals("..")) {
+        throw new StoreConfigurationException(String.format(
+            "'%s' locator \"%s\" has a '..' component; name the directory without it",
+            storeType, locator));
+      }
+    }
+    return directory;
   }
 
   /** The wall clock, for timestamps. */
