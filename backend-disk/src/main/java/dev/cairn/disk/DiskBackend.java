@@ -319,6 +319,7 @@ public final class DiskBackend extends AbstractBackend
       segment.retire(false);
       throw e;
     }
+    segment.mapForReads();
     return segment;
   }
 
@@ -838,6 +839,7 @@ public final class DiskBackend extends AbstractBackend
     try {
       old.index = SegmentIndex.open(index, hashAlgorithm());
       old.recent.clear();
+      old.mapForReads();
     } catch (IOException | RuntimeException e) {
       // Its records stay findable from memory (recent, after the checkpoint index if any);
       // the next open maps the index written above.
@@ -1176,6 +1178,7 @@ public final class DiskBackend extends AbstractBackend
           current.pending);
       current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());
       current.pending = null;
+      current.mapForReads();
       segments.add(current);
       current = null;
     }

@@ -126,6 +126,41 @@ final class DurableFiles {
     }
   }
 
+  /**
+   * The first {@code size} bytes of {@code channel} mapped read-only, or null where the file
+   * system cannot map files or the file is too large for one buffer: callers then read with
+   * {@link #readFully}.
+   */
+  static ByteBuffer mapIfPossible(FileChannel channel, long size) throws IOException {
+    if (size <= 0 || size > Integer.MAX_VALUE) {
+      return null;
+    }
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Unmaps {@code mapped} now rather than when it is collected, so that a deleted file's space
+   * is freed at once. The caller guarantees that no thread touches the buffer again (an access
+   * after this would crash the JVM). Where the JDK refuses, the collector unmaps it later.
+   */
+  static void unmap(ByteBuffer mapped) {
+    if (mapped == null || !mapped.isDirect()) {
+      return;
+    }
+    try {
+      Class<?> unsafeType = Class.forName("sun.misc.Unsafe");
+      java.lang.reflect.Field field = unsafeType.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      unsafeType.getMethod("invokeCleaner", ByteBuffer.class).invoke(field.get(null), mapped);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Left to the garbage collector: only the moment the space is freed changes.
+    }
+  }
+
   /** {@link FileChannel#force}. */
   static void force(FileChannel channel, boolean metaData) throws IOException {
     channel.force(metaData);

@@ -54,6 +54,11 @@ final class Segment {
     void repair(Segment segment, CorruptionException problem);
   }
   private volatile boolean deleteWhenReleased;
+  /**
+   * The sealed data file, mapped for reads (null while active, or where it cannot be mapped).
+   * Only touched by readers that hold a reference; unmapped when the last one leaves.
+   */
+  private volatile ByteBuffer mapped;
 
   Segment(long id, Path path, HashAlgorithm algorithm, boolean writable,
       boolean create, IndexDamage damage) throws IOException {
@@ -199,6 +204,9 @@ final class Segment {
 
   void release() {
     if (references.decrementAndGet() == 0) {
+      ByteBuffer m = mapped;
+      mapped = null;
+      DurableFiles.unmap(m);
       try {
         channel.close();
       } catch (IOException e) {
@@ -211,6 +219,21 @@ final class Segment {
         } catch (IOException e) {
           // Left for the next open, which removes files the manifest does not list.
         }
+      }
+    }
+  }
+
+  /**
+   * Maps the data file of this segment, now sealed and never written again, so that reads copy
+   * records straight out of the page cache: no system call, no intermediate buffer. Where the
+   * file cannot be mapped (or mapping fails), reads go on using the channel.
+   */
+  void mapForReads() {
+    if (mapped == null && references.get() > 0) {
+      try {
+        mapped = DurableFiles.mapIfPossible(channel(), size());
+      } catch (IOException e) {
+        // An optimisation only: reads use the channel, which reports a real I/O problem.
       }
     }
   }
@@ -240,6 +263,10 @@ final class Segment {
     // The length comes from an index or a scan: a large one is checked against the file before
     // allocating (a small one costs less than asking the file's size on every read, and a
     // short read catches it).
+    ByteBuffer m = mapped;
+    if (m != null) {
+      return readMapped(m, hash, offset, length, verify);
+    }
     FileChannel channel = channel();
     if (length < 0 || length > Record.MAX_PAYLOAD || (length > UNCHECKED_ALLOCATION
         && offset + Record.size(h, length) > DurableFiles.size(channel))) {
@@ -250,23 +277,52 @@ final class Segment {
       throw pastTheEnd(hash, offset, length);
     }
     buffer.flip();
-    int word = buffer.getInt(0);
+    checkRecord(buffer, hash, offset, length);
+    byte[] data = Arrays.copyOfRange(buffer.array(), Record.PREFIX + h, buffer.capacity());
+    return verified(data, hash, offset, verify);
+  }
+
+  private byte[] readMapped(ByteBuffer m, Hash hash, long offset, int length, boolean verify) {
+    int h = algorithm.digestLength();
+    if (length < 0 || length > Record.MAX_PAYLOAD
+        || offset + Record.size(h, length) > m.capacity()) {
+      throw pastTheEnd(hash, offset, length);
+    }
+    int at = (int) offset;
+    checkRecord(m.duplicate().limit(at + Record.size(h, length)).position(at), hash, offset,
+        length);
+    byte[] data = new byte[length];
+    m.get(at + Record.PREFIX + h, data);
+    return verified(data, hash, offset, verify);
+  }
+
+  /**
+   * Checks the whole record in {@code record} (position to limit), read from {@code offset}:
+   * its length, its checksum, and that it names {@code hash}.
+   */
+  private void checkRecord(ByteBuffer record, Hash hash, long offset, int length) {
+    int start = record.position();
+    int word = record.getInt(start);
     if (Record.payloadLength(word) != length) {
       throw new CorruptionException(name, offset, String.format(
           "record length %d differs from the indexed length %d", Record.payloadLength(word),
           length));
     }
-    if (Record.checksum(buffer) != buffer.getInt(4)) {
+    if (Record.checksum(record) != record.getInt(start + 4)) {
       throw new CorruptionException(name, offset, "record checksum mismatch");
     }
-    byte[] array = buffer.array();
+    int h = algorithm.digestLength();
     for (int i = 0; i < h; i++) {
-      if (array[Record.PREFIX + i] != hash.byteAt(i)) {
+      if (record.get(start + Record.PREFIX + i) != hash.byteAt(i)) {
+        byte[] named = new byte[h];
+        record.get(start + Record.PREFIX, named);
         throw new CorruptionException(name, offset, "record holds "
-            + Hash.of(algorithm, array, Record.PREFIX, h) + ", not " + hash);
+            + Hash.of(algorithm, named) + ", not " + hash);
       }
     }
-    byte[] data = Arrays.copyOfRange(array, Record.PREFIX + h, array.length);
+  }
+
+  private byte[] verified(byte[] data, Hash hash, long offset, boolean verify) {
     if (verify && !algorithm.hash(data).equals(hash)) {
       throw new CorruptionException(name, offset, "payload does not hash to " + hash);
     }

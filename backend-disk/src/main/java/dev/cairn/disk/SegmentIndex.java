@@ -1,13 +1,8 @@
 package dev.cairn.disk;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnel;
-import com.google.common.hash.PrimitiveSink;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,7 +26,7 @@ import java.util.zip.CRC32C;
  *   hashes    count x digest length, ascending unsigned
  *   offsets   count x u32: where each record starts in the data file
  *   lengths   count x u32: payload lengths
- *   bloom     Guava BloomFilter.writeTo of the hashes' first 16 bytes, 1% false positives
+ *   bloom     {@link Bloom} of the hashes' first 16 bytes (Guava's form), 1% false positives
  *   trailer   u32 CRC32C of header to lengths, u32 CRC32C of the Bloom filter
  * </pre>
  *
@@ -42,16 +37,6 @@ final class SegmentIndex {
   static final int HEADER = 40;
   private static final byte[] MAGIC = "CAIRNIX1".getBytes(StandardCharsets.US_ASCII);
   private static final double FALSE_POSITIVES = 0.01;
-
-  /** Feeds a Bloom filter the first 16 bytes of a hash: the rest adds nothing to uniform bits. */
-  enum HashFunnel implements Funnel<Hash> {
-    INSTANCE;
-
-    @Override
-    public void funnel(Hash hash, PrimitiveSink into) {
-      into.putBytes(hash.toBytes(), 0, Math.min(16, hash.length()));
-    }
-  }
 
   final Path file;
   final long segmentId;
@@ -64,13 +49,13 @@ final class SegmentIndex {
   private final int offsetsAt;
   private final int lengthsAt;
   /** Null when the filter failed its checksum: every lookup then searches the table. */
-  private final BloomFilter<Hash> bloom;
+  private final Bloom bloom;
   /** Why {@link #bloom} is null, or null. */
   final CorruptionException bloomProblem;
   private volatile boolean verified;
 
   private SegmentIndex(Path file, long segmentId, long dataLength, int count,
-      HashAlgorithm algorithm, ByteBuffer map, BloomFilter<Hash> bloom,
+      HashAlgorithm algorithm, ByteBuffer map, Bloom bloom,
       CorruptionException bloomProblem) {
     this.file = file;
     this.segmentId = segmentId;
@@ -123,13 +108,8 @@ final class SegmentIndex {
   static void write(Path file, HashAlgorithm algorithm, long segmentId,
       long dataLength, Builder entries) throws IOException {
     int h = algorithm.digestLength();
-    Integer[] order = new Integer[entries.size];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
     byte[] all = entries.hashes;
-    Arrays.sort(order,
-        (a, b) -> Arrays.compareUnsigned(all, a * h, a * h + h, all, b * h, b * h + h));
+    int[] order = sortedOrder(all, h, entries.size);
     // Duplicates (a hash written twice) keep one entry: the first in sorted order.
     int[] kept = new int[order.length];
     int n = 0;
@@ -143,17 +123,14 @@ final class SegmentIndex {
       }
       kept[n++] = e;
     }
-    BloomFilter<Hash> bloom = BloomFilter.create(HashFunnel.INSTANCE, Math.max(n, 1),
-        FALSE_POSITIVES);
+    Bloom bloom = Bloom.create(n, FALSE_POSITIVES);
     int[] fanout = new int[256];
     for (int i = 0; i < n; i++) {
       Hash hash = Hash.of(algorithm, all, kept[i] * h, h);
       bloom.put(hash);
       fanout[Byte.toUnsignedInt(all[kept[i] * h])]++;
     }
-    ByteArrayOutputStream bloomBytes = new ByteArrayOutputStream();
-    bloom.writeTo(bloomBytes);
-    byte[] bloomArray = bloomBytes.toByteArray();
+    byte[] bloomArray = bloom.encode();
     int tableLength = HEADER + 256 * 4 + n * (h + 8);
     ByteBuffer out = ByteBuffer.allocate(tableLength + bloomArray.length + 8);
     out.put(MAGIC).putInt(1).putInt(h).putLong(segmentId).putLong(dataLength).putInt(n)
@@ -187,6 +164,68 @@ final class SegmentIndex {
       DurableFiles.force(channel, true);
     }
     DurableFiles.rename(temp, file);
+  }
+
+  /** Buckets at most this large are sorted by insertion; larger ones by a merge sort. */
+  private static final int INSERTION_SORT_BUCKET = 16;
+
+  /**
+   * The entries' numbers in ascending unsigned order of their hashes, equal hashes in the order
+   * they were added (the sort is stable). A counting sort on the first two bytes does most of
+   * the work, since digests are uniform; each bucket is then sorted on the whole hash. This is
+   * on the path of every seal, under the append lock.
+   */
+  static int[] sortedOrder(byte[] hashes, int h, int size) {
+    int keyBytes = Math.min(2, h);
+    int buckets = 1 << (8 * keyBytes);
+    int[] starts = new int[buckets + 1];
+    for (int i = 0; i < size; i++) {
+      starts[bucketOf(hashes, i * h, keyBytes) + 1]++;
+    }
+    for (int b = 0; b < buckets; b++) {
+      starts[b + 1] += starts[b];
+    }
+    int[] order = new int[size];
+    int[] next = Arrays.copyOf(starts, buckets);
+    for (int i = 0; i < size; i++) {
+      order[next[bucketOf(hashes, i * h, keyBytes)]++] = i;
+    }
+    for (int b = 0; b < buckets; b++) {
+      int from = starts[b];
+      int to = starts[b + 1];
+      if (to - from <= INSERTION_SORT_BUCKET) {
+        for (int i = from + 1; i < to; i++) {
+          int e = order[i];
+          int j = i - 1;
+          while (j >= from && compareEntries(hashes, h, order[j], e) > 0) {
+            order[j + 1] = order[j];
+            j--;
+          }
+          order[j + 1] = e;
+        }
+      } else {
+        // Only where many hashes share two bytes: rare, unless someone chose them to.
+        Integer[] bucket = new Integer[to - from];
+        for (int i = 0; i < bucket.length; i++) {
+          bucket[i] = order[from + i];
+        }
+        Arrays.sort(bucket, (x, y) -> compareEntries(hashes, h, x, y));
+        for (int i = 0; i < bucket.length; i++) {
+          order[from + i] = bucket[i];
+        }
+      }
+    }
+    return order;
+  }
+
+  private static int bucketOf(byte[] hashes, int at, int keyBytes) {
+    return keyBytes == 2
+        ? (Byte.toUnsignedInt(hashes[at]) << 8) | Byte.toUnsignedInt(hashes[at + 1])
+        : Byte.toUnsignedInt(hashes[at]);
+  }
+
+  private static int compareEntries(byte[] hashes, int h, int a, int b) {
+    return Arrays.compareUnsigned(hashes, a * h, a * h + h, hashes, b * h, b * h + h);
   }
 
   /**
@@ -235,7 +274,7 @@ final class SegmentIndex {
     if (previous != count) {
       throw new CorruptionException(name, HEADER + 255 * 4, "fan-out table does not end at count");
     }
-    BloomFilter<Hash> bloom = null;
+    Bloom bloom = null;
     CorruptionException bloomProblem = null;
     int bloomAt = (int) tableLength;
     CRC32C crc = new CRC32C();
@@ -246,39 +285,13 @@ final class SegmentIndex {
       byte[] bytes = new byte[bloomLength];
       map.get(bloomAt, bytes);
       try {
-        bloom = decodeBloom(bytes, name, bloomAt);
+        bloom = Bloom.decode(bytes, name, bloomAt);
       } catch (CorruptionException e) {
         bloomProblem = e;
       }
     }
     return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
         bloom, bloomProblem);
-  }
-
-  /**
-   * Reads a Bloom filter in Guava's serial form: strategy (u8), hash functions (u8), word count
-   * (s32), then the 64-bit words. Guava allocates the words from the count before reading
-   * them, so the count is checked against the bytes actually there first.
-   *
-   * @param offset where {@code bytes} start in {@code file}, for the error
-   * @throws CorruptionException if the bytes are not a whole filter
-   */
-  static BloomFilter<Hash> decodeBloom(byte[] bytes, String file, long offset) {
-    if (bytes.length < 6) {
-      throw new CorruptionException(file, offset, "Bloom filter of " + bytes.length
-          + " bytes is shorter than its header");
-    }
-    int words = ByteBuffer.wrap(bytes).getInt(2);
-    if (words <= 0 || (bytes.length - 6) % 8 != 0 || (bytes.length - 6) / 8 != words) {
-      throw new CorruptionException(file, offset + 2, String.format(
-          "Bloom filter claims %d words, its %d bytes hold %d", words, bytes.length,
-          (bytes.length - 6) / 8));
-    }
-    try {
-      return BloomFilter.readFrom(new ByteArrayInputStream(bytes), HashFunnel.INSTANCE);
-    } catch (IOException | RuntimeException e) {
-      throw new CorruptionException(file, offset, "unreadable Bloom filter (" + e + ")", e);
-    }
   }
 
   /**
@@ -376,7 +389,7 @@ final class SegmentIndex {
         throw new CorruptionException(name, hashesAt + (long) i * digestLength, String.format(
             "entry %d starts with byte %d but sits in fan-out bucket %d", i, first, bucket));
       }
-      if (i > 0 && Arrays.compareUnsigned(hashBytes(i - 1), hashBytes(i)) >= 0) {
+      if (i > 0 && compareAdjacent(i) >= 0) {
         throw new CorruptionException(name, hashesAt + (long) i * digestLength,
             "index hashes are not in ascending order at entry " + i);
       }
@@ -391,10 +404,16 @@ final class SegmentIndex {
     }
   }
 
-  private byte[] hashBytes(int entry) {
-    byte[] bytes = new byte[digestLength];
-    map.get(hashesAt + entry * digestLength, bytes);
-    return bytes;
+  /** Compares the hashes of entries {@code entry - 1} and {@code entry}, in place. */
+  private int compareAdjacent(int entry) {
+    int at = hashesAt + entry * digestLength;
+    for (int i = 0; i < digestLength; i++) {
+      int c = Byte.compareUnsigned(map.get(at - digestLength + i), map.get(at + i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
   }
 
   /** Whether the segment may hold {@code hash}; false means it certainly does not. */

@@ -31,7 +31,7 @@ class DecoderDefectsTest {
     // Guava would allocate 2^31-1 longs (16 GiB) before reading a single word.
     byte[] bloom = ByteBuffer.allocate(14).put((byte) 1).put((byte) 5).putInt(Integer.MAX_VALUE)
         .putLong(-1).array();
-    assertThatThrownBy(() -> SegmentIndex.decodeBloom(bloom, "seg.idx", 1064))
+    assertThatThrownBy(() -> Bloom.decode(bloom, "seg.idx", 1064))
         .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("claims 2147483647 words");
   }

@@ -138,9 +138,9 @@ class DecoderFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void bloom(byte[] input) {
     byte[] bytes = body(input);
-    com.google.common.hash.BloomFilter<Hash> bloom;
+    Bloom bloom;
     try {
-      bloom = SegmentIndex.decodeBloom(bytes, "seg.idx", 1000);
+      bloom = Bloom.decode(bytes, "seg.idx", 1000);
     } catch (CorruptionException e) {
       assertThat(e.file()).isEqualTo("seg.idx");
       assertThat(e.offset()).isBetween(1000L, 1000L + bytes.length);

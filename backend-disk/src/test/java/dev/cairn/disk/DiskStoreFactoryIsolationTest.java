@@ -2,7 +2,6 @@ package dev.cairn.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.hash.BloomFilter;
 import dev.cairn.spi.StoreFactory;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -17,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The factory is found by {@link ServiceLoader} in a class loader that holds only this
- * module, the SPI and Guava (as a host that loads plugins would), and opens a working store.
+ * module and the SPI (as a host that loads plugins would; the disk store needs nothing else),
+ * and opens a working store.
  */
 class DiskStoreFactoryIsolationTest {
   @TempDir Path dir;
@@ -29,13 +29,7 @@ class DiskStoreFactoryIsolationTest {
   @Test
   void anIsolatedClassLoaderFindsAndUsesTheFactory() throws Exception {
     List<URL> urls = new ArrayList<>(List.of(location(DiskBackend.class),
-        location(StoreFactory.class), location(BloomFilter.class)));
-    try {
-      urls.add(location(Class.forName(
-          "com.google.common.util.concurrent.internal.InternalFutureFailureAccess")));
-    } catch (ClassNotFoundException e) {
-      // Guava without its failureaccess companion: nothing more to add.
-    }
+        location(StoreFactory.class)));
     try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new),
         ClassLoader.getPlatformClassLoader())) {
       Class<?> factoryType = isolated.loadClass(StoreFactory.class.getName());
