@@ -88,25 +88,29 @@ final class Bloom {
     return out.array();
   }
 
-  /** Adds {@code hash}. Not thread-safe: only while the filter is being built. */
-  void put(Hash hash) {
-    int length = Math.min(KEY_BYTES, hash.length());
-    probe(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length), length,
-        true);
-  }
-
-  /** Whether {@code hash} may have been added; false means it certainly was not. */
-  boolean mightContain(Hash hash) {
-    int length = Math.min(KEY_BYTES, hash.length());
-    return probe(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length),
-        length, false);
-  }
-
   /**
-   * Whether a filter fed the first {@code min(16, key.length)} bytes of {@code key} (rather
-   * than of a hash) may hold it: the same probe for keys of any length up to 16.
+   * What a probe needs of a hash: its two murmur words. The same for every filter, so a lookup
+   * that probes one filter per segment computes it once.
    */
-  boolean mightContainKey(byte[] key) {
+  static final class Key {
+    final long h1;
+    final long h2;
+
+    private Key(long h1, long h2) {
+      this.h1 = h1;
+      this.h2 = h2;
+    }
+  }
+
+  /** The probe key of {@code hash}: murmur3 of its first 16 bytes (all, if shorter). */
+  static Key key(Hash hash) {
+    int length = Math.min(KEY_BYTES, hash.length());
+    return key(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length),
+        length);
+  }
+
+  /** The probe key of the first {@code min(16, key.length)} bytes of {@code key}. */
+  static Key key(byte[] key) {
     int length = Math.min(KEY_BYTES, key.length);
     long k1 = 0;
     long k2 = 0;
@@ -117,15 +121,14 @@ final class Bloom {
         k1 = (k1 << 8) | (key[i] & 0xffL);
       }
     }
-    return probe(k1, k2, length, false);
+    return key(k1, k2, length);
   }
 
   /**
    * Murmur3 x64 128 (seed 0) of {@code length} (at most 16) key bytes, given as two
-   * little-endian words, then Guava's probe sequence: bit i is (h1 + i * h2) mod size, for each
-   * hash function. Sets the bits if {@code set}, else answers whether all are set.
+   * little-endian words.
    */
-  private boolean probe(long k1, long k2, int length, boolean set) {
+  private static Key key(long k1, long k2, int length) {
     long h1 = 0;
     long h2 = 0;
     if (length == KEY_BYTES) {
@@ -149,7 +152,30 @@ final class Bloom {
     h2 = fmix64(h2);
     h1 += h2;
     h2 += h1;
-    long combined = h1;
+    return new Key(h1, h2);
+  }
+
+  /** Adds {@code hash}. Not thread-safe: only while the filter is being built. */
+  void put(Hash hash) {
+    probe(key(hash), true);
+  }
+
+  /** Whether {@code hash} may have been added; false means it certainly was not. */
+  boolean mightContain(Hash hash) {
+    return probe(key(hash), false);
+  }
+
+  /** Whether the hash of {@code key} may have been added; false means it certainly was not. */
+  boolean mightContain(Key key) {
+    return probe(key, false);
+  }
+
+  /**
+   * Guava's probe sequence: bit i is (h1 + i * h2) mod size, for each hash function. Sets the
+   * bits if {@code set}, else answers whether all are set.
+   */
+  private boolean probe(Key key, boolean set) {
+    long combined = key.h1;
     for (int i = 0; i < functions; i++) {
       long bit = (combined & Long.MAX_VALUE) % bitSize;
       int word = (int) (bit >>> 6);
@@ -158,7 +184,7 @@ final class Bloom {
       } else if ((words[word] & (1L << bit)) == 0) {
         return false;
       }
-      combined += h2;
+      combined += key.h2;
     }
     return true;
   }

@@ -591,8 +591,9 @@ public final class DiskBackend extends AbstractBackend
   // ---------------------------------------------------------------- reads
 
   private long locate(List<Segment> segments, Hash hash, Segment[] found) {
+    Bloom.Key key = Bloom.key(hash);
     for (Segment segment : segments) {
-      long location = segment.find(hash);
+      long location = segment.find(hash, key);
       if (location >= 0) {
         found[0] = segment;
         return location;

@@ -124,7 +124,16 @@ final class Segment {
 
   /** Where {@code hash} is in this segment, or -1. */
   long find(Hash hash) {
-    Long location = recent.get(hash);
+    return find(hash, Bloom.key(hash));
+  }
+
+  /**
+   * Where {@code hash} is in this segment, or -1; {@code key} is its {@link Bloom#key}, computed
+   * once by a caller that searches several segments.
+   */
+  long find(Hash hash, Bloom.Key key) {
+    // Sealed segments hold nothing here: skip hashing the key into an empty map.
+    Long location = recent.isEmpty() ? null : recent.get(hash);
     if (location != null) {
       return location;
     }
@@ -133,7 +142,7 @@ final class Segment {
       location = recent.get(hash); // a repair may just have moved the records here
       return location == null ? -1 : location;
     }
-    return i.find(hash);
+    return i.find(hash, key);
   }
 
   /** The index, its table checked (a damaged one is repaired first); may be null. */

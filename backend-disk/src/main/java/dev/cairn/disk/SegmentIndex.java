@@ -421,17 +421,21 @@ final class SegmentIndex {
     return bloom == null || bloom.mightContain(hash);
   }
 
-  /** The location of {@code hash} as {@link Segment#location}, or -1 if it is not indexed. */
-  long find(Hash hash) {
-    if (!mightContain(hash)) {
+  /**
+   * The location of {@code hash} as {@link Segment#location}, or -1 if it is not indexed;
+   * {@code key} is the hash's {@link Bloom#key}.
+   */
+  long find(Hash hash, Bloom.Key key) {
+    if (bloom != null && !bloom.mightContain(key)) {
       return -1;
     }
     int first = Byte.toUnsignedInt(hash.byteAt(0));
     int lo = first == 0 ? 0 : map.getInt(HEADER + (first - 1) * 4);
     int hi = map.getInt(HEADER + first * 4) - 1;
+    long prefix = digestLength >= 8 ? bigEndianPrefix(hash) : 0;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = compareAt(mid, hash);
+      int c = compareAt(mid, hash, prefix);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -444,9 +448,30 @@ final class SegmentIndex {
     return -1;
   }
 
-  private int compareAt(int entry, Hash hash) {
+  /** The first eight bytes of {@code hash} as a big-endian word, as the table's bytes read. */
+  private static long bigEndianPrefix(Hash hash) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (hash.byteAt(i) & 0xffL);
+    }
+    return value;
+  }
+
+  /**
+   * Compares entry {@code entry}'s hash with {@code hash}, unsigned; {@code prefix} is {@link
+   * #bigEndianPrefix} of it, which decides almost every comparison in one read.
+   */
+  private int compareAt(int entry, Hash hash, long prefix) {
     int at = hashesAt + entry * digestLength;
-    for (int i = 0; i < digestLength; i++) {
+    int from = 0;
+    if (digestLength >= 8) {
+      int c = Long.compareUnsigned(map.getLong(at), prefix);
+      if (c != 0) {
+        return c;
+      }
+      from = 8;
+    }
+    for (int i = from; i < digestLength; i++) {
       int c = Byte.compareUnsigned(map.get(at + i), hash.byteAt(i));
       if (c != 0) {
         return c;
