@@ -18,9 +18,14 @@ if [[ "$pass" == full ]]; then
   out="bench/RESULTS.md"
 fi
 ./mvnw -q -B -pl bench -am package -DskipTests
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  commit="$commit with uncommitted changes"
+fi
 jar="$(ls bench/target/cairn-bench-*.jar | grep -v -e sources -e javadoc | head -n 1)"
 exec java -Xmx1g \
   --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
   "-Dbench.command=bench/run.sh $pass${*:+ $*}" \
+  "-Dbench.commit=$commit" \
   -cp "$jar:$(cat bench/target/bench.classpath)" \
   dev.cairn.bench.Bench "$pass" --out "$out" "$@"

@@ -43,7 +43,8 @@ final class Report {
     }
     line("* Date: " + started.truncatedTo(ChronoUnit.SECONDS) + " (UTC), took "
         + minutes(Duration.between(started, finished)));
-    line("* Command: `" + command + "`");
+    line("* Command: `" + command + "`, at commit " + System.getProperty("bench.commit",
+        "(unknown: not run by bench/run.sh)"));
     line("* CPU: " + Machine.cpu() + "; memory " + Machine.memory() + "; " + Machine.os());
     line("* JDK: " + Machine.jdk() + "; every forked JVM runs with `-Xmx" + plan.heap()
         + "` and the LMDB `--add-opens` flags");
