@@ -2,7 +2,7 @@
 # Benchmarks Cairn against RocksDB, LMDB and Xodus and writes a Markdown report.
 #   bench/run.sh quick   # 1 KiB values, 20,000 objects, every store: under 10 minutes on 2 cores
 #   bench/run.sh full    # 64 B, 1 KiB, 64 KiB values, 1,000,000 objects (40,000 at 64 KiB);
-#                        # writes bench/RESULTS.md; roughly 2-2.5 hours on 2 cores, about 50 min
+#                        # writes bench/RESULTS.md; about an hour on 2 cores, about 20 min
 #                        # with --sizes 1024 (the size the disk backend's goals are set for);
 #                        # needs the machine to itself and ~15 GB free under bench/target
 #   bench/run.sh smoke   # a minute or two: proves the harness works, figures mean nothing

@@ -14,13 +14,14 @@
  *       authority on which files are live; replaced by temp file, fsync, rename, directory
  *       fsync.
  *   <li>{@code seg-<16 hex>.data}: records appended back to back. A record is {@code u32
- *       length | BATCH_OPEN<<31}, {@code u32} checksum (of everything but itself), the hash,
+ *       length | BATCH_OPEN<<31 | BATCH_CONTINUED<<30}, {@code u32} checksum (of everything but itself), the hash,
  *       the payload. Every record of a batch but the last carries BATCH_OPEN, so recovery
  *       drops a batch whose last record is missing. The data log is the write-ahead log.
  *   <li>{@code seg-<16 hex>.idx}: the index of a sealed segment, or the checkpoint of the
  *       active one (written on a clean close; recovery scans only past it): header, 256-entry
- *       fan-out, sorted hashes, 32-bit offsets, 32-bit lengths, a Guava Bloom filter (1%) of
- *       the hashes, a checksum of the table and one of the filter. Memory-mapped; opening
+ *       fan-out, sorted hashes, 32-bit offsets, 32-bit lengths, a Bloom filter (1%) of the
+ *       hashes in Guava's serial form and bit layout, a checksum of the table and one of the
+ *       filter. Memory-mapped; opening
  *       checks the header, fan-out and filter, and the table's checksum is checked before the
  *       segment's first lookup, so that opening reads no table. A damaged index or filter is
  *       bypassed (the records are scanned), reported, and rebuilt by a writer.
