@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
  * was last synced may be forgotten. Everything acknowledged as durable must survive.
  */
 class PowerLossTest {
+  /**
+   * What recovery reports when a cut kept some unsynced records but lost earlier ones: the
+   * records after the gap are whole, so it skips the gap and says so. Every such record was
+   * appended after the last sync (a sync covers the whole file), so none was acknowledged;
+   * {@link Workload#check} proves that nothing acknowledged is missing. With concurrent
+   * writers this happens under {@code fsync=always} too: a writer appends while the leader of
+   * a group commit gathers or syncs. The store keeps no durable sync point that would let
+   * recovery tell this from damage (RELIABILITY.md, family 2, limits).
+   */
+  private static final Pattern LOST_UNSYNCED_RECORDS = Pattern.compile(
+      "corrupt \\S+\\.data at offset \\d+: damaged record skipped;"
+          + " records resume at offset \\d+");
+
   @TempDir Path dir;
+  private int lostUnsynced;
 
   /**
    * Cuts the power under {@code fs}: from this instant no operation reaches the disk (the
@@ -61,13 +76,22 @@ class PowerLossTest {
         }
       }
       try (DiskBackend reopened = DiskBackend.open(dir, options.toBuilder().verify(true).build())) {
-        assertThat(reopened.problems()).as("after losing %s", lost).isEmpty();
+        List<String> problems = new ArrayList<>();
+        for (String problem : reopened.problems()) {
+          if (LOST_UNSYNCED_RECORDS.matcher(problem).matches()) {
+            lostUnsynced++;
+          } else {
+            problems.add(problem);
+          }
+        }
+        assertThat(problems).as("after losing %s", lost).isEmpty();
         workload.check(reopened);
         assertThat(reopened.capabilities()).contains(Capability.PERSISTENT);
       }
     }
     System.out.printf("power loss (fsync=%s): %d crashes, %d acknowledged objects and %d refs"
-        + " all intact%n", fsync, rounds, workload.acknowledged.size(), workload.refs.size());
+        + " all intact; %d reports of lost unsynced records%n", fsync, rounds,
+        workload.acknowledged.size(), workload.refs.size(), lostUnsynced);
   }
 
   @Test
