@@ -85,7 +85,7 @@ final class GroupCommit {
             durable = reached;
           }
           syncs++;
-          lastGroup = Math.max(1, group);
+          lastGroup = group; // at least the leader
           lastSyncNanos = System.nanoTime() - started;
           synced.signalAll();
         }

@@ -33,6 +33,29 @@ class FailedIoRegressionTest {
   }
 
   /**
+   * Cuts the power under {@code store} (unsynced writes dropped), then checks that closing it
+   * left no file open and that a reopened store holds every object of {@code durable}.
+   */
+  private static void cutPowerThenCheck(FaultyFileSystem fs, DiskBackend store, Path dir,
+      long k, Map<Hash, byte[]> durable) throws java.io.IOException {
+    fs.failOperationsFrom(fs.operations() + 1);
+    fs.powerLoss(FaultyFileSystem.Loss.DROP);
+    try {
+      store.close();
+    } catch (StoreIOException e) {
+      // The power is off.
+    }
+    fs.heal();
+    assertThat(fs.openFiles()).as("k=%d", k).isEmpty();
+    try (DiskBackend reopened = DiskBackend.open(fs.path(dir), SMALL)) {
+      for (Map.Entry<Hash, byte[]> entry : durable.entrySet()) {
+        assertThat(reopened.read(entry.getKey())).as("k=%d: %s", k, entry.getKey())
+            .hasValue(entry.getValue());
+      }
+    }
+  }
+
+  /**
    * A seal whose failure came after the new manifest was in place went on appending to the
    * segment that manifest calls sealed, past its index: lost at the next open. The new
    * segment's file was left open too. And when only the directory sync after the manifest's
@@ -62,21 +85,7 @@ class FailedIoRegressionTest {
           }
         }
         boolean hit = fs.operations() >= target;
-        fs.failOperationsFrom(fs.operations() + 1);
-        fs.powerLoss(FaultyFileSystem.Loss.DROP);
-        try {
-          store.close();
-        } catch (StoreIOException e) {
-          // The power is off.
-        }
-        fs.heal();
-        assertThat(fs.openFiles()).as("k=%d", k).isEmpty();
-        try (DiskBackend reopened = DiskBackend.open(fs.path(dir), SMALL)) {
-          for (Map.Entry<Hash, byte[]> entry : durable.entrySet()) {
-            assertThat(reopened.read(entry.getKey())).as("k=%d: %s", k, entry.getKey())
-                .hasValue(entry.getValue());
-          }
-        }
+        cutPowerThenCheck(fs, store, dir, k, durable);
         if (!hit) {
           return;
         }
@@ -114,21 +123,7 @@ class FailedIoRegressionTest {
         Map<Hash, byte[]> after = batch("after", 2);
         store.writeBatch(after);
         kept.putAll(after);
-        fs.failOperationsFrom(fs.operations() + 1);
-        fs.powerLoss(FaultyFileSystem.Loss.DROP);
-        try {
-          store.close();
-        } catch (StoreIOException e) {
-          // The power is off.
-        }
-        fs.heal();
-        assertThat(fs.openFiles()).as("k=%d", k).isEmpty();
-        try (DiskBackend reopened = DiskBackend.open(fs.path(dir), SMALL)) {
-          for (Map.Entry<Hash, byte[]> entry : kept.entrySet()) {
-            assertThat(reopened.read(entry.getKey())).as("k=%d: %s", k, entry.getKey())
-                .hasValue(entry.getValue());
-          }
-        }
+        cutPowerThenCheck(fs, store, dir, k, kept);
         if (!hit) {
           return;
         }
