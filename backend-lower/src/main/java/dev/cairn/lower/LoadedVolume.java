@@ -11,6 +11,7 @@ import dev.cairn.spi.volume.InvalidReadException;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.storage.DurableFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -141,7 +142,7 @@ final class LoadedVolume implements Volume {
   }
 
   private static BloomFilter<byte[]> readBloom(Path file, ControlFile control) {
-    byte[] bytes = DurableFiles.readAll(file);
+    byte[] bytes = ControlFile.readAll(file);
     if (bytes.length != control.bloomLength()) {
       throw new CorruptionException(file.toString(), Math.min(bytes.length,
           control.bloomLength()), String.format(

@@ -26,6 +26,7 @@ import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeIOException;
 import dev.cairn.spi.volume.VolumeMissingException;
 import dev.cairn.spi.volume.VolumeNotFoundException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -8,6 +8,7 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
+import dev.cairn.storage.DurableFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -103,7 +104,8 @@ final class VolumeWriter {
         }
         mapping.force(true);
         ByteBuffer all = ByteBuffer.allocate((int) mappingEnd);
-        DurableFiles.readFully(mapping, all, 0, directory.resolve(LoadedVolume.MAPPING));
+        DurableFiles.readExactly(mapping, all, 0,
+            directory.resolve(LoadedVolume.MAPPING).toString());
         CRC32C check = new CRC32C();
         check.update(all.flip());
         mappingCrc = (int) check.getValue();

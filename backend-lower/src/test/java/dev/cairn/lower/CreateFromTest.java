@@ -11,6 +11,7 @@ import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.FileExistsException;
 import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
 import dev.cairn.spi.volume.Volume;
+import dev.cairn.storage.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -41,7 +41,7 @@ class RacesModelCheckTest {
    * in there; Lincheck refuses such calls where it explores) and Caffeine (not what is checked
    * here, and exploring its maintenance takes minutes an invocation).
    */
-  private static final String[] ATOMIC = {"dev.cairn.disk.DurableFiles", "com.github.benmanes.caffeine."};
+  private static final String[] ATOMIC = {"dev.cairn.storage.DurableFiles", "com.github.benmanes.caffeine."};
   /** Scenarios, and interleavings of each, for memory: and for the stacks with files. */
   private static final int MEMORY_SCENARIOS = Budget.scale("cairn.races.scenarios", 5, 20);
   private static final int MEMORY_INTERLEAVINGS =

@@ -2,6 +2,7 @@ package dev.cairn.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cairn.spi.CorruptionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -242,6 +243,24 @@ public final class DurableFiles {
       at += n;
     }
     return true;
+  }
+
+  /**
+   * Reads {@code buffer.remaining()} bytes at {@code position}, looping over short reads, where
+   * the store's own metadata says they are there.
+   *
+   * @param file the file, for the error
+   * @throws CorruptionException naming {@code file} if it ends first: what was promised is not
+   *     there
+   * @throws IOException if a read fails
+   */
+  public static void readExactly(FileChannel channel, ByteBuffer buffer, long position,
+      String file) throws IOException {
+    long end = position + buffer.remaining();
+    if (!readFully(channel, buffer, position)) {
+      throw new CorruptionException(file, end - buffer.remaining(),
+          "file ends before the " + buffer.remaining() + " more bytes expected");
+    }
   }
 
   /**

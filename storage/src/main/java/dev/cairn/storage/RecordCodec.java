@@ -40,6 +40,8 @@ public final class RecordCodec {
   public static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
   /** The zstd level of {@link #create(Compression, byte[])}. */
   public static final int DEFAULT_LEVEL = 6;
+  /** zstd makes at most this many bytes of each compressed one (an RLE block of 128 KiB). */
+  private static final long MAX_EXPANSION = 32_768;
   /** Payloads shorter than this are stored raw: compression cannot pay for its frame. */
   private static final int MIN_COMPRESSED = 24;
 
@@ -226,6 +228,10 @@ public final class RecordCodec {
     }
     int bodyStart = (int) position[0];
     int bodyLength = total - 4 - bodyStart;
+    if (length > (long) bodyLength * MAX_EXPANSION) {
+      throw new CorruptionException(file, offset, String.format(
+          "record states %d payload bytes, more than zstd makes of %d", length, bodyLength));
+    }
     byte[] body = new byte[bodyLength];
     in.get(bodyStart, body);
     long declared = Zstd.getFrameContentSize(body, 0, bodyLength);
