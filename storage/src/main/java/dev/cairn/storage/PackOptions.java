@@ -37,11 +37,11 @@ public record PackOptions(Compression compression, int level, int dictionaryByte
   }
 
   /**
-   * {@code compression} at zstd level 6, a dictionary of at most 64 KiB trained from the first
-   * 4 MiB, whole hashes in the index.
+   * {@code compression} at zstd level 6, a dictionary of at most 256 KiB (and a sixteenth of
+   * the samples) trained from the first 16 MiB of objects, whole hashes in the index.
    */
   public static PackOptions of(Compression compression) {
-    return new PackOptions(compression, RecordCodec.DEFAULT_LEVEL, 64 << 10, 4 << 20, 0);
+    return new PackOptions(compression, RecordCodec.DEFAULT_LEVEL, 256 << 10, 16 << 20, 0);
   }
 
   /** These options at zstd level {@code level}. */

@@ -129,9 +129,10 @@ public final class PackWriter {
   }
 
   /**
-   * A dictionary trained from half of the held objects, or null where there are too few of
-   * them or, tried on the other half, it would not save more than half its own size: judged on
-   * objects it was not trained on, since a dictionary flatters its own samples.
+   * A dictionary trained from the held objects, or null where there are too few of them or a
+   * dictionary trained on half of them, tried on the other half, would not save more than half
+   * its own size: judged on objects it was not trained on, since a dictionary flatters its own
+   * samples.
    */
   private byte[] train() {
     List<byte[]> training = new ArrayList<>();
@@ -146,19 +147,9 @@ public final class PackWriter {
     if (training.size() < MIN_SAMPLES || total < MIN_SAMPLE_BYTES) {
       return null;
     }
-    int size = (int) Math.min(options.dictionaryBytes(), Math.max(256, total / 32));
-    byte[] dictionary;
-    try {
-      ZstdDictTrainer trainer = new ZstdDictTrainer((int) Math.min(total, Integer.MAX_VALUE - 64),
-          size);
-      for (byte[] sample : training) {
-        trainer.addSample(sample);
-      }
-      dictionary = trainer.trainSamples();
-    } catch (RuntimeException e) {
-      return null; // Too few or too uniform samples: zstd trains nothing, records go without.
-    }
-    if (dictionary == null || dictionary.length == 0) {
+    int size = (int) Math.min(options.dictionaryBytes(), Math.max(256, total / 16));
+    byte[] dictionary = train(training, total, size);
+    if (dictionary == null) {
       return null;
     }
     RecordCodec with = RecordCodec.create(Compression.ZSTD, dictionary, options.level());
@@ -169,7 +160,28 @@ public final class PackWriter {
       withBytes += with.encode(sample).length;
       withoutBytes += without.encode(sample).length;
     }
-    return withBytes < withoutBytes ? dictionary : null;
+    if (withBytes >= withoutBytes) {
+      return null;
+    }
+    // It pays on objects it has not seen: the one kept learns from all of them.
+    training.addAll(trial);
+    byte[] all = train(training, total, size);
+    return all != null ? all : dictionary;
+  }
+
+  /** A zstd dictionary of at most {@code size} bytes from {@code samples}, or null. */
+  private static byte[] train(List<byte[]> samples, long total, int size) {
+    try {
+      ZstdDictTrainer trainer = new ZstdDictTrainer((int) Math.min(total, Integer.MAX_VALUE - 64),
+          size);
+      for (byte[] sample : samples) {
+        trainer.addSample(sample);
+      }
+      byte[] dictionary = trainer.trainSamples();
+      return dictionary == null || dictionary.length == 0 ? null : dictionary;
+    } catch (RuntimeException e) {
+      return null; // Too few or too uniform samples: zstd trains nothing, records go without.
+    }
   }
 
   private void write(Hash hash, byte[] data) throws IOException {
