@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * stack. Lincheck checks never run in parallel with each other: StoreOperations serializes
  * them.
  *
- * <p>Run as atomic steps, not explored inside: the disk store's {@code DurableFiles} (Lincheck 3.7
+ * <p>Run as atomic steps, not explored inside: cairn-storage's {@code DurableFiles} (Lincheck 3.7
  * refuses any call on a {@code FileChannel}, even Jimfs's, where it explores; every channel
  * call of the disk store is in DurableFiles) and Caffeine (a tested library, not what is checked;
  * explored, one invocation takes minutes and trips Lincheck's hang detector in its
