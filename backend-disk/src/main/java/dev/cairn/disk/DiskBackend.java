@@ -15,6 +15,8 @@ import dev.cairn.spi.Reloadable;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoredObject;
+import dev.cairn.storage.Bloom;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;

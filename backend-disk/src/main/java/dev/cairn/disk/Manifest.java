@@ -3,6 +3,7 @@ package dev.cairn.disk;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.CorruptionException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -153,13 +154,6 @@ final class Manifest {
 
   /** Replaces the manifest of {@code directory} with this one, durably and atomically. */
   void install(Path directory) throws IOException {
-    Path temp = directory.resolve(TEMP);
-    try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()), 0);
-      DurableFiles.force(channel, true);
-    }
-    DurableFiles.rename(temp, directory.resolve(FILE));
-    DurableFiles.syncDirectory(directory);
+    DurableFiles.replace(directory.resolve(FILE), ByteBuffer.wrap(encode())); // via TEMP
   }
 }

@@ -3,6 +3,8 @@ package dev.cairn.disk;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.storage.Bloom;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -157,13 +159,7 @@ final class SegmentIndex {
     crc.update(bloomArray);
     out.putInt((int) crc.getValue());
     out.flip();
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel = DurableFiles.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      DurableFiles.writeFully(channel, out, 0);
-      DurableFiles.force(channel, true);
-    }
-    DurableFiles.rename(temp, file);
+    DurableFiles.replace(file, out);
   }
 
   /** Buckets at most this large are sorted by insertion; larger ones by a merge sort. */

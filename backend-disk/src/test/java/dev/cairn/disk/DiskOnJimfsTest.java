@@ -9,6 +9,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.Reloadable;
+import dev.cairn.storage.DurableFiles;
 import dev.cairn.testkit.FaultyFileSystem;
 import java.io.IOException;
 import java.nio.file.FileSystem;

@@ -2,6 +2,7 @@ package dev.cairn.lower;
 
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,7 +48,7 @@ final class ChannelCache implements AutoCloseable {
   void read(Path file, ByteBuffer buffer, long position) {
     Entry entry = acquire(file);
     try {
-      DurableFiles.readFully(entry.channel, buffer, position, file);
+      DurableFiles.readExactly(entry.channel, buffer, position, file.toString());
     } catch (IOException e) {
       throw new VolumeIOException("reading " + file + " at " + position, e);
     } finally {

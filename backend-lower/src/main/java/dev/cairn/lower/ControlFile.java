@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
 import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -91,7 +93,16 @@ record ControlFile(
    * @throws UnsupportedVolumeFormatException if it is intact but of another format version
    */
   static ControlFile read(Path file) {
-    return decode(file.toString(), DurableFiles.readAll(file));
+    return decode(file.toString(), readAll(file));
+  }
+
+  /** Reads a whole small file of a volume, naming it in the error. */
+  static byte[] readAll(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new VolumeIOException("reading " + file, e);
+    }
   }
 
   static ControlFile decode(String name, byte[] bytes) {

@@ -1,9 +1,9 @@
 package dev.cairn.lower;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import com.google.common.io.CountingOutputStream;
 import dev.cairn.spi.Hash;
+import dev.cairn.storage.Bloom;
+import dev.cairn.storage.DurableFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -229,8 +229,7 @@ final class IndexWriter implements AutoCloseable {
     });
 
     long expected = Math.max(1, added + (previous == null ? 0 : previous.count()));
-    BloomFilter<byte[]> bloom = BloomFilter.create(
-        Funnels.byteArrayFunnel(), expected, BLOOM_FALSE_POSITIVES);
+    Bloom bloom = Bloom.create(expected, BLOOM_FALSE_POSITIVES);
     PriorityQueue<Source> queue = new PriorityQueue<>((a, b) -> {
       int c = Arrays.compareUnsigned(a.current, 0, digestLength, b.current, 0, digestLength);
       return c != 0 ? c : Integer.compare(a.rank, b.rank);
@@ -261,7 +260,7 @@ final class IndexWriter implements AutoCloseable {
           count++;
           fanout[entry[0] & 0xff]++;
           byte[] hash = Arrays.copyOf(entry, digestLength);
-          bloom.put(hash);
+          bloom.put(Bloom.keyOfAll(hash));
           last = hash;
         }
         if (source.advance()) {
@@ -284,13 +283,13 @@ final class IndexWriter implements AutoCloseable {
     }
   }
 
-  private static Written writeBloom(BloomFilter<byte[]> bloom, Path bloomFile)
+  private static Written writeBloom(Bloom bloom, Path bloomFile)
       throws IOException {
     CRC32C crc = new CRC32C();
     try (FileChannel channel = create(bloomFile)) {
       CountingOutputStream out = new CountingOutputStream(new CheckedOutputStream(
           new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
-      bloom.writeTo(out);
+      out.write(bloom.encode());
       out.flush();
       channel.force(true);
       return new Written(0, 0, out.getCount(), (int) crc.getValue());

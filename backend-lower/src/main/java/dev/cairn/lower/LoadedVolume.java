@@ -1,7 +1,5 @@
 package dev.cairn.lower;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
@@ -11,6 +9,8 @@ import dev.cairn.spi.volume.InvalidReadException;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.storage.Bloom;
+import dev.cairn.storage.DurableFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,11 +45,11 @@ final class LoadedVolume implements Volume {
   private final ControlFile control;
   private final Mapping mapping;
   private final VolumeIndex index;
-  private final BloomFilter<byte[]> bloom;
+  private final Bloom bloom;
   private final int digestLength;
 
   private LoadedVolume(Path directory, ControlFile control, Mapping mapping, VolumeIndex index,
-      BloomFilter<byte[]> bloom, int digestLength) {
+      Bloom bloom, int digestLength) {
     this.directory = directory;
     this.control = control;
     this.mapping = mapping;
@@ -135,13 +135,13 @@ final class LoadedVolume implements Volume {
     }
     VolumeIndex index = VolumeIndex.open(indexFile(directory, control.indexGeneration()),
         control.indexLength(), control.objectCount(), digestLength);
-    BloomFilter<byte[]> bloom = readBloom(bloomFile(directory, control.indexGeneration()),
+    Bloom bloom = readBloom(bloomFile(directory, control.indexGeneration()),
         control);
     return new LoadedVolume(directory, control, mapping, index, bloom, digestLength);
   }
 
-  private static BloomFilter<byte[]> readBloom(Path file, ControlFile control) {
-    byte[] bytes = DurableFiles.readAll(file);
+  private static Bloom readBloom(Path file, ControlFile control) {
+    byte[] bytes = ControlFile.readAll(file);
     if (bytes.length != control.bloomLength()) {
       throw new CorruptionException(file.toString(), Math.min(bytes.length,
           control.bloomLength()), String.format(
@@ -157,29 +157,15 @@ final class LoadedVolume implements Volume {
   }
 
   /**
-   * Reads a bloom filter in Guava's serial form: strategy (u8), hash functions (u8), word count
-   * (s32), then the 64-bit words. Guava allocates the words from the count before reading
-   * them, so the count is checked against the bytes actually there first.
+   * Reads a bloom filter in Guava's serial form (the {@link Bloom} of whole hashes: {@link
+   * Bloom#keyOfAll}), checking the word count against the bytes there before allocating.
    *
    * @throws CorruptionException if the bytes are not a whole filter
    */
-  static BloomFilter<byte[]> decodeBloom(String file, byte[] bytes) {
-    if (bytes.length < 6) {
-      throw new CorruptionException(file, 0, "bloom filter of " + bytes.length
-          + " bytes is shorter than its header");
-    }
-    int words = ByteBuffer.wrap(bytes).getInt(2);
-    if (words <= 0 || (bytes.length - 6) % 8 != 0 || (bytes.length - 6) / 8 != words) {
-      throw new CorruptionException(file, 2, String.format(
-          "bloom filter claims %d words, its %d bytes hold %d", words, bytes.length,
-          (bytes.length - 6) / 8));
-    }
-    try {
-      return BloomFilter.readFrom(new ByteArrayInputStream(bytes), Funnels.byteArrayFunnel());
-    } catch (IOException | RuntimeException e) {
-      throw new CorruptionException(file, 0, "unreadable bloom filter", e);
-    }
+  static Bloom decodeBloom(String file, byte[] bytes) {
+    return Bloom.decode(bytes, file, 0);
   }
+
 
   /**
    * Checks every file of the volume in {@code directory} as its control file on disk commits
@@ -236,7 +222,7 @@ final class LoadedVolume implements Volume {
     } catch (UnsupportedVolumeFormatException e) {
       report.accept(new CorruptionException(indexPath.toString(), 8, e.getMessage(), e));
     }
-    BloomFilter<byte[]> bloom = null;
+    Bloom bloom = null;
     files++;
     bytes += control.bloomLength();
     try {
@@ -259,7 +245,7 @@ final class LoadedVolume implements Volume {
             Math.min(size, control.dataEnd()), algorithm, report);
       }
       if (index != null && mapping != null) {
-        checkEntries(channel, data.toString(), index, mapping, bloom, digestLength, report);
+        checkEntries(channel, data.toString(), index, mapping, bloom, algorithm, report);
       }
     } catch (IOException e) {
       throw new VolumeIOException("checking " + data, e);
@@ -301,11 +287,11 @@ final class LoadedVolume implements Volume {
       int pos = 0;
       int limit = run.capacity();
       while (pos < limit) {
-        int size = wholeRecordAt(run, pos, h);
+        int size = ArchiveRecord.wholeRecordAt(run, pos, h);
         if (size < 0) {
           int next = -1;
           for (int p = pos + 1; p < limit && next < 0; p++) {
-            if (wholeRecordAt(run, p, h) > 0) {
+            if (ArchiveRecord.wholeRecordAt(run, p, h) > 0) {
               next = p;
             }
           }
@@ -318,15 +304,16 @@ final class LoadedVolume implements Volume {
           pos = next;
           continue;
         }
-        byte[] digest = new byte[h];
-        run.get(pos + 4, digest);
-        byte[] payload = new byte[size - ArchiveRecord.FRAMING - h];
-        run.get(pos + 4 + h, payload);
-        Hash stored = Hash.of(algorithm, digest);
-        Hash actual = algorithm.hash(payload);
-        if (!actual.equals(stored)) {
-          report.accept(new CorruptionException(file, start + pos,
-              "record of " + stored + " holds bytes that hash to " + actual));
+        try {
+          ArchiveRecord.Decoded decoded = ArchiveRecord.decode(run.slice(pos, size), algorithm,
+              file, start + pos);
+          Hash actual = algorithm.hash(decoded.payload());
+          if (!actual.equals(decoded.hash())) {
+            report.accept(new CorruptionException(file, start + pos,
+                "record of " + decoded.hash() + " holds bytes that hash to " + actual));
+          }
+        } catch (CorruptionException e) {
+          report.accept(e); // Its checksum holds, its compressed data does not decode.
         }
         objects++;
         pos += size;
@@ -335,26 +322,12 @@ final class LoadedVolume implements Volume {
     return objects;
   }
 
-  /** The size of the whole record at {@code pos} that passes its checksum, or -1. */
-  private static int wholeRecordAt(ByteBuffer run, int pos, int h) {
-    int limit = run.capacity();
-    if (limit - pos < ArchiveRecord.FRAMING + h) {
-      return -1;
-    }
-    int length = run.getInt(pos);
-    if (length < 0 || length > limit - pos - ArchiveRecord.FRAMING - h) {
-      return -1;
-    }
-    int size = ArchiveRecord.FRAMING + h + length;
-    CRC32C crc = new CRC32C();
-    crc.update(run.duplicate().position(pos).limit(pos + size - 4));
-    return (int) crc.getValue() == run.getInt(pos + size - 4) ? size : -1;
-  }
 
   /** Checks that each index entry, in order, names a whole record of its hash. */
   private static void checkEntries(FileChannel channel, String file, VolumeIndex index,
-      Mapping mapping, BloomFilter<byte[]> bloom, int digestLength,
+      Mapping mapping, Bloom bloom, HashAlgorithm algorithm,
       Consumer<? super CorruptionException> report) throws IOException {
+    int digestLength = algorithm.digestLength();
     byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
     byte[] previous = null;
     for (int i = 0; i < index.count(); i++) {
@@ -365,14 +338,14 @@ final class LoadedVolume implements Volume {
             "index entries out of order"));
       }
       previous = hash;
-      if (bloom != null && !bloom.mightContain(hash)) {
+      if (bloom != null && !bloom.mightContain(Bloom.keyOfAll(hash))) {
         report.accept(new CorruptionException(index.file(), index.filePosition(i),
             "the bloom filter does not hold the hash of entry " + i));
       }
       long offset = index.offset(i);
       int length = index.recordLength(i);
       int run = mapping.find(offset);
-      if (run < 0 || length < ArchiveRecord.FRAMING + digestLength
+      if (run < 0 || length < ArchiveRecord.MIN_SIZE
           || offset + length > mapping.offset(run) + mapping.length(run)) {
         report.accept(new CorruptionException(index.file(), index.filePosition(i),
             String.format("entry %d points at [%d, +%d), outside the archived ranges", i,
@@ -385,11 +358,19 @@ final class LoadedVolume implements Volume {
       record.flip();
       // A record that fails its checksum was reported by the walk of its run; one that checks
       // must be the entry's.
-      if (record.limit() == length && wholeRecordAt(record, 0, digestLength) == length
-          && !java.util.Arrays.equals(record.array(), 4, 4 + digestLength, hash, 0,
-              digestLength)) {
-        report.accept(new CorruptionException(index.file(), index.filePosition(i),
-            "entry " + i + " names a record of another hash"));
+      if (record.limit() == length
+          && ArchiveRecord.wholeRecordAt(record, 0, digestLength) == length) {
+        Hash named = Hash.of(algorithm, hash);
+        boolean another;
+        try {
+          another = !ArchiveRecord.decode(record, algorithm, file, position).hash().equals(named);
+        } catch (CorruptionException e) {
+          another = false; // Reported by the walk of its run.
+        }
+        if (another) {
+          report.accept(new CorruptionException(index.file(), index.filePosition(i),
+              "entry " + i + " names a record of another hash"));
+        }
       }
     }
   }
@@ -412,7 +393,7 @@ final class LoadedVolume implements Volume {
       return Optional.empty();
     }
     byte[] key = hash.toBytes();
-    if (!bloom.mightContain(key)) {
+    if (!bloom.mightContain(Bloom.keyOfAll(key))) {
       return Optional.empty();
     }
     int entry = index.find(key);
@@ -422,7 +403,7 @@ final class LoadedVolume implements Volume {
     long offset = index.offset(entry);
     int length = index.recordLength(entry);
     int run = mapping.find(offset);
-    if (run < 0 || length < ArchiveRecord.FRAMING + digestLength
+    if (run < 0 || length < ArchiveRecord.MIN_SIZE
         || length > mapping.offset(run) + mapping.length(run) - offset) {
       throw new CorruptionException(index.file(), index.filePosition(entry), String.format(
           "index entry for %s points at [%d, +%d), outside the archived ranges", hash, offset,
@@ -431,8 +412,8 @@ final class LoadedVolume implements Volume {
     long position = mapping.position(run) + (offset - mapping.offset(run));
     ByteBuffer record = ByteBuffer.allocate(length);
     channels.read(dataFile(), record, position);
-    return Optional.of(ArchiveRecord.payload(record.flip(), digestLength, key,
-        dataFile().toString(), position));
+    return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(),
+        position));
   }
 
   /**
@@ -474,7 +455,7 @@ final class LoadedVolume implements Volume {
       return false;
     }
     byte[] key = hash.toBytes();
-    return bloom.mightContain(key) && index.find(key) >= 0;
+    return bloom.mightContain(Bloom.keyOfAll(key)) && index.find(key) >= 0;
   }
 
   /** Reads raw bytes at a global offset, as {@code Lower.readRange} promises. */

@@ -7,6 +7,7 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.storage.Compression;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class LowerFactory implements StoreFactory {
   static final StoreOption<Long> OPEN_FILES = StoreOption.number("open-files",
       VolumeArchive.DEFAULT_OPEN_FILES, 1, 65_536,
       "the most volume data files kept open at once for reading");
+  static final StoreOption<String> COMPRESSION = StoreOption.choice("compression",
+      Compression.defaultValue().optionValue(),
+      "how archived records are stored: zstd per record (auto, zstd) or raw (none); raw"
+          + " wherever compressing does not pay, and every codec is read whatever is chosen",
+      "none", "zstd", "auto");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public LowerFactory() {}
@@ -49,7 +55,7 @@ public final class LowerFactory implements StoreFactory {
 
   @Override
   public List<StoreOption<?>> options() {
-    return List.of(VOLUMES, READ_ONLY, HASH, OPEN_FILES);
+    return List.of(VOLUMES, READ_ONLY, HASH, OPEN_FILES, COMPRESSION);
   }
 
   @Override
@@ -61,6 +67,7 @@ public final class LowerFactory implements StoreFactory {
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
         .readOnly(spec.get(READ_ONLY))
         .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
+        .compression(Compression.parse(spec.get(COMPRESSION)))
         .hashAlgorithms(context.hashAlgorithms());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {

@@ -2,6 +2,7 @@ package dev.cairn.lower;
 
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,7 +44,7 @@ final class Mapping {
             "mapping is %d bytes, its control file commits %d", size, end));
       }
       bytes = ByteBuffer.allocate((int) end);
-      DurableFiles.readFully(channel, bytes, 0, file);
+      DurableFiles.readExactly(channel, bytes, 0, file.toString());
     } catch (IOException e) {
       throw new VolumeIOException("reading mapping " + file, e);
     }

@@ -26,6 +26,8 @@ import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeIOException;
 import dev.cairn.spi.volume.VolumeMissingException;
 import dev.cairn.spi.volume.VolumeNotFoundException;
+import dev.cairn.storage.Compression;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -83,14 +85,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
 
   private VolumeArchive(Path root, HashAlgorithm algorithm, boolean readOnly, int openFiles,
-      int runEntries) {
+      int runEntries, Compression compression) {
     super("lower:" + root, algorithm, EnumSet.of(Capability.PERSISTENT));
     this.root = root;
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.readOnly = readOnly;
     this.channels = new ChannelCache("lower:" + root, openFiles);
-    this.writer = new VolumeWriter("lower:" + root, algorithm, runEntries);
+    this.writer = new VolumeWriter("lower:" + root, algorithm, runEntries, compression);
   }
 
   /** Starts describing an archive rooted at {@code root}. */
@@ -117,6 +119,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     private HashAlgorithms algorithms = HashAlgorithms.standard();
     private int openFiles = DEFAULT_OPEN_FILES;
     private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
+    private Compression compression = Compression.defaultValue();
 
     private Builder(Path root) {
       this.root = requireNonNull(root, "root");
@@ -159,6 +162,16 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       return this;
     }
 
+    /**
+     * How archived records are stored ({@link Compression#AUTO} by default, which for a volume
+     * is zstd per record: a volume keeps no dictionary). Records are stored raw where
+     * compressing does not make them smaller; every volume reads records of every codec.
+     */
+    public Builder compression(Compression compression) {
+      this.compression = requireNonNull(compression, "compression");
+      return this;
+    }
+
     /** How many new index entries are sorted in memory before spilling to disk. */
     Builder runEntries(int runEntries) {
       this.runEntries = runEntries;
@@ -189,7 +202,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
       int count = volumes < 0 ? discover(absolute) : volumes;
       HashAlgorithm chosen = chooseAlgorithm(absolute, count);
-      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries);
+      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
+          compression);
       try {
         archive.reload(count);
       } catch (RuntimeException e) {

@@ -8,6 +8,9 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
+import dev.cairn.storage.Compression;
+import dev.cairn.storage.DurableFiles;
+import dev.cairn.storage.RecordCodec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -38,12 +41,16 @@ final class VolumeWriter {
   private final HashAlgorithm algorithm;
   private final int digestLength;
   private final int runEntries;
+  private final RecordCodec codec;
 
-  VolumeWriter(String store, HashAlgorithm algorithm, int runEntries) {
+  VolumeWriter(String store, HashAlgorithm algorithm, int runEntries, Compression compression) {
     this.store = store;
     this.algorithm = algorithm;
     this.digestLength = algorithm.digestLength();
     this.runEntries = runEntries;
+    // Volumes keep no dictionary: an archive appends to a volume that earlier ones wrote.
+    this.codec = RecordCodec.create(
+        compression == Compression.AUTO ? Compression.ZSTD : compression, null);
   }
 
   /**
@@ -67,21 +74,20 @@ final class VolumeWriter {
       data.position(dataEnd);
       DataOutputStream out = new DataOutputStream(
           new BufferedOutputStream(Channels.newOutputStream(data), 1 << 16));
-      CRC32C crc = new CRC32C();
       while (objects.hasNext()) {
         ArchiveEntry entry = requireNonNull(objects.next(), "an archive entry");
         if (!entry.hash().algorithm().name().equals(algorithm.name())) {
           throw new HashAlgorithmMismatchException(store, algorithm, entry.hash());
         }
-        long size = ArchiveRecord.size(digestLength, entry.data().length);
-        if (size > Integer.MAX_VALUE) {
+        if (entry.data().length > RecordCodec.MAX_PAYLOAD - 4) {
           throw new IllegalArgumentException(String.format(
               "object %s is %d bytes, more than a volume record holds", entry.hash(),
               entry.data().length));
         }
-        ArchiveRecord.write(out, entry.hash(), entry.data(), crc);
-        index.add(entry.hash(), offset, (int) size);
-        offset += size;
+        byte[] record = ArchiveRecord.encode(entry.data(), codec);
+        out.write(record);
+        index.add(entry.hash(), offset, record.length);
+        offset += record.length;
         count++;
         ArchiveSteps.reached(ArchiveSteps.RECORD);
       }
@@ -103,7 +109,8 @@ final class VolumeWriter {
         }
         mapping.force(true);
         ByteBuffer all = ByteBuffer.allocate((int) mappingEnd);
-        DurableFiles.readFully(mapping, all, 0, directory.resolve(LoadedVolume.MAPPING));
+        DurableFiles.readExactly(mapping, all, 0,
+            directory.resolve(LoadedVolume.MAPPING).toString());
         CRC32C check = new CRC32C();
         check.update(all.flip());
         mappingCrc = (int) check.getValue();
@@ -224,23 +231,25 @@ final class VolumeWriter {
       byte[] header = new byte[4];
       while (position < size) {
         long at = deadHeaderSize + position;
-        if (size - position < ArchiveRecord.FRAMING + digestLength) {
+        if (size - position < ArchiveRecord.MIN_SIZE) {
           throw new CorruptionException(src.toString(), at, "a record crosses the end offset");
         }
         in.readNBytes(header, 0, 4);
-        int length = ByteBuffer.wrap(header).getInt();
-        long recordSize = ArchiveRecord.size(digestLength, length);
-        if (length < 0 || recordSize > size - position || recordSize > Integer.MAX_VALUE) {
+        int word = ByteBuffer.wrap(header).getInt();
+        long recordSize = ArchiveRecord.sizeFromFirstWord(word, digestLength);
+        if (recordSize < ArchiveRecord.MIN_SIZE || recordSize > size - position
+            || recordSize > Integer.MAX_VALUE) {
           throw new CorruptionException(src.toString(), at, String.format(
-              "record length %d crosses the end offset %d", length, size));
+              "record length %d crosses the end offset %d", word & 0x7fffffff, size));
         }
         byte[] record = new byte[(int) recordSize];
         System.arraycopy(header, 0, record, 0, 4);
         if (in.readNBytes(record, 4, record.length - 4) != record.length - 4) {
           throw new CorruptionException(src.toString(), at, "file ends inside a record");
         }
-        ArchiveRecord.payload(ByteBuffer.wrap(record), digestLength, null, src.toString(), at);
-        index.add(Hash.of(algorithm, record, 4, digestLength), position, record.length);
+        Hash hash = ArchiveRecord.decode(ByteBuffer.wrap(record), algorithm, src.toString(), at)
+            .hash();
+        index.add(hash, position, record.length);
         position += recordSize;
       }
     }

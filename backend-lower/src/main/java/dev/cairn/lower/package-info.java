@@ -9,13 +9,18 @@
  * <pre>
  * root/
  *   volume.0/                  oldest; global offsets [start, end) of volume.0
- *     volume.data              records: u32 length | hash | payload | u32 CRC32C
+ *     volume.data              records: u32 (0x80000000 | n) | the n-byte frame of the
+ *                              payload in cairn-storage's record codec (codec raw or zstd,
+ *                              CRC32C); the hash is the index's, re-checked on every read.
+ *                              Volumes written before hold classic records, still read:
+ *                              u32 length | hash | payload | u32 CRC32C
  *     volume.mapping           u64 global offset | u64 data position | u64 length, per run
  *     volume.control           the commit: offsets, data and mapping ends, mapping CRC,
  *                              index generation and count, index and bloom lengths, bloom
  *                              CRC, hash algorithm, provenance, format version, CRC32C
  *     volume.G.index           hashes sorted, locations, 256-entry fan-out, count, CRC32C
- *     volume.G.bloom           Guava bloom filter of the volume's hashes
+ *     volume.G.bloom           Bloom filter of the volume's hashes (cairn-storage's,
+ *                              Guava's serial form over whole hashes)
  *     volume.H.control         (between archive of generation H and its swap)
  *   volume.1/ ...              the last volume is the only appendable one
  * </pre>

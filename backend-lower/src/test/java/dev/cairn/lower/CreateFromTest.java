@@ -11,6 +11,9 @@ import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.FileExistsException;
 import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
 import dev.cairn.spi.volume.Volume;
+import dev.cairn.storage.Compression;
+import dev.cairn.storage.RecordCodec;
+import dev.cairn.storage.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -31,12 +34,23 @@ class CreateFromTest {
 
   /** A file of {@code header} junk bytes, the records of {@code entries}, then {@code tail}. */
   static byte[] suffix(int header, List<ArchiveEntry> entries, int tail) throws IOException {
+    return suffix(header, entries, tail, false);
+  }
+
+  /** As {@link #suffix(int, List, int)}, in classic records if {@code classic}. */
+  static byte[] suffix(int header, List<ArchiveEntry> entries, int tail, boolean classic)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(new byte[header]);
     DataOutputStream out = new DataOutputStream(bytes);
     CRC32C crc = new CRC32C();
+    RecordCodec codec = RecordCodec.create(Compression.ZSTD, null);
     for (ArchiveEntry entry : entries) {
-      ArchiveRecord.write(out, entry.hash(), entry.data(), crc);
+      if (classic) { // A file of an older archive: its classic records, which are still read.
+        ArchiveRecord.writeClassic(out, entry.hash(), entry.data(), crc);
+      } else {
+        out.write(ArchiveRecord.encode(entry.data(), codec));
+      }
     }
     out.write(new byte[tail]);
     out.flush();
@@ -74,6 +88,25 @@ class CreateFromTest {
     }
     try (VolumeArchive reopened = VolumeArchive.open(root.resolve("lower"), 1, true)) {
       entries.forEach(e -> assertThat(reopened.read(e.hash())).hasValue(e.data()));
+    }
+  }
+
+  /** A file of an older archive's classic records becomes a volume, and is appended to. */
+  @Test
+  void createFromReadsTheClassicRecordsOfAnOlderArchive() throws IOException {
+    List<ArchiveEntry> entries = objects(30, 7);
+    long size = entries.stream()
+        .mapToLong(e -> ArchiveRecord.FRAMING + e.hash().length() + e.data().length).sum();
+    Path src = elsewhere.resolve("classic");
+    Files.write(src, suffix(0, entries, 0, true));
+    try (VolumeArchive lower = VolumeArchive.open(root.resolve("lower"), 0, false)) {
+      lower.createFrom(src, 0, size);
+      List<ArchiveEntry> more = objects(5, 100);
+      Archived archived = lower.archive(root, 1, size, more.iterator());
+      lower.swap(archived.volumeId(), 1, 1);
+      entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+      more.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
+      assertThat(lower.verify()).isEqualTo(35);
     }
   }
 

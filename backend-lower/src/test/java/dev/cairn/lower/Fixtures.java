@@ -3,6 +3,8 @@ package dev.cairn.lower;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.volume.ArchiveEntry;
+import dev.cairn.storage.Compression;
+import dev.cairn.storage.RecordCodec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -42,8 +44,9 @@ final class Fixtures {
     return new ArchiveEntry(HashAlgorithm.SHA256.hash(data), data);
   }
 
+  /** The size of {@code entry}'s record as an archive writes it by default. */
   static long recordSize(ArchiveEntry entry) {
-    return ArchiveRecord.size(entry.hash().length(), entry.data().length);
+    return ArchiveRecord.encode(entry.data(), RecordCodec.create(Compression.ZSTD, null)).length;
   }
 
   static long totalSize(List<ArchiveEntry> entries) {

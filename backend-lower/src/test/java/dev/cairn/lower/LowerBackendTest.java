@@ -55,7 +55,7 @@ class LowerBackendTest {
     StoreFactory factory = factory();
     assertThat(factory.shape()).isEqualTo(StoreFactory.Shape.LEAF);
     assertThat(factory.options()).extracting(o -> o.name())
-        .containsExactly("volumes", "read-only", "hash", "open-files");
+        .containsExactly("volumes", "read-only", "hash", "open-files", "compression");
     assertThat(factory.description()).isNotBlank();
   }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * stack. Lincheck checks never run in parallel with each other: StoreOperations serializes
  * them.
  *
- * <p>Run as atomic steps, not explored inside: the disk store's {@code DurableFiles} (Lincheck 3.7
+ * <p>Run as atomic steps, not explored inside: cairn-storage's {@code DurableFiles} (Lincheck 3.7
  * refuses any call on a {@code FileChannel}, even Jimfs's, where it explores; every channel
  * call of the disk store is in DurableFiles) and Caffeine (a tested library, not what is checked;
  * explored, one invocation takes minutes and trips Lincheck's hang detector in its
@@ -41,7 +41,7 @@ class RacesModelCheckTest {
    * in there; Lincheck refuses such calls where it explores) and Caffeine (not what is checked
    * here, and exploring its maintenance takes minutes an invocation).
    */
-  private static final String[] ATOMIC = {"dev.cairn.disk.DurableFiles", "com.github.benmanes.caffeine."};
+  private static final String[] ATOMIC = {"dev.cairn.storage.DurableFiles", "com.github.benmanes.caffeine."};
   /** Scenarios, and interleavings of each, for memory: and for the stacks with files. */
   private static final int MEMORY_SCENARIOS = Budget.scale("cairn.races.scenarios", 5, 20);
   private static final int MEMORY_INTERLEAVINGS =

@@ -1,4 +1,4 @@
-package dev.cairn.disk;
+package dev.cairn.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,6 +99,34 @@ class BloomTest {
         }
         // No built-in algorithm has digests under 16 bytes; a plug-in's may.
         assertThat(ours.mightContain(Bloom.key(key))).as("length %d", length)
+            .isEqualTo(guava.mightContain(key));
+      }
+    }
+  }
+
+  /** The volume archive's filters: Guava's byte-array funnel over whole keys of any length. */
+  @Test
+  void wholeKeysOfAnyLengthProbeAsGuavasByteArrayFunnelDoes() throws IOException {
+    SplittableRandom random = new SplittableRandom(6);
+    for (int length : new int[] {1, 15, 16, 17, 20, 31, 32, 33, 64}) {
+      BloomFilter<byte[]> guava = BloomFilter.create(
+          com.google.common.hash.Funnels.byteArrayFunnel(), 300, 0.01);
+      Bloom ours = Bloom.create(300, 0.01);
+      List<byte[]> keys = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        byte[] key = new byte[length];
+        random.nextBytes(key);
+        keys.add(key);
+        guava.put(key);
+        ours.put(Bloom.keyOfAll(key));
+      }
+      ByteArrayOutputStream serial = new ByteArrayOutputStream();
+      guava.writeTo(serial);
+      assertThat(ours.encode()).as("length %d", length).isEqualTo(serial.toByteArray());
+      for (int i = 0; i < 3_000; i++) {
+        byte[] key = new byte[length];
+        random.nextBytes(key);
+        assertThat(ours.mightContain(Bloom.keyOfAll(key))).as("length %d", length)
             .isEqualTo(guava.mightContain(key));
       }
     }

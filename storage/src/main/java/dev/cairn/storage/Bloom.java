@@ -1,11 +1,11 @@
-package dev.cairn.disk;
+package dev.cairn.storage;
 
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import java.nio.ByteBuffer;
 
 /**
- * The Bloom filter of a segment index, bit for bit the filter Guava's {@code BloomFilter}
+ * The Bloom filter of Cairn's indexes, bit for bit the filter Guava's {@code BloomFilter}
  * builds with its default strategy ({@code MURMUR128_MITZ_64}) over the first 16 bytes of each
  * hash, and in Guava's serial form, so indexes written by either read with the other. It
  * exists because Guava's filter hashes through a streaming hasher and a copy of the key: here
@@ -16,9 +16,9 @@ import java.nio.ByteBuffer;
  * words, big-endian. Mutable while an index is built ({@link #put}), then only read, which is
  * thread-safe.
  */
-final class Bloom {
+public final class Bloom {
   /** Guava's ordinal of {@code MURMUR128_MITZ_64}, the only strategy written. */
-  static final int STRATEGY = 1;
+  public static final int STRATEGY = 1;
   /** The most hash functions Guava writes (its count is one unsigned byte). */
   private static final int MAX_FUNCTIONS = 255;
   private static final int KEY_BYTES = 16;
@@ -35,8 +35,12 @@ final class Bloom {
     this.functions = functions;
   }
 
-  /** An empty filter for {@code expected} entries at {@code falsePositives}, sized as Guava. */
-  static Bloom create(long expected, double falsePositives) {
+  /**
+   * An empty filter for {@code expected} entries at {@code falsePositives}, sized as Guava.
+   *
+   * @throws IllegalArgumentException if the filter would be too large for one array
+   */
+  public static Bloom create(long expected, double falsePositives) {
     long n = Math.max(expected, 1);
     long bits = (long) (-n * Math.log(falsePositives) / (Math.log(2) * Math.log(2)));
     int k = Math.max(1, (int) Math.round((double) bits / n * Math.log(2)));
@@ -54,7 +58,7 @@ final class Bloom {
    * @param file the file the bytes come from, and {@code offset} where, for the error
    * @throws CorruptionException if the bytes are not a whole filter of the known strategy
    */
-  static Bloom decode(byte[] bytes, String file, long offset) {
+  public static Bloom decode(byte[] bytes, String file, long offset) {
     if (bytes.length < 6) {
       throw new CorruptionException(file, offset, "Bloom filter of " + bytes.length
           + " bytes is shorter than its header");
@@ -81,7 +85,7 @@ final class Bloom {
   }
 
   /** The serial form. */
-  byte[] encode() {
+  public byte[] encode() {
     ByteBuffer out = ByteBuffer.allocate(6 + words.length * 8);
     out.put((byte) STRATEGY).put((byte) functions).putInt(words.length);
     out.asLongBuffer().put(words);
@@ -92,7 +96,7 @@ final class Bloom {
    * What a probe needs of a hash: its two murmur words. The same for every filter, so a lookup
    * that probes one filter per segment computes it once.
    */
-  static final class Key {
+  public static final class Key {
     final long h1;
     final long h2;
 
@@ -103,14 +107,14 @@ final class Bloom {
   }
 
   /** The probe key of {@code hash}: murmur3 of its first 16 bytes (all, if shorter). */
-  static Key key(Hash hash) {
+  public static Key key(Hash hash) {
     int length = Math.min(KEY_BYTES, hash.length());
     return key(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length),
         length);
   }
 
   /** The probe key of the first {@code min(16, key.length)} bytes of {@code key}. */
-  static Key key(byte[] key) {
+  public static Key key(byte[] key) {
     int length = Math.min(KEY_BYTES, key.length);
     long k1 = 0;
     long k2 = 0;
@@ -122,6 +126,45 @@ final class Bloom {
       }
     }
     return key(k1, k2, length);
+  }
+
+  /**
+   * The probe key of all of {@code key}'s bytes: what Guava's filter over {@code
+   * Funnels.byteArrayFunnel()} computes, as the volume archive's filters are keyed.
+   */
+  public static Key keyOfAll(byte[] key) {
+    if (key.length <= KEY_BYTES) {
+      return key(key);
+    }
+    ByteBuffer in = ByteBuffer.wrap(key).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long h1 = 0;
+    long h2 = 0;
+    int blocks = key.length / KEY_BYTES;
+    for (int b = 0; b < blocks; b++) {
+      long k1 = in.getLong(b * KEY_BYTES);
+      long k2 = in.getLong(b * KEY_BYTES + 8);
+      h1 ^= mixK1(k1);
+      h1 = Long.rotateLeft(h1, 27);
+      h1 += h2;
+      h1 = h1 * 5 + 0x52dce729;
+      h2 ^= mixK2(k2);
+      h2 = Long.rotateLeft(h2, 31);
+      h2 += h1;
+      h2 = h2 * 5 + 0x38495ab5;
+    }
+    long k1 = 0;
+    long k2 = 0;
+    int tail = blocks * KEY_BYTES;
+    for (int i = key.length - 1; i >= tail; i--) {
+      if (i - tail >= 8) {
+        k2 = (k2 << 8) | (key[i] & 0xffL);
+      } else {
+        k1 = (k1 << 8) | (key[i] & 0xffL);
+      }
+    }
+    h1 ^= mixK1(k1);
+    h2 ^= mixK2(k2);
+    return finish(h1, h2, key.length);
   }
 
   /**
@@ -144,6 +187,10 @@ final class Bloom {
       h1 ^= mixK1(k1);
       h2 ^= mixK2(k2);
     }
+    return finish(h1, h2, length);
+  }
+
+  private static Key finish(long h1, long h2, int length) {
     h1 ^= length;
     h2 ^= length;
     h1 += h2;
@@ -156,17 +203,22 @@ final class Bloom {
   }
 
   /** Adds {@code hash}. Not thread-safe: only while the filter is being built. */
-  void put(Hash hash) {
+  public void put(Hash hash) {
     probe(key(hash), true);
   }
 
   /** Whether {@code hash} may have been added; false means it certainly was not. */
-  boolean mightContain(Hash hash) {
+  public boolean mightContain(Hash hash) {
     return probe(key(hash), false);
   }
 
+  /** Adds the entry whose probe key is {@code key}. Not thread-safe: only while building. */
+  public void put(Key key) {
+    probe(key, true);
+  }
+
   /** Whether the hash of {@code key} may have been added; false means it certainly was not. */
-  boolean mightContain(Key key) {
+  public boolean mightContain(Key key) {
     return probe(key, false);
   }
 
