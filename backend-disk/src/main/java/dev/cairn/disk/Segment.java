@@ -247,6 +247,11 @@ final class Segment {
     }
   }
 
+  /** The mapping of the sealed data file, or null; see {@link #mapForReads()}. */
+  ByteBuffer mappedForReads() {
+    return mapped;
+  }
+
   /** Drops the store's own reference: closes (and maybe deletes) once readers are done. */
   void retire(boolean delete) {
     deleteWhenReleased = delete;
