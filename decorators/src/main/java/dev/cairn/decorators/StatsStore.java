@@ -6,7 +6,11 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreStats;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +28,10 @@ import java.util.function.Supplier;
  * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
  * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
  * too. Thread-safe and lock-free.
+ *
+ * <p>The child's {@link ObjectStreams}, where it offers them, are counted too: a streamed write
+ * as a write of the bytes that passed, timed as {@code write} from start to end; opening a
+ * reader as a read of the object's size, timed as {@code read} (the opening only).
  */
 final class StatsStore extends ForwardingBackend {
   private static final List<String> OPERATIONS = List.of(
@@ -118,12 +126,55 @@ final class StatsStore extends ForwardingBackend {
         .withLatencies(summaries));
   }
 
-  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts. */
+  /**
+   * The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts; the
+   * child's {@link ObjectStreams}, counted and timed (see the class comment).
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     if (type == GarbageCollection.class) {
       return childCollection().map(type::cast);
     }
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+    }
     return super.feature(type);
+  }
+
+  /** The child's streams, counted and timed. */
+  private final class Streams implements ObjectStreams {
+    private final ObjectStreams child;
+
+    Streams(ObjectStreams child) {
+      this.child = child;
+    }
+
+    @Override
+    public long maxObjectSize() {
+      return child.maxObjectSize();
+    }
+
+    @Override
+    public Hash write(InputStream in, long length) throws IOException {
+      checkObjectWrite("write");
+      PassingInput input = PassingInput.counted(in, length);
+      long start = nanoTime.getAsLong();
+      try {
+        Hash hash = child.write(input, length);
+        recordWrite(input.count());
+        return hash;
+      } finally {
+        latencies.get("write").record(nanoTime.getAsLong() - start);
+      }
+    }
+
+    @Override
+    public Optional<ObjectReader> open(Hash hash) {
+      checkObjectRead("open", hash);
+      Optional<ObjectReader> reader = timed("read", () -> child.open(hash));
+      reader.ifPresent(r -> recordRead(r.size()));
+      return reader;
+    }
   }
 }

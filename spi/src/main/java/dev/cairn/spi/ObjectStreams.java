@@ -74,7 +74,15 @@ public interface ObjectStreams {
    */
   static ObjectStreams of(Backend store) {
     requireNonNull(store, "store");
-    return store.feature(ObjectStreams.class).orElseGet(() -> new HeapObjectStreams(store));
+    return store.feature(ObjectStreams.class).orElseGet(() -> inHeap(store));
+  }
+
+  /**
+   * The fallback of {@link #of(Backend)} itself, whatever {@code store} offers: for a store that
+   * holds its objects in the heap anyway and would only stream its reads.
+   */
+  static ObjectStreams inHeap(Backend store) {
+    return new HeapObjectStreams(requireNonNull(store, "store"));
   }
 
   /**
@@ -127,6 +135,6 @@ public interface ObjectStreams {
     }
     return value == Math.rint(value)
         ? String.format("%d %s", (long) value, units[unit])
-        : String.format("%.1f %s", value, units[unit]);
+        : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }
