@@ -33,8 +33,8 @@ import java.util.zip.CRC32C;
  * (of the input, of the disk, the limit crossed) deletes it. Other writers are not held up
  * meanwhile. Stores with {@code fsync=never} are synced here all the same.
  *
- * <p><b>Reading</b> goes through {@link RecordReader}, from the mapping of a sealed segment
- * or by positional reads, never copying the object whole.
+ * <p><b>Reading</b> goes through {@link RecordReader}, by positional reads of a slice at a
+ * time, never copying the object whole.
  */
 final class DiskStreams implements ObjectStreams {
   /** The largest object written as an ordinary record of the active segment. */

@@ -12,8 +12,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Streams the payload of one record ({@link Record}) straight from its segment, a slice at a
- * time into the caller's buffer: from the mapping of a sealed segment, else by positional
- * reads. The length and hash of the record are checked when it is opened; its checksum (and,
+ * time into the caller's buffer, by positional reads (not from the mapping of a sealed segment:
+ * pages of a mapping count in the process's resident memory, and a large object streamed once
+ * would fill it). The length and hash of the record are checked when it is opened; its checksum (and,
  * with {@code verify}, the hash of the payload) before the last bytes are handed over, so a
  * damaged record never reads to its end. Holds a reference to the segment until closed, so a
  * compaction cannot delete the file underneath it. Not thread-safe.
@@ -24,7 +25,6 @@ final class RecordReader implements ObjectReader {
   private final long offset;
   private final long payloadStart;
   private final int length;
-  private final ByteBuffer mapped;
   private final CRC32C crc = new CRC32C();
   private final Hasher hasher;
   private int expectedChecksum;
@@ -39,7 +39,6 @@ final class RecordReader implements ObjectReader {
     this.offset = offset;
     this.payloadStart = offset + Record.PREFIX + algorithm.digestLength();
     this.length = length;
-    this.mapped = segment.mappedForReads();
     this.hasher = verify ? algorithm.newHasher() : null;
   }
 
@@ -59,8 +58,7 @@ final class RecordReader implements ObjectReader {
   }
 
   private void checkHeader(int h) throws IOException {
-    long fileSize = mapped != null ? mapped.capacity() : segment.size();
-    if (length < 0 || length > Record.MAX_PAYLOAD || payloadStart + length > fileSize) {
+    if (length < 0 || length > Record.MAX_PAYLOAD || payloadStart + length > segment.size()) {
       throw new CorruptionException(segment.name, offset, String.format(
           "record of %s (%d bytes) extends past the end of the file", hash, length));
     }
@@ -85,10 +83,7 @@ final class RecordReader implements ObjectReader {
 
   /** Fills {@code target} from {@code position} of the file, or fails past its end. */
   private void readAt(ByteBuffer target, long position) throws IOException {
-    if (mapped != null) {
-      int at = (int) position;
-      target.put(mapped.duplicate().position(at).limit(at + target.remaining()));
-    } else if (!DurableFiles.readFully(segment.channel(), target, position)) {
+    if (!DurableFiles.readFully(segment.channel(), target, position)) {
       throw new CorruptionException(segment.name, offset, String.format(
           "record of %s (%d bytes) extends past the end of the file", hash, length));
     }

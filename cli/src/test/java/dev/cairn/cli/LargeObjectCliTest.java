@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code put} and {@code cat} of objects far larger than the heap: they stream (issue 19, item
+ * {@code put}, {@code cat} and {@code verify} of objects far larger than the heap: they stream (issue 19, item
  * 9: a 400 MB {@code put} peaked at 1.27 GB and died under {@code -Xmx256m}). The proportion is
  * kept smaller so the test stays quick: a 256 MiB object through a JVM of {@code -Xmx64m}.
  */
@@ -89,6 +89,8 @@ class LargeObjectCliTest {
     assertThat(Files.size(copy)).isEqualTo(LARGE);
     assertThat(hashOf(copy)).isEqualTo(expected);
     Files.delete(copy);
+    assertThat(cairn(null, printed, "verify")).as(stderr()).isZero();
+    assertThat(Files.readString(printed)).startsWith("ok: 1 objects");
     Files.delete(file);
   }
 
