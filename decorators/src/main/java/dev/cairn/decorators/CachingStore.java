@@ -9,8 +9,6 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreStats;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,41 +179,20 @@ final class CachingStore extends ForwardingBackend {
   }
 
   /** The child's streams, past the cache. */
-  private final class Streams implements ObjectStreams {
-    private final ObjectStreams child;
-
+  private final class Streams extends ForwardingBackend.Streams {
     Streams(ObjectStreams child) {
-      this.child = child;
+      super(child);
     }
 
     @Override
-    public long maxObjectSize() {
-      return child.maxObjectSize();
-    }
-
-    @Override
-    public Hash write(InputStream in, long length) throws IOException {
-      checkObjectWrite("write");
-      PassingInput input = PassingInput.counted(in, length);
-      Hash hash = child.write(input, length);
-      recordWrite(input.count());
-      return hash;
-    }
-
-    @Override
-    public Optional<ObjectReader> open(Hash hash) {
-      checkObjectRead("open", hash);
+    Optional<ObjectReader> openChild(Hash hash) {
       byte[] cached = cache.getIfPresent(hash);
-      Optional<ObjectReader> reader;
       if (cached != null) {
         recordCacheHit();
-        reader = Optional.of(ObjectReader.of(ByteBuffer.wrap(cached)));
-      } else {
-        recordCacheMiss();
-        reader = child.open(hash);
+        return Optional.of(ObjectReader.of(ByteBuffer.wrap(cached)));
       }
-      reader.ifPresent(r -> recordRead(r.size()));
-      return reader;
+      recordCacheMiss();
+      return child.open(hash);
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
-import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ReadOnlyStoreException;
 import java.io.InputStream;
@@ -51,31 +50,15 @@ final class ReadOnlyStore extends ForwardingBackend {
   }
 
   /** The child's streams for reading; writes refused. */
-  private final class Streams implements ObjectStreams {
-    private final ObjectStreams child;
-
+  private final class Streams extends ForwardingBackend.Streams {
     Streams(ObjectStreams child) {
-      this.child = child;
+      super(child);
     }
 
     @Override
-    public long maxObjectSize() {
-      return child.maxObjectSize();
-    }
-
-    @Override
-    public Hash write(InputStream in, long length) {
-      java.util.Objects.requireNonNull(in, "in");
-      checkObjectWrite("write");
+    Hash writeChild(InputStream in, long length) {
+      // Not reached: the check of write() refuses first, as the capabilities have no writes.
       throw new ReadOnlyStoreException(ReadOnlyStore.this.toString(), "write");
-    }
-
-    @Override
-    public Optional<ObjectReader> open(Hash hash) {
-      checkObjectRead("open", hash);
-      Optional<ObjectReader> reader = child.open(hash);
-      reader.ifPresent(r -> recordRead(r.size()));
-      return reader;
     }
   }
 }

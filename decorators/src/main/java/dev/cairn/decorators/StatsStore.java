@@ -143,38 +143,24 @@ final class StatsStore extends ForwardingBackend {
   }
 
   /** The child's streams, counted and timed. */
-  private final class Streams implements ObjectStreams {
-    private final ObjectStreams child;
-
+  private final class Streams extends ForwardingBackend.Streams {
     Streams(ObjectStreams child) {
-      this.child = child;
+      super(child);
     }
 
     @Override
-    public long maxObjectSize() {
-      return child.maxObjectSize();
-    }
-
-    @Override
-    public Hash write(InputStream in, long length) throws IOException {
-      checkObjectWrite("write");
-      PassingInput input = PassingInput.counted(in, length);
+    Hash writeChild(InputStream in, long length) throws IOException {
       long start = nanoTime.getAsLong();
       try {
-        Hash hash = child.write(input, length);
-        recordWrite(input.count());
-        return hash;
+        return child.write(in, length);
       } finally {
         latencies.get("write").record(nanoTime.getAsLong() - start);
       }
     }
 
     @Override
-    public Optional<ObjectReader> open(Hash hash) {
-      checkObjectRead("open", hash);
-      Optional<ObjectReader> reader = timed("read", () -> child.open(hash));
-      reader.ifPresent(r -> recordRead(r.size()));
-      return reader;
+    Optional<ObjectReader> openChild(Hash hash) {
+      return timed("read", () -> child.open(hash));
     }
   }
 }

@@ -82,37 +82,25 @@ final class VerifyingStore extends ForwardingBackend {
   }
 
   /** The child's streams, re-hashed as they pass. */
-  private final class Streams implements ObjectStreams {
-    private final ObjectStreams child;
-
+  private final class Streams extends ForwardingBackend.Streams {
     Streams(ObjectStreams child) {
-      this.child = child;
+      super(child);
     }
 
     @Override
-    public long maxObjectSize() {
-      return child.maxObjectSize();
-    }
-
-    @Override
-    public Hash write(InputStream in, long length) throws IOException {
-      checkObjectWrite("write");
+    Hash writeChild(InputStream in, long length) throws IOException {
       PassingInput input = PassingInput.hashed(in, hashAlgorithm(), length);
       Hash named = child.write(input, length);
       Hash actual = input.hash();
       if (!named.equals(actual)) {
         throw new HashMismatchException(named, actual);
       }
-      recordWrite(input.count());
       return named;
     }
 
     @Override
-    public Optional<ObjectReader> open(Hash hash) {
-      checkObjectRead("open", hash);
-      Optional<ObjectReader> reader = child.open(hash);
-      reader.ifPresent(r -> recordRead(r.size()));
-      return reader.map(r -> new CheckedReader(r, hash));
+    Optional<ObjectReader> openChild(Hash hash) {
+      return child.open(hash).map(r -> new CheckedReader(r, hash));
     }
   }
 }
