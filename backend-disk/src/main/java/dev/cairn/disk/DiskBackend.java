@@ -933,8 +933,10 @@ public final class DiskBackend extends AbstractBackend
     }
     appendLock.lock();
     try {
-      if (!compacting && containsObject(hash)) {
+      if (isClosed() || (!compacting && containsObject(hash))) {
+        // Closed while the object streamed: the lock may be another writer's by now.
         segment.retire(true);
+        checkOpen("write");
         return hash;
       }
       Manifest current = manifest;

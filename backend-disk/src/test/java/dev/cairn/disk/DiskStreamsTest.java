@@ -302,6 +302,35 @@ class DiskStreamsTest {
   }
 
   @Test
+  void aStoreClosedWhileAnObjectStreamsListsNothingOfIt() throws IOException {
+    DiskBackend store = DiskBackend.open(dir);
+    Set<String> before = files();
+    byte[] data = bytes(LARGE, 14);
+    InputStream closingMidway = new SequenceInputStream(
+        new ByteArrayInputStream(data, 0, LARGE / 2), new InputStream() {
+          private final InputStream rest = new ByteArrayInputStream(data, LARGE / 2, LARGE);
+
+          @Override
+          public int read() throws IOException {
+            store.close();
+            return rest.read();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            store.close();
+            return rest.read(b, off, len);
+          }
+        });
+    assertThatThrownBy(() -> streams(store).write(closingMidway, LARGE))
+        .isInstanceOf(dev.cairn.spi.StoreClosedException.class);
+    try (DiskBackend reopened = DiskBackend.open(dir)) {
+      assertThat(reopened.exists(HashAlgorithm.SHA256.hash(data))).isFalse();
+    }
+    assertThat(files()).isEqualTo(before);
+  }
+
+  @Test
   void openingAnAbsentObjectIsEmpty() {
     try (DiskBackend store = DiskBackend.open(dir)) {
       assertThat(streams(store).open(HashAlgorithm.SHA256.hash(new byte[1]))).isEmpty();
