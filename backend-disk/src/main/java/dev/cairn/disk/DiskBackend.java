@@ -11,6 +11,8 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ObjectEnumeration;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.Reloadable;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreIOException;
@@ -66,7 +68,8 @@ import java.util.regex.Pattern;
  * filter is bypassed (the segment is scanned instead) and reported in {@link #problems()}.
  *
  * <p><b>Features</b> (through {@link #feature(Class)}): {@link ObjectEnumeration}, {@link
- * Compaction} and, for read-only openers, {@link Reloadable}.
+ * Compaction}, {@link ObjectStreams} (objects of up to 512 MiB, written and read in slices) and,
+ * for read-only openers, {@link Reloadable}.
  *
  * <p>Thread-safe. Only one process (and one opener within a process) may hold a directory for
  * writing; read-only openers may join it.
@@ -86,6 +89,7 @@ public final class DiskBackend extends AbstractBackend
   private final FileLock lock;
   private final RefJournal refs;
   private final GroupCommit groupCommit;
+  private final DiskStreams streams = new DiskStreams(this, Record.MAX_PAYLOAD);
   private final List<String> problems = new CopyOnWriteArrayList<>();
   /** The damage among {@link #problems}, reported again by {@link #checkIntegrity}. */
   private final List<CorruptionException> damage = new CopyOnWriteArrayList<>();
@@ -281,11 +285,11 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private Path dataPath(long id) {
+  Path dataPath(long id) {
     return directory.resolve(Segment.dataFileName(id));
   }
 
-  private Path indexPath(long id) {
+  Path indexPath(long id) {
     return directory.resolve(Segment.indexFileName(id));
   }
 
@@ -606,6 +610,26 @@ public final class DiskBackend extends AbstractBackend
 
   @Override
   protected Optional<byte[]> readObject(Hash hash) {
+    return onRecord(hash, (segment, location) -> {
+      try {
+        return segment.read(hash, location, options.verify());
+      } finally {
+        segment.release();
+      }
+    });
+  }
+
+  /** What is done with a located record; it owns the reference to the segment. */
+  private interface RecordAccess<T> {
+    T apply(Segment segment, long location) throws IOException;
+  }
+
+  /**
+   * Locates {@code hash}, takes a reference to its segment and hands both to {@code access},
+   * which releases it (at once or later); retries where a compaction retired the segment
+   * meanwhile. Empty if the store does not hold the object.
+   */
+  private <T> Optional<T> onRecord(Hash hash, RecordAccess<T> access) {
     Segment[] found = new Segment[1];
     while (true) {
       List<Segment> segments = view;
@@ -618,7 +642,7 @@ public final class DiskBackend extends AbstractBackend
         continue; // compacted away meanwhile: the new view has it
       }
       try {
-        return Optional.of(segment.read(hash, location, options.verify()));
+        return Optional.of(access.apply(segment, location));
       } catch (java.nio.channels.ClosedByInterruptException e) {
         throw new StoreIOException("interrupted while reading " + hash + " from "
             + segment.name, e);
@@ -627,10 +651,23 @@ public final class DiskBackend extends AbstractBackend
         continue; // retired by a compaction meanwhile: the new view has the object
       } catch (IOException e) {
         throw new StoreIOException("reading " + hash + " from " + segment.name, e);
-      } finally {
-        segment.release();
       }
     }
+  }
+
+  /** {@link ObjectStreams#open}: a reader of the record of {@code hash}; see {@link DiskStreams}. */
+  Optional<ObjectReader> openRecord(Hash hash) {
+    checkObjectRead("open", hash);
+    Optional<ObjectReader> reader = onRecord(hash, (segment, location) -> {
+      try {
+        return RecordReader.open(segment, hash, location, hashAlgorithm(), options.verify());
+      } catch (IOException | RuntimeException e) {
+        segment.release();
+        throw e;
+      }
+    });
+    reader.ifPresent(r -> recordRead(r.size()));
+    return reader;
   }
 
   @Override
@@ -643,11 +680,7 @@ public final class DiskBackend extends AbstractBackend
 
   @Override
   protected void writeObject(Hash hash, byte[] data) {
-    if (data.length > Record.MAX_PAYLOAD) {
-      throw new IllegalArgumentException(String.format(
-          "object %s has %d bytes; the disk store holds objects of at most %d bytes", hash,
-          data.length, Record.MAX_PAYLOAD));
-    }
+    ObjectStreams.checkLength(toString(), data.length, Record.MAX_PAYLOAD);
     if (containsObject(hash) && !compacting) {
       return;
     }
@@ -686,11 +719,7 @@ public final class DiskBackend extends AbstractBackend
     List<Hash> hashes = new ArrayList<>(objects.size());
     long total = 0;
     for (Map.Entry<Hash, byte[]> entry : objects.entrySet()) {
-      if (entry.getValue().length > Record.MAX_PAYLOAD) {
-        throw new IllegalArgumentException(String.format(
-            "object %s has %d bytes; the disk store holds objects of at most %d bytes",
-            entry.getKey(), entry.getValue().length, Record.MAX_PAYLOAD));
-      }
+      ObjectStreams.checkLength(toString(), entry.getValue().length, Record.MAX_PAYLOAD);
       if (!compacting && containsObject(entry.getKey())) {
         continue;
       }
@@ -875,6 +904,76 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
+  /** The checks of {@code write}, for {@link DiskStreams}. */
+  void checkStreamWrite() {
+    checkObjectWrite("write");
+  }
+
+  /** A segment id never handed out before, for a file outside the manifest until installed. */
+  long newSegmentId() {
+    appendLock.lock();
+    try {
+      return nextSegmentId++;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * Lists the whole, synced and indexed segment {@code id} that {@link DiskStreams} wrote for
+   * {@code hash} ({@code size} bytes) as sealed: a manifest naming it is installed, then it is
+   * readable. If the store already holds {@code hash} the segment is deleted instead.
+   *
+   * @return {@code hash}
+   */
+  Hash installStreamed(long id, Hash hash, long size) {
+    Segment segment;
+    try {
+      segment = openSealed(id);
+    } catch (IOException e) {
+      throw new StoreIOException("opening the segment " + dataPath(id) + " just written", e);
+    }
+    appendLock.lock();
+    try {
+      if (isClosed() || (!compacting && containsObject(hash))) {
+        // Closed while the object streamed: the lock may be another writer's by now.
+        segment.retire(true);
+        checkOpen("write");
+        return hash;
+      }
+      Manifest current = manifest;
+      List<Long> sealed = new ArrayList<>(current.sealed);
+      sealed.add(id);
+      Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
+      try {
+        updated.install(directory);
+      } catch (IOException e) {
+        if (!isInstalled(updated)) {
+          segment.retire(true);
+          throw new StoreIOException("installing a manifest listing " + segment.name, e);
+        }
+        directoryUnsynced = true;
+        problems.add("manifest generation " + updated.generation + " installed but the"
+            + " directory sync failed: " + e);
+      }
+      manifest = updated;
+      List<Segment> segments = new ArrayList<>(view.size() + 1);
+      segments.add(view.get(0)); // the active segment stays first
+      segments.add(segment);
+      segments.addAll(view.subList(1, view.size()));
+      view = List.copyOf(segments);
+    } finally {
+      appendLock.unlock();
+    }
+    recordWrite(size);
+    if (!syncDirectoryIfUnsynced()) {
+      throw new StoreIOException("syncing " + directory + " after storing " + hash
+          + ": the object is readable but may not survive a crash",
+          new IOException("the directory sync failed"));
+    }
+    return hash;
+  }
+
   // ---------------------------------------------------------------- refs
 
   @Override
@@ -979,6 +1078,10 @@ public final class DiskBackend extends AbstractBackend
 
   @Override
   public <T> Optional<T> feature(Class<T> type) {
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return Optional.of(type.cast(streams));
+    }
     if (type == Reloadable.class && !readOnly) {
       return Optional.empty();
     }

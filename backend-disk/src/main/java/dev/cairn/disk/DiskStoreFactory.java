@@ -54,6 +54,12 @@ public final class DiskStoreFactory implements StoreFactory {
         + " and crash recovery.";
   }
 
+  /** 512 MiB: a record's length field and the 32-bit offsets of an index bound it. */
+  @Override
+  public java.util.OptionalLong maxObjectSize() {
+    return java.util.OptionalLong.of(Record.MAX_PAYLOAD);
+  }
+
   @Override
   public List<StoreOption<?>> options() {
     return List.of(FSYNC, SEGMENT_SIZE, HASH, VERIFY, MODE);

@@ -468,10 +468,11 @@ final class Segment {
       }
       byte[] digest = new byte[h];
       map.get(pos + Record.PREFIX, digest);
-      byte[] payload = new byte[recordSize - Record.PREFIX - h];
-      map.get(pos + Record.PREFIX + h, payload);
       Hash stored = Hash.of(algorithm, digest);
-      Hash actual = algorithm.hash(payload);
+      // Hashed where it lies: a payload of hundreds of megabytes must not be copied to the heap.
+      Hash actual = algorithm.newHasher()
+          .update(map.duplicate().limit(pos + recordSize).position(pos + Record.PREFIX + h))
+          .finish();
       if (!actual.equals(stored)) {
         damage.accept(new CorruptionException(name, pos,
             "record of " + stored + " holds bytes that hash to " + actual));

@@ -53,6 +53,15 @@ public final class LowerFactory implements StoreFactory {
         + " read-only by hash.";
   }
 
+  /**
+   * What one volume record holds whatever the digest (up to 64 bytes): a record's size must fit
+   * in a signed 32-bit int.
+   */
+  @Override
+  public java.util.OptionalLong maxObjectSize() {
+    return java.util.OptionalLong.of(Integer.MAX_VALUE - ArchiveRecord.FRAMING - 64);
+  }
+
   @Override
   public List<StoreOption<?>> options() {
     return List.of(VOLUMES, READ_ONLY, HASH, OPEN_FILES, COMPRESSION);

@@ -7,6 +7,11 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,6 +31,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@code sha256}).
  *
  * <p>Objects are copied in and out, so no caller can change what another reads.
+ *
+ * <p>Feature {@link ObjectStreams}: a reader streams the stored bytes without copying them
+ * (read-only); a streamed write is read into the heap and put, as {@link
+ * ObjectStreams#inHeap} does (up to twice the object's size while it is written).
  */
 public final class MemoryBackend extends AbstractBackend {
   private static final ConcurrentMap<String, Contents> SHARED = new ConcurrentHashMap<>();
@@ -146,6 +155,41 @@ public final class MemoryBackend extends AbstractBackend {
   protected void closeStore() {
     if (sharedName != null) {
       SHARED.computeIfPresent(sharedName, (key, c) -> --c.handles == 0 ? null : c);
+    }
+  }
+
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return Optional.of(type.cast(new Streams()));
+    }
+    return super.feature(type);
+  }
+
+  /** Writes through the heap, reads without a copy. */
+  private final class Streams implements ObjectStreams {
+    private final ObjectStreams heap = ObjectStreams.inHeap(MemoryBackend.this);
+
+    @Override
+    public long maxObjectSize() {
+      return heap.maxObjectSize();
+    }
+
+    @Override
+    public Hash write(InputStream in, long length) throws IOException {
+      return heap.write(in, length);
+    }
+
+    @Override
+    public Optional<ObjectReader> open(Hash hash) {
+      checkObjectRead("open", hash);
+      byte[] data = contents.objects.get(hash);
+      if (data == null) {
+        return Optional.empty();
+      }
+      recordRead(data.length);
+      return Optional.of(ObjectReader.of(ByteBuffer.wrap(data)));
     }
   }
 

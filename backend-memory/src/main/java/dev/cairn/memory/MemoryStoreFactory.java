@@ -37,6 +37,12 @@ public final class MemoryStoreFactory implements StoreFactory {
     return "Objects and refs in the heap; memory:NAME is shared by name within the JVM.";
   }
 
+  /** The largest array, whatever the heap can hold of it. */
+  @Override
+  public java.util.OptionalLong maxObjectSize() {
+    return java.util.OptionalLong.of(Integer.MAX_VALUE - 8);
+  }
+
   @Override
   public List<StoreOption<?>> options() {
     return List.of(HASH);

@@ -20,10 +20,21 @@ final class GitObject {
     this.contentOffset = contentOffset;
   }
 
+  /** The most bytes a header takes: all of it is in this many first bytes of an object. */
+  static final int MAX_HEADER = 32;
+
   /** The header of {@code data}, or {@code null} if it is not a Git object. */
   static GitObject parseHeader(byte[] data) {
+    return parseHeader(data, data.length);
+  }
+
+  /**
+   * The header of an object of {@code total} bytes whose first bytes are {@code data} (at least
+   * {@link #MAX_HEADER} of them, or all), or {@code null} if it is not a Git object.
+   */
+  static GitObject parseHeader(byte[] data, long total) {
     int space = -1;
-    int limit = Math.min(data.length, 32);
+    int limit = Math.min(data.length, MAX_HEADER);
     for (int i = 0; i < limit; i++) {
       if (data[i] == ' ') {
         space = i;
@@ -45,7 +56,7 @@ final class GitObject {
       }
       size = size * 10 + (data[i] - '0');
     }
-    if (i >= limit || i == space + 1 || size != data.length - i - 1) {
+    if (i >= limit || i == space + 1 || size != total - i - 1) {
       return null;
     }
     return new GitObject(type, i + 1);

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.spi.ObjectStreams;
+import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.stack.Cairn;
 import dev.cairn.stack.StoreType;
@@ -35,6 +37,8 @@ final class StoresCommand implements Callable<Integer> {
         t.put("description", type.description());
         t.put("synopsis", type.synopsis());
         t.put("origin", type.origin());
+        t.put("maxObjectSize", type.maxObjectSize().isPresent()
+            ? type.maxObjectSize().getAsLong() : null);
         List<Map<String, Object>> options = new ArrayList<>();
         for (StoreOption<?> option : type.options()) {
           Map<String, Object> o = new LinkedHashMap<>();
@@ -59,6 +63,7 @@ final class StoresCommand implements Callable<Integer> {
           + (type.roles().isEmpty() ? "" : "; roles: " + String.join(", ", type.roles()))
           + ")  " + type.synopsis());
       root.io.out.println("    " + type.description());
+      root.io.out.println("    objects: " + objectLimit(type));
       for (StoreOption<?> option : type.options()) {
         root.io.out.println("    " + option.name() + "=" + option.type()
             + option.defaultValue().map(v -> " (default " + v + ")").orElse("")
@@ -70,5 +75,16 @@ final class StoresCommand implements Callable<Integer> {
       root.io.err.println("cairn: warning: unusable store provider: " + failure);
     }
     return 0;
+  }
+
+  /** The object size limit of {@code type}, in words. */
+  static String objectLimit(StoreType type) {
+    if (type.maxObjectSize().isEmpty()) {
+      return type.shape() == StoreFactory.Shape.LEAF
+          ? "no limit of its own"
+          : "what the stores below hold";
+    }
+    long limit = type.maxObjectSize().getAsLong();
+    return "at most " + limit + " bytes (" + ObjectStreams.sizeInWords(limit) + ")";
   }
 }

@@ -4,9 +4,14 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.CairnException;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.Hasher;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ObjectEnumeration;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoredObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -108,18 +113,30 @@ final class VerifyCommand extends StoreCommand {
   private static void check(Backend store, StoredObject object, Progress progress,
       List<Map<String, Object>> damaged) {
     Hash hash = object.hash();
-    try {
-      Optional<byte[]> data = store.read(hash);
-      if (data.isEmpty()) {
+    // Streamed, so that an object larger than the heap is checked too.
+    try (ObjectReader reader = ObjectStreams.of(store).open(hash).orElse(null)) {
+      if (reader == null) {
         damaged.add(damage(hash, object.location(), "listed but cannot be read"));
-      } else if (!store.hashAlgorithm().hash(data.get()).equals(hash)) {
-        damaged.add(damage(hash, object.location(), "its bytes hash to "
-            + store.hashAlgorithm().hash(data.get()).toHex()));
-      } else if (data.get().length != object.size()) {
-        damaged.add(damage(hash, object.location(), "listed with " + object.size()
-            + " bytes but holds " + data.get().length));
+      } else {
+        Hasher hasher = store.hashAlgorithm().newHasher();
+        long size = 0;
+        ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+        for (int n; (n = reader.read(buffer.clear())) != -1; ) {
+          hasher.update(buffer.flip());
+          size += n;
+        }
+        Hash actual = hasher.finish();
+        if (!actual.equals(hash)) {
+          damaged.add(damage(hash, object.location(), "its bytes hash to " + actual.toHex()));
+        } else if (size != object.size()) {
+          damaged.add(damage(hash, object.location(), "listed with " + object.size()
+              + " bytes but holds " + size));
+        }
       }
       progress.advance(1, object.size());
+    } catch (IOException e) {
+      damaged.add(damage(hash, object.location(), "cannot be read: " + e));
+      progress.advance(1, 0);
     } catch (CorruptionException e) {
       damaged.add(damage(hash, e.file() + "@" + e.offset(), e.getMessage()));
       progress.advance(1, 0);

@@ -6,7 +6,10 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreStats;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * back, which is why no feature of the child is forwarded except garbage collection, wrapped
  * (see {@link #feature}). And no array it
  * holds is ever seen by a caller: it keeps its own copy and every hit returns a fresh one.
+ *
+ * <p>The child's {@link ObjectStreams}, where it offers them, pass by the cache: what is
+ * streamed in is not cached (a large object would push out the many small ones a cache is
+ * for), and a reader is served from the cache only if the object is there already, else by
+ * the child, and not cached either.
  *
  * <p>Caffeine's maintenance runs on the calling threads, so the cache starts no threads.
  */
@@ -89,9 +97,14 @@ final class CachingStore extends ForwardingBackend {
    * object the collection dropped: reads that overlap a collection are not cached, and after a
    * rolling collection that dropped objects every cached object the child no longer holds is
    * forgotten. (Archive mode drops nothing that a read through the child cannot still find.)
+   * The child's {@link ObjectStreams}, past the cache (see the class comment).
    */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+    }
     if (type == GarbageCollection.class) {
       return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
         collecting.incrementAndGet();
@@ -163,5 +176,23 @@ final class CachingStore extends ForwardingBackend {
   long size() {
     cache.cleanUp();
     return cache.estimatedSize();
+  }
+
+  /** The child's streams, past the cache. */
+  private final class Streams extends ForwardingBackend.Streams {
+    Streams(ObjectStreams child) {
+      super(child);
+    }
+
+    @Override
+    Optional<ObjectReader> openChild(Hash hash) {
+      byte[] cached = cache.getIfPresent(hash);
+      if (cached != null) {
+        recordCacheHit();
+        return Optional.of(ObjectReader.of(ByteBuffer.wrap(cached)));
+      }
+      recordCacheMiss();
+      return child.open(hash);
+    }
   }
 }

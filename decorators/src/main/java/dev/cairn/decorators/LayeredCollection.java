@@ -9,11 +9,14 @@ import dev.cairn.spi.GcOptions;
 import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.ObjectEnumeration;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
 import dev.cairn.spi.volume.Volume;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -84,6 +87,47 @@ final class LayeredCollection implements GarbageCollection {
       write.run();
     } finally {
       barrierLock.readLock().unlock();
+    }
+  }
+
+  /** Streamed objects of at most this many bytes are kept while they pass, for the barrier. */
+  static final int STREAM_KEPT_FOR_BARRIER = 1 << 20;
+
+  /**
+   * Runs a streamed write to {@code target} (the upper's streams) with the barrier applied to
+   * the object when its input ends, before the upper makes it visible: an object of at most
+   * {@link #STREAM_KEPT_FOR_BARRIER} bytes is kept as it passes and marked with its links as
+   * {@link #write} does; a larger one is marked then, and what it links to traced just after
+   * the upper stored it. The barrier lock is held from the end of the input until the write
+   * returns, not while the input is read, so a slow input holds up no collection.
+   */
+  Hash writeStreamed(InputStream in, long length, ObjectStreams target) throws IOException {
+    Marking[] seen = new Marking[1];
+    boolean[] locked = new boolean[1];
+    PassingInput input = PassingInput.watched(in, upper.hashAlgorithm(), length,
+        STREAM_KEPT_FOR_BARRIER, (hash, bytes) -> {
+          barrierLock.readLock().lock();
+          locked[0] = true;
+          Marking current = marking;
+          if (current != null) {
+            seen[0] = current;
+            if (bytes != null) {
+              current.written(hash, bytes);
+            } else {
+              current.streamEnded(hash);
+            }
+          }
+        });
+    try {
+      Hash hash = target.write(input, length);
+      if (seen[0] != null && input.count() > STREAM_KEPT_FOR_BARRIER) {
+        seen[0].streamStored(hash);
+      }
+      return hash;
+    } finally {
+      if (locked[0]) {
+        barrierLock.readLock().unlock();
+      }
     }
   }
 

@@ -8,9 +8,13 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreStats;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -246,13 +250,19 @@ public final class LayeredStore extends AbstractBackend {
 
   /**
    * What this store implements itself — a child's feature would bypass the layering —, the
-   * {@link IntegrityCheck} of both stores, and {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
+   * {@link IntegrityCheck} of both stores, {@link ObjectStreams} when the upper streams
+   * (writes stream into the upper through the write barrier; reads stream from the upper, else
+   * from the lower, through {@link ObjectStreams#of} — in the heap if the lower cannot stream), and {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
    * {@link dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
    * dev.cairn.spi.volume.Lower} (as {@code lower:} does), rolling mode otherwise.
    */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     requireNonNull(type, "type");
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return upper.feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+    }
     if (type == GarbageCollection.class) {
       checkOpen("feature");
       return collection.supported() ? Optional.of(type.cast(collection)) : Optional.empty();
@@ -262,5 +272,40 @@ public final class LayeredStore extends AbstractBackend {
       return integrityCheck().map(type::cast);
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /** The upper's streams behind the write barrier; reads through the upper, then the lower. */
+  private final class Streams implements ObjectStreams {
+    private final ObjectStreams up;
+
+    Streams(ObjectStreams up) {
+      this.up = up;
+    }
+
+    @Override
+    public long maxObjectSize() {
+      return up.maxObjectSize();
+    }
+
+    @Override
+    public Hash write(InputStream in, long length) throws IOException {
+      requireNonNull(in, "in");
+      checkObjectWrite("write");
+      PassingInput counted = PassingInput.counted(in, length);
+      Hash hash = collection.writeStreamed(counted, length, up);
+      recordWrite(counted.count());
+      return hash;
+    }
+
+    @Override
+    public Optional<ObjectReader> open(Hash hash) {
+      checkObjectRead("open", hash);
+      Optional<ObjectReader> reader = up.open(hash);
+      if (reader.isEmpty()) {
+        reader = ObjectStreams.of(lower).open(hash);
+      }
+      reader.ifPresent(r -> recordRead(r.size()));
+      return reader;
+    }
   }
 }

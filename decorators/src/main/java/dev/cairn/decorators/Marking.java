@@ -59,6 +59,31 @@ final class Marking {
     }
   }
 
+  /**
+   * The barrier for a streamed object whose input has ended but whose bytes are not at hand,
+   * before the store makes it visible: it is live. What it links to is traced by {@link
+   * #streamStored} once it is stored.
+   */
+  void streamEnded(Hash hash) {
+    marked.add(hash);
+  }
+
+  /**
+   * Traces the links of a streamed object {@link #streamEnded} marked, now that it is stored,
+   * reading it as the collector reads whatever it traces. Errors are kept as for {@link
+   * #written}.
+   */
+  void streamStored(Hash hash) {
+    if (links == LinkExtractor.none()) {
+      return;
+    }
+    try {
+      walk(hash);
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e);
+    }
+  }
+
   /** The barrier for a ref about to point at {@code target}: it and what it reaches are live. */
   void refMoved(Hash target) {
     try {

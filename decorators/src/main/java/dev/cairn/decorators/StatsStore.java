@@ -6,7 +6,11 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreStats;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +28,10 @@ import java.util.function.Supplier;
  * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
  * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
  * too. Thread-safe and lock-free.
+ *
+ * <p>The child's {@link ObjectStreams}, where it offers them, are counted too: a streamed write
+ * as a write of the bytes that passed, timed as {@code write} from start to end; opening a
+ * reader as a read of the object's size, timed as {@code read} (the opening only).
  */
 final class StatsStore extends ForwardingBackend {
   private static final List<String> OPERATIONS = List.of(
@@ -118,12 +126,41 @@ final class StatsStore extends ForwardingBackend {
         .withLatencies(summaries));
   }
 
-  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts. */
+  /**
+   * The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts; the
+   * child's {@link ObjectStreams}, counted and timed (see the class comment).
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     if (type == GarbageCollection.class) {
       return childCollection().map(type::cast);
     }
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+    }
     return super.feature(type);
+  }
+
+  /** The child's streams, counted and timed. */
+  private final class Streams extends ForwardingBackend.Streams {
+    Streams(ObjectStreams child) {
+      super(child);
+    }
+
+    @Override
+    Hash writeChild(InputStream in, long length) throws IOException {
+      long start = nanoTime.getAsLong();
+      try {
+        return child.write(in, length);
+      } finally {
+        latencies.get("write").record(nanoTime.getAsLong() - start);
+      }
+    }
+
+    @Override
+    Optional<ObjectReader> openChild(Hash hash) {
+      return timed("read", () -> child.open(hash));
+    }
   }
 }

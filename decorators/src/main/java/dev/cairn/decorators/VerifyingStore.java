@@ -4,6 +4,10 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
+import dev.cairn.spi.ObjectReader;
+import dev.cairn.spi.ObjectStreams;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +21,12 @@ import java.util.Optional;
  * <p>Writes hash a private copy of the bytes and hand that copy to the child, so bytes the
  * caller changes during the call cannot slip past the check. {@code put} is hashed twice (once
  * to name the object, once to check it): this decorator trades speed for certainty.
+ *
+ * <p>{@link ObjectStreams}, where the child offers it, is checked the same way while it
+ * streams: a streamed write is hashed here as it passes to the child, and the hash the child
+ * names the object by must be that one (else {@link HashMismatchException}: the child named it
+ * wrongly); a reader is re-hashed as it is read, and a mismatch is thrown before the last bytes
+ * reach the caller (see {@link ObjectReader}).
  */
 final class VerifyingStore extends ForwardingBackend {
   VerifyingStore(Backend child) {
@@ -55,12 +65,42 @@ final class VerifyingStore extends ForwardingBackend {
     }
   }
 
-  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator checks. */
+  /**
+   * The child's {@link GarbageCollection}, if any: it changes nothing this decorator checks; the
+   * child's {@link ObjectStreams}, checked (see the class comment).
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     if (type == GarbageCollection.class) {
       return childCollection().map(type::cast);
     }
+    if (type == ObjectStreams.class) {
+      checkOpen("feature");
+      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+    }
     return super.feature(type);
+  }
+
+  /** The child's streams, re-hashed as they pass. */
+  private final class Streams extends ForwardingBackend.Streams {
+    Streams(ObjectStreams child) {
+      super(child);
+    }
+
+    @Override
+    Hash writeChild(InputStream in, long length) throws IOException {
+      PassingInput input = PassingInput.hashed(in, hashAlgorithm(), length);
+      Hash named = child.write(input, length);
+      Hash actual = input.hash();
+      if (!named.equals(actual)) {
+        throw new HashMismatchException(named, actual);
+      }
+      return named;
+    }
+
+    @Override
+    Optional<ObjectReader> openChild(Hash hash) {
+      return child.open(hash).map(r -> new CheckedReader(r, hash));
+    }
   }
 }

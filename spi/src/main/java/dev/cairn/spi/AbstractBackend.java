@@ -219,6 +219,40 @@ public abstract class AbstractBackend implements Backend {
         bytesWritten.sum()));
   }
 
+  /**
+   * For a feature that writes objects outside {@link #write} (such as {@link ObjectStreams}):
+   * the checks {@code write} makes first, that the store is open and takes objects.
+   *
+   * @throws StoreClosedException if the store is closed
+   * @throws ReadOnlyStoreException if it lacks {@link Capability#WRITE_OBJECTS}
+   */
+  protected final void checkObjectWrite(String operation) {
+    checkWritable(operation, Capability.WRITE_OBJECTS);
+  }
+
+  /**
+   * For a feature that reads objects outside {@link #read}: the checks {@code read} makes
+   * first, that {@code hash} is not null and of the store's algorithm and the store open.
+   *
+   * @throws StoreClosedException if the store is closed
+   * @throws HashAlgorithmMismatchException if {@code hash} is of another algorithm
+   */
+  protected final void checkObjectRead(String operation, Hash hash) {
+    checkHash(operation, hash);
+  }
+
+  /** Counts an object of {@code bytes} bytes read outside {@link #read}. */
+  protected final void recordRead(long bytes) {
+    reads.increment();
+    bytesRead.add(bytes);
+  }
+
+  /** Counts an object of {@code bytes} bytes written outside {@link #write}. */
+  protected final void recordWrite(long bytes) {
+    writes.increment();
+    bytesWritten.add(bytes);
+  }
+
   /** Counts a read answered by this store's cache. */
   protected final void recordCacheHit() {
     cacheHits.increment();

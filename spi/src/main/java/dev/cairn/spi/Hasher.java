@@ -13,6 +13,20 @@ public interface Hasher {
     return update(bytes, 0, bytes.length);
   }
 
+  /**
+   * Adds the bytes of {@code bytes} from its position to its limit, leaving its position at the
+   * limit; returns this hasher. The default copies them through a small array.
+   */
+  default Hasher update(java.nio.ByteBuffer bytes) {
+    byte[] chunk = new byte[Math.min(bytes.remaining(), 64 * 1024)];
+    while (bytes.hasRemaining()) {
+      int n = Math.min(chunk.length, bytes.remaining());
+      bytes.get(chunk, 0, n);
+      update(chunk, 0, n);
+    }
+    return this;
+  }
+
   /** Finishes the computation. The hasher must not be used afterwards. */
   Hash finish();
 }

@@ -42,6 +42,12 @@ final class MessageDigestAlgorithm implements HashAlgorithm {
       }
 
       @Override
+      public Hasher update(java.nio.ByteBuffer bytes) {
+        digest.update(bytes);
+        return this;
+      }
+
+      @Override
       public Hash finish() {
         return Hash.of(MessageDigestAlgorithm.this, digest.digest());
       }

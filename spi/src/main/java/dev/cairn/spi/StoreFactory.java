@@ -43,6 +43,16 @@ public interface StoreFactory {
   /** Every option the store accepts, with defaults and documentation. */
   List<StoreOption<?>> options();
 
+  /**
+   * The most bytes one object of this store type may have, for listings such as {@code cairn
+   * stores}; empty if the type sets no limit of its own (a decorator or combinator holds what
+   * the stores below it hold). A store that streams states the same limit in {@link
+   * ObjectStreams#maxObjectSize()}.
+   */
+  default java.util.OptionalLong maxObjectSize() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The names of the options whose values are secrets, masked whenever a spec is printed. */
   default Set<String> sensitiveOptions() {
     return options().stream()

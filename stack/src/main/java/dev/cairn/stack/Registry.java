@@ -41,6 +41,7 @@ final class Registry {
     final String description;
     final Map<String, StoreOption<?>> options;
     final Set<String> sensitive;
+    final java.util.OptionalLong maxObjectSize;
 
     private Entry(StoreFactory factory) {
       this.factory = factory;
@@ -64,6 +65,7 @@ final class Registry {
       this.options = Collections.unmodifiableMap(byName);
       this.sensitive = Set.copyOf(requireNonNull(factory.sensitiveOptions(),
           "sensitiveOptions()"));
+      this.maxObjectSize = requireNonNull(factory.maxObjectSize(), "maxObjectSize()");
       checkRoles();
     }
 

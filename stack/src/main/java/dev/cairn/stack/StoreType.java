@@ -3,6 +3,7 @@ package dev.cairn.stack;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,7 @@ public final class StoreType {
   private final List<StoreOption<?>> options;
   private final String provider;
   private final String origin;
+  private final OptionalLong maxObjectSize;
 
   StoreType(Registry.Entry entry) {
     this.name = entry.name;
@@ -27,6 +29,7 @@ public final class StoreType {
     this.options = List.copyOf(entry.options.values());
     this.provider = entry.factory.getClass().getName();
     this.origin = ProviderFailure.origin(entry.factory.getClass());
+    this.maxObjectSize = entry.maxObjectSize;
   }
 
   /** The name in specs, e.g. {@code "cache"}. */
@@ -52,6 +55,14 @@ public final class StoreType {
   /** Every option, in the factory's order. */
   public List<StoreOption<?>> options() {
     return options;
+  }
+
+  /**
+   * The most bytes one object of this type may have; empty if the type sets no limit of its
+   * own (see {@link StoreFactory#maxObjectSize()}).
+   */
+  public OptionalLong maxObjectSize() {
+    return maxObjectSize;
   }
 
   /** The factory's class name. */
