@@ -544,7 +544,16 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
     requireNonNull(keep, "keep");
     checkOpen("compact");
     try (Connection lock = pool.getConnection()) {
-      Timestamp began = lock(lock);
+      // The server's time when this call began, less a second: an object written by a call
+      // that began after this one was made has a later written_at even if the two clocks'
+      // messages travel at different speeds, so it is never marked.
+      Timestamp began;
+      try (Statement s = lock.createStatement();
+          ResultSet r = s.executeQuery("SELECT now() - interval '1 second'")) {
+        r.next();
+        began = r.getTimestamp(1);
+      }
+      lock(lock);
       try {
         return compact(keep, began);
       } finally {
@@ -562,17 +571,16 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
   /**
    * Takes this schema's compaction lock on {@code c}'s session (released when it ends, so a
    * crashed process never leaves it held), polling so that no read waits longer than the socket
-   * timeout; returns the server's time once it is held.
+   * timeout.
    */
-  private Timestamp lock(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT pg_try_advisory_lock(hashtext(?)), now()")) {
+  private void lock(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
       s.setString(1, tables.lockKey("compact"));
       for (int attempt = 1; ; attempt++) {
         try (ResultSet r = s.executeQuery()) {
           r.next();
           if (r.getBoolean(1)) {
-            return r.getTimestamp(2);
+            return;
           }
         }
         checkOpen("compact");

@@ -71,7 +71,7 @@ final class TestServer {
   /** Options for the store in {@code schema} as the test role. */
   static PostgresOptions.Builder options(String schema) {
     return PostgresOptions.builder("127.0.0.1", "cairn").port(PORT).user("cairn")
-        .password(PASSWORDS.get("cairn")).schema(schema).connectTimeout(Duration.ofSeconds(5))
+        .password(PASSWORDS.get("cairn")).schema(schema).connectTimeout(Duration.ofSeconds(30))
         .socketTimeout(Duration.ofSeconds(30));
   }
 
