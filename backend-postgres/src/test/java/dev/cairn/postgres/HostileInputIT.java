@@ -19,7 +19,7 @@ class HostileInputIT {
   private static final String MARK = "zq9";
   private static final List<String> NAMES = List.of(
       "refs/heads/" + MARK + "a';DROP-TABLE-refs;--",
-      "refs/heads/" + MARK + "b\"/*comment*/x",
+      "refs/heads/" + MARK + "b\"x\"#--",
       "refs/tags/" + MARK + "c$$;SELECT-pg_sleep(10);$$",
       "refs/" + MARK + "d\\';--\"");
 
