@@ -28,6 +28,7 @@ final class Tables {
   final String objects;
   final String chunks;
   final String refs;
+  private final String schema;
 
   Tables(String schema) {
     String q = '"' + schema.replace("\"", "\"\"") + '"';
@@ -37,8 +38,6 @@ final class Tables {
     this.refs = q + ".refs";
     this.schema = q;
   }
-
-  private final String schema;
 
   /** The statements that create the layout, idempotent; {@code lz4} if the server has it. */
   List<String> create(boolean lz4) {
