@@ -21,7 +21,7 @@ class HostileInputIT {
       "refs/heads/" + MARK + "a';DROP-TABLE-refs;--",
       "refs/heads/" + MARK + "b\"x\"#--",
       "refs/tags/" + MARK + "c$$;SELECT-pg_sleep(10);$$",
-      "refs/" + MARK + "d\\';--\"");
+      "refs/" + MARK + "d';--\"");
 
   @Test
   void hostileRefNamesAreBoundParametersOnly() throws Exception {
