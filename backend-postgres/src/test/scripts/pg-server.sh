@@ -67,10 +67,13 @@ as_owner() {
   fi
 }
 
+# Starts the cluster on $1, waiting up to $2 seconds. Crash recovery syncs the data directory
+# first (initdb --no-sync left it unsynced): syncfs does that in one call.
 start_on() {
-  local port=$1
-  as_owner "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 30 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c max_connections=300 -k $cluster" start > /dev/null 2>&1
+  local port=$1 wait=${2:-30}
+  as_owner "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t "$wait" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c max_connections=300 -k $cluster -c recovery_init_sync_method=syncfs" \
+    start > /dev/null 2>&1
 }
 
 stop_server() {
@@ -133,7 +136,7 @@ SQL
     cluster=$(cat "$state/cluster")
     bin=$(cat "$state/bin")
     port=$(cat "$state/port")
-    start_on "$port" || fail "PostgreSQL did not restart on port $port; see $cluster/server.log"
+    start_on "$port" 180 || fail "PostgreSQL did not restart on port $port; see $cluster/server.log"
     ;;
   stop)
     stop_server

@@ -65,6 +65,8 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
     ObjectEnumeration {
   private static final int PAGE = 1000;
   private static final int ATTEMPTS = 8;
+  /** The most objects written by one multi-row statement (3 parameters each, of 65535). */
+  private static final int ONE_STATEMENT = 1000;
 
   private final PostgresOptions options;
   private final String description;
@@ -343,6 +345,11 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
   protected void writeObjects(Map<Hash, byte[]> objects) {
     // Hash order: two batches lock the rows they share in the same order, so never deadlock.
     TreeMap<Hash, byte[]> sorted = new TreeMap<>(objects);
+    long small = sorted.values().stream().filter(d -> d.length <= chunkSize).count();
+    if (small == sorted.size() && small <= ONE_STATEMENT) {
+      writeInOneStatement(sorted);
+      return;
+    }
     transaction("writeBatch", c -> {
       try (PreparedStatement s = c.prepareStatement(tables.writeObject())) {
         int pending = 0;
@@ -366,6 +373,34 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
         }
       }
       return null;
+    });
+  }
+
+  /**
+   * Writes a batch of small objects as one multi-row {@code INSERT}: a single statement is a
+   * transaction of its own, so the batch is all or nothing with one round trip and no separate
+   * commit. Retried on serialization failure or deadlock like a transaction.
+   */
+  private void writeInOneStatement(TreeMap<Hash, byte[]> sorted) {
+    String sql = tables.writeObjects(sorted.size());
+    call("writeBatch", c -> {
+      for (int attempt = 1; ; attempt++) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+          int i = 0;
+          for (Map.Entry<Hash, byte[]> e : sorted.entrySet()) {
+            s.setBytes(++i, e.getKey().toBytes());
+            s.setLong(++i, e.getValue().length);
+            s.setBytes(++i, e.getValue());
+          }
+          s.executeUpdate();
+          return null;
+        } catch (SQLException e) {
+          if (!ServerFailure.retryable(e) || attempt == ATTEMPTS) {
+            throw e;
+          }
+          sleep(attempt);
+        }
+      }
     });
   }
 

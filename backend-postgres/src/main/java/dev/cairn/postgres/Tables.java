@@ -91,6 +91,17 @@ final class Tables {
         + " ON CONFLICT (hash) DO UPDATE SET written_at = now(), marked_at = NULL";
   }
 
+  /** {@link #writeObject()} for {@code rows} objects in one statement. */
+  String writeObjects(int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(objects)
+        .append(" (hash, size, data) VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+    }
+    return sql.append(" ON CONFLICT (hash) DO UPDATE SET written_at = now(), marked_at = NULL")
+        .toString();
+  }
+
   String createChunkedObject() {
     return "INSERT INTO " + objects + " (hash, size, data) VALUES (?, ?, NULL)"
         + " ON CONFLICT (hash) DO NOTHING";

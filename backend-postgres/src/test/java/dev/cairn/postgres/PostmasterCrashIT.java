@@ -79,9 +79,12 @@ class PostmasterCrashIT {
     }
   }
 
-  /** Starts the crashed cluster again, waiting for its orphaned backends to go. */
+  /**
+   * Starts the crashed cluster again (the script waits until it accepts connections, crash
+   * recovery included), retrying while its orphaned backends still hold the shared memory.
+   */
   private static void restart() throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
+    long deadline = System.currentTimeMillis() + 240_000;
     while (true) {
       try {
         TestServer.script("restart");
