@@ -383,25 +383,18 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
    */
   private void writeInOneStatement(TreeMap<Hash, byte[]> sorted) {
     String sql = tables.writeObjects(sorted.size());
-    call("writeBatch", c -> {
-      for (int attempt = 1; ; attempt++) {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-          int i = 0;
-          for (Map.Entry<Hash, byte[]> e : sorted.entrySet()) {
-            s.setBytes(++i, e.getKey().toBytes());
-            s.setLong(++i, e.getValue().length);
-            s.setBytes(++i, e.getValue());
-          }
-          s.executeUpdate();
-          return null;
-        } catch (SQLException e) {
-          if (!ServerFailure.retryable(e) || attempt == ATTEMPTS) {
-            throw e;
-          }
-          sleep(attempt);
+    call("writeBatch", c -> retrying(c, attempt -> {
+      try (PreparedStatement s = attempt.prepareStatement(sql)) {
+        int i = 0;
+        for (Map.Entry<Hash, byte[]> e : sorted.entrySet()) {
+          s.setBytes(++i, e.getKey().toBytes());
+          s.setLong(++i, e.getValue().length);
+          s.setBytes(++i, e.getValue());
         }
+        s.executeUpdate();
+        return null;
       }
-    });
+    }));
   }
 
   private static void bindObject(PreparedStatement s, Hash hash, byte[] data)
@@ -717,22 +710,16 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
     return call(operation, c -> {
       c.setAutoCommit(false);
       try {
-        for (int attempt = 1; ; attempt++) {
+        return retrying(c, attempt -> {
           try {
-            T result = work.run(c);
-            c.commit();
+            T result = work.run(attempt);
+            attempt.commit();
             return result;
-          } catch (SQLException e) {
-            rollbackQuietly(c, e);
-            if (!ServerFailure.retryable(e) || attempt == ATTEMPTS) {
-              throw e;
-            }
-            sleep(attempt);
-          } catch (RuntimeException e) {
-            rollbackQuietly(c, e);
+          } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(attempt, e);
             throw e;
           }
-        }
+        });
       } finally {
         if (!c.isClosed()) {
           try {
@@ -743,6 +730,20 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
         }
       }
     });
+  }
+
+  /** Runs {@code work}, again (at most 8 times in all) on a serialization failure or deadlock. */
+  private static <T> T retrying(Connection c, Work<T> work) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return work.run(c);
+      } catch (SQLException e) {
+        if (!ServerFailure.retryable(e) || attempt == ATTEMPTS) {
+          throw e;
+        }
+        sleep(attempt);
+      }
+    }
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

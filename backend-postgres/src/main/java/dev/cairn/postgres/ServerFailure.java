@@ -50,7 +50,8 @@ final class ServerFailure extends IOException {
   private static SQLException deepestSql(Throwable e) {
     SQLException found = null;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof SQLException && (found == null || ((SQLException) t).getSQLState() != null)) {
+      if (t instanceof SQLException
+          && (found == null || ((SQLException) t).getSQLState() != null)) {
         found = (SQLException) t;
       }
     }

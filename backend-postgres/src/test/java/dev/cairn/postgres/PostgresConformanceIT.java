@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The conformance suite against the real server: each store in a fresh schema, reopened on the
- * same schema; alone (with chunks small enough that the 16 MiB objects span many), through {@code cache:}, and as the lower of {@code layered(upper=disk:…, lower=postgres:…)}.
+ * same schema; alone (with chunks small enough that the 16 MiB objects span many), through
+ * {@code cache:}, and as the lower of {@code layered(upper=disk:…, lower=postgres:…)}.
  */
 class PostgresConformanceIT {
   /** One fresh schema per store; reopening finds the schema again. */
