@@ -131,6 +131,29 @@ class CairnCliTest {
   }
 
   @Test
+  void storesDocumentsPostgresWithItsPasswordSensitive() {
+    CliRun stores = run("stores");
+    assertThat(stores.out).contains("\npostgres (leaf)")
+        .contains("password=string [sensitive]: the password")
+        .contains("gc-grace=a whole number from 0 to");
+  }
+
+  @Test
+  void aPostgresServerThatIsDownIsOneLineWithoutStackTraceOrPassword() {
+    CliRun run = run("--store", "postgres://127.0.0.1:1/db?user=u&password=hunter2"
+        + "&connect-timeout=2", "stats");
+    assertThat(run.exit).as(run.toString()).isEqualTo(1);
+    assertThat(run.err.strip()).doesNotContain("\n").doesNotContain("hunter2")
+        .startsWith("cairn: postgres://127.0.0.1:1/db?schema=cairn: open: ")
+        .contains("refused");
+    CliRun bad = run("--store", "postgres://127.0.0.1:1/db?schema=x;drop&password=hunter2",
+        "stats");
+    assertThat(bad.exit).as(bad.toString()).isEqualTo(2);
+    assertThat(bad.err.strip()).doesNotContain("\n").doesNotContain("hunter2")
+        .contains("schema \"x;drop\" must be");
+  }
+
+  @Test
   void verifyChecksEveryFileOfALayeredStackAndNamesTheDamagedOne() throws Exception {
     String spec = "layered(upper=disk:" + dir.resolve("up") + ", lower=lower:"
         + dir.resolve("low") + ")";

@@ -33,14 +33,15 @@ class ShadedJarIT {
           .contains("dev.cairn.memory.MemoryStoreFactory", "dev.cairn.disk.DiskStoreFactory",
               "dev.cairn.lower.LowerFactory", "dev.cairn.decorators.CacheFactory",
               "dev.cairn.decorators.LayeredFactory", "dev.cairn.decorators.ReadOnlyFactory",
-              "dev.cairn.decorators.StatsFactory", "dev.cairn.decorators.VerifyFactory");
+              "dev.cairn.decorators.StatsFactory", "dev.cairn.decorators.VerifyFactory",
+              "dev.cairn.postgres.PostgresStoreFactory");
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo("dev.cairn.cli.Main");
     }
     Result stores = java("stores");
     assertThat(stores.exit).isZero();
     for (String type : List.of("memory", "disk", "lower", "layered", "cache", "read-only",
-        "stats", "verify")) {
+        "stats", "verify", "postgres")) {
       assertThat("\n" + stores.out).contains("\n" + type + " (");
     }
   }
