@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  * <p>The walk starts at the refs and follows commits' trees and parents, trees' entries and
  * tags' targets, reading each object with the one strict {@link GitObject} parser. A tree or
  * blob is written as a delta against the object at the same path in the tree of the commit
- * that had it as a parent (already written, as the walk goes from new to old), when the delta
+ * that has it as a parent (already written, as the walk goes from new to old), when the delta
  * is under half its size and the chain at most {@value #MAX_DEPTH} long; otherwise whole. A
  * commit whose parent is not stored (a shallow clone's boundary) is listed in {@code shallow},
  * as Git does; any other missing or malformed object fails the export (exit 1) after
@@ -224,7 +224,6 @@ final class ExportGitCommand extends StoreCommand {
       switch (object.type()) {
         case COMMIT: {
           Hash[] tree = new Hash[1];
-          boolean[] firstParent = {true};
           object.forEachLink((kind, link, leaf) -> {
             if (kind.equals("tree")) {
               tree[0] = link;
@@ -232,10 +231,9 @@ final class ExportGitCommand extends StoreCommand {
             } else if (!seen(link) && !store.exists(link)) {
               shallow.add(hash);
             } else {
-              if (firstParent[0] && !seen(link)) {
+              if (!seen(link)) {
                 childTree.put(link, tree[0]);
               }
-              firstParent[0] = false;
               enqueue(link, null);
             }
           });

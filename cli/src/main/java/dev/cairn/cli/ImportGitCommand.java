@@ -397,7 +397,7 @@ final class ImportGitCommand extends StoreCommand {
       result.put("objects", objects);
       result.put("bytes", bytes);
       result.put("alreadyStored", missing.stored);
-      result.put("refs", refs.set + refs.unchanged);
+      result.put("refs", refs.set + refs.unchanged + refs.symbolic);
       result.put("refsSet", refs.set);
       result.put("refsDeleted", refs.deleted);
       result.put("symbolicRefs", refs.symbolic);

@@ -33,7 +33,7 @@ final class ObjectName {
   static Hash resolve(Backend store, String name) {
     HashAlgorithm algorithm = store.hashAlgorithm();
     int hexLength = algorithm.digestLength() * 2;
-    boolean hex = !name.isEmpty() && name.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    boolean hex = !name.isEmpty() && name.chars().allMatch(ObjectName::isHexDigit);
     if (hex && name.length() == hexLength) {
       return CairnCommand.parseHash(store, name);
     }
@@ -62,6 +62,10 @@ final class ObjectName {
           + " or more) nor a ref");
     }
     throw CliFailure.failure("no ref or object '" + name + "' in the store");
+  }
+
+  private static boolean isHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static Hash abbreviated(Backend store, String prefix) {
