@@ -35,8 +35,9 @@ import picocli.CommandLine.Parameters;
  * <p>The walk starts at the refs and follows commits' trees and parents, trees' entries and
  * tags' targets, reading each object with the one strict {@link GitObject} parser. A tree or
  * blob is written as a delta against the object at the same path in the tree of the commit
- * that has it as a parent (already written, as the walk goes from new to old), when the delta
- * is under half its size and the chain at most {@value #MAX_DEPTH} long; otherwise whole. A
+ * that has it as a parent (already written, as the walk goes from new to old), else against
+ * the last object written under the same name, when the delta is under half its size and the
+ * chain at most {@value #MAX_DEPTH} long; otherwise whole. A
  * commit whose parent is not stored (a shallow clone's boundary) is listed in {@code shallow},
  * as Git does; any other missing or malformed object fails the export (exit 1) after
  * everything else is written. Memory: about 150 bytes per exported object plus a cache of
@@ -84,10 +85,10 @@ final class ExportGitCommand extends StoreCommand {
     Progress progress = progress("export", -1);
     Walk walk = new Walk(store, algorithm, progress);
     for (Hash hash : refs.values()) {
-      walk.enqueue(hash, null);
+      walk.enqueue(hash, null, null);
     }
     if (!head.startsWith("ref: ")) {
-      walk.enqueue(Hash.parse(algorithm, head.trim()), null);
+      walk.enqueue(Hash.parse(algorithm, head.trim()), null, null);
     }
     Path pack;
     try (PackWriter writer = new PackWriter(target.resolve("objects/pack"), algorithm)) {
@@ -157,8 +158,10 @@ final class ExportGitCommand extends StoreCommand {
     final HashAlgorithm algorithm;
     final Progress progress;
     final ArrayDeque<Hash> queue = new ArrayDeque<>();
-    /** Queued and not yet written, with the object it may be a delta of (or null). */
-    final Map<Hash, Hash> pending = new HashMap<>();
+    /** Queued and not yet written, with the object it may be a delta of. */
+    final Map<Hash, Pending> pending = new HashMap<>();
+    /** The last object written under each type and entry name: a delta base of last resort. */
+    final Map<String, Hash> lastByName = new HashMap<>();
     /** Reachable objects that are missing or malformed. */
     final Set<Hash> failed = new HashSet<>();
     final Set<Hash> shallow = new TreeSet<>();
@@ -180,9 +183,9 @@ final class ExportGitCommand extends StoreCommand {
           || failed.contains(hash);
     }
 
-    void enqueue(Hash hash, Hash base) {
+    void enqueue(Hash hash, Hash base, String name) {
       if (!seen(hash)) {
-        pending.put(hash, base);
+        pending.put(hash, new Pending(base, name));
         queue.add(hash);
       }
     }
@@ -191,7 +194,9 @@ final class ExportGitCommand extends StoreCommand {
       writer = packWriter;
       while (!queue.isEmpty()) {
         Hash hash = queue.poll();
-        Hash base = pending.get(hash);
+        Pending waiting = pending.get(hash);
+        Hash base = waiting.base != null || waiting.name == null ? waiting.base
+            : lastByName.get(waiting.name);
         Optional<byte[]> read = store.read(hash);
         if (read.isEmpty()) {
           fail(hash, "object " + hash.toHex() + " is not in the store");
@@ -208,6 +213,9 @@ final class ExportGitCommand extends StoreCommand {
         follow(object, base);
         write(object, data, base);
         pending.remove(hash);
+        if (waiting.name != null) {
+          lastByName.put(waiting.name, hash);
+        }
         progress.advance(1, data.length);
       }
     }
@@ -227,14 +235,14 @@ final class ExportGitCommand extends StoreCommand {
           object.forEachLink((kind, link, leaf) -> {
             if (kind.equals("tree")) {
               tree[0] = link;
-              enqueue(link, childTree.remove(hash));
+              enqueue(link, childTree.remove(hash), ROOT);
             } else if (!seen(link) && !store.exists(link)) {
               shallow.add(hash);
             } else {
               if (!seen(link)) {
                 childTree.put(link, tree[0]);
               }
-              enqueue(link, null);
+              enqueue(link, null, null);
             }
           });
           return;
@@ -243,14 +251,15 @@ final class ExportGitCommand extends StoreCommand {
           Map<String, Hash> before = base == null ? Map.of() : entries(base);
           object.forEachEntry(entry -> {
             if (!entry.isSubmodule()) {
-              Hash old = before.get(key(entry));
-              enqueue(entry.hash(), old == null || old.equals(entry.hash()) ? null : old);
+              String name = key(entry);
+              Hash old = before.get(name);
+              enqueue(entry.hash(), old == null || old.equals(entry.hash()) ? null : old, name);
             }
           });
           return;
         }
         default:
-          object.forEachLink((kind, link, leaf) -> enqueue(link, null));
+          object.forEachLink((kind, link, leaf) -> enqueue(link, null, null));
       }
     }
 
@@ -301,6 +310,20 @@ final class ExportGitCommand extends StoreCommand {
       if (object.type() == GitObject.Type.TREE || object.type() == GitObject.Type.BLOB) {
         recent.put(object.hash(), new Cached(data, object.contentOffset(), object.type()));
       }
+    }
+  }
+
+  /** The name key of a commit's tree, for {@link Walk#lastByName}. */
+  private static final String ROOT = "tree /";
+
+  /** An object waiting to be written: the object it may be a delta of, its name key. */
+  private static final class Pending {
+    final Hash base;
+    final String name;
+
+    Pending(Hash base, String name) {
+      this.base = base;
+      this.name = name;
     }
   }
 
