@@ -562,7 +562,7 @@ public final class DiskBackend extends AbstractBackend
           }
         }
         files++;
-        bytes += Math.min(end, segment.size());
+        bytes += sealed ? segment.size() : Math.min(end, segment.size());
         objects += segment.checkRecords(sealed ? segment.size() : end, report);
       } finally {
         segment.release();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class CatFileStream {
   private final InputStream in;
+  private final long maxObjectBytes;
   private final byte[] buffer = new byte[1 << 20];
   private int position;
   private int limit;
@@ -19,8 +20,10 @@ final class CatFileStream {
   /** The last record's object id, in hex. */
   String oid;
 
-  CatFileStream(InputStream in) {
+  /** Reads {@code in}; an object larger than {@code maxObjectBytes} is refused before it is read. */
+  CatFileStream(InputStream in, long maxObjectBytes) {
     this.in = in;
+    this.maxObjectBytes = maxObjectBytes;
   }
 
   /** The next object in Git's form, or {@code null} at the end of the stream. */
@@ -51,8 +54,10 @@ final class CatFileStream {
     int typeLength = second - first - 1;
     String sizeText = Long.toString(size);
     long total = typeLength + 1L + sizeText.length() + 1 + size;
-    if (total > Integer.MAX_VALUE - 16) {
-      throw CliFailure.failure("object " + oid + " is too large (" + size + " bytes)");
+    if (total > Integer.MAX_VALUE - 16 || total > maxObjectBytes) {
+      throw CliFailure.failure(String.format(java.util.Locale.ROOT,
+          "object %s is %,d bytes: more than the %,d bytes this JVM's heap (-Xmx) can hold"
+              + " for one object", oid, size, Math.min(Integer.MAX_VALUE - 16, maxObjectBytes)));
     }
     byte[] object = new byte[(int) total];
     System.arraycopy(buffer, first + 1, object, 0, typeLength);

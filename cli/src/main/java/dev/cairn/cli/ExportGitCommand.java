@@ -1,18 +1,20 @@
 package dev.cairn.cli;
 
+import dev.cairn.git.Delta;
+import dev.cairn.git.GitObject;
+import dev.cairn.git.PackWriter;
+import dev.cairn.git.SymbolicRefs;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.MalformedObjectException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,32 +24,34 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.zip.Deflater;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cairn export-git DIR}: a bare Git repository of loose objects holding every object
- * reachable from the store's Git refs ({@code refs/...} and {@code HEAD}).
+ * {@code cairn export-git DIR}: a bare Git repository holding, in one pack and its index, every
+ * object reachable from the store's Git refs ({@code refs/...} and {@code HEAD}), with its refs
+ * and symbolic refs ({@link SymbolicRefs}).
+ *
  * <p>The walk starts at the refs and follows commits' trees and parents, trees' entries and
- * tags' targets. A commit whose parent is not stored (a shallow clone's boundary) is listed in
- * {@code shallow}, as Git does; any other missing object fails the export (exit 1) after
- * everything else is written. Objects are deflated and written on a pool of threads while
- * this one walks.
+ * tags' targets, reading each object with the one strict {@link GitObject} parser. A tree or
+ * blob is written as a delta against the object at the same path in the tree of the commit
+ * that has it as a parent (already written, as the walk goes from new to old), else against
+ * the last object written under the same name, when the delta is under half its size and the
+ * chain at most {@value #MAX_DEPTH} long; otherwise whole. A
+ * commit whose parent is not stored (a shallow clone's boundary) is listed in {@code shallow},
+ * as Git does; any other missing or malformed object fails the export (exit 1) after
+ * everything else is written. Memory: about 150 bytes per exported object plus a cache of
+ * {@value #CACHE_MIB} MiB of recent objects (delta bases).
  */
 @Command(name = "export-git",
     description = "Export the objects reachable from refs/... and HEAD as a bare Git"
-        + " repository of loose objects.")
+        + " repository (one pack and its index).")
 final class ExportGitCommand extends StoreCommand {
   @Parameters(paramLabel = "DIR", description = "a directory that does not exist or is empty")
   String directory;
 
-  private static final ThreadLocal<Deflater> DEFLATER =
-      ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+  private static final int MAX_DEPTH = 50;
+  private static final int CACHE_MIB = 32;
 
   @Override
   int run(Backend store) throws Exception {
@@ -66,148 +70,319 @@ final class ExportGitCommand extends StoreCommand {
     if (!algorithm.name().equals("sha1") && !algorithm.name().equals("sha256")) {
       throw CliFailure.failure("Git has no object format " + algorithm.name());
     }
+    SymbolicRefs symbolic = SymbolicRefs.read(store);
     Map<String, Hash> refs = new TreeMap<>();
     for (String name : store.listRefs()) {
-      if (name.startsWith("refs/")) {
+      if (name.startsWith("refs/") && symbolic.target(name).isEmpty()) {
         store.getRef(name).ifPresent(hash -> refs.put(name, hash));
-      } else if (!name.equals("HEAD")) {
+      } else if (!name.equals("HEAD") && !name.equals(SymbolicRefs.REF)) {
         warn("skipped ref '" + name + "': Git refs start with refs/");
       }
     }
-    String head = head(store, refs);
+    String head = head(store, symbolic, refs);
     layout(target, algorithm);
 
     Progress progress = progress("export", -1);
-    Set<Hash> seen = new HashSet<>();
-    Set<Hash> shallow = new TreeSet<>();
-    List<String> problems = new ArrayList<>();
-    ArrayDeque<Hash> queue = new ArrayDeque<>();
+    Walk walk = new Walk(store, algorithm, progress);
     for (Hash hash : refs.values()) {
-      if (seen.add(hash)) {
-        queue.add(hash);
-      }
+      walk.enqueue(hash, null, null);
     }
     if (!head.startsWith("ref: ")) {
-      Hash detached = Hash.parse(algorithm, head.trim());
-      if (seen.add(detached)) {
-        queue.add(detached);
-      }
+      walk.enqueue(Hash.parse(algorithm, head.trim()), null, null);
     }
-    Path objects = target.resolve("objects");
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    ExecutorService writers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "export-git-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    Semaphore inFlight = new Semaphore(256);
-    List<Future<?>> pending = new ArrayList<>();
-    try {
-      while (!queue.isEmpty()) {
-        Hash hash = queue.poll();
-        Optional<byte[]> read = store.read(hash);
-        if (read.isEmpty()) {
-          problems.add("object " + hash.toHex() + " is not in the store");
-          continue;
-        }
-        byte[] data = read.get();
-        GitObject object = GitObject.parseHeader(data);
-        if (object == null) {
-          problems.add("object " + hash.toHex() + " is not a Git object");
-          continue;
-        }
-        try {
-          object.forEachLink(data, algorithm, (kind, link) -> {
-            if (seen.contains(link)) {
-              return;
-            }
-            if (kind.equals("parent") && !store.exists(link)) {
-              shallow.add(hash);
-              return;
-            }
-            seen.add(link);
-            queue.add(link);
-          });
-        } catch (IllegalArgumentException e) {
-          problems.add("object " + hash.toHex() + " is malformed: " + e.getMessage());
-          continue;
-        }
-        inFlight.acquire();
-        pending.add(writers.submit(() -> {
-          try {
-            writeLoose(objects, hash, data);
-          } finally {
-            inFlight.release();
-          }
-          return null;
-        }));
-        progress.advance(1, data.length);
-        if (pending.size() >= 4096) {
-          drain(pending);
-        }
-      }
-      drain(pending);
-    } finally {
-      writers.shutdownNow();
+    Path pack;
+    try (PackWriter writer = new PackWriter(target.resolve("objects/pack"), algorithm)) {
+      walk.run(writer);
+      pack = writer.finish();
     }
     for (Map.Entry<String, Hash> ref : refs.entrySet()) {
-      Path file = target.resolve(ref.getKey());
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, ref.getValue().toHex() + "\n", StandardCharsets.US_ASCII);
+      writeRef(target, ref.getKey(), ref.getValue().toHex());
     }
+    symbolic.targets().forEach((name, to) -> {
+      if (!name.equals("HEAD")) {
+        writeRef(target, name, "ref: " + to);
+      }
+    });
     Files.writeString(target.resolve("HEAD"), head, StandardCharsets.US_ASCII);
-    if (!shallow.isEmpty()) {
+    if (!walk.shallow.isEmpty()) {
       StringBuilder lines = new StringBuilder();
-      for (Hash hash : shallow) {
+      for (Hash hash : walk.shallow) {
         lines.append(hash.toHex()).append('\n');
       }
       Files.writeString(target.resolve("shallow"), lines, StandardCharsets.US_ASCII);
     }
     double seconds = progress.seconds();
     progress.finish();
-    if (!problems.isEmpty()) {
-      for (String problem : problems.subList(0, Math.min(20, problems.size()))) {
+    if (!walk.problems.isEmpty()) {
+      for (String problem : walk.problems.subList(0, Math.min(20, walk.problems.size()))) {
         io().err.println("cairn: " + problem);
       }
       throw CliFailure.failure("export to '" + directory + "' is incomplete: "
-          + problems.size() + " reachable objects could not be exported");
+          + walk.problems.size() + " reachable objects could not be exported");
     }
+    long packBytes = Files.size(pack);
     if (root().json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("objects", progress.items());
       result.put("bytes", progress.bytes());
+      result.put("deltas", walk.deltas);
+      result.put("packBytes", packBytes);
       result.put("refs", refs.size());
-      result.put("shallow", shallow.size());
+      result.put("shallow", walk.shallow.size());
       result.put("seconds", seconds);
       result.put("directory", target.toString());
       json(result);
     } else {
       say(String.format(Locale.ROOT,
-          "exported %,d objects (%,.1f MB) and %,d refs to %s in %.2f s%s", progress.items(),
-          progress.bytes() / 1e6, refs.size(), target, seconds,
-          shallow.isEmpty() ? "" : " (shallow: " + shallow.size() + " boundary commits)"));
+          "exported %,d objects (%,.1f MB; a pack of %,.1f MB, %,d deltas) and %,d refs to %s"
+              + " in %.2f s%s", progress.items(), progress.bytes() / 1e6, packBytes / 1e6,
+          walk.deltas, refs.size(), target, seconds, walk.shallow.isEmpty() ? ""
+              : " (shallow: " + walk.shallow.size() + " boundary commits)"));
     }
     return 0;
   }
 
+  private static void writeRef(Path target, String name, String value) {
+    try {
+      Path file = target.resolve(name);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, value + "\n", StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The objects reachable from the refs, written to a pack as they are read. */
+  private final class Walk {
+    final Backend store;
+    final HashAlgorithm algorithm;
+    final Progress progress;
+    final ArrayDeque<Hash> queue = new ArrayDeque<>();
+    /** Queued and not yet written, with the object it may be a delta of. */
+    final Map<Hash, Pending> pending = new HashMap<>();
+    /** The last object written under each type and entry name: a delta base of last resort. */
+    final Map<String, Hash> lastByName = new HashMap<>();
+    /** Reachable objects that are missing or malformed. */
+    final Set<Hash> failed = new HashSet<>();
+    final Set<Hash> shallow = new TreeSet<>();
+    final List<String> problems = new ArrayList<>();
+    /** Commits not yet read whose tree may be a delta of their child's: commit to that tree. */
+    final Map<Hash, Hash> childTree = new HashMap<>();
+    final Recent recent = new Recent(CACHE_MIB << 20);
+    PackWriter writer;
+    long deltas;
+
+    Walk(Backend store, HashAlgorithm algorithm, Progress progress) {
+      this.store = store;
+      this.algorithm = algorithm;
+      this.progress = progress;
+    }
+
+    boolean seen(Hash hash) {
+      return pending.containsKey(hash) || writer != null && writer.contains(hash)
+          || failed.contains(hash);
+    }
+
+    void enqueue(Hash hash, Hash base, String name) {
+      if (!seen(hash)) {
+        pending.put(hash, new Pending(base, name));
+        queue.add(hash);
+      }
+    }
+
+    void run(PackWriter packWriter) throws IOException {
+      writer = packWriter;
+      while (!queue.isEmpty()) {
+        Hash hash = queue.poll();
+        Pending waiting = pending.get(hash);
+        Hash base = waiting.base != null || waiting.name == null ? waiting.base
+            : lastByName.get(waiting.name);
+        Optional<byte[]> read = store.read(hash);
+        if (read.isEmpty()) {
+          fail(hash, "object " + hash.toHex() + " is not in the store");
+          continue;
+        }
+        byte[] data = read.get();
+        GitObject object;
+        try {
+          object = GitObject.parse(hash, data, algorithm);
+        } catch (MalformedObjectException e) {
+          fail(hash, "object " + hash.toHex() + " is malformed: " + e.getMessage());
+          continue;
+        }
+        follow(object, base);
+        write(object, data, base);
+        pending.remove(hash);
+        if (waiting.name != null) {
+          lastByName.put(waiting.name, hash);
+        }
+        progress.advance(1, data.length);
+      }
+    }
+
+    private void fail(Hash hash, String problem) {
+      pending.remove(hash);
+      failed.add(hash);
+      problems.add(problem);
+    }
+
+    /** Queues what {@code object} names, each with the object it may be a delta of. */
+    private void follow(GitObject object, Hash base) {
+      Hash hash = object.hash();
+      switch (object.type()) {
+        case COMMIT: {
+          Hash[] tree = new Hash[1];
+          object.forEachLink((kind, link, leaf) -> {
+            if (kind.equals("tree")) {
+              tree[0] = link;
+              enqueue(link, childTree.remove(hash), ROOT);
+            } else if (!seen(link) && !store.exists(link)) {
+              shallow.add(hash);
+            } else {
+              if (!seen(link)) {
+                childTree.put(link, tree[0]);
+              }
+              enqueue(link, null, null);
+            }
+          });
+          return;
+        }
+        case TREE: {
+          Map<String, Hash> before = base == null ? Map.of() : entries(base);
+          object.forEachEntry(entry -> {
+            if (!entry.isSubmodule()) {
+              String name = key(entry);
+              Hash old = before.get(name);
+              enqueue(entry.hash(), old == null || old.equals(entry.hash()) ? null : old, name);
+            }
+          });
+          return;
+        }
+        default:
+          object.forEachLink((kind, link, leaf) -> enqueue(link, null, null));
+      }
+    }
+
+    private String key(dev.cairn.git.TreeEntry entry) {
+      return entry.type().label() + " " + new String(entry.name(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The entries of the tree {@code hash}, by type and name; empty if it cannot be read. */
+    private Map<String, Hash> entries(Hash hash) {
+      Cached tree = cached(hash);
+      if (tree == null) {
+        return Map.of();
+      }
+      Map<String, Hash> entries = new HashMap<>();
+      GitObject.parse(hash, tree.data, algorithm)
+          .forEachEntry(entry -> entries.put(key(entry), entry.hash()));
+      return entries;
+    }
+
+    private Cached cached(Hash hash) {
+      Cached cached = recent.get(hash);
+      if (cached == null && writer.contains(hash)) {
+        Optional<byte[]> data = store.read(hash);
+        if (data.isPresent()) {
+          GitObject object = GitObject.parse(hash, data.get(), algorithm);
+          cached = new Cached(data.get(), object.contentOffset(), object.type());
+        }
+      }
+      return cached;
+    }
+
+    private void write(GitObject object, byte[] data, Hash base) throws IOException {
+      byte[] delta = null;
+      if (base != null) {
+        int depth = writer.depth(base);
+        Cached from = depth >= 0 && depth < MAX_DEPTH ? cached(base) : null;
+        if (from != null && from.type == object.type()) {
+          delta = Delta.encode(from.data, from.offset, from.data.length - from.offset, data,
+              object.contentOffset(), object.contentLength(), object.contentLength() / 2);
+        }
+      }
+      if (delta != null) {
+        writer.addDelta(object.hash(), base, delta);
+        deltas++;
+      } else {
+        writer.add(object, data);
+      }
+      if (object.type() == GitObject.Type.TREE || object.type() == GitObject.Type.BLOB) {
+        recent.put(object.hash(), new Cached(data, object.contentOffset(), object.type()));
+      }
+    }
+  }
+
+  /** The name key of a commit's tree, for {@link Walk#lastByName}. */
+  private static final String ROOT = "tree /";
+
+  /** An object waiting to be written: the object it may be a delta of, its name key. */
+  private static final class Pending {
+    final Hash base;
+    final String name;
+
+    Pending(Hash base, String name) {
+      this.base = base;
+      this.name = name;
+    }
+  }
+
+  /** An object's bytes, where its content starts, and its type. */
+  private static final class Cached {
+    final byte[] data;
+    final int offset;
+    final GitObject.Type type;
+
+    Cached(byte[] data, int offset, GitObject.Type type) {
+      this.data = data;
+      this.offset = offset;
+      this.type = type;
+    }
+  }
+
+  /** The most recently written objects, up to a number of bytes. */
+  private static final class Recent extends LinkedHashMap<Hash, Cached> {
+    private static final long serialVersionUID = 1L;
+    private final long limit;
+    private long bytes;
+
+    Recent(long limit) {
+      super(1024, 0.75f, true);
+      this.limit = limit;
+    }
+
+    @Override
+    public Cached put(Hash key, Cached value) {
+      Cached old = super.put(key, value);
+      bytes += value.data.length - (old == null ? 0 : old.data.length);
+      var eldest = entrySet().iterator();
+      while (bytes > limit && size() > 1) {
+        bytes -= eldest.next().getValue().data.length;
+        eldest.remove();
+      }
+      return old;
+    }
+  }
+
   /**
-   * What {@code HEAD} holds: the stored {@code HEAD} (a blob {@code "ref: ..."} or a commit),
-   * else the branch {@code main}, {@code master} or the first branch.
+   * What {@code HEAD} holds: the symbolic ref the import recorded, a detached {@code HEAD}'s
+   * commit, else the branch {@code main}, {@code master} or the first branch.
    */
-  private String head(Backend store, Map<String, Hash> refs) {
+  private String head(Backend store, SymbolicRefs symbolic, Map<String, Hash> refs) {
+    Optional<String> target = symbolic.target("HEAD");
+    if (target.isPresent()) {
+      return "ref: " + target.get() + "\n";
+    }
     Optional<Hash> stored = store.getRef("HEAD");
     if (stored.isPresent()) {
       Optional<byte[]> data = store.read(stored.get());
-      GitObject object = data.map(GitObject::parseHeader).orElse(null);
-      if (object != null && object.type == GitObject.Type.BLOB) {
-        byte[] bytes = data.get();
-        String text = new String(bytes, object.contentOffset,
-            bytes.length - object.contentOffset, StandardCharsets.UTF_8);
-        if (text.startsWith("ref: refs/") && text.endsWith("\n")) {
-          return text;
+      try {
+        if (data.isPresent() && GitObject.parse(stored.get(), data.get(),
+            store.hashAlgorithm()).type() != GitObject.Type.BLOB) {
+          return stored.get().toHex() + "\n";
         }
-      } else if (object != null) {
-        return stored.get().toHex() + "\n";
+      } catch (MalformedObjectException e) {
+        // Not a Git object: warned about below.
       }
       warn("ignored ref 'HEAD': it names neither a commit nor a symbolic ref");
     }
@@ -225,56 +400,11 @@ final class ExportGitCommand extends StoreCommand {
     Files.createDirectories(target.resolve("refs/tags"));
     Files.createDirectories(target.resolve("objects/info"));
     Files.createDirectories(target.resolve("objects/pack"));
-    for (int i = 0; i < 256; i++) {
-      Files.createDirectories(target.resolve("objects").resolve(String.format("%02x", i)));
-    }
     String config = algorithm.name().equals("sha1")
         ? "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
         : "[core]\n\trepositoryformatversion = 1\n\tfilemode = true\n\tbare = true\n"
             + "[extensions]\n\tobjectformat = sha256\n";
     Files.writeString(target.resolve("config"), config, StandardCharsets.US_ASCII);
-  }
-
-  /** Writes {@code data} zlib-deflated to {@code objects/xx/yyyy...}, as Git's loose objects. */
-  private static void writeLoose(Path objects, Hash hash, byte[] data) throws IOException {
-    Deflater deflater = DEFLATER.get();
-    deflater.reset();
-    deflater.setInput(data);
-    deflater.finish();
-    byte[] out = new byte[Math.max(64, data.length + data.length / 1000 + 64)];
-    int length = 0;
-    while (!deflater.finished()) {
-      if (length == out.length) {
-        out = Arrays.copyOf(out, out.length * 2);
-      }
-      length += deflater.deflate(out, length, out.length - length);
-    }
-    String hex = hash.toHex();
-    Path file = objects.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
-    try (var channel = Files.newByteChannel(file,
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(out, 0, length);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-    } catch (FileAlreadyExistsException e) {
-      // Written already: the same object reached twice before the seen-set recorded it.
-    }
-  }
-
-  private static void drain(List<Future<?>> pending) throws Exception {
-    for (Future<?> future : pending) {
-      try {
-        future.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof IOException) {
-          throw new UncheckedIOException((IOException) cause);
-        }
-        throw e;
-      }
-    }
-    pending.clear();
   }
 
   private void warn(String message) {

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.git.SymbolicRefs;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.InvalidRefNameException;
@@ -50,11 +51,14 @@ final class RefCommand implements Runnable {
     @Override
     int run(Backend store) {
       List<Map<String, Object>> refs = new ArrayList<>();
-      for (String name : store.listRefs()) {
+      SymbolicRefs symbolic = SymbolicRefs.read(store);
+      java.util.TreeSet<String> names = new java.util.TreeSet<>(store.listRefs());
+      names.addAll(symbolic.targets().keySet());
+      for (String name : names) {
         if (!name.startsWith(prefix)) {
           continue;
         }
-        Optional<Hash> hash = store.getRef(name);
+        Optional<Hash> hash = symbolic.resolve(store, name);
         if (hash.isEmpty()) {
           continue; // deleted since the listing
         }
@@ -74,15 +78,18 @@ final class RefCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "Print the hash a ref names; exit 1 if there is none.")
+  @Command(name = "get", description = "Print the hash a ref names (a symbolic ref such as HEAD:"
+      + " the hash of the ref it names); exit 1 if there is none.")
   static final class GetRef extends StoreCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
     @Override
     int run(Backend store) {
-      Hash hash = store.getRef(checkName(name))
-          .orElseThrow(() -> CliFailure.failure("no ref '" + name + "'"));
+      SymbolicRefs symbolic = SymbolicRefs.read(store);
+      Hash hash = symbolic.resolve(store, checkName(name)).orElseThrow(() -> CliFailure.failure(
+          symbolic.target(name).isPresent() ? "'" + name + "' is a symbolic ref to '"
+              + symbolic.plainName(name) + "', which does not exist" : "no ref '" + name + "'"));
       if (root().json) {
         Map<String, Object> ref = new LinkedHashMap<>();
         ref.put("name", name);

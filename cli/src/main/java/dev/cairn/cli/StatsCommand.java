@@ -40,12 +40,16 @@ final class StatsCommand extends StoreCommand {
     Map<String, Object> disk = new LinkedHashMap<>();
     directories(Cairn.parse(root().spec()), "", disk);
     stats.put("diskBytes", disk);
-    store.stats().ifPresent(s -> stats.put("counters", s.toString()));
+    store.stats().ifPresent(s -> stats.put("counters", counters(s)));
     if (root().json) {
       json(stats);
     } else {
       for (Map.Entry<String, Object> e : stats.entrySet()) {
-        if (e.getValue() instanceof Map) {
+        if (e.getKey().equals("counters")) {
+          for (Map.Entry<?, ?> c : ((Map<?, ?>) e.getValue()).entrySet()) {
+            io().out.println(String.format(Locale.ROOT, "%-12s %,d", c.getKey(), c.getValue()));
+          }
+        } else if (e.getValue() instanceof Map) {
           for (Map.Entry<?, ?> d : ((Map<?, ?>) e.getValue()).entrySet()) {
             io().out.println(String.format(Locale.ROOT, "%-12s %,d  %s", "disk", d.getValue(),
                 d.getKey()));
@@ -58,6 +62,21 @@ final class StatsCommand extends StoreCommand {
       }
     }
     return 0;
+  }
+
+  /**
+   * The store's counters, as numbers: the operations of this process on the store (a {@code
+   * stats:} decorator counts them per operation, with latencies).
+   */
+  private static Map<String, Object> counters(dev.cairn.spi.StoreStats stats) {
+    Map<String, Object> counters = new LinkedHashMap<>();
+    counters.put("reads", stats.reads());
+    counters.put("writes", stats.writes());
+    counters.put("cacheHits", stats.cacheHits());
+    counters.put("cacheMisses", stats.cacheMisses());
+    counters.put("bytesRead", stats.bytesRead());
+    counters.put("bytesWritten", stats.bytesWritten());
+    return counters;
   }
 
   /** The bytes under each leaf's directory, by directory. */

@@ -82,8 +82,10 @@ class CairnCliTest {
   @Test
   void badInputGivesOneLineAndTheRightExitCode() throws Exception {
     expect(2, "cairn: unknown store type 'dsk' at 0", "--store", "dsk:/x", "stats");
-    expect(2, "cairn: 'xyz' is not a sha256 hash (64 hex digits)", "--store", "memory:",
+    expect(1, "cairn: no ref or object 'xyz' in the store", "--store", "memory:",
         "cat", "xyz");
+    expect(2, "cairn: 'x y' is not a sha256 hash (64 hex digits)", "--store", "memory:",
+        "cat", "x y");
     expect(1, "cairn: no object " + "ab".repeat(32) + " in the store", "--store", "memory:",
         "cat", "ab".repeat(32));
     expect(2, "cairn: no such directory: 'missing'", "--store", "memory:?hash=sha1",

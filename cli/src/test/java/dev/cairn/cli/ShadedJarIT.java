@@ -57,7 +57,7 @@ class ShadedJarIT {
 
     Result imported = java(repo, "import-git", ".");
     assertThat(imported.exit).as(imported.err).isZero();
-    assertThat(imported.out).startsWith("imported 3 objects");
+    assertThat(imported.out).startsWith("imported 3 new objects");
     assertThat(Files.isDirectory(repo.resolve(".cairn"))).isTrue();
     Result blob = java(repo, "cat", "-p", "ce013625030ba8dba906f756967f9e9ca394464a");
     assertThat(blob.out).isEqualTo("hello\n");

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * collection can tell reachable objects from garbage (see {@link GarbageCollection}).
  *
  * <p>Implementations are immutable, thread-safe and identified by {@link #name()}. {@code none}
- * (every object is a leaf) is built in; others, such as {@code git} in the decorators module,
+ * (every object is a leaf) is built in; others, such as {@code git} in the git module,
  * are found with {@link ServiceLoader} as providers of this interface.
  */
 public interface LinkExtractor {
