@@ -2,10 +2,13 @@ package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
-import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ForwardingBackend;
+import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.Reloadable;
+import dev.cairn.spi.volume.Lower;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Set;
  */
 final class ReadOnlyStore extends ForwardingBackend {
   ReadOnlyStore(Backend child) {
-    super("read-only", child, withoutWrites(child.capabilities()));
+    super("read-only:" + child, child, withoutWrites(child.capabilities()));
   }
 
   private static Set<Capability> withoutWrites(Set<Capability> capabilities) {
@@ -27,16 +30,23 @@ final class ReadOnlyStore extends ForwardingBackend {
   }
 
   /**
-   * If the child offers {@link GarbageCollection}, one that refuses: a read-only view does not
-   * rewrite its child, so {@code gc} throws {@link ReadOnlyStoreException} naming the operation.
+   * The child's features as a read-only view may offer them: {@link ObjectEnumeration}, {@link
+   * IntegrityCheck} and {@link Reloadable} only read and are forwarded; a {@link Lower} archive
+   * is wrapped in a view that reads it, says it {@linkplain Lower#isReadOnly is read-only} and
+   * rejects every write (so a collection over it fails rather than drops what it cannot
+   * archive); every other feature, {@link dev.cairn.spi.GarbageCollection} and {@link
+   * dev.cairn.spi.Compaction} included, is {@linkplain #refused refused}: using it throws {@link
+   * ReadOnlyStoreException} naming the operation.
    */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == GarbageCollection.class) {
-      return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
-        throw new ReadOnlyStoreException(toString(), "gc");
-      }));
+  protected <T> T childFeature(Class<T> type, T feature) {
+    if (type == ObjectEnumeration.class || type == IntegrityCheck.class
+        || type == Reloadable.class) {
+      return feature;
     }
-    return super.feature(type);
+    if (type == Lower.class) {
+      return type.cast(new ReadOnlyLower((Lower) feature, toString()));
+    }
+    return refused(type, operation -> new ReadOnlyStoreException(toString(), operation));
   }
 }

@@ -3,7 +3,7 @@ package dev.cairn.decorators;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
 import dev.cairn.spi.StoreStats;
@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * has run at least once, named after the child's operation ({@code read}, {@code exists},
  * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
  * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
- * too. Thread-safe and lock-free.
+ * too. Thread-safe and lock-free. Every feature of the child is forwarded (see {@link
+ * #childFeature}).
  */
 final class StatsStore extends ForwardingBackend {
   private static final List<String> OPERATIONS = List.of(
@@ -34,7 +35,7 @@ final class StatsStore extends ForwardingBackend {
   private final Map<String, LatencyRecorder> latencies = new TreeMap<>();
 
   StatsStore(Backend child, LongSupplier nanoTime) {
-    super("stats", child);
+    super("stats:" + child, child);
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
     // Filled once here and only read afterwards, so concurrent lookups need no lock.
     OPERATIONS.forEach(operation -> latencies.put(operation, new LatencyRecorder()));
@@ -118,12 +119,12 @@ final class StatsStore extends ForwardingBackend {
         .withLatencies(summaries));
   }
 
-  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts. */
+  /**
+   * Forwards every feature of the child: what a feature does acts on the child directly and is
+   * neither counted nor timed here, so it cannot make these counters wrong, only incomplete.
+   */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == GarbageCollection.class) {
-      return childCollection().map(type::cast);
-    }
-    return super.feature(type);
+  protected <T> T childFeature(Class<T> type, T feature) {
+    return feature;
   }
 }

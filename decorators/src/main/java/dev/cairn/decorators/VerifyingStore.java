@@ -1,7 +1,7 @@
 package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class VerifyingStore extends ForwardingBackend {
   VerifyingStore(Backend child) {
-    super("verify", child);
+    super("verify:" + child, child);
   }
 
   @Override
@@ -55,12 +55,13 @@ final class VerifyingStore extends ForwardingBackend {
     }
   }
 
-  /** The child's {@link GarbageCollection}, if any: it changes nothing this decorator checks. */
+  /**
+   * Forwards every feature of the child: a feature works on the child's own files (collecting,
+   * archiving, enumerating, checking them) and hands no object through this store's {@code
+   * read}, so nothing this decorator promises about the bytes it returns is bypassed.
+   */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == GarbageCollection.class) {
-      return childCollection().map(type::cast);
-    }
-    return super.feature(type);
+  protected <T> T childFeature(Class<T> type, T feature) {
+    return feature;
   }
 }
