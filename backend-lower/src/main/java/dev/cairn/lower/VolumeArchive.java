@@ -782,8 +782,31 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     for (LoadedVolume volume : volumes) {
       total = total.plus(LoadedVolume.check(volume.path(), volume.control(), algorithm, report));
     }
+    total = total.plus(checkAlgorithmFile(report));
     return new IntegrityCheck.Summary(total.files(), total.bytes(), total.objects(),
         reported[0]);
+  }
+
+  /** The {@code hash} file, if there is one, must name this archive's algorithm exactly. */
+  private IntegrityCheck.Summary checkAlgorithmFile(Consumer<CorruptionException> report) {
+    Path file = root.resolve(ALGORITHM_FILE);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return IntegrityCheck.Summary.NONE;
+    }
+    byte[] held;
+    try {
+      held = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new VolumeIOException("reading " + file, e);
+    }
+    byte[] expected = (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8);
+    int differs = java.util.Arrays.mismatch(held, expected);
+    if (differs >= 0) {
+      report.accept(new CorruptionException(file.toString(), differs, String.format(
+          "the file should record the archive's hash algorithm %s; it holds %d other bytes",
+          algorithm.name(), held.length)));
+    }
+    return new IntegrityCheck.Summary(1, held.length, 0, 0);
   }
 
   // ---- For tests -----------------------------------------------------------------------------

@@ -346,7 +346,8 @@ class CorruptionCampaignTest {
             : name.equals("volume.mapping") ? "lower-mapping"
             : name.equals("volume.control") ? "lower-control"
             : name.endsWith(".index") ? "lower-index"
-            : name.endsWith(".bloom") ? "lower-bloom" : null;
+            : name.endsWith(".bloom") ? "lower-bloom"
+            : name.equals("hash") ? "lower-hash" : null;
         if (kind == null) {
           throw new AssertionError("unexpected file " + file);
         }
