@@ -63,7 +63,13 @@ class IntegrityCheckTest {
   @Test
   void aDamagedHashFileIsReported() throws Exception {
     java.nio.file.Files.writeString(root.resolve(VolumeArchive.ALGORITHM_FILE), "sha3\n");
-    assertThat(check()).singleElement().satisfies(e -> {
+    List<CorruptionException> found = new ArrayList<>();
+    try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
+      IntegrityCheck.Summary summary = lower.checkIntegrity(found::add);
+      assertThat(summary.objects()).isEqualTo(21);
+      assertThat(summary.damaged()).isEqualTo(1);
+    }
+    assertThat(found).singleElement().satisfies(e -> {
       assertThat(e.file()).endsWith(VolumeArchive.ALGORITHM_FILE);
       assertThat(e.offset()).isEqualTo(3);
     });

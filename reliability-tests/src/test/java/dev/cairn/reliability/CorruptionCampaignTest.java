@@ -141,7 +141,7 @@ class CorruptionCampaignTest {
     Map<String, List<Target>> byKind = new TreeMap<>();
     targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));
     assertThat(byKind.keySet()).containsExactlyInAnyOrder("lower-bloom", "lower-control",
-        "lower-data", "lower-index", "lower-mapping", "upper-active-data", "upper-bloom",
+        "lower-data", "lower-hash", "lower-index", "lower-mapping", "upper-active-data", "upper-bloom",
         "upper-checkpoint", "upper-index", "upper-manifest", "upper-refs", "upper-sealed-data");
     List<String> kinds = new ArrayList<>(byKind.keySet());
     assertClean("the undamaged store");
