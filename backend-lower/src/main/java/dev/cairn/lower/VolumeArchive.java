@@ -211,41 +211,33 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       for (int i = 0; i < count; i++) {
         Path control = root.resolve("volume." + i).resolve(LoadedVolume.CONTROL);
         if (Files.isRegularFile(control)) {
-          String recorded = ControlFile.read(control).algorithm();
-          if (algorithm != null && !algorithm.name().equals(recorded)) {
-            throw new HashAlgorithmMismatchException(String.format(
-                "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
-                root, recorded, control, algorithm.name()));
-          }
-          if (algorithm == null) {
-            try {
-              return algorithms.get(recorded);
-            } catch (IllegalArgumentException e) {
-              throw new HashAlgorithmMismatchException(String.format(
-                  "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, control,
-                  e.getMessage()));
-            }
-          }
-          return algorithm;
+          return recorded(root, ControlFile.read(control).algorithm(), control);
         }
       }
       Path file = root.resolve(ALGORITHM_FILE);
       if (Files.isRegularFile(file)) {
-        String recorded = readAlgorithmFile(file);
-        if (algorithm != null && !algorithm.name().equals(recorded)) {
-          throw new HashAlgorithmMismatchException(String.format(
-              "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
-              root, recorded, file, algorithm.name()));
-        }
-        try {
-          return algorithms.get(recorded);
-        } catch (IllegalArgumentException e) {
-          throw new HashAlgorithmMismatchException(String.format(
-              "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, file,
-              e.getMessage()));
-        }
+        return recorded(root, readAlgorithmFile(file), file);
       }
       return algorithm == null ? HashAlgorithm.SHA256 : algorithm;
+    }
+
+    /** The algorithm {@code where} records, which must be the one asked, if one was. */
+    private HashAlgorithm recorded(Path root, String recorded, Path where) {
+      if (algorithm != null && !algorithm.name().equals(recorded)) {
+        throw new HashAlgorithmMismatchException(String.format(
+            "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
+            root, recorded, where, algorithm.name()));
+      }
+      if (algorithm != null) {
+        return algorithm;
+      }
+      try {
+        return algorithms.get(recorded);
+      } catch (IllegalArgumentException e) {
+        throw new HashAlgorithmMismatchException(String.format(
+            "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, where,
+            e.getMessage()));
+      }
     }
   }
 
