@@ -1028,6 +1028,27 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
+  /**
+   * Writes the index of the active segment so that the next open scans only what is appended
+   * after it. Only a saving: everything it indexes is durable in the segment already, and the
+   * next open rebuilds the index by scanning. So it never fails the close — a store opened only
+   * to be read, or on a full disk or a directory that takes no new file, closes cleanly — and
+   * leaves no half-written file behind.
+   */
+  private void checkpoint(Segment active) {
+    Path index = indexPath(active.id);
+    try {
+      SegmentIndex.write(index, hashAlgorithm(), active.id, active.end, active.pending);
+      DurableFiles.syncDirectory(directory);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(index.resolveSibling(index.getFileName() + ".tmp"));
+      } catch (IOException ignored) {
+        // The next checkpoint truncates it; a stray temporary index is never read.
+      }
+    }
+  }
+
   @Override
   protected void closeStore() {
     IOException failure = null;
@@ -1040,9 +1061,7 @@ public final class DiskBackend extends AbstractBackend
         refs.sync();
         if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
-          // Checkpoint: the next open scans only what is appended after this.
-          SegmentIndex.write(indexPath(a.id), hashAlgorithm(), a.id, a.end, a.pending);
-          DurableFiles.syncDirectory(directory);
+          checkpoint(a);
         }
       } catch (IOException e) {
         failure = e;

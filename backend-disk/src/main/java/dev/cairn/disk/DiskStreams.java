@@ -2,6 +2,7 @@ package dev.cairn.disk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cairn.storage.DurableFiles;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.Hasher;

@@ -1,5 +1,6 @@
 package dev.cairn.disk;
 
+import dev.cairn.storage.DurableFiles;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;

@@ -29,9 +29,11 @@ import dev.cairn.spi.volume.VolumeNotFoundException;
 import dev.cairn.storage.Compression;
 import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -47,7 +49,9 @@ import java.util.zip.CRC32C;
  * and a read-only {@link dev.cairn.spi.Backend} that finds archived objects by hash ({@code
  * lower:/path}).
  *
- * <p><b>Layout.</b> The root holds {@code volume.0/}, {@code volume.1/}, ... Each volume holds
+ * <p><b>Layout.</b> The root holds {@code volume.0/}, {@code volume.1/}, ..., and {@code hash},
+ * the name of the hash algorithm, written when a writable archive is opened before its volumes
+ * record one (so a new archive keeps the algorithm it was created with). Each volume holds
  * {@code volume.data} (self-checking records: length, hash, payload, CRC32C), {@code
  * volume.mapping} (global offset to data position, one entry per archived run), {@code
  * volume.control} (what is committed: start and end offset, data and mapping ends, the index
@@ -102,7 +106,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
 
   /**
    * Opens the archive at {@code root} with {@code volumeNum} volumes, as irmin's {@code
-   * Lower.v}: its hash algorithm is the one its control files record (SHA-256 for a new one).
+   * Lower.v}: its hash algorithm is the one its control files (or, before anything is archived,
+   * its {@code hash} file) record (SHA-256 for a new one).
    *
    * @throws VolumeMissingException naming the first expected volume that is not on disk
    */
@@ -202,6 +207,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
       int count = volumes < 0 ? discover(absolute) : volumes;
       HashAlgorithm chosen = chooseAlgorithm(absolute, count);
+      if (!readOnly && Files.isDirectory(absolute) && !recordsAlgorithm(absolute, count)) {
+        recordAlgorithm(absolute, chosen);
+      }
       VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
           compression);
       try {
@@ -217,25 +225,81 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       for (int i = 0; i < count; i++) {
         Path control = root.resolve("volume." + i).resolve(LoadedVolume.CONTROL);
         if (Files.isRegularFile(control)) {
-          String recorded = ControlFile.read(control).algorithm();
-          if (algorithm != null && !algorithm.name().equals(recorded)) {
-            throw new HashAlgorithmMismatchException(String.format(
-                "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
-                root, recorded, control, algorithm.name()));
-          }
-          if (algorithm == null) {
-            try {
-              return algorithms.get(recorded);
-            } catch (IllegalArgumentException e) {
-              throw new HashAlgorithmMismatchException(String.format(
-                  "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, control,
-                  e.getMessage()));
-            }
-          }
-          return algorithm;
+          return recorded(root, ControlFile.read(control).algorithm(), control);
         }
       }
+      Path file = root.resolve(ALGORITHM_FILE);
+      if (Files.isRegularFile(file)) {
+        return recorded(root, readAlgorithmFile(file), file);
+      }
       return algorithm == null ? HashAlgorithm.SHA256 : algorithm;
+    }
+
+    /** The algorithm {@code where} records, which must be the one asked, if one was. */
+    private HashAlgorithm recorded(Path root, String recorded, Path where) {
+      if (algorithm != null && !algorithm.name().equals(recorded)) {
+        throw new HashAlgorithmMismatchException(String.format(
+            "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
+            root, recorded, where, algorithm.name()));
+      }
+      if (algorithm != null) {
+        return algorithm;
+      }
+      try {
+        return algorithms.get(recorded);
+      } catch (IllegalArgumentException e) {
+        throw new HashAlgorithmMismatchException(String.format(
+            "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, where,
+            e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * The file in the root that records the hash algorithm of an archive whose volumes record
+   * none yet (nothing archived): its name and a newline. Without it, an archive created with
+   * {@code hash=sha1} would open as SHA-256 the next time, beside a SHA-1 upper.
+   */
+  static final String ALGORITHM_FILE = "hash";
+
+  private static String readAlgorithmFile(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length > 64) {
+        throw new CorruptionException(file.toString(), 64,
+            "a hash algorithm's name is expected, but the file holds " + bytes.length + " bytes");
+      }
+      return new String(bytes, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new VolumeIOException("reading " + file, e);
+    }
+  }
+
+  /** Whether a control file of one of the first {@code count} volumes or the root records it. */
+  private static boolean recordsAlgorithm(Path root, int count) {
+    for (int i = 0; i < count; i++) {
+      if (Files.isRegularFile(volumePath(root, i).resolve(LoadedVolume.CONTROL))) {
+        return true;
+      }
+    }
+    return Files.isRegularFile(root.resolve(ALGORITHM_FILE));
+  }
+
+  /** Records {@code algorithm} in the root, durably (written aside, synced, renamed). */
+  private static void recordAlgorithm(Path root, HashAlgorithm algorithm) {
+    Path file = root.resolve(ALGORITHM_FILE);
+    Path temp = root.resolve(ALGORITHM_FILE + ".tmp");
+    try {
+      try (java.nio.channels.FileChannel channel = DurableFiles.open(temp,
+          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
+        DurableFiles.writeFully(channel, java.nio.ByteBuffer.wrap(
+            (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8)));
+        channel.force(true);
+      }
+      DurableFiles.rename(temp, file);
+    } catch (IOException e) {
+      throw new VolumeIOException("recording the hash algorithm in " + file, e);
     }
   }
 
@@ -724,8 +788,31 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     for (LoadedVolume volume : volumes) {
       total = total.plus(LoadedVolume.check(volume.path(), volume.control(), algorithm, report));
     }
+    total = total.plus(checkAlgorithmFile(report));
     return new IntegrityCheck.Summary(total.files(), total.bytes(), total.objects(),
         reported[0]);
+  }
+
+  /** The {@code hash} file, if there is one, must name this archive's algorithm exactly. */
+  private IntegrityCheck.Summary checkAlgorithmFile(Consumer<CorruptionException> report) {
+    Path file = root.resolve(ALGORITHM_FILE);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return IntegrityCheck.Summary.NONE;
+    }
+    byte[] held;
+    try {
+      held = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new VolumeIOException("reading " + file, e);
+    }
+    byte[] expected = (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8);
+    int differs = java.util.Arrays.mismatch(held, expected);
+    if (differs >= 0) {
+      report.accept(new CorruptionException(file.toString(), differs, String.format(
+          "the file should record the archive's hash algorithm %s; it holds %d other bytes",
+          algorithm.name(), held.length)));
+    }
+    return new IntegrityCheck.Summary(1, held.length, 0, 0);
   }
 
   // ---- For tests -----------------------------------------------------------------------------

@@ -48,7 +48,8 @@ class IntegrityCheckTest {
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
       IntegrityCheck.Summary summary = lower.checkIntegrity(found::add);
       assertThat(summary.objects()).isEqualTo(21 - found.size());
-      assertThat(summary.files()).isEqualTo(5);
+      // data, mapping, control, index, bloom, and the root's hash file
+      assertThat(summary.files()).isEqualTo(6);
       assertThat(summary.damaged()).isEqualTo(found.size());
     }
     return found;
@@ -57,6 +58,21 @@ class IntegrityCheckTest {
   @Test
   void anUndamagedArchiveChecksClean() {
     assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void aDamagedHashFileIsReported() throws Exception {
+    java.nio.file.Files.writeString(root.resolve(VolumeArchive.ALGORITHM_FILE), "sha3\n");
+    List<CorruptionException> found = new ArrayList<>();
+    try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
+      IntegrityCheck.Summary summary = lower.checkIntegrity(found::add);
+      assertThat(summary.objects()).isEqualTo(21);
+      assertThat(summary.damaged()).isEqualTo(1);
+    }
+    assertThat(found).singleElement().satisfies(e -> {
+      assertThat(e.file()).endsWith(VolumeArchive.ALGORITHM_FILE);
+      assertThat(e.offset()).isEqualTo(3);
+    });
   }
 
   @Test

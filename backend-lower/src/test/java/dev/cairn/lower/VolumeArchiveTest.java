@@ -140,6 +140,7 @@ class VolumeArchiveTest {
   void addVolumeWithoutItsParentDirectoryFails() throws IOException {
     Path gone = root.resolve("gone");
     try (VolumeArchive lower = VolumeArchive.open(gone, 0, false)) {
+      Files.delete(gone.resolve(VolumeArchive.ALGORITHM_FILE));
       Files.delete(gone);
       assertThatThrownBy(lower::addVolume).isInstanceOf(InvalidParentDirectoryException.class)
           .hasMessageContaining(gone.toString());
@@ -571,5 +572,19 @@ class VolumeArchiveTest {
       assertThat(lower.hashAlgorithm().name()).isEqualTo("sha1");
       entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
     }
+  }
+
+  /** Issue 19, item 7: an archive created as SHA-1 that archived nothing reopened as SHA-256. */
+  @Test
+  void aNewArchiveKeepsTheAlgorithmItWasCreatedWithBeforeArchivingAnything() {
+    Path lowerRoot = root.resolve("new");
+    VolumeArchive.builder(lowerRoot).hashAlgorithm(HashAlgorithm.SHA1).open().close();
+    try (VolumeArchive reopened = VolumeArchive.builder(lowerRoot).open()) {
+      assertThat(reopened.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
+    }
+    assertThatThrownBy(() -> VolumeArchive.builder(lowerRoot)
+        .hashAlgorithm(HashAlgorithm.SHA256).open())
+        .isInstanceOf(HashAlgorithmMismatchException.class)
+        .hasMessageContaining("holds sha1 hashes");
   }
 }

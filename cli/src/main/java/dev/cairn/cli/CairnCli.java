@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cairn.disk.StoreLockedException;
 import dev.cairn.spi.CairnException;
 import dev.cairn.spi.StoreConfigurationException;
 import java.io.IOException;
@@ -80,7 +81,8 @@ public final class CairnCli {
     line.setCaseInsensitiveEnumValuesAllowed(true);
     line.setParameterExceptionHandler((e, args) -> {
       CommandLine failed = e.getCommandLine();
-      String message = e.getMessage().strip().replace(System.lineSeparator(), "; ");
+      String message = FailureText.escaped(
+          e.getMessage().strip().replace(System.lineSeparator(), "; "));
       errText.println("cairn: " + message + " (see '"
           + failed.getCommandSpec().qualifiedName() + " --help')");
       if (root.verbose) {
@@ -103,6 +105,10 @@ public final class CairnCli {
     if (e instanceof CliFailure) {
       return ((CliFailure) e).exitCode();
     }
+    if (e instanceof StoreLockedException) {
+      // Another process holds the store: nothing about the command line is wrong.
+      return CliFailure.FAILURE;
+    }
     if (e instanceof StoreConfigurationException) {
       // A bad spec, or options its store rejects: the command line is wrong.
       return CliFailure.USAGE;
@@ -113,12 +119,13 @@ public final class CairnCli {
   private static String message(Exception e) {
     if (e instanceof CliFailure || e instanceof CairnException) {
       String m = e.getMessage();
-      return m == null ? e.getClass().getSimpleName() : m;
+      return FailureText.of(m == null ? e.getClass().getSimpleName() : m, e);
     }
     if (e instanceof UncheckedIOException || e instanceof IOException) {
-      Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
-      return "I/O error: " + io;
+      IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      return "I/O error: " + FailureText.escaped(FailureText.words(io));
     }
-    return "internal error: " + e + " (run with --verbose for the stack trace)";
+    return FailureText.escaped(
+        "internal error: " + e + " (run with --verbose for the stack trace)");
   }
 }

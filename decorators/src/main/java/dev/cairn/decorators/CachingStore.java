@@ -3,12 +3,18 @@ package dev.cairn.decorators;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.Compaction;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.GarbageCollection;
-import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
+import dev.cairn.spi.Reloadable;
+import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.spi.volume.Lower;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The {@code cache} decorator: the seed's {@code cached}, on Caffeine. Reads are answered from
@@ -24,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Two invariants keep it correct. The cache holds only objects the child has acknowledged
  * holding (returned by a read, or written without an error), and never an absence, so it cannot
  * make an absent object appear present — as long as the child does not drop objects behind its
- * back, which is why no feature of the child is forwarded except garbage collection, wrapped
- * (see {@link #feature}). And no array it
+ * back, which is why the child's features that drop objects are wrapped (see {@link
+ * #childFeature}). And no array it
  * holds is ever seen by a caller: it keeps its own copy and every hit returns a fresh one.
  *
  * <p>The child's {@link ObjectStreams}, where it offers them, pass by the cache: what is
@@ -35,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Caffeine's maintenance runs on the calling threads, so the cache starts no threads.
  */
-final class CachingStore extends ForwardingBackend {
+final class CachingStore extends Decorator {
   private final Cache<Hash, byte[]> cache;
   /** Collections of the child running now. */
   private final AtomicInteger collecting = new AtomicInteger();
@@ -43,7 +51,7 @@ final class CachingStore extends ForwardingBackend {
   private final AtomicLong epoch = new AtomicLong();
 
   private CachingStore(String name, Backend child, Cache<Hash, byte[]> cache) {
-    super(name, child);
+    super(name + ":" + child, child);
     this.cache = cache;
   }
 
@@ -93,38 +101,68 @@ final class CachingStore extends ForwardingBackend {
   }
 
   /**
-   * The child's {@link GarbageCollection}, if any, wrapped so that the cache never serves an
-   * object the collection dropped: reads that overlap a collection are not cached, and after a
-   * rolling collection that dropped objects every cached object the child no longer holds is
-   * forgotten. (Archive mode drops nothing that a read through the child cannot still find.)
-   * The child's {@link ObjectStreams}, past the cache (see the class comment).
+   * The child's features, each forwarded or wrapped so that the cache never serves an object
+   * the child dropped:
+   *
+   * <ul>
+   *   <li>{@link GarbageCollection}, {@link Compaction} and {@link Reloadable} are wrapped:
+   *       reads that overlap them are not cached, and after one that may have dropped objects
+   *       (a collection or compaction that dropped some, one that failed, any reload) every
+   *       cached object the child no longer holds is forgotten;
+   *   <li>{@link Lower} (an archive only adds objects), {@link ObjectEnumeration} and {@link
+   *       IntegrityCheck} (they only read) are forwarded;
+   *   <li>any other feature is {@linkplain #refused refused} with a {@link
+   *       StoreConfigurationException}: the cache cannot know what it would change below it.
+   * </ul>
    */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == ObjectStreams.class) {
-      checkOpen("feature");
-      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+  protected <T> T childFeature(Class<T> type, T feature) {
+    if (type == ObjectStreams.class) { // past the cache (see the class comment)
+      return type.cast(new Streams((ObjectStreams) feature));
     }
     if (type == GarbageCollection.class) {
-      return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
-        collecting.incrementAndGet();
-        epoch.incrementAndGet();
-        try {
-          GcReport report = collection.gc(options);
-          if (report.dropped() > 0) {
-            forgetDropped();
-          }
-          return report;
-        } catch (RuntimeException e) {
-          forgetDropped();
-          throw e;
-        } finally {
-          epoch.incrementAndGet();
-          collecting.decrementAndGet();
-        }
-      }));
+      GarbageCollection collection = (GarbageCollection) feature;
+      return type.cast((GarbageCollection) options -> dropping(() -> collection.gc(options),
+          report -> report.dropped() > 0));
     }
-    return super.feature(type);
+    if (type == Compaction.class) {
+      Compaction compaction = (Compaction) feature;
+      return type.cast((Compaction) keep -> dropping(() -> compaction.compact(keep),
+          result -> result.dropped() > 0));
+    }
+    if (type == Reloadable.class) {
+      Reloadable reloadable = (Reloadable) feature;
+      return type.cast((Reloadable) () -> dropping(reloadable::reload, reloaded -> true));
+    }
+    if (type == Lower.class || type == ObjectEnumeration.class || type == IntegrityCheck.class) {
+      return feature;
+    }
+    return refused(type, operation -> new StoreConfigurationException(String.format(
+        "%s does not pass on %s.%s of the store below it: the cache cannot tell what it would"
+            + " change there", this, type.getSimpleName(), operation)));
+  }
+
+  /**
+   * Runs {@code operation}, which may drop objects of the child, with no read cached while it
+   * runs; afterwards, if {@code dropped} says it may have dropped some or it failed, forgets
+   * every cached object the child no longer holds.
+   */
+  private <R> R dropping(Supplier<R> operation, Predicate<? super R> dropped) {
+    collecting.incrementAndGet();
+    epoch.incrementAndGet();
+    try {
+      R result = operation.get();
+      if (dropped.test(result)) {
+        forgetDropped();
+      }
+      return result;
+    } catch (RuntimeException e) {
+      forgetDropped();
+      throw e;
+    } finally {
+      epoch.incrementAndGet();
+      collecting.decrementAndGet();
+    }
   }
 
   private void forgetDropped() {
@@ -179,7 +217,7 @@ final class CachingStore extends ForwardingBackend {
   }
 
   /** The child's streams, past the cache. */
-  private final class Streams extends ForwardingBackend.Streams {
+  private final class Streams extends Decorator.Streams {
     Streams(ObjectStreams child) {
       super(child);
     }

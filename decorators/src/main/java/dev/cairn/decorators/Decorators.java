@@ -8,14 +8,19 @@ import dev.cairn.spi.StoreConfigurationException;
 /**
  * Stores over stores, for use without a stack spec. Each method returns a new store that owns
  * the store(s) it is given: closing it closes them. Every store returned is thread-safe if its
- * children are, checks the {@link Backend} contract itself before calling them, and offers
- * none of their {@linkplain Backend#feature features} (a feature used behind a decorator's back
- * could break its promises) except {@link dev.cairn.spi.GarbageCollection}: {@code layered}
- * implements it, {@code cache}, {@code stats} and {@code verify} pass it through (the cache
- * forgetting what a collection dropped) and {@code read-only} refuses it; and {@link
- * dev.cairn.spi.IntegrityCheck}, which every one passes through ({@code layered}: both
- * stores'). The same stores open by spec through their factories: {@code
- * cache}, {@code read-only}, {@code layered}, {@code stats} and {@code verify}.
+ * children are and checks the {@link Backend} contract itself before calling them.
+ *
+ * <p>The decorators ({@code cache}, {@code read-only}, {@code stats}, {@code verify}) extend
+ * {@link dev.cairn.spi.ForwardingBackend} and never hide a {@linkplain Backend#feature feature}
+ * of their child: each forwards, wraps or refuses it, as its class says. {@code stats} and
+ * {@code verify} forward every one; {@code cache} wraps those that drop objects (garbage
+ * collection, compaction, reload) so that it forgets them, forwards the archive, enumeration
+ * and integrity check, and refuses the rest; {@code read-only} forwards what only reads, offers
+ * an archive as a read-only view, and refuses the rest. {@code layered} is a combinator, not a
+ * decorator: it implements {@link dev.cairn.spi.GarbageCollection} itself and offers the {@link
+ * dev.cairn.spi.IntegrityCheck} of both stores. The same stores open by spec through their
+ * factories: {@code cache}, {@code read-only}, {@code layered}, {@code stats} and {@code
+ * verify}.
  */
 public final class Decorators {
   private Decorators() {}

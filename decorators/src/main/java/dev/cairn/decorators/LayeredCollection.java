@@ -11,10 +11,12 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
 import dev.cairn.spi.volume.Volume;
+import dev.cairn.spi.volume.VolumeIOException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -240,23 +242,14 @@ final class LayeredCollection implements GarbageCollection {
       int generation = 0;
       long[] archived = new long[1];
       if (archive != null && unreachable.size() > 0) {
-        start = begin(options, Phase.ARCHIVE);
-        Iterator<ArchiveEntry> entries = entries(unreachable, archived);
-        // After a crash between a swap and the compaction, the lower holds them all already:
-        // no new generation for an empty archive.
-        if (entries.hasNext()) {
-          generation = nextGeneration(archive);
-          if (archive.volumeNum() == 0) {
-            archive.addVolume();
-          }
-          Archived written =
-              archive.archive(provenance(upper), generation, archive.endOffset(), entries);
-          start = end(phases, Phase.ARCHIVE, start);
-          start = begin(options, Phase.SWAP);
-          archive.swap(written.volumeId(), generation, archive.volumeNum());
-          start = end(phases, Phase.SWAP, start);
-        } else {
-          start = end(phases, Phase.ARCHIVE, start);
+        try {
+          generation = archiveAndSwap(options, phases, archive, unreachable, archived);
+        } catch (VolumeIOException e) {
+          // GarbageCollection promises StoreIOException for failed I/O, whatever layer failed.
+          StoreIOException failure =
+              new StoreIOException("gc: archiving into " + lower, e.getCause());
+          failure.addSuppressed(e);
+          throw failure;
         }
       }
       current.checkBarrier();
@@ -273,6 +266,32 @@ final class LayeredCollection implements GarbageCollection {
     } finally {
       install(null);
     }
+  }
+
+  /**
+   * Appends the unreachable objects the lower does not hold yet to the archive and swaps them
+   * in, timing both phases; returns the new generation, or 0 if there was nothing to archive.
+   */
+  private int archiveAndSwap(GcOptions options, Map<Phase, Duration> phases, Lower archive,
+      MarkSet unreachable, long[] archived) {
+    long start = begin(options, Phase.ARCHIVE);
+    Iterator<ArchiveEntry> entries = entries(unreachable, archived);
+    // After a crash between a swap and the compaction, the lower holds them all already:
+    // no new generation for an empty archive.
+    if (!entries.hasNext()) {
+      end(phases, Phase.ARCHIVE, start);
+      return 0;
+    }
+    int generation = nextGeneration(archive);
+    if (archive.volumeNum() == 0) {
+      archive.addVolume();
+    }
+    Archived written = archive.archive(provenance(upper), generation, archive.endOffset(), entries);
+    start = end(phases, Phase.ARCHIVE, start);
+    start = begin(options, Phase.SWAP);
+    archive.swap(written.volumeId(), generation, archive.volumeNum());
+    end(phases, Phase.SWAP, start);
+    return generation;
   }
 
   private void install(Marking current) {

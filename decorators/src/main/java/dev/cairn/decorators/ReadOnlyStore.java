@@ -2,13 +2,17 @@ package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ReadOnlyStoreException;
+import dev.cairn.spi.Reloadable;
+import dev.cairn.spi.volume.Lower;
 import java.io.InputStream;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,9 +21,9 @@ import java.util.Set;
  * mutating call with a {@link dev.cairn.spi.ReadOnlyStoreException} naming the operation before
  * anything reaches the child; reads, {@code flush} and {@code close} pass through.
  */
-final class ReadOnlyStore extends ForwardingBackend {
+final class ReadOnlyStore extends Decorator {
   ReadOnlyStore(Backend child) {
-    super("read-only", child, withoutWrites(child.capabilities()));
+    super("read-only:" + child, child, withoutWrites(child.capabilities()));
   }
 
   private static Set<Capability> withoutWrites(Set<Capability> capabilities) {
@@ -30,27 +34,31 @@ final class ReadOnlyStore extends ForwardingBackend {
   }
 
   /**
-   * The child's {@link ObjectStreams}, if any, reading only: a streamed write throws {@link
-   * ReadOnlyStoreException} before reading its input. If the child offers {@link
-   * GarbageCollection}, one that refuses: a read-only view does not
-   * rewrite its child, so {@code gc} throws {@link ReadOnlyStoreException} naming the operation.
+   * The child's features as a read-only view may offer them: {@link ObjectEnumeration}, {@link
+   * IntegrityCheck} and {@link Reloadable} only read and are forwarded; a {@link Lower} archive
+   * is wrapped in a view that reads it, says it {@linkplain Lower#isReadOnly is read-only} and
+   * rejects every write (so a collection over it fails rather than drops what it cannot
+   * archive); every other feature, {@link dev.cairn.spi.GarbageCollection} and {@link
+   * dev.cairn.spi.Compaction} included, is {@linkplain #refused refused}: using it throws {@link
+   * ReadOnlyStoreException} naming the operation.
    */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == ObjectStreams.class) {
-      checkOpen("feature");
-      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
+  protected <T> T childFeature(Class<T> type, T feature) {
+    if (type == ObjectStreams.class) { // reading only: a streamed write throws ReadOnlyStoreException before reading its input
+      return type.cast(new Streams((ObjectStreams) feature));
     }
-    if (type == GarbageCollection.class) {
-      return childCollection().map(collection -> type.cast((GarbageCollection) options -> {
-        throw new ReadOnlyStoreException(toString(), "gc");
-      }));
+    if (type == ObjectEnumeration.class || type == IntegrityCheck.class
+        || type == Reloadable.class) {
+      return feature;
     }
-    return super.feature(type);
+    if (type == Lower.class) {
+      return type.cast(new ReadOnlyLower((Lower) feature, toString()));
+    }
+    return refused(type, operation -> new ReadOnlyStoreException(toString(), operation));
   }
 
   /** The child's streams for reading; writes refused. */
-  private final class Streams extends ForwardingBackend.Streams {
+  private final class Streams extends Decorator.Streams {
     Streams(ObjectStreams child) {
       super(child);
     }

@@ -3,7 +3,7 @@ package dev.cairn.decorators;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
 import dev.cairn.spi.ObjectReader;
@@ -27,13 +27,10 @@ import java.util.function.Supplier;
  * has run at least once, named after the child's operation ({@code read}, {@code exists},
  * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
  * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
- * too. Thread-safe and lock-free.
- *
- * <p>The child's {@link ObjectStreams}, where it offers them, are counted too: a streamed write
- * as a write of the bytes that passed, timed as {@code write} from start to end; opening a
- * reader as a read of the object's size, timed as {@code read} (the opening only).
+ * too. Thread-safe and lock-free. Every feature of the child is forwarded (see {@link
+ * #childFeature}).
  */
-final class StatsStore extends ForwardingBackend {
+final class StatsStore extends Decorator {
   private static final List<String> OPERATIONS = List.of(
       "read", "exists", "write", "writeBatch", "getRef", "setRef", "testAndSetRef", "listRefs",
       "flush");
@@ -42,7 +39,7 @@ final class StatsStore extends ForwardingBackend {
   private final Map<String, LatencyRecorder> latencies = new TreeMap<>();
 
   StatsStore(Backend child, LongSupplier nanoTime) {
-    super("stats", child);
+    super("stats:" + child, child);
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
     // Filled once here and only read afterwards, so concurrent lookups need no lock.
     OPERATIONS.forEach(operation -> latencies.put(operation, new LatencyRecorder()));
@@ -127,23 +124,19 @@ final class StatsStore extends ForwardingBackend {
   }
 
   /**
-   * The child's {@link GarbageCollection}, if any: it changes nothing this decorator counts; the
-   * child's {@link ObjectStreams}, counted and timed (see the class comment).
+   * Forwards every feature of the child: what a feature does acts on the child directly and is
+   * neither counted nor timed here, so it cannot make these counters wrong, only incomplete.
    */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == GarbageCollection.class) {
-      return childCollection().map(type::cast);
+  protected <T> T childFeature(Class<T> type, T feature) {
+    if (type == ObjectStreams.class) { // counted and timed (see the class comment)
+      return type.cast(new Streams((ObjectStreams) feature));
     }
-    if (type == ObjectStreams.class) {
-      checkOpen("feature");
-      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
-    }
-    return super.feature(type);
+    return feature;
   }
 
   /** The child's streams, counted and timed. */
-  private final class Streams extends ForwardingBackend.Streams {
+  private final class Streams extends Decorator.Streams {
     Streams(ObjectStreams child) {
       super(child);
     }

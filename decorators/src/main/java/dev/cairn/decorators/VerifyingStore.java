@@ -1,7 +1,7 @@
 package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.GarbageCollection;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
 import dev.cairn.spi.ObjectReader;
@@ -28,9 +28,9 @@ import java.util.Optional;
  * wrongly); a reader is re-hashed as it is read, and a mismatch is thrown before the last bytes
  * reach the caller (see {@link ObjectReader}).
  */
-final class VerifyingStore extends ForwardingBackend {
+final class VerifyingStore extends Decorator {
   VerifyingStore(Backend child) {
-    super("verify", child);
+    super("verify:" + child, child);
   }
 
   @Override
@@ -66,23 +66,20 @@ final class VerifyingStore extends ForwardingBackend {
   }
 
   /**
-   * The child's {@link GarbageCollection}, if any: it changes nothing this decorator checks; the
-   * child's {@link ObjectStreams}, checked (see the class comment).
+   * Forwards every feature of the child: a feature works on the child's own files (collecting,
+   * archiving, enumerating, checking them) and hands no object through this store's {@code
+   * read}, so nothing this decorator promises about the bytes it returns is bypassed.
    */
   @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    if (type == GarbageCollection.class) {
-      return childCollection().map(type::cast);
+  protected <T> T childFeature(Class<T> type, T feature) {
+    if (type == ObjectStreams.class) { // re-hashed as they pass
+      return type.cast(new Streams((ObjectStreams) feature));
     }
-    if (type == ObjectStreams.class) {
-      checkOpen("feature");
-      return child().feature(ObjectStreams.class).map(s -> type.cast(new Streams(s)));
-    }
-    return super.feature(type);
+    return feature;
   }
 
   /** The child's streams, re-hashed as they pass. */
-  private final class Streams extends ForwardingBackend.Streams {
+  private final class Streams extends Decorator.Streams {
     Streams(ObjectStreams child) {
       super(child);
     }

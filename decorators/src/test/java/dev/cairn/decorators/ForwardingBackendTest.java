@@ -13,16 +13,20 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.InvalidRefNameException;
+import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreClosedException;
+import dev.cairn.spi.StoreConfigurationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,6 +35,11 @@ class ForwardingBackendTest {
   /** A feature interface a child might offer, such as compaction. */
   interface Compaction {
     void compact();
+  }
+
+  /** The decorators built on the forwarding base. */
+  static Stream<Function<Backend, Backend>> forwarding() {
+    return decorators().limit(5);
   }
 
   static Stream<Function<Backend, Backend>> decorators() {
@@ -43,16 +52,83 @@ class ForwardingBackendTest {
         child -> Decorators.layered(child, mockChild()));
   }
 
+  @Test
+  void statsAndVerifyForwardAFeatureOfTheChild() {
+    for (Function<Backend, Backend> decorate :
+        List.<Function<Backend, Backend>>of(Decorators::stats, Decorators::verify)) {
+      Backend child = mockChild();
+      Compaction compaction = () -> { };
+      when(child.feature(Compaction.class)).thenReturn(Optional.of(compaction));
+
+      Backend store = decorate.apply(child);
+
+      assertThat(store.feature(Compaction.class)).containsSame(compaction);
+      assertThat(store.feature(Backend.class)).containsSame(store);
+    }
+  }
+
+  @Test
+  void cacheAndReadOnlyRefuseAFeatureTheyCannotVouchForInsteadOfHidingIt() {
+    Map<Function<Backend, Backend>, Class<? extends RuntimeException>> refusals = Map.of(
+        child -> Decorators.cache(child, 10), StoreConfigurationException.class,
+        Decorators::readOnly, ReadOnlyStoreException.class);
+    refusals.forEach((decorate, refusal) -> {
+      Backend child = mockChild();
+      when(child.feature(Compaction.class)).thenReturn(Optional.of(() -> {
+        throw new AssertionError("the child's feature was reached");
+      }));
+
+      Backend store = decorate.apply(child);
+      Compaction refused = store.feature(Compaction.class).orElseThrow();
+
+      assertThatThrownBy(refused::compact).isInstanceOf(refusal)
+          .hasMessageContaining(store.toString()).hasMessageContaining("compact");
+      assertThat(refused.toString()).contains("refused Compaction of " + store);
+      assertThat(refused).isEqualTo(refused).hasSameHashCodeAs(refused);
+    });
+  }
+
+  @Test
+  void aFeatureTheChildLacksIsNotOffered() {
+    assertThat(Decorators.stats(mockChild()).feature(Compaction.class)).isEmpty();
+    assertThat(Decorators.cache(mockChild(), 10).feature(Compaction.class)).isEmpty();
+  }
+
   @ParameterizedTest
-  @MethodSource("decorators")
-  void doesNotOfferTheChildsFeatures(Function<Backend, Backend> decorate) {
+  @MethodSource("forwarding")
+  void aClosedDecoratorOffersNoFeature(Function<Backend, Backend> decorate) {
+    Backend store = decorate.apply(mockChild());
+    store.close();
+    assertThatThrownBy(() -> store.feature(Compaction.class))
+        .isInstanceOf(StoreClosedException.class);
+  }
+
+  /** A decorator of a plugin, on the public base: it states its policy in the one hook. */
+  static final class PluginDecorator extends ForwardingBackend {
+    PluginDecorator(Backend child) {
+      super("plugin:" + child, child);
+    }
+
+    @Override
+    protected <T> T childFeature(Class<T> type, T feature) {
+      return feature;
+    }
+  }
+
+  @Test
+  void aPluginDecoratorIsAFewLinesOnThePublicBase() {
     Backend child = mockChild();
-    when(child.feature(Compaction.class)).thenReturn(Optional.of(() -> { }));
+    Hash a = hashOf("a");
+    when(child.read(a)).thenReturn(Optional.of(bytes("a")));
+    Compaction compaction = () -> { };
+    when(child.feature(Compaction.class)).thenReturn(Optional.of(compaction));
 
-    Backend store = decorate.apply(child);
-
-    assertThat(store.feature(Compaction.class)).isEmpty();
-    assertThat(store.feature(Backend.class)).containsSame(store);
+    try (Backend store = new PluginDecorator(child)) {
+      assertThat(store.read(a)).hasValue(bytes("a"));
+      assertThat(store.feature(Compaction.class)).containsSame(compaction);
+      assertThat(store.toString()).startsWith("plugin:");
+    }
+    verify(child).close();
   }
 
   @ParameterizedTest
@@ -91,7 +167,7 @@ class ForwardingBackendTest {
     assertThat(decorate.apply(mockChild()).hashAlgorithm()).isEqualTo(HashAlgorithm.SHA256);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void forwardsEveryOperationUnchanged() {
     Backend child = mockChild();
     Backend store = Decorators.readOnly(child);

@@ -141,7 +141,7 @@ class CorruptionCampaignTest {
     Map<String, List<Target>> byKind = new TreeMap<>();
     targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));
     assertThat(byKind.keySet()).containsExactlyInAnyOrder("lower-bloom", "lower-control",
-        "lower-data", "lower-index", "lower-mapping", "upper-active-data", "upper-bloom",
+        "lower-data", "lower-hash", "lower-index", "lower-mapping", "upper-active-data", "upper-bloom",
         "upper-checkpoint", "upper-index", "upper-manifest", "upper-refs", "upper-sealed-data");
     List<String> kinds = new ArrayList<>(byKind.keySet());
     assertClean("the undamaged store");
@@ -346,7 +346,8 @@ class CorruptionCampaignTest {
             : name.equals("volume.mapping") ? "lower-mapping"
             : name.equals("volume.control") ? "lower-control"
             : name.endsWith(".index") ? "lower-index"
-            : name.endsWith(".bloom") ? "lower-bloom" : null;
+            : name.endsWith(".bloom") ? "lower-bloom"
+            : name.equals("hash") ? "lower-hash" : null;
         if (kind == null) {
           throw new AssertionError("unexpected file " + file);
         }

@@ -21,7 +21,9 @@ final class DiskFullStacks {
 
   /**
    * The spec of the stack in {@code directory} (a path of the file system the stack will use):
-   * {@code disk:} alone, or a cached layered stack over {@code disk:} and {@code lower:}.
+   * {@code disk:} alone, or a cached layered stack over {@code disk:} and {@code lower:}, the
+   * lower seen through {@code stats:} (a decorator over the archive once made collections
+   * drop what they should have archived).
    */
   static String spec(Path directory, boolean layered, long segmentSize, String fsync) {
     String disk = "?segment-size=" + segmentSize + "&hash=sha1&fsync=" + fsync;
@@ -29,7 +31,7 @@ final class DiskFullStacks {
       return "disk:" + directory.resolve("disk") + disk;
     }
     return "cache(capacity=64):layered(upper=disk:" + directory.resolve("upper") + disk
-        + ", lower=lower:" + directory.resolve("lower") + "?hash=sha1)";
+        + ", lower=stats:lower:" + directory.resolve("lower") + "?hash=sha1)";
   }
 
   /**

@@ -99,8 +99,9 @@ public interface Backend extends AutoCloseable {
 
   /**
    * This store seen as an optional feature interface (for example compaction, or enumeration
-   * of objects), or empty if it does not offer it. Decorators forward this to their children
-   * only where doing so keeps their own promises.
+   * of objects), or empty if it does not offer it. A decorator never hides a feature of its
+   * child: it forwards it, wraps it so that its own promises hold, or refuses it with a
+   * stand-in that throws (see {@link ForwardingBackend}).
    */
   default <T> Optional<T> feature(Class<T> type) {
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();

@@ -15,7 +15,10 @@ package dev.cairn.spi;
  * volume archive) the upper's unreachable objects are appended to the lower and made durable
  * there (archive, then swap) before the upper is compacted to drop them, so every object stays
  * readable through the store. In {@link Mode#ROLLING rolling} mode (any other lower) they are
- * dropped.
+ * dropped. The archive is found through {@link Backend#feature(Class)} of the lower, which
+ * decorators never hide ({@link ForwardingBackend}): over a lower archive a collection archives,
+ * or fails (a read-only view of the archive) — it never drops because a decorator was in the
+ * way.
  *
  * <p><b>Crash safety.</b> A crash at any point loses no live object and no archived one; the
  * store finishes or discards the lower's half-done archive when it is next opened. A crash
@@ -33,7 +36,8 @@ public interface GarbageCollection {
    * @throws StoreConfigurationException if {@link Mode#ARCHIVE} was asked of a store whose lower
    *     is not an archive, or the lower archive is read-only
    * @throws ReadOnlyStoreException if the store (or a decorator above it) is read-only
-   * @throws StoreIOException if reading or writing fails; nothing live or archived is lost
+   * @throws StoreIOException if reading or writing fails, in either layer (a full disk under
+   *     the archive included); nothing live or archived is lost
    */
   GcReport gc(GcOptions options);
 

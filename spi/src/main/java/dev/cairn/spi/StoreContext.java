@@ -52,14 +52,16 @@ public interface StoreContext {
     try {
       directory = fileSystem().getPath(locator);
     } catch (InvalidPathException e) {
+      // The exception's own message repeats the input raw (a NUL, a newline): say it quoted.
       throw new StoreConfigurationException(String.format(
-          "'%s' locator \"%s\" is not a path: %s", storeType, locator, e.getMessage()), e);
+          "'%s' locator %s is not a path: %s%s", storeType, Quote.of(locator), e.getReason(),
+          e.getIndex() < 0 ? "" : " at " + e.getIndex()), e);
     }
     for (Path part : directory) {
       if (part.toString().equals("..")) {
         throw new StoreConfigurationException(String.format(
-            "'%s' locator \"%s\" has a '..' component; name the directory without it",
-            storeType, locator));
+            "'%s' locator %s has a '..' component; name the directory without it",
+            storeType, Quote.of(locator)));
       }
     }
     return directory;

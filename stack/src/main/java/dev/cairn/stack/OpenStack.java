@@ -1,89 +1,25 @@
 package dev.cairn.stack;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.Capability;
-import dev.cairn.spi.Hash;
-import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.StoreSpec;
-import dev.cairn.spi.StoreStats;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The store {@link Cairn#open} returns: the root of a stack, whose {@link #close()} closes
  * every store of the tree. Each parent owns and closes its children already; closing them here
  * too (close is idempotent) means a factory that forgets to cannot leak a store. Everything
- * else goes to the root unchanged. Thread-safe as the root is.
+ * else goes to the root unchanged, features included ({@link #childFeature} forwards them all).
+ * Thread-safe as the root is.
  */
-final class OpenStack implements Backend {
-  private final StoreSpec spec;
-  private final Backend root;
+final class OpenStack extends ForwardingBackend {
   /** Every store of the tree, children before their parents. */
   private final List<Backend> stores;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The stack {@code spec} (its canonical text, masked, names it) over {@code root}. */
   OpenStack(StoreSpec spec, Backend root, List<Backend> stores) {
-    this.spec = spec;
-    this.root = root;
+    super(spec.toString(), root);
     this.stores = List.copyOf(stores);
-  }
-
-  @Override
-  public HashAlgorithm hashAlgorithm() {
-    return root.hashAlgorithm();
-  }
-
-  @Override
-  public Optional<byte[]> read(Hash hash) {
-    return root.read(hash);
-  }
-
-  @Override
-  public void write(Hash hash, byte[] data) {
-    root.write(hash, data);
-  }
-
-  @Override
-  public Hash put(byte[] data) {
-    return root.put(data);
-  }
-
-  @Override
-  public boolean exists(Hash hash) {
-    return root.exists(hash);
-  }
-
-  @Override
-  public Optional<Hash> getRef(String name) {
-    return root.getRef(name);
-  }
-
-  @Override
-  public void setRef(String name, Hash hash) {
-    root.setRef(name, hash);
-  }
-
-  @Override
-  public boolean testAndSetRef(String name, Hash expected, Hash replacement) {
-    return root.testAndSetRef(name, expected, replacement);
-  }
-
-  @Override
-  public List<String> listRefs() {
-    return root.listRefs();
-  }
-
-  @Override
-  public void writeBatch(Map<Hash, byte[]> objects) {
-    root.writeBatch(objects);
-  }
-
-  @Override
-  public void flush() {
-    root.flush();
   }
 
   /**
@@ -92,10 +28,7 @@ final class OpenStack implements Backend {
    * suppressed.
    */
   @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
+  protected void closeStore() {
     RuntimeException failure = null;
     for (int i = stores.size() - 1; i >= 0; i--) {
       try {
@@ -113,24 +46,9 @@ final class OpenStack implements Backend {
     }
   }
 
+  /** Forwards every feature of the root: the stack adds nothing a feature could bypass. */
   @Override
-  public Optional<StoreStats> stats() {
-    return root.stats();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return root.capabilities();
-  }
-
-  @Override
-  public <T> Optional<T> feature(Class<T> type) {
-    return root.feature(type);
-  }
-
-  /** The canonical spec of the stack, sensitive values masked. */
-  @Override
-  public String toString() {
-    return spec.toString();
+  protected <T> T childFeature(Class<T> type, T feature) {
+    return feature;
   }
 }
