@@ -2,7 +2,6 @@ package dev.cairn.disk;
 
 import java.nio.file.FileSystems;
 import java.nio.file.FileSystemException;
-import java.nio.channels.FileLock;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -179,10 +178,5 @@ final class DurableFiles {
   /** {@link FileChannel#isOpen}. */
   static boolean isOpen(FileChannel channel) {
     return channel.isOpen();
-  }
-
-  /** {@link FileChannel#tryLock()}. */
-  static FileLock tryLock(FileChannel channel) throws IOException {
-    return channel.tryLock();
   }
 }

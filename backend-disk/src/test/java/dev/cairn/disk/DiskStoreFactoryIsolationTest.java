@@ -3,6 +3,7 @@ package dev.cairn.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.StoreFactory;
+import dev.cairn.storage.DirectoryLock;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The factory is found by {@link ServiceLoader} in a class loader that holds only this
- * module and the SPI (as a host that loads plugins would; the disk store needs nothing else),
- * and opens a working store.
+ * module, the storage module and the SPI (as a host that loads plugins would; the disk store
+ * needs nothing else), and opens a working store.
  */
 class DiskStoreFactoryIsolationTest {
   @TempDir Path dir;
@@ -29,7 +30,7 @@ class DiskStoreFactoryIsolationTest {
   @Test
   void anIsolatedClassLoaderFindsAndUsesTheFactory() throws Exception {
     List<URL> urls = new ArrayList<>(List.of(location(DiskBackend.class),
-        location(StoreFactory.class)));
+        location(DirectoryLock.class), location(StoreFactory.class)));
     try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new),
         ClassLoader.getPlatformClassLoader())) {
       Class<?> factoryType = isolated.loadClass(StoreFactory.class.getName());

@@ -61,6 +61,7 @@ public final class LowerFactory implements StoreFactory {
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
         .readOnly(spec.get(READ_ONLY))
         .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
+        .create(context.createsMissingStores())
         .hashAlgorithms(context.hashAlgorithms());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {
