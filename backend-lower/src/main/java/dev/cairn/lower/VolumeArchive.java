@@ -245,11 +245,11 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       } catch (IOException e) {
         throw new VolumeIOException("listing " + absolute, e);
       }
-      if (entries.contains(DirectoryLock.FILE_NAME)) {
-        entries.remove(DirectoryLock.FILE_NAME);
-        if (entries.stream().allMatch(n -> n.startsWith("volume."))) {
-          return; // an archive that has no volume yet, or a first volume being staged
-        }
+      boolean locked = entries.remove(DirectoryLock.FILE_NAME);
+      boolean volumes = !entries.isEmpty()
+          && entries.stream().allMatch(n -> n.startsWith("volume."));
+      if (locked && entries.isEmpty() || volumes) {
+        return; // an archive with no volume yet, a first volume being staged, or damage
       }
       refuseCreation(absolute, entries);
     }
@@ -498,8 +498,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   @Override
   public Volume addVolume() {
     synchronized (lock) {
+      checkRoot(); // before the lock, which a deleted root took with it
       checkWritable("addVolume");
-      checkRoot();
       List<LoadedVolume> current = volumes;
       if (!current.isEmpty() && current.get(current.size() - 1).isEmpty()) {
         throw new MultipleEmptyVolumesException(current.get(current.size() - 1).id());
@@ -617,8 +617,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
           "deadHeaderSize (%d) and size (%d) must not be negative", deadHeaderSize, size));
     }
     synchronized (lock) {
-      checkWritable("createFrom");
       checkRoot();
+      checkWritable("createFrom");
       Path directory = volumePath(root, 0);
       if (!volumes.isEmpty() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileExistsException(directory.toString());
