@@ -115,7 +115,7 @@ class RacesTwoJvmTest {
   }
 
   /** Runs a second writer JVM on {@code spec}; its one line. */
-  private static String secondWriter(String spec) throws Exception {
+  static String secondWriter(String spec) throws Exception {
     ChildJvm probe = ChildJvm.start(ChildJvm.command(RacesSecondWriter.class, spec));
     assertTrue(probe.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
         "the second writer hung");
