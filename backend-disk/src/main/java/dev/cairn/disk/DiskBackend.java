@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -102,8 +101,6 @@ public final class DiskBackend extends AbstractBackend
   /** The next segment id to hand out; ids are never reused. Guarded by appendLock. */
   private long nextSegmentId;
   private volatile boolean compacting;
-  /** What was written while {@link #compacting}: kept, whatever was decided about copies. */
-  private final Set<Hash> writtenWhileCompacting = ConcurrentHashMap.newKeySet();
   /**
    * A manifest was renamed into place but the directory sync after it failed: neither the
    * rename nor the new segment file it names is durable yet, so nothing written since may be
@@ -791,9 +788,6 @@ public final class DiskBackend extends AbstractBackend
     if (containsObject(hash) && !compacting) {
       return;
     }
-    if (compacting) {
-      writtenWhileCompacting.add(hash);
-    }
     int h = hashAlgorithm().digestLength();
     ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
     Record.encode(record, hash, data, false, false);
@@ -837,9 +831,6 @@ public final class DiskBackend extends AbstractBackend
       }
       if (!compacting && containsObject(entry.getKey())) {
         continue;
-      }
-      if (compacting) {
-        writtenWhileCompacting.add(entry.getKey());
       }
       hashes.add(entry.getKey());
       total += Record.size(h, entry.getValue().length);
@@ -1203,12 +1194,10 @@ public final class DiskBackend extends AbstractBackend
   /**
    * {@inheritDoc}
    *
-   * <p>First asks {@code keep} about every stored copy. Only the segments holding a copy to
-   * drop are rewritten (the active one is sealed first if it holds one): their other objects
-   * are copied into new segments (synced, indexed), a manifest that lists those instead is
-   * installed, and the old files are deleted once no reader is inside them. Segments with
-   * nothing to drop stay as they are, so the work is proportional to what is dropped, and a
-   * compaction that drops nothing writes nothing. Writers keep appending throughout.
+   * <p>Seals the active segment, copies the sealed objects {@code keep} accepts into new
+   * segments (synced, indexed), installs a manifest that lists them instead of the old ones,
+   * and deletes the old files once no reader is inside them. Writers keep appending to the
+   * new active segment throughout.
    */
   @Override
   public Result compact(Predicate<? super Hash> keep) {
@@ -1225,70 +1214,43 @@ public final class DiskBackend extends AbstractBackend
       throw new StoreIOException("compacting disk:" + directory, e);
     } finally {
       compacting = false;
-      writtenWhileCompacting.clear();
       compactionLock.unlock();
     }
   }
 
   private Result compactLocked(Predicate<? super Hash> keep) throws IOException {
+    List<Segment> old;
     appendLock.lock();
     try {
-      compacting = true; // from now on a write of a present object appends it again
-    } finally {
-      appendLock.unlock();
-    }
-    // Decide first, for every copy, whether it stays: only segments holding something to drop
-    // are rewritten, and a compaction that drops nothing writes nothing.
-    Map<Long, Set<String>> drops = new java.util.HashMap<>();
-    Set<Hash> seen = new HashSet<>();
-    long[] counts = new long[2];
-    for (Segment segment : view) {
-      List<StoredObject> objects = new ArrayList<>();
-      visitSegment(segment, objects::add);
-      for (StoredObject object : objects) {
-        if (!keep.test(object.hash()) || !seen.add(object.hash())) {
-          drops.computeIfAbsent(segment.id, id -> new HashSet<>()).add(object.location());
-          counts[1]++;
-        } else {
-          counts[0]++;
-        }
-      }
-    }
-    seen.clear();
-    List<Segment> old = new ArrayList<>();
-    long bytesBefore = 0;
-    appendLock.lock();
-    try {
-      if (drops.containsKey(active.id)) {
+      compacting = true;
+      if (active.end > 0) {
         seal();
       }
-      for (Segment segment : view.subList(1, view.size())) {
-        bytesBefore += segment.size() + indexSize(segment.id);
-        if (drops.containsKey(segment.id)) {
-          old.add(segment);
-        }
-      }
+      old = new ArrayList<>(view.subList(1, view.size()));
     } finally {
       appendLock.unlock();
     }
-    if (old.isEmpty()) {
-      return new Result(counts[0], counts[1], bytesBefore, bytesBefore);
+    long bytesBefore = 0;
+    for (Segment segment : old) {
+      bytesBefore += segment.size() + indexSize(segment.id);
     }
     CompactionWriter writer = new CompactionWriter();
+    Set<Hash> seen = new HashSet<>();
+    long[] counts = new long[2];
     try {
       for (Segment segment : old) {
-        Set<String> dropped = drops.get(segment.id);
         List<StoredObject> objects = new ArrayList<>();
         visitSegment(segment, objects::add);
         for (StoredObject object : objects) {
           Hash hash = object.hash();
-          boolean rewritten = writtenWhileCompacting.contains(hash);
-          if (dropped.contains(object.location()) && !rewritten || !seen.add(hash)) {
-            continue; // decided above, or a second copy
+          if (!keep.test(hash) || !seen.add(hash)) {
+            counts[1]++;
+            continue;
           }
           long location = segment.find(hash);
           byte[] data = segment.read(hash, location, options.verify());
           writer.add(hash, data);
+          counts[0]++;
         }
       }
       writer.finish();
@@ -1296,10 +1258,7 @@ public final class DiskBackend extends AbstractBackend
       writer.abandon();
       throw e;
     }
-    long bytesAfter = bytesBefore;
-    for (Segment segment : old) {
-      bytesAfter -= segment.size() + indexSize(segment.id);
-    }
+    long bytesAfter = 0;
     for (Segment segment : writer.segments) {
       bytesAfter += segment.size() + indexSize(segment.id);
     }
