@@ -19,12 +19,11 @@ import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoredObject;
 import dev.cairn.storage.Bloom;
 import dev.cairn.storage.DurableFiles;
+import dev.cairn.storage.DirectoryLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -76,17 +75,19 @@ import java.util.regex.Pattern;
  */
 public final class DiskBackend extends AbstractBackend
     implements ObjectEnumeration, Compaction, Reloadable, IntegrityCheck {
-  static final String LOCK_FILE = "LOCK";
+  static final String LOCK_FILE = DirectoryLock.FILE_NAME;
   private static final Pattern OWN_FILE = Pattern.compile(
       "seg-[0-9a-f]{16}\\.(data|idx)(\\.tmp)?|MANIFEST\\.tmp|refs\\.log\\.tmp");
   private static final int MAX_BATCH_BYTES = 1 << 30;
+  /** How often a read-only opener starts again when the writer moved on under it. */
+  private static final int SNAPSHOT_ATTEMPTS = 10;
 
   private final Path directory;
   private final DiskOptions options;
   private final boolean readOnly;
   private final DiskOptions.Fsync fsync;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  /** The writer's lock; null for a read-only opener. */
+  private final DirectoryLock lock;
   private final RefJournal refs;
   private final GroupCommit groupCommit;
   private final DiskStreams streams = new DiskStreams(this, Record.MAX_PAYLOAD);
@@ -114,7 +115,7 @@ public final class DiskBackend extends AbstractBackend
   private volatile boolean directoryUnsynced;
 
   private DiskBackend(Path directory, DiskOptions options, HashAlgorithm algorithm,
-      FileChannel lockChannel, FileLock lock, Manifest manifest) throws IOException {
+      DirectoryLock lock, Manifest manifest) throws IOException {
     super("disk:" + directory, algorithm, options.readOnly()
         ? EnumSet.of(Capability.PERSISTENT)
         : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
@@ -122,7 +123,6 @@ public final class DiskBackend extends AbstractBackend
     this.options = options;
     this.readOnly = options.readOnly();
     this.fsync = options.fsync();
-    this.lockChannel = lockChannel;
     this.lock = lock;
     this.manifest = manifest;
     this.nextSegmentId = manifest.nextSegmentId;
@@ -157,59 +157,154 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Opens the store in {@code directory}. A read-write open creates the directory and an empty
-   * store (with {@code options.hashAlgorithm()}, else SHA-256) if there is none.
+   * Opens the store in {@code directory}. A read-write open with {@link DiskOptions#create()}
+   * creates the directory and an empty store (with {@code options.hashAlgorithm()}, else
+   * SHA-256) if there is none, but only in a missing or empty directory (or one holding what an
+   * interrupted creation left, which it finishes). Creation is atomic: until {@code MANIFEST}
+   * appears there is no store, and what a crash or a full disk left before that is cleared by
+   * the next creation.
    *
-   * @throws StoreLockedException if another process or opener holds the store for writing
+   * <p>A writer holds the directory's {@link DirectoryLock} until closed, and checks before
+   * every commit (an append, a durable acknowledgement, a manifest, a ref change) that its lock
+   * file is still the one it locked: once it is not (deleted or replaced), every write fails
+   * with {@link DirectoryLock.LostException} and nothing more is written.
+   *
+   * @throws DirectoryLock.LockedException if another process or opener holds the store for
+   *     writing
    * @throws HashAlgorithmMismatchException if the store's algorithm differs from the one asked
-   * @throws StoreConfigurationException if a read-only open finds no store
-   * @throws CorruptionException if the manifest is damaged
+   * @throws StoreConfigurationException if there is no store and the open may not create one
+   *     (read-only, or {@code create} off), or the directory holds files that are not a store
+   * @throws CorruptionException if the manifest is damaged, or missing beside segment files
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
     requireNonNull(directory, "directory");
     requireNonNull(options, "options");
     Path dir = directory.toAbsolutePath().normalize();
-    FileChannel lockChannel = null;
-    FileLock lock = null;
+    DirectoryLock lock = null;
     try {
-      if (!options.readOnly()) {
-        createDirectories(dir);
-        lockChannel = DurableFiles.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-        try {
-          lock = DurableFiles.tryLock(lockChannel);
-        } catch (OverlappingFileLockException e) {
-          throw new StoreLockedException(String.format(
-              "store disk:%s is already open for writing in this process; close it first or"
-              + " open with mode=read-only", dir));
-        }
-        if (lock == null) {
-          throw new StoreLockedException(String.format(
-              "store disk:%s is locked by another process (lock file %s); open it with"
-              + " mode=read-only to read beside the writer", dir, dir.resolve(LOCK_FILE)));
-        }
-      }
       Manifest manifest = Manifest.read(dir);
       if (manifest == null) {
-        if (options.readOnly()) {
-          throw new StoreConfigurationException(String.format(
-              "no store at disk:%s (no %s); a read-only open does not create one", dir,
-              Manifest.FILE));
+        refuseCreation(dir, options); // before the lock, which would leave a file behind
+      }
+      if (!options.readOnly()) {
+        createDirectories(dir);
+        lock = DirectoryLock.acquire(dir, "store disk:" + dir);
+        manifest = Manifest.read(dir); // another creator may have finished meanwhile
+        if (manifest == null) {
+          refuseCreation(dir, options);
+          manifest = create(dir, options);
         }
-        manifest = create(dir, options);
+      }
+      if (options.readOnly()) {
+        return openFollower(dir, options, manifest);
       }
       HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
-      DiskBackend store = new DiskBackend(dir, options, algorithm, lockChannel, lock,
-          manifest);
-      return store;
+      return new DiskBackend(dir, options, algorithm, lock, manifest);
     } catch (IOException e) {
-      closeQuietly(lockChannel);
+      closeQuietly(lock);
       throw new StoreIOException("opening disk:" + dir, e);
     } catch (RuntimeException e) {
-      closeQuietly(lockChannel);
+      closeQuietly(lock);
       throw e;
     }
+  }
+
+  /**
+   * Opens read-only beside a writer that may seal or compact meanwhile: a segment the manifest
+   * named can be gone by the time it is opened (compacted away), which is no damage; the open
+   * starts again from the newer manifest. The refs are then taken from the same manifest
+   * generation as the segments (see {@link #reload()}).
+   */
+  private static DiskBackend openFollower(Path dir, DiskOptions options, Manifest first)
+      throws IOException {
+    Manifest manifest = first;
+    for (int attempt = 0; ; attempt++) {
+      HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
+      DiskBackend store;
+      try {
+        store = new DiskBackend(dir, options, algorithm, null, manifest);
+      } catch (NoSuchFileException e) {
+        Manifest latest = Manifest.read(dir);
+        if (attempt >= SNAPSHOT_ATTEMPTS || latest == null
+            || latest.generation == manifest.generation) {
+          throw e; // not the writer moving on: a file of the store is missing
+        }
+        manifest = latest;
+        continue;
+      }
+      try {
+        store.reload();
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      return store;
+    }
+  }
+
+  /**
+   * Fails unless a store may be created in {@code dir}, which has no manifest: only by a
+   * read-write open that may create, in a directory that is missing, empty, or holds only what
+   * an interrupted creation leaves.
+   */
+  private static void refuseCreation(Path dir, DiskOptions options) throws IOException {
+    if (options.readOnly() || !options.create()) {
+      throw new StoreConfigurationException(String.format(
+          "no store at disk:%s (no %s); %s", dir, Manifest.FILE, options.readOnly()
+              ? "a read-only open does not create one"
+              : "this open does not create one (only a command that writes does)"));
+    }
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new StoreConfigurationException(String.format(
+          "disk:%s is not a directory, so no store can be created there", dir));
+    }
+    List<String> foreign = new ArrayList<>();
+    boolean segments = false;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith("seg-") && name.endsWith(".data") && !isCreationRemnant(entry)) {
+          segments = true;
+        } else if (!isCreationRemnant(entry)) {
+          foreign.add(name);
+        }
+      }
+    }
+    if (segments) {
+      throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
+          "the manifest is missing but segment files exist; refusing to create a new store"
+          + " over them");
+    }
+    if (!foreign.isEmpty()) {
+      Collections.sort(foreign);
+      throw new StoreConfigurationException(String.format(
+          "disk:%s is not a store (no %s) and not empty (it holds %s%s); a store is created"
+          + " only in a new or empty directory", dir, Manifest.FILE,
+          String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))),
+          foreign.size() > 5 ? ", ... " + foreign.size() + " entries" : ""));
+    }
+  }
+
+  /**
+   * Whether {@code entry}, in a directory without a manifest, is one of the files {@link
+   * #create} makes before the manifest, holding nothing: the lock, an empty first segment, a
+   * ref journal with no entry, and temporary files.
+   */
+  private static boolean isCreationRemnant(Path entry) throws IOException {
+    String name = entry.getFileName().toString();
+    if (name.equals(LOCK_FILE) || name.equals(Manifest.TEMP) || name.equals(RefJournal.TEMP)) {
+      return Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+    if (name.equals(Segment.dataFileName(1)) || name.equals(RefJournal.FILE)) {
+      long limit = name.equals(RefJournal.FILE) ? RefJournal.EMPTY_SIZE : 0;
+      return Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && Files.size(entry) <= limit;
+    }
+    return false;
   }
 
   /**
@@ -236,23 +331,25 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
+  private static void closeQuietly(DirectoryLock lock) {
+    if (lock != null) {
       try {
-        channel.close();
-      } catch (IOException e) {
-        // The lock goes with the channel; nothing else to release.
+        lock.close();
+      } catch (StoreIOException e) {
+        // The lock goes with its channel; nothing else to release.
       }
     }
   }
 
+  /**
+   * Creates the store's files in {@code dir}, which holds at most what an interrupted creation
+   * left (see {@link #isCreationRemnant}): those are removed first. The manifest comes last; its
+   * rename is the moment the store exists.
+   */
   private static Manifest create(Path dir, DiskOptions options) throws IOException {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "seg-*.data")) {
-      if (entries.iterator().hasNext()) {
-        throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
-            "the manifest is missing but segment files exist; refusing to create a new store"
-            + " over them");
-      }
+    for (String remnant : List.of(Segment.dataFileName(1), RefJournal.FILE, RefJournal.TEMP,
+        Manifest.TEMP)) {
+      Files.deleteIfExists(dir.resolve(remnant));
     }
     String algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256).name();
     Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
@@ -282,6 +379,17 @@ public final class DiskBackend extends AbstractBackend
       throw new StoreConfigurationException(String.format(
           "store disk:%s uses hash algorithm %s, which is not available here: %s", dir,
           manifest.algorithm, e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Fails with {@link DirectoryLock.LostException} unless this writer's lock file is still the
+   * one it locked; called before every commit, so that a second writer let in by a deleted lock
+   * file never has its records overwritten or its acknowledgements contradicted by this one.
+   */
+  private void checkLock() {
+    if (lock != null) {
+      lock.check();
     }
   }
 
@@ -344,6 +452,9 @@ public final class DiskBackend extends AbstractBackend
         rebuildIndex(segment, entries, index.dataLength);
       }
     } catch (CorruptionException | NoSuchFileException e) {
+      if (e instanceof NoSuchFileException && readOnly && !listedOnDisk(id)) {
+        throw (NoSuchFileException) e; // compacted away since the manifest was read: no damage
+      }
       // The records check themselves: find them by scanning instead of trusting the index.
       CorruptionException problem = e instanceof CorruptionException
           ? (CorruptionException) e
@@ -385,6 +496,7 @@ public final class DiskBackend extends AbstractBackend
       return;
     }
     try {
+      checkLock();
       Path path = indexPath(segment.id);
       SegmentIndex.write(path, hashAlgorithm(), segment.id, dataLength, entries);
       DurableFiles.syncDirectory(directory);
@@ -477,28 +589,44 @@ public final class DiskBackend extends AbstractBackend
    * (whole, checksum, payload re-hashed), its index or checkpoint (header, fan-out, table and
    * Bloom filter checksums, each entry naming a whole record of its hash) and that the data
    * file ends where the index says.
+   *
+   * <p>A read-only opener beside a compacting writer checks one snapshot: it reloads first,
+   * and when a segment it was checking turns out to be compacted away meanwhile (its files
+   * deleted, which is no damage), it reloads and checks again.
    */
   @Override
   public IntegrityCheck.Summary checkIntegrity(Consumer<? super CorruptionException> visitor) {
     requireNonNull(visitor, "visitor");
     checkOpen("checkIntegrity");
-    long[] reported = new long[1];
-    Consumer<CorruptionException> report = d -> {
-      reported[0]++;
-      visitor.accept(d);
-    };
-    damage.forEach(report);
-    try {
-      IntegrityCheck.Summary result = checkFiles(report);
-      return new IntegrityCheck.Summary(result.files(), result.bytes(), result.objects(),
-          reported[0]);
-    } catch (IOException e) {
-      throw new StoreIOException("checking disk:" + directory, e);
+    if (readOnly) {
+      reload();
+    }
+    for (int attempt = 0; ; attempt++) {
+      List<CorruptionException> found = new ArrayList<>(damage);
+      boolean[] moved = new boolean[1];
+      IntegrityCheck.Summary result;
+      try {
+        result = checkFiles(found::add, moved);
+      } catch (IOException e) {
+        throw new StoreIOException("checking disk:" + directory, e);
+      }
+      if (!moved[0] || attempt >= SNAPSHOT_ATTEMPTS) {
+        found.forEach(visitor);
+        return new IntegrityCheck.Summary(result.files(), result.bytes(), result.objects(),
+            found.size());
+      }
+      reload();
     }
   }
 
-  private IntegrityCheck.Summary checkFiles(Consumer<CorruptionException> report)
-      throws IOException {
+  /**
+   * Checks the files of the current view. A read-only opener sets {@code moved[0]} instead of
+   * reporting what it found wrong with a segment the manifest on disk no longer lists.
+   */
+  private IntegrityCheck.Summary checkFiles(Consumer<CorruptionException> store,
+      boolean[] moved) throws IOException {
+    List<CorruptionException> inSegment = new ArrayList<>();
+    Consumer<CorruptionException> report = inSegment::add;
     long files = 0;
     long bytes = 0;
     long objects = 0;
@@ -516,6 +644,8 @@ public final class DiskBackend extends AbstractBackend
     bytes += sizeOrZero(manifestPath);
     bytes += refs.check(report);
     files++;
+    inSegment.forEach(store);
+    inSegment.clear();
     List<Segment> segments = view;
     for (Segment segment : segments) {
       if (!segment.retain()) {
@@ -543,6 +673,9 @@ public final class DiskBackend extends AbstractBackend
             }
           } catch (CorruptionException e) {
             report.accept(e);
+          } catch (NoSuchFileException e) {
+            report.accept(new CorruptionException(indexFile.toString(), -1,
+                "the index vanished while it was checked"));
           }
         } else if (sealed) {
           report.accept(new CorruptionException(indexFile.toString(), -1,
@@ -567,6 +700,12 @@ public final class DiskBackend extends AbstractBackend
       } finally {
         segment.release();
       }
+      if (!inSegment.isEmpty() && readOnly && !listedOnDisk(segment.id)) {
+        moved[0] = true; // compacted away while checked: its files went with it
+      } else {
+        inSegment.forEach(store);
+      }
+      inSegment.clear();
     }
     return new IntegrityCheck.Summary(files, bytes, objects, 0);
   }
@@ -693,6 +832,7 @@ public final class DiskBackend extends AbstractBackend
     long position;
     appendLock.lock();
     try {
+      checkLock();
       segment = segmentWithRoomFor(record.remaining());
       long offset = segment.append(record);
       segment.pending.add(hash, offset, data.length);
@@ -750,6 +890,7 @@ public final class DiskBackend extends AbstractBackend
     long position;
     appendLock.lock();
     try {
+      checkLock();
       segment = segmentWithRoomFor(records.remaining());
       base = segment.append(records);
       for (int i = 0; i < hashes.size(); i++) {
@@ -811,6 +952,7 @@ public final class DiskBackend extends AbstractBackend
       throw new IOException("the directory " + directory + " cannot be synced, so the manifest"
           + " naming the active segment is not durable");
     }
+    checkLock(); // what another writer may have overwritten is never acknowledged
     return position;
   }
 
@@ -847,6 +989,7 @@ public final class DiskBackend extends AbstractBackend
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
     try {
+      checkLock();
       updated.install(directory);
     } catch (IOException e) {
       if (!isInstalled(updated)) {
@@ -891,6 +1034,26 @@ public final class DiskBackend extends AbstractBackend
     } catch (IOException e) {
       directoryUnsynced = true;
       problems.add("syncing " + directory + " failed again: " + e);
+      return false;
+    }
+  }
+
+  /** Whether the manifest on disk now lists segment {@code id} (false if it cannot be read). */
+  private boolean listedOnDisk(long id) {
+    try {
+      Manifest onDisk = Manifest.read(directory);
+      return onDisk != null && onDisk.liveSegments().contains(id);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether the manifest on disk is still the generation this opener's view comes from. */
+  private boolean viewIsCurrent() {
+    try {
+      Manifest onDisk = Manifest.read(directory);
+      return onDisk != null && onDisk.generation == manifest.generation;
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }
@@ -946,6 +1109,7 @@ public final class DiskBackend extends AbstractBackend
       sealed.add(id);
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
       try {
+        checkLock();
         updated.install(directory);
       } catch (IOException e) {
         if (!isInstalled(updated)) {
@@ -984,7 +1148,9 @@ public final class DiskBackend extends AbstractBackend
   @Override
   protected void writeRef(String name, Hash hash) {
     try {
+      checkLock();
       refs.set(name, hash, fsync != DiskOptions.Fsync.NEVER);
+      checkLock();
     } catch (IOException e) {
       throw new StoreIOException(
           "setting ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
@@ -994,7 +1160,11 @@ public final class DiskBackend extends AbstractBackend
   @Override
   protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
     try {
-      return refs.compareAndSet(name, expected, replacement, fsync != DiskOptions.Fsync.NEVER);
+      checkLock();
+      boolean set =
+          refs.compareAndSet(name, expected, replacement, fsync != DiskOptions.Fsync.NEVER);
+      checkLock();
+      return set;
     } catch (IOException e) {
       throw new StoreIOException(
           "updating ref " + name + " in " + directory.resolve(RefJournal.FILE), e);
@@ -1026,6 +1196,7 @@ public final class DiskBackend extends AbstractBackend
     } catch (IOException e) {
       throw new StoreIOException("syncing " + directory.resolve(RefJournal.FILE), e);
     }
+    checkLock();
   }
 
   /**
@@ -1059,7 +1230,7 @@ public final class DiskBackend extends AbstractBackend
         Segment a = active;
         DurableFiles.force(a.channel(), false);
         refs.sync();
-        if (a.pending != null && a.pending.size() > 0 && !a.needsTruncate
+        if (lock.isHeld() && a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           checkpoint(a);
         }
@@ -1078,18 +1249,19 @@ public final class DiskBackend extends AbstractBackend
     } catch (IOException e) {
       failure = failure == null ? e : failure;
     }
+    StoreIOException unlock = null;
     try {
       if (lock != null) {
-        lock.release();
+        lock.close();
       }
-      if (lockChannel != null) {
-        lockChannel.close();
-      }
-    } catch (IOException e) {
-      failure = failure == null ? e : failure;
+    } catch (StoreIOException e) {
+      unlock = e;
     }
     if (failure != null) {
       throw new StoreIOException("closing disk:" + directory, failure);
+    }
+    if (unlock != null) {
+      throw unlock;
     }
   }
 
@@ -1161,6 +1333,7 @@ public final class DiskBackend extends AbstractBackend
     }
     compactionLock.lock();
     try {
+      checkLock();
       return compactLocked(keep);
     } catch (IOException e) {
       throw new StoreIOException("compacting disk:" + directory, e);
@@ -1228,6 +1401,7 @@ public final class DiskBackend extends AbstractBackend
       }
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
       try {
+        checkLock();
         updated.install(directory);
       } catch (IOException e) {
         if (!isInstalled(updated)) {
@@ -1329,7 +1503,10 @@ public final class DiskBackend extends AbstractBackend
    *
    * <p>Re-reads the manifest: segments the writer sealed are mapped, compacted ones dropped,
    * and records appended to the active segment since the last look become visible (an
-   * unfinished batch or a record being written is left for the next reload). Refs are re-read.
+   * unfinished batch or a record being written is left for the next reload). Refs are re-read
+   * after the segments, and the whole is taken again if the writer installed a new manifest
+   * meanwhile: the refs and the segments come from one manifest generation, so a ref never
+   * names an object a compaction removed from the segments seen.
    */
   @Override
   public synchronized boolean reload() {
@@ -1337,12 +1514,17 @@ public final class DiskBackend extends AbstractBackend
     if (!readOnly) {
       return false;
     }
+    boolean changed = false;
     for (int attempt = 0; ; attempt++) {
       try {
-        return reloadOnce();
+        changed |= reloadOnce();
+        if (viewIsCurrent() || attempt >= SNAPSHOT_ATTEMPTS) {
+          return changed;
+        }
+        // The writer sealed or compacted while the refs were read: take its new manifest too.
       } catch (NoSuchFileException e) {
         // The writer compacted or sealed between our reading the manifest and opening a file.
-        if (attempt >= 10) {
+        if (attempt >= SNAPSHOT_ATTEMPTS) {
           throw new StoreIOException("reloading disk:" + directory, e);
         }
       } catch (IOException e) {
@@ -1352,7 +1534,7 @@ public final class DiskBackend extends AbstractBackend
   }
 
   private boolean reloadOnce() throws IOException {
-    boolean changed = refs.reload();
+    boolean changed = false;
     Manifest latest = Manifest.read(directory);
     if (latest == null) {
       throw new StoreConfigurationException("the store at disk:" + directory + " is gone");
@@ -1393,6 +1575,7 @@ public final class DiskBackend extends AbstractBackend
       manifest = latest;
       before.forEach(s -> s.retire(false));
     }
+    changed |= refs.reload();
     long end = activeNow.end;
     Segment.Scan scan = activeNow.scan(end);
     for (int i = 0; i < scan.hashes.size(); i++) {

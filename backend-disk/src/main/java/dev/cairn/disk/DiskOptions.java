@@ -40,6 +40,7 @@ public final class DiskOptions {
   private final HashAlgorithm hashAlgorithm;
   private final boolean verify;
   private final boolean readOnly;
+  private final boolean create;
 
   private DiskOptions(Builder b) {
     this.fsync = b.fsync;
@@ -47,6 +48,7 @@ public final class DiskOptions {
     this.hashAlgorithm = b.hashAlgorithm;
     this.verify = b.verify;
     this.readOnly = b.readOnly;
+    this.create = b.create;
   }
 
   /** The defaults. */
@@ -67,6 +69,7 @@ public final class DiskOptions {
     b.hashAlgorithm = hashAlgorithm;
     b.verify = verify;
     b.readOnly = readOnly;
+    b.create = create;
     return b;
   }
 
@@ -98,6 +101,15 @@ public final class DiskOptions {
     return readOnly;
   }
 
+  /**
+   * Whether a read-write open creates the store when there is none (the default). Either way
+   * a store is created only in a missing or empty directory, never among files that are not a
+   * store's.
+   */
+  public boolean create() {
+    return create;
+  }
+
   @Override
   public String toString() {
     return "fsync=" + fsync.name().toLowerCase(java.util.Locale.ROOT) + "&segment-size="
@@ -112,6 +124,7 @@ public final class DiskOptions {
     private HashAlgorithm hashAlgorithm;
     private boolean verify;
     private boolean readOnly;
+    private boolean create = true;
 
     private Builder() {}
 
@@ -151,6 +164,12 @@ public final class DiskOptions {
     /** Sets whether to open read-only. */
     public Builder readOnly(boolean readOnly) {
       this.readOnly = readOnly;
+      return this;
+    }
+
+    /** Sets whether a read-write open creates a missing store (default true). */
+    public Builder create(boolean create) {
+      this.create = create;
       return this;
     }
 

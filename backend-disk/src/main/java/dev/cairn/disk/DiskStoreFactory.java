@@ -74,7 +74,8 @@ public final class DiskStoreFactory implements StoreFactory {
         .fsync(DiskOptions.Fsync.valueOf(spec.get(FSYNC).toUpperCase(Locale.ROOT)))
         .segmentSize(spec.get(SEGMENT_SIZE))
         .verify(spec.get(VERIFY))
-        .readOnly(spec.get(MODE).equals("read-only"));
+        .readOnly(spec.get(MODE).equals("read-only"))
+        .create(context.createsMissingStores());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {
       options.hashAlgorithm(context.hashAlgorithm(hash));

@@ -55,6 +55,8 @@ final class RefJournal implements AutoCloseable {
   private static final byte[] MAGIC_1 = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 20;
+  /** The size of the journal {@link #create} writes: a header and no entry. */
+  static final int EMPTY_SIZE = HEADER;
   private static final long REWRITE_THRESHOLD = 1 << 20;
   /** How many zero bytes end a lost write before a surviving entry; see endsInLostWrite. */
   private static final int LOST_WRITE_ZEROS = 4;

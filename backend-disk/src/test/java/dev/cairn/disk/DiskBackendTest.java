@@ -13,6 +13,7 @@ import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.Reloadable;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoredObject;
+import dev.cairn.storage.DirectoryLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ class DiskBackendTest {
   void aSecondWriterIsLockedOut() {
     try (DiskBackend store = DiskBackend.open(dir)) {
       assertThatThrownBy(() -> DiskBackend.open(dir))
-          .isInstanceOf(StoreLockedException.class)
+          .isInstanceOf(DirectoryLock.LockedException.class)
           .hasMessageContaining("already open for writing");
     }
     DiskBackend.open(dir).close();

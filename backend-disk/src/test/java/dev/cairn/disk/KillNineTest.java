@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.storage.DirectoryLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,7 +102,7 @@ class KillNineTest {
     try {
       assertThat(child.awaitReady(60)).isTrue();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskBackend.open(dir))
-          .isInstanceOf(StoreLockedException.class)
+          .isInstanceOf(DirectoryLock.LockedException.class)
           .hasMessageContaining("locked by another process");
       try (DiskBackend reader = DiskBackend.open(dir, DiskOptions.builder().readOnly(true)
           .segmentSize(64 * 1024).build())) {

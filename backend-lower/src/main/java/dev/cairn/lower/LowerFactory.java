@@ -77,6 +77,7 @@ public final class LowerFactory implements StoreFactory {
         .readOnly(spec.get(READ_ONLY))
         .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
         .compression(Compression.parse(spec.get(COMPRESSION)))
+        .create(context.createsMissingStores())
         .hashAlgorithms(context.hashAlgorithms());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {

@@ -11,6 +11,8 @@ import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.HashAlgorithms;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.StoreClosedException;
+import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.storage.DirectoryLock;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.FileExistsException;
@@ -70,6 +72,12 @@ import java.util.zip.CRC32C;
  * <p><b>Durability.</b> Data, mapping, index, bloom filter and temporary control are synced
  * before the control is renamed, and the directory after. Thread-safe: reads are lock-free,
  * write operations are serialized.
+ *
+ * <p><b>One writer.</b> A writable archive holds the root's {@link DirectoryLock} until closed:
+ * a second writer (another stack garbage-collecting into the same archive, in this process or
+ * another) is refused with {@link DirectoryLock.LockedException}; read-only openers are not
+ * affected. Every write operation, and every commit of a swap, first checks that the lock file
+ * is still the one locked, and fails with {@link DirectoryLock.LostException} once it is not.
  */
 public final class VolumeArchive extends AbstractBackend implements Lower, IntegrityCheck {
   /** The number of data files kept open when none is configured. */
@@ -84,6 +92,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private volatile List<LoadedVolume> volumes = List.of();
   private volatile boolean readOnly;
   private volatile DiskSignature signature;
+  /** Held while the archive may be written; null while it was only ever read-only. */
+  private volatile DirectoryLock writerLock;
 
   /** Which on-disk state the loaded volumes reflect, cheap enough to compare on every miss. */
   private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
@@ -125,6 +135,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     private int openFiles = DEFAULT_OPEN_FILES;
     private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
     private Compression compression = Compression.defaultValue();
+    private boolean create = true;
 
     private Builder(Path root) {
       this.root = requireNonNull(root, "root");
@@ -155,6 +166,16 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     /** Where the recorded algorithm's name is looked up (default: the standard ones). */
     public Builder hashAlgorithms(HashAlgorithms algorithms) {
       this.algorithms = requireNonNull(algorithms, "algorithms");
+      return this;
+    }
+
+    /**
+     * Whether a writable open creates a missing archive (default true). Without it, a root
+     * that is missing, or holds neither a volume nor a lock file, is refused. Either way an
+     * archive is created only in a missing or empty directory.
+     */
+    public Builder create(boolean create) {
+      this.create = create;
       return this;
     }
 
@@ -190,6 +211,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
      * @throws HashAlgorithmMismatchException if the archive records another algorithm than
      *     the one asked
      * @throws CorruptionException if a control, mapping, index or bloom file is damaged
+     * @throws DirectoryLock.LockedException if it is writable and another writer holds it
+     * @throws StoreConfigurationException if a writable open would create an archive where it
+     *     may not: without {@link #create(boolean)}, or among files that are not an archive's
      */
     public VolumeArchive open() {
       Path absolute = root.toAbsolutePath().normalize();
@@ -198,27 +222,75 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
           throw new InvalidParentDirectoryException(absolute.toString());
         }
         if (!readOnly) {
+          refuseCreation(absolute, List.of());
           try {
             DurableFiles.createDirectories(absolute);
           } catch (IOException e) {
             throw new VolumeIOException("creating " + absolute, e);
           }
         }
+      } else if (!readOnly && discover(absolute) == 0) {
+        refuseCreationAmong(absolute);
       }
-      int count = volumes < 0 ? discover(absolute) : volumes;
-      HashAlgorithm chosen = chooseAlgorithm(absolute, count);
-      if (!readOnly && Files.isDirectory(absolute) && !recordsAlgorithm(absolute, count)) {
-        recordAlgorithm(absolute, chosen);
-      }
-      VolumeArchive archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
-          compression);
+      DirectoryLock lock = readOnly ? null : DirectoryLock.acquire(absolute, "archive lower:"
+          + absolute);
+      VolumeArchive archive;
       try {
-        archive.reload(count);
+        int count = volumes < 0 ? discover(absolute) : volumes;
+        HashAlgorithm chosen = chooseAlgorithm(absolute, count);
+        if (!readOnly && !recordsAlgorithm(absolute, count)) {
+          recordAlgorithm(absolute, chosen);
+        }
+        archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
+            compression);
+        archive.writerLock = lock;
+        try {
+          archive.reload(count);
+        } catch (RuntimeException e) {
+          archive.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
-        archive.close();
+        if (lock != null) {
+          lock.close();
+        }
         throw e;
       }
       return archive;
+    }
+
+    /** An archive with no volume yet: only new, or holding nothing but its lock file. */
+    private void refuseCreationAmong(Path absolute) {
+      List<String> entries = new ArrayList<>();
+      try (Stream<Path> list = Files.list(absolute)) {
+        list.map(p -> p.getFileName().toString()).sorted().forEach(entries::add);
+      } catch (IOException e) {
+        throw new VolumeIOException("listing " + absolute, e);
+      }
+      boolean locked = entries.remove(DirectoryLock.FILE_NAME);
+      entries.remove(ALGORITHM_FILE); // recorded at a writable open, with the lock
+      boolean volumes = !entries.isEmpty()
+          && entries.stream().allMatch(n -> n.startsWith("volume."));
+      if (locked && entries.isEmpty() || volumes) {
+        return; // an archive with no volume yet, a first volume being staged, or damage
+      }
+      refuseCreation(absolute, entries);
+    }
+
+    private void refuseCreation(Path absolute, List<String> entries) {
+      if (!create) {
+        throw new StoreConfigurationException(String.format(
+            "no archive at lower:%s (no volume and no %s); this open does not create one (only"
+            + " a command that writes does)", absolute, DirectoryLock.FILE_NAME));
+      }
+      if (!entries.isEmpty()) {
+        throw new StoreConfigurationException(String.format(
+            "lower:%s is not an archive (no volume.0 and no %s) and not empty (it holds %s%s);"
+            + " an archive is created only in a new or empty directory", absolute,
+            DirectoryLock.FILE_NAME,
+            String.join(", ", entries.subList(0, Math.min(5, entries.size()))),
+            entries.size() > 5 ? ", ... " + entries.size() + " entries" : ""));
+      }
     }
 
     private HashAlgorithm chooseAlgorithm(Path root, int count) {
@@ -374,6 +446,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     synchronized (lock) {
       channels.close();
       volumes = List.of();
+      DirectoryLock held = writerLock;
+      if (held != null) {
+        held.close();
+      }
     }
   }
 
@@ -480,17 +556,29 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     return readOnly;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Making an archive opened read-only writable takes its {@link DirectoryLock} first.
+   *
+   * @throws DirectoryLock.LockedException if another writer holds the archive
+   */
   @Override
   public void setReadOnly(boolean readOnly) {
-    checkOpen("setReadOnly");
-    this.readOnly = readOnly;
+    synchronized (lock) {
+      checkOpen("setReadOnly");
+      if (!readOnly && writerLock == null) {
+        writerLock = DirectoryLock.acquire(root, "archive lower:" + root);
+      }
+      this.readOnly = readOnly;
+    }
   }
 
   @Override
   public Volume addVolume() {
     synchronized (lock) {
+      checkRoot(); // before the lock, which a deleted root took with it
       checkWritable("addVolume");
-      checkRoot();
       List<LoadedVolume> current = volumes;
       if (!current.isEmpty() && current.get(current.size() - 1).isEmpty()) {
         throw new MultipleEmptyVolumesException(current.get(current.size() - 1).id());
@@ -608,8 +696,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
           "deadHeaderSize (%d) and size (%d) must not be negative", deadHeaderSize, size));
     }
     synchronized (lock) {
-      checkWritable("createFrom");
       checkRoot();
+      checkWritable("createFrom");
       Path directory = volumePath(root, 0);
       if (!volumes.isEmpty() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileExistsException(directory.toString());
@@ -653,6 +741,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   }
 
   private void commit(Path directory, Path temp, ControlFile control) {
+    writerLock.check();
     try {
       DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
     } catch (IOException e) {
@@ -737,6 +826,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     if (readOnly) {
       throw new ReadOnlyNotAllowedException(toString(), operation);
     }
+    writerLock.check();
   }
 
   private void checkRoot() {

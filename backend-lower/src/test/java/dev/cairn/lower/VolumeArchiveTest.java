@@ -141,6 +141,7 @@ class VolumeArchiveTest {
     Path gone = root.resolve("gone");
     try (VolumeArchive lower = VolumeArchive.open(gone, 0, false)) {
       Files.delete(gone.resolve(VolumeArchive.ALGORITHM_FILE));
+      Files.delete(gone.resolve(dev.cairn.storage.DirectoryLock.FILE_NAME));
       Files.delete(gone);
       assertThatThrownBy(lower::addVolume).isInstanceOf(InvalidParentDirectoryException.class)
           .hasMessageContaining(gone.toString());
@@ -178,7 +179,7 @@ class VolumeArchiveTest {
       assertThat(lower.volumes().get(0).isEmpty()).isTrue();
       assertThat(lower.findVolume(1000)).isEmpty();
       assertThat(lower.read(entries.get(0).hash())).isEmpty();
-      try (VolumeArchive other = open(1)) {
+      try (VolumeArchive other = VolumeArchive.open(root, 1, true)) { // a reader beside it
         assertThat(other.exists(entries.get(0).hash())).isFalse();
       }
 

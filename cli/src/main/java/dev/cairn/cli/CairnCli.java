@@ -2,7 +2,7 @@ package dev.cairn.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cairn.disk.StoreLockedException;
+import dev.cairn.storage.DirectoryLock;
 import dev.cairn.spi.CairnException;
 import dev.cairn.spi.StoreConfigurationException;
 import java.io.IOException;
@@ -105,7 +105,7 @@ public final class CairnCli {
     if (e instanceof CliFailure) {
       return ((CliFailure) e).exitCode();
     }
-    if (e instanceof StoreLockedException) {
+    if (e instanceof DirectoryLock.LockedException) {
       // Another process holds the store: nothing about the command line is wrong.
       return CliFailure.FAILURE;
     }

@@ -4,6 +4,7 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.stack.Cairn;
+import dev.cairn.stack.CairnConfiguration;
 import dev.cairn.stack.StoreType;
 import dev.cairn.spi.StoreSpec;
 import java.io.IOException;
@@ -90,12 +91,50 @@ final class CairnCommand implements Runnable {
     }
   }
 
-  /** Opens the store. */
-  Backend open() {
+  /**
+   * Opens the store; a store of the spec that does not exist yet is created only if {@code
+   * create} (a command that writes), else the open fails naming it.
+   */
+  Backend open(boolean create) {
     String spec = spec();
     StoreSpec parsed = Cairn.parse(spec);
     StoreSpec rebased = rebased(parsed);
-    return Cairn.open(rebased.equals(parsed) ? spec : rebased.toString());
+    refuseSharedDirectories(rebased);
+    return Cairn.open(rebased.equals(parsed) ? spec : rebased.toString(),
+        CairnConfiguration.builder().createsMissingStores(create).build());
+  }
+
+  /**
+   * Fails if two stores of {@code spec} live in one directory ({@code layered(upper=disk:D,
+   * lower=lower:D)}): each would take the other's files for damage or strays.
+   */
+  private void refuseSharedDirectories(StoreSpec spec) {
+    Map<Path, StoreSpec> seen = new LinkedHashMap<>();
+    forEachDirectoryLeaf(spec, leaf -> {
+      Path directory;
+      try {
+        directory = Path.of(leaf.locator().get()).toAbsolutePath().normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        return; // the store rejects it with its own message
+      }
+      StoreSpec other = seen.putIfAbsent(directory, leaf);
+      if (other != null) {
+        throw CliFailure.usage(String.format(
+            "%s:%s and %s:%s are one directory; each store of a stack needs its own",
+            other.name(), other.locator().get(), leaf.name(), leaf.locator().get()));
+      }
+    });
+  }
+
+  private static void forEachDirectoryLeaf(StoreSpec spec,
+      java.util.function.Consumer<StoreSpec> action) {
+    if (spec.isLeaf()) {
+      if (spec.locator().isPresent() && DIRECTORY_LOCATORS.contains(spec.name())) {
+        action.accept(spec);
+      }
+      return;
+    }
+    spec.children().values().forEach(child -> forEachDirectoryLeaf(child, action));
   }
 
   /** The leaf types whose locator is a directory. */
@@ -144,6 +183,7 @@ final class CairnCommand implements Runnable {
       types.put(type.name(), type);
     }
     StoreSpec adjusted = withHashForNewStores(parsed, types, algorithm.name());
+    refuseSharedDirectories(adjusted);
     return Cairn.open(adjusted.toString());
   }
 

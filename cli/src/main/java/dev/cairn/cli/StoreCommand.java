@@ -47,7 +47,7 @@ abstract class StoreCommand implements Callable<Integer> {
     if (!createsStore()) {
       root().requireDefaultStoreExists();
     }
-    return root().open();
+    return root().open(createsStore());
   }
 
   /** Whether this command may create the default store (it writes); readers do not. */

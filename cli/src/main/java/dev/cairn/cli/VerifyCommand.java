@@ -87,7 +87,7 @@ final class VerifyCommand extends StoreCommand {
     return damaged.isEmpty() ? 0 : CliFailure.FAILURE;
   }
 
-  /** Reads every ref; returns how many were read. */
+  /** Reads every ref and checks that its target is there; returns how many were read. */
   private static int checkRefs(Backend store, List<Map<String, Object>> damaged) {
     List<String> names;
     try {
@@ -100,7 +100,11 @@ final class VerifyCommand extends StoreCommand {
     int read = 0;
     for (String name : names) {
       try {
-        store.getRef(name);
+        Optional<Hash> target = store.getRef(name);
+        if (target.isPresent() && !store.exists(target.get())) {
+          damaged.add(damage(target.get(), "ref " + name,
+              "the ref names an object the store does not hold"));
+        }
         read++;
       } catch (CorruptionException e) {
         damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()

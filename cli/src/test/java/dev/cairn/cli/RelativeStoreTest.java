@@ -26,8 +26,11 @@ class RelativeStoreTest {
     assertThat(put.exit).as(put.toString()).isZero();
     assertThat(dir.resolve(name).resolve("MANIFEST")).exists();
     assertThat(Files.exists(jvmDirectory.resolve(name), LinkOption.NOFOLLOW_LINKS)).isFalse();
-    CliRun cat = CliRun.run(dir, "--store", "layered(upper=disk:" + name + ", lower=lower:l)",
-        "cat", put.out.strip());
+    // A read command creates no store (the lower 'l' does not exist yet): a put does.
+    String layered = "layered(upper=disk:" + name + ", lower=lower:l)";
+    assertThat(CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8), "--store", layered, "put")
+        .exit).isZero();
+    CliRun cat = CliRun.run(dir, "--store", layered, "cat", put.out.strip());
     assertThat(cat.exit).as(cat.toString()).isZero();
     assertThat(cat.out).isEqualTo("x");
     assertThat(dir.resolve("l")).isDirectory();

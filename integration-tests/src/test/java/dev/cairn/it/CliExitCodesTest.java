@@ -42,6 +42,7 @@ class CliExitCodesTest {
   @Test
   void unknownAndMalformedHashes() {
     String store = "--store=disk:" + dir.resolve("s");
+    cairnOk(dir, store, "put", "-"); // only a command that writes creates the store
     expect(1, "no object " + "12".repeat(32) + " in the store", store, "cat", "12".repeat(32));
     expect(2, "'12' is not a sha256 hash (64 hex digits)", store, "cat", "12");
     expect(2, "'zz' is not a sha256 hash", store, "ref", "set", "refs/heads/x", "zz");
@@ -63,6 +64,7 @@ class CliExitCodesTest {
     Files.createDirectories(dir.resolve("full"));
     Files.writeString(dir.resolve("full/file"), "x");
     String store = "--store=disk:" + dir.resolve("s");
+    cairnOk(dir, store, "put", "-"); // only a command that writes creates the store
     expect(2, "'full' is not empty", store, "export-git", "full");
     expect(1, "the store disk:" + dir.resolve("s") + " has no garbage collection", store, "gc");
     expect(2, "--links: no link extractor called \"nope\"", store, "gc", "--links", "nope");

@@ -38,10 +38,12 @@ import org.junit.jupiter.api.Test;
 class RacesModelCheckTest {
   /**
    * Run as atomic steps: the disk store's I/O seam (every call it makes on a file channel is
-   * in there; Lincheck refuses such calls where it explores) and Caffeine (not what is checked
+   * in there; Lincheck refuses such calls where it explores), the directory lock (its check
+   * reads the lock file's attributes before every commit) and Caffeine (not what is checked
    * here, and exploring its maintenance takes minutes an invocation).
    */
-  private static final String[] ATOMIC = {"dev.cairn.storage.DurableFiles", "com.github.benmanes.caffeine."};
+  private static final String[] ATOMIC = {"dev.cairn.storage.DurableFiles", "com.github.benmanes.caffeine.",
+      "dev.cairn.storage.DirectoryLock"};
   /** Scenarios, and interleavings of each, for memory: and for the stacks with files. */
   private static final int MEMORY_SCENARIOS = Budget.scale("cairn.races.scenarios", 5, 20);
   private static final int MEMORY_INTERLEAVINGS =

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * object the writer acknowledged before the reload is there with its bytes, that nothing read
  * has wrong bytes, and that each ref names an object the writer made for that ref, at a step no
  * earlier than the last one seen nor than the last one acknowledged. Meanwhile a second writer
- * JVM ({@link RacesSecondWriter}) must be refused with {@code StoreLockedException}, and be let
+ * JVM ({@link RacesSecondWriter}) must be refused with {@code DirectoryLock.LockedException}, and be let
  * in once the first has exited, normally or by SIGKILL.
  *
  * <p>Bounded in CI (about 25 s of writing); {@code -Pfull} writes for 4 minutes, {@code
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RacesTwoJvmTest {
   private static final int SECONDS = Budget.scale("cairn.races.seconds", 25, 240);
   private static final Pattern REF_OBJECT = Pattern.compile("ref (\\d+) step (\\d+) .*");
-  private static final String LOCKED = "REFUSED dev.cairn.disk.StoreLockedException ";
+  private static final String LOCKED = "REFUSED dev.cairn.storage.DirectoryLock$LockedException ";
 
   @TempDir
   Path temp;
@@ -115,7 +115,7 @@ class RacesTwoJvmTest {
   }
 
   /** Runs a second writer JVM on {@code spec}; its one line. */
-  private static String secondWriter(String spec) throws Exception {
+  static String secondWriter(String spec) throws Exception {
     ChildJvm probe = ChildJvm.start(ChildJvm.command(RacesSecondWriter.class, spec));
     assertTrue(probe.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
         "the second writer hung");

@@ -67,6 +67,17 @@ public interface StoreContext {
     return directory;
   }
 
+  /**
+   * Whether a store that does not exist yet may be created by this open (true unless the host
+   * says otherwise). A host opening a stack only to read (a command that lists, prints or
+   * checks) answers false, and a persistent store then fails with {@link
+   * StoreConfigurationException} naming where it looked rather than leave a new, empty store
+   * behind. Stores that have nothing to create ignore it.
+   */
+  default boolean createsMissingStores() {
+    return true;
+  }
+
   /** The wall clock, for timestamps. */
   default Clock clock() {
     return Clock.systemUTC();

@@ -24,12 +24,14 @@ public final class CairnConfiguration {
   private final LongSupplier nanoTime;
   private final ScheduledExecutorService scheduler;
   private final FileSystem fileSystem;
+  private final boolean createsMissingStores;
 
   private CairnConfiguration(Builder builder) {
     this.clock = builder.clock;
     this.nanoTime = builder.nanoTime;
     this.scheduler = builder.scheduler;
     this.fileSystem = builder.fileSystem;
+    this.createsMissingStores = builder.createsMissingStores;
   }
 
   /**
@@ -65,10 +67,19 @@ public final class CairnConfiguration {
     return fileSystem;
   }
 
+  /**
+   * Whether stores that do not exist yet are created; see {@link
+   * StoreContext#createsMissingStores()}.
+   */
+  public boolean createsMissingStores() {
+    return createsMissingStores;
+  }
+
   @Override
   public String toString() {
     return "CairnConfiguration{clock=" + clock + ", scheduler=" + scheduler
-        + (fileSystem == FileSystems.getDefault() ? "" : ", fileSystem=" + fileSystem) + "}";
+        + (fileSystem == FileSystems.getDefault() ? "" : ", fileSystem=" + fileSystem)
+        + (createsMissingStores ? "" : ", no new stores") + "}";
   }
 
   /** Builds a {@link CairnConfiguration}. Not thread-safe. */
@@ -77,6 +88,7 @@ public final class CairnConfiguration {
     private LongSupplier nanoTime = System::nanoTime;
     private ScheduledExecutorService scheduler = StoreContext.standard().scheduler();
     private FileSystem fileSystem = FileSystems.getDefault();
+    private boolean createsMissingStores = true;
 
     private Builder() {}
 
@@ -104,6 +116,15 @@ public final class CairnConfiguration {
      */
     public Builder fileSystem(FileSystem fileSystem) {
       this.fileSystem = requireNonNull(fileSystem, "fileSystem");
+      return this;
+    }
+
+    /**
+     * Sets whether stores that do not exist yet are created (default true); a host that opens a
+     * stack only to read sets false. See {@link StoreContext#createsMissingStores()}.
+     */
+    public Builder createsMissingStores(boolean createsMissingStores) {
+      this.createsMissingStores = createsMissingStores;
       return this;
     }
 

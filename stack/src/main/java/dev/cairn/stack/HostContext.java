@@ -44,6 +44,11 @@ final class HostContext implements StoreContext {
   }
 
   @Override
+  public boolean createsMissingStores() {
+    return configuration.createsMissingStores();
+  }
+
+  @Override
   public Clock clock() {
     return configuration.clock();
   }
