@@ -1,0 +1,376 @@
+package dev.cairn.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cairn.spi.AbstractBackend;
+import dev.cairn.spi.Capability;
+import dev.cairn.spi.Compaction;
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.ObjectEnumeration;
+import dev.cairn.spi.StoreConfigurationException;
+import dev.cairn.spi.StoreContext;
+import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.StoredObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/**
+ * A store on S3-compatible object storage (AWS S3, Ceph RGW): {@code s3:BUCKET[/PREFIX]}.
+ *
+ * <p><b>Layout</b> under the prefix: {@code cairn-store} (the store's hash algorithm, written
+ * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per
+ * pack: its commit point), {@code refs/NAME} (one per ref), {@code gc/lease} and {@code
+ * retired/ID} (compaction).
+ *
+ * <p><b>Durability.</b> {@code write} and {@code writeBatch} return after the pack and then its
+ * index were PUT: durable, and visible to every process. A batch is one pack and one index
+ * (two requests whatever its size, up to 2 GiB), so it is all-or-nothing: a pack without its
+ * index is never read, and is deleted by compaction once older than the GC grace period.
+ *
+ * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped; a read of a
+ * known object is one ranged GET, re-hashed before it is returned. A read or {@code exists} that
+ * misses lists the indexes once (concurrent misses share one listing) before answering absent,
+ * so an object committed by another process before the miss is found.
+ *
+ * <p><b>Refs</b> are linearizable across processes by conditional PUTs (see {@link RefStore});
+ * opening refuses a server that does not enforce them ({@link ConditionalWriteProbe}).
+ *
+ * <p><b>Thread-safety.</b> Safe for any number of threads, and any number of processes on any
+ * number of machines sharing the bucket and prefix. Compaction ({@link #compact}) takes a lease
+ * object, so one process compacts at a time.
+ *
+ * <p><b>Errors.</b> A failed request is a {@link StoreIOException} of one line naming the store
+ * and what failed (missing bucket, rejected credentials, unreachable endpoint, throttling after
+ * the SDK's retries); a server that fails the probe or a hash mismatch is a {@link
+ * StoreConfigurationException}. Nothing acknowledged is lost by either.
+ */
+public final class S3Backend extends AbstractBackend implements ObjectEnumeration, Compaction {
+  static final String DESCRIPTOR = "cairn-store";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final S3Options options;
+  private final Bucket bucket;
+  private final PackFormat format;
+  private final IndexSet indexes;
+  private final RefStore refs;
+  private final ExecutorService loaders;
+  private final PackCompaction compaction;
+
+  private S3Backend(S3Options options, HashAlgorithm algorithm, Bucket bucket, Path cacheDir,
+      ExecutorService loaders, StoreContext context) {
+    super(options.toString(), algorithm, EnumSet.of(
+        Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
+    this.options = options;
+    this.bucket = bucket;
+    this.format = new FlatPackFormat(algorithm);
+    this.loaders = loaders;
+    this.indexes = new IndexSet(bucket, format, cacheDir, loaders);
+    this.refs = new RefStore(bucket, algorithm);
+    this.compaction = new PackCompaction(this, bucket, format, indexes, options, context);
+  }
+
+  /**
+   * Opens (creating if needed) the store {@code options} describe, with the standard hash
+   * algorithms.
+   *
+   * @throws StoreIOException naming the failure if the bucket cannot be reached or read
+   * @throws StoreConfigurationException if the server fails the conditional-write probe, or the
+   *     store's hash algorithm is not the one asked for
+   */
+  public static S3Backend open(S3Options options) {
+    return open(options, StoreContext.standard());
+  }
+
+  /** As {@link #open(S3Options)}, resolving hash names and time through {@code context}. */
+  static S3Backend open(S3Options options, StoreContext context) {
+    requireNonNull(options, "options");
+    requireNonNull(context, "context");
+    S3Client client = client(options);
+    Bucket bucket = new Bucket(client, options.bucket(), options.prefix(), options.toString());
+    ExecutorService loaders = null;
+    try {
+      bucket.check();
+      if (options.probe()) {
+        ConditionalWriteProbe.run(bucket);
+      }
+      HashAlgorithm algorithm = descriptor(bucket, options, context);
+      Path cacheDir = cacheDir(options);
+      int threads = Math.min(options.connections(), 16);
+      loaders = Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "cairn-s3-index-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      S3Backend store = new S3Backend(options, algorithm, bucket, cacheDir, loaders, context);
+      store.indexes.refresh(store.indexes.ticket());
+      return store;
+    } catch (RuntimeException e) {
+      if (loaders != null) {
+        loaders.shutdownNow();
+      }
+      bucket.close();
+      throw e;
+    }
+  }
+
+  private static S3Client client(S3Options options) {
+    try {
+      S3ClientBuilder builder = S3Client.builder()
+          .httpClientBuilder(ApacheHttpClient.builder()
+              .maxConnections(options.connections())
+              .connectionTimeout(Duration.ofSeconds(3))
+              .socketTimeout(Duration.ofSeconds(30))
+              .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+          .serviceConfiguration(S3Configuration.builder()
+              .pathStyleAccessEnabled(options.pathStyle())
+              // A zero-byte body fails under chunked signing on RGW; plain signing is enough.
+              .chunkedEncodingEnabled(false)
+              .build())
+          .overrideConfiguration(o -> o
+              .apiCallTimeout(Duration.ofMinutes(5))
+              .apiCallAttemptTimeout(Duration.ofSeconds(60))
+              // Standard retries with backoff: 5xx, SlowDown and throttling, connection errors.
+              .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                  .maxAttempts(6).build()))
+          .credentialsProvider(credentials(options));
+      options.endpoint().ifPresent(builder::endpointOverride);
+      if (options.region().isPresent()) {
+        builder.region(Region.of(options.region().get()));
+      } else if (options.endpoint().isPresent()) {
+        builder.region(Region.US_EAST_1); // S3-compatible servers accept any region
+      }
+      return builder.build();
+    } catch (SdkException e) {
+      throw new StoreConfigurationException(options + ": cannot configure the S3 client: "
+          + Bucket.explain(e), e);
+    }
+  }
+
+  private static AwsCredentialsProvider credentials(S3Options options) {
+    if (options.accessKey().isPresent()) {
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+          options.accessKey().get(), options.secretKey().orElseThrow()));
+    }
+    if (options.profile().isPresent()) {
+      return ProfileCredentialsProvider.create(options.profile().get());
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** Reads the store's descriptor, writing it first (once, by whoever wins) for a new store. */
+  private static HashAlgorithm descriptor(
+      Bucket bucket, S3Options options, StoreContext context) {
+    Optional<Bucket.Blob> blob = bucket.get(DESCRIPTOR);
+    if (blob.isEmpty()) {
+      HashAlgorithm algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256);
+      String text = "cairn s3 store\nformat 1\nhash " + algorithm.name() + "\n";
+      bucket.putIfAbsent(DESCRIPTOR, text.getBytes(StandardCharsets.UTF_8));
+      blob = bucket.get(DESCRIPTOR);
+      if (blob.isEmpty()) {
+        throw new StoreIOException(bucket + ": writing " + DESCRIPTOR,
+            Bucket.failure("the descriptor just written cannot be read back"));
+      }
+    }
+    String text = new String(blob.get().data(), StandardCharsets.UTF_8);
+    String name = null;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("hash ")) {
+        name = line.substring("hash ".length()).strip();
+      }
+    }
+    if (!text.startsWith("cairn s3 store\nformat 1\n") || name == null) {
+      throw new CorruptionException(bucket + " " + DESCRIPTOR, 0,
+          "not a Cairn s3 store descriptor (format 1)");
+    }
+    HashAlgorithm algorithm = context.hashAlgorithm(name);
+    if (options.hashAlgorithm().isPresent()
+        && !options.hashAlgorithm().get().name().equals(algorithm.name())) {
+      throw new StoreConfigurationException(String.format(
+          "%s holds %s hashes, but hash=%s was asked for", bucket, algorithm.name(),
+          options.hashAlgorithm().get().name()));
+    }
+    return algorithm;
+  }
+
+  private static Path cacheDir(S3Options options) {
+    Path dir = options.cacheDir().orElseGet(() -> {
+      String identity = options.endpoint().map(Object::toString).orElse("aws") + "|"
+          + options.bucket() + "|" + options.prefix();
+      String digest = HashAlgorithm.SHA256.hash(identity.getBytes(StandardCharsets.UTF_8))
+          .toHex().substring(0, 16);
+      return Path.of(System.getProperty("java.io.tmpdir"), "cairn-s3-indexes",
+          options.bucket() + "-" + digest);
+    });
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreIOException(options + ": creating the index cache directory " + dir, e);
+    }
+  }
+
+  /** A new pack identifier: time-ordered (newest sorts last), then random. */
+  static String newPackId(long millis) {
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    return String.format("%013x-%s", millis, HexFormat.of().formatHex(random));
+  }
+
+  /** The number of requests this store has sent (for benchmarks and tests). */
+  public long requests() {
+    return bucket.requests();
+  }
+
+  /** The number of committed packs known now. */
+  public int packCount() {
+    return indexes.packs().size();
+  }
+
+  // ---- objects --------------------------------------------------------------------------------
+
+  @Override
+  protected Optional<byte[]> readObject(Hash hash) {
+    long ticket = indexes.ticket();
+    Optional<IndexSet.Located> at = indexes.find(hash);
+    if (at.isEmpty()) {
+      indexes.refresh(ticket);
+      at = indexes.find(hash);
+      if (at.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    Optional<byte[]> data = readAt(at.get());
+    if (data.isPresent()) {
+      return data;
+    }
+    // The pack is gone: a compaction retired it and its grace period passed. The object is in
+    // the pack that replaced it, which a refresh finds.
+    indexes.refresh(ticket);
+    Optional<IndexSet.Located> again = indexes.find(hash);
+    if (again.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(readAt(again.get()).orElseThrow(() -> new CorruptionException(
+        bucket + " " + again.get().pack().packKey(), again.get().entry().offset(),
+        "the pack of " + hash + " is listed by its index but does not exist")));
+  }
+
+  private Optional<byte[]> readAt(IndexSet.Located at) {
+    String key = at.pack().packKey();
+    return bucket.getRange(key, at.entry().offset(), at.entry().length())
+        .map(record -> format.object(bucket + " " + key, at.entry(), record));
+  }
+
+  @Override
+  protected boolean containsObject(Hash hash) {
+    long ticket = indexes.ticket();
+    if (indexes.find(hash).isPresent()) {
+      return true;
+    }
+    indexes.refresh(ticket);
+    return indexes.find(hash).isPresent();
+  }
+
+  @Override
+  protected void writeObject(Hash hash, byte[] data) {
+    writeObjects(Map.of(hash, data));
+  }
+
+  @Override
+  protected void writeObjects(Map<Hash, byte[]> objects) {
+    commit(objects);
+  }
+
+  /** Writes {@code objects} as one pack, then its index: the commit. Returns the pack's id. */
+  String commit(Map<Hash, byte[]> objects) {
+    PackFormat.Encoded encoded = format.encode(objects);
+    String id = newPackId(System.currentTimeMillis());
+    bucket.put(IndexSet.PACKS + id + ".pack", encoded.pack());
+    bucket.put(IndexSet.indexKey(id), encoded.index());
+    indexes.add(id, encoded.index());
+    return id;
+  }
+
+  @Override
+  public void forEachObject(Consumer<? super StoredObject> visitor) {
+    checkOpen("forEachObject");
+    indexes.refresh(indexes.ticket());
+    for (IndexSet.Pack pack : indexes.packs()) {
+      String location = this + "/" + pack.packKey();
+      pack.index().forEach(e -> visitor.accept(
+          new StoredObject(e.hash(), e.length(), location + "@" + e.offset())));
+    }
+  }
+
+  @Override
+  public Result compact(Predicate<? super Hash> keep) {
+    requireNonNull(keep, "keep");
+    checkOpen("compact");
+    return compaction.compact(keep);
+  }
+
+  // ---- refs -----------------------------------------------------------------------------------
+
+  @Override
+  protected Optional<Hash> readRef(String name) {
+    return refs.get(name);
+  }
+
+  @Override
+  protected void writeRef(String name, Hash hash) {
+    refs.set(name, hash);
+  }
+
+  @Override
+  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+    return refs.compareAndSet(name, expected, replacement);
+  }
+
+  @Override
+  protected List<String> refNames() {
+    return refs.names();
+  }
+
+  @Override
+  protected void closeStore() {
+    loaders.shutdownNow();
+    bucket.close();
+  }
+
+  /** The options this store was opened with. */
+  S3Options options() {
+    return options;
+  }
+}
