@@ -688,7 +688,9 @@ public final class DiskBackend extends AbstractBackend
                 Math.min(index.dataLength, segment.size()), String.format(
                     "sealed segment is %d bytes, its index %s covers %d", segment.size(),
                     indexFile, index.dataLength)));
-          } else if (!sealed && index.dataLength > end) {
+          } else if (!sealed && index.dataLength > (readOnly ? segment.size() : end)) {
+            // A follower's view of the active segment may lag the writer's newest checkpoint;
+            // only a checkpoint past what the file holds is damage.
             report.accept(new CorruptionException(segment.name, end, String.format(
                 "the active segment holds %d bytes of records but its checkpoint %s covers"
                 + " %d", end, indexFile, index.dataLength)));
