@@ -6,8 +6,15 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.testkit.FlawedBackend.Flaw;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.platform.launcher.Launcher;
@@ -49,12 +56,79 @@ class SuiteCatchesFlawsTest {
     }
   }
 
+  static volatile FlawedFileStore.Flaw fileFlaw;
+
+  /** A file-per-object store's test as its author would write it, over the flawed store. */
+  static class FlawedFileSuite extends ConformanceSuite {
+    @TempDir Path root;
+    private final AtomicInteger stores = new AtomicInteger();
+    private final Map<Backend, Path> directories =
+        Collections.synchronizedMap(new IdentityHashMap<>());
+
+    @Override
+    protected Backend open(Seed seed) {
+      return seed.writeTo(openIn(root.resolve("store-" + stores.incrementAndGet()),
+          seed.algorithm()));
+    }
+
+    @Override
+    protected Backend openIn(Path directory, HashAlgorithm algorithm) {
+      Backend store = FlawedFileStore.open(directory, algorithm, fileFlaw);
+      directories.put(store, directory);
+      return store;
+    }
+
+    @Override
+    protected Backend reopen(Backend closed) {
+      return openIn(directories.get(closed), closed.hashAlgorithm());
+    }
+  }
+
+  /**
+   * The same without the slowest tests (Lincheck and the CAS counter, a minute on a loaded
+   * machine): a flaw that turns this red turns the whole suite red.
+   */
+  static class QuickFileSuite extends FlawedFileSuite {
+    @Override
+    boolean runs(String topic, String name) {
+      return !name.contains("Lincheck") && !name.contains("incrementing");
+    }
+  }
+
+  /** The suite over the flawed file store, asking for Lincheck's model check of its refs. */
+  static class ModelCheckedFileSuite extends FlawedFileSuite {
+    @Override
+    protected boolean refsModelCheckable() {
+      return true;
+    }
+
+    @Override
+    boolean runs(String topic, String name) {
+      return name.contains("model check");
+    }
+  }
+
   private static TestExecutionSummary run(Class<?> suite) {
     LauncherDiscoveryRequest request =
         LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    launcher.execute(request, listener);
+    java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+    launcher.execute(request, listener, new org.junit.platform.launcher.TestExecutionListener() {
+      @Override
+      public void executionStarted(org.junit.platform.launcher.TestIdentifier id) {
+        started.put(id.getUniqueId(), System.nanoTime());
+      }
+
+      @Override
+      public void executionFinished(org.junit.platform.launcher.TestIdentifier id,
+          org.junit.platform.engine.TestExecutionResult result) {
+        long ms = (System.nanoTime() - started.get(id.getUniqueId())) / 1_000_000;
+        if (id.isTest() && ms > 500) {
+          System.out.println("TIMING " + ms + " ms " + id.getDisplayName());
+        }
+      }
+    });
     return listener.getSummary();
   }
 
@@ -80,6 +154,36 @@ class SuiteCatchesFlawsTest {
     readOnly = true;
     TestExecutionSummary summary = run(FlawedSuite.class);
     assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = FlawedFileStore.Flaw.class, names = "NONE",
+      mode = EnumSource.Mode.EXCLUDE)
+  void theSuiteFailsAFileStoreWithFlaw(FlawedFileStore.Flaw tested) {
+    fileFlaw = tested;
+    TestExecutionSummary summary = run(QuickFileSuite.class);
+    summary.getFailures().forEach(failure -> System.out.println("caught " + tested + ": "
+        + failure.getTestIdentifier().getDisplayName()));
+    assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @Test
+  void theSuitePassesTheUnflawedFileStore() {
+    fileFlaw = FlawedFileStore.Flaw.NONE;
+    TestExecutionSummary summary = run(FlawedFileSuite.class);
+    assertThat(summary.getFailures()).extracting(f -> f.getTestIdentifier().getDisplayName()
+        + ": " + f.getException()).isEmpty();
+    assertThat(summary.getTestsSucceededCount()).isGreaterThan(50);
+  }
+
+  @Test
+  void aModelCheckMeetingFileIoSaysWhatToOverride() {
+    fileFlaw = FlawedFileStore.Flaw.NONE;
+    TestExecutionSummary summary = run(ModelCheckedFileSuite.class);
+    assertThat(summary.getFailures()).singleElement().satisfies(failure ->
+        assertThat(failure.getException()).hasMessageContaining(
+            "override refsModelCheckable() in " + ModelCheckedFileSuite.class.getName()
+                + " to return false"));
   }
 
   @ParameterizedTest
