@@ -1,0 +1,184 @@
+package dev.cairn.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class PackTest {
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void everyObjectReadsBackAndAbsentOnesAreAbsent(Compression compression) throws IOException {
+    Map<Hash, byte[]> objects = new LinkedHashMap<>(Packs.text(HashAlgorithm.SHA256, 3000, 1));
+    objects.putAll(Packs.random(HashAlgorithm.SHA256, 50, 1024, 2));
+    objects.put(HashAlgorithm.SHA256.hash(new byte[0]), new byte[0]);
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(compression), objects);
+    PackReader reader = written.reader(HashAlgorithm.SHA256);
+    for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
+      assertThat(reader.read(e.getKey())).hasValue(e.getValue());
+    }
+    for (Hash absent : Packs.absent(HashAlgorithm.SHA256, 500)) {
+      assertThat(reader.read(absent)).isEmpty();
+    }
+    assertThat(written.summary().objects()).isEqualTo(objects.size());
+    assertThat(reader.verify((h, b) -> assertThat(objects.get(h)).isEqualTo(b)))
+        .isEqualTo(objects.size());
+  }
+
+  @Test
+  void aDictionaryMakesSmallDocumentsTwiceAsSmall() {
+    Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA1, 10_000, 3);
+    PackSummary none = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.NONE), objects)
+        .summary();
+    PackSummary zstd = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD), objects)
+        .summary();
+    PackSummary auto = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.AUTO), objects)
+        .summary();
+    assertThat(auto.dictionaryBytes()).isPositive();
+    assertThat(zstd.dictionaryBytes()).isZero();
+    assertThat(none.compressedRecords()).isZero();
+    assertThat(auto.packBytes()).isLessThan(zstd.packBytes());
+    assertThat(auto.packBytes() * 2).isLessThan(none.packBytes());
+  }
+
+  @Test
+  void incompressibleObjectsAreStoredRawWithFiveBytesOfFraming() {
+    Map<Hash, byte[]> objects = Packs.random(HashAlgorithm.SHA256, 1000, 1024, 4);
+    PackSummary summary = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
+        objects).summary();
+    assertThat(summary.compressedRecords()).isZero();
+    assertThat(summary.dictionaryBytes()).isZero();
+    long framing = summary.packBytes() - summary.payloadBytes();
+    assertThat(framing).isEqualTo(1000L * RecordCodec.RAW_OVERHEAD + 16 + 12);
+  }
+
+  @Test
+  void anIndexOfPrefixesKeepsEightBytesAndStillServesOnlyTheObjectAskedFor()
+      throws IOException {
+    Map<Hash, byte[]> objects = Packs.random(HashAlgorithm.SHA256, 2000, 64, 5);
+    Packs.Written full = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
+        objects);
+    Packs.Written prefixed = Packs.write(HashAlgorithm.SHA256,
+        PackOptions.of(Compression.AUTO).withIndexHashBytes(8), objects);
+    PackReader reader = prefixed.reader(HashAlgorithm.SHA256);
+    assertThat(reader.index().prefixLength()).isEqualTo(8);
+    assertThat(full.index().length - prefixed.index().length).isEqualTo(2000L * 24);
+    for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
+      assertThat(reader.read(e.getKey())).hasValue(e.getValue());
+      // The same first 8 bytes, another hash: the index finds the entry, the re-hash refuses.
+      byte[] other = e.getKey().toBytes();
+      other[31] ^= 1;
+      assertThat(reader.read(Hash.of(HashAlgorithm.SHA256, other))).isEmpty();
+    }
+  }
+
+  @Test
+  void prefixesGrowWhereTwoHashesShareTheirFirstBytes() throws IOException {
+    Map<Hash, byte[]> objects = new HashMap<>();
+    byte[] a = new byte[20];
+    byte[] b = new byte[20];
+    b[10] = 1;
+    objects.put(Hash.of(HashAlgorithm.SHA1, a), "a".getBytes());
+    objects.put(Hash.of(HashAlgorithm.SHA1, b), "b".getBytes());
+    Packs.Written written = Packs.write(HashAlgorithm.SHA1,
+        PackOptions.of(Compression.NONE).withIndexHashBytes(8), objects);
+    PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "x");
+    assertThat(index.prefixLength()).isEqualTo(11);
+    assertThat(index.find(Hash.of(HashAlgorithm.SHA1, b))).isEqualTo(1);
+  }
+
+  @Test
+  void aHashAddedTwiceIsStoredOnce() throws IOException {
+    Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 10, 6);
+    ByteArrayOutputStream pack = new ByteArrayOutputStream();
+    PackWriter writer = PackWriter.create(pack, HashAlgorithm.SHA256,
+        PackOptions.of(Compression.ZSTD));
+    for (int i = 0; i < 2; i++) {
+      for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
+        writer.add(e.getKey(), e.getValue());
+      }
+    }
+    assertThat(writer.finish(new ByteArrayOutputStream()).objects()).isEqualTo(10);
+  }
+
+  @Test
+  void aWrongAlgorithmOrAFinishedWriterIsRefusedByName() throws IOException {
+    PackWriter writer = PackWriter.create(new ByteArrayOutputStream(), HashAlgorithm.SHA256,
+        PackOptions.of(Compression.AUTO));
+    Hash sha1 = HashAlgorithm.SHA1.hash(new byte[1]);
+    assertThatThrownBy(() -> writer.add(sha1, new byte[1])).hasMessageContaining("sha1");
+    writer.finish(new ByteArrayOutputStream());
+    Hash sha256 = HashAlgorithm.SHA256.hash(new byte[1]);
+    assertThatThrownBy(() -> writer.add(sha256, new byte[1]))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining(sha256.toString());
+  }
+
+  @Test
+  void anEmptyPackReadsAsEmpty() throws IOException {
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
+        Map.of());
+    PackReader reader = written.reader(HashAlgorithm.SHA256);
+    assertThat(reader.read(Packs.absent(HashAlgorithm.SHA256, 1).get(0))).isEmpty();
+    assertThat(reader.verify((h, b) -> { })).isZero();
+  }
+
+  @Test
+  void aPointReadIsOneRangedReadOfExactlyTheRecord(@TempDir Path dir) throws IOException {
+    Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 2000, 7);
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
+        objects);
+    Path packFile = dir.resolve("p.pack");
+    Files.write(packFile, written.pack());
+    try (FileChannel channel = FileChannel.open(packFile, StandardOpenOption.READ)) {
+      ByteSource file = ByteSource.of(channel);
+      AtomicInteger calls = new AtomicInteger();
+      List<Integer> lengths = new ArrayList<>();
+      ByteSource counted = (position, length) -> {
+        calls.incrementAndGet();
+        lengths.add(length);
+        return file.read(position, length);
+      };
+      PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "p.idx");
+      PackReader reader = PackReader.open(index, counted, HashAlgorithm.SHA256, "p.pack");
+      assertThat(calls).hasValue(1);
+      Hash some = objects.keySet().iterator().next();
+      assertThat(reader.read(some)).hasValue(objects.get(some));
+      assertThat(calls).hasValue(2);
+      assertThat(lengths.get(1)).isEqualTo(index.length(index.find(some)));
+    }
+  }
+
+  @Test
+  void aTruncatedPackIsCorruptionNamingThePack() throws IOException {
+    Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 100, 8);
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.ZSTD),
+        objects);
+    byte[] cut = java.util.Arrays.copyOf(written.pack(), written.pack().length / 2);
+    PackReader reader = PackReader.open(PackIndex.decode(ByteBuffer.wrap(written.index()), "i"),
+        ByteSource.of(ByteBuffer.wrap(cut)), HashAlgorithm.SHA256, "cut.pack");
+    assertThatThrownBy(() -> {
+      for (Hash hash : objects.keySet()) {
+        reader.read(hash);
+      }
+    }).isInstanceOf(CorruptionException.class).hasMessageContaining("cut.pack");
+  }
+}
