@@ -64,6 +64,11 @@ import org.junit.jupiter.api.TestFactory;
  * {@code ci} (the default) or {@code full}.
  */
 public abstract class ConformanceSuite {
+  /** Whether the store under test declares PERSISTENT; set when the run starts. */
+  private volatile boolean persistent;
+  /** The temporary directories of the current run. */
+  private volatile Directories directories;
+
   /**
    * Opens a new store that holds exactly {@code seed}'s objects and refs and shares nothing
    * with any other store this method returned. Its hashes are of {@code seed.algorithm()}.
@@ -98,9 +103,8 @@ public abstract class ConformanceSuite {
 
   /**
    * Damages the stored bytes {@code data} of the object {@code hash} in {@code closed}, a store
-   * from {@link
-   * #open} that the suite has flushed and closed, so that the suite can check that the
-   * reopened store never serves them. Needed by a {@link Capability#PERSISTENT} store that
+   * from {@link #open} that the suite has flushed and closed, so that the suite can check that
+   * the reopened store never serves them. Needed by a {@link Capability#PERSISTENT} store that
    * does not override {@link #openIn} (the suite then damages the files itself), or whose
    * files do not hold the object's bytes as they are (compressed, encrypted). Flip a byte of
    * the object's payload where the store keeps it; {@link #flipByteInFiles} does that for
@@ -109,8 +113,7 @@ public abstract class ConformanceSuite {
   protected void damage(Backend closed, Hash hash, byte[] data) throws Exception {
     throw new AssertionError(closed + " declares PERSISTENT, but its test overrides neither "
         + "ConformanceSuite.openIn(Path, HashAlgorithm) nor damage(Backend, Hash, byte[]): "
-        + "override "
-        + "one so that the suite can check that damaged bytes are never served");
+        + "override one so that the suite can check that damaged bytes are never served");
   }
 
   /**
@@ -129,9 +132,6 @@ public abstract class ConformanceSuite {
   protected HashAlgorithm hashAlgorithm() {
     return HashAlgorithm.SHA256;
   }
-
-  private volatile boolean persistent;
-  private volatile Directories directories;
 
   /** Every conformance test that applies to the store, grouped by topic. */
   @TestFactory

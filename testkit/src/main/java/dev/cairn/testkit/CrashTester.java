@@ -183,17 +183,19 @@ final class CrashTester extends Tester {
     return points;
   }
 
-  private void batchCrash(boolean powerLoss) throws Exception {
-    Map<Hash, byte[]> base = objects(620, 3);
-    Map<Hash, byte[]> batch = objects(621, 6);
-    StoreTest prepare = store -> {
-      base.forEach(store::write);
-      store.flush();
-    };
-    StoreTest operation = store -> {
-      store.writeBatch(batch);
-      store.flush();
-    };
+  /** What a crash test checks in the store reopened after a crash. */
+  @FunctionalInterface
+  private interface AfterCrash {
+    void check(Backend reopened, boolean acknowledged, String where) throws Exception;
+  }
+
+  /**
+   * Crashes {@code operation} (on a store {@code prepare}d) at each of its crash points, with
+   * or without a power loss, and checks each reopened store with {@code after}; whether the
+   * operation returned before the crash ("acknowledged") is passed along.
+   */
+  private void crashEach(String what, boolean powerLoss, StoreTest prepare,
+      StoreTest operation, AfterCrash after) throws Exception {
     for (long k : crashPoints(countOperations(prepare, operation))) {
       try (Crash crash = new Crash()) {
         Backend store = crash.open();
@@ -207,34 +209,49 @@ final class CrashTester extends Tester {
           // The crash reached the store; what the files hold is checked below.
         }
         String lost = crash.abandon(store, powerLoss);
-        String where = "I/O operation " + k + " of the batch" + (powerLoss ? ", power lost ("
-            + lost + ")" : "");
         try (Backend reopened = crash.open()) {
-          base.forEach((hash, data) -> assertArrayEquals(data, reopened.read(hash).orElse(null),
-              "an object flushed before the batch, after a crash at " + where));
-          List<Hash> present = new ArrayList<>();
-          for (Map.Entry<Hash, byte[]> entry : batch.entrySet()) {
-            Optional<byte[]> read = reopened.read(entry.getKey());
-            if (read.isPresent()) {
-              if (!Arrays.equals(entry.getValue(), read.get())) {
-                fail("an object of the batch read back wrong after a crash at " + where);
-              }
-              present.add(entry.getKey());
-            }
-          }
-          if (acknowledged && present.size() < batch.size()) {
-            fail("writeBatch and flush returned although I/O operation " + k + " failed, and "
-                + (batch.size() - present.size()) + " of its " + batch.size() + " objects are "
-                + "lost: report the failure to the caller");
-          }
-          if (!present.isEmpty() && present.size() < batch.size()) {
-            fail("a batch of " + batch.size() + " objects was cut by a crash at " + where
-                + " and " + present.size() + " of them are stored: a batch must be "
-                + "all-or-nothing (write it whole, then commit it with one atomic step)");
-          }
+          after.check(reopened, acknowledged, "I/O operation " + k + " of " + what
+              + (powerLoss ? ", power lost (" + lost + ")" : ""));
         }
       }
     }
+  }
+
+  private void batchCrash(boolean powerLoss) throws Exception {
+    Map<Hash, byte[]> base = objects(620, 3);
+    Map<Hash, byte[]> batch = objects(621, 6);
+    StoreTest prepare = store -> {
+      base.forEach(store::write);
+      store.flush();
+    };
+    StoreTest operation = store -> {
+      store.writeBatch(batch);
+      store.flush();
+    };
+    crashEach("the batch", powerLoss, prepare, operation, (reopened, acknowledged, where) -> {
+      base.forEach((hash, data) -> assertArrayEquals(data, reopened.read(hash).orElse(null),
+          "an object flushed before the batch, after a crash at " + where));
+      List<Hash> present = new ArrayList<>();
+      for (Map.Entry<Hash, byte[]> entry : batch.entrySet()) {
+        Optional<byte[]> read = reopened.read(entry.getKey());
+        if (read.isPresent()) {
+          if (!Arrays.equals(entry.getValue(), read.get())) {
+            fail("an object of the batch read back wrong after a crash at " + where);
+          }
+          present.add(entry.getKey());
+        }
+      }
+      if (acknowledged && present.size() < batch.size()) {
+        fail("writeBatch and flush returned although " + where + " failed, and "
+            + (batch.size() - present.size()) + " of its " + batch.size() + " objects are "
+            + "lost: report the failure to the caller");
+      }
+      if (!present.isEmpty() && present.size() < batch.size()) {
+        fail("a batch of " + batch.size() + " objects was cut by a crash at " + where
+            + " and " + present.size() + " of them are stored: a batch must be "
+            + "all-or-nothing (write it whole, then commit it with one atomic step)");
+      }
+    });
   }
 
   private void refCrash() throws Exception {
@@ -248,22 +265,8 @@ final class CrashTester extends Tester {
       store.flush();
     };
     for (boolean powerLoss : new boolean[] {false, true}) {
-      for (long k : crashPoints(countOperations(prepare, operation))) {
-        try (Crash crash = new Crash()) {
-          Backend store = crash.open();
-          prepare.run(store);
-          crash.failFrom(k);
-          boolean acknowledged = false;
-          try {
-            operation.run(store);
-            acknowledged = true;
-          } catch (RuntimeException e) {
-            // The crash reached the store; what the files hold is checked below.
-          }
-          String lost = crash.abandon(store, powerLoss);
-          String where = "I/O operation " + k + " of a ref update" + (powerLoss
-              ? ", power lost (" + lost + ")" : "");
-          try (Backend reopened = crash.open()) {
+      crashEach("a ref update", powerLoss, prepare, operation,
+          (reopened, acknowledged, where) -> {
             Optional<Hash> main = reopened.getRef(MAIN);
             Optional<Hash> tag = reopened.getRef(TAG);
             if (!main.equals(Optional.of(value(10))) && !main.equals(Optional.of(value(11)))) {
@@ -278,9 +281,7 @@ final class CrashTester extends Tester {
               assertEquals(Optional.of(value(11)), main, "an acknowledged update at " + where);
               assertEquals(Optional.of(value(12)), tag, "an acknowledged new ref at " + where);
             }
-          }
-        }
-      }
+          });
     }
   }
 

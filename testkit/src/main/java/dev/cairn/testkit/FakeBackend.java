@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <hash>"}, {@code "testAndSetRef refs/heads/main"}, {@code "close"}...); {@link
  *       #objects()}, {@link #refs()} and {@link #closed()} are its state.
  *   <li><b>Steerable:</b> {@link #failNext} makes the next call of an operation throw; {@link
- *       #beforeNext} runs an action right before it (another writer winning a race, say).
+ *       #beforeNext} runs an action right before it (another writer winning a race, say);
+ *       {@link #damage} plants bytes that are not the object's; {@link Builder#feature} adds
+ *       a feature such as {@code IntegrityCheck}.
  * </ul>
  *
  * <p>Thread-safe: compare-and-set is linearizable, maps are concurrent, and the hooks run at
@@ -47,10 +49,12 @@ public final class FakeBackend extends AbstractBackend {
   private final Map<String, RuntimeException> failures = new HashMap<>();
   private final Map<String, Runnable> actions = new HashMap<>();
   private final Runnable onClose;
+  private final Map<Class<?>, Object> features;
 
   private FakeBackend(Builder builder) {
     super(builder.description, builder.algorithm, builder.capabilities);
     this.onClose = builder.onClose;
+    this.features = Map.copyOf(builder.features);
     builder.seed.objects().forEach((hash, data) -> objects.put(hash, data.clone()));
     refs.putAll(builder.seed.refs());
   }
@@ -104,6 +108,23 @@ public final class FakeBackend extends AbstractBackend {
   /** The refs now, sorted by name. */
   public Map<String, Hash> refs() {
     return new TreeMap<>(refs);
+  }
+
+  /**
+   * Replaces the stored bytes of {@code hash} with {@code bytes}, which need not hash to it:
+   * damage, as a failing disk leaves it, for testing what a caller does with damaged data.
+   */
+  public FakeBackend damage(Hash hash, byte[] bytes) {
+    objects.put(requireNonNull(hash, "hash"), requireNonNull(bytes, "bytes").clone());
+    return this;
+  }
+
+  /** The features given to {@link Builder#feature}; otherwise what the store itself is. */
+  @Override
+  public <T> Optional<T> feature(Class<T> type) {
+    requireNonNull(type, "type");
+    Object feature = features.get(type);
+    return feature != null ? Optional.of(type.cast(feature)) : super.feature(type);
   }
 
   /** Whether {@link #close()} has been called: a decorator must close what it owns. */
@@ -215,8 +236,19 @@ public final class FakeBackend extends AbstractBackend {
         EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS);
     private Runnable onClose = () -> { };
     private Seed seed;
+    private final Map<Class<?>, Object> features = new HashMap<>();
 
     private Builder() {}
+
+    /**
+     * Makes the fake offer {@code implementation} as the feature {@code type} (see {@link
+     * dev.cairn.spi.Backend#feature}): for testing that a decorator forwards a feature.
+     */
+    public <T> Builder feature(Class<T> type, T implementation) {
+      features.put(requireNonNull(type, "type"), type.cast(requireNonNull(implementation,
+          "implementation")));
+      return this;
+    }
 
     /** The objects and refs it holds when built (none), also when it is read-only. */
     public Builder holding(Seed seed) {

@@ -1,37 +1,21 @@
 package dev.cairn.testkit;
 
 import static dev.cairn.testkit.TestData.HOSTILE_REF_NAMES;
-import static dev.cairn.testkit.TestData.KIB;
-import static dev.cairn.testkit.TestData.SIZES;
 import static dev.cairn.testkit.TestData.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.InvalidRefNameException;
-import dev.cairn.spi.ReadOnlyStoreException;
-import dev.cairn.spi.StoreClosedException;
-import dev.cairn.spi.StoreStats;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.function.Executable;
 
 /** What a store with {@link Capability#WRITE_REFS} does with ref updates: set, compare-and-set, delete. */
 final class RefWriteTester extends Tester {
