@@ -1,6 +1,7 @@
 package dev.cairn.disk;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.testkit.ConformanceSuite;
 import dev.cairn.testkit.Seed;
 import java.nio.file.Path;
@@ -16,15 +17,20 @@ class DiskConformanceTest {
 
     abstract DiskOptions.Fsync fsync();
 
-    private DiskOptions options(Seed seed) {
+    private DiskOptions options(HashAlgorithm algorithm) {
       return DiskOptions.builder().fsync(fsync()).segmentSize(64 * 1024)
-          .hashAlgorithm(seed.algorithm()).build();
+          .hashAlgorithm(algorithm).build();
     }
 
     @Override
     protected Backend open(Seed seed) {
       Path dir = root.resolve("store-" + stores.incrementAndGet());
-      return seed.writeTo(DiskBackend.open(dir, options(seed)));
+      return seed.writeTo(DiskBackend.open(dir, options(seed.algorithm())));
+    }
+
+    @Override
+    protected Backend openIn(Path directory, HashAlgorithm algorithm) {
+      return DiskBackend.open(directory, options(algorithm));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cairn.disk;
 
 import dev.cairn.decorators.Decorators;
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.testkit.ConformanceSuite;
 import dev.cairn.testkit.Seed;
 import java.nio.file.Path;
@@ -49,6 +50,15 @@ class DiskStackConformanceTest {
     @Override
     protected Backend reopen(Backend closed) {
       return open(directories.get(closed));
+    }
+
+    @Override
+    protected Backend openIn(Path directory, HashAlgorithm algorithm) {
+      List<Path> dirs = new java.util.ArrayList<>();
+      for (int i = 0; i < disks(); i++) {
+        dirs.add(directory.resolve("disk-" + i));
+      }
+      return open(dirs);
     }
 
     @Override

@@ -74,6 +74,13 @@ class LowerConformanceTest extends ConformanceSuite {
     return new SeedRefs(store.root, store.refs, openLower(store.root));
   }
 
+  @Override
+  protected void damage(Backend closed, Hash hash, byte[] data) throws IOException {
+    if (flipByteInFiles(((SeedRefs) closed).root, data) == 0) {
+      throw new AssertionError("no copy of " + hash + " in the files of " + closed);
+    }
+  }
+
   private Backend openLower(Path root) {
     return new LowerFactory().create(StoreSpec.leaf("lower", root.toString(), options()),
         Map.of(), StoreContext.standard());

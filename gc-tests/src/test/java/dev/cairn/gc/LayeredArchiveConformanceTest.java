@@ -2,6 +2,7 @@ package dev.cairn.gc;
 
 import dev.cairn.decorators.LayeredStore;
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.GcOptions;
 import dev.cairn.testkit.ConformanceSuite;
 import dev.cairn.testkit.Seed;
@@ -30,6 +31,11 @@ class LayeredArchiveConformanceTest {
     @Override
     protected Backend reopen(Backend closed) {
       return open(directories.get(closed));
+    }
+
+    @Override
+    protected Backend openIn(Path directory, HashAlgorithm algorithm) {
+      return open(directory);
     }
 
     @Override

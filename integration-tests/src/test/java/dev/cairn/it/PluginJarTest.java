@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The third-party plugin of {@code examples/plugin}, compiled here against the SPI alone and
- * packed into a jar of its own, adds the {@code example} store type to a class loader over
- * that jar: it then opens by spec, under the built-in decorators.
+ * The third-party plugin of {@code examples/plugin}, compiled here against the SPI and the
+ * storage helpers alone and packed into a jar of its own, adds the {@code example} store type
+ * to a class loader over that jar: it then opens by spec, under the built-in decorators.
  */
 class PluginJarTest {
   private static final Path PLUGIN = Path.of(System.getProperty("user.dir")).getParent()
@@ -52,12 +52,13 @@ class PluginJarTest {
       assertThat(example.origin()).isEqualTo("example-plugin-1.0.jar");
       assertThat(example.provider()).isEqualTo("com.example.cairn.ExampleStoreFactory");
 
-      try (Backend store = Cairn.open("stats:cache(capacity=100):example:?hash=sha1", loader)) {
+      String spec = "stats:cache(capacity=100):example:" + dir.resolve("store") + "?hash=sha1";
+      try (Backend store = Cairn.open(spec, loader)) {
         Hash hash = store.put("hello".getBytes());
         assertThat(hash.algorithm().name()).isEqualTo("sha1");
         assertThat(store.read(hash)).hasValueSatisfying(
             bytes -> assertThat(bytes).isEqualTo("hello".getBytes()));
-        assertThat(store).hasToString("stats:cache(capacity=100):example:?hash=sha1");
+        assertThat(store).hasToString(spec);
       }
     }
   }
@@ -66,7 +67,8 @@ class PluginJarTest {
   private Path buildPluginJar() throws IOException {
     Path classes = Files.createDirectories(dir.resolve("classes"));
     List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(),
-        "--release", "17", "-classpath", location(StoreFactory.class)));
+        "--release", "17", "-classpath", location(StoreFactory.class)
+            + java.io.File.pathSeparator + location(dev.cairn.storage.DurableFiles.class)));
     try (Stream<Path> sources = Files.walk(PLUGIN.resolve("java"))) {
       sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> arguments.add(p.toString()));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.GcOptions;
+import dev.cairn.spi.Hash;
 import dev.cairn.stack.Cairn;
 import dev.cairn.stack.CairnConfiguration;
 import dev.cairn.testkit.ConformanceSuite;
@@ -58,6 +59,13 @@ class FaultyFileSystemStackTest extends ConformanceSuite {
   @Override
   protected boolean refsModelCheckable() {
     return false;
+  }
+
+  @Override
+  protected void damage(Backend closed, Hash hash, byte[] data) throws java.io.IOException {
+    if (flipByteInFiles(directories.get(closed), data) == 0) {
+      throw new AssertionError("no copy of " + hash + " in the files of " + closed);
+    }
   }
 
   @AfterEach

@@ -2,7 +2,9 @@ package dev.cairn.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -58,6 +60,37 @@ public final class StoreOption<T> {
         return value;
       }
       throw new IllegalArgumentException("expected " + type);
+    }, false);
+  }
+
+  /**
+   * The option {@code hash}: the algorithm that names a store's objects, with no default value,
+   * since its absence means "the store's own" (that of an existing store; the store type's
+   * choice for a new one). Read it with {@link StoreSpec#given} and turn the name into an
+   * algorithm with {@link StoreContext#hashAlgorithm(String)}, which knows the algorithms
+   * plugins provide as well and names the known ones when it is not one of them:
+   *
+   * <pre>{@code
+   * HashAlgorithm algorithm = spec.given(HASH).map(context::hashAlgorithm)
+   *     .orElse(existingStoresAlgorithmOr(HashAlgorithm.SHA256));
+   * }</pre>
+   *
+   * <p>Its {@link #type()} lists the algorithms built in and installed where the SPI was
+   * loaded, and says what its absence means. A value that is not an algorithm name (a
+   * lowercase letter, then lowercase letters, digits and '-') is refused by {@link #parse}.
+   *
+   * @param description what the algorithm is for, e.g. "the hash algorithm of a new store"
+   */
+  public static StoreOption<String> hashAlgorithm(String description) {
+    List<String> names = new ArrayList<>();
+    HashAlgorithms.standard().all().forEach(algorithm -> names.add(algorithm.name()));
+    String type = "a hash algorithm: one of [" + String.join(", ", names)
+        + "] or one a plugin provides; default: the store's own";
+    return new StoreOption<>("hash", description, type, null, value -> {
+      if (!value.matches("[a-z][a-z0-9-]{0,63}")) {
+        throw new IllegalArgumentException("expected " + type);
+      }
+      return value;
     }, false);
   }
 

@@ -155,14 +155,27 @@ public final class StoreSpec {
    * @throws StoreConfigurationException if the value is malformed, or absent with no default
    */
   public <T> T get(StoreOption<T> option) {
+    return given(option).orElseGet(() -> option.defaultValue().orElseThrow(() ->
+        new StoreConfigurationException(String.format("'%s' requires option '%s' (%s)", name,
+            option.name(), option.type()))));
+  }
+
+  /**
+   * The value of {@code option} if the spec gives it, parsed; empty if it does not (its default
+   * is not used). For an option whose absence means something of its own, such as {@link
+   * StoreOption#hashAlgorithm} ("the store's own"), or to tell a default from the same value
+   * given.
+   *
+   * @throws StoreConfigurationException if the given value is malformed
+   */
+  public <T> Optional<T> given(StoreOption<T> option) {
     requireNonNull(option, "option");
     String raw = options.get(option.name());
     if (raw == null) {
-      return option.defaultValue().orElseThrow(() -> new StoreConfigurationException(
-          String.format("'%s' requires option '%s' (%s)", name, option.name(), option.type())));
+      return Optional.empty();
     }
     try {
-      return option.parse(raw);
+      return Optional.of(option.parse(raw));
     } catch (StoreConfigurationException e) {
       throw new StoreConfigurationException("in '" + name + "': " + e.getMessage());
     }

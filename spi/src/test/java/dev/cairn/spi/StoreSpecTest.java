@@ -104,4 +104,34 @@ class StoreSpecTest {
     assertThatThrownBy(() -> StoreSpec.leaf("a", null, Map.of()))
         .hasMessageContaining("\"a\"");
   }
+
+  @Test
+  void givenTellsAnAbsentOptionFromItsDefault() {
+    StoreOption<Long> capacity = StoreOption.number("capacity", 100, 1, 1000, "Entries kept.");
+    StoreSpec given = StoreSpec.leaf("cache", null, Map.of("capacity", "100"));
+    assertThat(given.given(capacity)).contains(100L);
+    assertThat(MEMORY.given(capacity)).isEmpty();
+    assertThat(MEMORY.get(capacity)).isEqualTo(100L);
+    assertThatThrownBy(() -> StoreSpec.leaf("cache", null, Map.of("capacity", "lots"))
+        .given(capacity))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessage("in 'cache': bad value \"lots\" for option 'capacity': expected a whole "
+            + "number from 1 to 1000");
+  }
+
+  @Test
+  void theHashOptionListsTheAlgorithmsAndDefaultsToTheStoresOwn() {
+    StoreOption<String> hash = StoreOption.hashAlgorithm("the hash of a new store");
+    assertThat(hash.name()).isEqualTo("hash");
+    assertThat(hash.type()).isEqualTo("a hash algorithm: one of [sha1, sha256] or one a "
+        + "plugin provides; default: the store's own");
+    assertThat(hash.defaultValue()).isEmpty();
+    assertThat(MEMORY.given(hash)).isEmpty();
+    assertThat(StoreSpec.leaf("example", null, Map.of("hash", "sha1")).given(hash))
+        .contains("sha1");
+    assertThatThrownBy(() -> hash.parse("SHA 1"))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageStartingWith("bad value \"SHA 1\" for option 'hash': expected a hash "
+            + "algorithm: one of [sha1, sha256]");
+  }
 }

@@ -31,6 +31,8 @@ final class SpecBinding {
   private final List<Problem> problems = new ArrayList<>();
   private final List<Misplaced> misplaced = new ArrayList<>();
   private final List<Draft> drafts = new ArrayList<>();
+  /** Where each store built by {@link #toSpec} for opening starts in the spec, by identity. */
+  private final Map<StoreSpec, Integer> positions = new java.util.IdentityHashMap<>();
   /** The spec with misplaced options moved where they belong, once known. */
   private String rewritten;
 
@@ -79,6 +81,33 @@ final class SpecBinding {
    * @throws StackSpecException with every problem found
    */
   static StoreSpec bind(String spec, Registry registry) {
+    return bound(spec, registry).tree;
+  }
+
+  /** A bound spec: its tree, and where in the spec's text each store of the tree is written. */
+  static final class Bound {
+    final StoreSpec tree;
+    private final Map<StoreSpec, Integer> positions;
+    private final SpecDisplay display;
+
+    private Bound(StoreSpec tree, Map<StoreSpec, Integer> positions, SpecDisplay display) {
+      this.tree = tree;
+      this.positions = positions;
+      this.display = display;
+    }
+
+    /** "at 6 in "cache:dsik:/x"": where {@code node}, a store of {@link #tree}, is written. */
+    String where(StoreSpec node) {
+      return display.at(positions.getOrDefault(node, 0));
+    }
+  }
+
+  /**
+   * Reads {@code spec} against {@code registry}, keeping the position of each store.
+   *
+   * @throws StackSpecException with every problem found
+   */
+  static Bound bound(String spec, Registry registry) {
     SpecSyntax.Parsed parsed = SpecSyntax.parse(spec);
     SpecBinding binding = new SpecBinding(registry, spec);
     if (parsed.root == null) {
@@ -90,7 +119,9 @@ final class SpecBinding {
     if (!binding.problems.isEmpty()) {
       throw binding.failure(parsed.root);
     }
-    return binding.toSpec(root, null);
+    StoreSpec tree = binding.toSpec(root, null);
+    return new Bound(tree, binding.positions,
+        SpecDisplay.of(spec, parsed.root, registry.sensitiveNames()));
   }
 
   private Draft bind(SpecSyntax.Term term, Draft parent) {
@@ -418,7 +449,11 @@ final class SpecBinding {
       default:
         throw new AssertionError(entry.shape);
     }
-    return built.withSensitiveOptions(sensitive != null ? sensitive : entry.sensitive);
+    StoreSpec result = built.withSensitiveOptions(sensitive != null ? sensitive : entry.sensitive);
+    if (sensitive == null) {
+      positions.put(result, draft.term.start);
+    }
+    return result;
   }
 
   /** The exception reporting every problem, with the spec quoted and its secrets masked. */

@@ -23,6 +23,12 @@ public final class StackSpecException extends StoreConfigurationException {
     this(problems, false);
   }
 
+  /** One problem a factory reported as {@code cause}. */
+  StackSpecException(List<String> problems, Throwable cause) {
+    super(message(problems, false), cause);
+    this.problems = List.copyOf(problems);
+  }
+
   /** {@code more}: the spec has more problems than {@code problems} lists. */
   StackSpecException(List<String> problems, boolean more) {
     super(message(problems, more));

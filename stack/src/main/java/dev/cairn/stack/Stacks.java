@@ -43,15 +43,18 @@ final class Stacks {
    * fails to open, every store already opened is closed before the failure is rethrown (with
    * any failure to close added as suppressed).
    *
-   * @throws StackSpecException if the spec is wrong
-   * @throws CairnException what a factory threw; other runtime exceptions from a factory are
-   *     wrapped in {@link StoreConfigurationException} naming the store
+   * @throws StackSpecException if the spec is wrong, or a factory refused its store's
+   *     description with a {@link StoreConfigurationException} (the message names the store and
+   *     its position in the spec, as for the stack's own problems; the factory's is the cause)
+   * @throws CairnException any other failure a factory threw; other runtime exceptions from a
+   *     factory are wrapped in {@link StoreConfigurationException} naming the store
    */
   Backend open(String spec) {
-    StoreSpec tree = parse(spec);
+    SpecBinding.Bound bound = SpecBinding.bound(requireNonNull(spec, "spec"), registry);
+    StoreSpec tree = bound.tree;
     List<Backend> opened = new ArrayList<>();
     try {
-      Backend root = build(tree, opened);
+      Backend root = build(bound, tree, opened);
       return new OpenStack(tree, root, opened);
     } catch (RuntimeException | Error e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
@@ -65,16 +68,22 @@ final class Stacks {
     }
   }
 
-  private Backend build(StoreSpec node, List<Backend> opened) {
+  private Backend build(SpecBinding.Bound bound, StoreSpec node, List<Backend> opened) {
     Map<String, Backend> children = new LinkedHashMap<>();
     for (Map.Entry<String, StoreSpec> child : node.children().entrySet()) {
-      children.put(child.getKey(), build(child.getValue(), opened));
+      children.put(child.getKey(), build(bound, child.getValue(), opened));
     }
     Registry.Entry entry = registry.find(node.name())
         .orElseThrow(() -> new AssertionError("bound spec names unknown " + node.name()));
     Backend store;
     try {
       store = entry.factory.create(node, Collections.unmodifiableMap(children), context);
+    } catch (StackSpecException e) {
+      throw e;
+    } catch (StoreConfigurationException e) {
+      // Said as the stack's own problems are: which store, and where it is in the spec.
+      throw new StackSpecException(List.of(String.format("'%s' %s: %s", node.name(),
+          bound.where(node), e.getMessage())), e);
     } catch (CairnException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -106,8 +106,24 @@ class StacksTest {
     Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.DECORATOR, List.of(),
         log, failure));
 
-    assertThatThrownBy(() -> stacks.open("picky:disk:/x")).isSameAs(failure);
+    assertThatThrownBy(() -> stacks.open("picky:disk:/x")).isInstanceOf(StackSpecException.class)
+        .hasCause(failure);
     assertThat(log).containsExactly("open disk:/x", "fail picky:disk:/x", "close disk:/x");
+  }
+
+  @Test
+  void aFactorysConfigurationErrorNamesTheStoreAndItsPositionInTheSpec() {
+    StoreConfigurationException failure =
+        new StoreConfigurationException("unknown hash algorithm 'md5'; known: sha1, sha256");
+    Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(),
+        log, failure));
+
+    assertThatThrownBy(() -> stacks.open("cache:layered(upper=memory:, lower=picky:/x)"))
+        .isInstanceOf(StackSpecException.class)
+        .hasMessage("'picky' at 35 in \"cache:layered(upper=memory:, lower=picky:/x)\": "
+            + "unknown hash algorithm 'md5'; known: sha1, sha256")
+        .hasCause(failure);
+    assertThat(log).contains("close memory:");
   }
 
   @Test

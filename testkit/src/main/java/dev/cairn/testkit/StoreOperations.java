@@ -138,9 +138,14 @@ public class StoreOperations {
    * @throws AssertionError (from Lincheck) describing a non-linearizable execution
    */
   public static void stress(Callable<Backend> opener, int scale) {
+    stress(opener, 10 * scale, 20 * scale);
+  }
+
+  /** As {@link #stress(Callable, int)}, with {@code scenarios} of {@code invocations} each. */
+  static void stress(Callable<Backend> opener, int scenarios, int invocations) {
     run(requireNonNull(opener, "opener"), new StressOptions()
-        .iterations(10 * scale)
-        .invocationsPerIteration(20 * scale));
+        .iterations(scenarios)
+        .invocationsPerIteration(invocations));
   }
 
   private static <O extends Options<O, ?>> void run(Callable<Backend> opener, O options) {

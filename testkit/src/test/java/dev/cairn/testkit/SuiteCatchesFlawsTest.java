@@ -6,8 +6,15 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.testkit.FlawedBackend.Flaw;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.platform.launcher.Launcher;
@@ -49,6 +56,60 @@ class SuiteCatchesFlawsTest {
     }
   }
 
+  static volatile FlawedFileStore.Flaw fileFlaw;
+
+  /** A file-per-object store's test as its author would write it, over the flawed store. */
+  static class FlawedFileSuite extends ConformanceSuite {
+    @TempDir Path root;
+    private final AtomicInteger stores = new AtomicInteger();
+    private final Map<Backend, Path> directories =
+        Collections.synchronizedMap(new IdentityHashMap<>());
+
+    @Override
+    protected Backend open(Seed seed) {
+      return seed.writeTo(openIn(root.resolve("store-" + stores.incrementAndGet()),
+          seed.algorithm()));
+    }
+
+    @Override
+    protected Backend openIn(Path directory, HashAlgorithm algorithm) {
+      Backend store = FlawedFileStore.open(directory, algorithm, fileFlaw);
+      directories.put(store, directory);
+      return store;
+    }
+
+    @Override
+    protected Backend reopen(Backend closed) {
+      return openIn(directories.get(closed), closed.hashAlgorithm());
+    }
+  }
+
+  /**
+   * The same without the slowest tests, which no flaw of the file store needs (Lincheck, the
+   * CAS counter, 8 writers, 16 MiB objects: a minute on a loaded machine): a flaw that turns
+   * this red turns the whole suite red.
+   */
+  static class QuickFileSuite extends FlawedFileSuite {
+    @Override
+    boolean runs(String topic, String name) {
+      return !name.contains("Lincheck") && !name.contains("incrementing")
+          && !name.contains("threads writing") && !name.contains(" 16777216 bytes");
+    }
+  }
+
+  /** The suite over the flawed file store, asking for Lincheck's model check of its refs. */
+  static class ModelCheckedFileSuite extends FlawedFileSuite {
+    @Override
+    protected boolean refsModelCheckable() {
+      return true;
+    }
+
+    @Override
+    boolean runs(String topic, String name) {
+      return name.contains("model check");
+    }
+  }
+
   private static TestExecutionSummary run(Class<?> suite) {
     LauncherDiscoveryRequest request =
         LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
@@ -80,6 +141,36 @@ class SuiteCatchesFlawsTest {
     readOnly = true;
     TestExecutionSummary summary = run(FlawedSuite.class);
     assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = FlawedFileStore.Flaw.class, names = "NONE",
+      mode = EnumSource.Mode.EXCLUDE)
+  void theSuiteFailsAFileStoreWithFlaw(FlawedFileStore.Flaw tested) {
+    fileFlaw = tested;
+    TestExecutionSummary summary = run(QuickFileSuite.class);
+    summary.getFailures().forEach(failure -> System.out.println("caught " + tested + ": "
+        + failure.getTestIdentifier().getDisplayName()));
+    assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @Test
+  void theSuitePassesTheUnflawedFileStore() {
+    fileFlaw = FlawedFileStore.Flaw.NONE;
+    TestExecutionSummary summary = run(FlawedFileSuite.class);
+    assertThat(summary.getFailures()).extracting(f -> f.getTestIdentifier().getDisplayName()
+        + ": " + f.getException()).isEmpty();
+    assertThat(summary.getTestsSucceededCount()).isGreaterThan(50);
+  }
+
+  @Test
+  void aModelCheckMeetingFileIoSaysWhatToOverride() {
+    fileFlaw = FlawedFileStore.Flaw.NONE;
+    TestExecutionSummary summary = run(ModelCheckedFileSuite.class);
+    assertThat(summary.getFailures()).singleElement().satisfies(failure ->
+        assertThat(failure.getException()).hasMessageContaining(
+            "override refsModelCheckable() in " + ModelCheckedFileSuite.class.getName()
+                + " to return false"));
   }
 
   @ParameterizedTest

@@ -1,20 +1,24 @@
 package com.example.cairn;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Opens {@code example:} and {@code example:?hash=sha1}. Found by {@link java.util.ServiceLoader}
- * through {@code META-INF/services/dev.cairn.spi.StoreFactory}.
+ * Opens {@code example:/some/dir} and {@code example:/some/dir?hash=sha1}. Found by {@link
+ * java.util.ServiceLoader} through {@code META-INF/services/dev.cairn.spi.StoreFactory}.
  */
 public final class ExampleStoreFactory implements StoreFactory {
   private static final StoreOption<String> HASH =
-      StoreOption.string("hash", "sha256", "the hash algorithm that names objects");
+      StoreOption.hashAlgorithm("the algorithm that names the objects; sha256 for a new store");
 
   @Override
   public String name() {
@@ -28,7 +32,7 @@ public final class ExampleStoreFactory implements StoreFactory {
 
   @Override
   public String description() {
-    return "An example plugin: objects and refs in a map, lost when the store is closed.";
+    return "An example plugin: one file per object in a directory.";
   }
 
   @Override
@@ -38,6 +42,18 @@ public final class ExampleStoreFactory implements StoreFactory {
 
   @Override
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
-    return new ExampleStore(context.hashAlgorithm(spec.get(HASH)));
+    Path directory = context.directory(name(), spec.locator().orElseThrow(() ->
+        new StoreConfigurationException("'example' needs a directory: example:/path")));
+    try {
+      String own = ExampleStore.algorithmOf(directory).orElse(null);
+      String asked = spec.given(HASH).orElse(own == null ? "sha256" : own);
+      if (own != null && !own.equals(asked)) {
+        throw new StoreConfigurationException(directory + " holds " + own + " objects, not "
+            + asked);
+      }
+      return ExampleStore.open(directory, context.hashAlgorithm(asked));
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read the hash of example:" + directory, e);
+    }
   }
 }

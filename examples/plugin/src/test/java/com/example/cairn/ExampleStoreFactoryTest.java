@@ -9,12 +9,21 @@ import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreSpec;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The factory is registered for ServiceLoader and builds stores from specs. */
 class ExampleStoreFactoryTest {
+  @TempDir Path dir;
+
+  private Backend create(Map<String, String> options) {
+    StoreSpec spec = StoreSpec.leaf("example", dir.toString(), options);
+    return new ExampleStoreFactory().create(spec, Map.of(), StoreContext.standard());
+  }
+
   @Test
   void serviceLoaderFindsTheFactory() {
     assertTrue(ServiceLoader.load(StoreFactory.class).stream()
@@ -22,17 +31,18 @@ class ExampleStoreFactoryTest {
   }
 
   @Test
-  void opensAStoreWithTheAlgorithmAsked() {
-    StoreSpec spec = StoreSpec.leaf("example", null, Map.of("hash", "sha1"));
-    try (Backend store = new ExampleStoreFactory().create(spec, Map.of(), StoreContext.standard())) {
+  void opensAStoreWithTheAlgorithmAskedAndKeepsItAsItsOwn() {
+    try (Backend store = create(Map.of("hash", "sha1"))) {
       assertEquals("sha1", store.hashAlgorithm().name());
     }
+    try (Backend store = create(Map.of())) {
+      assertEquals("sha1", store.hashAlgorithm().name(), "the store's own algorithm");
+    }
+    assertThrows(StoreConfigurationException.class, () -> create(Map.of("hash", "sha256")));
   }
 
   @Test
   void rejectsAnUnknownAlgorithm() {
-    StoreSpec spec = StoreSpec.leaf("example", null, Map.of("hash", "md5"));
-    assertThrows(StoreConfigurationException.class,
-        () -> new ExampleStoreFactory().create(spec, Map.of(), StoreContext.standard()));
+    assertThrows(StoreConfigurationException.class, () -> create(Map.of("hash", "md5")));
   }
 }
