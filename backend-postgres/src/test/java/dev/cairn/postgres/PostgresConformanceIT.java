@@ -4,9 +4,13 @@ import dev.cairn.decorators.Decorators;
 import dev.cairn.disk.DiskBackend;
 import dev.cairn.disk.DiskOptions;
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.Hash;
 import dev.cairn.testkit.ConformanceSuite;
 import dev.cairn.testkit.Seed;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -46,6 +50,37 @@ class PostgresConformanceIT {
       Backend store = build(schema);
       schemas.put(store, schema);
       return store;
+    }
+
+    /**
+     * Flips a byte of the object where the stack keeps it: in the files of a layered stack's disk
+     * upper, else the first byte of its row (or of its first chunk), behind the store's back.
+     */
+    @Override
+    protected void damage(Backend closed, Hash hash, byte[] data) throws Exception {
+      Path upper = root.resolve(schemas.get(closed));
+      if (Files.isDirectory(upper) && flipByteInFiles(upper, data) > 0) {
+        return;
+      }
+      String schema = '"' + schemas.get(closed) + '"';
+      try (Connection c = TestServer.connect("cairn")) {
+        int rows;
+        try (PreparedStatement s = c.prepareStatement("UPDATE " + schema + ".objects SET data ="
+            + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND data IS NOT NULL")) {
+          s.setBytes(1, hash.toBytes());
+          rows = s.executeUpdate();
+        }
+        if (rows == 0) {
+          try (PreparedStatement s = c.prepareStatement("UPDATE " + schema + ".chunks SET data ="
+              + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND seq = 0")) {
+            s.setBytes(1, hash.toBytes());
+            rows = s.executeUpdate();
+          }
+        }
+        if (rows != 1) {
+          throw new AssertionError("no row of object " + hash + " in schema " + schema);
+        }
+      }
     }
 
     @Override
