@@ -584,14 +584,19 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
     requireNonNull(keep, "keep");
     checkOpen("compact");
     try (Connection lock = pool.getConnection()) {
-      // The server's time when this call began, less a second: an object written by a call
-      // that began after this one was made has a later written_at even if the two clocks'
-      // messages travel at different speeds, so it is never marked.
+      // The server's time when this call began, less a margin of up to a second (never more
+      // than the grace period): an object written by a call that began after this one was made
+      // has a later written_at even if the two calls' messages travel at different speeds, so
+      // it is never marked. A grace period of zero asks for exactly what keep refuses to be
+      // dropped now, and protects no concurrent writer.
       Timestamp began;
-      try (Statement s = lock.createStatement();
-          ResultSet r = s.executeQuery("SELECT now() - interval '1 second'")) {
+      try (PreparedStatement s = lock.prepareStatement(
+              "SELECT now() - make_interval(secs => ?)")) {
+        s.setDouble(1, Math.min(1.0, options.gcGrace().toMillis() / 1000.0));
+        ResultSet r = s.executeQuery();
         r.next();
         began = r.getTimestamp(1);
+        r.close();
       }
       lock(lock);
       try {

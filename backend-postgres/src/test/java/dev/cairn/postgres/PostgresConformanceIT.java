@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ class PostgresConformanceIT {
 
     PostgresBackend postgres(String schema) {
       return PostgresBackend.open(TestServer.options(schema).hashAlgorithm(hashAlgorithm())
-          .chunkSize(64 * 1024).poolSize(3).build());
+          .chunkSize(64 * 1024).poolSize(3).gcGrace(Duration.ZERO).build());
     }
 
     abstract Backend build(String schema);
