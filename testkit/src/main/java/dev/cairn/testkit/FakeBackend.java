@@ -214,7 +214,9 @@ public final class FakeBackend extends AbstractBackend {
   @Override
   protected List<String> refNames() {
     enter("listRefs", null);
-    return List.copyOf(refs.keySet());
+    // A weakly consistent walk of a concurrent map may meet a key twice when it is removed and
+    // put back while it walks; a set holds each name once.
+    return List.copyOf(new java.util.TreeSet<>(refs.keySet()));
   }
 
   @Override
