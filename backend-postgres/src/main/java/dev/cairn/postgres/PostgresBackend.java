@@ -579,20 +579,24 @@ public final class PostgresBackend extends AbstractBackend implements Compaction
    * @return kept and dropped counts; bytes are those of the two tables with their indexes
    *     (space of deleted rows is reused by the server after its vacuum, not returned at once)
    */
+  /**
+   * How much older than a compaction's start an object must be written to be dropped by it: a
+   * second by default; tests that check what a compaction drops right after writing set zero.
+   */
+  volatile java.time.Duration writerMargin = java.time.Duration.ofSeconds(1);
+
   @Override
   public Result compact(Predicate<? super Hash> keep) {
     requireNonNull(keep, "keep");
     checkOpen("compact");
     try (Connection lock = pool.getConnection()) {
-      // The server's time when this call began, less a margin of up to a second (never more
-      // than the grace period): an object written by a call that began after this one was made
-      // has a later written_at even if the two calls' messages travel at different speeds, so
-      // it is never marked. A grace period of zero asks for exactly what keep refuses to be
-      // dropped now, and protects no concurrent writer.
+      // The server's time when this call began, less a margin (a second): an object written by
+      // a call that began after this one was made has a later written_at even if the two calls'
+      // messages travel at different speeds, so it is never marked.
       Timestamp began;
       try (PreparedStatement s = lock.prepareStatement(
               "SELECT now() - make_interval(secs => ?)")) {
-        s.setDouble(1, Math.min(1.0, options.gcGrace().toMillis() / 1000.0));
+        s.setDouble(1, writerMargin.toMillis() / 1000.0);
         ResultSet r = s.executeQuery();
         r.next();
         began = r.getTimestamp(1);

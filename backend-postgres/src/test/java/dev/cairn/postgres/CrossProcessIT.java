@@ -125,7 +125,7 @@ class CrossProcessIT {
     String schema = TestServer.freshSchema();
     int count = 3000;
     try (PostgresBackend store = PostgresBackend.open(TestServer.options(schema)
-        .hashAlgorithm(Child.ALGORITHM).gcGrace(Duration.ofSeconds(1)).build())) {
+        .hashAlgorithm(Child.ALGORITHM).gcGrace(Duration.ZERO).build())) {
       Map<Hash, byte[]> all = new HashMap<>();
       for (int i = 0; i < count; i++) {
         all.put(Child.ALGORITHM.hash(Child.object(i)), Child.object(i));
