@@ -58,6 +58,15 @@ final class FailureText {
         return words;
       }
       if (reason.equals("Not a directory")) {
+        // Name the directory that was meant (the store's, for a file inside it), not the file.
+        java.nio.file.Path meant = java.nio.file.Path.of(file).getParent();
+        if (meant != null && !java.nio.file.Files.isDirectory(meant)) {
+          if (java.nio.file.Files.exists(meant, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return "'" + meant + "' exists and is not a directory (a file, a dangling link or a"
+                + " loop of links)";
+          }
+          return "a part of '" + meant + "' is a file, not a directory";
+        }
         return "a part of '" + file + "' is a file, not a directory";
       }
       if (reason.equals("Operation not permitted")) {
