@@ -101,21 +101,11 @@ public final class CairnCli {
     return line;
   }
 
-  /** Whether {@code e} is, or was caused by, a store locked by another opener. */
-  private static boolean lockedByAnother(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DirectoryLock.LockedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static int exitCode(Exception e) {
     if (e instanceof CliFailure) {
       return ((CliFailure) e).exitCode();
     }
-    if (lockedByAnother(e)) {
+    if (e instanceof DirectoryLock.LockedException) {
       // Another process holds the store: nothing about the command line is wrong.
       return CliFailure.FAILURE;
     }

@@ -81,6 +81,11 @@ final class Stacks {
     } catch (StackSpecException e) {
       throw e;
     } catch (StoreConfigurationException e) {
+      if (e.getClass() != StoreConfigurationException.class) {
+        // A refusal of its own kind (a store locked by another process, a hash that differs from
+        // the store's): callers catch it by its type, so it keeps that type.
+        throw e;
+      }
       // Said as the stack's own problems are: which store, and where it is in the spec.
       throw new StackSpecException(List.of(String.format("'%s' %s: %s", node.name(),
           bound.where(node), e.getMessage())), e);

@@ -126,6 +126,26 @@ class StacksTest {
     assertThat(log).contains("close memory:");
   }
 
+  /** A refusal of its own kind, such as a store locked by another process. */
+  static final class Refusal extends StoreConfigurationException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void aFactorysRefusalOfItsOwnKindKeepsItsTypeSoCallersCanCatchIt() {
+    Refusal failure = new Refusal("store picky:/x is locked by another process");
+    Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(),
+        log, failure));
+
+    assertThatThrownBy(() -> stacks.open("cache:layered(upper=memory:, lower=picky:/x)"))
+        .isSameAs(failure);
+    assertThat(log).contains("close memory:");
+  }
+
   @Test
   void aFailureToCloseDuringCleanupIsSuppressedNotLost() {
     RuntimeException closeFailure = new IllegalStateException("stuck");
