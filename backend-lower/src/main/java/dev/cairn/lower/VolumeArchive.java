@@ -269,6 +269,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
       boolean locked = entries.remove(DirectoryLock.FILE_NAME);
       entries.remove(ALGORITHM_FILE); // recorded at a writable open, with the lock
+      entries.remove(ALGORITHM_FILE + ".tmp"); // left by a creation cut short; rewritten
       boolean volumes = !entries.isEmpty()
           && entries.stream().allMatch(n -> n.startsWith("volume."));
       if (locked && entries.isEmpty() || volumes) {

@@ -588,4 +588,19 @@ class VolumeArchiveTest {
         .isInstanceOf(HashAlgorithmMismatchException.class)
         .hasMessageContaining("holds sha1 hashes");
   }
+
+  /** A creation cut short after writing the algorithm aside, before its lock file lasted. */
+  @Test
+  void aCreationCutShortLeavingOnlyTheAlgorithmWrittenAsideOpensAsANewArchive()
+      throws IOException {
+    Path lowerRoot = root.resolve("cut");
+    Files.createDirectories(lowerRoot);
+    Files.writeString(lowerRoot.resolve(VolumeArchive.ALGORITHM_FILE + ".tmp"), "sh");
+    try (VolumeArchive lower = VolumeArchive.builder(lowerRoot)
+        .hashAlgorithm(HashAlgorithm.SHA1).open()) {
+      assertThat(lower.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
+    }
+    assertThat(Files.readString(lowerRoot.resolve(VolumeArchive.ALGORITHM_FILE)))
+        .isEqualTo("sha1\n");
+  }
 }
