@@ -42,15 +42,16 @@ final class DiskFullStacks {
   static List<String> verify(Path directory, boolean layered) {
     List<String> problems = new ArrayList<>();
     Path upper = directory.resolve(layered ? "upper" : "disk");
+    Path lower = directory.resolve("lower");
+    String spec = OfflineVerify.spec(upper, layered ? lower : null, "hash=sha1", "hash=sha1");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(),
-        directory).execute("--store", "disk:" + upper + "?hash=sha1", "verify");
+        directory).execute("--store", spec, "verify");
     if (status != 0) {
-      problems.add("cairn verify disk:" + upper + " exited " + status + ": "
+      problems.add("cairn verify " + spec + " exited " + status + ": "
           + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
     }
-    Path lower = directory.resolve("lower");
     if (layered && Files.isDirectory(lower)) {
       try (VolumeArchive archive = VolumeArchive.builder(lower)
           .hashAlgorithm(DiskFullWorkload.HASH).readOnly(true).open()) {
@@ -67,15 +68,19 @@ final class DiskFullStacks {
       + "|volume\\.[0-9a-z.]+[a-z]");
 
   /**
-   * Where an error says the space ran out: the kind of the first file its chain names
-   * ("compaction" if it was compacting), null if it names none.
+   * Where an error says the space ran out: "compaction" if it was compacting, and the kind of
+   * the first file its chain names; empty if it says neither.
    */
-  static String kindNamedBy(String chain) {
+  static List<String> kindsNamedBy(String chain) {
+    List<String> kinds = new ArrayList<>();
     if (chain.contains("compacting")) {
-      return "compaction";
+      kinds.add("compaction");
     }
     java.util.regex.Matcher matcher = FILE_NAME.matcher(chain);
-    return matcher.find() ? kind(matcher.group()) : null;
+    if (matcher.find()) {
+      kinds.add(kind(matcher.group()));
+    }
+    return kinds;
   }
 
   /** What kind of file {@code name} is, for the figures of where the space ran out. */

@@ -176,10 +176,7 @@ class DiskFullUlimitTest {
       // The file the error names, and those left exactly at the limit (a seal that failed
       // and is retried, say, leaves its index there while the error names the segment).
       java.util.Set<String> hit = new java.util.TreeSet<>(hits(directory, c.limitKiB() * 1024L));
-      String named = DiskFullStacks.kindNamedBy(model.errors.get(0));
-      if (named != null) {
-        hit.add(named);
-      }
+      hit.addAll(DiskFullStacks.kindsNamedBy(model.errors.get(0)));
       hit.forEach(kind -> figures.add("hit." + kind, 1));
       if (hit.contains(c.target())) {
         figures.add("hit-as-aimed", 1);

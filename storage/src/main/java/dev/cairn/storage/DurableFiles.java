@@ -152,8 +152,23 @@ public final class DurableFiles {
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(channel, content.duplicate(), 0);
       channel.force(true);
+    } catch (IOException e) {
+      throw naming(temporary, e);
     }
     rename(temporary, target);
+  }
+
+  /**
+   * {@code e}, or where it is a plain {@link IOException} that says only what failed (a write
+   * answers "File too large" or "No space left on device" without a file), one that names
+   * {@code file} first and has {@code e} as its cause. Subclasses, which callers may tell apart
+   * and which name their files, are returned as they are.
+   */
+  static IOException naming(Path file, IOException e) {
+    if (e.getClass() != IOException.class) {
+      return e;
+    }
+    return new IOException(file + ": " + e.getMessage(), e);
   }
 
   /**

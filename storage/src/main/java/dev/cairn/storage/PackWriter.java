@@ -2,7 +2,6 @@ package dev.cairn.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictTrainer;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
@@ -108,7 +107,8 @@ public final class PackWriter {
 
   /** Chooses the codec (training the dictionary), writes the header and the held records. */
   private void start() throws IOException {
-    byte[] dictionary = options.compression() == Compression.AUTO ? train() : null;
+    byte[] dictionary = options.compression() == Compression.AUTO && ZstdLibrary.available()
+        ? train() : null;
     codec = RecordCodec.create(options.compression(), dictionary, options.level());
     dictionaryLength = dictionary == null ? 0 : dictionary.length;
     ByteBuffer header = ByteBuffer.allocate(PackFormat.PACK_HEADER);
@@ -336,10 +336,5 @@ public final class PackWriter {
     public void flush() throws IOException {
       delegate.flush();
     }
-  }
-
-  static {
-    // Loads zstd's native library when the first writer is made, not at the first record.
-    Zstd.compressBound(0);
   }
 }

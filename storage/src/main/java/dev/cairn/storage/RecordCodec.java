@@ -64,7 +64,12 @@ public final class RecordCodec {
     this.compression = compression;
     this.level = level;
     this.dictionary = dictionary;
-    this.decompressDictionary = dictionary == null ? null : new ZstdDictDecompress(dictionary);
+    this.decompressDictionary = dictionary == null ? null : decompressDictionary(dictionary);
+  }
+
+  private static ZstdDictDecompress decompressDictionary(byte[] dictionary) {
+    ZstdLibrary.load();
+    return new ZstdDictDecompress(dictionary);
   }
 
   /** A codec that writes raw records and reads records of every codec but the dictionary one. */
@@ -85,6 +90,8 @@ public final class RecordCodec {
    *
    * @throws IllegalArgumentException if {@code level} is outside zstd's 1 to 22, or a
    *     dictionary is given for {@link Compression#NONE}
+   * @throws dev.cairn.spi.StoreIOException if a dictionary is given and zstd's native library
+   *     cannot be loaded now
    */
   public static RecordCodec create(Compression compression, byte[] dictionary, int level) {
     requireNonNull(compression, "compression");
@@ -117,7 +124,8 @@ public final class RecordCodec {
       throw new IllegalArgumentException(
           "a payload of " + payload.length + " bytes is longer than a record holds");
     }
-    if (compression != Compression.NONE && payload.length >= MIN_COMPRESSED) {
+    if (compression != Compression.NONE && payload.length >= MIN_COMPRESSED
+        && ZstdLibrary.available()) {
       byte[] compressed = compress(payload);
       if (compressed != null) {
         return compressed;
@@ -189,6 +197,8 @@ public final class RecordCodec {
    * @param offset where the record starts in {@code file}, for the error
    * @throws CorruptionException if the checksum, codec, stated length or compressed data is
    *     wrong, or the record needs a dictionary this codec has not
+   * @throws dev.cairn.spi.StoreIOException if the record is compressed and zstd's native
+   *     library cannot be loaded now (it unpacks into {@code java.io.tmpdir}, which may be full)
    */
   public byte[] decode(ByteBuffer record, String file, long offset) {
     requireNonNull(record, "record");
@@ -234,6 +244,7 @@ public final class RecordCodec {
     }
     byte[] body = new byte[bodyLength];
     in.get(bodyStart, body);
+    ZstdLibrary.load();
     long declared = Zstd.getFrameContentSize(body, 0, bodyLength);
     if (declared != length) {
       throw new CorruptionException(file, offset, String.format(

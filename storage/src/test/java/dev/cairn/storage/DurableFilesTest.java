@@ -74,6 +74,19 @@ class DurableFilesTest {
    * could return as durable when it was not.
    */
   @Test
+  void aReplaceThatRunsOutOfSpaceNamesTheFileItWasWriting() throws IOException {
+    try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {
+      Path file = fs.path(dir).resolve("MANIFEST");
+      fs.spaceLimit(8);
+      assertThatThrownBy(() -> DurableFiles.replace(file, text("longer than the space left")))
+          .isInstanceOf(IOException.class)
+          .hasMessage(file + ".tmp: No space left on device");
+      fs.heal();
+      assertThat(Files.exists(file)).isFalse();
+    }
+  }
+
+  @Test
   void aFailedDirectorySyncIsReportedNeverSwallowed() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {
       Path directory = fs.path(dir);
