@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * {@code cairn verify} as a user runs it, after the store was closed: the real command line,
  * in-process, read-only on the default file system (so it writes nothing a later simulated
- * power loss would have to know of). The upper {@code disk:} store is verified by the CLI; the
- * lower archive, which the CLI cannot list yet, by {@link VolumeArchive#verify()}.
+ * power loss would have to know of). The stack is verified by the CLI; the lower archive's
+ * volumes, which the CLI cannot list yet, also by {@link VolumeArchive#verify()}.
  */
 final class OfflineVerify {
   private OfflineVerify() {}
@@ -23,12 +23,13 @@ final class OfflineVerify {
   /** What is wrong with the closed stores at {@code upper} and {@code lower} (may be null). */
   static List<String> problems(Path upper, Path lower) {
     List<String> problems = new ArrayList<>();
+    String spec = spec(upper, lower, "mode=read-only", "read-only=true");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(),
-        upper.getParent()).execute("--store", "disk:" + upper + "?mode=read-only", "verify");
+        upper.getParent()).execute("--store", spec, "verify");
     if (exit != 0) {
-      problems.add("cairn verify disk:" + upper + " exited " + exit + ": "
+      problems.add("cairn verify " + spec + " exited " + exit + ": "
           + out.toString(StandardCharsets.UTF_8).strip() + " "
           + err.toString(StandardCharsets.UTF_8).strip());
     }
@@ -43,6 +44,19 @@ final class OfflineVerify {
   }
 
   /**
+   * The spec {@code cairn verify} checks: the whole stack where an archive exists (a ref of the
+   * upper may name an object archived into the lower), else the upper alone; each store's
+   * options after its path.
+   */
+  static String spec(Path upper, Path lower, String upperOptions, String lowerOptions) {
+    String disk = "disk:" + upper + "?" + upperOptions;
+    if (lower == null || !Files.isDirectory(lower)) {
+      return disk;
+    }
+    return "layered(upper=" + disk + ", lower=lower:" + lower + "?" + lowerOptions + ")";
+  }
+
+  /**
    * Whether a problem {@link #problems} returned is only records of a data file's unsynced tail
    * that a power cut lost while later ones reached the disk: verify reports them as damaged
    * records (the store cannot tell lost unsynced bytes from damage, since it keeps no durable
@@ -51,7 +65,7 @@ final class OfflineVerify {
    */
   static boolean onlyLostUnsyncedRecords(String problem) {
     String[] parts = problem.split("damaged: in ");
-    if (!problem.startsWith("cairn verify disk:") || parts.length < 2) {
+    if (!problem.startsWith("cairn verify ") || parts.length < 2) {
       return false;
     }
     for (int i = 1; i < parts.length; i++) {
