@@ -30,6 +30,7 @@ import dev.cairn.spi.volume.VolumeMissingException;
 import dev.cairn.spi.volume.VolumeNotFoundException;
 import dev.cairn.storage.Compression;
 import dev.cairn.storage.DurableFiles;
+import dev.cairn.storage.HashAlgorithmFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -239,7 +240,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         int count = volumes < 0 ? discover(absolute) : volumes;
         HashAlgorithm chosen = chooseAlgorithm(absolute, count);
         if (!readOnly && !recordsAlgorithm(absolute, count)) {
-          recordAlgorithm(absolute, chosen);
+          HashAlgorithmFile.record(absolute, chosen);
         }
         archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
             compression);
@@ -301,9 +302,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
           return recorded(root, ControlFile.read(control).algorithm(), control);
         }
       }
-      Path file = root.resolve(ALGORITHM_FILE);
-      if (Files.isRegularFile(file)) {
-        return recorded(root, readAlgorithmFile(file), file);
+      Optional<String> recorded = HashAlgorithmFile.read(root);
+      if (recorded.isPresent()) {
+        return recorded(root, recorded.get(), root.resolve(ALGORITHM_FILE));
       }
       return algorithm == null ? HashAlgorithm.SHA256 : algorithm;
     }
@@ -330,23 +331,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
 
   /**
    * The file in the root that records the hash algorithm of an archive whose volumes record
-   * none yet (nothing archived): its name and a newline. Without it, an archive created with
-   * {@code hash=sha1} would open as SHA-256 the next time, beside a SHA-1 upper.
+   * none yet (nothing archived). Without it, an archive created with {@code hash=sha1} would
+   * open as SHA-256 the next time, beside a SHA-1 upper.
    */
-  static final String ALGORITHM_FILE = "hash";
-
-  private static String readAlgorithmFile(Path file) {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      if (bytes.length > 64) {
-        throw new CorruptionException(file.toString(), 64,
-            "a hash algorithm's name is expected, but the file holds " + bytes.length + " bytes");
-      }
-      return new String(bytes, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new VolumeIOException("reading " + file, e);
-    }
-  }
+  static final String ALGORITHM_FILE = HashAlgorithmFile.NAME;
 
   /** Whether a control file of one of the first {@code count} volumes or the root records it. */
   private static boolean recordsAlgorithm(Path root, int count) {
@@ -356,24 +344,6 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
     }
     return Files.isRegularFile(root.resolve(ALGORITHM_FILE));
-  }
-
-  /** Records {@code algorithm} in the root, durably (written aside, synced, renamed). */
-  private static void recordAlgorithm(Path root, HashAlgorithm algorithm) {
-    Path file = root.resolve(ALGORITHM_FILE);
-    Path temp = root.resolve(ALGORITHM_FILE + ".tmp");
-    try {
-      try (java.nio.channels.FileChannel channel = DurableFiles.open(temp,
-          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
-        DurableFiles.writeFully(channel, java.nio.ByteBuffer.wrap(
-            (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8)));
-        channel.force(true);
-      }
-      DurableFiles.rename(temp, file);
-    } catch (IOException e) {
-      throw new VolumeIOException("recording the hash algorithm in " + file, e);
-    }
   }
 
   /** The number of consecutive volume directories from {@code volume.0}. */

@@ -71,6 +71,24 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /**
+   * Creates {@code directory} (and its missing parents, durably) if it does not exist, then
+   * takes its lock as {@link #acquire} does: for a store that creates its directory on first
+   * open.
+   *
+   * @throws LockedException if another process holds it, or another opener in this JVM
+   * @throws StoreIOException if the directory or the lock file cannot be created, or locked
+   */
+  public static DirectoryLock create(Path directory, String holder) {
+    requireNonNull(directory, "directory");
+    try {
+      DurableFiles.createDirectories(directory);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot create " + directory + " for " + holder, e);
+    }
+    return acquire(directory, holder);
+  }
+
+  /**
    * Takes the lock of {@code directory} for {@code holder}, creating the lock file if needed.
    * The directory must exist.
    *

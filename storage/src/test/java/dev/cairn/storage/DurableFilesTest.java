@@ -69,10 +69,6 @@ class DurableFilesTest {
     }
   }
 
-  /**
-   * Regression: the volume archive's copy swallowed a failed directory sync, so that a swap
-   * could return as durable when it was not.
-   */
   @Test
   void aReplaceThatRunsOutOfSpaceNamesTheFileItWasWriting() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {
@@ -86,6 +82,10 @@ class DurableFilesTest {
     }
   }
 
+  /**
+   * Regression: the volume archive's copy swallowed a failed directory sync, so that a swap
+   * could return as durable when it was not.
+   */
   @Test
   void aFailedDirectorySyncIsReportedNeverSwallowed() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {

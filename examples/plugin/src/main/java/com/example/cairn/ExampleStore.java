@@ -2,102 +2,59 @@ package com.example.cairn;
 
 import dev.cairn.spi.AbstractBackend;
 import dev.cairn.spi.Capability;
-import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
-import dev.cairn.spi.StoreIOException;
 import dev.cairn.storage.DirectoryLock;
-import dev.cairn.storage.DurableFiles;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.cairn.storage.HashAlgorithmFile;
+import dev.cairn.storage.ObjectFiles;
+import dev.cairn.storage.RefsFile;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One file per object, {@code objects/ab/<hex>}, renamed into place and re-hashed on every
- * read. A batch is staged in {@code staging/} and committed by one atomic write of {@code
- * BATCH}, which lists it. The refs are one file, replaced atomically at each change; one
- * writer per directory ({@link DirectoryLock}), so the refs held in memory are the truth.
- * (Objects staged by a batch that a crash cut short stay in {@code staging/} until written
- * again.) Thread-safe.
+ * One file per object ({@link ObjectFiles}: re-hashed on every read, batches all or nothing)
+ * and the refs in one file replaced atomically at each change ({@link RefsFile}). One writer
+ * per directory ({@link DirectoryLock}), so the refs held in memory are the truth. Thread-safe.
  */
 public final class ExampleStore extends AbstractBackend {
-  private final Path root;
+  private final Path refsFile;
   private final DirectoryLock lock;
-  private final TreeMap<String, Hash> refs = new TreeMap<>(); // guarded by this
-
-  private ExampleStore(Path root, HashAlgorithm algorithm) {
-    super("example:" + root, algorithm, EnumSet.allOf(Capability.class));
-    this.root = root;
-    this.lock = DirectoryLock.acquire(root, "example:" + root);
-  }
+  private final ObjectFiles objects;
+  private TreeMap<String, Hash> refs; // guarded by this
 
   /**
-   * Opens (creating) the store in {@code directory}, a path of the file system to use, and
-   * finishes a batch a crash interrupted.
+   * Opens (creating) the store in {@code directory}, a path of the file system to use.
    *
-   * @throws StoreIOException if the files cannot be read or written
+   * @throws dev.cairn.spi.StoreIOException if the files cannot be read or written
    * @throws DirectoryLock.LockedException if another store has the directory open
    */
-  public static ExampleStore open(Path directory, HashAlgorithm algorithm) {
+  public ExampleStore(Path directory, HashAlgorithm algorithm) {
+    super("example:" + directory, algorithm, EnumSet.allOf(Capability.class));
+    this.refsFile = directory.resolve("refs");
+    this.lock = DirectoryLock.create(directory, toString());
     try {
-      DurableFiles.createDirectories(directory.resolve("staging"));
-      ExampleStore store = new ExampleStore(directory, algorithm);
-      try {
-        if (algorithmOf(directory).isEmpty()) {
-          store.replace("hash", algorithm.name());
-        }
-        store.commitBatch();
-        Path refs = directory.resolve("refs");
-        for (String line : Files.exists(refs) ? Files.readAllLines(refs) : List.<String>of()) {
-          int space = line.indexOf(' ');
-          store.refs.put(line.substring(space + 1), Hash.parse(algorithm, line.substring(0, space)));
-        }
-        return store;
-      } catch (IOException | RuntimeException e) {
-        store.close();
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new StoreIOException("cannot open example:" + directory, e);
+      HashAlgorithmFile.record(directory, algorithm);
+      this.objects = ObjectFiles.open(directory, algorithm, lock);
+      this.refs = RefsFile.read(refsFile, algorithm);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-  }
-
-  /** The algorithm of the store in {@code directory}, if there is one. */
-  static Optional<String> algorithmOf(Path directory) throws IOException {
-    Path file = directory.resolve("hash");
-    return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-  }
-
-  private Path file(Hash hash) {
-    return root.resolve("objects").resolve(hash.toHex().substring(0, 2)).resolve(hash.toHex());
   }
 
   @Override
   protected Optional<byte[]> readObject(Hash hash) {
-    try {
-      byte[] data = Files.readAllBytes(file(hash));
-      if (!hashAlgorithm().hash(data).equals(hash)) {
-        throw new CorruptionException(file(hash).toString(), 0, "bytes do not hash to " + hash);
-      }
-      return Optional.of(data);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new StoreIOException("cannot read " + file(hash), e);
-    }
+    return objects.read(hash);
   }
 
   @Override
   protected boolean containsObject(Hash hash) {
-    return Files.exists(file(hash));
+    return objects.contains(hash);
   }
 
   @Override
@@ -106,45 +63,8 @@ public final class ExampleStore extends AbstractBackend {
   }
 
   @Override
-  protected synchronized void writeObjects(Map<Hash, byte[]> objects) {
-    StringBuilder batch = new StringBuilder();
-    try {
-      for (Map.Entry<Hash, byte[]> object : objects.entrySet()) {
-        if (!containsObject(object.getKey())) {
-          Path staged = root.resolve("staging").resolve(object.getKey().toHex());
-          DurableFiles.replace(staged, ByteBuffer.wrap(object.getValue()));
-          batch.append(object.getKey().toHex()).append('\n');
-        }
-      }
-      if (batch.length() > 0) {
-        replace("BATCH", batch);
-        commitBatch();
-      }
-    } catch (IOException e) {
-      throw new StoreIOException("cannot write to " + this, e);
-    }
-  }
-
-  /** Moves what {@code BATCH} lists into place (again, after a crash), then deletes it. */
-  private void commitBatch() throws IOException {
-    Path batch = root.resolve("BATCH");
-    for (String hex : Files.exists(batch) ? Files.readAllLines(batch) : List.<String>of()) {
-      Path staged = root.resolve("staging").resolve(hex);
-      if (Files.exists(staged)) {
-        Path target = file(Hash.parse(hashAlgorithm(), hex));
-        DurableFiles.createDirectories(target.getParent());
-        DurableFiles.rename(staged, target);
-      }
-    }
-    if (Files.deleteIfExists(batch)) {
-      DurableFiles.syncDirectory(root);
-    }
-  }
-
-  /** Replaces the file {@code name} atomically, if this store still holds the lock. */
-  private void replace(String name, CharSequence text) throws IOException {
-    lock.check();
-    DurableFiles.replace(root.resolve(name), StandardCharsets.UTF_8.encode(text.toString()));
+  protected synchronized void writeObjects(Map<Hash, byte[]> batch) {
+    objects.write(batch);
   }
 
   @Override
@@ -159,24 +79,13 @@ public final class ExampleStore extends AbstractBackend {
 
   @Override
   protected synchronized boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
-    if (!Optional.ofNullable(expected).equals(readRef(name))) {
+    if (!Objects.equals(expected, refs.get(name))) {
       return false;
     }
     TreeMap<String, Hash> next = new TreeMap<>(refs);
-    if (replacement == null) {
-      next.remove(name);
-    } else {
-      next.put(name, replacement);
-    }
-    StringBuilder text = new StringBuilder();
-    next.forEach((ref, hash) -> text.append(hash.toHex()).append(' ').append(ref).append('\n'));
-    try {
-      replace("refs", text);
-    } catch (IOException e) {
-      throw new StoreIOException("cannot write the refs of " + this, e);
-    }
-    refs.clear();
-    refs.putAll(next);
+    next.compute(name, (ref, old) -> replacement); // null removes it
+    RefsFile.write(refsFile, next, lock);
+    refs = next;
     return true;
   }
 

@@ -4,10 +4,9 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
-import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
-import java.io.IOException;
+import dev.cairn.storage.HashAlgorithmFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +43,7 @@ public final class ExampleStoreFactory implements StoreFactory {
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
     Path directory = context.directory(name(), spec.locator().orElseThrow(() ->
         new StoreConfigurationException("'example' needs a directory: example:/path")));
-    try {
-      String own = ExampleStore.algorithmOf(directory).orElse(null);
-      String asked = spec.given(HASH).orElse(own == null ? "sha256" : own);
-      if (own != null && !own.equals(asked)) {
-        throw new StoreConfigurationException(directory + " holds " + own + " objects, not "
-            + asked);
-      }
-      return ExampleStore.open(directory, context.hashAlgorithm(asked));
-    } catch (IOException e) {
-      throw new StoreIOException("cannot read the hash of example:" + directory, e);
-    }
+    return new ExampleStore(directory, HashAlgorithmFile.choose(directory, "example:"
+        + directory, spec.given(HASH), context::hashAlgorithm));
   }
 }

@@ -30,7 +30,7 @@ class ExampleStoreConformanceTest extends ConformanceSuite {
 
   @Override
   protected Backend openIn(Path directory, HashAlgorithm algorithm) {
-    Backend store = ExampleStore.open(directory, algorithm);
+    Backend store = new ExampleStore(directory, algorithm);
     directories.put(store, directory);
     return store;
   }

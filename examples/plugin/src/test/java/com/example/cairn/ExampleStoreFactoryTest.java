@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
@@ -38,7 +39,7 @@ class ExampleStoreFactoryTest {
     try (Backend store = create(Map.of())) {
       assertEquals("sha1", store.hashAlgorithm().name(), "the store's own algorithm");
     }
-    assertThrows(StoreConfigurationException.class, () -> create(Map.of("hash", "sha256")));
+    assertThrows(HashAlgorithmMismatchException.class, () -> create(Map.of("hash", "sha256")));
   }
 
   @Test
