@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -1361,23 +1362,47 @@ public final class DiskBackend extends AbstractBackend
     for (Segment segment : old) {
       bytesBefore += segment.size() + indexSize(segment.id);
     }
-    CompactionWriter writer = new CompactionWriter();
+    // Decided on the sealed snapshot, from the indexes alone: only the segments that hold
+    // something to drop (an object keep refuses, or a second copy) are rewritten, so the work
+    // is proportional to what is dropped, and a compaction that drops nothing writes nothing.
     Set<Hash> seen = new HashSet<>();
+    // Each segment's copies to drop, by location (a segment may hold two copies of one object).
+    Map<Segment, Set<String>> drops = new LinkedHashMap<>();
     long[] counts = new long[2];
+    for (Segment segment : old) {
+      visitSegment(segment, object -> {
+        Hash hash = object.hash();
+        if (!keep.test(hash) || !seen.add(hash)) {
+          drops.computeIfAbsent(segment, s -> new HashSet<>()).add(object.location());
+          counts[1]++;
+        } else {
+          counts[0]++;
+        }
+      });
+    }
+    if (drops.isEmpty()) {
+      return new Result(counts[0], 0, bytesBefore, bytesBefore);
+    }
+    old.removeIf(segment -> !drops.containsKey(segment));
+    long rewrittenBefore = 0;
+    for (Segment segment : old) {
+      rewrittenBefore += segment.size() + indexSize(segment.id);
+    }
+    CompactionWriter writer = new CompactionWriter();
     try {
       for (Segment segment : old) {
+        Set<String> dropped = drops.get(segment);
         List<StoredObject> objects = new ArrayList<>();
         visitSegment(segment, objects::add);
+        Set<Hash> copied = new HashSet<>();
         for (StoredObject object : objects) {
           Hash hash = object.hash();
-          if (!keep.test(hash) || !seen.add(hash)) {
-            counts[1]++;
+          if (dropped.contains(object.location()) || !copied.add(hash)) {
             continue;
           }
           long location = segment.find(hash);
           byte[] data = segment.read(hash, location, options.verify());
           writer.add(hash, data);
-          counts[0]++;
         }
       }
       writer.finish();
@@ -1385,7 +1410,7 @@ public final class DiskBackend extends AbstractBackend
       writer.abandon();
       throw e;
     }
-    long bytesAfter = 0;
+    long bytesAfter = bytesBefore - rewrittenBefore;
     for (Segment segment : writer.segments) {
       bytesAfter += segment.size() + indexSize(segment.id);
     }

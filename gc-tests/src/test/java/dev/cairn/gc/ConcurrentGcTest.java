@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,9 @@ class ConcurrentGcTest {
     }
   }
 
+  /** Garbage objects the writers have written so far. */
+  private static final AtomicLong garbageWritten = new AtomicLong();
+
   private List<Hash> run(LayeredStore stack, int collections) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
@@ -64,6 +68,13 @@ class ConcurrentGcTest {
     try {
       long dropped = 0;
       for (int i = 0; i < collections; i++) {
+        // Each collection races with writers that have made garbage since the last one (a
+        // collection that finds little to rewrite is faster than the writers start).
+        long target = garbageWritten.get() + WRITERS;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (garbageWritten.get() < target && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
         GcReport report = gc(stack).gc(GcOptions.defaults().withLinks(GIT));
         dropped += report.dropped();
       }
@@ -103,6 +114,7 @@ class ConcurrentGcTest {
         throw new AssertionError("only this writer moves " + ref);
       }
       garbage.add(stack.put(GitObjects.blob("garbage " + writer + " " + i)));
+      garbageWritten.incrementAndGet();
       i++;
     }
     return garbage;
