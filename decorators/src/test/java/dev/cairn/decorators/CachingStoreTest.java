@@ -18,6 +18,7 @@ import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.testkit.FakeBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ class CachingStoreTest {
 
   @Test
   void anObjectWrittenBelowTheCacheIsFoundAfterAMiss() {
-    MapStore store = new MapStore();
+    FakeBackend store = FakeBackend.create();
     Backend cached = Decorators.cache(store, 10);
     assertThat(cached.read(hash)).isEmpty();
 
@@ -157,7 +158,7 @@ class CachingStoreTest {
 
   @Test
   void holdsAtMostItsCapacity() {
-    CachingStore small = CachingStore.byEntries(new MapStore(), 3);
+    CachingStore small = CachingStore.byEntries(FakeBackend.create(), 3);
     for (int i = 0; i < 50; i++) {
       small.put(bytes("object " + i));
     }
@@ -170,7 +171,7 @@ class CachingStoreTest {
 
   @Test
   void holdsAtMostItsBytes() {
-    CachingStore small = CachingStore.byBytes(new MapStore(), 100);
+    CachingStore small = CachingStore.byBytes(FakeBackend.create(), 100);
     for (int i = 0; i < 50; i++) {
       small.put(bytes(String.format("object %040d", i)));
     }

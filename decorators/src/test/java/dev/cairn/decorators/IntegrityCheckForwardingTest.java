@@ -7,9 +7,9 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.StoreClosedException;
+import dev.cairn.testkit.FakeBackend;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,21 +18,13 @@ import org.junit.jupiter.api.Test;
  * files changes nothing a decorator keeps, so {@code cairn verify} can check a whole stack.
  */
 class IntegrityCheckForwardingTest {
-  /** A store whose files hold one damage each. */
-  static final class CheckedStore extends MapStore implements IntegrityCheck {
-    private final String file;
-    int checks;
-
-    CheckedStore(String file) {
-      this.file = file;
-    }
-
-    @Override
-    public Summary checkIntegrity(Consumer<? super CorruptionException> damage) {
-      checks++;
+  /** A store whose {@code file} holds one damage. */
+  private static FakeBackend checked(String file) {
+    IntegrityCheck check = damage -> {
       damage.accept(new CorruptionException(file, 7, "damaged"));
-      return new Summary(1, 10, 2, 1);
-    }
+      return new IntegrityCheck.Summary(1, 10, 2, 1);
+    };
+    return FakeBackend.builder().feature(IntegrityCheck.class, check).build();
   }
 
   private static List<String> check(Backend store) {
@@ -45,18 +37,17 @@ class IntegrityCheckForwardingTest {
 
   @Test
   void everyDecoratorPassesItsChildsCheckThrough() {
-    assertThat(check(Decorators.cache(new CheckedStore("a"), 10))).containsExactly("a@7");
-    assertThat(check(Decorators.stats(new CheckedStore("b")))).containsExactly("b@7");
-    assertThat(check(Decorators.verify(new CheckedStore("c")))).containsExactly("c@7");
-    assertThat(check(Decorators.readOnly(new CheckedStore("d")))).containsExactly("d@7");
-    assertThat(check(Decorators.stats(Decorators.cache(new CheckedStore("e"), 10))))
+    assertThat(check(Decorators.cache(checked("a"), 10))).containsExactly("a@7");
+    assertThat(check(Decorators.stats(checked("b")))).containsExactly("b@7");
+    assertThat(check(Decorators.verify(checked("c")))).containsExactly("c@7");
+    assertThat(check(Decorators.readOnly(checked("d")))).containsExactly("d@7");
+    assertThat(check(Decorators.stats(Decorators.cache(checked("e"), 10))))
         .containsExactly("e@7");
   }
 
   @Test
   void layeredChecksBothStoresUpperFirst() {
-    LayeredStore store = Decorators.layered(new CheckedStore("upper"),
-        new CheckedStore("lower"));
+    LayeredStore store = Decorators.layered(checked("upper"), checked("lower"));
     assertThat(check(store)).containsExactly("upper@7", "lower@7");
     IntegrityCheck.Summary summary = store.feature(IntegrityCheck.class).orElseThrow()
         .checkIntegrity(e -> { });
@@ -65,20 +56,20 @@ class IntegrityCheckForwardingTest {
 
   @Test
   void layeredChecksTheOneStoreThatCanBeChecked() {
-    assertThat(check(Decorators.layered(new MapStore(), new CheckedStore("lower"))))
+    assertThat(check(Decorators.layered(FakeBackend.create(), checked("lower"))))
         .containsExactly("lower@7");
   }
 
   @Test
   void noStoreBelowCanBeCheckedSoNeitherCanTheStack() {
-    assertThat(Decorators.cache(new MapStore(), 10).feature(IntegrityCheck.class)).isEmpty();
-    assertThat(Decorators.layered(new MapStore(), new MapStore())
+    assertThat(Decorators.cache(FakeBackend.create(), 10).feature(IntegrityCheck.class)).isEmpty();
+    assertThat(Decorators.layered(FakeBackend.create(), FakeBackend.create())
         .feature(IntegrityCheck.class)).isEmpty();
   }
 
   @Test
   void aClosedStackRefusesTheCheck() {
-    Backend store = Decorators.layered(new CheckedStore("u"), new CheckedStore("l"));
+    Backend store = Decorators.layered(checked("u"), checked("l"));
     IntegrityCheck check = store.feature(IntegrityCheck.class).orElseThrow();
     store.close();
     assertThatThrownBy(() -> check.checkIntegrity(e -> { }))

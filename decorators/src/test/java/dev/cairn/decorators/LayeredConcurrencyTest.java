@@ -4,6 +4,7 @@ import static dev.cairn.decorators.Fixtures.hashOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Hash;
+import dev.cairn.testkit.FakeBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,8 @@ class LayeredConcurrencyTest {
   @Test
   @Timeout(120) // A compare-and-set that can never succeed would spin forever, not fail.
   void noUpdateIsLostWhenARefMovesFromTheLowerToTheUpper() throws Exception {
-    MapStore lower = new MapStore();
-    LayeredStore store = Decorators.layered(new MapStore(), lower);
+    FakeBackend lower = FakeBackend.create();
+    LayeredStore store = Decorators.layered(FakeBackend.create(), lower);
     Map<Hash, Integer> values = new ConcurrentHashMap<>();
     for (int i = 0; i <= THREADS * INCREMENTS; i++) {
       values.put(hashOf("n" + i), i);
@@ -62,6 +63,6 @@ class LayeredConcurrencyTest {
     }
 
     assertThat(store.getRef("counter")).hasValue(hashOf("n" + THREADS * INCREMENTS));
-    assertThat(lower.refs).containsEntry("counter", hashOf("n0"));
+    assertThat(lower.refs()).containsEntry("counter", hashOf("n0"));
   }
 }

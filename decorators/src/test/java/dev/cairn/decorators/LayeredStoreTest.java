@@ -10,7 +10,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.cairn.spi.AbstractBackend;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.Hash;
@@ -21,16 +20,15 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreSpec;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.testkit.FakeBackend;
 import java.io.IOException;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LayeredStoreTest {
-  private final MapStore upper = new MapStore();
-  private final MapStore lower = new MapStore();
+  private final FakeBackend upper = FakeBackend.create();
+  private final FakeBackend lower = FakeBackend.create();
   private final LayeredStore store = Decorators.layered(upper, lower);
   private final Hash a = hashOf("a");
   private final Hash b = hashOf("b");
@@ -63,10 +61,10 @@ class LayeredStoreTest {
     store.writeBatch(Map.of(c, bytes("c")));
     store.setRef("main", a);
 
-    assertThat(upper.objects).containsOnlyKeys(a, b, c);
-    assertThat(upper.refs).containsOnlyKeys("main");
-    assertThat(lower.objects).isEmpty();
-    assertThat(lower.refs).isEmpty();
+    assertThat(upper.objects()).containsOnlyKeys(a, b, c);
+    assertThat(upper.refs()).containsOnlyKeys("main");
+    assertThat(lower.objects()).isEmpty();
+    assertThat(lower.refs()).isEmpty();
   }
 
   @Test
@@ -98,8 +96,8 @@ class LayeredStoreTest {
     assertThat(store.testAndSetRef("main", a, b)).isTrue();
 
     assertThat(store.getRef("main")).hasValue(b);
-    assertThat(upper.refs).containsEntry("main", b);
-    assertThat(lower.refs).containsEntry("main", a);
+    assertThat(upper.refs()).containsEntry("main", b);
+    assertThat(lower.refs()).containsEntry("main", a);
   }
 
   @Test
@@ -111,7 +109,7 @@ class LayeredStoreTest {
     assertThat(store.testAndSetRef("main", null, null)).isFalse();
 
     assertThat(store.getRef("main")).hasValue(a);
-    assertThat(upper.refs).isEmpty();
+    assertThat(upper.refs()).isEmpty();
   }
 
   @Test
@@ -160,14 +158,13 @@ class LayeredStoreTest {
 
   @Test
   void retriesWhenTheUpperMovesUnderneath() {
-    // An upper whose first compare-and-set loses a race: another writer moved the ref to b.
-    Backend racingUpper = new RacingStore(upper, "main", b);
-    LayeredStore racing = Decorators.layered(racingUpper, lower);
+    // The upper's first compare-and-set loses a race: another writer moves the ref to b.
     upper.setRef("main", a);
+    upper.beforeNext("testAndSetRef", () -> upper.setRef("main", b));
 
-    assertThat(racing.testAndSetRef("main", a, c)).isFalse();
-    assertThat(racing.getRef("main")).hasValue(b);
-    assertThat(racing.testAndSetRef("main", b, c)).isTrue();
+    assertThat(store.testAndSetRef("main", a, c)).isFalse();
+    assertThat(store.getRef("main")).hasValue(b);
+    assertThat(store.testAndSetRef("main", b, c)).isTrue();
   }
 
   @Test
@@ -262,50 +259,5 @@ class LayeredStoreTest {
         StoreContext.standard()))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'lower'");
-  }
-
-  /** A store over another whose first compare-and-set of one ref loses to another writer. */
-  private static final class RacingStore extends AbstractBackend {
-    private final MapStore delegate;
-    private final String ref;
-    private final Hash winner;
-    private boolean raced;
-
-    RacingStore(MapStore delegate, String ref, Hash winner) {
-      super("racing:", HashAlgorithm.SHA256,
-          EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS));
-      this.delegate = delegate;
-      this.ref = ref;
-      this.winner = winner;
-    }
-
-    @Override
-    protected Optional<byte[]> readObject(Hash hash) {
-      return delegate.read(hash);
-    }
-
-    @Override
-    protected boolean containsObject(Hash hash) {
-      return delegate.exists(hash);
-    }
-
-    @Override
-    protected Optional<Hash> readRef(String name) {
-      return delegate.getRef(name);
-    }
-
-    @Override
-    protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
-      if (name.equals(ref) && !raced) {
-        raced = true;
-        delegate.setRef(ref, winner);
-      }
-      return delegate.testAndSetRef(name, expected, replacement);
-    }
-
-    @Override
-    protected List<String> refNames() {
-      return delegate.listRefs();
-    }
   }
 }

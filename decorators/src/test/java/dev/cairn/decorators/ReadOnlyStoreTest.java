@@ -16,6 +16,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.testkit.FakeBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,7 +115,7 @@ class ReadOnlyStoreTest {
 
   @Test
   void aRealStoreBelowIsLeftUnchanged() {
-    MapStore below = new MapStore();
+    FakeBackend below = FakeBackend.create();
     below.write(hash, bytes("hello"));
     Backend view = Decorators.readOnly(below);
 
@@ -122,8 +123,8 @@ class ReadOnlyStoreTest {
     assertThatThrownBy(() -> view.setRef("main", hash))
         .isInstanceOf(ReadOnlyStoreException.class);
 
-    assertThat(below.objects).containsOnlyKeys(hash);
-    assertThat(below.refs).isEmpty();
+    assertThat(below.objects()).containsOnlyKeys(hash);
+    assertThat(below.refs()).isEmpty();
     assertThat(view.read(hash)).hasValue(bytes("hello"));
   }
 }

@@ -16,6 +16,7 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreSpec;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.testkit.FakeBackend;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ class StatsStoreTest {
 
   @Test
   void countsReadsWritesAndBytes() {
-    Backend stats = new StatsStore(new MapStore(), this::tick);
+    Backend stats = new StatsStore(FakeBackend.create(), this::tick);
     Hash hello = stats.put(bytes("hello"));
     stats.writeBatch(Map.of(hashOf("ab"), bytes("ab"), hashOf("cde"), bytes("cde")));
     stats.read(hello);
@@ -51,7 +52,7 @@ class StatsStoreTest {
   @Test
   void takesCacheHitsAndMissesFromACacheBelow() {
     Backend stats = new StatsStore(
-        Decorators.verify(Decorators.cache(new MapStore(), 10)), this::tick);
+        Decorators.verify(Decorators.cache(FakeBackend.create(), 10)), this::tick);
     Hash hello = stats.put(bytes("hello"));
     stats.read(hello);
     stats.read(hello);
@@ -66,7 +67,7 @@ class StatsStoreTest {
 
   @Test
   void timesEachOperationWithTheGivenClock() {
-    Backend stats = new StatsStore(new MapStore(), this::tick);
+    Backend stats = new StatsStore(FakeBackend.create(), this::tick);
     Hash hello = stats.put(bytes("hello"));
     stats.read(hello);
     step = 1000;
@@ -102,7 +103,7 @@ class StatsStoreTest {
 
   @Test
   void aSnapshotDoesNotChangeAfterwards() {
-    Backend stats = new StatsStore(new MapStore(), this::tick);
+    Backend stats = new StatsStore(FakeBackend.create(), this::tick);
     stats.put(bytes("hello"));
     StoreStats before = stats.stats().orElseThrow();
 
@@ -145,7 +146,7 @@ class StatsStoreTest {
     };
     Backend stats = new StatsFactory().create(
         StoreSpec.decorator("stats", Map.of(), StoreSpec.leaf("memory", null, Map.of())),
-        Map.of(StoreSpec.CHILD, new MapStore()), host);
+        Map.of(StoreSpec.CHILD, FakeBackend.create()), host);
     stats.listRefs();
 
     assertThat(stats.stats().orElseThrow().latencies().get("listRefs"))
@@ -154,7 +155,7 @@ class StatsStoreTest {
 
   @Test
   void printsItsLatencies() {
-    Backend stats = new StatsStore(new MapStore(), this::tick);
+    Backend stats = new StatsStore(FakeBackend.create(), this::tick);
     stats.flush();
 
     assertThat(stats.stats().orElseThrow().toString())

@@ -11,6 +11,7 @@ import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.testkit.FakeBackend;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,18 +34,16 @@ class StreamForwardingTest {
     new Random(9).nextBytes(DATA);
   }
 
-  /** A map store that streams: its readers serve the map's bytes as they are now. */
-  static class StreamingStore extends MapStore {
-    /** When set, streamed writes name objects by this hash (a store bug). */
-    Hash misname;
+  /** A store that streams: its readers serve its bytes as they are now. */
+  private static FakeBackend streaming() {
+    return streaming(null);
+  }
 
-    @Override
-    public <T> Optional<T> feature(Class<T> type) {
-      if (type != ObjectStreams.class) {
-        return super.feature(type);
-      }
-      ObjectStreams heap = ObjectStreams.inHeap(this);
-      return Optional.of(type.cast(new ObjectStreams() {
+  /** A store that streams, and names streamed writes by {@code misname} if set (a bug). */
+  private static FakeBackend streaming(Hash misname) {
+    return FakeBackend.builder().featureFrom(ObjectStreams.class, fake -> {
+      ObjectStreams heap = ObjectStreams.inHeap(fake);
+      return new ObjectStreams() {
         @Override
         public long maxObjectSize() {
           return 1 << 20;
@@ -58,11 +57,11 @@ class StreamForwardingTest {
 
         @Override
         public Optional<ObjectReader> open(Hash hash) {
-          return Optional.ofNullable(objects.get(hash))
+          return Optional.ofNullable(fake.objects().get(hash))
               .map(bytes -> ObjectReader.of(ByteBuffer.wrap(bytes)));
         }
-      }));
-    }
+      };
+    }).build();
   }
 
   /** An input that must not be read. */
@@ -89,9 +88,9 @@ class StreamForwardingTest {
 
   @Test
   void everyDecoratorStreamsWhatItsChildStreams() throws IOException {
-    for (Backend store : new Backend[] {Decorators.verify(new StreamingStore()),
-        Decorators.stats(new StreamingStore()), Decorators.cache(new StreamingStore(), 10),
-        Decorators.layered(new StreamingStore(), new MapStore())}) {
+    for (Backend store : new Backend[] {Decorators.verify(streaming()),
+        Decorators.stats(streaming()), Decorators.cache(streaming(), 10),
+        Decorators.layered(streaming(), FakeBackend.create())}) {
       assertThat(streams(store).maxObjectSize()).as("%s", store).isEqualTo(1 << 20);
       assertThat(streams(store).write(new ByteArrayInputStream(DATA), DATA.length))
           .as("%s", store).isEqualTo(HASH);
@@ -103,12 +102,13 @@ class StreamForwardingTest {
 
   @Test
   void aDecoratorOverAChildThatCannotStreamOffersNoStreams() throws IOException {
-    for (Backend store : new Backend[] {Decorators.verify(new MapStore()),
-        Decorators.stats(new MapStore()), Decorators.cache(new MapStore(), 10),
-        Decorators.readOnly(new MapStore()), Decorators.layered(new MapStore(), new MapStore())}) {
+    for (Backend store : new Backend[] {Decorators.verify(FakeBackend.create()),
+        Decorators.stats(FakeBackend.create()), Decorators.cache(FakeBackend.create(), 10),
+        Decorators.readOnly(FakeBackend.create()),
+        Decorators.layered(FakeBackend.create(), FakeBackend.create())}) {
       assertThat(store.feature(ObjectStreams.class)).as("%s", store).isEmpty();
     }
-    Backend verified = Decorators.verify(new MapStore());
+    Backend verified = Decorators.verify(FakeBackend.create());
     Hash hash = ObjectStreams.of(verified).write(new ByteArrayInputStream(DATA), -1);
     assertThat(hash).isEqualTo(HASH);
     assertThat(readAll(ObjectStreams.of(verified), HASH)).isEqualTo(DATA);
@@ -116,12 +116,12 @@ class StreamForwardingTest {
 
   @Test
   void verifyCatchesDamageWhileStreamingBeforeTheLastBytes() throws IOException {
-    StreamingStore child = new StreamingStore();
+    FakeBackend child = streaming();
     Backend store = Decorators.verify(child);
     streams(store).write(new ByteArrayInputStream(DATA), DATA.length);
     byte[] damaged = DATA.clone();
     damaged[1000] ^= 1;
-    child.objects.put(HASH, damaged);
+    child.damage(HASH, damaged);
     try (ObjectReader reader = streams(store).open(HASH).orElseThrow()) {
       ByteBuffer buffer = ByteBuffer.allocate(4096);
       long[] delivered = {0};
@@ -136,8 +136,7 @@ class StreamForwardingTest {
 
   @Test
   void verifyRefusesAStreamedWriteTheChildNamedWrongly() {
-    StreamingStore child = new StreamingStore();
-    child.misname = HashAlgorithm.SHA256.hash(new byte[] {1});
+    FakeBackend child = streaming(HashAlgorithm.SHA256.hash(new byte[] {1}));
     Backend store = Decorators.verify(child);
     assertThatThrownBy(() -> streams(store).write(new ByteArrayInputStream(DATA), -1))
         .isInstanceOf(HashMismatchException.class)
@@ -146,7 +145,7 @@ class StreamForwardingTest {
 
   @Test
   void statsCountsStreamedWritesAndReads() throws IOException {
-    Backend store = Decorators.stats(new StreamingStore());
+    Backend store = Decorators.stats(streaming());
     streams(store).write(new ByteArrayInputStream(DATA), -1);
     readAll(streams(store), HASH);
     StoreStats stats = store.stats().orElseThrow();
@@ -159,33 +158,34 @@ class StreamForwardingTest {
 
   @Test
   void theCacheKeepsNothingThatStreamsButServesWhatItHolds() throws IOException {
-    StreamingStore child = new StreamingStore();
+    FakeBackend child = streaming();
     CachingStore cache = CachingStore.byEntries(child, 10);
     streams(cache).write(new ByteArrayInputStream(DATA), DATA.length);
     readAll(streams(cache), HASH);
     assertThat(cache.size()).isZero();
     cache.read(HASH);
     assertThat(cache.size()).isEqualTo(1);
-    child.objects.clear(); // from now on only the cache has it
+    child.lose(HASH); // from now on only the cache has it
+    assertThat(child.objects()).isEmpty();
     assertThat(readAll(streams(cache), HASH)).isEqualTo(DATA);
   }
 
   @Test
   void layeredReadsThroughTheUpperThenTheLowerAndWritesTheUpper() throws IOException {
-    StreamingStore upper = new StreamingStore();
-    MapStore lower = new MapStore();
+    FakeBackend upper = streaming();
+    FakeBackend lower = FakeBackend.create();
     byte[] archived = "only in the lower".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     Hash inLower = lower.put(archived);
     Backend store = Decorators.layered(upper, lower);
     assertThat(readAll(streams(store), inLower)).isEqualTo(archived);
     streams(store).write(new ByteArrayInputStream(DATA), DATA.length);
-    assertThat(upper.objects).containsKey(HASH);
-    assertThat(lower.objects).doesNotContainKey(HASH);
+    assertThat(upper.objects()).containsKey(HASH);
+    assertThat(lower.objects()).doesNotContainKey(HASH);
   }
 
   @Test
   void readOnlyRefusesStreamedWritesBeforeReadingAndStreamsReads() throws IOException {
-    StreamingStore child = new StreamingStore();
+    FakeBackend child = streaming();
     child.put(DATA);
     Backend store = Decorators.readOnly(child);
     assertThatThrownBy(() -> streams(store).write(UNTOUCHABLE, 10))

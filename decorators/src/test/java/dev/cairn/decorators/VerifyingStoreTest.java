@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
+import dev.cairn.testkit.FakeBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -103,8 +104,8 @@ class VerifyingStoreTest {
 
   @Test
   void aCorruptObjectBelowIsReportedThroughARealStore() {
-    MapStore below = new MapStore();
-    below.objects.put(hash, bytes("jello"));
+    FakeBackend below = FakeBackend.create();
+    below.damage(hash, bytes("jello"));
     Backend verified = Decorators.verify(below);
 
     assertThatThrownBy(() -> verified.read(hash)).isInstanceOf(HashMismatchException.class);

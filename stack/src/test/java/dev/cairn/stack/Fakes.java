@@ -1,23 +1,18 @@
 package dev.cairn.stack;
 
-import dev.cairn.spi.AbstractBackend;
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.Capability;
-import dev.cairn.spi.Hash;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.testkit.FakeBackend;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fake store types for tests, so that no test depends on a real backend: the eight types of
@@ -26,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Fakes {
   private Fakes() {}
 
-  /** A store type with a fixed description of itself; its stores are {@link Store}s. */
+  /** A store type with a fixed description of itself; its stores are {@link #store}s. */
   static class Factory implements StoreFactory {
     private final String name;
     private final Shape shape;
@@ -71,7 +66,7 @@ final class Fakes {
     @Override
     public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
       log.add("open " + spec);
-      return new Store(spec, children, context, log);
+      return store(spec, children, context, log).build();
     }
   }
 
@@ -92,72 +87,28 @@ final class Fakes {
     }
   }
 
-  /** An in-memory store that logs its close and closes its children, as a real parent does. */
-  static class Store extends AbstractBackend {
-    final StoreSpec spec;
-    final Map<String, Backend> children;
-    final StoreContext context;
-    private final List<String> log;
-    private final Map<Hash, byte[]> objects = new ConcurrentHashMap<>();
-    private final Map<String, Hash> refs = new ConcurrentHashMap<>();
+  /** What a fake factory opened a store with; the store offers it as a feature. */
+  record Opened(StoreSpec spec, Map<String, Backend> children, StoreContext context) {}
 
-    Store(StoreSpec spec, Map<String, Backend> children, StoreContext context, List<String> log) {
-      super(spec.toString(), context.hashAlgorithm("sha256"),
-          EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS));
-      this.spec = spec;
-      this.children = children;
-      this.context = context;
-      this.log = log;
-    }
+  /**
+   * A fake store as a fake factory opens it: described by its spec, of the context's SHA-256,
+   * offering its {@link Opened}; closing it logs its close, then closes its children, as a
+   * real parent does.
+   */
+  static FakeBackend.Builder store(StoreSpec spec, Map<String, Backend> children,
+      StoreContext context, List<String> log) {
+    return FakeBackend.builder().description(spec.toString())
+        .algorithm(context.hashAlgorithm("sha256"))
+        .feature(Opened.class, new Opened(spec, children, context))
+        .onClose(() -> {
+          log.add("close " + spec);
+          children.values().forEach(Backend::close);
+        });
+  }
 
-    @Override
-    protected Optional<byte[]> readObject(Hash hash) {
-      return Optional.ofNullable(objects.get(hash)).map(byte[]::clone);
-    }
-
-    @Override
-    protected boolean containsObject(Hash hash) {
-      return objects.containsKey(hash);
-    }
-
-    @Override
-    protected void writeObject(Hash hash, byte[] data) {
-      objects.put(hash, data.clone());
-    }
-
-    @Override
-    protected Optional<Hash> readRef(String name) {
-      return Optional.ofNullable(refs.get(name));
-    }
-
-    @Override
-    protected void writeRef(String name, Hash hash) {
-      refs.put(name, hash);
-    }
-
-    @Override
-    protected synchronized boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
-      if (!java.util.Objects.equals(refs.get(name), expected)) {
-        return false;
-      }
-      if (replacement == null) {
-        refs.remove(name);
-      } else {
-        refs.put(name, replacement);
-      }
-      return true;
-    }
-
-    @Override
-    protected List<String> refNames() {
-      return new ArrayList<>(refs.keySet());
-    }
-
-    @Override
-    protected void closeStore() {
-      log.add("close " + spec);
-      children.values().forEach(Backend::close);
-    }
+  /** What {@code store}, a store a fake factory opened, was opened with. */
+  static Opened opened(Backend store) {
+    return ((FakeBackend) store).feature(Opened.class).orElseThrow();
   }
 
   static Factory leaf(String name, List<String> log, StoreOption<?>... options) {

@@ -11,6 +11,7 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.testkit.FakeBackend;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -72,7 +73,7 @@ class StacksTest {
       public Backend create(StoreSpec spec, Map<String, Backend> children,
           StoreContext context) {
         log.add("open " + spec);
-        return new Fakes.Store(spec, Map.of(), context, log);
+        return Fakes.store(spec, Map.of(), context, log).build();
       }
     };
     Backend store = stacks(leaky).open("leaky:memory:");
@@ -154,12 +155,11 @@ class StacksTest {
       @Override
       public Backend create(StoreSpec spec, Map<String, Backend> children,
           StoreContext context) {
-        return new Fakes.Store(spec, children, context, log) {
-          @Override
-          protected void closeStore() {
-            throw closeFailure;
-          }
-        };
+        return Fakes.store(spec, children, context, log)
+            .onClose(() -> {
+              throw closeFailure;
+            })
+            .build();
       }
     };
     StoreIOException failure = Fakes.ioFailure("cannot open broken:");
@@ -212,8 +212,8 @@ class StacksTest {
       var hash = store.put(new byte[] {7});
       store.setRef("main", hash);
 
-      Fakes.Store top = store.feature(Fakes.Store.class).orElseThrow();
-      assertThat(top.spec.name()).isEqualTo("cache");
+      FakeBackend top = store.feature(FakeBackend.class).orElseThrow();
+      assertThat(Fakes.opened(top).spec().name()).isEqualTo("cache");
       assertThat(top.read(hash)).hasValue(new byte[] {7});
       assertThat(store.exists(hash)).isTrue();
       assertThat(store.getRef("main")).hasValue(hash);
@@ -238,11 +238,11 @@ class StacksTest {
 
       try (Backend store = component.stacks().open(
           "cache(capacity=3):layered(upper=memory:, lower=memory:)")) {
-        Fakes.Store top = store.feature(Fakes.Store.class).orElseThrow();
-        Fakes.Store layered = (Fakes.Store) top.children.get(StoreSpec.CHILD);
+        Fakes.Opened top = store.feature(Fakes.Opened.class).orElseThrow();
+        Fakes.Opened layered = Fakes.opened(top.children().get(StoreSpec.CHILD));
         StoreContext context = component.storeContext();
-        assertThat(top.context).isSameAs(context).isSameAs(layered.context)
-            .isSameAs(((Fakes.Store) layered.children.get("upper")).context);
+        assertThat(top.context()).isSameAs(context).isSameAs(layered.context())
+            .isSameAs(Fakes.opened(layered.children().get("upper")).context());
         assertThat(context.clock()).isSameAs(clock);
         assertThat(context.scheduler()).isSameAs(scheduler);
         assertThat(context.nanoTime()).isEqualTo(42);

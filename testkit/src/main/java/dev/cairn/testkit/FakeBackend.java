@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A strict in-memory {@link dev.cairn.spi.Backend} for testing decorators and anything else
@@ -35,8 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       #objects()}, {@link #refs()} and {@link #closed()} are its state.
  *   <li><b>Steerable:</b> {@link #failNext} makes the next call of an operation throw; {@link
  *       #beforeNext} runs an action right before it (another writer winning a race, say);
- *       {@link #damage} plants bytes that are not the object's; {@link Builder#feature} adds
- *       a feature such as {@code IntegrityCheck}.
+ *       {@link #damage} plants bytes that are not the object's; {@link #lose} takes an object
+ *       away; {@link Builder#feature} adds a feature such as {@code IntegrityCheck}, and {@link
+ *       Builder#featureFrom} one that works on the fake itself (its own {@code
+ *       ObjectStreams}, say).
  * </ul>
  *
  * <p>Thread-safe: compare-and-set is linearizable, maps are concurrent, and the hooks run at
@@ -49,14 +52,23 @@ public final class FakeBackend extends AbstractBackend {
   private final Map<String, RuntimeException> failures = new HashMap<>();
   private final Map<String, Runnable> actions = new HashMap<>();
   private final Runnable onClose;
-  private final Map<Class<?>, Object> features;
+  private final Map<Class<?>, Object> features = new ConcurrentHashMap<>();
 
   private FakeBackend(Builder builder) {
     super(builder.description, builder.algorithm, builder.capabilities);
     this.onClose = builder.onClose;
-    this.features = Map.copyOf(builder.features);
     builder.seed.objects().forEach((hash, data) -> objects.put(hash, data.clone()));
     refs.putAll(builder.seed.refs());
+    builder.features.forEach((type, make) -> features.put(type, makeFeature(type, make)));
+  }
+
+  private Object makeFeature(Class<?> type, Function<? super FakeBackend, ?> make) {
+    Object feature = make.apply(this);
+    if (feature == null) {
+      throw new IllegalStateException("the feature " + type.getName() + " of " + this
+          + " was made null");
+    }
+    return type.cast(feature);
   }
 
   /** An empty, writable fake of SHA-256 hashes, described as {@code "fake:"}. */
@@ -119,7 +131,26 @@ public final class FakeBackend extends AbstractBackend {
     return this;
   }
 
-  /** The features given to {@link Builder#feature}; otherwise what the store itself is. */
+  /**
+   * Removes the object stored under {@code hash}, as a store that lost it would (a deleted
+   * file, a collected object): for testing what a caller still serves from elsewhere, a cache
+   * say. Like {@link #damage} it is not a call of the store: it is not recorded, and works
+   * after {@link #close()}.
+   *
+   * @throws IllegalArgumentException if the fake holds no object under {@code hash}
+   */
+  public FakeBackend lose(Hash hash) {
+    requireNonNull(hash, "hash");
+    if (objects.remove(hash) == null) {
+      throw new IllegalArgumentException("no object " + hash + " in " + this + " to lose");
+    }
+    return this;
+  }
+
+  /**
+   * The features given to {@link Builder#feature} and {@link Builder#featureFrom};
+   * otherwise what the store itself is.
+   */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
     requireNonNull(type, "type");
@@ -238,17 +269,33 @@ public final class FakeBackend extends AbstractBackend {
         EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS);
     private Runnable onClose = () -> { };
     private Seed seed;
-    private final Map<Class<?>, Object> features = new HashMap<>();
+    private final Map<Class<?>, Function<? super FakeBackend, ?>> features = new HashMap<>();
 
     private Builder() {}
 
     /**
      * Makes the fake offer {@code implementation} as the feature {@code type} (see {@link
      * dev.cairn.spi.Backend#feature}): for testing that a decorator forwards a feature.
+     * Replaces what an earlier call, or {@link #featureFrom}, gave for {@code type}.
      */
     public <T> Builder feature(Class<T> type, T implementation) {
-      features.put(requireNonNull(type, "type"), type.cast(requireNonNull(implementation,
-          "implementation")));
+      requireNonNull(type, "type");
+      Object feature = type.cast(requireNonNull(implementation, "implementation"));
+      features.put(type, fake -> feature);
+      return this;
+    }
+
+    /**
+     * Makes the fake offer as the feature {@code type} what {@code make} returns given the
+     * fake itself, for a feature that works on the fake's own objects (an {@code
+     * ObjectStreams} over them, say). {@link #build()} calls {@code make} once, when the
+     * fake holds its seed but may not have its other features yet; the fake's feature {@code
+     * type} is then that one object. Replaces what an earlier call, or {@link #feature}, gave for
+     * {@code type}.
+     */
+    public <T> Builder featureFrom(Class<T> type,
+        Function<? super FakeBackend, ? extends T> make) {
+      features.put(requireNonNull(type, "type"), requireNonNull(make, "make"));
       return this;
     }
 
@@ -290,6 +337,7 @@ public final class FakeBackend extends AbstractBackend {
      *
      * @throws IllegalArgumentException if the seed given to {@link #holding} is of another
      *     algorithm
+     * @throws IllegalStateException if a function given to {@link #featureFrom} returns null
      */
     public FakeBackend build() {
       if (seed == null) {

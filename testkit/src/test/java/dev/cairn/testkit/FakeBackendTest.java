@@ -104,4 +104,55 @@ class FakeBackendTest {
       assertThat(fake.operations()).isEqualTo(List.of("read " + hash));
     }
   }
+
+  @Test
+  void losesAnObjectItHoldsAndRefusesToLoseOneItDoesNot() {
+    try (FakeBackend fake = FakeBackend.create()) {
+      Hash kept = fake.put(new byte[] {1});
+      Hash lost = fake.put(new byte[] {2});
+      assertThat(fake.lose(lost)).isSameAs(fake);
+      assertThat(fake.objects()).containsOnlyKeys(kept);
+      assertThat(fake.read(lost)).isEmpty();
+      assertThat(fake.operations()).doesNotContain("lose " + lost);
+      assertThatThrownBy(() -> fake.lose(lost))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("no object " + lost + " in fake: to lose");
+      assertThatThrownBy(() -> fake.lose(null))
+          .isInstanceOf(NullPointerException.class).hasMessage("hash");
+    }
+  }
+
+  @Test
+  void offersAFeatureMadeFromTheFakeItself() {
+    Seed.Builder seed = Seed.builder(HashAlgorithm.SHA256);
+    Hash held = seed.object(new byte[] {5});
+    List<FakeBackend> given = new java.util.ArrayList<>();
+    FakeBackend fake = FakeBackend.builder().holding(seed.build())
+        .featureFrom(CharSequence.class, self -> {
+          given.add(self);
+          return "holds " + self.objects().keySet();
+        })
+        .build();
+    try (fake) {
+      assertThat(given).containsExactly(fake);
+      assertThat(fake.feature(CharSequence.class)).hasValue("holds [" + held + "]");
+      assertThat(fake.feature(CharSequence.class).orElseThrow())
+          .isSameAs(fake.feature(CharSequence.class).orElseThrow());
+      assertThat(fake.feature(FakeBackend.class)).containsSame(fake);
+    }
+    assertThatThrownBy(() -> FakeBackend.builder().featureFrom(CharSequence.class, self -> null)
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the feature java.lang.CharSequence of fake: was made null");
+    assertThatThrownBy(() -> FakeBackend.builder().featureFrom(CharSequence.class, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("make");
+  }
+
+  @Test
+  void theLaterOfTwoFeaturesOfOneTypeWins() {
+    try (FakeBackend fake = FakeBackend.builder().feature(CharSequence.class, "first")
+        .featureFrom(CharSequence.class, self -> "second").build()) {
+      assertThat(fake.feature(CharSequence.class)).hasValue("second");
+    }
+  }
 }
