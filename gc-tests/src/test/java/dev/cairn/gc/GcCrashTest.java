@@ -9,6 +9,7 @@ import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.volume.Lower;
+import dev.cairn.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -119,17 +120,7 @@ class GcCrashTest {
   }
 
   private static List<String> command(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:-UsePerfData");
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(GcCrashChild.class.getName());
-    command.addAll(List.of(args));
-    return command;
+    return ChildJvm.command(GcCrashChild.class, args);
   }
 
 }
