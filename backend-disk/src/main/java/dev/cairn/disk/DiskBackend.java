@@ -991,18 +991,7 @@ public final class DiskBackend extends AbstractBackend
     List<Long> sealed = new ArrayList<>(current.sealed);
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
-    try {
-      checkLock();
-      updated.install(directory);
-    } catch (IOException e) {
-      if (!isInstalled(updated)) {
-        next.retire(true);
-        throw e;
-      }
-      directoryUnsynced = true;
-      problems.add("manifest generation " + updated.generation + " installed but the"
-          + " directory sync failed: " + e);
-    }
+    installManifest(updated, () -> next.retire(true));
     // The manifest names the new segment active: switch to it whatever fails after this, or
     // later appends would go to a segment the manifest calls sealed, past its index.
     next.pending = new SegmentIndex.Builder(hashAlgorithm().digestLength());
@@ -1061,6 +1050,27 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
+  /**
+   * Checks the lock, then installs {@code updated}. If it is not in place afterwards, runs
+   * {@code undo} (which removes what only it would have named) and rethrows. If only the
+   * directory sync after its rename failed, it counts as installed: the failure is kept in
+   * {@link #problems()} and nothing is acknowledged as durable until the directory is synced.
+   */
+  private void installManifest(Manifest updated, Runnable undo) throws IOException {
+    try {
+      checkLock();
+      updated.install(directory);
+    } catch (IOException e) {
+      if (!isInstalled(updated)) {
+        undo.run();
+        throw e;
+      }
+      directoryUnsynced = true;
+      problems.add("manifest generation " + updated.generation + " installed but the"
+          + " directory sync failed: " + e);
+    }
+  }
+
   private boolean isInstalled(Manifest expected) {
     try {
       Manifest onDisk = Manifest.read(directory);
@@ -1112,16 +1122,9 @@ public final class DiskBackend extends AbstractBackend
       sealed.add(id);
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
       try {
-        checkLock();
-        updated.install(directory);
+        installManifest(updated, () -> segment.retire(true));
       } catch (IOException e) {
-        if (!isInstalled(updated)) {
-          segment.retire(true);
-          throw new StoreIOException("installing a manifest listing " + segment.name, e);
-        }
-        directoryUnsynced = true;
-        problems.add("manifest generation " + updated.generation + " installed but the"
-            + " directory sync failed: " + e);
+        throw new StoreIOException("installing a manifest listing " + segment.name, e);
       }
       manifest = updated;
       List<Segment> segments = new ArrayList<>(view.size() + 1);
@@ -1427,18 +1430,7 @@ public final class DiskBackend extends AbstractBackend
         }
       }
       Manifest updated = current.withSegments(current.activeSegment, nextSegmentId, sealed);
-      try {
-        checkLock();
-        updated.install(directory);
-      } catch (IOException e) {
-        if (!isInstalled(updated)) {
-          writer.abandon();
-          throw e;
-        }
-        directoryUnsynced = true;
-        problems.add("manifest generation " + updated.generation + " installed but the"
-            + " directory sync failed: " + e);
-      }
+      installManifest(updated, writer::abandon);
       manifest = updated;
       List<Segment> segments = new ArrayList<>();
       for (Segment segment : view) {
