@@ -26,14 +26,14 @@ public final class DiskStoreFactory implements StoreFactory {
   static final StoreOption<Long> SEGMENT_SIZE = StoreOption.size("segment-size",
       DiskOptions.DEFAULT_SEGMENT_SIZE, DiskOptions.MIN_SEGMENT_SIZE, DiskOptions.MAX_SEGMENT_SIZE,
       "size at which the active segment is sealed and indexed");
-  static final StoreOption<String> HASH = StoreOption.string("hash", null,
+  static final StoreOption<String> HASH = StoreOption.hashAlgorithm(
       "hash algorithm: creates a new store with it (default sha256); an existing store must"
       + " match it");
   static final StoreOption<Boolean> VERIFY = StoreOption.bool("verify", false,
       "re-hash every object read, besides checking its record checksum");
-  static final StoreOption<String> MODE = StoreOption.choice("mode", "read-write",
+  static final StoreOption<String> MODE = StoreOption.mode(
       "read-write (one writer process) or read-only (beside a writer; reload() sees its"
-      + " progress)", "read-write", "read-only");
+      + " progress)");
 
   /** Creates the factory (for {@link java.util.ServiceLoader}). */
   public DiskStoreFactory() {}
@@ -74,7 +74,7 @@ public final class DiskStoreFactory implements StoreFactory {
         .fsync(DiskOptions.Fsync.valueOf(spec.get(FSYNC).toUpperCase(Locale.ROOT)))
         .segmentSize(spec.get(SEGMENT_SIZE))
         .verify(spec.get(VERIFY))
-        .readOnly(spec.get(MODE).equals("read-only"))
+        .readOnly(StoreOption.isReadOnly(spec.get(MODE)))
         .create(context.createsMissingStores());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {

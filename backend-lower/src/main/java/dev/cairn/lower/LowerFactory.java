@@ -20,9 +20,10 @@ import java.util.Map;
 public final class LowerFactory implements StoreFactory {
   static final StoreOption<Long> VOLUMES = StoreOption.number("volumes", -1, -1, 1_000_000,
       "the number of volumes expected on disk; -1 opens every volume.N directory found");
-  static final StoreOption<Boolean> READ_ONLY = StoreOption.bool("read-only", false,
-      "reject archive, swap, addVolume and the other write operations of the lower layer");
-  static final StoreOption<String> HASH = StoreOption.string("hash", null,
+  static final StoreOption<String> MODE = StoreOption.mode(
+      "read-write (one writer process: archive, swap, addVolume) or read-only (beside a writer,"
+      + " every write operation of the lower layer rejected)");
+  static final StoreOption<String> HASH = StoreOption.hashAlgorithm(
       "the hash algorithm the archive must hold; by default the one its control files record,"
           + " sha256 for a new archive");
   static final StoreOption<Long> OPEN_FILES = StoreOption.number("open-files",
@@ -64,7 +65,7 @@ public final class LowerFactory implements StoreFactory {
 
   @Override
   public List<StoreOption<?>> options() {
-    return List.of(VOLUMES, READ_ONLY, HASH, OPEN_FILES, COMPRESSION);
+    return List.of(VOLUMES, MODE, HASH, OPEN_FILES, COMPRESSION);
   }
 
   @Override
@@ -74,7 +75,7 @@ public final class LowerFactory implements StoreFactory {
     Path root = context.directory("lower", path);
     VolumeArchive.Builder builder = VolumeArchive.builder(root)
         .volumes(Math.toIntExact(spec.get(VOLUMES)))
-        .readOnly(spec.get(READ_ONLY))
+        .readOnly(StoreOption.isReadOnly(spec.get(MODE)))
         .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
         .compression(Compression.parse(spec.get(COMPRESSION)))
         .create(context.createsMissingStores())

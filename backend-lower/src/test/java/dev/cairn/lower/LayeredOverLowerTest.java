@@ -59,7 +59,7 @@ class LayeredOverLowerTest {
       Archived a = lower.archive(root, 1, 0, archived.iterator());
       lower.swap(a.volumeId(), 1, 1);
     }
-    try (Backend alone = Cairn.open("lower:" + root + "?volumes=1&read-only=true")) {
+    try (Backend alone = Cairn.open("lower:" + root + "?volumes=1&mode=read-only")) {
       archived.forEach(e -> assertThat(alone.read(e.hash())).hasValue(e.data()));
       assertThat(alone.feature(Lower.class).orElseThrow().isReadOnly()).isTrue();
     }

@@ -55,7 +55,7 @@ class LowerBackendTest {
     StoreFactory factory = factory();
     assertThat(factory.shape()).isEqualTo(StoreFactory.Shape.LEAF);
     assertThat(factory.options()).extracting(o -> o.name())
-        .containsExactly("volumes", "read-only", "hash", "open-files", "compression");
+        .containsExactly("volumes", "mode", "hash", "open-files", "compression");
     assertThat(factory.description()).isNotBlank();
   }
 
@@ -127,7 +127,7 @@ class LowerBackendTest {
   @Test
   void aReadOnlySpecRejectsLowerWrites() {
     seed();
-    try (Backend store = create(Map.of("read-only", "true"))) {
+    try (Backend store = create(Map.of("mode", "read-only"))) {
       Lower lower = store.feature(Lower.class).orElseThrow();
       assertThat(lower.isReadOnly()).isTrue();
       assertThatThrownBy(lower::addVolume)

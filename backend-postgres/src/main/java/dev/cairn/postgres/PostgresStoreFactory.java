@@ -44,7 +44,7 @@ public final class PostgresStoreFactory implements StoreFactory {
   static final StoreOption<String> SSL_MODE = StoreOption.choice("ssl-mode", "prefer",
       "the driver's sslmode", "disable", "allow", "prefer", "require", "verify-ca",
       "verify-full");
-  static final StoreOption<String> HASH = StoreOption.string("hash", null,
+  static final StoreOption<String> HASH = StoreOption.hashAlgorithm(
       "hash algorithm: creates a new store with it (default sha256); an existing store must"
       + " match it");
   static final StoreOption<Long> GC_GRACE = StoreOption.number("gc-grace", 3600, 0,

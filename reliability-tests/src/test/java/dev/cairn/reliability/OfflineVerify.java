@@ -23,7 +23,7 @@ final class OfflineVerify {
   /** What is wrong with the closed stores at {@code upper} and {@code lower} (may be null). */
   static List<String> problems(Path upper, Path lower) {
     List<String> problems = new ArrayList<>();
-    String spec = spec(upper, lower, "mode=read-only", "read-only=true");
+    String spec = spec(upper, lower, "mode=read-only", "mode=read-only");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(),

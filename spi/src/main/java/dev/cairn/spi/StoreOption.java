@@ -50,6 +50,23 @@ public final class StoreOption<T> {
     return new StoreOption<>(name, description, "string", defaultValue, s -> s, false);
   }
 
+  /**
+   * The option {@code mode}, spelled alike by every store that can be opened for reading only:
+   * {@code read-write} (the default) or {@code read-only}. Read it with {@link
+   * #isReadOnly(String)}.
+   *
+   * @param description what each mode means for the store, e.g. "read-write (one writer
+   *     process) or read-only (beside a writer)"
+   */
+  public static StoreOption<String> mode(String description) {
+    return choice("mode", "read-write", description, "read-write", "read-only");
+  }
+
+  /** Whether {@code mode}, a value of a {@link #mode} option, is {@code read-only}. */
+  public static boolean isReadOnly(String mode) {
+    return "read-only".equals(requireNonNull(mode, "mode"));
+  }
+
   /** An option that takes one of {@code choices} (case-sensitive). */
   public static StoreOption<String> choice(
       String name, String defaultValue, String description, String... choices) {
