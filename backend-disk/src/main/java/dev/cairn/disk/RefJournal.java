@@ -133,14 +133,14 @@ final class RefJournal implements AutoCloseable {
     recorded = header.syncPoint;
     SyncPoint loaded = header.syncPoint;
     segmentSynced.accumulateAndGet(loaded,
-        (mine, read) -> mine.withSegment(read.segment, read.segmentLength));
+        (mine, read) -> mine.withSegment(read.segment(), read.segmentLength()));
     if (header.damage != null) {
       fail(header.damageOffset, header.damage);
       openForAppend(bytes.length);
       return;
     }
     // Below this every byte was durable: damage there is damage, never a torn write.
-    long durable = Math.max(committed, loaded.journalLength);
+    long durable = Math.max(committed, loaded.journalLength());
     syncedEnd = durable;
     if (bytes.length < durable) {
       fail(bytes.length, String.format("the ref journal is %d bytes but %d were synced (sync"
@@ -288,7 +288,7 @@ final class RefJournal implements AutoCloseable {
    */
   void noteSegmentSynced(long id, long length) {
     segmentSynced.accumulateAndGet(new SyncPoint(id, length, 0),
-        (mine, reported) -> mine.withSegment(reported.segment, reported.segmentLength));
+        (mine, reported) -> mine.withSegment(reported.segment(), reported.segmentLength()));
   }
 
   private void openForAppend(long length) throws IOException {
@@ -593,22 +593,28 @@ final class RefJournal implements AutoCloseable {
    */
   synchronized void upgrade() throws IOException {
     if (writable && channel != null && damage == null && entriesStart != HEADER) {
+      rewriteLeavingNoTemporary();
+    }
+  }
+
+  /** {@link #rewrite()}; if it fails, the temporary file goes and the journal is as it was. */
+  private void rewriteLeavingNoTemporary() throws IOException {
+    try {
+      rewrite();
+    } catch (IOException e) {
       try {
-        rewrite();
-      } catch (IOException e) {
-        try {
-          Files.deleteIfExists(directory.resolve(TEMP));
-        } catch (IOException again) {
-          e.addSuppressed(again);
-        }
-        throw e;
+        Files.deleteIfExists(directory.resolve(TEMP));
+      } catch (IOException again) {
+        e.addSuppressed(again);
       }
+      throw e;
     }
   }
 
   /** Writes the live refs to a new journal and renames it into place, durably. */
   private void rewrite() throws IOException {
-    long length = writeJournal();
+    SyncPoint segment = segmentSynced.get();
+    long length = writeJournal(segment);
     DurableFiles.syncDirectory(directory);
     if (channel != null) {
       channel.close();
@@ -618,10 +624,10 @@ final class RefJournal implements AutoCloseable {
     committed = length;
     syncedEnd = length;
     entriesStart = HEADER;
-    recorded = segmentSynced.get().withJournal(length);
+    recorded = segment.withJournal(length);
   }
 
-  private long writeJournal() throws IOException {
+  private long writeJournal(SyncPoint segment) throws IOException {
     Path temp = directory.resolve(TEMP);
     long length;
     try (FileChannel out = DurableFiles.open(temp, StandardOpenOption.CREATE,
@@ -632,7 +638,7 @@ final class RefJournal implements AutoCloseable {
         DurableFiles.writeFully(out, entry, length);
         length += entry.capacity();
       }
-      DurableFiles.writeFully(out, ByteBuffer.wrap(header(length, segmentSynced.get())), 0);
+      DurableFiles.writeFully(out, ByteBuffer.wrap(header(length, segment)), 0);
       DurableFiles.force(out, true);
     }
     DurableFiles.rename(temp, path);
@@ -667,7 +673,7 @@ final class RefJournal implements AutoCloseable {
     if (header.syncPointProblem != null) {
       report.accept(new CorruptionException(name, SyncPoint.OFFSET, header.syncPointProblem));
     }
-    long synced = header.syncPoint.journalLength;
+    long synced = header.syncPoint.journalLength();
     if (bytes.length < synced && damage == null) {
       report.accept(new CorruptionException(name, bytes.length, String.format(
           "the ref journal is %d bytes but %d were synced", bytes.length, synced)));
@@ -731,13 +737,9 @@ final class RefJournal implements AutoCloseable {
   public synchronized void close() throws IOException {
     if (willRewriteOnClose()) {
       try {
-        rewrite();
+        rewriteLeavingNoTemporary();
       } catch (IOException e) {
-        try {
-          Files.deleteIfExists(directory.resolve(TEMP));
-        } catch (IOException again) {
-          e.addSuppressed(again);
-        }
+        // The journal stays as it was, which loses nothing (see above).
       }
     }
     if (channel != null) {

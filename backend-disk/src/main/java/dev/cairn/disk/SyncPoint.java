@@ -25,22 +25,12 @@ import java.util.zip.CRC32C;
  * format 3 are recovered. A sync point that a crash kept older than the last one written claims
  * less, which is never wrong.
  */
-final class SyncPoint {
+record SyncPoint(long segment, long segmentLength, long journalLength) {
   /** Where the sync point lies in the ref journal. */
   static final int OFFSET = 20;
   static final int SIZE = 28;
   /** Nothing known to be synced. */
   static final SyncPoint NONE = new SyncPoint(0, 0, 0);
-
-  final long segment;
-  final long segmentLength;
-  final long journalLength;
-
-  SyncPoint(long segment, long segmentLength, long journalLength) {
-    this.segment = segment;
-    this.segmentLength = segmentLength;
-    this.journalLength = journalLength;
-  }
 
   /** The bytes of segment {@code id} this sync point says were synced: 0 if it names another. */
   long syncedLengthOf(long id) {
@@ -90,17 +80,6 @@ final class SyncPoint {
       return null;
     }
     return new SyncPoint(segment, segmentLength, journalLength);
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof SyncPoint s && s.segment == segment
-        && s.segmentLength == segmentLength && s.journalLength == journalLength;
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(segment * 31 + segmentLength) * 31 + Long.hashCode(journalLength);
   }
 
   @Override

@@ -239,8 +239,8 @@ class SyncPointTest {
           byte[] journal = Files.readAllBytes(dir.resolve(RefJournal.FILE));
           SyncPoint point = SyncPoint.decode(journal, SyncPoint.OFFSET, 48);
           assertThat(point).as("seed %d", seed).isNotNull();
-          assertThat(point.segmentLength).isEqualTo(Files.size(StoreFiles.activeSegment(dir)));
-          assertThat(point.journalLength).isEqualTo(journal.length);
+          assertThat(point.segmentLength()).isEqualTo(Files.size(StoreFiles.activeSegment(dir)));
+          assertThat(point.journalLength()).isEqualTo(journal.length);
         }
         try (DiskBackend store = DiskBackend.open(dir, never)) {
           for (String problem : store.problems()) {
