@@ -194,7 +194,7 @@ public final class DiskBackend extends AbstractBackend
       checkLock();
       refs.upgrade();
       DurableFiles.force(active.channel(), false);
-      refs.noteSegmentSynced(active.id, active.end);
+      refs.noteSegmentSynced(active.id, active.claimableEnd());
       refs.recordSyncPoint();
     } catch (IOException e) {
       problems.add("could not record a sync point in " + directory.resolve(RefJournal.FILE)
@@ -610,6 +610,8 @@ public final class DiskBackend extends AbstractBackend
       for (CorruptionException d : scan.damage) {
         if (d.offset() >= synced) {
           noteDamage(d, "");
+          // Kept, not cut (records follow it): no later sync point may claim it as synced.
+          segment.claimLimit = Math.min(segment.claimLimit, d.offset());
         }
       }
       lost.forEach(d -> noteDamage(d, ""));
@@ -681,11 +683,13 @@ public final class DiskBackend extends AbstractBackend
   private CorruptionException refuseWriting(List<CorruptionException> lost) {
     CorruptionException first = lost.get(0);
     String message = first.getMessage();
+    String prefix = String.format("corrupt %s at offset %d: ", first.file(), first.offset());
     return new CorruptionException(first.file(), first.offset(), String.format(
         "%s%s; disk:%s is not opened for writing, which would cut off or write over what is"
         + " left there: nothing was changed. Open it read-only (disk:%s?mode=read-only) to read"
         + " what is left and list the damage (cairn verify); restore %s from a copy, or copy the"
-        + " objects that are left into a new store", message.substring(message.indexOf(": ") + 2),
+        + " objects that are left into a new store",
+        message.startsWith(prefix) ? message.substring(prefix.length()) : message,
         lost.size() > 1 ? " (and " + (lost.size() - 1) + " more damage there)" : "", directory,
         directory, Path.of(first.file()).getFileName()));
   }
@@ -1084,7 +1088,7 @@ public final class DiskBackend extends AbstractBackend
     try {
       channel = active.channel();
       segment = active.id;
-      segmentEnd = active.end;
+      segmentEnd = active.claimableEnd();
       position = appended;
       directoryToo = directoryUnsynced;
     } finally {
@@ -1377,7 +1381,7 @@ public final class DiskBackend extends AbstractBackend
         Segment a = active;
         DurableFiles.force(a.channel(), false);
         if (lock.isHeld()) {
-          refs.noteSegmentSynced(a.id, a.end);
+          refs.noteSegmentSynced(a.id, a.claimableEnd());
         }
         refs.syncBeforeClose(lock.isHeld());
         if (lock.isHeld() && a.pending != null && a.pending.size() > 0 && !a.needsTruncate

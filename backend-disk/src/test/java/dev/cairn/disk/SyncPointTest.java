@@ -162,6 +162,55 @@ class SyncPointTest {
     assertThat(verify(dir)).isEmpty();
   }
 
+  /**
+   * A gap a cut left past the sync point (an unsynced record lost, a later one kept) is kept
+   * and reported as before. A later flush or close must not claim it as synced, or the next
+   * open would refuse the store for damage that no sync ever covered.
+   */
+  @Test
+  void aGapOfLostUnsyncedRecordsIsNeverClaimedAsSyncedByALaterFlush() throws IOException {
+    DiskOptions never = DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER).build();
+    Path live = temp.resolve("live");
+    Path crashed = temp.resolve("crashed");
+    Random random = new Random(9);
+    long synced;
+    long lostEnd;
+    byte[] kept = DiskBackendTest.bytes(random, 100);
+    try (DiskBackend store = DiskBackend.open(live, never)) {
+      for (int i = 0; i < 5; i++) {
+        store.put(DiskBackendTest.bytes(random, 100));
+      }
+      store.flush();
+      synced = Files.size(StoreFiles.activeSegment(live));
+      store.put(DiskBackendTest.bytes(random, 100));
+      lostEnd = Files.size(StoreFiles.activeSegment(live));
+      store.put(kept);
+      StoreFiles.copy(live, crashed);
+    }
+    Path segment = StoreFiles.activeSegment(crashed);
+    byte[] bytes = Files.readAllBytes(segment);
+    Arrays.fill(bytes, (int) synced, (int) lostEnd, (byte) 0);
+    Files.write(segment, bytes);
+
+    byte[] later = {4, 4, 4};
+    Path again = temp.resolve("crashed-again");
+    try (DiskBackend store = DiskBackend.open(crashed, never)) {
+      assertThat(store.problems()).singleElement().asString()
+          .contains("damaged record skipped").doesNotContain("synced");
+      assertThat(store.read(store.hashAlgorithm().hash(kept))).hasValue(kept);
+      store.put(later);
+      store.flush();
+      StoreFiles.copy(crashed, again); // a second crash, after the flush
+    }
+    try (DiskBackend store = DiskBackend.open(again, never)) {
+      assertThat(store.problems()).singleElement().asString()
+          .contains("damaged record skipped").doesNotContain("synced");
+      assertThat(store.read(store.hashAlgorithm().hash(later))).hasValue(later);
+    }
+    assertThat(verify(again)).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("synced"));
+  }
+
   @Test
   void aTornSyncPointOpensAsBeforeSaysSoAndIsRecordedAgain() throws IOException {
     Path dir = crashAfterFlush(DiskOptions.defaults());
