@@ -230,7 +230,10 @@ public final class DiskBackend extends AbstractBackend
    * @throws HashAlgorithmMismatchException if the store's algorithm differs from the one asked
    * @throws StoreConfigurationException if there is no store and the open may not create one
    *     (read-only, or {@code create} off), or the directory holds files that are not a store
-   * @throws CorruptionException if the manifest is damaged, or missing beside segment files
+   * @throws CorruptionException if the manifest is damaged, or missing beside segment files;
+   *     or, for a read-write open, if the part of the active segment that the sync point says
+   *     was synced is shorter, zeroed or fails its checksum (the message names the file, the
+   *     offset and what to do; nothing is changed, and a read-only open still works)
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
