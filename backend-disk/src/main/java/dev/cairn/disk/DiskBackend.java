@@ -67,6 +67,21 @@ import java.util.regex.Pattern;
  * raises {@link CorruptionException} naming the file and offset; a damaged index or Bloom
  * filter is bypassed (the segment is scanned instead) and reported in {@link #problems()}.
  *
+ * <p><b>Sync point.</b> Every flush, clean close and synced ref change records durably how far
+ * the active segment and the ref journal were synced ({@link SyncPoint}, in the journal's
+ * header; a group commit's sync is recorded with the next of those, at no fsync of its own).
+ * Only bytes past it can be a torn tail. Bytes below it that are missing (a shorter file),
+ * zeroed or fail their checksum are damage: reported by {@link #problems()} and {@link
+ * #checkIntegrity} with file and offset, never cut off. Damage in the synced part of the active
+ * segment makes a writable open fail with {@link CorruptionException} (naming file, offset and
+ * what to do), so that nothing is written over it; a read-only open works, and there a read of
+ * an object the store does not find raises {@link CorruptionException}, since it may have been
+ * among the records lost. Damage in the synced part of the ref journal makes every ref
+ * operation raise {@link CorruptionException}: a ref a durable entry deleted never comes back.
+ * A sync point that fails its checksum (a write of it torn by a crash) means none is known:
+ * recovery is as before sync points existed, {@link #problems()} says so, and a writer records
+ * a new one at once.
+ *
  * <p><b>Features</b> (through {@link #feature(Class)}): {@link ObjectEnumeration}, {@link
  * Compaction}, {@link ObjectStreams} (objects of up to 512 MiB, written and read in slices) and,
  * for read-only openers, {@link Reloadable}.
@@ -95,6 +110,11 @@ public final class DiskBackend extends AbstractBackend
   private final List<String> problems = new CopyOnWriteArrayList<>();
   /** The damage among {@link #problems}, reported again by {@link #checkIntegrity}. */
   private final List<CorruptionException> damage = new CopyOnWriteArrayList<>();
+  /**
+   * Damage within the synced part of the active segment, found by a read-only open: objects
+   * the store does not find may have been lost there. Null if none.
+   */
+  private volatile CorruptionException lostSynced;
 
   /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
   private final ReentrantLock appendLock = new ReentrantLock();
@@ -129,23 +149,58 @@ public final class DiskBackend extends AbstractBackend
     this.nextSegmentId = manifest.nextSegmentId;
     this.groupCommit = new GroupCommit(this::syncActive);
     List<Segment> opened = new ArrayList<>();
+    // The journal first: its sync point says how much of the active segment is not a torn tail.
+    this.refs = RefJournal.open(directory, algorithm, !readOnly);
     try {
+      if (refs.syncPointProblem() != null) {
+        // A torn write of it or damage, which nothing can tell apart: reported, never fatal.
+        noteDamage(new CorruptionException(directory.resolve(RefJournal.FILE).toString(),
+            SyncPoint.OFFSET, refs.syncPointProblem()), "; recovering as if none was recorded"
+            + " (a torn tail is cut off at the first record that does not check)"
+            + (readOnly ? "" : ", then recording a new one"));
+      }
       if (!readOnly) {
         removeStrayFiles(manifest);
       }
       for (long id : manifest.sealed) {
         opened.add(openSealed(id));
       }
-      this.active = openActive(manifest.activeSegment);
+      this.active = openActive(manifest.activeSegment, refs.syncPoint());
       opened.add(active);
-      this.refs = RefJournal.open(directory, algorithm, !readOnly);
+      if (!readOnly) {
+        recordFirstSyncPoint();
+      }
     } catch (IOException | RuntimeException e) {
       opened.forEach(s -> s.retire(false));
+      refs.abandon();
       throw e;
     }
     List<Segment> newestFirst = new ArrayList<>(opened);
     Collections.reverse(newestFirst);
     this.view = List.copyOf(newestFirst);
+  }
+
+  /**
+   * Where the journal holds no sync point this writer can build on (an older format, or one a
+   * crash tore), records one now from what recovery left: the journal rewritten as format 3 if
+   * needed, the active segment synced, and the sync point written and synced. A failure leaves
+   * the store working as before sync points, and says so in {@link #problems()}.
+   */
+  private void recordFirstSyncPoint() {
+    if (!refs.isOldFormat() && refs.syncPointProblem() == null) {
+      return;
+    }
+    try {
+      checkLock();
+      refs.upgrade();
+      DurableFiles.force(active.channel(), false);
+      refs.noteSegmentSynced(active.id, active.claimableEnd());
+      refs.recordSyncPoint();
+    } catch (IOException e) {
+      problems.add("could not record a sync point in " + directory.resolve(RefJournal.FILE)
+          + " (recovery after a crash cuts a torn tail off at the first bad record until one"
+          + " is recorded): " + e);
+    }
   }
 
   /**
@@ -175,7 +230,10 @@ public final class DiskBackend extends AbstractBackend
    * @throws HashAlgorithmMismatchException if the store's algorithm differs from the one asked
    * @throws StoreConfigurationException if there is no store and the open may not create one
    *     (read-only, or {@code create} off), or the directory holds files that are not a store
-   * @throws CorruptionException if the manifest is damaged, or missing beside segment files
+   * @throws CorruptionException if the manifest is damaged, or missing beside segment files;
+   *     or, for a read-write open, if the part of the active segment that the sync point says
+   *     was synced is shorter, zeroed or fails its checksum (the message names the file, the
+   *     offset and what to do; nothing is changed, and a read-only open still works)
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
@@ -509,7 +567,12 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private Segment openActive(long id) throws IOException {
+  /**
+   * Opens the active segment {@code id}, scanning past its checkpoint. A torn tail past what
+   * {@code syncPoint} says was synced is cut off; damage below it is refused for writing (see
+   * the class comment) and, read-only, reported and remembered in {@link #lostSynced}.
+   */
+  private Segment openActive(long id, SyncPoint syncPoint) throws IOException {
     Path path = dataPath(id);
     boolean exists = Files.exists(path);
     if (!exists && readOnly) {
@@ -542,7 +605,22 @@ public final class DiskBackend extends AbstractBackend
         }
       }
       Segment.Scan scan = segment.scan(from);
-      scan.damage.forEach(d -> noteDamage(d, ""));
+      long synced = syncPoint.syncedLengthOf(id);
+      List<CorruptionException> lost = damageWithinSynced(segment, scan, synced);
+      if (!lost.isEmpty() && !readOnly) {
+        throw refuseWriting(lost);
+      }
+      for (CorruptionException d : scan.damage) {
+        if (d.offset() >= synced) {
+          noteDamage(d, "");
+          // Kept, not cut (records follow it): no later sync point may claim it as synced.
+          segment.claimLimit = Math.min(segment.claimLimit, d.offset());
+        }
+      }
+      lost.forEach(d -> noteDamage(d, ""));
+      if (!lost.isEmpty()) {
+        lostSynced = lost.get(0);
+      }
       SegmentIndex.Builder all = new SegmentIndex.Builder(hashAlgorithm().digestLength());
       SegmentIndex checkpoint = segment.index;
       if (checkpoint != null) {
@@ -570,6 +648,53 @@ public final class DiskBackend extends AbstractBackend
       segment.retire(false);
       throw e;
     }
+  }
+
+  /**
+   * The damage a scan of the active segment found below {@code synced}, the length its sync
+   * point says was durable: records that do not check, records ending before it (zeros, or a
+   * record cut short), or a file shorter than it. None of it can be a torn write.
+   */
+  private static List<CorruptionException> damageWithinSynced(Segment segment, Segment.Scan scan,
+      long synced) throws IOException {
+    List<CorruptionException> found = new ArrayList<>();
+    if (synced <= 0) {
+      return found;
+    }
+    String syncedBy = String.format("within the %d bytes synced by the last flush or close (the"
+        + " sync point in %s)", synced, RefJournal.FILE);
+    for (CorruptionException d : scan.damage) {
+      if (d.offset() < synced) {
+        found.add(new CorruptionException(d.file(), d.offset(),
+            "a record that does not check, " + syncedBy + "; it is never served"));
+      }
+    }
+    long size = segment.size();
+    if (scan.committedEnd < synced) {
+      found.add(new CorruptionException(segment.name, scan.committedEnd, size < synced
+          ? String.format("the active segment is %d bytes but %d were synced (the sync point"
+              + " in %s): the records from offset %d on are lost", size, synced,
+              RefJournal.FILE, scan.committedEnd)
+          : String.format("the records end at offset %d, %s: the bytes from there to offset %d"
+              + " are zeros or records that do not check", scan.committedEnd, syncedBy,
+              synced)));
+    }
+    return found;
+  }
+
+  /** The refusal of a writable open of a store whose active segment lost synced bytes. */
+  private CorruptionException refuseWriting(List<CorruptionException> lost) {
+    CorruptionException first = lost.get(0);
+    String message = first.getMessage();
+    String prefix = String.format("corrupt %s at offset %d: ", first.file(), first.offset());
+    return new CorruptionException(first.file(), first.offset(), String.format(
+        "%s%s; disk:%s is not opened for writing, which would cut off or write over what is"
+        + " left there: nothing was changed. Open it read-only (disk:%s?mode=read-only) to read"
+        + " what is left and list the damage (cairn verify); restore %s from a copy, or copy the"
+        + " objects that are left into a new store",
+        message.startsWith(prefix) ? message.substring(prefix.length()) : message,
+        lost.size() > 1 ? " (and " + (lost.size() - 1) + " more damage there)" : "", directory,
+        directory, Path.of(first.file()).getFileName()));
   }
 
   /** Damage found and worked around since the store was opened, one message each. */
@@ -612,6 +737,9 @@ public final class DiskBackend extends AbstractBackend
         throw new StoreIOException("checking disk:" + directory, e);
       }
       if (!moved[0] || attempt >= SNAPSHOT_ATTEMPTS) {
+        // Damage found at the open and found again in the file is one damage.
+        Set<String> seen = new HashSet<>();
+        found.removeIf(e -> !seen.add(e.getMessage()));
         found.forEach(visitor);
         return new IntegrityCheck.Summary(result.files(), result.bytes(), result.objects(),
             found.size());
@@ -752,13 +880,28 @@ public final class DiskBackend extends AbstractBackend
 
   @Override
   protected Optional<byte[]> readObject(Hash hash) {
-    return onRecord(hash, (segment, location) -> {
+    return presentOrLost(hash, onRecord(hash, (segment, location) -> {
       try {
         return segment.read(hash, location, options.verify());
       } finally {
         segment.release();
       }
-    });
+    }));
+  }
+
+  /**
+   * {@code found}, unless it is empty and the synced part of the active segment is damaged:
+   * then the object may have been among the records lost, and saying it is absent would hide
+   * that, so the damage is raised instead.
+   */
+  private <T> Optional<T> presentOrLost(Hash hash, Optional<T> found) {
+    CorruptionException lost = lostSynced;
+    if (found.isPresent() || lost == null) {
+      return found;
+    }
+    throw new CorruptionException(lost.file(), lost.offset(), String.format(
+        "%s is not found, and may have been among the synced records damaged there (%s)", hash,
+        lost.getMessage()));
   }
 
   /** What is done with a located record; it owns the reference to the segment. */
@@ -800,14 +943,14 @@ public final class DiskBackend extends AbstractBackend
   /** {@link ObjectStreams#open}: a reader of the record of {@code hash}; see {@link DiskStreams}. */
   Optional<ObjectReader> openRecord(Hash hash) {
     checkObjectRead("open", hash);
-    Optional<ObjectReader> reader = onRecord(hash, (segment, location) -> {
+    Optional<ObjectReader> reader = presentOrLost(hash, onRecord(hash, (segment, location) -> {
       try {
         return RecordReader.open(segment, hash, location, hashAlgorithm(), options.verify());
       } catch (IOException | RuntimeException e) {
         segment.release();
         throw e;
       }
-    });
+    }));
     reader.ifPresent(r -> recordRead(r.size()));
     return reader;
   }
@@ -941,10 +1084,14 @@ public final class DiskBackend extends AbstractBackend
   private long syncActive() throws IOException {
     FileChannel channel;
     long position;
+    long segment;
+    long segmentEnd;
     boolean directoryToo;
     appendLock.lock();
     try {
       channel = active.channel();
+      segment = active.id;
+      segmentEnd = active.claimableEnd();
       position = appended;
       directoryToo = directoryUnsynced;
     } finally {
@@ -956,6 +1103,7 @@ public final class DiskBackend extends AbstractBackend
           + " naming the active segment is not durable");
     }
     checkLock(); // what another writer may have overwritten is never acknowledged
+    refs.noteSegmentSynced(segment, segmentEnd); // recorded by the journal's next sync
     return position;
   }
 
@@ -997,6 +1145,8 @@ public final class DiskBackend extends AbstractBackend
     next.pending = new SegmentIndex.Builder(hashAlgorithm().digestLength());
     next.end = 0;
     active = next;
+    // The sealed segment's length is in its index and the manifest; the new one has nothing.
+    refs.noteSegmentSynced(next.id, 0);
     manifest = updated;
     List<Segment> segments = new ArrayList<>(view.size() + 1);
     segments.add(next);
@@ -1197,8 +1347,9 @@ public final class DiskBackend extends AbstractBackend
       appendLock.unlock();
     }
     awaitDurable(position);
+    checkLock();
     try {
-      refs.sync();
+      refs.recordSyncPoint();
     } catch (IOException e) {
       throw new StoreIOException("syncing " + directory.resolve(RefJournal.FILE), e);
     }
@@ -1235,7 +1386,10 @@ public final class DiskBackend extends AbstractBackend
       try {
         Segment a = active;
         DurableFiles.force(a.channel(), false);
-        refs.sync();
+        if (lock.isHeld()) {
+          refs.noteSegmentSynced(a.id, a.claimableEnd());
+        }
+        refs.syncBeforeClose(lock.isHeld());
         if (lock.isHeld() && a.pending != null && a.pending.size() > 0 && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           checkpoint(a);
@@ -1581,7 +1735,7 @@ public final class DiskBackend extends AbstractBackend
         if (latest.activeSegment == current.activeSegment && activeNow.retain()) {
           opened.add(activeNow);
         } else {
-          activeNow = openActive(latest.activeSegment);
+          activeNow = openActive(latest.activeSegment, refs.syncPoint());
           opened.add(activeNow);
         }
       } catch (IOException | RuntimeException e) {

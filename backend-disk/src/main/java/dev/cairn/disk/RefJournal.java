@@ -36,7 +36,8 @@ import java.util.zip.CRC32C;
  * linearizable because the check, the append and the sync happen under one lock.
  *
  * <pre>
- *   "CAIRNRF2", u64 committed length, u32 CRC32C of the 16 bytes before it
+ *   "CAIRNRF3", u64 committed length, u32 CRC32C of the 16 bytes before it
+ *   sync point (28 bytes at offset 20, rewritten in place; see {@link SyncPoint})
  *   entry:  u32 body length, u32 CRC32C of the body,
  *           body = u8 kind (1 set, 0 delete), u16 n, n bytes UTF-8 name, [hash if set]
  * </pre>
@@ -44,17 +45,31 @@ import java.util.zip.CRC32C;
  * The committed length is the length of the journal when it was last written whole (created,
  * rewritten): those bytes were synced before the file was renamed into place, so no crash can
  * tear them, and damage there (a truncation, zeros, a bad entry) is reported, not taken for a
- * torn write. Only the entries appended since can be torn. The journal is synced when it is
- * created, before the manifest that makes the store exist, so it is never legitimately absent,
- * short or zero-filled. (Format {@code "CAIRNRF1"}, with no header fields, is still read: its
- * committed length is its magic.)
+ * torn write. The sync point's journal length extends that to what the last flush, close or
+ * synced ref change made durable: damage below the greater of the two is reported too, so a
+ * truncated journal never brings back a ref a durable entry deleted. Only the entries appended
+ * past both can be torn. The journal is synced when it is created, before the manifest that
+ * makes the store exist, so it is never legitimately absent, short or zero-filled.
+ *
+ * <p>The sync point is written only where the journal is synced anyway, just before that
+ * fsync, and it claims only what an earlier fsync made durable (the segment's length reported
+ * by {@link #noteSegmentSynced}, the journal's own as of its last sync): whether the write
+ * reaches the disk or not, what it says is true. A sync point that fails its checksum (a torn
+ * write) means none is known ({@link #syncPointProblem()}).
+ *
+ * <p>Older formats are still read, with no sync point: {@code "CAIRNRF2"} (the same header
+ * without the sync point, entries from offset 20) and {@code "CAIRNRF1"} (no header fields, its
+ * committed length is its magic). A writer rewrites them as format 3 ({@link #upgrade()}).
  */
 final class RefJournal implements AutoCloseable {
   static final String FILE = "refs.log";
   static final String TEMP = "refs.log.tmp";
   private static final byte[] MAGIC_1 = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] MAGIC = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
-  private static final int HEADER = 20;
+  private static final byte[] MAGIC_2 = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "CAIRNRF3".getBytes(StandardCharsets.US_ASCII);
+  /** Magic, committed length and their checksum: written only with the whole journal. */
+  private static final int FIXED_HEADER = SyncPoint.OFFSET;
+  private static final int HEADER = FIXED_HEADER + SyncPoint.SIZE;
   /** The size of the journal {@link #create} writes: a header and no entry. */
   static final int EMPTY_SIZE = HEADER;
   private static final long REWRITE_THRESHOLD = 1 << 20;
@@ -72,6 +87,17 @@ final class RefJournal implements AutoCloseable {
   private long damageOffset;
   /** The journal's committed length as loaded or last rewritten. */
   private long committed;
+  /** Where the entries start: the header size of the format loaded. */
+  private int entriesStart = HEADER;
+  /** The sync point on disk as loaded or last written (not necessarily durable yet). */
+  private SyncPoint recorded = SyncPoint.NONE;
+  /** Why no sync point could be read at the last load, or null. */
+  private String syncPointProblem;
+  /** How much of the journal is known to be on stable storage. */
+  private long syncedEnd;
+  /** The newest synced length of the active segment reported; guarded by itself. */
+  private final java.util.concurrent.atomic.AtomicReference<SyncPoint> segmentSynced =
+      new java.util.concurrent.atomic.AtomicReference<>(SyncPoint.NONE);
 
   private RefJournal(Path directory, HashAlgorithm algorithm, boolean writable) {
     this.directory = directory;
@@ -94,23 +120,45 @@ final class RefJournal implements AutoCloseable {
     damage = null;
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
+      bytes = readJournal();
     } catch (NoSuchFileException e) {
       fail(-1, "the ref journal is missing");
       end = 0;
       return;
     }
-    int pos = header(bytes);
-    if (pos < 0) {
+    Header header = header(bytes);
+    committed = header.committed;
+    entriesStart = header.start;
+    syncPointProblem = header.syncPointProblem;
+    recorded = header.syncPoint;
+    SyncPoint loaded = header.syncPoint;
+    segmentSynced.accumulateAndGet(loaded,
+        (mine, read) -> mine.withSegment(read.segment(), read.segmentLength()));
+    if (header.damage != null) {
+      fail(header.damageOffset, header.damage);
       openForAppend(bytes.length);
       return;
     }
+    // Below this every byte was durable: damage there is damage, never a torn write.
+    long durable = Math.max(committed, loaded.journalLength());
+    syncedEnd = durable;
+    if (bytes.length < durable) {
+      fail(bytes.length, String.format("the ref journal is %d bytes but %d were synced (sync"
+          + " point at offset %d): entries that were durable are gone", bytes.length, durable,
+          SyncPoint.OFFSET));
+      openForAppend(bytes.length);
+      return;
+    }
+    int pos = header.start;
     int good = pos;
     while (pos < bytes.length) {
       int size = entryAt(bytes, pos);
       if (size < 0) {
-        if (pos < committed) {
-          fail(pos, "damaged ref journal entry within the committed " + committed + " bytes");
+        if (pos < durable) {
+          fail(pos, pos < committed
+              ? "damaged ref journal entry within the committed " + committed + " bytes"
+              : "damaged ref journal entry within the " + durable + " bytes synced (sync point"
+                  + " at offset " + SyncPoint.OFFSET + ")");
           good = bytes.length;
         } else {
           int next = nextEntry(bytes, pos);
@@ -136,48 +184,111 @@ final class RefJournal implements AutoCloseable {
         DurableFiles.truncate(c, good);
         DurableFiles.force(c, true);
       }
+      syncedEnd = good; // the fsync made everything left durable
     }
     openForAppend(Math.min(good, bytes.length));
   }
 
+  /** How often a reader beside the writer reads again a sync point that fails its checksum. */
+  private static final int TORN_READ_ATTEMPTS = 5;
+
   /**
-   * Reads the header of {@code bytes} into {@link #committed}: returns where the entries
-   * start, or -1 after {@link #fail} if the header is damaged or the file shorter than what it
-   * commits.
+   * The journal's bytes. A read-only opener may read the sync point while the writer rewrites
+   * it in place, and see half of each: it reads again, a few times, before it takes a sync
+   * point failing its checksum for what the file holds.
    */
-  private int header(byte[] bytes) {
-    committed = 0;
+  private byte[] readJournal() throws IOException {
+    byte[] bytes = Files.readAllBytes(path);
+    for (int attempt = 1; !writable && attempt < TORN_READ_ATTEMPTS
+        && header(bytes).syncPointProblem != null; attempt++) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      bytes = Files.readAllBytes(path);
+    }
+    return bytes;
+  }
+
+  /** What a journal's header says: where entries start, what is committed and synced. */
+  private record Header(int start, long committed, SyncPoint syncPoint,
+      String syncPointProblem, String damage, long damageOffset) {
+    static Header damaged(long offset, String damage) {
+      return new Header(-1, 0, SyncPoint.NONE, null, damage, offset);
+    }
+  }
+
+  /**
+   * Reads the header of {@code bytes}, of any format: where the entries start, the committed
+   * length and (format 3) the sync point, or the damage if the header is damaged or the file
+   * shorter than what it commits.
+   */
+  private static Header header(byte[] bytes) {
     if (bytes.length >= MAGIC_1.length
         && Arrays.equals(bytes, 0, MAGIC_1.length, MAGIC_1, 0, MAGIC_1.length)) {
-      committed = MAGIC_1.length;
-      return MAGIC_1.length;
+      return new Header(MAGIC_1.length, MAGIC_1.length, SyncPoint.NONE, null, null, 0);
     }
-    if (bytes.length < HEADER
-        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      fail(0, bytes.length < HEADER && isPrefixOfMagic(bytes)
+    boolean format2 = bytes.length >= MAGIC_2.length
+        && Arrays.equals(bytes, 0, MAGIC_2.length, MAGIC_2, 0, MAGIC_2.length);
+    int size = format2 ? FIXED_HEADER : HEADER;
+    if (bytes.length < size
+        || !(format2 || Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length))) {
+      return Header.damaged(0, bytes.length < size && (format2 || isPrefixOfMagic(bytes))
           ? "the ref journal ends inside its header (" + bytes.length + " bytes)"
           : "not a Cairn ref journal (bad magic)");
-      return -1;
     }
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, 16);
     if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(16)) {
-      fail(16, "ref journal header checksum mismatch");
-      return -1;
+      return Header.damaged(16, "ref journal header checksum mismatch");
     }
     long length = ByteBuffer.wrap(bytes).getLong(8);
-    if (length < HEADER || length > bytes.length) {
-      fail(Math.min(length, bytes.length), String.format(
+    if (length < size || length > bytes.length) {
+      return Header.damaged(Math.min(length, bytes.length), String.format(
           "the ref journal is %d bytes but its header commits %d", bytes.length, length));
-      return -1;
     }
-    committed = length;
-    return HEADER;
+    if (format2) {
+      return new Header(size, length, SyncPoint.NONE, null, null, 0);
+    }
+    SyncPoint syncPoint = SyncPoint.decode(bytes, SyncPoint.OFFSET, HEADER);
+    return syncPoint != null
+        ? new Header(size, length, syncPoint, null, null, 0)
+        : new Header(size, length, SyncPoint.NONE, String.format("the sync point in the ref"
+            + " journal at offset %d fails its checksum (a write of it torn by a crash, or"
+            + " damage): how far the store was synced is not known", SyncPoint.OFFSET), null, 0);
   }
 
   private static boolean isPrefixOfMagic(byte[] bytes) {
     int n = Math.min(bytes.length, MAGIC.length);
     return Arrays.equals(bytes, 0, n, MAGIC, 0, n);
+  }
+
+  /** The sync point read at the last load or written since; {@link SyncPoint#NONE} if none. */
+  synchronized SyncPoint syncPoint() {
+    return recorded;
+  }
+
+  /** Why the last load found no sync point it could trust (a torn write of it), or null. */
+  synchronized String syncPointProblem() {
+    return syncPointProblem;
+  }
+
+  /** Whether the journal is in a format older than the one with a sync point. */
+  synchronized boolean isOldFormat() {
+    return entriesStart != HEADER;
+  }
+
+  /**
+   * Records that the data file of segment {@code id} is on stable storage up to {@code
+   * length}; the next sync of the journal writes it into the sync point. Does no I/O and never
+   * waits for the journal's lock, so a group commit can report every sync it makes. Reports of
+   * an earlier segment, or of less of the same one, change nothing.
+   */
+  void noteSegmentSynced(long id, long length) {
+    segmentSynced.accumulateAndGet(new SyncPoint(id, length, 0),
+        (mine, reported) -> mine.withSegment(reported.segment(), reported.segmentLength()));
   }
 
   private void openForAppend(long length) throws IOException {
@@ -359,7 +470,9 @@ final class RefJournal implements AutoCloseable {
     try {
       DurableFiles.writeFully(channel, entry, at);
       if (sync) {
+        writeSyncPoint(); // carried to the disk by the fsync this change makes anyway
         DurableFiles.force(channel, false);
+        syncedEnd = at + entry.capacity();
       }
     } catch (IOException e) {
       try {
@@ -396,21 +509,112 @@ final class RefJournal implements AutoCloseable {
   static void create(Path directory) throws IOException {
     try (FileChannel out = DurableFiles.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
-      DurableFiles.writeFully(out, ByteBuffer.wrap(header(HEADER)), 0);
+      DurableFiles.writeFully(out, ByteBuffer.wrap(header(HEADER, SyncPoint.NONE)), 0);
       DurableFiles.force(out, true);
     }
   }
 
-  private static byte[] header(long length) {
+  /** The header of a journal of {@code length} bytes, all of it synced. */
+  private static byte[] header(long length, SyncPoint segment) {
     ByteBuffer out = ByteBuffer.allocate(HEADER).put(MAGIC).putLong(length);
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, 16);
-    return out.putInt((int) crc.getValue()).array();
+    out.putInt((int) crc.getValue());
+    return out.put(segment.withJournal(length).encode()).array();
+  }
+
+  /**
+   * Writes the sync point in place, unless it says what the one on disk says: the segment's
+   * length last reported, and as much of the journal as is durable. The caller syncs the
+   * journal next; until then the write may be lost or torn, which a reader takes for no news.
+   * Only a saving, like a checkpoint: a write that fails (a full copy-on-write file system)
+   * leaves the last sync point, which claims less, and fails nothing; the next sync writes it
+   * again.
+   */
+  private void writeSyncPoint() {
+    if (entriesStart != HEADER || damage != null) {
+      // An older format has no room for it (upgrade() rewrites it as format 3); a damaged
+      // journal is left as the damage left it.
+      return;
+    }
+    SyncPoint now = segmentSynced.get().withJournal(Math.max(syncedEnd, committed));
+    if (now.equals(recorded)) {
+      return;
+    }
+    try {
+      DurableFiles.writeFully(channel, ByteBuffer.wrap(now.encode()), SyncPoint.OFFSET);
+      recorded = now;
+    } catch (IOException e) {
+      recorded = SyncPoint.NONE; // perhaps torn: write it whole next time
+    }
+  }
+
+  /**
+   * Makes the sync point durable for a flush or a close: syncs entries not yet synced (so that
+   * the sync point can claim them), writes the sync point, and syncs the journal. One fsync
+   * when the entries were synced already (every mode but {@code NEVER}), two when not.
+   */
+  synchronized void recordSyncPoint() throws IOException {
+    if (channel == null) {
+      return;
+    }
+    if (end > syncedEnd && entriesStart == HEADER) {
+      DurableFiles.force(channel, false);
+      syncedEnd = end;
+    }
+    writeSyncPoint();
+    DurableFiles.force(channel, false);
+    syncedEnd = end;
+  }
+
+  /**
+   * Syncs the journal before {@link #close()}: where the close rewrites it (entries appended
+   * since it was last written whole), the rewritten journal carries the sync point, so only the
+   * entries are synced, as before sync points; otherwise the sync point is recorded, if {@code
+   * recordSyncPoint} (a writer whose lock is no longer its own writes none).
+   */
+  synchronized void syncBeforeClose(boolean recordSyncPoint) throws IOException {
+    if (channel != null && (willRewriteOnClose() || !recordSyncPoint)) {
+      DurableFiles.force(channel, false);
+      syncedEnd = end;
+    } else {
+      recordSyncPoint();
+    }
+  }
+
+  private boolean willRewriteOnClose() {
+    return writable && channel != null && damage == null && end != committed;
+  }
+
+  /**
+   * Rewrites a journal of an older format as format 3, so that sync points can be recorded in
+   * it. Changes nothing if it is damaged (the evidence stays) or already current; a failure
+   * leaves it as it was, which loses nothing but the sync point.
+   */
+  synchronized void upgrade() throws IOException {
+    if (writable && channel != null && damage == null && entriesStart != HEADER) {
+      rewriteLeavingNoTemporary();
+    }
+  }
+
+  /** {@link #rewrite()}; if it fails, the temporary file goes and the journal is as it was. */
+  private void rewriteLeavingNoTemporary() throws IOException {
+    try {
+      rewrite();
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(directory.resolve(TEMP));
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
   }
 
   /** Writes the live refs to a new journal and renames it into place, durably. */
   private void rewrite() throws IOException {
-    long length = writeJournal();
+    SyncPoint segment = segmentSynced.get();
+    long length = writeJournal(segment);
     DurableFiles.syncDirectory(directory);
     if (channel != null) {
       channel.close();
@@ -418,9 +622,12 @@ final class RefJournal implements AutoCloseable {
     channel = DurableFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     end = length;
     committed = length;
+    syncedEnd = length;
+    entriesStart = HEADER;
+    recorded = segment.withJournal(length);
   }
 
-  private long writeJournal() throws IOException {
+  private long writeJournal(SyncPoint segment) throws IOException {
     Path temp = directory.resolve(TEMP);
     long length;
     try (FileChannel out = DurableFiles.open(temp, StandardOpenOption.CREATE,
@@ -431,7 +638,7 @@ final class RefJournal implements AutoCloseable {
         DurableFiles.writeFully(out, entry, length);
         length += entry.capacity();
       }
-      DurableFiles.writeFully(out, ByteBuffer.wrap(header(length)), 0);
+      DurableFiles.writeFully(out, ByteBuffer.wrap(header(length, segment)), 0);
       DurableFiles.force(out, true);
     }
     DurableFiles.rename(temp, path);
@@ -452,23 +659,24 @@ final class RefJournal implements AutoCloseable {
     }
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
+      bytes = readJournal();
     } catch (NoSuchFileException e) {
       report.accept(new CorruptionException(name, -1, "the ref journal is missing"));
       return 0;
     }
-    String loadedDamage = damage;
-    long loadedOffset = damageOffset;
-    long loadedCommitted = committed;
-    int first = header(bytes);
-    String headerDamage = damage;
-    long headerOffset = damageOffset;
-    damage = loadedDamage;
-    damageOffset = loadedOffset;
-    committed = loadedCommitted;
-    if (first < 0) {
-      report.accept(new CorruptionException(name, headerOffset, headerDamage));
+    Header header = header(bytes);
+    if (header.damage != null) {
+      report.accept(new CorruptionException(name, header.damageOffset, header.damage));
       return bytes.length;
+    }
+    int first = header.start;
+    if (header.syncPointProblem != null) {
+      report.accept(new CorruptionException(name, SyncPoint.OFFSET, header.syncPointProblem));
+    }
+    long synced = header.syncPoint.journalLength();
+    if (bytes.length < synced && damage == null) {
+      report.accept(new CorruptionException(name, bytes.length, String.format(
+          "the ref journal is %d bytes but %d were synced", bytes.length, synced)));
     }
     if (bytes.length < end) {
       report.accept(new CorruptionException(name, bytes.length, String.format(
@@ -508,9 +716,15 @@ final class RefJournal implements AutoCloseable {
     return !before.equals(refs) || !Objects.equals(damageBefore, damage);
   }
 
-  synchronized void sync() throws IOException {
+  /** Closes the journal of a store whose open failed, writing nothing. */
+  synchronized void abandon() {
     if (channel != null) {
-      DurableFiles.force(channel, false);
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Nothing was written through it that a close could lose.
+      }
+      channel = null;
     }
   }
 
@@ -521,15 +735,11 @@ final class RefJournal implements AutoCloseable {
    */
   @Override
   public synchronized void close() throws IOException {
-    if (writable && channel != null && damage == null && end != committed) {
+    if (willRewriteOnClose()) {
       try {
-        rewrite();
+        rewriteLeavingNoTemporary();
       } catch (IOException e) {
-        try {
-          Files.deleteIfExists(directory.resolve(TEMP));
-        } catch (IOException again) {
-          e.addSuppressed(again);
-        }
+        // The journal stays as it was, which loses nothing (see above).
       }
     }
     if (channel != null) {

@@ -44,6 +44,12 @@ final class Segment {
   long end;
   /** An append failed and its partial bytes may still be in the file past {@link #end}. */
   boolean needsTruncate;
+  /**
+   * The most of this (active) segment a sync point may claim: where recovery kept damage past
+   * the last sync point (a gap that may be unsynced writes a crash lost), which a later sync
+   * must not turn into synced damage. Guarded like {@link #end}.
+   */
+  long claimLimit = Long.MAX_VALUE;
   private final AtomicInteger references = new AtomicInteger(1);
   private final IndexDamage damage;
 
@@ -82,6 +88,11 @@ final class Segment {
 
   static String indexFileName(long id) {
     return String.format("seg-%016x.idx", id);
+  }
+
+  /** How much of the segment a sync point may claim once it is synced to {@link #end}. */
+  long claimableEnd() {
+    return Math.min(end, claimLimit);
   }
 
   /** Packs a record's offset and payload length into one long. */

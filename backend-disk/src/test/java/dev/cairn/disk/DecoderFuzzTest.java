@@ -275,10 +275,24 @@ class DecoderFuzzTest {
     return size;
   }
 
-  /** Makes each journal entry whose length fits check. */
+  /** Makes the header and sync point (formats 2 and 3) and each entry whose length fits check. */
   static void fixJournal(byte[] bytes) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     int at = 8;
+    String magic = bytes.length >= 8
+        ? new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII) : "";
+    if ((magic.equals("CAIRNRF2") || magic.equals("CAIRNRF3")) && bytes.length >= 20) {
+      CRC32C header = new CRC32C();
+      header.update(bytes, 0, 16);
+      buffer.putInt(16, (int) header.getValue());
+      at = 20;
+      if (magic.equals("CAIRNRF3") && bytes.length >= 20 + SyncPoint.SIZE) {
+        CRC32C sync = new CRC32C();
+        sync.update(bytes, SyncPoint.OFFSET, SyncPoint.SIZE - 4);
+        buffer.putInt(SyncPoint.OFFSET + SyncPoint.SIZE - 4, (int) sync.getValue());
+        at = 20 + SyncPoint.SIZE;
+      }
+    }
     while (at + 8 <= bytes.length) {
       int length = buffer.getInt(at);
       if (length < 0 || length > bytes.length - at - 8) {

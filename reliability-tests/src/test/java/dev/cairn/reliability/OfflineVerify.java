@@ -59,9 +59,9 @@ final class OfflineVerify {
   /**
    * Whether a problem {@link #problems} returned is only records of a data file's unsynced tail
    * that a power cut lost while later ones reached the disk: verify reports them as damaged
-   * records (the store cannot tell lost unsynced bytes from damage, since it keeps no durable
-   * record of how far each segment was synced), and they are not served. Any other damage is
-   * not explained.
+   * records (past the sync point a gap followed by whole records may be lost unsynced writes
+   * or damage, which the store cannot tell apart), and they are not served. Damage below the
+   * sync point (a message that says what was synced) and any other damage is not explained.
    */
   static boolean onlyLostUnsyncedRecords(String problem) {
     String[] parts = problem.split("damaged: in ");
@@ -73,7 +73,7 @@ final class OfflineVerify {
       boolean dataFile = part.matches("(?s)[^@]*\\.data@\\d+: .*");
       boolean lostRecord = part.contains("damaged record; records resume at offset")
           || part.contains("the last record fails its checksum");
-      if (!dataFile || !lostRecord) {
+      if (!dataFile || !lostRecord || part.contains("synced")) {
         return false;
       }
     }

@@ -11,7 +11,17 @@ import dev.cairn.stack.Cairn;
 import dev.cairn.stack.CairnConfiguration;
 import dev.cairn.testkit.FaultyFileSystem;
 import dev.cairn.testkit.FaultyFileSystem.Loss;
+import dev.cairn.spi.CorruptionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
  * attempted is served half; every ref holds its durable value or one attempted since;
  * everything reachable from a ref reads back; no file is left open; {@code cairn verify} is
  * clean. Several power cuts hit the same store before a new one starts.
+ *
+ * <p>After each cut, a copy of the disk store also has its active segment or its ref journal
+ * truncated below the sync point the journal records (what a flush, close or synced ref change
+ * made durable): that is damage, never a torn tail, so a writable open must refuse the segment
+ * with a {@link CorruptionException} naming it (the ref journal: every ref read fails rather
+ * than bring back a deleted ref), and {@code cairn verify} must exit 1 naming the file.
  *
  * <p>Rounds: {@code cairn.powerloss.rounds} per test (default 15 in CI, 500 with {@code
  * -Pfull}).
@@ -171,6 +187,8 @@ class PowerLossTest {
       fs.heal();
       figures.add("power cuts", 1);
       figures.add("operations", fs.operations() - base);
+      truncateSynced(stack ? dir.resolve("upper") : dir, mode, random, figures)
+          .ifPresent(problem -> violations.add(where + problem));
 
       Backend reopened;
       try {
@@ -208,6 +226,117 @@ class PowerLossTest {
     figures.add("collections", collections.get());
     figures.add("violations", violations.size()).report();
     assertThat(violations).isEmpty();
+  }
+
+  /**
+   * Truncates a copy of the disk store in {@code upper}, just after a cut, below its sync point
+   * (the active segment or the ref journal, drawn) and checks the damage is refused and
+   * reported; returns the violation, if any. Nothing is truncated where a cut tore the sync
+   * point (counted) or it says nothing is synced past the headers.
+   */
+  private java.util.Optional<String> truncateSynced(Path upper, String mode, Random random,
+      Figures figures) {
+    Path copy = root.resolve("synced-damage");
+    try {
+      deleteTree(copy);
+      Files.createDirectories(copy);
+      try (Stream<Path> files = Files.list(upper)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          if (!file.getFileName().toString().equals("LOCK")) {
+            Files.copy(file, copy.resolve(file.getFileName()));
+          }
+        }
+      }
+      byte[] journal = Files.readAllBytes(copy.resolve("refs.log"));
+      if (journal.length < 48
+          || !new String(journal, 0, 8, StandardCharsets.US_ASCII).equals("CAIRNRF3")) {
+        return java.util.Optional.of("the ref journal of " + upper + " records no sync point ("
+            + journal.length + " bytes, not format 3)");
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(journal, 20, 24);
+      ByteBuffer sync = ByteBuffer.wrap(journal, 20, 28);
+      long segment = sync.getLong();
+      long segmentLength = sync.getLong();
+      long journalLength = sync.getLong();
+      if ((int) crc.getValue() != sync.getInt()) {
+        figures.add("synced truncation: torn sync points", 1);
+        return java.util.Optional.empty();
+      }
+      Path data = copy.resolve(String.format("seg-%016x.data", segment));
+      boolean inSegment = segmentLength > 0 && Files.exists(data)
+          && (journalLength <= 48 || random.nextBoolean());
+      if (!inSegment && journalLength <= 48) {
+        figures.add("synced truncation: nothing synced yet", 1);
+        return java.util.Optional.empty();
+      }
+      Path victim = inSegment ? data : copy.resolve("refs.log");
+      // A segment sealed since the sync point was written is covered by its index instead:
+      // the open need not refuse it, but verify must name it all the same.
+      ByteBuffer manifest = ByteBuffer.wrap(Files.readAllBytes(copy.resolve("MANIFEST")));
+      boolean active = manifest.getLong(14 + manifest.getShort(12) + 8) == segment;
+      long cut = inSegment ? (long) (random.nextDouble() * segmentLength)
+          : 48 + (long) (random.nextDouble() * (journalLength - 48));
+      try (FileChannel channel = FileChannel.open(victim, StandardOpenOption.WRITE)) {
+        channel.truncate(cut);
+      }
+      figures.add(inSegment ? "synced truncation: segment" : "synced truncation: ref journal",
+          1);
+      String what = "truncating " + victim + " to " + cut + " bytes, below its sync point ("
+          + (inSegment ? segmentLength : journalLength) + "): ";
+      String spec = "disk:" + copy + "?segment-size=16k&hash=sha1&fsync=" + mode;
+      try (Backend reopened = Cairn.open(spec)) {
+        if (inSegment && active) {
+          return java.util.Optional.of(what + "a writable open was not refused");
+        }
+        if (inSegment) {
+          reopened.listRefs(); // the refs are intact; the sealed segment's damage is verify's
+        }
+        try {
+          if (!inSegment) {
+            List<String> refs = reopened.listRefs();
+            return java.util.Optional.of(what + "the refs were served: " + refs);
+          }
+        } catch (CorruptionException expected) {
+          // Every ref read fails: a ref a durable entry deleted cannot come back.
+        }
+      } catch (CorruptionException e) {
+        if (!inSegment || !e.getMessage().contains(victim.toString())) {
+          return java.util.Optional.of(what + "the open failed without naming it: " + e);
+        }
+      }
+      List<String> problems = OfflineVerify.problems(copy, null);
+      if (problems.stream().noneMatch(p -> p.contains(victim.toString()))) {
+        return java.util.Optional.of(what + "cairn verify did not name it: " + problems);
+      }
+      if (problems.stream().anyMatch(OfflineVerify::onlyLostUnsyncedRecords)) {
+        return java.util.Optional.of(what + "verify's report reads as lost unsynced records: "
+            + problems);
+      }
+      figures.add("synced truncation: refused and reported", 1);
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      return java.util.Optional.of("truncating synced data of a copy: untyped " + e);
+    } finally {
+      try {
+        deleteTree(copy);
+      } catch (IOException e) {
+        // A stale copy is replaced by the next round.
+      }
+    }
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   /** One writer: runs until the power cut makes an operation fail (or {@code stop}). */
