@@ -6,8 +6,17 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +105,60 @@ class S3StoreIT {
           batch.size(), payload, stored, (double) stored / batch.size(),
           (double) stored / payload, requests, 50);
       assertThat(stored).as("pack and index bytes").isLessThan(payload);
+    }
+  }
+
+  /**
+   * RGW answers 500 (ECANCELED) to a conditional PUT that races another write on the same key;
+   * that answer used to fail the CAS with a StoreIOException. It is a conflict, tried again.
+   */
+  @Test
+  void casRacesOfEightThreadsOnOneRefHaveOneWinnerPerRoundThoughRgwCancelsRacingWrites()
+      throws Exception {
+    int threads = 8;
+    int rounds = 60;
+    try (S3Backend store = S3Backend.open(Rgw.get().options(Rgw.freshPrefix("cas-race"))
+        .connections(threads).build())) {
+      List<Hash> values = new ArrayList<>();
+      for (int i = 0; i <= threads * rounds; i++) {
+        values.add(HashAlgorithm.SHA256.hash(Rgw.utf8("value " + i)));
+      }
+      String ref = "refs/heads/main";
+      store.setRef(ref, values.get(0));
+      AtomicInteger[] winners = new AtomicInteger[rounds];
+      for (int r = 0; r < rounds; r++) {
+        winners[r] = new AtomicInteger();
+      }
+      Map<Integer, Hash> won = new ConcurrentHashMap<>();
+      CyclicBarrier barrier = new CyclicBarrier(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          running.add(pool.submit(() -> {
+            for (int r = 0; r < rounds; r++) {
+              barrier.await(60, TimeUnit.SECONDS);
+              Hash mine = values.get(1 + r * threads + thread);
+              if (store.testAndSetRef(ref, r == 0 ? values.get(0) : won.get(r - 1), mine)) {
+                winners[r].incrementAndGet();
+                won.put(r, mine);
+              }
+              barrier.await(60, TimeUnit.SECONDS);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> future : running) {
+          future.get(5, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (int r = 0; r < rounds; r++) {
+        assertThat(winners[r]).as("winners of round %d", r).hasValue(1);
+      }
+      assertThat(store.getRef(ref)).contains(won.get(rounds - 1));
     }
   }
 
