@@ -53,18 +53,23 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *
  * <p><b>Layout</b> under the prefix: {@code cairn-store} (the store's hash algorithm, written
  * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per
- * pack: its commit point), {@code refs/NAME} (one per ref), {@code gc/lease} and {@code
- * retired/ID} (compaction).
+ * pack: its commit point), both in the {@code cairn-storage} pack and index format with records
+ * compressed as {@link S3Options#compression()} says, {@code refs/NAME} (one per ref), {@code
+ * gc/lease} and {@code retired/ID} (compaction).
  *
  * <p><b>Durability.</b> {@code write} and {@code writeBatch} return after the pack and then its
  * index were PUT: durable, and visible to every process. A batch is one pack and one index
  * (two requests whatever its size, up to 2 GiB), so it is all-or-nothing: a pack without its
  * index is never read, and is deleted by compaction once older than the GC grace period.
  *
- * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped; a read of a
- * known object is one ranged GET, re-hashed before it is returned. A read or {@code exists} that
- * misses lists the indexes once (concurrent misses share one listing) before answering absent,
- * so an object committed by another process before the miss is found.
+ * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped (with the
+ * head of each pack that has a zstd dictionary); a read of a known object is one ranged GET of
+ * exactly its record, whose CRC32C and lengths are checked before it is returned: damaged bytes
+ * are a {@link CorruptionException}, never served. A read or {@code exists} that misses lists
+ * the indexes once (concurrent misses share one listing) before answering absent, so an object
+ * committed by another process before the miss is found. {@link #forEachObject} reads each pack
+ * whole (one GET per pack) and checks all of it, since the index holds record lengths, not
+ * object sizes.
  *
  * <p><b>Refs</b> are linearizable across processes by conditional PUTs (see {@link RefStore});
  * opening refuses a server that does not enforce them ({@link ConditionalWriteProbe}).
