@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.testkit.ChildJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class DiskFullProcessTest {
           "ulimit -f " + kib + "; exec \"$@\"", "child"));
       command.addAll(java);
       ChildJvm child = ChildJvm.start(command);
-      boolean exited = child.process.waitFor(60, TimeUnit.SECONDS);
+      boolean exited = child.process().waitFor(60, TimeUnit.SECONDS);
       List<String> lines = exited ? child.finish() : child.kill();
       assertThat(exited).as("child under ulimit -f %d stopped by itself", kib).isTrue();
       assertThat(String.join("\n", lines)).as("child under ulimit -f %d", kib)

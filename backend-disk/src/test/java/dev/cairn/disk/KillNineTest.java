@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.storage.DirectoryLock;
+import dev.cairn.testkit.ChildJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,10 +112,7 @@ class KillNineTest {
         int seen = 0;
         for (int attempt = 0; attempt < 200 && seen < 3; attempt++) {
           Thread.sleep(20);
-          List<String> lines;
-          synchronized (child.lines) {
-            lines = new ArrayList<>(child.lines); // acknowledged before the reload began
-          }
+          List<String> lines = child.lines(); // acknowledged before the reload began
           reloadable.reload();
           seen = 0;
           for (String line : lines) {

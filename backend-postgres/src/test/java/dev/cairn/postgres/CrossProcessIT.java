@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Compaction;
 import dev.cairn.spi.Hash;
+import dev.cairn.testkit.ChildJvm;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,15 @@ class CrossProcessIT {
   private static final int JVMS = 4;
   private static final boolean FULL = "full".equals(System.getProperty("cairn.budget", "ci"));
 
+  /** A {@link Child} JVM running {@code args}, told where the test server is. */
+  private static ChildJvm child(String... args) throws IOException {
+    List<String> options = new ArrayList<>(
+        List.of(System.getProperty("cairn.child.argLine", "-Xmx256m").split(" ")));
+    options.add("-Dcairn.pg.dir=" + TestServer.STATE);
+    return ChildJvm.start(ChildJvm.command(options, System.getProperty("java.class.path"),
+        Child.class, args));
+  }
+
   @Test
   void fourJvmsOfFourThreadsIncrementOneRefByCasWithoutLosingAnUpdate() throws Exception {
     String schema = TestServer.freshSchema();
@@ -29,7 +40,7 @@ class CrossProcessIT {
     long startAt = System.currentTimeMillis() + 4000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(ChildJvm.start("cas", schema, String.valueOf(increments),
+      children.add(child("cas", schema, String.valueOf(increments),
           String.valueOf(startAt)));
     }
     long successes = 0;
@@ -58,7 +69,7 @@ class CrossProcessIT {
     long startAt = System.currentTimeMillis() + 4000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(ChildJvm.start("create", schema, String.valueOf(rounds),
+      children.add(child("create", schema, String.valueOf(rounds),
           String.valueOf(startAt)));
     }
     Map<Integer, Integer> winners = new HashMap<>();
@@ -84,7 +95,7 @@ class CrossProcessIT {
     int acknowledged = 0;
     for (int k = 0; k < kills; k++) {
       String tag = "writer " + k;
-      ChildJvm child = ChildJvm.start("writer", schema, tag);
+      ChildJvm child = child("writer", schema, tag);
       assertThat(child.awaitReady(60)).as("writer %d started", k).isTrue();
       Thread.sleep(150 + random.nextInt(400));
       List<String> lines = child.kill();
@@ -131,12 +142,12 @@ class CrossProcessIT {
         all.put(Child.ALGORITHM.hash(Child.object(i)), Child.object(i));
       }
       store.writeBatch(all);
-      ChildJvm rewriter = ChildJvm.start("rewriter", schema, String.valueOf(count));
+      ChildJvm rewriter = child("rewriter", schema, String.valueOf(count));
       assertThat(rewriter.awaitReady(60)).isTrue();
       Thread.sleep(1500); // objects written before the compaction began may be dropped
       long compactionCalled = System.currentTimeMillis();
       Compaction.Result result = store.compact(hash -> false);
-      rewriter.process.getOutputStream().close();
+      rewriter.process().getOutputStream().close();
       List<String> lines = rewriter.await(30);
       Set<Integer> rewrittenAfter = new HashSet<>();
       for (String line : lines) {

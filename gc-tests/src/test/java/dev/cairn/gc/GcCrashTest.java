@@ -9,6 +9,7 @@ import dev.cairn.spi.GcReport;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.volume.Lower;
+import dev.cairn.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ class GcCrashTest {
   void nothingReachableOrArchivedIsLost(String phase, int delayMillis) throws Exception {
     prepare(3000);
     String pauseAt = delayMillis < 0 ? phase : "never";
-    Process child = new ProcessBuilder(command(root.toString(), pauseAt))
+    Process child = new ProcessBuilder(ChildJvm.command(GcCrashChild.class, root.toString(), pauseAt))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -117,19 +118,4 @@ class GcCrashTest {
           .hasValue(data.get(i));
     }
   }
-
-  private static List<String> command(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:-UsePerfData");
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(GcCrashChild.class.getName());
-    command.addAll(List.of(args));
-    return command;
-  }
-
 }

@@ -1,5 +1,6 @@
 package dev.cairn.reliability;
 
+import dev.cairn.testkit.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -6,6 +6,7 @@ import dev.cairn.reliability.DiskFullWorkload.Mix;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.CairnException;
 import dev.cairn.stack.Cairn;
+import dev.cairn.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -222,12 +223,12 @@ class DiskFullUlimitTest {
   private static List<String> runChild(List<String> command, List<String> violations)
       throws Exception {
     ChildJvm child = ChildJvm.start(command);
-    boolean exited = child.process.waitFor(180, TimeUnit.SECONDS);
+    boolean exited = child.process().waitFor(180, TimeUnit.SECONDS);
     List<String> lines = exited ? child.finish() : child.kill();
     if (!exited) {
       violations.add("the child did not stop by itself");
-    } else if (child.process.exitValue() != 0 || !lines.contains("DONE")) {
-      violations.add("the child exited with " + child.process.exitValue() + " without DONE; last"
+    } else if (child.process().exitValue() != 0 || !lines.contains("DONE")) {
+      violations.add("the child exited with " + child.process().exitValue() + " without DONE; last"
           + " lines " + lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
     return lines;

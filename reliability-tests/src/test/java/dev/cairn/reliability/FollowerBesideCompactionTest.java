@@ -9,6 +9,7 @@ import dev.cairn.spi.CairnException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.stack.Cairn;
+import dev.cairn.testkit.ChildJvm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ class FollowerBesideCompactionTest {
     List<String> violations = new ArrayList<>();
     try {
       assertTrue(writer.awaitReady(60), "the writer did not start");
-      for (int open = 0; writer.process.isAlive(); open++) {
+      for (int open = 0; writer.process().isAlive(); open++) {
         String where = "follower " + open;
         try (Backend store = Cairn.open(follower)) {
           figures.add("opens", 1);
@@ -77,14 +78,14 @@ class FollowerBesideCompactionTest {
           }
         }
       }
-      assertEquals(0, writer.process.waitFor(), "the writer's exit status");
+      assertEquals(0, writer.process().waitFor(), "the writer's exit status");
       List<String> lines = writer.finish();
       assertEquals("DONE", lines.get(lines.size() - 1), "the writer's last line");
       long compactions = lines.stream().filter("COMPACTED"::equals).count();
       figures.add("compactions", compactions);
       assertTrue(compactions >= 2, "too few compactions to race with: " + compactions);
     } finally {
-      if (writer.process.isAlive()) {
+      if (writer.process().isAlive()) {
         writer.kill();
       }
       figures.add("runs", 1).add("violations", violations.size()).report();

@@ -3,6 +3,7 @@ package dev.cairn.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

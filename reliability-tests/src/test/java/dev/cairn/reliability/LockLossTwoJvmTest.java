@@ -8,6 +8,7 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.stack.Cairn;
 import dev.cairn.storage.DirectoryLock;
+import dev.cairn.testkit.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +52,8 @@ class LockLossTwoJvmTest {
       second = ChildJvm.start(ChildJvm.command(LockLossWriter.class, spec,
           Long.toString(SECOND_FIRST), Integer.toString(SECONDS)));
       assertTrue(second.awaitReady(60), "the second writer did not open: " + lines(second));
-      assertTrue(second.process.waitFor(120, TimeUnit.SECONDS), "the second writer hung");
-      assertTrue(first.process.waitFor(60, TimeUnit.SECONDS),
+      assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the second writer hung");
+      assertTrue(first.process().waitFor(60, TimeUnit.SECONDS),
           "the first writer went on writing beside the second: " + tail(first));
       List<String> firstLines = first.finish();
       List<String> secondLines = second.finish();
@@ -101,7 +102,7 @@ class LockLossTwoJvmTest {
       List<String> aLines = a.kill(); // kill -9 in the middle of its writes and collections
       ChildJvm b = ChildJvm.start(ChildJvm.command(LockLossWriter.class, specB,
           Long.toString(SECOND_FIRST), Integer.toString(SECONDS)));
-      assertTrue(b.process.waitFor(120, TimeUnit.SECONDS), "the second stack hung");
+      assertTrue(b.process().waitFor(120, TimeUnit.SECONDS), "the second stack hung");
       List<String> bLines = b.finish();
       assertEquals("DONE", bLines.get(bLines.size() - 1), "the second stack's end: " + bLines
           .subList(Math.max(0, bLines.size() - 3), bLines.size()));
@@ -157,15 +158,13 @@ class LockLossTwoJvmTest {
 
   private static void awaitAcks(ChildJvm child, int count) throws InterruptedException {
     while (acks(lines(child)).size() < count) {
-      assertTrue(child.process.isAlive(), "the writer died: " + tail(child));
+      assertTrue(child.process().isAlive(), "the writer died: " + tail(child));
       Thread.sleep(10);
     }
   }
 
   private static List<String> lines(ChildJvm child) {
-    synchronized (child.lines) {
-      return new ArrayList<>(child.lines);
-    }
+    return child.lines();
   }
 
   private static List<String> tail(ChildJvm child) {
@@ -174,7 +173,7 @@ class LockLossTwoJvmTest {
   }
 
   private static void kill(ChildJvm child) throws InterruptedException {
-    if (child != null && child.process.isAlive()) {
+    if (child != null && child.process().isAlive()) {
       child.kill();
     }
   }

@@ -8,6 +8,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.Reloadable;
 import dev.cairn.stack.Cairn;
+import dev.cairn.testkit.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class RacesTwoJvmTest {
       try (Backend store = Cairn.open("disk:" + directory + "?mode=read-only")) {
         Reloadable reloadable = store.feature(Reloadable.class).orElseThrow(
             () -> new AssertionError("a read-only disk store offers no Reloadable"));
-        while (writer.process.isAlive()) {
+        while (writer.process().isAlive()) {
           reader.round(store, reloadable, lines(writer));
           if (!lockChecked && System.nanoTime() - startedAt > SECONDS * 500_000_000L) {
             String answer = secondWriter(spec);
@@ -69,7 +70,7 @@ class RacesTwoJvmTest {
             lockChecked = true;
           }
         }
-        assertEquals(0, writer.process.waitFor(), "the writer's exit status");
+        assertEquals(0, writer.process().waitFor(), "the writer's exit status");
         List<String> all = writer.finish();
         assertEquals("DONE", all.get(all.size() - 1), "the writer's last line");
         reader.round(store, reloadable, all); // everything acknowledged, after the last reload
@@ -80,7 +81,7 @@ class RacesTwoJvmTest {
       figures.add("second writers accepted", after.equals("OPENED") ? 1 : 0);
       assertEquals("OPENED", after, "a second writer once the first has exited");
     } finally {
-      if (writer.process.isAlive()) {
+      if (writer.process().isAlive()) {
         writer.kill();
       }
       figures.add("runs", 1).add("violations", violations.size()).report();
@@ -99,7 +100,7 @@ class RacesTwoJvmTest {
     try {
       assertTrue(writer.awaitReady(60), "the writer did not start");
       while (lines(writer).stream().filter(l -> l.startsWith("ACK")).count() < 100) {
-        assertTrue(writer.process.isAlive(), "the writer died: " + lines(writer));
+        assertTrue(writer.process().isAlive(), "the writer died: " + lines(writer));
         Thread.sleep(20);
       }
       String beside = secondWriter(spec);
@@ -108,7 +109,7 @@ class RacesTwoJvmTest {
     } finally {
       writer.kill();
     }
-    assertEquals(137, writer.process.exitValue(), "SIGKILL's exit status");
+    assertEquals(137, writer.process().exitValue(), "SIGKILL's exit status");
     String after = secondWriter(spec);
     assertEquals("OPENED", after, "a second writer once the first was killed");
     figures.add("second writers accepted", 1).add("runs", 1).add("violations", 0).report();
@@ -117,18 +118,16 @@ class RacesTwoJvmTest {
   /** Runs a second writer JVM on {@code spec}; its one line. */
   static String secondWriter(String spec) throws Exception {
     ChildJvm probe = ChildJvm.start(ChildJvm.command(RacesSecondWriter.class, spec));
-    assertTrue(probe.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
+    assertTrue(probe.process().waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
         "the second writer hung");
     List<String> out = probe.finish();
-    assertEquals(0, probe.process.exitValue(), "the second writer's exit status: " + out);
+    assertEquals(0, probe.process().exitValue(), "the second writer's exit status: " + out);
     assertEquals(1, out.size(), "the second writer's output: " + out);
     return out.get(0);
   }
 
   private static List<String> lines(ChildJvm child) {
-    synchronized (child.lines) {
-      return new ArrayList<>(child.lines);
-    }
+    return child.lines();
   }
 
   /** The read-only side: what it has seen so far and its checks. */

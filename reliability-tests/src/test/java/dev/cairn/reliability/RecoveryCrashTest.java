@@ -3,6 +3,7 @@ package dev.cairn.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.testkit.ChildJvm;
 import dev.cairn.testkit.FaultyFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,11 +123,9 @@ class RecoveryCrashTest {
   private static void awaitLine(ChildJvm child, String line, long millis)
       throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000;
-    while (System.nanoTime() < deadline && child.process.isAlive()) {
-      synchronized (child.lines) {
-        if (child.lines.contains(line)) {
-          return;
-        }
+    while (System.nanoTime() < deadline && child.process().isAlive()) {
+      if (child.lines().contains(line)) {
+        return;
       }
       Thread.sleep(2);
     }
@@ -137,13 +136,13 @@ class RecoveryCrashTest {
       long openOperations, Figures figures, Consumer<String> report) throws Exception {
     ChildJvm child = ChildJvm.start(launcher.command(RecoveryChild.class, dir.toString(),
         Long.toString(k)));
-    if (!child.process.waitFor(120, TimeUnit.SECONDS)) {
+    if (!child.process().waitFor(120, TimeUnit.SECONDS)) {
       report.accept("the recovering child halting at operation " + k + " hangs: "
           + child.kill());
       return;
     }
     List<String> lines = child.finish();
-    int status = child.process.exitValue();
+    int status = child.process().exitValue();
     boolean opened = lines.stream().anyMatch(l -> l.startsWith("OPENED"));
     boolean closed = lines.stream().anyMatch(l -> l.startsWith("CLOSED"));
     if (closed ? status != 0 : status != FaultyFileSystem.HALT_STATUS) {

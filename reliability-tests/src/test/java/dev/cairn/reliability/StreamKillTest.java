@@ -8,6 +8,7 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.Hasher;
 import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
+import dev.cairn.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
