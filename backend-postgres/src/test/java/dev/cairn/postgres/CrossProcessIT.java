@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.spi.Compaction;
 import dev.cairn.spi.Hash;
 import dev.cairn.testkit.ChildJvm;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,15 @@ import org.junit.jupiter.api.Test;
 class CrossProcessIT {
   private static final int JVMS = 4;
   private static final boolean FULL = "full".equals(System.getProperty("cairn.budget", "ci"));
+
+  /** A {@link Child} JVM running {@code args}, told where the test server is. */
+  private static ChildJvm child(String... args) throws IOException {
+    List<String> options = new ArrayList<>(
+        List.of(System.getProperty("cairn.child.argLine", "-Xmx256m").split(" ")));
+    options.add("-Dcairn.pg.dir=" + TestServer.STATE);
+    return ChildJvm.start(ChildJvm.command(options, System.getProperty("java.class.path"),
+        Child.class, args));
+  }
 
   @Test
   void fourJvmsOfFourThreadsIncrementOneRefByCasWithoutLosingAnUpdate() throws Exception {
@@ -161,14 +171,5 @@ class CrossProcessIT {
       System.out.println("compaction beside a rewriter: " + result + ", "
           + rewrittenAfter.size() + " objects rewritten meanwhile, none lost");
     }
-  }
-
-  /** A {@link Child} JVM running {@code args}, on the test server. */
-  private static ChildJvm child(String... args) throws java.io.IOException {
-    java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(
-        System.getProperty("cairn.child.argLine", "-Xmx256m").split(" ")));
-    options.add("-Dcairn.pg.dir=" + TestServer.STATE);
-    return ChildJvm.start(ChildJvm.command(options, System.getProperty("java.class.path"),
-        Child.class, args));
   }
 }

@@ -29,9 +29,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The keys of one store (a bucket and a key prefix) through an {@link S3Client}, with every
  * failure turned into a {@link StoreIOException} of one line that names the bucket and what
  * went wrong (missing bucket, rejected credentials, unreachable endpoint). Conditional PUTs
- * report a failed precondition as {@code false}; a {@code 409 ConditionalRequestConflict} (a
- * concurrent conditional write on the same key) is retried with backoff. Thread-safe; counts
- * its requests.
+ * report a failed precondition as {@code false}; a conflict with a concurrent write on the same
+ * key ({@code 409 ConditionalRequestConflict} from AWS, {@code 500} from RGW, whose racing
+ * writes cancel one another with {@code ECANCELED}) is retried with backoff. Thread-safe;
+ * counts its requests.
  */
 final class Bucket implements AutoCloseable {
   private static final int CONFLICT_ATTEMPTS = 50;
@@ -87,7 +88,8 @@ final class Bucket implements AutoCloseable {
 
   /**
    * {@code length} bytes of {@code key} from {@code offset} (one ranged GET), or empty if the
-   * object does not exist.
+   * object does not exist; fewer bytes (none if it ends before {@code offset}) where the object
+   * ends early.
    */
   Optional<byte[]> getRange(String key, long offset, int length) {
     if (length == 0) {
@@ -101,6 +103,9 @@ final class Bucket implements AutoCloseable {
       } catch (S3Exception e) {
         if (e.statusCode() == 404) {
           return Optional.empty();
+        }
+        if (e.statusCode() == 416) {
+          return Optional.of(new byte[0]); // the object ends before the range: a short read
         }
         throw e;
       }
@@ -143,13 +148,20 @@ final class Bucket implements AutoCloseable {
             if (e.statusCode() == 412 || e.statusCode() == 404 && !isNoSuchBucket(e)) {
               return false;
             }
+            if (e.statusCode() == 500) {
+              // RGW: a write racing on the same key canceled this one, which did not happen.
+              // Tried again, it meets the condition as it is now; had it happened after all, the
+              // retry fails its precondition and the caller recognizes its own write.
+              throw new ConflictException(e);
+            }
             throw e;
           }
         });
       } catch (ConflictException e) {
         if (attempt >= CONFLICT_ATTEMPTS) {
           throw new StoreIOException(where + ": writing " + key,
-              new S3Failure("409 ConditionalRequestConflict " + attempt + " times in a row", e));
+              new S3Failure("a conflict with concurrent writes (" + e.status() + ") " + attempt
+                  + " times in a row", e));
         }
         backoff(attempt);
       }
@@ -282,12 +294,19 @@ final class Bucket implements AutoCloseable {
     return where;
   }
 
-  /** A 409 ConditionalRequestConflict, retried by {@link #conditionalPut}. */
+  /** A conflict with a concurrent write (409 from AWS, 500 from RGW), retried. */
   private static final class ConflictException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final int status;
 
     ConflictException(S3Exception cause) {
       super(cause.getMessage(), cause);
+      this.status = cause.statusCode();
+    }
+
+    String status() {
+      return status == 409 ? "409 ConditionalRequestConflict" : status + " " + errorCode(
+          (S3Exception) getCause());
     }
   }
 

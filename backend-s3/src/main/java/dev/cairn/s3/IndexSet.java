@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.StoreIOException;
+import dev.cairn.storage.PackIndex;
+import dev.cairn.storage.PackReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,9 +32,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The indexes of every committed pack, as the store last listed them: each index is kept in a
- * file of the local cache directory and memory-mapped there, so the heap holds one small object
- * per pack, not one per object. Lookups search the newest pack first.
+ * The indexes of every committed pack, as the store last listed them: each index (a {@code
+ * cairn-storage} {@link PackIndex}) is kept in a file {@code ID.idx} of the local cache
+ * directory and memory-mapped there, so the heap holds one small object per pack, not one per
+ * object. The head of a pack with a dictionary (its first {@link PackIndex#headLength()} bytes)
+ * is fetched with its index, by one ranged GET, and kept beside it as {@code ID.head}, so that
+ * no read needs it from the bucket; readers of such packs (each holding its dictionary) are
+ * kept for the {@value #DICTIONARY_READERS} packs read last. Lookups search the newest pack
+ * first.
  *
  * <p><b>Refreshing.</b> {@link #refresh(long)} lists the bucket's indexes and loads those not
  * known yet (in parallel); concurrent refreshes are coalesced: a caller that missed asks for a
@@ -42,19 +51,15 @@ final class IndexSet {
   static final String INDEXES = "indexes/";
   static final String PACKS = "packs/";
   private static final String INDEX_SUFFIX = ".idx";
+  private static final String HEAD_SUFFIX = ".head";
+  /** How many readers of packs with a dictionary are kept open. */
+  static final int DICTIONARY_READERS = 32;
 
-  /** One committed pack: its identifier and its index. */
-  record Pack(String id, PackFormat.Index index) {
-    String packKey() {
-      return PACKS + id + ".pack";
-    }
-  }
-
-  /** Where an object was found. */
-  record Located(Pack pack, PackFormat.Entry entry) {}
+  /** Where an object was found: its pack and its entry in the pack's index. */
+  record Located(Pack pack, int entry) {}
 
   private final Bucket bucket;
-  private final PackFormat format;
+  private final HashAlgorithm algorithm;
   private final Path cacheDir;
   private final ExecutorService loaders;
   private final ReentrantLock refreshing = new ReentrantLock();
@@ -64,9 +69,20 @@ final class IndexSet {
   /** The number of the last refresh that completed. */
   private volatile long completed;
 
-  IndexSet(Bucket bucket, PackFormat format, Path cacheDir, ExecutorService loaders) {
+  /** The readers of packs with a dictionary, least recently used first. */
+  private final Map<String, PackReader> dictionaryReaders =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PackReader> eldest) {
+          return size() > DICTIONARY_READERS;
+        }
+      };
+
+  IndexSet(Bucket bucket, HashAlgorithm algorithm, Path cacheDir, ExecutorService loaders) {
     this.bucket = requireNonNull(bucket, "bucket");
-    this.format = requireNonNull(format, "format");
+    this.algorithm = requireNonNull(algorithm, "algorithm");
     this.cacheDir = requireNonNull(cacheDir, "cacheDir");
     this.loaders = requireNonNull(loaders, "loaders");
   }
@@ -88,12 +104,58 @@ final class IndexSet {
   /** Where {@code hash} is, among the packs known now. */
   Optional<Located> find(Hash hash) {
     for (Pack pack : packs) {
-      Optional<PackFormat.Entry> entry = pack.index().find(hash);
-      if (entry.isPresent()) {
-        return Optional.of(new Located(pack, entry.get()));
+      int entry = pack.index().find(hash);
+      if (entry >= 0) {
+        return Optional.of(new Located(pack, entry));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The reader of {@code pack}: for a pack with a dictionary, opened from its head in the cache
+   * directory (fetched again, by one ranged GET, if the cached copy is missing or damaged).
+   */
+  PackReader reader(Pack pack) {
+    if (!pack.hasDictionary()) {
+      return pack.reader(null);
+    }
+    synchronized (dictionaryReaders) {
+      PackReader open = dictionaryReaders.get(pack.id());
+      if (open != null) {
+        return open;
+      }
+    }
+    PackReader reader;
+    try {
+      reader = pack.reader(ByteBuffer.wrap(head(pack, false)));
+    } catch (CorruptionException e) {
+      reader = pack.reader(ByteBuffer.wrap(head(pack, true)));
+    }
+    synchronized (dictionaryReaders) {
+      dictionaryReaders.put(pack.id(), reader);
+    }
+    return reader;
+  }
+
+  /** The head of {@code pack}, from the cache directory unless {@code fetch}, else the bucket. */
+  private byte[] head(Pack pack, boolean fetch) {
+    int length = (int) pack.index().headLength();
+    Path file = cacheDir.resolve(pack.id() + HEAD_SUFFIX);
+    if (!fetch) {
+      try {
+        byte[] cached = Files.readAllBytes(file);
+        if (cached.length == length) {
+          return cached;
+        }
+      } catch (IOException e) {
+        // Not cached (or unreadable): fetch it.
+      }
+    }
+    byte[] head = bucket.getRange(pack.key(), 0, length).orElseThrow(() ->
+        new CorruptionException(pack.name(), 0, "a committed pack does not exist"));
+    writeCacheFile(pack.id() + HEAD_SUFFIX, head);
+    return head;
   }
 
   /**
@@ -114,9 +176,15 @@ final class IndexSet {
     }
   }
 
-  /** Adds a pack this process has just committed, without listing. */
-  void add(String id, byte[] index) {
-    Pack pack = new Pack(id, cache(id, index));
+  /**
+   * Adds a pack this process has just committed, without listing: {@code index} is its index,
+   * {@code bytes} the pack (whose head is cached if the pack has a dictionary).
+   */
+  void add(String id, byte[] index, byte[] bytes) {
+    Pack pack = cache(id, index);
+    if (pack.hasDictionary()) {
+      writeCacheFile(id + HEAD_SUFFIX, Arrays.copyOf(bytes, (int) pack.index().headLength()));
+    }
     refreshing.lock();
     try {
       List<Pack> next = new ArrayList<>(packs.size() + 1);
@@ -140,6 +208,9 @@ final class IndexSet {
       packs = packs.stream().filter(p -> !ids.contains(p.id())).toList();
     } finally {
       refreshing.unlock();
+    }
+    synchronized (dictionaryReaders) {
+      dictionaryReaders.keySet().removeAll(ids);
     }
   }
 
@@ -195,31 +266,66 @@ final class IndexSet {
     }
   }
 
-  /** The index of pack {@code id}, from the cache directory or else from the bucket. */
+  /**
+   * Pack {@code id} with its index from the cache directory or else from the bucket, and, if it
+   * has a dictionary, its head cached; null if its index no longer exists.
+   */
   private Pack fetch(String id) {
-    Path file = cacheDir.resolve(id + INDEX_SUFFIX);
-    if (Files.exists(file)) {
-      try {
-        return new Pack(id, format.index(file.toString(), map(file)));
-      } catch (CorruptionException | UncheckedIOException e) {
-        // A damaged cached copy is only a cache: fetch it again below.
+    Pack pack = cached(id);
+    if (pack == null) {
+      Optional<Bucket.Blob> blob = bucket.get(indexKey(id));
+      if (blob.isEmpty()) {
+        return null; // removed by a compaction since the listing
       }
+      pack = cache(id, blob.get().data());
     }
-    Optional<Bucket.Blob> blob = bucket.get(indexKey(id));
-    if (blob.isEmpty()) {
-      return null; // removed by a compaction since the listing
+    if (pack.hasDictionary() && !Files.exists(cacheDir.resolve(id + HEAD_SUFFIX))) {
+      head(pack, true);
     }
-    return new Pack(id, cache(id, blob.get().data()));
+    return pack;
   }
 
-  /** Writes {@code index} into the cache directory (atomically) and maps it. */
-  private PackFormat.Index cache(String id, byte[] index) {
-    PackFormat.Index checked = format.index(indexKey(id), ByteBuffer.wrap(index));
+  /** Pack {@code id} from its index in the cache directory, or null if it is not there intact. */
+  private Pack cached(String id) {
     Path file = cacheDir.resolve(id + INDEX_SUFFIX);
+    if (!Files.exists(file)) {
+      return null;
+    }
     try {
-      Path temp = Files.createTempFile(cacheDir, id, ".tmp");
+      return pack(id, PackIndex.decode(map(file), file.toString()));
+    } catch (CorruptionException | UncheckedIOException e) {
+      return null; // A damaged cached copy is only a cache: fetch it again.
+    }
+  }
+
+  private Pack pack(String id, PackIndex index) {
+    return new Pack(id, index, bucket, algorithm);
+  }
+
+  /** Checks {@code index}, writes it into the cache directory and maps it. */
+  private Pack cache(String id, byte[] index) {
+    Pack checked = pack(id, PackIndex.decode(ByteBuffer.wrap(index), bucket + " " + indexKey(id)));
+    Path file = writeCacheFile(id + INDEX_SUFFIX, index);
+    if (file == null) {
+      return checked; // The cache directory cannot hold it: keep the index in the heap.
+    }
+    try {
+      return pack(id, PackIndex.decode(map(file), file.toString()));
+    } catch (CorruptionException | UncheckedIOException e) {
+      return checked;
+    }
+  }
+
+  /**
+   * Writes {@code bytes} to the file {@code name} of the cache directory (atomically, so a
+   * reader sees the whole file or none); null if it cannot, the cache being an optimisation.
+   */
+  private Path writeCacheFile(String name, byte[] bytes) {
+    Path file = cacheDir.resolve(name);
+    try {
+      Path temp = Files.createTempFile(cacheDir, name, ".tmp");
       try {
-        Files.write(temp, index);
+        Files.write(temp, bytes);
         try {
           Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
               StandardCopyOption.REPLACE_EXISTING);
@@ -229,10 +335,9 @@ final class IndexSet {
       } finally {
         Files.deleteIfExists(temp);
       }
-      return format.index(file.toString(), map(file));
-    } catch (IOException | UncheckedIOException e) {
-      // The cache directory is an optimisation: keep the index in the heap if it cannot hold it.
-      return checked;
+      return file;
+    } catch (IOException e) {
+      return null;
     }
   }
 

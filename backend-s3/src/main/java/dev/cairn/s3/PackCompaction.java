@@ -5,6 +5,7 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
+import dev.cairn.storage.PackIndex;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,16 +46,14 @@ final class PackCompaction {
 
   private final S3Backend store;
   private final Bucket bucket;
-  private final PackFormat format;
   private final IndexSet indexes;
   private final S3Options options;
   private final StoreContext context;
 
-  PackCompaction(S3Backend store, Bucket bucket, PackFormat format, IndexSet indexes,
-      S3Options options, StoreContext context) {
+  PackCompaction(S3Backend store, Bucket bucket, IndexSet indexes, S3Options options,
+      StoreContext context) {
     this.store = store;
     this.bucket = bucket;
-    this.format = format;
     this.indexes = indexes;
     this.options = options;
     this.context = context;
@@ -65,61 +64,48 @@ final class PackCompaction {
     try {
       cleanUp();
       indexes.refresh(indexes.ticket());
-      List<IndexSet.Pack> old = new ArrayList<>(indexes.packs());
+      List<Pack> old = new ArrayList<>(indexes.packs());
       long bytesBefore = 0;
-      for (IndexSet.Pack pack : old) {
+      for (Pack pack : old) {
         bytesBefore += pack.index().packLength();
       }
       Set<Hash> seen = new HashSet<>();
       Map<Hash, byte[]> buffer = new LinkedHashMap<>();
-      long[] counts = new long[3]; // kept, dropped, bytes buffered
-      long bytesAfter = 0;
+      long[] counts = new long[4]; // kept, dropped, bytes buffered, bytes after
       List<String> retired = new ArrayList<>();
-      for (IndexSet.Pack pack : old) {
-        boolean[] whole = {true};
-        List<PackFormat.Entry> entries = new ArrayList<>(pack.index().size());
-        pack.index().forEach(entries::add);
-        boolean[] wanted = new boolean[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-          Hash hash = entries.get(i).hash();
+      for (Pack pack : old) {
+        PackIndex index = pack.index();
+        boolean[] wanted = new boolean[index.size()];
+        int wantedCount = 0;
+        for (int i = 0; i < wanted.length; i++) {
+          Hash hash = pack.hash(i);
           wanted[i] = seen.add(hash) && keep.test(hash);
-          whole[0] &= wanted[i];
+          wantedCount += wanted[i] ? 1 : 0;
         }
-        if (whole[0] && pack.index().packLength() >= options.packSize() / 2) {
-          counts[0] += entries.size(); // a large pack all of whose objects stay is left alone
-          bytesAfter += pack.index().packLength();
+        if (wantedCount == wanted.length && index.packLength() >= options.packSize() / 2) {
+          counts[0] += wanted.length; // a large pack all of whose objects stay is left alone
+          counts[3] += index.packLength();
           continue;
         }
-        byte[] bytes = null;
-        for (int i = 0; i < entries.size(); i++) {
-          PackFormat.Entry entry = entries.get(i);
-          if (!wanted[i]) {
-            counts[1]++;
-            continue;
-          }
-          if (bytes == null) {
-            bytes = bucket.get(pack.packKey()).map(Bucket.Blob::data).orElseThrow(() ->
-                new CorruptionException(bucket + " " + pack.packKey(), 0,
-                    "a committed pack does not exist"));
-          }
-          long end = entry.offset() + entry.length();
-          if (end > bytes.length) {
-            throw new CorruptionException(bucket + " " + pack.packKey(), entry.offset(),
-                "the record of " + entry.hash() + " runs past the end of the pack");
-          }
-          byte[] record = Arrays.copyOfRange(bytes, (int) entry.offset(), (int) end);
-          buffer.put(entry.hash(), format.object(bucket + " " + pack.packKey(), entry, record));
-          counts[0]++;
-          counts[2] += record.length;
-          if (counts[2] >= options.packSize()) {
-            bytesAfter += flush(buffer);
-            counts[2] = 0;
-            lease.renewIfDue();
-          }
+        counts[0] += wantedCount;
+        counts[1] += wanted.length - wantedCount;
+        if (wantedCount > 0) {
+          pack.forEach((hash, data, offset) -> {
+            if (!wanted[index.find(hash)]) {
+              return;
+            }
+            buffer.put(hash, data);
+            counts[2] += data.length;
+            if (counts[2] >= options.packSize()) {
+              counts[3] += flush(buffer);
+              counts[2] = 0;
+              lease.renewIfDue();
+            }
+          });
         }
         retired.add(pack.id());
       }
-      bytesAfter += flush(buffer);
+      long bytesAfter = counts[3] + flush(buffer);
       lease.renew(); // still ours: nobody else can be retiring the same packs
       for (String id : retired) {
         bucket.put(RETIRED + id, Long.toString(context.clock().millis())
@@ -137,11 +123,7 @@ final class PackCompaction {
     if (buffer.isEmpty()) {
       return 0;
     }
-    long size = 0;
-    for (byte[] data : buffer.values()) {
-      size += data.length;
-    }
-    store.commit(Map.copyOf(buffer));
+    long size = store.commit(Map.copyOf(buffer));
     buffer.clear();
     return size;
   }

@@ -13,6 +13,10 @@ import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoredObject;
+import dev.cairn.storage.PackOptions;
+import dev.cairn.storage.PackWriter;
+import dev.cairn.storage.RecordCodec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,18 +53,23 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *
  * <p><b>Layout</b> under the prefix: {@code cairn-store} (the store's hash algorithm, written
  * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per
- * pack: its commit point), {@code refs/NAME} (one per ref), {@code gc/lease} and {@code
- * retired/ID} (compaction).
+ * pack: its commit point), both in the {@code cairn-storage} pack and index format with records
+ * compressed as {@link S3Options#compression()} says, {@code refs/NAME} (one per ref), {@code
+ * gc/lease} and {@code retired/ID} (compaction).
  *
  * <p><b>Durability.</b> {@code write} and {@code writeBatch} return after the pack and then its
  * index were PUT: durable, and visible to every process. A batch is one pack and one index
  * (two requests whatever its size, up to 2 GiB), so it is all-or-nothing: a pack without its
  * index is never read, and is deleted by compaction once older than the GC grace period.
  *
- * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped; a read of a
- * known object is one ranged GET, re-hashed before it is returned. A read or {@code exists} that
- * misses lists the indexes once (concurrent misses share one listing) before answering absent,
- * so an object committed by another process before the miss is found.
+ * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped (with the
+ * head of each pack that has a zstd dictionary); a read of a known object is one ranged GET of
+ * exactly its record, whose CRC32C and lengths are checked before it is returned: damaged bytes
+ * are a {@link CorruptionException}, never served. A read or {@code exists} that misses lists
+ * the indexes once (concurrent misses share one listing) before answering absent, so an object
+ * committed by another process before the miss is found. {@link #forEachObject} reads each pack
+ * whole (one GET per pack) and checks all of it, since the index holds record lengths, not
+ * object sizes.
  *
  * <p><b>Refs</b> are linearizable across processes by conditional PUTs (see {@link RefStore});
  * opening refuses a server that does not enforce them ({@link ConditionalWriteProbe}).
@@ -81,7 +90,7 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
 
   private final S3Options options;
   private final Bucket bucket;
-  private final PackFormat format;
+  private final PackOptions packOptions;
   private final IndexSet indexes;
   private final RefStore refs;
   private final ExecutorService loaders;
@@ -93,11 +102,11 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
         Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     this.options = options;
     this.bucket = bucket;
-    this.format = new FlatPackFormat(algorithm);
+    this.packOptions = PackOptions.of(options.compression());
     this.loaders = loaders;
-    this.indexes = new IndexSet(bucket, format, cacheDir, loaders);
+    this.indexes = new IndexSet(bucket, algorithm, cacheDir, loaders);
     this.refs = new RefStore(bucket, algorithm);
-    this.compaction = new PackCompaction(this, bucket, format, indexes, options, context);
+    this.compaction = new PackCompaction(this, bucket, indexes, options, context);
   }
 
   /**
@@ -271,7 +280,7 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
         return Optional.empty();
       }
     }
-    Optional<byte[]> data = readAt(at.get());
+    Optional<byte[]> data = readAt(at.get(), hash);
     if (data.isPresent()) {
       return data;
     }
@@ -282,15 +291,16 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     if (again.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(readAt(again.get()).orElseThrow(() -> new CorruptionException(
-        bucket + " " + again.get().pack().packKey(), again.get().entry().offset(),
+    Pack pack = again.get().pack();
+    return Optional.of(readAt(again.get(), hash).orElseThrow(() -> new CorruptionException(
+        pack.name(), pack.index().offset(again.get().entry()),
         "the pack of " + hash + " is listed by its index but does not exist")));
   }
 
-  private Optional<byte[]> readAt(IndexSet.Located at) {
-    String key = at.pack().packKey();
-    return bucket.getRange(key, at.entry().offset(), at.entry().length())
-        .map(record -> format.object(bucket + " " + key, at.entry(), record));
+  /** The object from its pack: one ranged GET; empty if the pack no longer exists. */
+  private Optional<byte[]> readAt(IndexSet.Located at, Hash hash) {
+    Pack pack = at.pack();
+    return pack.read(indexes.reader(pack), hash);
   }
 
   @Override
@@ -313,24 +323,49 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     commit(objects);
   }
 
-  /** Writes {@code objects} as one pack, then its index: the commit. Returns the pack's id. */
-  String commit(Map<Hash, byte[]> objects) {
-    PackFormat.Encoded encoded = format.encode(objects);
+  /**
+   * Writes {@code objects} as one pack in the {@code cairn-storage} format, then its index: the
+   * commit. Returns the length of the pack and its index.
+   *
+   * @throws IllegalArgumentException if the objects do not fit one pack (2 GiB)
+   */
+  long commit(Map<Hash, byte[]> objects) {
+    long bound = 32 + packOptions.dictionaryBytes(); // header, dictionary, CRCs, trailer
+    for (byte[] data : objects.values()) {
+      bound += data.length + RecordCodec.RAW_OVERHEAD;
+    }
+    if (bound > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException(
+          "a batch of " + bound + " bytes does not fit one pack (at most 2 GiB)");
+    }
+    ByteArrayOutputStream pack = new ByteArrayOutputStream((int) Math.min(bound, 1 << 24));
+    ByteArrayOutputStream index = new ByteArrayOutputStream();
+    try {
+      PackWriter writer = PackWriter.create(pack, hashAlgorithm(), packOptions);
+      for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
+        writer.add(e.getKey(), e.getValue());
+      }
+      writer.finish(index);
+    } catch (IOException e) {
+      throw new IllegalStateException("a pack written to memory failed", e);
+    }
+    byte[] packBytes = pack.toByteArray();
+    byte[] indexBytes = index.toByteArray();
     String id = newPackId(System.currentTimeMillis());
-    bucket.put(IndexSet.PACKS + id + ".pack", encoded.pack());
-    bucket.put(IndexSet.indexKey(id), encoded.index());
-    indexes.add(id, encoded.index());
-    return id;
+    bucket.put(Pack.key(id), packBytes);
+    bucket.put(IndexSet.indexKey(id), indexBytes);
+    indexes.add(id, indexBytes, packBytes);
+    return packBytes.length + (long) indexBytes.length;
   }
 
   @Override
   public void forEachObject(Consumer<? super StoredObject> visitor) {
     checkOpen("forEachObject");
     indexes.refresh(indexes.ticket());
-    for (IndexSet.Pack pack : indexes.packs()) {
-      String location = this + "/" + pack.packKey();
-      pack.index().forEach(e -> visitor.accept(
-          new StoredObject(e.hash(), e.length(), location + "@" + e.offset())));
+    for (Pack pack : indexes.packs()) {
+      String location = this + "/" + pack.key();
+      pack.forEach((hash, data, offset) -> visitor.accept(
+          new StoredObject(hash, data.length, location + "@" + offset)));
     }
   }
 

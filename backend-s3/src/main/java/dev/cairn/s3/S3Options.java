@@ -3,6 +3,7 @@ package dev.cairn.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.storage.Compression;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Defaults: the SDK's region and credential chains, virtual-host addressing (path-style for
  * an explicit endpoint), SHA-256 for a new store, packs of {@value #DEFAULT_PACK_SIZE} bytes,
- * indexes cached in a directory under {@code java.io.tmpdir}, 16 connections, a GC grace period
+ * records compressed as {@link Compression#defaultValue()} ({@code auto}), indexes cached in a directory under {@code java.io.tmpdir}, 16 connections, a GC grace period
  * of one hour, the conditional-write probe on.
  */
 public final class S3Options {
@@ -32,6 +33,7 @@ public final class S3Options {
   private final String secretKey;
   private final HashAlgorithm hashAlgorithm;
   private final long packSize;
+  private final Compression compression;
   private final Path cacheDir;
   private final int connections;
   private final Duration gcGrace;
@@ -48,6 +50,7 @@ public final class S3Options {
     this.secretKey = b.secretKey;
     this.hashAlgorithm = b.hashAlgorithm;
     this.packSize = b.packSize;
+    this.compression = b.compression;
     this.cacheDir = b.cacheDir;
     this.connections = b.connections;
     this.gcGrace = b.gcGrace;
@@ -114,6 +117,15 @@ public final class S3Options {
     return packSize;
   }
 
+  /**
+   * How the records of the packs written are stored: zstd per record, with a dictionary
+   * trained per pack where it pays ({@code auto}), without one ({@code zstd}), or raw ({@code
+   * none}); raw wherever compressing does not pay. Every pack is read whatever is chosen.
+   */
+  public Compression compression() {
+    return compression;
+  }
+
   /** The local directory for cached indexes, if not the default one. */
   public Optional<Path> cacheDir() {
     return Optional.ofNullable(cacheDir);
@@ -149,6 +161,7 @@ public final class S3Options {
     b.secretKey = secretKey;
     b.hashAlgorithm = hashAlgorithm;
     b.packSize = packSize;
+    b.compression = compression;
     b.cacheDir = cacheDir;
     b.connections = connections;
     b.gcGrace = gcGrace;
@@ -174,6 +187,7 @@ public final class S3Options {
     private String secretKey;
     private HashAlgorithm hashAlgorithm;
     private long packSize = DEFAULT_PACK_SIZE;
+    private Compression compression = Compression.defaultValue();
     private Path cacheDir;
     private int connections = 16;
     private Duration gcGrace = Duration.ofHours(1);
@@ -255,6 +269,12 @@ public final class S3Options {
             + " must be from 4096 to 1073741824 bytes");
       }
       this.packSize = packSize;
+      return this;
+    }
+
+    /** How the records of the packs written are stored (see {@link S3Options#compression()}). */
+    public Builder compression(Compression compression) {
+      this.compression = requireNonNull(compression, "compression");
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreFactory;
 import dev.cairn.spi.StoreOption;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.storage.Compression;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The {@code s3} store type: {@code s3:BUCKET[/PREFIX]?endpoint=…&region=…&path-style=…&
  * profile=…&access-key=…&secret-key=…&hash=…&pack-size=16m&cache-dir=…&connections=16&
- * gc-grace=1h&probe=true}. The keys are sensitive: every printed spec shows them as {@code
+ * gc-grace=1h&probe=true&compression=auto}. The keys are sensitive: every printed spec shows them as {@code
  * ****}. Stateless and thread-safe.
  */
 @AutoService(StoreFactory.class)
@@ -58,6 +59,13 @@ public final class S3StoreFactory implements StoreFactory {
   static final StoreOption<Boolean> PROBE = StoreOption.bool("probe", true,
       "check at open that the server enforces conditional PUTs, refusing one that does not");
 
+  static final StoreOption<String> COMPRESSION = StoreOption.choice("compression",
+      Compression.defaultValue().optionValue(),
+      "how the records of new packs are stored: zstd per record, with a dictionary trained per"
+          + " pack where it pays (auto), without one (zstd), or raw (none); raw wherever"
+          + " compressing does not pay, and every pack is read whatever is chosen",
+      "none", "zstd", "auto");
+
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   /** Creates the factory (for {@link java.util.ServiceLoader}). */
@@ -82,7 +90,7 @@ public final class S3StoreFactory implements StoreFactory {
   @Override
   public List<StoreOption<?>> options() {
     return List.of(ENDPOINT, REGION, PATH_STYLE, PROFILE, ACCESS_KEY, SECRET_KEY, HASH,
-        PACK_SIZE, CACHE_DIR, CONNECTIONS, GC_GRACE, PROBE);
+        PACK_SIZE, CACHE_DIR, CONNECTIONS, GC_GRACE, PROBE, COMPRESSION);
   }
 
   @Override
@@ -142,6 +150,7 @@ public final class S3StoreFactory implements StoreFactory {
     options.connections(Math.toIntExact(spec.get(CONNECTIONS)));
     options.gcGrace(duration(spec.get(GC_GRACE)));
     options.probe(spec.get(PROBE));
+    options.compression(Compression.parse(spec.get(COMPRESSION)));
     return options.build();
   }
 

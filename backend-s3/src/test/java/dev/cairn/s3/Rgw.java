@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -66,9 +69,13 @@ final class Rgw {
     return Path.of(System.getProperty("cairn.rgw.script", "src/test/scripts/rgw.sh"));
   }
 
+  /** A client of the server, configured as the store configures its own (RGW takes its PUTs). */
   S3Client client() {
     return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+            .chunkedEncodingEnabled(false).build())
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(accessKey, secretKey)))
         .build();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreSpec;
+import dev.cairn.storage.Compression;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +38,10 @@ class S3StoreFactoryTest {
     assertThat(options.gcGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.packSize()).isEqualTo(1 << 20);
     assertThat(options.connections()).isEqualTo(4);
+    assertThat(options.compression()).as("the default, as lower: has it")
+        .isEqualTo(Compression.AUTO);
+    assertThat(parse("my-bucket", Map.of("compression", "none")).compression())
+        .isEqualTo(Compression.NONE);
     assertThat(parse("my-bucket", Map.of()).prefix()).isEmpty();
     assertThat(parse("my-bucket", Map.of()).pathStyle()).isFalse();
   }
@@ -61,6 +66,8 @@ class S3StoreFactoryTest {
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("ftp://x");
     assertThatThrownBy(() -> parse("b-1", Map.of("gc-grace", "soon")))
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("soon");
+    assertThatThrownBy(() -> parse("b-1", Map.of("compression", "lz4")))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("lz4");
     assertThatThrownBy(() -> parse("b-1", Map.of("access-key", "k")))
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("secret-key");
     assertThatThrownBy(() -> S3StoreFactory.options(StoreSpec.leaf("s3", null, Map.of()),
@@ -72,7 +79,7 @@ class S3StoreFactoryTest {
   void everyOptionIsDocumented() {
     assertThat(factory.options()).extracting(o -> o.name()).containsExactly("endpoint",
         "region", "path-style", "profile", "access-key", "secret-key", "hash", "pack-size",
-        "cache-dir", "connections", "gc-grace", "probe");
+        "cache-dir", "connections", "gc-grace", "probe", "compression");
     factory.options().forEach(o -> assertThat(o.description()).isNotBlank());
   }
 }

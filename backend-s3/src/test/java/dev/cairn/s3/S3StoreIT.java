@@ -4,9 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The store's basic promises against the build's RGW, in seconds. */
 class S3StoreIT {
@@ -48,6 +60,115 @@ class S3StoreIT {
       assertThat(store.packCount()).isEqualTo(1);
       batch.entrySet().stream().limit(50).forEach(e -> assertThat(store.read(e.getKey()))
           .hasValueSatisfying(b -> assertThat(b).isEqualTo(e.getValue())));
+    }
+  }
+
+  /**
+   * A pack with a dictionary: its head is fetched with its index (one ranged GET, once), so a
+   * point read is one ranged GET of the record also in a process that did not write the pack
+   * (another cache directory), and compression makes small documents smaller than raw.
+   */
+  @Test
+  void aPointReadIsOneRangedGetAlsoFromAPackWithADictionaryOpenedElsewhere(
+      @TempDir Path elsewhere) throws Exception {
+    String prefix = Rgw.freshPrefix("dictionary");
+    Map<Hash, byte[]> batch = new LinkedHashMap<>();
+    for (int i = 0; i < 2000; i++) {
+      byte[] data = Rgw.utf8("{\"id\": " + i + ", \"author\": \"user" + (i % 17)
+          + "@example.org\", \"state\": \"" + (i % 3 == 0 ? "open" : "closed")
+          + "\", \"labels\": [\"area/" + (i % 5) + "\"], \"parent\": \""
+          + Integer.toHexString(i * 7919) + "\"}\n");
+      batch.put(HashAlgorithm.SHA256.hash(data), data);
+    }
+    long payload = batch.values().stream().mapToLong(b -> b.length).sum();
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).build())) {
+      store.writeBatch(batch);
+    }
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).cacheDir(elsewhere)
+        .build())) {
+      assertThat(store.packCount()).isEqualTo(1);
+      assertThat(elsewhere.resolve(Files.list(elsewhere).filter(p -> p.toString()
+          .endsWith(".head")).findFirst().orElseThrow(() -> new AssertionError(
+          "no pack head cached: the pack has no dictionary")))).exists();
+      long before = store.requests();
+      int reads = 0;
+      for (Map.Entry<Hash, byte[]> e : batch.entrySet()) {
+        if (reads++ % 40 == 0) {
+          assertThat(store.read(e.getKey())).hasValue(e.getValue());
+        }
+      }
+      long requests = store.requests() - before;
+      assertThat(requests).as("requests for %d point reads", 50).isEqualTo(50);
+      long stored = storedBytes(prefix);
+      System.out.printf("s3 pack of %d small documents (%d payload bytes): %d bytes stored"
+          + " (%.1f per object, %.2f of the payload); %d GETs for %d point reads%n",
+          batch.size(), payload, stored, (double) stored / batch.size(),
+          (double) stored / payload, requests, 50);
+      assertThat(stored).as("pack and index bytes").isLessThan(payload);
+    }
+  }
+
+  /**
+   * RGW answers 500 (ECANCELED) to a conditional PUT that races another write on the same key;
+   * that answer used to fail the CAS with a StoreIOException. It is a conflict, tried again.
+   */
+  @Test
+  void casRacesOfEightThreadsOnOneRefHaveOneWinnerPerRoundThoughRgwCancelsRacingWrites()
+      throws Exception {
+    int threads = 8;
+    int rounds = 60;
+    try (S3Backend store = S3Backend.open(Rgw.get().options(Rgw.freshPrefix("cas-race"))
+        .connections(threads).build())) {
+      List<Hash> values = new ArrayList<>();
+      for (int i = 0; i <= threads * rounds; i++) {
+        values.add(HashAlgorithm.SHA256.hash(Rgw.utf8("value " + i)));
+      }
+      String ref = "refs/heads/main";
+      store.setRef(ref, values.get(0));
+      AtomicInteger[] winners = new AtomicInteger[rounds];
+      for (int r = 0; r < rounds; r++) {
+        winners[r] = new AtomicInteger();
+      }
+      Map<Integer, Hash> won = new ConcurrentHashMap<>();
+      CyclicBarrier barrier = new CyclicBarrier(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          running.add(pool.submit(() -> {
+            for (int r = 0; r < rounds; r++) {
+              barrier.await(60, TimeUnit.SECONDS);
+              Hash mine = values.get(1 + r * threads + thread);
+              if (store.testAndSetRef(ref, r == 0 ? values.get(0) : won.get(r - 1), mine)) {
+                winners[r].incrementAndGet();
+                won.put(r, mine);
+              }
+              barrier.await(60, TimeUnit.SECONDS);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> future : running) {
+          future.get(5, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (int r = 0; r < rounds; r++) {
+        assertThat(winners[r]).as("winners of round %d", r).hasValue(1);
+      }
+      assertThat(store.getRef(ref)).contains(won.get(rounds - 1));
+    }
+  }
+
+  /** The bytes of the packs and indexes of the store at {@code prefix}. */
+  private static long storedBytes(String prefix) {
+    try (var client = Rgw.get().client()) {
+      return client.listObjectsV2Paginator(b -> b.bucket(Rgw.BUCKET).prefix(prefix + "/"))
+          .contents().stream()
+          .filter(o -> o.key().contains("/packs/") || o.key().contains("/indexes/"))
+          .mapToLong(o -> o.size()).sum();
     }
   }
 }

@@ -42,7 +42,7 @@ class GcCrashTest {
   void nothingReachableOrArchivedIsLost(String phase, int delayMillis) throws Exception {
     prepare(3000);
     String pauseAt = delayMillis < 0 ? phase : "never";
-    Process child = new ProcessBuilder(command(root.toString(), pauseAt))
+    Process child = new ProcessBuilder(ChildJvm.command(GcCrashChild.class, root.toString(), pauseAt))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -118,9 +118,4 @@ class GcCrashTest {
           .hasValue(data.get(i));
     }
   }
-
-  private static List<String> command(String... args) {
-    return ChildJvm.command(GcCrashChild.class, args);
-  }
-
 }

@@ -139,6 +139,16 @@ public final class PackIndex {
     return dictionaryLength;
   }
 
+  /**
+   * The length of the pack's head, the bytes before its first record: the header and, if the
+   * pack has a dictionary, the dictionary and its CRC. {@link PackReader#open} reads exactly
+   * these, in one read; a store that pays a round trip per read can keep them (they never
+   * change) and serve that read itself.
+   */
+  public long headLength() {
+    return PackFormat.recordsStart(dictionaryLength);
+  }
+
   /** The name given to {@link #decode}. */
   public String name() {
     return name;

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Serves a pack's objects by hash, given its {@link PackIndex} and a {@link ByteSource} of the
- * pack. Opening reads the pack's header and dictionary with one {@link ByteSource#read}; a
+ * pack. {@link #open} reads the pack's head (header and dictionary) with one {@link
+ * ByteSource#read}, and {@link #openWithoutHead} reads nothing for a pack without a dictionary; a
  * point read is an index lookup (no I/O beyond the index's own bytes), then one {@code read}
  * of exactly the record's bytes and one decode, bounded by the record's stated length: an
  * object store reads an object with one ranged request once it holds the index.
@@ -64,18 +65,9 @@ public final class PackReader {
     requireNonNull(pack, "pack");
     requireNonNull(algorithm, "algorithm");
     requireNonNull(name, "name");
-    if (index.digestLength() != algorithm.digestLength()) {
-      throw new IllegalArgumentException(String.format(
-          "index %s holds hashes of %d bytes, %s hashes have %d", index.name(),
-          index.digestLength(), algorithm.name(), algorithm.digestLength()));
-    }
-    long start = PackFormat.recordsStart(index.dictionaryLength());
-    if (start + PackFormat.PACK_TRAILER > index.packLength()) {
-      throw new CorruptionException(index.name(), 12, String.format(
-          "index states a pack of %d bytes, less than its header and dictionary",
-          index.packLength()));
-    }
-    ByteBuffer head = read(pack, name, 0, (int) start);
+    checkAlgorithm(index, algorithm);
+    checkPackLength(index);
+    ByteBuffer head = read(pack, name, 0, (int) index.headLength());
     if (head.getInt(0) != PackFormat.PACK_MAGIC) {
       throw new CorruptionException(name, 0, String.format(
           "not a pack (magic %08x)", head.getInt(0)));
@@ -114,6 +106,49 @@ public final class PackReader {
       }
     }
     return new PackReader(index, pack, algorithm, name, codec);
+  }
+
+  /**
+   * A reader of a pack whose index states no dictionary, which reads nothing of the pack to
+   * open: such a pack's records decode without its head, so an object store serves the first
+   * read of a pack with one ranged request too. The header is not checked here, only by {@link
+   * #verify} (the pack's checksum covers it); every record is checked as by a reader from
+   * {@link #open}.
+   *
+   * @param name the pack's file (or object) name, for errors
+   * @throws IllegalArgumentException if the index states a dictionary (open the pack with
+   *     {@link #open}, which reads it), or holds hashes of another digest length
+   * @throws CorruptionException if the index states a pack shorter than its header and trailer
+   */
+  public static PackReader openWithoutHead(PackIndex index, ByteSource pack,
+      HashAlgorithm algorithm, String name) {
+    requireNonNull(index, "index");
+    requireNonNull(pack, "pack");
+    requireNonNull(name, "name");
+    checkAlgorithm(index, requireNonNull(algorithm, "algorithm"));
+    if (index.dictionaryLength() != 0) {
+      throw new IllegalArgumentException(String.format(
+          "index %s states a dictionary of %d bytes, which only PackReader.open reads",
+          index.name(), index.dictionaryLength()));
+    }
+    checkPackLength(index);
+    return new PackReader(index, pack, algorithm, name, RecordCodec.raw());
+  }
+
+  private static void checkAlgorithm(PackIndex index, HashAlgorithm algorithm) {
+    if (index.digestLength() != algorithm.digestLength()) {
+      throw new IllegalArgumentException(String.format(
+          "index %s holds hashes of %d bytes, %s hashes have %d", index.name(),
+          index.digestLength(), algorithm.name(), algorithm.digestLength()));
+    }
+  }
+
+  private static void checkPackLength(PackIndex index) {
+    if (index.headLength() + PackFormat.PACK_TRAILER > index.packLength()) {
+      throw new CorruptionException(index.name(), 12, String.format(
+          "index states a pack of %d bytes, less than its header and dictionary",
+          index.packLength()));
+    }
   }
 
   /** The index. */

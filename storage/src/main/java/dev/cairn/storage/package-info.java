@@ -24,8 +24,11 @@
  * }</pre>
  *
  * <p>{@link dev.cairn.storage.ByteSource} is a "read this range" callback: a file channel, a
- * mapped buffer, or one ranged GET of an object store. Opening a reader costs one read (header
- * and dictionary); a point read costs one read of the record, located by the index alone.
+ * mapped buffer, or one ranged GET of an object store. Opening a reader costs one read of the
+ * pack's head ({@link dev.cairn.storage.PackIndex#headLength()} bytes: header and dictionary),
+ * which a store may keep and serve itself since packs never change; a pack without a
+ * dictionary opens with no read at all ({@link dev.cairn.storage.PackReader#openWithoutHead}).
+ * A point read costs one read of the record, located by the index alone.
  *
  * <h2>The pack file (format version 1)</h2>
  *

@@ -160,11 +160,53 @@ class PackTest {
       PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "p.idx");
       PackReader reader = PackReader.open(index, counted, HashAlgorithm.SHA256, "p.pack");
       assertThat(calls).hasValue(1);
+      assertThat(index.dictionaryLength()).isPositive();
+      assertThat(lengths.get(0)).as("open reads the head").isEqualTo((int) index.headLength());
+      assertThat(index.headLength()).isEqualTo(16 + index.dictionaryLength() + 4);
       Hash some = objects.keySet().iterator().next();
       assertThat(reader.read(some)).hasValue(objects.get(some));
       assertThat(calls).hasValue(2);
       assertThat(lengths.get(1)).isEqualTo(index.length(index.find(some)));
     }
+  }
+
+  @Test
+  void aPackWithoutADictionaryOpensWithoutAReadAndVerifyStillChecksItsHeader()
+      throws IOException {
+    Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA1, 500, 9);
+    Packs.Written written = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD),
+        objects);
+    PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "z.idx");
+    assertThat(index.headLength()).isEqualTo(16);
+    AtomicInteger calls = new AtomicInteger();
+    ByteSource whole = ByteSource.of(ByteBuffer.wrap(written.pack()));
+    PackReader reader = PackReader.openWithoutHead(index, (position, length) -> {
+      calls.incrementAndGet();
+      return whole.read(position, length);
+    }, HashAlgorithm.SHA1, "z.pack");
+    assertThat(calls).as("reads to open").hasValue(0);
+    for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
+      assertThat(reader.read(e.getKey())).hasValue(e.getValue());
+    }
+    assertThat(calls).as("one read per object").hasValue(objects.size());
+    byte[] badHeader = written.pack().clone();
+    badHeader[5] ^= 1;
+    PackReader damaged = PackReader.openWithoutHead(index,
+        ByteSource.of(ByteBuffer.wrap(badHeader)), HashAlgorithm.SHA1, "bad.pack");
+    assertThatThrownBy(() -> damaged.verify((h, b) -> { }))
+        .isInstanceOf(CorruptionException.class).hasMessageContaining("bad.pack");
+  }
+
+  @Test
+  void aPackWithADictionaryIsOpenedOnlyByReadingItsHead() {
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
+        Packs.text(HashAlgorithm.SHA256, 2000, 10));
+    PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "d.idx");
+    assertThat(index.dictionaryLength()).isPositive();
+    assertThatThrownBy(() -> PackReader.openWithoutHead(index,
+        ByteSource.of(ByteBuffer.wrap(written.pack())), HashAlgorithm.SHA256, "d.pack"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d.idx")
+        .hasMessageContaining(String.valueOf(index.dictionaryLength()));
   }
 
   @Test
