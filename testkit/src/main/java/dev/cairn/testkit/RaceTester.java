@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -116,30 +117,41 @@ final class RaceTester extends Tester {
     String ref = "refs/heads/main";
     tests.add(test(THREADS + " threads racing CAS on one ref: one winner per round", () ->
         withStore(empty(), store -> {
-          int rounds = scale(100, 2000);
+          int maxRounds = scale(100, 2000);
           List<Hash> values = new ArrayList<>();
-          for (int i = 0; i <= THREADS * rounds; i++) {
+          for (int i = 0; i <= THREADS * maxRounds; i++) {
             values.add(hashAlgorithm().hash(bytes(1000 + i, 8)));
           }
           store.setRef(ref, values.get(0));
-          AtomicInteger[] winners = new AtomicInteger[rounds];
-          for (int r = 0; r < rounds; r++) {
+          AtomicInteger[] winners = new AtomicInteger[maxRounds];
+          for (int r = 0; r < maxRounds; r++) {
             winners[r] = new AtomicInteger();
           }
-          CyclicBarrier barrier = new CyclicBarrier(THREADS);
+          // Up to maxRounds, and past MIN_ROUNDS only while the race's time lasts (a store
+          // over a network takes a round trip per CAS); decided once per round, for all.
+          long end = System.nanoTime() + RACE_NANOS;
+          AtomicInteger played = new AtomicInteger();
+          AtomicBoolean over = new AtomicBoolean();
+          CyclicBarrier start = new CyclicBarrier(THREADS);
+          CyclicBarrier finish = new CyclicBarrier(THREADS, () -> {
+            int rounds = played.incrementAndGet();
+            over.set(rounds == maxRounds
+                || rounds >= MIN_ROUNDS && System.nanoTime() - end >= 0);
+          });
           Map<Integer, Hash> winnerValue = new ConcurrentHashMap<>();
           runConcurrently(THREADS, thread -> {
-            for (int r = 0; r < rounds; r++) {
-              barrier.await(30, TimeUnit.SECONDS);
+            for (int r = 0; !over.get(); r++) {
+              start.await(30, TimeUnit.SECONDS);
               Hash expected = r == 0 ? values.get(0) : winnerValue.get(r - 1);
               Hash mine = values.get(1 + r * THREADS + thread);
               if (store.testAndSetRef(ref, expected, mine)) {
                 winners[r].incrementAndGet();
                 winnerValue.put(r, mine);
               }
-              barrier.await(30, TimeUnit.SECONDS);
+              finish.await(30, TimeUnit.SECONDS);
             }
           });
+          int rounds = played.get();
           for (int r = 0; r < rounds; r++) {
             assertEquals(1, winners[r].get(), "winners in round " + r);
           }
@@ -147,27 +159,34 @@ final class RaceTester extends Tester {
         })));
     tests.add(test(THREADS + " threads incrementing through CAS lose no update", () ->
         withStore(empty(), store -> {
-          int perThread = scale(100, 1000);
-          int total = THREADS * perThread;
+          int maxPerThread = scale(100, 1000);
+          int most = THREADS * maxPerThread;
           List<Hash> counter = new ArrayList<>();
           Map<Hash, Integer> valueOf = new HashMap<>();
-          for (int i = 0; i <= total; i++) {
+          for (int i = 0; i <= most; i++) {
             Hash hash = hashAlgorithm().hash(("count " + i).getBytes());
             counter.add(hash);
             valueOf.put(hash, i);
           }
           String name = "refs/counter";
+          // Each thread increments up to maxPerThread times, past MIN_ROUNDS only while the
+          // race's time lasts.
+          long end = System.nanoTime() + RACE_NANOS;
+          AtomicInteger done = new AtomicInteger();
           runConcurrently(THREADS, thread -> {
-            for (int i = 0; i < perThread; i++) {
+            for (int i = 0; i < maxPerThread
+                && (i < MIN_ROUNDS || System.nanoTime() - end < 0); i++) {
               while (true) {
                 Optional<Hash> current = store.getRef(name);
                 int value = current.map(valueOf::get).orElse(0);
                 if (store.testAndSetRef(name, current.orElse(null), counter.get(value + 1))) {
+                  done.incrementAndGet();
                   break;
                 }
               }
             }
           });
+          int total = done.get();
           assertEquals(Optional.of(counter.get(total)), store.getRef(name),
               "the counter after " + total + " increments");
         })));
