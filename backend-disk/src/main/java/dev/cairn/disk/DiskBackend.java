@@ -32,6 +32,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1515,9 +1516,12 @@ public final class DiskBackend extends AbstractBackend
     } finally {
       appendLock.unlock();
     }
+    Map<Segment, Long> sizes = new HashMap<>();
     long bytesBefore = 0;
     for (Segment segment : old) {
-      bytesBefore += segment.size() + indexSize(segment.id);
+      long size = segment.size() + indexSize(segment.id);
+      sizes.put(segment, size);
+      bytesBefore += size;
     }
     // Decided on the sealed snapshot, from the indexes alone: only the segments that hold
     // something to drop (an object keep refuses, or a second copy) are rewritten, so the work
@@ -1543,7 +1547,7 @@ public final class DiskBackend extends AbstractBackend
     old.removeIf(segment -> !drops.containsKey(segment));
     long rewrittenBefore = 0;
     for (Segment segment : old) {
-      rewrittenBefore += segment.size() + indexSize(segment.id);
+      rewrittenBefore += sizes.get(segment);
     }
     CompactionWriter writer = new CompactionWriter();
     try {

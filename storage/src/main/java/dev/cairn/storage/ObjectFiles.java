@@ -65,7 +65,7 @@ public final class ObjectFiles {
     try {
       DurableFiles.createDirectories(files.staging);
       DurableFiles.createDirectories(files.objects);
-      files.commitStaged();
+      files.recover();
     } catch (IOException e) {
       throw new StoreIOException("cannot recover the objects of " + directory, e);
     }
@@ -116,7 +116,7 @@ public final class ObjectFiles {
    */
   public void write(Map<Hash, byte[]> batch) {
     requireNonNull(batch, "batch");
-    StringBuilder list = new StringBuilder();
+    List<String> staged = new ArrayList<>();
     try {
       for (Map.Entry<Hash, byte[]> object : batch.entrySet()) {
         if (!contains(object.getKey())) {
@@ -127,14 +127,15 @@ public final class ObjectFiles {
             DurableFiles.writeFully(channel, ByteBuffer.wrap(object.getValue()), 0);
             channel.force(true);
           }
-          list.append(hex).append('\n');
+          staged.add(hex);
         }
       }
-      if (list.length() > 0) {
+      if (!staged.isEmpty()) {
         lock.check();
+        // The commit point: also makes the staged files' directory entries durable.
         DurableFiles.replace(staging.resolve(BATCH), StandardCharsets.UTF_8.encode(
-            list.toString()));
-        commitStaged();
+            String.join("\n", staged) + "\n"));
+        moveIntoPlace(staged);
       }
     } catch (IOException e) {
       throw new StoreIOException("cannot write " + batch.size() + " objects under " + objects, e);
@@ -153,27 +154,38 @@ public final class ObjectFiles {
     return hashes;
   }
 
-  /** Moves what {@code BATCH} lists into place (again, after a crash), then clears staging. */
-  private void commitStaged() throws IOException {
-    Path batch = staging.resolve(BATCH);
+  /**
+   * Finishes the batch {@code BATCH} lists (a crash came after its commit), then deletes what
+   * a batch that never committed staged.
+   */
+  private void recover() throws IOException {
     lock.check();
+    Path batch = staging.resolve(BATCH);
     if (Files.exists(batch)) {
-      for (String hex : Files.readAllLines(batch, StandardCharsets.UTF_8)) {
-        Path staged = staging.resolve(hex);
-        if (Files.exists(staged)) {
-          Path target = file(Hash.parse(algorithm, hex));
-          DurableFiles.createDirectories(target.getParent());
-          DurableFiles.rename(staged, target);
-        }
-      }
-      Files.delete(batch);
+      moveIntoPlace(Files.readAllLines(batch, StandardCharsets.UTF_8));
     }
-    // What is left was staged by a batch that never committed.
     try (Stream<Path> left = Files.list(staging)) {
       for (Path file : (Iterable<Path>) left::iterator) {
         Files.deleteIfExists(file);
       }
     }
+    DurableFiles.syncDirectory(staging);
+  }
+
+  /**
+   * Renames the staged files {@code hexes} into place (those a crash already moved are
+   * skipped), then deletes {@code BATCH}, durably.
+   */
+  private void moveIntoPlace(List<String> hexes) throws IOException {
+    for (String hex : hexes) {
+      Path staged = staging.resolve(hex);
+      if (Files.exists(staged)) {
+        Path target = file(Hash.parse(algorithm, hex));
+        DurableFiles.createDirectories(target.getParent());
+        DurableFiles.rename(staged, target);
+      }
+    }
+    Files.delete(staging.resolve(BATCH));
     DurableFiles.syncDirectory(staging);
   }
 }
