@@ -33,12 +33,17 @@ class ServerScriptIT {
   @Test
   void withoutPostgresqlAndWithoutRootTheBuildFailsInOneLineNamingTheInstallCommand()
       throws Exception {
-    List<String> command = isRoot()
-        ? List.of("runuser", "-u", "nobody", "--", "env", "PG_SEARCH=/nonexistent/*/bin",
-            "bash", script(), "start", state.resolve("s").toString())
-        : List.of("bash", script(), "start", state.resolve("s").toString());
     java.nio.file.Files.setPosixFilePermissions(state,
         java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    // A copy nobody can read: the checkout may sit in a directory only its owner can enter
+    // (a clone into mktemp -d, say).
+    Path copy = java.nio.file.Files.copy(Path.of(script()), state.resolve("pg-server.sh"));
+    java.nio.file.Files.setPosixFilePermissions(copy,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> command = isRoot()
+        ? List.of("runuser", "-u", "nobody", "--", "env", "PG_SEARCH=/nonexistent/*/bin",
+            "bash", copy.toString(), "start", state.resolve("s").toString())
+        : List.of("bash", script(), "start", state.resolve("s").toString());
     Result result = run(command);
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.err().strip()).doesNotContain("\n")
