@@ -1,7 +1,7 @@
 package dev.cairn.lower;
 
 import dev.cairn.spi.StoreClosedException;
-import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,7 +50,7 @@ final class ChannelCache implements AutoCloseable {
     try {
       DurableFiles.readExactly(entry.channel, buffer, position, file.toString());
     } catch (IOException e) {
-      throw new VolumeIOException("reading " + file + " at " + position, e);
+      throw new StoreIOException("reading " + file + " at " + position, e);
     } finally {
       release(entry);
     }
@@ -74,7 +74,7 @@ final class ChannelCache implements AutoCloseable {
       try {
         entry = new Entry(FileChannel.open(file, StandardOpenOption.READ));
       } catch (IOException e) {
-        throw new VolumeIOException("opening " + file, e);
+        throw new StoreIOException("opening " + file, e);
       }
       openFiles++;
       peakOpenFiles = Math.max(peakOpenFiles, openFiles);

@@ -1,10 +1,11 @@
 package dev.cairn.lower;
 
+
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.CorruptionException;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
-import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
@@ -82,7 +83,7 @@ record ControlFile(
       DurableFiles.writeFully(channel, ByteBuffer.wrap(encode()));
       channel.force(true);
     } catch (IOException e) {
-      throw new VolumeIOException("writing control file " + file, e);
+      throw new StoreIOException("writing control file " + file, e);
     }
   }
 
@@ -90,7 +91,7 @@ record ControlFile(
    * Reads and checks a control file.
    *
    * @throws CorruptionException if its magic, checksum or fields are wrong
-   * @throws UnsupportedVolumeFormatException if it is intact but of another format version
+   * @throws VolumeException (UNSUPPORTED_VOLUME_FORMAT) if it is intact but of another format version
    */
   static ControlFile read(Path file) {
     return decode(file.toString(), readAll(file));
@@ -101,7 +102,7 @@ record ControlFile(
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new VolumeIOException("reading " + file, e);
+      throw new StoreIOException("reading " + file, e);
     }
   }
 
@@ -125,7 +126,7 @@ record ControlFile(
     ByteBuffer in = ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - MAGIC.length - 4);
     int version = in.getInt();
     if (version != VERSION) {
-      throw new UnsupportedVolumeFormatException(name, version, VERSION);
+      throw VolumeException.unsupportedVolumeFormat(name, version, VERSION);
     }
     try {
       ControlFile control = new ControlFile(

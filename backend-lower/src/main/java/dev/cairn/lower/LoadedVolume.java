@@ -4,24 +4,23 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.IntegrityCheck;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
-import dev.cairn.spi.volume.InvalidReadException;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
-import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Bloom;
 import dev.cairn.storage.DurableFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Consumer;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -102,7 +101,7 @@ final class LoadedVolume implements Volume {
       }
       try {
         return withControl(directory, control, controlFile, digestLength);
-      } catch (VolumeIOException e) {
+      } catch (StoreIOException e) {
         boolean raced = e.getCause() instanceof NoSuchFileException
             && attempt < 3 && !control.equals(previous);
         if (!raced) {
@@ -125,7 +124,7 @@ final class LoadedVolume implements Volume {
             control.dataEnd()));
       }
     } catch (IOException e) {
-      throw new VolumeIOException("reading the size of " + data, e);
+      throw new StoreIOException("reading the size of " + data, e);
     }
     Mapping mapping = Mapping.read(directory.resolve(MAPPING), control.mappingEnd(),
         control.mappingCrc());
@@ -191,8 +190,8 @@ final class LoadedVolume implements Volume {
         control = ControlFile.read(controlPath);
       } catch (CorruptionException e) {
         report.accept(e);
-      } catch (UnsupportedVolumeFormatException e) {
-        report.accept(new CorruptionException(controlPath.toString(), 8, e.getMessage(), e));
+      } catch (VolumeException e) {
+        report.accept(unsupported(controlPath, e));
       }
     } else if (loaded != null) {
       report.accept(new CorruptionException(controlPath.toString(), -1,
@@ -219,8 +218,8 @@ final class LoadedVolume implements Volume {
           digestLength);
     } catch (CorruptionException e) {
       report.accept(e);
-    } catch (UnsupportedVolumeFormatException e) {
-      report.accept(new CorruptionException(indexPath.toString(), 8, e.getMessage(), e));
+    } catch (VolumeException e) {
+      report.accept(unsupported(indexPath, e));
     }
     Bloom bloom = null;
     files++;
@@ -248,7 +247,7 @@ final class LoadedVolume implements Volume {
         checkEntries(channel, data.toString(), index, mapping, bloom, algorithm, report);
       }
     } catch (IOException e) {
-      throw new VolumeIOException("checking " + data, e);
+      throw new StoreIOException("checking " + data, e);
     }
     return new IntegrityCheck.Summary(files, bytes, objects, 0);
   }
@@ -462,17 +461,17 @@ final class LoadedVolume implements Volume {
   RangeRead readRange(long offset, int minLength, int maxLength, byte[] target,
       ChannelCache channels) {
     if (control == null) {
-      throw new InvalidReadException(String.format(
+      throw VolumeException.invalidRead(String.format(
           "cannot read offset %d from %s: the volume is empty", offset, id()));
     }
     int run = mapping.find(offset);
     if (run < 0) {
-      throw new InvalidReadException(String.format(
+      throw VolumeException.invalidRead(String.format(
           "offset %d is in no archived range of %s", offset, id()));
     }
     long available = mapping.offset(run) + mapping.length(run) - offset;
     if (available < minLength) {
-      throw new InvalidReadException(String.format(
+      throw VolumeException.invalidRead(String.format(
           "%s holds %d bytes at offset %d, at least %d were asked", id(), available, offset,
           minLength));
     }
@@ -546,5 +545,10 @@ final class LoadedVolume implements Volume {
         ? id() + " (empty)"
         : String.format("%s [%d, %d) %d objects, generation %d", id(), control.startOffset(),
             control.endOffset(), control.objectCount(), control.indexGeneration());
+  }
+
+  /** An intact file of a format this build does not read, reported by verify as its damage. */
+  private static CorruptionException unsupported(Path file, VolumeException e) {
+    return new CorruptionException(file.toString(), 8, e.getMessage(), e);
   }
 }

@@ -1,7 +1,7 @@
 package dev.cairn.lower;
 
 import dev.cairn.spi.CorruptionException;
-import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ final class Mapping {
       bytes = ByteBuffer.allocate((int) end);
       DurableFiles.readExactly(channel, bytes, 0, file.toString());
     } catch (IOException e) {
-      throw new VolumeIOException("reading mapping " + file, e);
+      throw new StoreIOException("reading mapping " + file, e);
     }
     bytes.flip();
     CRC32C check = new CRC32C();

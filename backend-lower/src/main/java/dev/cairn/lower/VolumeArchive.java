@@ -1,5 +1,6 @@
 package dev.cairn.lower;
 
+
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.AbstractBackend;
@@ -10,25 +11,18 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.HashAlgorithms;
 import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.StoreConfigurationException;
-import dev.cairn.storage.DirectoryLock;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
-import dev.cairn.spi.volume.FileExistsException;
-import dev.cairn.spi.volume.InvalidParentDirectoryException;
 import dev.cairn.spi.volume.Lower;
-import dev.cairn.spi.volume.LowerHasNoVolumeException;
-import dev.cairn.spi.volume.MultipleEmptyVolumesException;
-import dev.cairn.spi.volume.OffsetOutOfOrderException;
 import dev.cairn.spi.volume.RangeRead;
-import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
 import dev.cairn.spi.volume.Volume;
-import dev.cairn.spi.volume.VolumeIOException;
-import dev.cairn.spi.volume.VolumeMissingException;
-import dev.cairn.spi.volume.VolumeNotFoundException;
+import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Compression;
+import dev.cairn.storage.DirectoryLock;
 import dev.cairn.storage.DurableFiles;
 import dev.cairn.storage.HashAlgorithmFile;
 import java.io.IOException;
@@ -120,7 +114,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
    * Lower.v}: its hash algorithm is the one its control files (or, before anything is archived,
    * its {@code hash} file) record (SHA-256 for a new one).
    *
-   * @throws VolumeMissingException naming the first expected volume that is not on disk
+   * @throws VolumeException (VOLUME_MISSING) naming the first expected volume that is not on disk
    */
   public static VolumeArchive open(Path root, int volumeNum, boolean readOnly) {
     return builder(root).volumes(volumeNum).readOnly(readOnly).open();
@@ -208,7 +202,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     /**
      * Opens the archive. A missing root is created unless read-only.
      *
-     * @throws VolumeMissingException naming the first expected volume not on disk
+     * @throws VolumeException (VOLUME_MISSING) naming the first expected volume not on disk
      * @throws HashAlgorithmMismatchException if the archive records another algorithm than
      *     the one asked
      * @throws CorruptionException if a control, mapping, index or bloom file is damaged
@@ -220,14 +214,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       Path absolute = root.toAbsolutePath().normalize();
       if (!Files.isDirectory(absolute)) {
         if (Files.exists(absolute)) {
-          throw new InvalidParentDirectoryException(absolute.toString());
+          throw VolumeException.invalidParentDirectory(absolute.toString());
         }
         if (!readOnly) {
           refuseCreation(absolute, List.of());
           try {
             DurableFiles.createDirectories(absolute);
           } catch (IOException e) {
-            throw new VolumeIOException("creating " + absolute, e);
+            throw new StoreIOException("creating " + absolute, e);
           }
         }
       } else if (!readOnly && discover(absolute) == 0) {
@@ -266,7 +260,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       try (Stream<Path> list = Files.list(absolute)) {
         list.map(p -> p.getFileName().toString()).sorted().forEach(entries::add);
       } catch (IOException e) {
-        throw new VolumeIOException("listing " + absolute, e);
+        throw new StoreIOException("listing " + absolute, e);
       }
       boolean locked = entries.remove(DirectoryLock.FILE_NAME);
       entries.remove(ALGORITHM_FILE); // recorded at a writable open, with the lock
@@ -474,7 +468,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     List<LoadedVolume> loaded = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       if (!Files.isDirectory(volumePath(root, i))) {
-        throw new VolumeMissingException(volumePath(root, i).toString());
+        throw VolumeException.volumeMissing(volumePath(root, i).toString());
       }
       if (Files.isSymbolicLink(volumePath(root, i))) {
         // Writes would land wherever it points: a volume is a directory inside the root.
@@ -552,17 +546,17 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       checkWritable("addVolume");
       List<LoadedVolume> current = volumes;
       if (!current.isEmpty() && current.get(current.size() - 1).isEmpty()) {
-        throw new MultipleEmptyVolumesException(current.get(current.size() - 1).id());
+        throw VolumeException.multipleEmptyVolumes(current.get(current.size() - 1).id());
       }
       Path directory = volumePath(root, current.size());
       if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileExistsException(directory.toString());
+        throw VolumeException.fileExists(directory.toString());
       }
       try {
         Files.createDirectory(directory);
         DurableFiles.syncDirectory(root);
       } catch (IOException e) {
-        throw new VolumeIOException("creating volume " + directory, e);
+        throw new StoreIOException("creating volume " + directory, e);
       }
       LoadedVolume volume = LoadedVolume.empty(directory, digestLength);
       List<LoadedVolume> next = new ArrayList<>(current);
@@ -584,7 +578,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     checkRange(minLength, maxLength, target);
     checkOpen("readRange");
     LoadedVolume volume = volumes.stream().filter(v -> v.contains(offset)).findFirst()
-        .orElseThrow(() -> new VolumeNotFoundException("offset " + offset + " in " + this));
+        .orElseThrow(() -> VolumeException.volumeNotFound("offset " + offset + " in " + this));
     return volume.readRange(offset, minLength, maxLength, target, channels);
   }
 
@@ -612,7 +606,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         return volume;
       }
     }
-    throw new VolumeNotFoundException("identifier " + volumeId + " in " + this);
+    throw VolumeException.volumeNotFound("identifier " + volumeId + " in " + this);
   }
 
   @Override
@@ -624,7 +618,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       checkWritable("archive");
       List<LoadedVolume> current = volumes;
       if (current.isEmpty()) {
-        throw new LowerHasNoVolumeException(toString());
+        throw VolumeException.lowerHasNoVolume(toString());
       }
       LoadedVolume last = current.get(current.size() - 1);
       long end = 0;
@@ -634,7 +628,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         }
       }
       if (fromOffset < end) {
-        throw new OffsetOutOfOrderException(last.id(), end, fromOffset);
+        throw VolumeException.offsetOutOfOrder(last.id(), end, fromOffset);
       }
       if (generation < 1 || generation <= last.generation()) {
         throw new IllegalArgumentException(String.format(
@@ -645,7 +639,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         return writer.append(last, upperRoot.toAbsolutePath().toString(), generation, fromOffset,
             objects);
       } catch (IOException e) {
-        throw new VolumeIOException("archiving generation " + generation + " into " + last.id(),
+        throw new StoreIOException("archiving generation " + generation + " into " + last.id(),
             e);
       }
     }
@@ -671,12 +665,12 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       checkWritable("createFrom");
       Path directory = volumePath(root, 0);
       if (!volumes.isEmpty() || Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileExistsException(directory.toString());
+        throw VolumeException.fileExists(directory.toString());
       }
       try {
         writer.createFirst(root, src.toAbsolutePath(), deadHeaderSize, size);
       } catch (IOException e) {
-        throw new VolumeIOException("creating " + directory + " from " + src, e);
+        throw new StoreIOException("creating " + directory + " from " + src, e);
       }
       volumes = loadVolumes(1);
     }
@@ -716,7 +710,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     try {
       DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
     } catch (IOException e) {
-      throw new VolumeIOException("swapping " + temp + " into place", e);
+      throw new StoreIOException("swapping " + temp + " into place", e);
     }
     ArchiveSteps.reached(ArchiveSteps.SWAP_RENAMED);
     try {
@@ -766,8 +760,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       if (Files.exists(temp)) {
         try {
           commit(directory, temp, validate(directory, temp));
-        } catch (CorruptionException | UnsupportedVolumeFormatException
-            | HashAlgorithmMismatchException | VolumeIOException e) {
+        } catch (CorruptionException | VolumeException
+            | HashAlgorithmMismatchException | StoreIOException e) {
           // An archive whose files did not all reach the disk was never swapped, so nothing
           // depends on it: discard it rather than commit damage.
         }
@@ -780,7 +774,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
           deleteIfUncommitted(directory);
         }
       } catch (IOException e) {
-        throw new VolumeIOException("cleaning up " + directory, e);
+        throw new StoreIOException("cleaning up " + directory, e);
       }
       volumes = loadVolumes(current.size());
     }
@@ -795,14 +789,14 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private void checkWritable(String operation) {
     checkOpen(operation);
     if (readOnly) {
-      throw new ReadOnlyNotAllowedException(toString(), operation);
+      throw new ReadOnlyStoreException(toString(), operation);
     }
     writerLock.check();
   }
 
   private void checkRoot() {
     if (!Files.isDirectory(root)) {
-      throw new InvalidParentDirectoryException(root.toString());
+      throw VolumeException.invalidParentDirectory(root.toString());
     }
   }
 
@@ -864,7 +858,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     try {
       held = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new VolumeIOException("reading " + file, e);
+      throw new StoreIOException("reading " + file, e);
     }
     byte[] expected = (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8);
     int differs = java.util.Arrays.mismatch(held, expected);

@@ -1,8 +1,8 @@
 package dev.cairn.lower;
 
 import dev.cairn.spi.CorruptionException;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
-import dev.cairn.spi.volume.VolumeIOException;
+import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.volume.VolumeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -63,7 +63,7 @@ final class VolumeIndex {
       }
       map = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
     } catch (IOException e) {
-      throw new VolumeIOException("mapping index " + path, e);
+      throw new StoreIOException("mapping index " + path, e);
     }
     int size = (int) length;
     CRC32C crc = new CRC32C();
@@ -78,7 +78,7 @@ final class VolumeIndex {
     }
     int version = map.getInt(8);
     if (version != VERSION) {
-      throw new UnsupportedVolumeFormatException(file, version, VERSION);
+      throw VolumeException.unsupportedVolumeFormat(file, version, VERSION);
     }
     if (map.getInt(12) != digestLength) {
       throw new CorruptionException(file, 12, String.format(

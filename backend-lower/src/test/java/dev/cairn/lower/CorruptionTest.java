@@ -1,5 +1,6 @@
 package dev.cairn.lower;
 
+
 import static dev.cairn.lower.Fixtures.flipBit;
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
+import dev.cairn.spi.volume.VolumeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ class CorruptionTest {
     ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
     Files.write(control, bytes);
     assertThatThrownBy(() -> VolumeArchive.open(root, 1, true))
-        .isInstanceOf(UnsupportedVolumeFormatException.class)
+        .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.UNSUPPORTED_VOLUME_FORMAT))
         .hasMessageContaining("version 99").hasMessageContaining(control.toString());
   }
 

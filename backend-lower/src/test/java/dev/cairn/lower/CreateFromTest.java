@@ -1,19 +1,20 @@
 package dev.cairn.lower;
 
+
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.spi.CorruptionException;
+import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
-import dev.cairn.spi.volume.FileExistsException;
-import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
 import dev.cairn.spi.volume.Volume;
+import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Compression;
-import dev.cairn.storage.RecordCodec;
 import dev.cairn.storage.DurableFiles;
+import dev.cairn.storage.RecordCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -128,7 +129,7 @@ class CreateFromTest {
     try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
       lower.addVolume();
       assertThatThrownBy(() -> lower.createFrom(src, 0, Files.size(src)))
-          .isInstanceOf(FileExistsException.class).hasMessageContaining("volume.0");
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS)).hasMessageContaining("volume.0");
       assertThat(src).exists();
     }
   }
@@ -139,7 +140,7 @@ class CreateFromTest {
     Files.write(src, suffix(0, objects(2, 1), 0));
     try (VolumeArchive lower = VolumeArchive.open(root, 0, true)) {
       assertThatThrownBy(() -> lower.createFrom(src, 0, Files.size(src)))
-          .isInstanceOf(ReadOnlyNotAllowedException.class);
+          .isInstanceOf(ReadOnlyStoreException.class);
       assertThat(src).exists();
     }
   }

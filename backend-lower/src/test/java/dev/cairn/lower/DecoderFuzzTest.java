@@ -1,11 +1,12 @@
 package dev.cairn.lower;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.HashAlgorithm;
-import dev.cairn.spi.volume.UnsupportedVolumeFormatException;
+import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Bloom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,8 +20,8 @@ import java.util.zip.CRC32C;
  * Fuzz targets for every decoder of a volume's files: the control file, the mapping, the
  * index, the bloom filter and the archive record. Given any bytes, a decoder returns something
  * consistent or throws {@link CorruptionException} naming the file and an offset inside it;
- * the control file and the index may also throw {@link UnsupportedVolumeFormatException}
- * (their contract, from the sealed {@code VolumeException} family) when they are intact but of
+ * the control file and the index may also throw {@link VolumeException} ({@code UNSUPPORTED_VOLUME_FORMAT})
+ * (their contract, from the {@code Lower} contract) when they are intact but of
  * another format version. Anything else, including an {@link OutOfMemoryError} from a length
  * read off the file, is a finding.
  *
@@ -46,7 +47,8 @@ class DecoderFuzzTest {
     } catch (CorruptionException e) {
       assertNamesFile(e, "volume.control", bytes.length);
       return;
-    } catch (UnsupportedVolumeFormatException e) {
+    } catch (VolumeException e) {
+      assertThat(e.reason()).isEqualTo(VolumeException.Reason.UNSUPPORTED_VOLUME_FORMAT);
       assertThat(e.getMessage()).startsWith("volume.control ");
       return;
     }
@@ -122,7 +124,8 @@ class DecoderFuzzTest {
     } catch (CorruptionException e) {
       assertNamesFile(e, file.toString(), bytes.length);
       return;
-    } catch (UnsupportedVolumeFormatException e) {
+    } catch (VolumeException e) {
+      assertThat(e.reason()).isEqualTo(VolumeException.Reason.UNSUPPORTED_VOLUME_FORMAT);
       assertThat(e.getMessage()).startsWith(file.toString());
       return;
     }

@@ -1,5 +1,6 @@
 package dev.cairn.lower;
 
+
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,7 +132,7 @@ class LowerBackendTest {
       Lower lower = store.feature(Lower.class).orElseThrow();
       assertThat(lower.isReadOnly()).isTrue();
       assertThatThrownBy(lower::addVolume)
-          .isInstanceOf(dev.cairn.spi.volume.ReadOnlyNotAllowedException.class);
+          .isInstanceOf(ReadOnlyStoreException.class);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.lower;
 
+
 import static dev.cairn.lower.Fixtures.object;
 import static dev.cairn.lower.Fixtures.objects;
 import static dev.cairn.lower.Fixtures.totalSize;
@@ -8,21 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
+import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreClosedException;
+import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
-import dev.cairn.spi.volume.FileExistsException;
-import dev.cairn.spi.volume.InvalidParentDirectoryException;
-import dev.cairn.spi.volume.InvalidReadException;
-import dev.cairn.spi.volume.LowerHasNoVolumeException;
-import dev.cairn.spi.volume.MultipleEmptyVolumesException;
-import dev.cairn.spi.volume.OffsetOutOfOrderException;
 import dev.cairn.spi.volume.RangeRead;
-import dev.cairn.spi.volume.ReadOnlyNotAllowedException;
 import dev.cairn.spi.volume.Volume;
-import dev.cairn.spi.volume.VolumeIOException;
-import dev.cairn.spi.volume.VolumeMissingException;
-import dev.cairn.spi.volume.VolumeNotFoundException;
+import dev.cairn.spi.volume.VolumeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,14 +59,16 @@ class VolumeArchiveTest {
       lower.addVolume();
     }
     assertThatThrownBy(() -> open(3))
-        .isInstanceOfSatisfying(VolumeMissingException.class,
-            e -> assertThat(e.path()).isEqualTo(root.resolve("volume.1").toString()));
+        .isInstanceOfSatisfying(VolumeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING);
+          assertThat(e).hasMessageContaining(root.resolve("volume.1").toString());
+        });
   }
 
   @Test
   void aVolumeThatIsAFileIsMissing() throws IOException {
     Files.createFile(root.resolve("volume.0"));
-    assertThatThrownBy(() -> open(1)).isInstanceOf(VolumeMissingException.class)
+    assertThatThrownBy(() -> open(1)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING))
         .hasMessageContaining("volume.0");
   }
 
@@ -80,7 +76,7 @@ class VolumeArchiveTest {
   void reloadExpectingMissingVolumesFailsAndKeepsWorkingAfterwards() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
-      assertThatThrownBy(() -> lower.reload(2)).isInstanceOf(VolumeMissingException.class);
+      assertThatThrownBy(() -> lower.reload(2)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING));
       lower.reload(1);
       assertThat(lower.volumeNum()).isEqualTo(1);
     }
@@ -108,11 +104,11 @@ class VolumeArchiveTest {
   void onlyOneEmptyVolumeIsAllowed() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
-      assertThatThrownBy(lower::addVolume).isInstanceOf(MultipleEmptyVolumesException.class)
+      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES))
           .hasMessageContaining("volume.0");
       archiveAndSwap(lower, 1, 0, objects(3, 1));
       assertThat(lower.addVolume().id()).endsWith("volume.1");
-      assertThatThrownBy(lower::addVolume).isInstanceOf(MultipleEmptyVolumesException.class);
+      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES));
       assertThat(lower.volumeNum()).isEqualTo(2);
     }
   }
@@ -121,7 +117,7 @@ class VolumeArchiveTest {
   void addVolumeOnAReadOnlyLowerIsRejected() {
     try (VolumeArchive lower = VolumeArchive.open(root, 0, true)) {
       assertThat(lower.isReadOnly()).isTrue();
-      assertThatThrownBy(lower::addVolume).isInstanceOf(ReadOnlyNotAllowedException.class);
+      assertThatThrownBy(lower::addVolume).isInstanceOf(ReadOnlyStoreException.class);
       assertThat(root.resolve("volume.0")).doesNotExist();
     }
   }
@@ -131,8 +127,10 @@ class VolumeArchiveTest {
     Files.createDirectory(root.resolve("volume.0"));
     try (VolumeArchive lower = open(0)) {
       assertThatThrownBy(lower::addVolume)
-          .isInstanceOfSatisfying(FileExistsException.class,
-              e -> assertThat(e.path()).endsWith("volume.0"));
+          .isInstanceOfSatisfying(VolumeException.class, e -> {
+            assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS);
+            assertThat(e).hasMessageContaining("volume.0");
+          });
     }
   }
 
@@ -143,7 +141,7 @@ class VolumeArchiveTest {
       Files.delete(gone.resolve(VolumeArchive.ALGORITHM_FILE));
       Files.delete(gone.resolve(dev.cairn.storage.DirectoryLock.FILE_NAME));
       Files.delete(gone);
-      assertThatThrownBy(lower::addVolume).isInstanceOf(InvalidParentDirectoryException.class)
+      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_PARENT_DIRECTORY))
           .hasMessageContaining(gone.toString());
     }
   }
@@ -154,7 +152,7 @@ class VolumeArchiveTest {
       lower.addVolume();
       lower.setReadOnly(true);
       assertThatThrownBy(() -> lower.archive(root, 1, 0, objects(1, 1).iterator()))
-          .isInstanceOf(ReadOnlyNotAllowedException.class);
+          .isInstanceOf(ReadOnlyStoreException.class);
       lower.setReadOnly(false);
       assertThat(lower.archive(root, 1, 0, objects(1, 1).iterator()).objectCount()).isEqualTo(1);
     }
@@ -164,7 +162,7 @@ class VolumeArchiveTest {
   void archiveWithoutAVolumeFails() {
     try (VolumeArchive lower = open(0)) {
       assertThatThrownBy(() -> lower.archive(root, 1, 0, objects(1, 1).iterator()))
-          .isInstanceOf(LowerHasNoVolumeException.class);
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.LOWER_HAS_NO_VOLUME));
     }
   }
 
@@ -224,7 +222,7 @@ class VolumeArchiveTest {
       // The gap between the two archives belongs to the volume's range but holds nothing.
       assertThat(lower.findVolume(a.endOffset() + 50)).contains(volume);
       assertThatThrownBy(() -> lower.read(a.endOffset() + 50, new byte[1], 1))
-          .isInstanceOf(InvalidReadException.class);
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
       // Only the current generation's index and bloom filter remain.
       assertThat(root.resolve("volume.0/volume.1.index")).doesNotExist();
       assertThat(root.resolve("volume.0/volume.1.bloom")).doesNotExist();
@@ -267,14 +265,15 @@ class VolumeArchiveTest {
       lower.addVolume();
       Archived a = archiveAndSwap(lower, 1, 100, objects(5, 1));
       assertThatThrownBy(() -> lower.archive(root, 2, a.endOffset() - 1, objects(1, 2).iterator()))
-          .isInstanceOfSatisfying(OffsetOutOfOrderException.class, e -> {
-            assertThat(e.endOffset()).isEqualTo(a.endOffset());
-            assertThat(e.offset()).isEqualTo(a.endOffset() - 1);
+          .isInstanceOfSatisfying(VolumeException.class, e -> {
+            assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER);
+            assertThat(e).hasMessageContaining("at offset " + (a.endOffset() - 1))
+                .hasMessageContaining("ends at offset " + a.endOffset());
           });
       // A new volume continues after the previous one too.
       lower.addVolume();
       assertThatThrownBy(() -> lower.archive(root, 2, 0, objects(1, 2).iterator()))
-          .isInstanceOf(OffsetOutOfOrderException.class);
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER));
       Archived b = archiveAndSwap(lower, 2, a.endOffset(), objects(3, 2));
       assertThat(lower.findVolume(b.startOffset()).map(Volume::id))
           .contains(root.resolve("volume.1").toString());
@@ -363,11 +362,11 @@ class VolumeArchiveTest {
       assertThat(lower.readRange(64, 1, 5, big, volume)).isEqualTo(new RangeRead(5, volume));
 
       assertThatThrownBy(() -> lower.readRange(64 + firstSize, secondSize + 1, 1000, big))
-          .isInstanceOf(InvalidReadException.class);
-      assertThatThrownBy(() -> lower.read(63, big, 1)).isInstanceOf(VolumeNotFoundException.class)
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
+      assertThatThrownBy(() -> lower.read(63, big, 1)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND))
           .hasMessageContaining("offset 63");
       assertThatThrownBy(() -> lower.read(64, big, 1, "/nowhere"))
-          .isInstanceOf(VolumeNotFoundException.class).hasMessageContaining("/nowhere");
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND)).hasMessageContaining("/nowhere");
       assertThatThrownBy(() -> lower.readRange(64, 5, 4, big))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -378,7 +377,7 @@ class VolumeArchiveTest {
     try (VolumeArchive lower = open(0)) {
       Volume volume = lower.addVolume();
       assertThatThrownBy(() -> lower.read(0, new byte[1], 1, volume.id()))
-          .isInstanceOf(InvalidReadException.class).hasMessageContaining("empty");
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ)).hasMessageContaining("empty");
     }
   }
 
@@ -412,7 +411,7 @@ class VolumeArchiveTest {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
       assertThatThrownBy(() -> lower.swap("/no/such/volume", 1, 1))
-          .isInstanceOf(VolumeNotFoundException.class).hasMessageContaining("/no/such/volume");
+          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND)).hasMessageContaining("/no/such/volume");
     }
   }
 
@@ -422,7 +421,7 @@ class VolumeArchiveTest {
       lower.addVolume();
       Archived a = archiveAndSwap(lower, 1, 0, objects(2, 1));
       assertThatThrownBy(() -> lower.swap(a.volumeId(), 2, 1))
-          .isInstanceOf(VolumeIOException.class).hasMessageContaining("volume.2.control");
+          .isInstanceOf(StoreIOException.class).hasMessageContaining("volume.2.control");
       assertThat(lower.volumes().get(0).objectCount()).isEqualTo(2);
     }
   }

@@ -1,5 +1,6 @@
 package dev.cairn.decorators;
 
+
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
@@ -16,7 +17,6 @@ import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
 import dev.cairn.spi.volume.Volume;
-import dev.cairn.spi.volume.VolumeIOException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -242,15 +242,7 @@ final class LayeredCollection implements GarbageCollection {
       int generation = 0;
       long[] archived = new long[1];
       if (archive != null && unreachable.size() > 0) {
-        try {
-          generation = archiveAndSwap(options, phases, archive, unreachable, archived);
-        } catch (VolumeIOException e) {
-          // GarbageCollection promises StoreIOException for failed I/O, whatever layer failed.
-          StoreIOException failure =
-              new StoreIOException("gc: archiving into " + lower, e.getCause());
-          failure.addSuppressed(e);
-          throw failure;
-        }
+        generation = archiveAndSwap(options, phases, archive, unreachable, archived);
       }
       current.checkBarrier();
 

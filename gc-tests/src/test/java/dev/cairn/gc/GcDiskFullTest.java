@@ -1,5 +1,6 @@
 package dev.cairn.gc;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19, item 15: a full disk under the lower archive made {@code gc} throw the archive's
- * {@code VolumeIOException}, which {@link dev.cairn.spi.GarbageCollection#gc} does not promise;
+ * own I/O exception (it had one then), which {@link dev.cairn.spi.GarbageCollection#gc} does not promise;
  * it throws {@link StoreIOException}, and nothing is lost.
  */
 class GcDiskFullTest {

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Opening.</b> An implementation is opened with the number of volumes expected ({@code
  * volumeNum}, 0 for a new lower) and a read-only flag; if an expected volume is not on disk,
- * opening throws {@link VolumeMissingException} naming the first missing one. A read-only lower
- * rejects every write operation with {@link ReadOnlyNotAllowedException}.
+ * opening throws {@link VolumeException} ({@code VOLUME_MISSING}) naming the first missing one. A read-only lower
+ * rejects every write operation with {@link dev.cairn.spi.ReadOnlyStoreException}.
  *
  * <p><b>Writing.</b> {@link #archive} is the only write of data. It makes no observable change:
  * it appends past the committed end of the last volume and writes a temporary control file for
@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * <p><b>Thread-safety.</b> Safe for concurrent use; reads run concurrently with each other and
  * with {@code archive}. A reader in another process sees changes after {@link #reload}.
  *
- * <p><b>Errors.</b> Each error case is a {@link VolumeException} subclass; failed I/O is {@link
- * VolumeIOException} with its cause; damaged files are {@link CorruptionException}s naming the
+ * <p><b>Errors.</b> Each error case is a {@link VolumeException} with its {@link
+ * VolumeException.Reason}; failed I/O is a {@link dev.cairn.spi.StoreIOException} with its cause; damaged files are {@link CorruptionException}s naming the
  * file and offset; after {@link #close()} every operation but {@code close} throws {@link
  * StoreClosedException}.
  */
@@ -43,7 +43,7 @@ public interface Lower extends AutoCloseable {
    * Reloads the volumes from disk, expecting {@code volumeNum} of them: afterwards the lower
    * sees what was committed, by this process or another, up to now.
    *
-   * @throws VolumeMissingException naming the first expected volume that is not on disk
+   * @throws VolumeException (VOLUME_MISSING) naming the first expected volume that is not on disk
    * @throws IllegalArgumentException if {@code volumeNum} is negative
    */
   void reload(int volumeNum);
@@ -85,10 +85,10 @@ public interface Lower extends AutoCloseable {
    * Adds a new empty volume after the last one; it becomes the appendable volume.
    *
    * @return the new volume
-   * @throws ReadOnlyNotAllowedException if the lower is read-only
-   * @throws MultipleEmptyVolumesException if the last volume is empty
-   * @throws FileExistsException if the new volume's directory already exists on disk
-   * @throws InvalidParentDirectoryException if the root is not a directory
+   * @throws dev.cairn.spi.ReadOnlyStoreException if the lower is read-only
+   * @throws VolumeException (MULTIPLE_EMPTY_VOLUMES) if the last volume is empty
+   * @throws VolumeException (FILE_EXISTS) if the new volume's directory already exists on disk
+   * @throws VolumeException (INVALID_PARENT_DIRECTORY) if the root is not a directory
    */
   Volume addVolume();
 
@@ -100,8 +100,8 @@ public interface Lower extends AutoCloseable {
    * index 0, from the volume that contains the offset.
    *
    * @return the identifier of the volume read
-   * @throws VolumeNotFoundException if no volume contains {@code offset}
-   * @throws InvalidReadException if the volume does not hold {@code length} bytes there
+   * @throws VolumeException (VOLUME_NOT_FOUND) if no volume contains {@code offset}
+   * @throws VolumeException (INVALID_READ) if the volume does not hold {@code length} bytes there
    */
   default String read(long offset, byte[] target, int length) {
     return readRange(offset, length, length, target).volumeId();
@@ -110,7 +110,7 @@ public interface Lower extends AutoCloseable {
   /**
    * As {@link #read(long, byte[], int)}, from the volume identified by {@code volumeId}.
    *
-   * @throws VolumeNotFoundException if no loaded volume has that identifier
+   * @throws VolumeException (VOLUME_NOT_FOUND) if no loaded volume has that identifier
    */
   default String read(long offset, byte[] target, int length, String volumeId) {
     return readRange(offset, length, length, target, volumeId).volumeId();
@@ -121,8 +121,8 @@ public interface Lower extends AutoCloseable {
    * maxLength} only where the archived range ends) at the global {@code offset} into {@code
    * target} from index 0, from the volume that contains the offset.
    *
-   * @throws VolumeNotFoundException if no volume contains {@code offset}
-   * @throws InvalidReadException if fewer than {@code minLength} bytes are held there
+   * @throws VolumeException (VOLUME_NOT_FOUND) if no volume contains {@code offset}
+   * @throws VolumeException (INVALID_READ) if fewer than {@code minLength} bytes are held there
    * @throws IllegalArgumentException if {@code 0 <= minLength <= maxLength <= target.length}
    *     does not hold
    */
@@ -132,7 +132,7 @@ public interface Lower extends AutoCloseable {
    * As {@link #readRange(long, int, int, byte[])}, from the volume identified by {@code
    * volumeId}.
    *
-   * @throws VolumeNotFoundException if no loaded volume has that identifier
+   * @throws VolumeException (VOLUME_NOT_FOUND) if no loaded volume has that identifier
    */
   RangeRead readRange(long offset, int minLength, int maxLength, byte[] target, String volumeId);
 
@@ -150,9 +150,9 @@ public interface Lower extends AutoCloseable {
    *     volume
    * @param objects the objects to archive
    * @return what was written, with the identifier of the volume to {@code swap}
-   * @throws ReadOnlyNotAllowedException if the lower is read-only
-   * @throws LowerHasNoVolumeException if the lower has no volume
-   * @throws OffsetOutOfOrderException if {@code fromOffset} is below an end offset already held
+   * @throws dev.cairn.spi.ReadOnlyStoreException if the lower is read-only
+   * @throws VolumeException (LOWER_HAS_NO_VOLUME) if the lower has no volume
+   * @throws VolumeException (OFFSET_OUT_OF_ORDER) if {@code fromOffset} is below an end offset already held
    * @throws dev.cairn.spi.HashAlgorithmMismatchException if an entry's hash is not of the
    *     lower's algorithm
    */
@@ -173,9 +173,9 @@ public interface Lower extends AutoCloseable {
    * when it is on another file system, then deleted); afterwards the lower has one volume.
    * {@code src} must hold data in the implementation's archive record format.
    *
-   * @throws ReadOnlyNotAllowedException if the lower is read-only
-   * @throws FileExistsException if the lower already has a volume, or its first directory exists
-   * @throws InvalidParentDirectoryException if the root is not a directory
+   * @throws dev.cairn.spi.ReadOnlyStoreException if the lower is read-only
+   * @throws VolumeException (FILE_EXISTS) if the lower already has a volume, or its first directory exists
+   * @throws VolumeException (INVALID_PARENT_DIRECTORY) if the root is not a directory
    * @throws CorruptionException if {@code src} does not hold well-formed records of that size
    */
   void createFrom(Path src, int deadHeaderSize, long size);
@@ -186,8 +186,8 @@ public interface Lower extends AutoCloseable {
    * {@code volumeNum} volumes. For an empty volume that nothing was archived into, there is
    * nothing to rename and this only reloads.
    *
-   * @throws VolumeNotFoundException if no loaded volume has the identifier {@code volumeId}
-   * @throws VolumeIOException if the temporary control file cannot be renamed (for example it
+   * @throws VolumeException (VOLUME_NOT_FOUND) if no loaded volume has the identifier {@code volumeId}
+   * @throws dev.cairn.spi.StoreIOException if the temporary control file cannot be renamed (for example it
    *     does not exist)
    * @throws CorruptionException if the temporary control file is damaged; it is not renamed
    */
@@ -199,7 +199,7 @@ public interface Lower extends AutoCloseable {
    * index files no control file refers to, are deleted. Does nothing for a lower without
    * volumes. Reloads afterwards.
    *
-   * @throws ReadOnlyNotAllowedException if the lower is read-only
+   * @throws dev.cairn.spi.ReadOnlyStoreException if the lower is read-only
    */
   void cleanup(int generation);
 }

@@ -4,7 +4,7 @@
  * that are no longer reachable instead of deleting them (irmin-pack's lower layer).
  *
  * <p>Every error a lower reports on purpose is a {@link dev.cairn.spi.volume.VolumeException}
- * (a sealed family, one class per error case), a {@link dev.cairn.spi.CorruptionException}
+ * (its {@link dev.cairn.spi.volume.VolumeException.Reason} names the error case), a {@link dev.cairn.spi.CorruptionException}
  * for damaged files, or a {@link dev.cairn.spi.StoreClosedException} after close.
  */
 package dev.cairn.spi.volume;
