@@ -20,8 +20,6 @@ import java.util.function.Function;
  */
 public final class StoreOption<T> {
   /** The option names may use: a lowercase letter, then lowercase letters, digits, '-'. */
-  private static final String NAME_PATTERN = "[a-z][a-z0-9-]{0,63}";
-
   private final String name;
   private final String description;
   private final String type;
@@ -33,9 +31,9 @@ public final class StoreOption<T> {
       String name, String description, String type, T defaultValue,
       Function<String, T> parser, boolean sensitive) {
     requireNonNull(name, "name");
-    if (!name.matches(NAME_PATTERN)) {
-      throw new IllegalArgumentException(
-          "option name \"" + name + "\" must match " + NAME_PATTERN);
+    if (!StoreSpec.isKey(name)) {
+      throw new IllegalArgumentException("option name " + Quote.of(name)
+          + " must be a lowercase letter then up to 63 of [a-z0-9-]");
     }
     this.name = name;
     this.description = requireNonNull(description, "description");
@@ -224,13 +222,13 @@ public final class StoreOption<T> {
     } catch (IllegalArgumentException e) {
       throw new StoreConfigurationException(String.format(
           "bad value %s for option '%s': %s",
-          sensitive ? "****" : Quote.of(value), name, e.getMessage()));
+          sensitive ? StoreSpec.MASK : Quote.of(value), name, e.getMessage()));
     }
   }
 
   /** {@code value} as it may be printed: itself, or {@code ****} if sensitive. */
   public String display(String value) {
-    return sensitive ? "****" : value;
+    return sensitive ? StoreSpec.MASK : value;
   }
 
   @Override

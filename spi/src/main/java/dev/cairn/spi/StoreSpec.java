@@ -30,12 +30,13 @@ public final class StoreSpec {
   /** The role of a decorator's only child: {@code cache:memory:} has a {@code "child"}. */
   public static final String CHILD = "child";
 
+  /** What every printed spec shows instead of the value of a sensitive option. */
+  public static final String MASK = "****";
+
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,31}");
-  /** Option and role names, as {@link StoreOption} allows them. */
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]{0,63}");
-  private static final Pattern LOOKS_LIKE_TERM = Pattern.compile("^[a-z][a-z0-9-]{1,31}[:(].*",
-      Pattern.DOTALL);
+  private static final int MAX_NAME = 32;
 
   private final String name;
   private final String locator;
@@ -47,7 +48,7 @@ public final class StoreSpec {
       String name, String locator, Map<String, String> options, Map<String, StoreSpec> children,
       Set<String> sensitiveOptions) {
     requireNonNull(name, "name");
-    if (!NAME.matcher(name).matches()) {
+    if (!isStoreTypeName(name)) {
       throw new IllegalArgumentException(String.format(
           "store type name %s must be a lowercase letter then 1 to 31 of [a-z0-9-]",
           Quote.of(name)));
@@ -75,7 +76,7 @@ public final class StoreSpec {
   /** Option and role names are printed as they are, so they must read back as names. */
   private static void key(String what, String key) {
     requireNonNull(key, what);
-    if (!KEY.matcher(key).matches()) {
+    if (!isKey(key)) {
       throw new IllegalArgumentException(String.format(
           "%s %s must be a lowercase letter then up to 63 of [a-z0-9-]", what, Quote.of(key)));
     }
@@ -203,7 +204,7 @@ public final class StoreSpec {
     if (isLeaf()) {
       out.append(':');
       String path = locator == null ? "" : encode(locator);
-      if (LOOKS_LIKE_TERM.matcher(path).matches()) {
+      if (startsLikeTerm(path, 0, path.length())) {
         // Keep a path such as "ab:c" from reading as a child term "ab:".
         int colon = path.indexOf(':');
         int paren = path.indexOf('(');
@@ -242,21 +243,77 @@ public final class StoreSpec {
   }
 
   private String value(Map.Entry<String, String> option) {
-    return sensitiveOptions.contains(option.getKey()) ? "****" : encode(option.getValue());
+    return sensitiveOptions.contains(option.getKey()) ? MASK : encode(option.getValue());
+  }
+
+  // The lexical rules of the stack-spec grammar: the one place that defines them, for this
+  // class's canonical form, the parser in cairn-stack and StoreOption's names.
+
+  /** Whether {@code name} is a store type's name: a lowercase letter, then 1 to 31 of [a-z0-9-]. */
+  public static boolean isStoreTypeName(String name) {
+    return NAME.matcher(name).matches();
   }
 
   /**
-   * Percent-encodes what the grammar reserves in paths and values: {@code % ( ) , ? & = #},
-   * white space and control characters, as UTF-8.
+   * Whether {@code key} is an option or role name: a lowercase letter, then up to 63 of
+   * [a-z0-9-].
    */
-  static String encode(String text) {
+  public static boolean isKey(String key) {
+    return KEY.matcher(key).matches();
+  }
+
+  /**
+   * Whether the code point {@code c} may not appear as itself in a path or value: {@code % ( ) ,
+   * ? & = #}, white space and control characters. The canonical form encodes exactly these,
+   * plus unpaired surrogates (which have no UTF-8 form at all).
+   */
+  public static boolean mustBeEncoded(int c) {
+    if (c < 0x80) {
+      return c <= 0x20 || c == 0x7f || "%(),?&=#".indexOf(c) >= 0;
+    }
+    return Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c);
+  }
+
+  /**
+   * Whether {@code text[from, to)} starts with {@code name:} or {@code name(} (white space may
+   * come before the parenthesis) for a well-formed store type name. This alone decides whether
+   * what follows a colon is a child store or a locator, which is why {@link #toString()}
+   * escapes a locator's first colon or parenthesis where the locator would start like this.
+   */
+  public static boolean startsLikeTerm(CharSequence text, int from, int to) {
+    if (from >= to || text.charAt(from) < 'a' || text.charAt(from) > 'z') {
+      return false;
+    }
+    int i = from + 1;
+    while (i < to && isNameChar(text.charAt(i))) {
+      i++;
+    }
+    if (i - from < 2 || i - from > MAX_NAME) {
+      return false;
+    }
+    if (i < to && text.charAt(i) == ':') {
+      return true;
+    }
+    while (i < to && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i < to && text.charAt(i) == '(';
+  }
+
+  private static boolean isNameChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
+  }
+
+  /**
+   * {@code text} percent-encoded as the canonical form prints paths and values: every code
+   * point that {@linkplain #mustBeEncoded must be encoded}, and unpaired surrogates, as UTF-8
+   * bytes {@code %XX}; the rest as itself.
+   */
+  public static String encode(String text) {
     StringBuilder out = new StringBuilder(text.length());
     text.codePoints().forEach(cp -> {
-      boolean reserved = cp < 0x80
-          ? cp <= 0x20 || cp == 0x7f || "%(),?&=#".indexOf(cp) >= 0
-          : Character.isWhitespace(cp) || Character.isISOControl(cp)
-              || Character.isSpaceChar(cp) || cp >= Character.MIN_SURROGATE
-              && cp <= Character.MAX_SURROGATE;
+      boolean reserved = mustBeEncoded(cp)
+          || cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE;
       if (!reserved) {
         out.appendCodePoint(cp);
         return;

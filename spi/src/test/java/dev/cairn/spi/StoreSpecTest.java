@@ -134,4 +134,34 @@ class StoreSpecTest {
         .hasMessageStartingWith("bad value \"SHA 1\" for option 'hash': expected a hash "
             + "algorithm: one of [sha1, sha256]");
   }
+
+  @Test
+  void theLexicalRulesAreTheGrammars() {
+    assertThat(StoreSpec.isStoreTypeName("disk")).isTrue();
+    assertThat(StoreSpec.isStoreTypeName("d")).as("one letter is too short").isFalse();
+    assertThat(StoreSpec.isStoreTypeName("Disk")).isFalse();
+    assertThat(StoreSpec.isStoreTypeName("a".repeat(32))).isTrue();
+    assertThat(StoreSpec.isStoreTypeName("a".repeat(33))).isFalse();
+    assertThat(StoreSpec.isKey("x")).isTrue();
+    assertThat(StoreSpec.isKey("max-bytes")).isTrue();
+    assertThat(StoreSpec.isKey("a".repeat(65))).isFalse();
+    assertThat(StoreSpec.isKey("1x")).isFalse();
+    for (char c : "%(),?&=# \t\n\u007f\u00a0\u2028".toCharArray()) {
+      assertThat(StoreSpec.mustBeEncoded(c)).as("U+%04X", (int) c).isTrue();
+    }
+    for (char c : "az09-_./:\u00e9".toCharArray()) {
+      assertThat(StoreSpec.mustBeEncoded(c)).as("U+%04X", (int) c).isFalse();
+    }
+    assertThat(StoreSpec.encode("a b(c)%\u00a0\ud800")).isEqualTo("a%20b%28c%29%25%C2%A0%3F");
+    assertThat(StoreSpec.startsLikeTerm("ab:c", 0, 4)).isTrue();
+    assertThat(StoreSpec.startsLikeTerm("cache (x)", 0, 9)).isTrue();
+    assertThat(StoreSpec.startsLikeTerm("/ab:c", 0, 5)).isFalse();
+    assertThat(StoreSpec.startsLikeTerm("a:c", 0, 3)).as("one letter is no name").isFalse();
+  }
+
+  @Test
+  void aLocatorThatWouldReadAsATermIsPrintedEscaped() {
+    StoreSpec spec = StoreSpec.leaf("disk", "ab:c", Map.of());
+    assertThat(spec.toString()).isEqualTo("disk:ab%3Ac");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.stack;
 
+import dev.cairn.spi.StoreSpec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -128,7 +129,8 @@ final class Problem {
 
   static Problem mustBeEncoded(int at, char c) {
     return new Problem(at, w -> SpecText.describe(c) + " " + w.at(at)
-        + " must be percent-encoded as " + SpecText.encoded(c) + " in a path or value",
+        + " must be percent-encoded as " + StoreSpec.encode(String.valueOf(c))
+        + " in a path or value",
         "a character that must be percent-encoded");
   }
 

@@ -46,7 +46,7 @@ final class Registry {
     private Entry(StoreFactory factory) {
       this.factory = factory;
       this.name = factory.name();
-      if (name == null || !SpecText.isStoreTypeName(name)) {
+      if (name == null || !StoreSpec.isStoreTypeName(name)) {
         throw new IllegalArgumentException("has name() " + (name == null ? "null"
             : "'" + Problem.printable(name) + "'")
             + ", not a lowercase letter then 1 to 31 of [a-z0-9-]");
@@ -85,7 +85,7 @@ final class Registry {
       }
       Set<String> seen = new HashSet<>();
       for (String role : roles) {
-        if (role == null || !SpecText.isKey(role) || role.equals(StoreSpec.CHILD)) {
+        if (role == null || !StoreSpec.isKey(role) || role.equals(StoreSpec.CHILD)) {
           throw new IllegalArgumentException("has role " + (role == null ? "null"
               : "'" + Problem.printable(role) + "'") + "; roles are lowercase names other "
               + "than 'child' (a store with one child is a DECORATOR)");

@@ -1,5 +1,6 @@
 package dev.cairn.stack;
 
+import dev.cairn.spi.StoreSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,6 @@ import java.util.Set;
  * indexes into this text, so they point at what the reader sees.
  */
 final class SpecDisplay {
-  static final String MASK = "****";
   /** Longer specs are quoted cut short, so that twenty problems cannot make a huge message. */
   static final int MAX_QUOTED = 1000;
 
@@ -53,7 +53,7 @@ final class SpecDisplay {
         for (int k = i; k < end; k++) {
           positions[k] = out.length();
         }
-        out.append(MASK);
+        out.append(StoreSpec.MASK);
         i = end - 1;
         continue;
       }

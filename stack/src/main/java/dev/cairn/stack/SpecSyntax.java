@@ -1,5 +1,6 @@
 package dev.cairn.stack;
 
+import dev.cairn.spi.StoreSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -245,7 +246,7 @@ final class SpecSyntax {
     if (rest == end) {
       return new Term(name, start, args, null, null, problems);
     }
-    if (SpecText.startsLikeTerm(spec, rest, end)) {
+    if (StoreSpec.startsLikeTerm(spec, rest, end)) {
       return new Term(name, start, args, term(rest, end, depth + 1), null, problems);
     }
     return new Term(name, start, args, null, locator(rest, end), problems);
@@ -296,7 +297,7 @@ final class SpecSyntax {
   }
 
   private Value value(int start, int end, int depth) {
-    Term term = SpecText.startsLikeTerm(spec, start, end) ? term(start, end, depth + 1) : null;
+    Term term = StoreSpec.startsLikeTerm(spec, start, end) ? term(start, end, depth + 1) : null;
     List<Problem> textProblems = new ArrayList<>();
     String text = decode(start, end, textProblems);
     return new Value(start, end, term, text, textProblems);
@@ -390,7 +391,7 @@ final class SpecSyntax {
       } else if (Character.isSurrogate(c)) {
         problems.add(Problem.unpairedSurrogate(i, c));
         i++;
-      } else if (SpecText.mustBeEncoded(c)) {
+      } else if (StoreSpec.mustBeEncoded(c)) {
         problems.add(Problem.mustBeEncoded(i, c));
         i++;
       } else {

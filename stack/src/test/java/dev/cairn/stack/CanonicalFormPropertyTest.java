@@ -55,7 +55,7 @@ class CanonicalFormPropertyTest {
   private static StoreSpec masked(StoreSpec spec) {
     if (spec.isLeaf()) {
       Map<String, String> options = new LinkedHashMap<>(spec.options());
-      options.replaceAll((k, v) -> k.equals("password") ? SpecDisplay.MASK : v);
+      options.replaceAll((k, v) -> k.equals("password") ? StoreSpec.MASK : v);
       return StoreSpec.leaf(spec.name(), spec.locator().orElse(null), options);
     }
     Map<String, StoreSpec> children = new LinkedHashMap<>();

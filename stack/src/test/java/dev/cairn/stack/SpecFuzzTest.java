@@ -39,7 +39,7 @@ class SpecFuzzTest {
       return;
     }
     String canonical = parsed.toString();
-    if (canonical.contains(SpecDisplay.MASK)) {
+    if (canonical.contains(StoreSpec.MASK)) {
       return;
     }
     StoreSpec reread = STACKS.parse(canonical);
