@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A skeleton {@link Backend} that enforces the contract once, so implementations only store
@@ -87,7 +88,8 @@ public abstract class AbstractBackend implements Backend {
    * The linearizable compare-and-set of {@link Backend#testAndSetRef}. Called only if the
    * store has {@link Capability#WRITE_REFS}; the default throws.
    */
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     throw new ReadOnlyStoreException(description, "testAndSetRef");
   }
 
@@ -159,7 +161,8 @@ public abstract class AbstractBackend implements Backend {
   }
 
   @Override
-  public final boolean testAndSetRef(String name, Hash expected, Hash replacement) {
+  public final boolean testAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     checkWritable("testAndSetRef", Capability.WRITE_REFS);
     RefName.check(name);
     if (expected != null) {

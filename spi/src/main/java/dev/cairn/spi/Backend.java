@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A content-addressed object store with named refs.
@@ -67,7 +68,7 @@ public interface Backend extends AutoCloseable {
    * @return whether the ref was changed (or, for {@code null} to {@code null}, whether it was
    *     absent)
    */
-  boolean testAndSetRef(String name, Hash expected, Hash replacement);
+  boolean testAndSetRef(String name, @Nullable Hash expected, @Nullable Hash replacement);
 
   /** The names of all refs, sorted in {@link String#compareTo} order. */
   List<String> listRefs();

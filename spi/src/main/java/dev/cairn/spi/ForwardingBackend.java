@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store that passes every operation to one child store: the base of decorators, each of which
@@ -105,7 +106,8 @@ public abstract class ForwardingBackend extends AbstractBackend {
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     return child.testAndSetRef(name, expected, replacement);
   }
 

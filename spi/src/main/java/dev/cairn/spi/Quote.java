@@ -1,5 +1,7 @@
 package dev.cairn.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /** Quotes untrusted text for error messages: escaped, bounded, never multi-line. */
 final class Quote {
   private static final int MAX = 200;
@@ -7,7 +9,7 @@ final class Quote {
   private Quote() {}
 
   /** {@code "text"} with control characters, quotes and backslashes escaped; null as null. */
-  static String of(String text) {
+  static String of(@Nullable String text) {
     if (text == null) {
       return "null";
     }

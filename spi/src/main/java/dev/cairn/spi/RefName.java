@@ -1,6 +1,7 @@
 package dev.cairn.spi;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules a ref name must follow, those of {@code git check-ref-format} plus bounds that
@@ -29,21 +30,21 @@ public final class RefName {
    *
    * @throws InvalidRefNameException naming the rule it breaks, otherwise
    */
-  public static String check(String name) {
+  public static String check(@Nullable String name) {
     String problem = problem(name);
-    if (problem != null) {
-      throw new InvalidRefNameException(name, problem);
+    if (problem != null || name == null) {
+      throw new InvalidRefNameException(name, problem == null ? "no name" : problem);
     }
     return name;
   }
 
   /** Whether {@code name} is valid. */
-  public static boolean isValid(String name) {
+  public static boolean isValid(@Nullable String name) {
     return problem(name) == null;
   }
 
   /** The first rule {@code name} breaks, or {@code null} if it is valid. */
-  private static String problem(String name) {
+  private static @Nullable String problem(@Nullable String name) {
     if (name == null) {
       return "a ref name is required";
     }

@@ -24,7 +24,7 @@ public interface StoreContext {
     try {
       return hashAlgorithms().get(name);
     } catch (IllegalArgumentException e) {
-      throw new StoreConfigurationException(e.getMessage(), e);
+      throw new StoreConfigurationException(String.valueOf(e.getMessage()), e);
     }
   }
 

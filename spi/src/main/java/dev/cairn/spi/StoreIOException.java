@@ -1,6 +1,7 @@
 package dev.cairn.spi;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** An I/O operation of a store failed. The cause is the original {@link IOException}. */
 public class StoreIOException extends CairnException {
@@ -17,7 +18,7 @@ public class StoreIOException extends CairnException {
   }
 
   @Override
-  public synchronized IOException getCause() {
+  public synchronized @Nullable IOException getCause() {
     return (IOException) super.getCause();
   }
 }

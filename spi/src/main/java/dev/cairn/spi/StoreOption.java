@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One option a {@link StoreFactory} declares: its name, what values it takes, its default,
@@ -23,12 +24,12 @@ public final class StoreOption<T> {
   private final String name;
   private final String description;
   private final String type;
-  private final T defaultValue;
+  private final @Nullable T defaultValue;
   private final Function<String, T> parser;
   private final boolean sensitive;
 
   private StoreOption(
-      String name, String description, String type, T defaultValue,
+      String name, String description, String type, @Nullable T defaultValue,
       Function<String, T> parser, boolean sensitive) {
     requireNonNull(name, "name");
     if (!StoreSpec.isKey(name)) {
@@ -44,7 +45,8 @@ public final class StoreOption<T> {
   }
 
   /** A free-form string option; {@code defaultValue} may be null (no default). */
-  public static StoreOption<String> string(String name, String defaultValue, String description) {
+  public static StoreOption<String> string(
+      String name, @Nullable String defaultValue, String description) {
     return new StoreOption<>(name, description, "string", defaultValue, s -> s, false);
   }
 
@@ -67,7 +69,7 @@ public final class StoreOption<T> {
 
   /** An option that takes one of {@code choices} (case-sensitive). */
   public static StoreOption<String> choice(
-      String name, String defaultValue, String description, String... choices) {
+      String name, @Nullable String defaultValue, String description, String... choices) {
     String[] allowed = choices.clone();
     String type = "one of [" + String.join(", ", allowed) + "]";
     return new StoreOption<>(name, description, type, defaultValue, value -> {

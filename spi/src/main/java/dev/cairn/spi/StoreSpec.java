@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One node of a parsed stack spec: the store type's name, its options, and either a locator
@@ -39,13 +40,14 @@ public final class StoreSpec {
   private static final int MAX_NAME = 32;
 
   private final String name;
-  private final String locator;
+  private final @Nullable String locator;
   private final Map<String, String> options;
   private final Map<String, StoreSpec> children;
   private final Set<String> sensitiveOptions;
 
   private StoreSpec(
-      String name, String locator, Map<String, String> options, Map<String, StoreSpec> children,
+      String name, @Nullable String locator, Map<String, String> options,
+      Map<String, StoreSpec> children,
       Set<String> sensitiveOptions) {
     requireNonNull(name, "name");
     if (!isStoreTypeName(name)) {
@@ -86,7 +88,7 @@ public final class StoreSpec {
    * Text of a spec is UTF-8 once printed; an unpaired surrogate has no UTF-8 form, so a spec
    * holding one could not be printed and read back.
    */
-  private static String wellFormed(String what, String text) {
+  private static @Nullable String wellFormed(String what, @Nullable String text) {
     if (text == null) {
       return null;
     }
@@ -104,7 +106,8 @@ public final class StoreSpec {
   }
 
   /** A leaf: a store with no children, a locator (may be {@code null}) and options. */
-  public static StoreSpec leaf(String name, String locator, Map<String, String> options) {
+  public static StoreSpec leaf(
+      String name, @Nullable String locator, Map<String, String> options) {
     return new StoreSpec(name, locator, options, Map.of(), Set.of());
   }
 

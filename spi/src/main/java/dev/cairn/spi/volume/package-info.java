@@ -7,4 +7,7 @@
  * (its {@link dev.cairn.spi.volume.VolumeException.Reason} names the error case), a {@link dev.cairn.spi.CorruptionException}
  * for damaged files, or a {@link dev.cairn.spi.StoreClosedException} after close.
  */
+@NullMarked
 package dev.cairn.spi.volume;
+
+import org.jspecify.annotations.NullMarked;
