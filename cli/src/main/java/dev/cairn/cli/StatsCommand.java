@@ -15,10 +15,18 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
-/** {@code cairn stats}: what the store holds and its size on disk. */
+/**
+ * {@code cairn stats}: what the store holds and its size on disk, facts of the store itself.
+ *
+ * <p>It leaves out the operation counters of {@link Backend#stats()} (reads, writes, cache
+ * hits): they count only the operations of the process that opened the store, so a fresh
+ * {@code cairn stats} would always show zeros, which reads as if nothing had ever happened.
+ * Every figure is a number in {@code --json}.
+ */
 @Command(name = "stats",
     description = "Print the store's hash algorithm, capabilities, refs, objects and bytes"
-        + " (when it can list them) and the size on disk of each of its directories.")
+        + " (when it can list them) and the size on disk of each of its directories."
+        + " Per-process operation counters are not shown: a new process has none.")
 final class StatsCommand extends StoreCommand {
   @Override
   int run(Backend store) {
@@ -40,16 +48,11 @@ final class StatsCommand extends StoreCommand {
     Map<String, Object> disk = new LinkedHashMap<>();
     directories(Cairn.parse(root().spec()), "", disk);
     stats.put("diskBytes", disk);
-    store.stats().ifPresent(s -> stats.put("counters", counters(s)));
     if (root().json) {
       json(stats);
     } else {
       for (Map.Entry<String, Object> e : stats.entrySet()) {
-        if (e.getKey().equals("counters")) {
-          for (Map.Entry<?, ?> c : ((Map<?, ?>) e.getValue()).entrySet()) {
-            io().out.println(String.format(Locale.ROOT, "%-12s %,d", c.getKey(), c.getValue()));
-          }
-        } else if (e.getValue() instanceof Map) {
+        if (e.getValue() instanceof Map) {
           for (Map.Entry<?, ?> d : ((Map<?, ?>) e.getValue()).entrySet()) {
             io().out.println(String.format(Locale.ROOT, "%-12s %,d  %s", "disk", d.getValue(),
                 d.getKey()));
@@ -62,21 +65,6 @@ final class StatsCommand extends StoreCommand {
       }
     }
     return 0;
-  }
-
-  /**
-   * The store's counters, as numbers: the operations of this process on the store (a {@code
-   * stats:} decorator counts them per operation, with latencies).
-   */
-  private static Map<String, Object> counters(dev.cairn.spi.StoreStats stats) {
-    Map<String, Object> counters = new LinkedHashMap<>();
-    counters.put("reads", stats.reads());
-    counters.put("writes", stats.writes());
-    counters.put("cacheHits", stats.cacheHits());
-    counters.put("cacheMisses", stats.cacheMisses());
-    counters.put("bytesRead", stats.bytesRead());
-    counters.put("bytesWritten", stats.bytesWritten());
-    return counters;
   }
 
   /** The bytes under each leaf's directory, by directory. */

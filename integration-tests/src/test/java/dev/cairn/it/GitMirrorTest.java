@@ -136,6 +136,7 @@ class GitMirrorTest {
     assertThat(run.err()).as("%s", run)
         .startsWith("cairn: object " + victim + " of 'repo' hashes to ")
         .endsWith(": the repository is damaged\n");
+    assertThat(GitRepo.catFiles(repo)).as("git cat-file processes left on %s", repo).isEmpty();
   }
 
   /** {@code ref get HEAD} returned a synthetic blob "ref: refs/heads/main". */

@@ -45,6 +45,14 @@ final class GitRepo {
     return run;
   }
 
+  /** The command lines of the {@code git cat-file} processes still running on {@code repo}. */
+  static java.util.List<String> catFiles(Path repo) {
+    return ProcessHandle.allProcesses()
+        .map(p -> p.info().commandLine().orElse(""))
+        .filter(line -> line.contains("cat-file") && line.contains(repo.toString()))
+        .toList();
+  }
+
   /** {@code git ARGS} in {@code dir}, its output; fails the test if git fails. */
   static String git(Path dir, String... args) {
     return git(dir, null, args);
