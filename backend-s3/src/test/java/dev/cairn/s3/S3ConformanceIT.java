@@ -57,8 +57,9 @@ class S3ConformanceIT {
       try (S3Client client = Rgw.get().client()) {
         for (S3Object listed : client.listObjectsV2Paginator(
             b -> b.bucket(Rgw.BUCKET).prefix(prefix + IndexSet.INDEXES)).contents()) {
-          PackIndex index = PackIndex.decode(ByteBuffer.wrap(client.getObjectAsBytes(
-              b -> b.bucket(Rgw.BUCKET).key(listed.key())).asByteArrayUnsafe()), listed.key());
+          PackIndex index = IndexObject.decode(ByteBuffer.wrap(client.getObjectAsBytes(
+              b -> b.bucket(Rgw.BUCKET).key(listed.key())).asByteArrayUnsafe()), listed.key())
+              .index();
           int entry = index.find(hash);
           if (entry < 0) {
             continue;

@@ -162,6 +162,38 @@ class S3StoreIT {
     }
   }
 
+  /**
+   * Enumeration learns every object's size from the index objects, so a store that knows its
+   * indexes enumerates packs of compressed records (whose record lengths are not the sizes)
+   * with one listing and no GET, from another process's cache directory as well.
+   */
+  @Test
+  void forEachObjectReadsNoPackAndReportsEveryObjectsSize(@TempDir Path elsewhere) {
+    String prefix = Rgw.freshPrefix("enumerate");
+    Map<Hash, Long> sizes = new LinkedHashMap<>();
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).build())) {
+      for (int pack = 0; pack < 3; pack++) {
+        Map<Hash, byte[]> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+          byte[] data = Rgw.utf8(("document " + pack + "/" + i + " ").repeat(1 + i % 40));
+          batch.put(HashAlgorithm.SHA256.hash(data), data);
+          sizes.put(HashAlgorithm.SHA256.hash(data), (long) data.length);
+        }
+        store.writeBatch(batch);
+      }
+    }
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).cacheDir(elsewhere)
+        .build())) {
+      assertThat(store.packCount()).isEqualTo(3);
+      Map<Hash, Long> visited = new LinkedHashMap<>();
+      long before = store.requests();
+      store.forEachObject(o -> visited.put(o.hash(), o.size()));
+      assertThat(store.requests() - before).as("requests of an enumeration (the listing)")
+          .isEqualTo(1);
+      assertThat(visited).isEqualTo(sizes);
+    }
+  }
+
   /** The bytes of the packs and indexes of the store at {@code prefix}. */
   private static long storedBytes(String prefix) {
     try (var client = Rgw.get().client()) {
