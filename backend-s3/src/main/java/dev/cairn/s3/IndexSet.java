@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The indexes of every committed pack, as the store last listed them: each index (a {@code
- * cairn-storage} {@link PackIndex}) is kept in a file {@code ID.idx} of the local cache
+ * cairn-storage} {@link PackIndex} with its objects' sizes, an {@link IndexObject}) is kept in a file {@code ID.idx} of the local cache
  * directory and memory-mapped there, so the heap holds one small object per pack, not one per
  * object. The head of a pack with a dictionary (its first {@link PackIndex#headLength()} bytes)
  * is fetched with its index, by one ranged GET, and kept beside it as {@code ID.head}, so that
@@ -292,25 +292,26 @@ final class IndexSet {
       return null;
     }
     try {
-      return pack(id, PackIndex.decode(map(file), file.toString()));
+      return pack(id, IndexObject.decode(map(file), file.toString()));
     } catch (CorruptionException | UncheckedIOException e) {
       return null; // A damaged cached copy is only a cache: fetch it again.
     }
   }
 
-  private Pack pack(String id, PackIndex index) {
+  private Pack pack(String id, IndexObject index) {
     return new Pack(id, index, bucket, algorithm);
   }
 
   /** Checks {@code index}, writes it into the cache directory and maps it. */
   private Pack cache(String id, byte[] index) {
-    Pack checked = pack(id, PackIndex.decode(ByteBuffer.wrap(index), bucket + " " + indexKey(id)));
+    Pack checked = pack(id, IndexObject.decode(ByteBuffer.wrap(index), bucket + " "
+        + indexKey(id)));
     Path file = writeCacheFile(id + INDEX_SUFFIX, index);
     if (file == null) {
       return checked; // The cache directory cannot hold it: keep the index in the heap.
     }
     try {
-      return pack(id, PackIndex.decode(map(file), file.toString()));
+      return pack(id, IndexObject.decode(map(file), file.toString()));
     } catch (CorruptionException | UncheckedIOException e) {
       return checked;
     }

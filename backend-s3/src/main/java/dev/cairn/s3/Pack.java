@@ -15,8 +15,9 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * One committed pack: its identifier and its index (a {@code cairn-storage} {@link PackIndex},
- * kept in a mapped file of the cache directory), and how its records are read from the bucket.
+ * One committed pack: its identifier and its index (a {@code cairn-storage} {@link PackIndex}
+ * with the objects' sizes, an {@link IndexObject} kept in a mapped file of the cache
+ * directory), and how its records are read from the bucket.
  * A point read is one ranged GET of exactly the record, decoded and checked (CRC32C, codec,
  * lengths) by {@link PackReader}; the pack's head (header and dictionary) is never fetched for
  * a read, because a pack without a dictionary needs none of it and the head of one with a
@@ -25,6 +26,8 @@ import java.util.Optional;
 final class Pack {
   private final String id;
   private final PackIndex index;
+  /** The index object: the index and, if it was written with them, the objects' sizes. */
+  private final IndexObject object;
   private final Bucket bucket;
   private final HashAlgorithm algorithm;
   /** The reader of a pack without a dictionary (it holds nothing of the pack); else null. */
@@ -34,9 +37,10 @@ final class Pack {
    * @throws CorruptionException if the index holds hashes of another algorithm, or not whole
    *     ones (this store writes whole hashes)
    */
-  Pack(String id, PackIndex index, Bucket bucket, HashAlgorithm algorithm) {
+  Pack(String id, IndexObject object, Bucket bucket, HashAlgorithm algorithm) {
     this.id = requireNonNull(id, "id");
-    this.index = requireNonNull(index, "index");
+    this.object = requireNonNull(object, "object");
+    this.index = object.index();
     this.bucket = requireNonNull(bucket, "bucket");
     this.algorithm = requireNonNull(algorithm, "algorithm");
     if (index.digestLength() != algorithm.digestLength()
@@ -70,6 +74,16 @@ final class Pack {
   /** Whether reading this pack needs its head (it has a dictionary). */
   boolean hasDictionary() {
     return plain == null;
+  }
+
+  /** Whether the index object holds the payload size of every object (see {@link IndexObject}). */
+  boolean hasSizes() {
+    return object.hasSizes();
+  }
+
+  /** The payload size of index entry {@code i}; only if {@link #hasSizes()}. */
+  int size(int i) {
+    return object.size(i);
   }
 
   /** The hash of index entry {@code i}. */

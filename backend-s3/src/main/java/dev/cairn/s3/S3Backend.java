@@ -13,6 +13,7 @@ import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoredObject;
+import dev.cairn.storage.PackIndex;
 import dev.cairn.storage.PackOptions;
 import dev.cairn.storage.PackWriter;
 import dev.cairn.storage.RecordCodec;
@@ -54,7 +55,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * <p><b>Layout</b> under the prefix: {@code cairn-store} (the store's hash algorithm, written
  * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per
  * pack: its commit point), both in the {@code cairn-storage} pack and index format with records
- * compressed as {@link S3Options#compression()} says, {@code refs/NAME} (one per ref), {@code
+ * compressed as {@link S3Options#compression()} says (each index followed by its objects' sizes,
+ * see {@link IndexObject}), {@code refs/NAME} (one per ref), {@code
  * gc/lease} and {@code retired/ID} (compaction).
  *
  * <p><b>Durability.</b> {@code write} and {@code writeBatch} return after the pack and then its
@@ -67,9 +69,11 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * exactly its record, whose CRC32C and lengths are checked before it is returned: damaged bytes
  * are a {@link CorruptionException}, never served. A read or {@code exists} that misses lists
  * the indexes once (concurrent misses share one listing) before answering absent, so an object
- * committed by another process before the miss is found. {@link #forEachObject} reads each pack
- * whole (one GET per pack) and checks all of it, since the index holds record lengths, not
- * object sizes.
+ * committed by another process before the miss is found. {@link #forEachObject} reads the
+ * indexes only: each index object holds the payload size of each of its objects beside the
+ * record locations ({@link IndexObject}), so enumeration sends no request for a known index and
+ * one GET per index not yet known, never a pack (only a pack whose index was written before
+ * sizes were kept is read whole, once per enumeration). Reading an object checks it.
  *
  * <p><b>Refs</b> are linearizable across processes by conditional PUTs (see {@link RefStore});
  * opening refuses a server that does not enforce them ({@link ConditionalWriteProbe}).
@@ -350,8 +354,8 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       throw new IllegalStateException("a pack written to memory failed", e);
     }
     byte[] packBytes = pack.toByteArray();
-    byte[] indexBytes = index.toByteArray();
     String id = newPackId(System.currentTimeMillis());
+    byte[] indexBytes = IndexObject.encode(index.toByteArray(), objects, IndexSet.indexKey(id));
     bucket.put(Pack.key(id), packBytes);
     bucket.put(IndexSet.indexKey(id), indexBytes);
     indexes.add(id, indexBytes, packBytes);
@@ -364,8 +368,16 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     indexes.refresh(indexes.ticket());
     for (Pack pack : indexes.packs()) {
       String location = this + "/" + pack.key();
-      pack.forEach((hash, data, offset) -> visitor.accept(
-          new StoredObject(hash, data.length, location + "@" + offset)));
+      if (pack.hasSizes()) {
+        PackIndex index = pack.index();
+        for (int i = 0; i < index.size(); i++) {
+          visitor.accept(new StoredObject(pack.hash(i), pack.size(i),
+              location + "@" + index.offset(i)));
+        }
+      } else {
+        pack.forEach((hash, data, offset) -> visitor.accept(
+            new StoredObject(hash, data.length, location + "@" + offset)));
+      }
     }
   }
 

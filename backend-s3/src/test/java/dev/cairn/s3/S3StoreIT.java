@@ -2,10 +2,17 @@ package dev.cairn.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.spi.Compaction;
 import dev.cairn.spi.Hash;
+import dev.cairn.spi.HashAlgorithms;
+import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.HashAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +22,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The store's basic promises against the build's RGW, in seconds. */
 class S3StoreIT {
@@ -159,6 +169,118 @@ class S3StoreIT {
         assertThat(winners[r]).as("winners of round %d", r).hasValue(1);
       }
       assertThat(store.getRef(ref)).contains(won.get(rounds - 1));
+    }
+  }
+
+  /**
+   * Packs a crashed writer left (PUT, but never committed by an index) are deleted by the
+   * compaction's lease run once older than the grace period, while a younger one is kept (its
+   * writer may be about to commit it) and committed packs stay readable. The two orphans are
+   * uploaded by hand, as a writer killed between its pack and its index leaves them; the run's
+   * clock is set so that the grace horizon falls between their server-side times.
+   */
+  @Test
+  void orphanedPacksOlderThanTheGracePeriodAreDeletedByCompactionAndYoungerOnesKept()
+      throws Exception {
+    String prefix = Rgw.freshPrefix("orphans");
+    Duration grace = Duration.ofHours(1);
+    Hash committed;
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).build())) {
+      committed = store.put(Rgw.utf8("a committed object"));
+    }
+    String oldPack = Pack.key(S3Backend.newPackId(System.currentTimeMillis()));
+    String youngPack = Pack.key(S3Backend.newPackId(System.currentTimeMillis()));
+    Instant oldTime;
+    Instant youngTime;
+    try (S3Client client = Rgw.get().client()) {
+      client.putObject(b -> b.bucket(Rgw.BUCKET).key(prefix + "/" + oldPack),
+          RequestBody.fromBytes(Rgw.utf8("an orphaned pack of a crashed writer")));
+      oldTime = lastModified(client, prefix + "/" + oldPack);
+      // Upload the young one until the server gives it a later time than the old one.
+      youngTime = oldTime;
+      for (int attempt = 0; !youngTime.isAfter(oldTime); attempt++) {
+        assertThat(attempt).as("uploads of the young orphan").isLessThan(100);
+        Thread.sleep(200);
+        client.putObject(b -> b.bucket(Rgw.BUCKET).key(prefix + "/" + youngPack),
+            RequestBody.fromBytes(Rgw.utf8("a pack a writer is about to commit")));
+        youngTime = lastModified(client, prefix + "/" + youngPack);
+      }
+    }
+    // The horizon (now - grace) lies between the two: the old orphan is past it, the young not.
+    Instant now = youngTime.plus(grace).minusMillis(Duration.between(oldTime, youngTime)
+        .toMillis() / 2);
+    StoreContext at = new StoreContext() {
+      @Override
+      public HashAlgorithms hashAlgorithms() {
+        return StoreContext.standard().hashAlgorithms();
+      }
+
+      @Override
+      public ScheduledExecutorService scheduler() {
+        return StoreContext.standard().scheduler();
+      }
+
+      @Override
+      public Clock clock() {
+        return Clock.fixed(now, ZoneOffset.UTC);
+      }
+    };
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).gcGrace(grace).build(),
+        at)) {
+      Compaction.Result result = store.compact(h -> true);
+      assertThat(result.dropped()).isZero();
+      List<String> packs = packKeys(prefix);
+      assertThat(packs).as("packs after the compaction")
+          .doesNotContain(oldPack).contains(youngPack);
+      assertThat(store.read(committed)).hasValue(Rgw.utf8("a committed object"));
+    }
+  }
+
+  /** The time of {@code key} as a listing gives it, which is what compaction goes by. */
+  private static Instant lastModified(S3Client client, String key) {
+    return client.listObjectsV2(b -> b.bucket(Rgw.BUCKET).prefix(key)).contents().stream()
+        .filter(o -> o.key().equals(key)).findFirst().orElseThrow(() -> new AssertionError(
+            key + " is not listed")).lastModified();
+  }
+
+  /** The keys, relative to the prefix, of the packs of the store at {@code prefix}. */
+  private static List<String> packKeys(String prefix) {
+    try (S3Client client = Rgw.get().client()) {
+      return client.listObjectsV2Paginator(b -> b.bucket(Rgw.BUCKET)
+          .prefix(prefix + "/" + IndexSet.PACKS)).contents().stream()
+          .map(o -> o.key().substring(prefix.length() + 1)).toList();
+    }
+  }
+
+  /**
+   * Enumeration learns every object's size from the index objects, so a store that knows its
+   * indexes enumerates packs of compressed records (whose record lengths are not the sizes)
+   * with one listing and no GET, from another process's cache directory as well.
+   */
+  @Test
+  void forEachObjectReadsNoPackAndReportsEveryObjectsSize(@TempDir Path elsewhere) {
+    String prefix = Rgw.freshPrefix("enumerate");
+    Map<Hash, Long> sizes = new LinkedHashMap<>();
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).build())) {
+      for (int pack = 0; pack < 3; pack++) {
+        Map<Hash, byte[]> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+          byte[] data = Rgw.utf8(("document " + pack + "/" + i + " ").repeat(1 + i % 40));
+          batch.put(HashAlgorithm.SHA256.hash(data), data);
+          sizes.put(HashAlgorithm.SHA256.hash(data), (long) data.length);
+        }
+        store.writeBatch(batch);
+      }
+    }
+    try (S3Backend store = S3Backend.open(Rgw.get().options(prefix).cacheDir(elsewhere)
+        .build())) {
+      assertThat(store.packCount()).isEqualTo(3);
+      Map<Hash, Long> visited = new LinkedHashMap<>();
+      long before = store.requests();
+      store.forEachObject(o -> visited.put(o.hash(), o.size()));
+      assertThat(store.requests() - before).as("requests of an enumeration (the listing)")
+          .isEqualTo(1);
+      assertThat(visited).isEqualTo(sizes);
     }
   }
 

@@ -128,6 +128,23 @@ public abstract class ConformanceSuite {
     return !persistent;
   }
 
+  /**
+   * Whether the store under test is reached over a network (an object store, a database
+   * server): every operation a round trip, and opening a store several. False unless
+   * overridden.
+   *
+   * <p>In the default budget ({@code cairn.budget=ci}) the race of 8 threads writing and
+   * reading makes 50 writes a thread on a remote store (a local store: 200; a write is one or
+   * more round trips there). Every other test runs the same counts for every store: the
+   * Lincheck stress tests included, whose cost on a remote store is not their invocations but
+   * Lincheck instrumenting, at each check, every class loaded (a network client's many), so
+   * fewer invocations would make them weaker and hardly faster. With {@code
+   * cairn.budget=full} a remote store runs exactly the counts every other store runs.
+   */
+  protected boolean remote() {
+    return false;
+  }
+
   /** The algorithm of the stores under test. SHA-256 unless overridden. */
   protected HashAlgorithm hashAlgorithm() {
     return HashAlgorithm.SHA256;
@@ -264,7 +281,19 @@ public abstract class ConformanceSuite {
 
   /** {@code ci} in CI runs, {@code full} with {@code -Dcairn.budget=full}. */
   static int scale(int ci, int full) {
-    return "full".equals(System.getProperty("cairn.budget")) ? full : ci;
+    return full() ? full : ci;
+  }
+
+  /**
+   * {@code ci} in CI runs of a local store, {@code remoteCi} in CI runs of a {@link #remote()}
+   * one, {@code full} for every store with {@code -Dcairn.budget=full}.
+   */
+  final int scale(int ci, int remoteCi, int full) {
+    return full() ? full : remote() ? remoteCi : ci;
+  }
+
+  private static boolean full() {
+    return "full".equals(System.getProperty("cairn.budget"));
   }
 
   /** The temporary directories of one run, deleted when it ends. Thread-safe. */

@@ -67,7 +67,7 @@ final class RaceTester extends Tester {
   private void objectRaces() {
     tests.add(test(THREADS + " threads writing and reading lose nothing", () ->
         withStore(empty(), store -> {
-          int perThread = scale(200, 2000);
+          int perThread = suite.scale(200, 50, 2000); // a write is a round trip, remote
           Map<Hash, byte[]> written = new ConcurrentHashMap<>();
           runConcurrently(THREADS, thread -> {
             for (int i = 0; i < perThread; i++) {

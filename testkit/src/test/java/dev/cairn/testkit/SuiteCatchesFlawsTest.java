@@ -110,6 +110,22 @@ class SuiteCatchesFlawsTest {
     }
   }
 
+  /**
+   * The flawed store as a remote store's test declares it ({@link ConformanceSuite#remote()}),
+   * its refs stress-tested by Lincheck on real threads as a store over a network has them.
+   */
+  static class RemoteSuite extends FlawedSuite {
+    @Override
+    protected boolean remote() {
+      return true;
+    }
+
+    @Override
+    protected boolean refsModelCheckable() {
+      return false;
+    }
+  }
+
   private static TestExecutionSummary run(Class<?> suite) {
     LauncherDiscoveryRequest request =
         LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
@@ -152,6 +168,30 @@ class SuiteCatchesFlawsTest {
     summary.getFailures().forEach(failure -> System.out.println("caught " + tested + ": "
         + failure.getTestIdentifier().getDisplayName()));
     assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  /**
+   * A remote store's whole suite (fewer writes in the 8-writer race, refs stress-tested on real
+   * threads) stays red for every flaw of ref and batch atomicity.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Flaw.class, names = {"CAS_NOT_ATOMIC", "CAS_IGNORES_EXPECTED",
+      "DELETE_IGNORED", "BATCH_DROPS_LAST"})
+  void aRemoteStoresSuiteFailsAStoreWithFlaw(Flaw tested) {
+    flaw = tested;
+    readOnly = false;
+    TestExecutionSummary summary = run(RemoteSuite.class);
+    assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
+  }
+
+  @Test
+  void aRemoteStoresSuitePassesTheUnflawedStore() {
+    flaw = Flaw.NONE;
+    readOnly = false;
+    TestExecutionSummary summary = run(RemoteSuite.class);
+    assertThat(summary.getFailures()).extracting(f -> f.getTestIdentifier().getDisplayName()
+        + ": " + f.getException()).isEmpty();
+    assertThat(summary.getTestsSucceededCount()).isGreaterThan(10);
   }
 
   @Test
