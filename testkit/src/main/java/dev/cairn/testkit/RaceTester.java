@@ -48,7 +48,8 @@ final class RaceTester extends Tester {
     if (can(Capability.WRITE_REFS)) {
       refRaces();
     }
-    if (can(Capability.WRITE_OBJECTS) && can(Capability.WRITE_REFS)) {
+    if (can(Capability.WRITE_OBJECTS) && can(Capability.WRITE_REFS)
+        && suite.runsLincheckStress()) {
       tests.add(test("objects and refs together are linearizable (Lincheck stress test)", () ->
           StoreOperations.stress(() -> open(empty()), scale(3, 30), scale(10, 40))));
     }
@@ -237,7 +238,7 @@ final class RaceTester extends Tester {
     if (suite.refsModelCheckable()) {
       tests.add(test("ref operations are linearizable (Lincheck model check)", () ->
           RefOperations.check(() -> open(empty()), scale(1, 10), suite.getClass())));
-    } else {
+    } else if (suite.runsLincheckStress()) {
       tests.add(test("ref operations are linearizable (Lincheck stress test)", () ->
           RefOperations.stress(() -> open(empty()), scale(1, 10))));
     }

@@ -111,8 +111,8 @@ class SuiteCatchesFlawsTest {
   }
 
   /**
-   * The flawed store as a remote store's test declares it ({@link ConformanceSuite#remote()}),
-   * its refs stress-tested by Lincheck on real threads as a store over a network has them.
+   * The flawed store as a remote store's test declares it ({@link ConformanceSuite#remote()}):
+   * in the CI budget its refs are raced by threads, not stress-tested by Lincheck.
    */
   static class RemoteSuite extends FlawedSuite {
     @Override
@@ -171,8 +171,8 @@ class SuiteCatchesFlawsTest {
   }
 
   /**
-   * A remote store's whole suite (fewer writes in the 8-writer race, refs stress-tested on real
-   * threads) stays red for every flaw of ref and batch atomicity.
+   * A remote store's whole suite in the CI budget (fewer writes in the 8-writer race, no
+   * Lincheck stress tests) stays red for every flaw of ref and batch atomicity.
    */
   @ParameterizedTest
   @EnumSource(value = Flaw.class, names = {"CAS_NOT_ATOMIC", "CAS_IGNORES_EXPECTED",
