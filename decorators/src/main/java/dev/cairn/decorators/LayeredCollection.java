@@ -4,6 +4,7 @@ package dev.cairn.decorators;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
+import dev.cairn.spi.Capability;
 import dev.cairn.spi.Compaction;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.GcOptions;
@@ -23,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -37,7 +40,8 @@ import java.util.function.Supplier;
  * both layers; mark again from the refs as they are now. Scan the upper ({@link
  * ObjectEnumeration}) for objects not marked. Archive mode: append those the lower does not
  * already hold to the lower ({@link Lower#archive}) and make them visible ({@link Lower#swap}),
- * both durable. Only then compact the upper ({@link Compaction}), keeping every object that is
+ * both durable; a lower that is not a volume archive (disk, object storage, a database) gets
+ * them as durable batch writes keyed by their hashes instead (see {@link #archivesByHash}). Only then compact the upper ({@link Compaction}), keeping every object that is
  * marked or was not found unreachable by the scan, so nothing the lower does not hold is ever
  * dropped in archive mode.
  *
@@ -57,6 +61,10 @@ import java.util.function.Supplier;
  * crash left complete but unswapped and deletes any other leftover.
  */
 final class LayeredCollection implements GarbageCollection {
+  /** The most payload bytes, and objects, of one batch written to a lower archived by hash. */
+  private static final long BATCH_BYTES = 8 << 20;
+  private static final int BATCH_OBJECTS = 10_000;
+
   private final LayeredStore store;
   private final Backend upper;
   private final Backend lower;
@@ -190,22 +198,20 @@ final class LayeredCollection implements GarbageCollection {
     ObjectEnumeration enumeration = upper.feature(ObjectEnumeration.class).orElseThrow(() ->
         new StoreConfigurationException("gc: the upper " + upper + " cannot list its objects"));
     Lower archive = archiveFor(options.mode());
+    boolean byHash = archive == null && archivesByHash(options.mode());
     running.lock();
     try {
-      return collect(options, compaction, enumeration, archive);
+      return collect(options, compaction, enumeration, archive, byHash);
     } finally {
       running.unlock();
     }
   }
 
+  /** The lower's volume archive, if the collection archives into one. */
   private Lower archiveFor(Mode mode) {
     Optional<Lower> archive = lower.feature(Lower.class);
-    if (mode == Mode.ROLLING || mode == Mode.AUTO && archive.isEmpty()) {
+    if (mode == Mode.ROLLING || archive.isEmpty()) {
       return null;
-    }
-    if (archive.isEmpty()) {
-      throw new StoreConfigurationException(
-          "gc: archive mode needs a lower archive (lower:...), but the lower is " + lower);
     }
     if (archive.get().isReadOnly()) {
       throw new StoreConfigurationException(
@@ -214,8 +220,30 @@ final class LayeredCollection implements GarbageCollection {
     return archive.get();
   }
 
+  /**
+   * Whether the collection archives into a lower that is not a volume archive by writing the
+   * objects to it, keyed by their hashes: in {@code ARCHIVE} mode into any writable lower, in
+   * {@code AUTO} mode into a writable lower that keeps what it is given ({@link
+   * Capability#PERSISTENT}: a disk, object-storage or database store), so that a collection
+   * never drops objects only because the lower is not {@code lower:}. A lower kept in memory
+   * gets nothing in {@code AUTO} mode (rolling).
+   */
+  private boolean archivesByHash(Mode mode) {
+    if (mode == Mode.ROLLING) {
+      return false;
+    }
+    Set<Capability> capabilities = lower.capabilities();
+    boolean writable = capabilities.contains(Capability.WRITE_OBJECTS);
+    if (mode == Mode.ARCHIVE && !writable) {
+      throw new StoreConfigurationException("gc: archive mode needs a lower that accepts "
+          + "objects, but the lower " + lower + " is read-only; open it writable to archive into"
+          + " it");
+    }
+    return writable && (mode == Mode.ARCHIVE || capabilities.contains(Capability.PERSISTENT));
+  }
+
   private GcReport collect(GcOptions options, Compaction compaction,
-      ObjectEnumeration enumeration, Lower archive) {
+      ObjectEnumeration enumeration, Lower archive, boolean byHash) {
     Map<Phase, Duration> phases = new EnumMap<>(Phase.class);
     Marking current = new Marking(upper, lower, options.links());
     install(current);
@@ -243,6 +271,8 @@ final class LayeredCollection implements GarbageCollection {
       long[] archived = new long[1];
       if (archive != null && unreachable.size() > 0) {
         generation = archiveAndSwap(options, phases, archive, unreachable, archived);
+      } else if (byHash && unreachable.size() > 0) {
+        archiveByHash(options, phases, unreachable, archived);
       }
       current.checkBarrier();
 
@@ -252,7 +282,7 @@ final class LayeredCollection implements GarbageCollection {
       Compaction.Result result =
           compaction.compact(hash -> current.isMarked(hash) || !unreachable.contains(hash));
       end(phases, Phase.COMPACT, start);
-      return new GcReport(archive != null ? Mode.ARCHIVE : Mode.ROLLING, generation,
+      return new GcReport(archive != null || byHash ? Mode.ARCHIVE : Mode.ROLLING, generation,
           current.markedCount(), current.missingCount(), unreachable.size(), archived[0],
           result.dropped(), result.bytesBefore(), result.bytesAfter(), phases);
     } finally {
@@ -284,6 +314,35 @@ final class LayeredCollection implements GarbageCollection {
     archive.swap(written.volumeId(), generation, archive.volumeNum());
     end(phases, Phase.SWAP, start);
     return generation;
+  }
+
+  /**
+   * Writes the unreachable objects the lower does not hold yet to the lower, in batches of at
+   * most {@link #BATCH_BYTES}, and flushes it: when this returns they are durable there, so the
+   * compaction that follows may drop them from the upper. A crash in between leaves them in
+   * both layers, which the next collection finds already archived.
+   */
+  private void archiveByHash(GcOptions options, Map<Phase, Duration> phases,
+      MarkSet unreachable, long[] archived) {
+    long start = begin(options, Phase.ARCHIVE);
+    Iterator<ArchiveEntry> entries = entries(unreachable, archived);
+    Map<Hash, byte[]> batch = new LinkedHashMap<>();
+    long bytes = 0;
+    while (entries.hasNext()) {
+      ArchiveEntry entry = entries.next();
+      batch.put(entry.hash(), entry.data());
+      bytes += entry.data().length;
+      if (bytes >= BATCH_BYTES || batch.size() >= BATCH_OBJECTS) {
+        lower.writeBatch(batch);
+        batch.clear();
+        bytes = 0;
+      }
+    }
+    if (!batch.isEmpty()) {
+      lower.writeBatch(batch);
+    }
+    lower.flush();
+    end(phases, Phase.ARCHIVE, start);
   }
 
   private void install(Marking current) {

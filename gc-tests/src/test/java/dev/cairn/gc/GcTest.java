@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.decorators.Decorators;
 import dev.cairn.decorators.LayeredStore;
 import dev.cairn.lower.VolumeArchive;
+import dev.cairn.memory.MemoryBackend;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.GarbageCollection.Mode;
@@ -167,10 +168,12 @@ class GcTest {
   }
 
   @Test
-  void archiveModeNeedsAWritableArchive() {
-    try (LayeredStore stack = Stacks.rolling(root, SHA1)) {
+  void archiveModeNeedsAWritableLower() {
+    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper"), SHA1),
+        Decorators.readOnly(MemoryBackend.create(SHA1)))) {
       assertThatThrownBy(() -> gc(stack).gc(GcOptions.defaults().withMode(Mode.ARCHIVE)))
-          .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("archive");
+          .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("read-only");
+      assertThat(gc(stack).gc(GIT).mode()).as("auto, the lower read-only").isEqualTo(Mode.ROLLING);
     }
     VolumeArchive.builder(root.resolve("lower2")).hashAlgorithm(SHA1).open().close();
     try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper2"), SHA1),
@@ -265,5 +268,60 @@ class GcTest {
       assertThat(disk.feature(GarbageCollection.class)).isEmpty();
     }
     assertThat(GcOptions.defaults().pinned()).isEqualTo(Set.of());
+  }
+
+  /**
+   * Issue 19, item 1, for lowers that are not volume archives (disk, object storage, a
+   * database): the collection archives into them by hash rather than dropping what the upper
+   * no longer reaches.
+   */
+  @Test
+  void aPersistentLowerThatIsNotAVolumeArchiveGetsTheUnreachableObjectsByHash() {
+    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper"), SHA1),
+        Stacks.disk(root.resolve("lower"), SHA1))) {
+      GitHistory history = new GitHistory(stack);
+      stack.setRef("refs/tags/v1", history.id("tag v1"));
+      GcReport report = gc(stack).gc(GIT);
+      assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
+      assertThat(report.archived()).isEqualTo(GitHistory.UNREACHABLE.size());
+      assertThat(report.dropped()).isEqualTo(GitHistory.UNREACHABLE.size());
+      GitHistory.UNREACHABLE.forEach(name -> {
+        assertThat(stack.upper().exists(history.id(name))).as(name).isFalse();
+        assertThat(stack.lower().read(history.id(name))).as(name)
+            .hasValue(history.objects.get(name));
+      });
+      history.ids.forEach((name, id) ->
+          assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
+      GcReport again = gc(stack).gc(GIT);
+      assertThat(again.archived()).isZero();
+      assertThat(again.dropped()).isZero();
+    }
+    // What a crash between the archive and the compaction leaves: the objects in both layers.
+    // The next collection writes nothing to the lower and drops them from the upper.
+    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper2"), SHA1),
+        Stacks.disk(root.resolve("lower2"), SHA1))) {
+      GitHistory history = new GitHistory(stack);
+      stack.setRef("refs/tags/v1", history.id("tag v1"));
+      GitHistory.UNREACHABLE.forEach(name ->
+          stack.lower().write(history.id(name), history.objects.get(name)));
+      GcReport report = gc(stack).gc(GIT);
+      assertThat(report.archived()).isZero();
+      assertThat(report.dropped()).isEqualTo(GitHistory.UNREACHABLE.size());
+      history.ids.forEach((name, id) ->
+          assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
+    }
+  }
+
+  @Test
+  void archiveModeWritesIntoAWritableLowerInMemoryToo() {
+    try (LayeredStore stack = Stacks.rolling(root, SHA1)) {
+      GitHistory history = new GitHistory(stack);
+      stack.setRef("refs/tags/v1", history.id("tag v1"));
+      GcReport report = gc(stack).gc(GIT.withMode(Mode.ARCHIVE));
+      assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
+      assertThat(report.archived()).isEqualTo(GitHistory.UNREACHABLE.size());
+      GitHistory.UNREACHABLE.forEach(name ->
+          assertThat(stack.lower().exists(history.id(name))).as(name).isTrue());
+    }
   }
 }

@@ -43,9 +43,16 @@ public interface GarbageCollection {
 
   /** Where the unreachable objects of the upper go. */
   enum Mode {
-    /** {@link #ARCHIVE} if the lower is a volume archive, {@link #ROLLING} otherwise. */
+    /**
+     * {@link #ARCHIVE} if the lower is a writable volume archive or a writable store that keeps
+     * its objects ({@link Capability#PERSISTENT}), {@link #ROLLING} otherwise (a lower in
+     * memory, or read-only).
+     */
     AUTO,
-    /** Into the lower archive; requires one. */
+    /**
+     * Into the lower: appended to a volume archive, or written to any other writable lower
+     * as durable batches keyed by hash; requires a writable lower.
+     */
     ARCHIVE,
     /** Nowhere: they are dropped. */
     ROLLING
