@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code cairn gc}: garbage collection of a layered store, printing its report. */
 @Command(name = "gc",
     description = "Collect a layered store: objects no ref (or --pin) reaches move from the"
-        + " upper to a lower archive (or are dropped by a rolling lower); prints the report.")
+        + " upper to the lower (a lower: archive, or any lower that keeps its objects, such as"
+        + " disk:, s3: or postgres:), or are dropped if the lower is in memory or read-only;"
+        + " prints the report.")
 final class GcCommand extends StoreCommand {
   @Option(names = "--pin", paramLabel = "HASH",
       description = "keep this object and what it reaches, besides what refs reach; repeatable")
@@ -29,7 +31,8 @@ final class GcCommand extends StoreCommand {
   String links;
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
-      description = "auto, archive (into a lower archive) or rolling (drop); default:"
+      description = "auto, archive (into the lower, which must be writable) or rolling (drop);"
+          + " default:"
           + " ${DEFAULT-VALUE}")
   String mode;
 

@@ -254,7 +254,8 @@ public final class LayeredStore extends AbstractBackend {
    * (writes stream into the upper through the write barrier; reads stream from the upper, else
    * from the lower, through {@link ObjectStreams#of} — in the heap if the lower cannot stream), and {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
    * {@link dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
-   * dev.cairn.spi.volume.Lower} (as {@code lower:} does), rolling mode otherwise.
+   * dev.cairn.spi.volume.Lower} (as {@code lower:} does) or is a writable store that keeps its
+   * objects (written to it by hash), rolling mode otherwise.
    */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
