@@ -18,8 +18,8 @@ import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoredObject;
 import dev.cairn.storage.Bloom;
-import dev.cairn.storage.DurableFiles;
 import dev.cairn.storage.DirectoryLock;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -48,40 +48,38 @@ import java.util.regex.Pattern;
 /**
  * A durable content-addressed store in a directory: {@code disk:/path}.
  *
- * <p><b>Layout.</b> Objects are appended as self-checking records to the active segment
- * ({@code seg-<id>.data}); the data log is its own write-ahead log, so each object is written
- * once. At the segment size the active segment is sealed: it gets a memory-mapped index
- * ({@code seg-<id>.idx}: sorted hashes, fan-out table, offsets, lengths, Bloom filter,
- * checksums) and a new active segment starts. {@code MANIFEST} lists the live segments and is
- * replaced atomically; {@code refs.log} is the ref journal; {@code LOCK} keeps out a second
- * writer. On a clean close the active segment is checkpointed with an index of what it holds,
- * so reopening scans only what was appended after the checkpoint.
+ * <p><b>Layout.</b> Objects are appended as self-checking records to the active segment ({@code
+ * seg-<id>.data}); the data log is its own write-ahead log, so each object is written once. At the
+ * segment size the active segment is sealed: it gets a memory-mapped index ({@code seg-<id>.idx}:
+ * sorted hashes, fan-out table, offsets, lengths, Bloom filter, checksums) and a new active segment
+ * starts. {@code MANIFEST} lists the live segments and is replaced atomically; {@code refs.log} is
+ * the ref journal; {@code LOCK} keeps out a second writer. On a clean close the active segment is
+ * checkpointed with an index of what it holds, so reopening scans only what was appended after the
+ * checkpoint.
  *
- * <p><b>Durability</b> follows {@link DiskOptions#fsync()}. With {@code ALWAYS}, concurrent
- * writers share fsyncs (group commit) and an object becomes visible only once durable. A
- * batch is all-or-nothing after a crash. Ref changes are synced unless the mode is {@code
- * NEVER}.
+ * <p><b>Durability</b> follows {@link DiskOptions#fsync()}. With {@code ALWAYS}, concurrent writers
+ * share fsyncs (group commit) and an object becomes visible only once durable. A batch is
+ * all-or-nothing after a crash. Ref changes are synced unless the mode is {@code NEVER}.
  *
- * <p><b>Recovery.</b> Opening after a crash cuts a torn tail or an unfinished batch off the
- * active segment, removes files the manifest does not list, and replays the ref journal.
- * Damage is never served: a record failing its checksum (or, with {@code verify}, its hash)
- * raises {@link CorruptionException} naming the file and offset; a damaged index or Bloom
- * filter is bypassed (the segment is scanned instead) and reported in {@link #problems()}.
+ * <p><b>Recovery.</b> Opening after a crash cuts a torn tail or an unfinished batch off the active
+ * segment, removes files the manifest does not list, and replays the ref journal. Damage is never
+ * served: a record failing its checksum (or, with {@code verify}, its hash) raises {@link
+ * CorruptionException} naming the file and offset; a damaged index or Bloom filter is bypassed (the
+ * segment is scanned instead) and reported in {@link #problems()}.
  *
- * <p><b>Sync point.</b> Every flush, clean close and synced ref change records durably how far
- * the active segment and the ref journal were synced ({@link SyncPoint}, in the journal's
- * header; a group commit's sync is recorded with the next of those, at no fsync of its own).
- * Only bytes past it can be a torn tail. Bytes below it that are missing (a shorter file),
- * zeroed or fail their checksum are damage: reported by {@link #problems()} and {@link
- * #checkIntegrity} with file and offset, never cut off. Damage in the synced part of the active
- * segment makes a writable open fail with {@link CorruptionException} (naming file, offset and
- * what to do), so that nothing is written over it; a read-only open works, and there a read of
- * an object the store does not find raises {@link CorruptionException}, since it may have been
- * among the records lost. Damage in the synced part of the ref journal makes every ref
- * operation raise {@link CorruptionException}: a ref a durable entry deleted never comes back.
- * A sync point that fails its checksum (a write of it torn by a crash) means none is known:
- * recovery is as before sync points existed, {@link #problems()} says so, and a writer records
- * a new one at once.
+ * <p><b>Sync point.</b> Every flush, clean close and synced ref change records durably how far the
+ * active segment and the ref journal were synced ({@link SyncPoint}, in the journal's header; a
+ * group commit's sync is recorded with the next of those, at no fsync of its own). Only bytes past
+ * it can be a torn tail. Bytes below it that are missing (a shorter file), zeroed or fail their
+ * checksum are damage: reported by {@link #problems()} and {@link #checkIntegrity} with file and
+ * offset, never cut off. Damage in the synced part of the active segment makes a writable open fail
+ * with {@link CorruptionException} (naming file, offset and what to do), so that nothing is written
+ * over it; a read-only open works, and there a read of an object the store does not find raises
+ * {@link CorruptionException}, since it may have been among the records lost. Damage in the synced
+ * part of the ref journal makes every ref operation raise {@link CorruptionException}: a ref a
+ * durable entry deleted never comes back. A sync point that fails its checksum (a write of it torn
+ * by a crash) means none is known: recovery is as before sync points existed, {@link #problems()}
+ * says so, and a writer records a new one at once.
  *
  * <p><b>Features</b> (through {@link #feature(Class)}): {@link ObjectEnumeration}, {@link
  * Compaction}, {@link ObjectStreams} (objects of up to 512 MiB, written and read in slices) and,
@@ -93,9 +91,10 @@ import java.util.regex.Pattern;
 public final class DiskBackend extends AbstractBackend
     implements ObjectEnumeration, Compaction, Reloadable, IntegrityCheck {
   static final String LOCK_FILE = DirectoryLock.FILE_NAME;
-  private static final Pattern OWN_FILE = Pattern.compile(
-      "seg-[0-9a-f]{16}\\.(data|idx)(\\.tmp)?|MANIFEST\\.tmp|refs\\.log\\.tmp");
+  private static final Pattern OWN_FILE =
+      Pattern.compile("seg-[0-9a-f]{16}\\.(data|idx)(\\.tmp)?|MANIFEST\\.tmp|refs\\.log\\.tmp");
   private static final int MAX_BATCH_BYTES = 1 << 30;
+
   /** How often a read-only opener starts again when the writer moved on under it. */
   private static final int SNAPSHOT_ATTEMPTS = 10;
 
@@ -103,44 +102,63 @@ public final class DiskBackend extends AbstractBackend
   private final DiskOptions options;
   private final boolean readOnly;
   private final DiskOptions.Fsync fsync;
+
   /** The writer's lock; null for a read-only opener. */
   private final DirectoryLock lock;
+
   private final RefJournal refs;
   private final GroupCommit groupCommit;
   private final DiskStreams streams = new DiskStreams(this, Record.MAX_PAYLOAD);
   private final List<String> problems = new CopyOnWriteArrayList<>();
+
   /** The damage among {@link #problems}, reported again by {@link #checkIntegrity}. */
   private final List<CorruptionException> damage = new CopyOnWriteArrayList<>();
+
   /**
-   * Damage within the synced part of the active segment, found by a read-only open: objects
-   * the store does not find may have been lost there. Null if none.
+   * Damage within the synced part of the active segment, found by a read-only open: objects the
+   * store does not find may have been lost there. Null if none.
    */
   private volatile CorruptionException lostSynced;
 
   /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
   private final ReentrantLock appendLock = new ReentrantLock();
+
   private final ReentrantLock compactionLock = new ReentrantLock();
   private volatile Manifest manifest;
+
   /** The live segments, newest first; replaced whole, read without locks. */
   private volatile List<Segment> view;
+
   private Segment active;
+
   /** Bytes appended since open: the log position group commit waits for. */
   private long appended;
+
   /** The next segment id to hand out; ids are never reused. Guarded by appendLock. */
   private long nextSegmentId;
+
   private volatile boolean compacting;
+
   /**
-   * A manifest was renamed into place but the directory sync after it failed: neither the
-   * rename nor the new segment file it names is durable yet, so nothing written since may be
-   * acknowledged as durable before the directory is synced again.
+   * A manifest was renamed into place but the directory sync after it failed: neither the rename
+   * nor the new segment file it names is durable yet, so nothing written since may be acknowledged
+   * as durable before the directory is synced again.
    */
   private volatile boolean directoryUnsynced;
 
-  private DiskBackend(Path directory, DiskOptions options, HashAlgorithm algorithm,
-      DirectoryLock lock, Manifest manifest) throws IOException {
-    super("disk:" + directory, algorithm, options.readOnly()
-        ? EnumSet.of(Capability.PERSISTENT)
-        : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
+  private DiskBackend(
+      Path directory,
+      DiskOptions options,
+      HashAlgorithm algorithm,
+      DirectoryLock lock,
+      Manifest manifest)
+      throws IOException {
+    super(
+        "disk:" + directory,
+        algorithm,
+        options.readOnly()
+            ? EnumSet.of(Capability.PERSISTENT)
+            : EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     this.directory = directory;
     this.options = options;
     this.readOnly = options.readOnly();
@@ -155,10 +173,14 @@ public final class DiskBackend extends AbstractBackend
     try {
       if (refs.syncPointProblem() != null) {
         // A torn write of it or damage, which nothing can tell apart: reported, never fatal.
-        noteDamage(new CorruptionException(directory.resolve(RefJournal.FILE).toString(),
-            SyncPoint.OFFSET, refs.syncPointProblem()), "; recovering as if none was recorded"
-            + " (a torn tail is cut off at the first record that does not check)"
-            + (readOnly ? "" : ", then recording a new one"));
+        noteDamage(
+            new CorruptionException(
+                directory.resolve(RefJournal.FILE).toString(),
+                SyncPoint.OFFSET,
+                refs.syncPointProblem()),
+            "; recovering as if none was recorded"
+                + " (a torn tail is cut off at the first record that does not check)"
+                + (readOnly ? "" : ", then recording a new one"));
       }
       if (!readOnly) {
         removeStrayFiles(manifest);
@@ -182,10 +204,10 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Where the journal holds no sync point this writer can build on (an older format, or one a
-   * crash tore), records one now from what recovery left: the journal rewritten as format 3 if
-   * needed, the active segment synced, and the sync point written and synced. A failure leaves
-   * the store working as before sync points, and says so in {@link #problems()}.
+   * Where the journal holds no sync point this writer can build on (an older format, or one a crash
+   * tore), records one now from what recovery left: the journal rewritten as format 3 if needed,
+   * the active segment synced, and the sync point written and synced. A failure leaves the store
+   * working as before sync points, and says so in {@link #problems()}.
    */
   private void recordFirstSyncPoint() {
     if (!refs.isOldFormat() && refs.syncPointProblem() == null) {
@@ -198,9 +220,12 @@ public final class DiskBackend extends AbstractBackend
       refs.noteSegmentSynced(active.id, active.claimableEnd());
       refs.recordSyncPoint();
     } catch (IOException e) {
-      problems.add("could not record a sync point in " + directory.resolve(RefJournal.FILE)
-          + " (recovery after a crash cuts a torn tail off at the first bad record until one"
-          + " is recorded): " + e);
+      problems.add(
+          "could not record a sync point in "
+              + directory.resolve(RefJournal.FILE)
+              + " (recovery after a crash cuts a torn tail off at the first bad record until one"
+              + " is recorded): "
+              + e);
     }
   }
 
@@ -215,26 +240,24 @@ public final class DiskBackend extends AbstractBackend
 
   /**
    * Opens the store in {@code directory}. A read-write open with {@link DiskOptions#create()}
-   * creates the directory and an empty store (with {@code options.hashAlgorithm()}, else
-   * SHA-256) if there is none, but only in a missing or empty directory (or one holding what an
-   * interrupted creation left, which it finishes). Creation is atomic: until {@code MANIFEST}
-   * appears there is no store, and what a crash or a full disk left before that is cleared by
-   * the next creation.
+   * creates the directory and an empty store (with {@code options.hashAlgorithm()}, else SHA-256)
+   * if there is none, but only in a missing or empty directory (or one holding what an interrupted
+   * creation left, which it finishes). Creation is atomic: until {@code MANIFEST} appears there is
+   * no store, and what a crash or a full disk left before that is cleared by the next creation.
    *
-   * <p>A writer holds the directory's {@link DirectoryLock} until closed, and checks before
-   * every commit (an append, a durable acknowledgement, a manifest, a ref change) that its lock
-   * file is still the one it locked: once it is not (deleted or replaced), every write fails
-   * with {@link DirectoryLock.LostException} and nothing more is written.
+   * <p>A writer holds the directory's {@link DirectoryLock} until closed, and checks before every
+   * commit (an append, a durable acknowledgement, a manifest, a ref change) that its lock file is
+   * still the one it locked: once it is not (deleted or replaced), every write fails with {@link
+   * DirectoryLock.LostException} and nothing more is written.
    *
-   * @throws DirectoryLock.LockedException if another process or opener holds the store for
-   *     writing
+   * @throws DirectoryLock.LockedException if another process or opener holds the store for writing
    * @throws HashAlgorithmMismatchException if the store's algorithm differs from the one asked
    * @throws StoreConfigurationException if there is no store and the open may not create one
    *     (read-only, or {@code create} off), or the directory holds files that are not a store
-   * @throws CorruptionException if the manifest is damaged, or missing beside segment files;
-   *     or, for a read-write open, if the part of the active segment that the sync point says
-   *     was synced is shorter, zeroed or fails its checksum (the message names the file, the
-   *     offset and what to do; nothing is changed, and a read-only open still works)
+   * @throws CorruptionException if the manifest is damaged, or missing beside segment files; or,
+   *     for a read-write open, if the part of the active segment that the sync point says was
+   *     synced is shorter, zeroed or fails its checksum (the message names the file, the offset and
+   *     what to do; nothing is changed, and a read-only open still works)
    * @throws StoreIOException if the files cannot be read or written
    */
   public static DiskBackend open(Path directory, DiskOptions options) {
@@ -273,8 +296,8 @@ public final class DiskBackend extends AbstractBackend
   /**
    * Opens read-only beside a writer that may seal or compact meanwhile: a segment the manifest
    * named can be gone by the time it is opened (compacted away), which is no damage; the open
-   * starts again from the newer manifest. The refs are then taken from the same manifest
-   * generation as the segments (see {@link #reload()}).
+   * starts again from the newer manifest. The refs are then taken from the same manifest generation
+   * as the segments (see {@link #reload()}).
    */
   private static DiskBackend openFollower(Path dir, DiskOptions options, Manifest first)
       throws IOException {
@@ -286,7 +309,8 @@ public final class DiskBackend extends AbstractBackend
         store = new DiskBackend(dir, options, algorithm, null, manifest);
       } catch (NoSuchFileException e) {
         Manifest latest = Manifest.read(dir);
-        if (attempt >= SNAPSHOT_ATTEMPTS || latest == null
+        if (attempt >= SNAPSHOT_ATTEMPTS
+            || latest == null
             || latest.generation == manifest.generation) {
           throw e; // not the writer moving on: a file of the store is missing
         }
@@ -304,23 +328,27 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Fails unless a store may be created in {@code dir}, which has no manifest: only by a
-   * read-write open that may create, in a directory that is missing, empty, or holds only what
-   * an interrupted creation leaves.
+   * Fails unless a store may be created in {@code dir}, which has no manifest: only by a read-write
+   * open that may create, in a directory that is missing, empty, or holds only what an interrupted
+   * creation leaves.
    */
   private static void refuseCreation(Path dir, DiskOptions options) throws IOException {
     if (options.readOnly() || !options.create()) {
-      throw new StoreConfigurationException(String.format(
-          "no store at disk:%s (no %s); %s", dir, Manifest.FILE, options.readOnly()
-              ? "a read-only open does not create one"
-              : "this open does not create one (only a command that writes does)"));
+      throw new StoreConfigurationException(
+          String.format(
+              "no store at disk:%s (no %s); %s",
+              dir,
+              Manifest.FILE,
+              options.readOnly()
+                  ? "a read-only open does not create one"
+                  : "this open does not create one (only a command that writes does)"));
     }
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     if (!Files.isDirectory(dir)) {
-      throw new StoreConfigurationException(String.format(
-          "disk:%s is not a directory, so no store can be created there", dir));
+      throw new StoreConfigurationException(
+          String.format("disk:%s is not a directory, so no store can be created there", dir));
     }
     List<String> foreign = new ArrayList<>();
     boolean segments = false;
@@ -335,24 +363,29 @@ public final class DiskBackend extends AbstractBackend
       }
     }
     if (segments) {
-      throw new CorruptionException(dir.resolve(Manifest.FILE).toString(), -1,
+      throw new CorruptionException(
+          dir.resolve(Manifest.FILE).toString(),
+          -1,
           "the manifest is missing but segment files exist; refusing to create a new store"
-          + " over them");
+              + " over them");
     }
     if (!foreign.isEmpty()) {
       Collections.sort(foreign);
-      throw new StoreConfigurationException(String.format(
-          "disk:%s is not a store (no %s) and not empty (it holds %s%s); a store is created"
-          + " only in a new or empty directory", dir, Manifest.FILE,
-          String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))),
-          foreign.size() > 5 ? ", ... " + foreign.size() + " entries" : ""));
+      throw new StoreConfigurationException(
+          String.format(
+              "disk:%s is not a store (no %s) and not empty (it holds %s%s); a store is created"
+                  + " only in a new or empty directory",
+              dir,
+              Manifest.FILE,
+              String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))),
+              foreign.size() > 5 ? ", ... " + foreign.size() + " entries" : ""));
     }
   }
 
   /**
-   * Whether {@code entry}, in a directory without a manifest, is one of the files {@link
-   * #create} makes before the manifest, holding nothing: the lock, an empty first segment, a
-   * ref journal with no entry, and temporary files.
+   * Whether {@code entry}, in a directory without a manifest, is one of the files {@link #create}
+   * makes before the manifest, holding nothing: the lock, an empty first segment, a ref journal
+   * with no entry, and temporary files.
    */
   private static boolean isCreationRemnant(Path entry) throws IOException {
     String name = entry.getFileName().toString();
@@ -402,33 +435,37 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Creates the store's files in {@code dir}, which holds at most what an interrupted creation
-   * left (see {@link #isCreationRemnant}): those are removed first. The manifest comes last; its
-   * rename is the moment the store exists.
+   * Creates the store's files in {@code dir}, which holds at most what an interrupted creation left
+   * (see {@link #isCreationRemnant}): those are removed first. The manifest comes last; its rename
+   * is the moment the store exists.
    */
   private static Manifest create(Path dir, DiskOptions options) throws IOException {
-    for (String remnant : List.of(Segment.dataFileName(1), RefJournal.FILE, RefJournal.TEMP,
-        Manifest.TEMP)) {
+    for (String remnant :
+        List.of(Segment.dataFileName(1), RefJournal.FILE, RefJournal.TEMP, Manifest.TEMP)) {
       Files.deleteIfExists(dir.resolve(remnant));
     }
     String algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256).name();
     Manifest manifest = new Manifest(algorithm, 1, 1, 2, List.of());
     // The first segment and the ref journal exist before the manifest that names them; its
     // directory sync makes all three durable at once.
-    DurableFiles.open(dir.resolve(Segment.dataFileName(1)), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE).close();
+    DurableFiles.open(
+            dir.resolve(Segment.dataFileName(1)),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE)
+        .close();
     RefJournal.create(dir);
     manifest.install(dir);
     return manifest;
   }
 
-  private static HashAlgorithm resolveAlgorithm(Path dir, Manifest manifest,
-      DiskOptions options) {
+  private static HashAlgorithm resolveAlgorithm(Path dir, Manifest manifest, DiskOptions options) {
     Optional<HashAlgorithm> asked = options.hashAlgorithm();
     if (asked.isPresent() && !asked.get().name().equals(manifest.algorithm)) {
-      throw new HashAlgorithmMismatchException(String.format(
-          "store disk:%s was created with hash=%s; it cannot be opened with hash=%s (omit"
-          + " hash= to use the store's own)", dir, manifest.algorithm, asked.get().name()));
+      throw new HashAlgorithmMismatchException(
+          String.format(
+              "store disk:%s was created with hash=%s; it cannot be opened with hash=%s (omit"
+                  + " hash= to use the store's own)",
+              dir, manifest.algorithm, asked.get().name()));
     }
     if (asked.isPresent()) {
       return asked.get();
@@ -436,16 +473,18 @@ public final class DiskBackend extends AbstractBackend
     try {
       return HashAlgorithm.forName(manifest.algorithm);
     } catch (IllegalArgumentException e) {
-      throw new StoreConfigurationException(String.format(
-          "store disk:%s uses hash algorithm %s, which is not available here: %s", dir,
-          manifest.algorithm, e.getMessage()), e);
+      throw new StoreConfigurationException(
+          String.format(
+              "store disk:%s uses hash algorithm %s, which is not available here: %s",
+              dir, manifest.algorithm, e.getMessage()),
+          e);
     }
   }
 
   /**
-   * Fails with {@link DirectoryLock.LostException} unless this writer's lock file is still the
-   * one it locked; called before every commit, so that a second writer let in by a deleted lock
-   * file never has its records overwritten or its acknowledgements contradicted by this one.
+   * Fails with {@link DirectoryLock.LostException} unless this writer's lock file is still the one
+   * it locked; called before every commit, so that a second writer let in by a deleted lock file
+   * never has its records overwritten or its acknowledgements contradicted by this one.
    */
   private void checkLock() {
     if (lock != null) {
@@ -484,8 +523,8 @@ public final class DiskBackend extends AbstractBackend
   }
 
   private Segment openSealed(long id) throws IOException {
-    Segment segment = new Segment(id, dataPath(id), hashAlgorithm(), false, false,
-        this::repairIndex);
+    Segment segment =
+        new Segment(id, dataPath(id), hashAlgorithm(), false, false, this::repairIndex);
     try {
       loadSealed(segment);
     } catch (IOException | RuntimeException e) {
@@ -516,9 +555,10 @@ public final class DiskBackend extends AbstractBackend
         throw (NoSuchFileException) e; // compacted away since the manifest was read: no damage
       }
       // The records check themselves: find them by scanning instead of trusting the index.
-      CorruptionException problem = e instanceof CorruptionException
-          ? (CorruptionException) e
-          : new CorruptionException(indexPath(id).toString(), -1, "the index is missing");
+      CorruptionException problem =
+          e instanceof CorruptionException
+              ? (CorruptionException) e
+              : new CorruptionException(indexPath(id).toString(), -1, "the index is missing");
       noteDamage(problem, "; scanning " + segment.name + " instead");
       Segment.Scan scan = segment.scan(0);
       scan.damage.forEach(d -> noteDamage(d, ""));
@@ -548,8 +588,8 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Replaces a damaged index of a sealed segment with one built from what was found (a writer
-   * only; readers keep working from the heap). A failure leaves the segment served as it is.
+   * Replaces a damaged index of a sealed segment with one built from what was found (a writer only;
+   * readers keep working from the heap). A failure leaves the segment served as it is.
    */
   private void rebuildIndex(Segment segment, SegmentIndex.Builder entries, long dataLength) {
     if (readOnly) {
@@ -569,9 +609,9 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Opens the active segment {@code id}, scanning past its checkpoint. A torn tail past what
-   * {@code syncPoint} says was synced is cut off; damage below it is refused for writing (see
-   * the class comment) and, read-only, reported and remembered in {@link #lostSynced}.
+   * Opens the active segment {@code id}, scanning past its checkpoint. A torn tail past what {@code
+   * syncPoint} says was synced is cut off; damage below it is refused for writing (see the class
+   * comment) and, read-only, reported and remembered in {@link #lostSynced}.
    */
   private Segment openActive(long id, SyncPoint syncPoint) throws IOException {
     Path path = dataPath(id);
@@ -579,14 +619,12 @@ public final class DiskBackend extends AbstractBackend
     if (!exists && readOnly) {
       throw new NoSuchFileException(path.toString(), null, "active segment is missing");
     }
-    Segment segment = new Segment(id, path, hashAlgorithm(), !readOnly, !exists,
-        this::repairIndex);
+    Segment segment = new Segment(id, path, hashAlgorithm(), !readOnly, !exists, this::repairIndex);
     try {
       long from = 0;
       if (Files.exists(indexPath(id))) {
         try {
-          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id),
-              hashAlgorithm());
+          SegmentIndex checkpoint = SegmentIndex.openVerified(indexPath(id), hashAlgorithm());
           if (checkpoint.segmentId == id && checkpoint.dataLength <= segment.size()) {
             segment.index = checkpoint;
             from = checkpoint.dataLength;
@@ -596,9 +634,13 @@ public final class DiskBackend extends AbstractBackend
           } else if (checkpoint.segmentId == id) {
             // The checkpoint was written after these bytes were synced: records it covers
             // are gone, which no crash explains. Serve what is left, but say so.
-            noteDamage(new CorruptionException(segment.name, segment.size(), String.format(
-                "the active segment is %d bytes but its checkpoint %s covers %d",
-                segment.size(), indexPath(id), checkpoint.dataLength)),
+            noteDamage(
+                new CorruptionException(
+                    segment.name,
+                    segment.size(),
+                    String.format(
+                        "the active segment is %d bytes but its checkpoint %s covers %d",
+                        segment.size(), indexPath(id), checkpoint.dataLength)),
                 "; scanning " + segment.name + " instead");
           }
         } catch (CorruptionException e) {
@@ -652,33 +694,44 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * The damage a scan of the active segment found below {@code synced}, the length its sync
-   * point says was durable: records that do not check, records ending before it (zeros, or a
-   * record cut short), or a file shorter than it. None of it can be a torn write.
+   * The damage a scan of the active segment found below {@code synced}, the length its sync point
+   * says was durable: records that do not check, records ending before it (zeros, or a record cut
+   * short), or a file shorter than it. None of it can be a torn write.
    */
-  private static List<CorruptionException> damageWithinSynced(Segment segment, Segment.Scan scan,
-      long synced) throws IOException {
+  private static List<CorruptionException> damageWithinSynced(
+      Segment segment, Segment.Scan scan, long synced) throws IOException {
     List<CorruptionException> found = new ArrayList<>();
     if (synced <= 0) {
       return found;
     }
-    String syncedBy = String.format("within the %d bytes synced by the last flush or close (the"
-        + " sync point in %s)", synced, RefJournal.FILE);
+    String syncedBy =
+        String.format(
+            "within the %d bytes synced by the last flush or close (the" + " sync point in %s)",
+            synced, RefJournal.FILE);
     for (CorruptionException d : scan.damage) {
       if (d.offset() < synced) {
-        found.add(new CorruptionException(d.file(), d.offset(),
-            "a record that does not check, " + syncedBy + "; it is never served"));
+        found.add(
+            new CorruptionException(
+                d.file(),
+                d.offset(),
+                "a record that does not check, " + syncedBy + "; it is never served"));
       }
     }
     long size = segment.size();
     if (scan.committedEnd < synced) {
-      found.add(new CorruptionException(segment.name, scan.committedEnd, size < synced
-          ? String.format("the active segment is %d bytes but %d were synced (the sync point"
-              + " in %s): the records from offset %d on are lost", size, synced,
-              RefJournal.FILE, scan.committedEnd)
-          : String.format("the records end at offset %d, %s: the bytes from there to offset %d"
-              + " are zeros or records that do not check", scan.committedEnd, syncedBy,
-              synced)));
+      found.add(
+          new CorruptionException(
+              segment.name,
+              scan.committedEnd,
+              size < synced
+                  ? String.format(
+                      "the active segment is %d bytes but %d were synced (the sync point"
+                          + " in %s): the records from offset %d on are lost",
+                      size, synced, RefJournal.FILE, scan.committedEnd)
+                  : String.format(
+                      "the records end at offset %d, %s: the bytes from there to offset %d"
+                          + " are zeros or records that do not check",
+                      scan.committedEnd, syncedBy, synced)));
     }
     return found;
   }
@@ -688,14 +741,19 @@ public final class DiskBackend extends AbstractBackend
     CorruptionException first = lost.get(0);
     String message = first.getMessage();
     String prefix = String.format("corrupt %s at offset %d: ", first.file(), first.offset());
-    return new CorruptionException(first.file(), first.offset(), String.format(
-        "%s%s; disk:%s is not opened for writing, which would cut off or write over what is"
-        + " left there: nothing was changed. Open it read-only (disk:%s?mode=read-only) to read"
-        + " what is left and list the damage (cairn verify); restore %s from a copy, or copy the"
-        + " objects that are left into a new store",
-        message.startsWith(prefix) ? message.substring(prefix.length()) : message,
-        lost.size() > 1 ? " (and " + (lost.size() - 1) + " more damage there)" : "", directory,
-        directory, Path.of(first.file()).getFileName()));
+    return new CorruptionException(
+        first.file(),
+        first.offset(),
+        String.format(
+            "%s%s; disk:%s is not opened for writing, which would cut off or write over what is"
+                + " left there: nothing was changed. Open it read-only (disk:%s?mode=read-only) to read"
+                + " what is left and list the damage (cairn verify); restore %s from a copy, or copy the"
+                + " objects that are left into a new store",
+            message.startsWith(prefix) ? message.substring(prefix.length()) : message,
+            lost.size() > 1 ? " (and " + (lost.size() - 1) + " more damage there)" : "",
+            directory,
+            directory,
+            Path.of(first.file()).getFileName()));
   }
 
   /** Damage found and worked around since the store was opened, one message each. */
@@ -711,15 +769,15 @@ public final class DiskBackend extends AbstractBackend
   /**
    * {@inheritDoc}
    *
-   * <p>Reports the damage found since the store was opened (see {@link #problems()}), then
-   * checks the manifest, the ref journal, and each live segment: every record of its data file
-   * (whole, checksum, payload re-hashed), its index or checkpoint (header, fan-out, table and
-   * Bloom filter checksums, each entry naming a whole record of its hash) and that the data
-   * file ends where the index says.
+   * <p>Reports the damage found since the store was opened (see {@link #problems()}), then checks
+   * the manifest, the ref journal, and each live segment: every record of its data file (whole,
+   * checksum, payload re-hashed), its index or checkpoint (header, fan-out, table and Bloom filter
+   * checksums, each entry naming a whole record of its hash) and that the data file ends where the
+   * index says.
    *
-   * <p>A read-only opener beside a compacting writer checks one snapshot: it reloads first,
-   * and when a segment it was checking turns out to be compacted away meanwhile (its files
-   * deleted, which is no damage), it reloads and checks again.
+   * <p>A read-only opener beside a compacting writer checks one snapshot: it reloads first, and
+   * when a segment it was checking turns out to be compacted away meanwhile (its files deleted,
+   * which is no damage), it reloads and checks again.
    */
   @Override
   public IntegrityCheck.Summary checkIntegrity(Consumer<? super CorruptionException> visitor) {
@@ -742,8 +800,8 @@ public final class DiskBackend extends AbstractBackend
         Set<String> seen = new HashSet<>();
         found.removeIf(e -> !seen.add(e.getMessage()));
         found.forEach(visitor);
-        return new IntegrityCheck.Summary(result.files(), result.bytes(), result.objects(),
-            found.size());
+        return new IntegrityCheck.Summary(
+            result.files(), result.bytes(), result.objects(), found.size());
       }
       reload();
     }
@@ -753,8 +811,8 @@ public final class DiskBackend extends AbstractBackend
    * Checks the files of the current view. A read-only opener sets {@code moved[0]} instead of
    * reporting what it found wrong with a segment the manifest on disk no longer lists.
    */
-  private IntegrityCheck.Summary checkFiles(Consumer<CorruptionException> store,
-      boolean[] moved) throws IOException {
+  private IntegrityCheck.Summary checkFiles(Consumer<CorruptionException> store, boolean[] moved)
+      throws IOException {
     List<CorruptionException> inSegment = new ArrayList<>();
     Consumer<CorruptionException> report = inSegment::add;
     long files = 0;
@@ -764,8 +822,8 @@ public final class DiskBackend extends AbstractBackend
     try {
       Manifest onDisk = Manifest.read(directory);
       if (onDisk == null) {
-        report.accept(new CorruptionException(manifestPath.toString(), -1,
-            "the manifest is missing"));
+        report.accept(
+            new CorruptionException(manifestPath.toString(), -1, "the manifest is missing"));
       }
     } catch (CorruptionException e) {
       report.accept(e);
@@ -798,32 +856,45 @@ public final class DiskBackend extends AbstractBackend
           try {
             index = SegmentIndex.open(indexFile, hashAlgorithm());
             if (index.segmentId != segment.id) {
-              report.accept(new CorruptionException(indexFile.toString(), 16,
-                  "index of segment " + index.segmentId + ", not " + segment.id));
+              report.accept(
+                  new CorruptionException(
+                      indexFile.toString(),
+                      16,
+                      "index of segment " + index.segmentId + ", not " + segment.id));
             }
           } catch (CorruptionException e) {
             report.accept(e);
           } catch (NoSuchFileException e) {
-            report.accept(new CorruptionException(indexFile.toString(), -1,
-                "the index vanished while it was checked"));
+            report.accept(
+                new CorruptionException(
+                    indexFile.toString(), -1, "the index vanished while it was checked"));
           }
         } else if (sealed) {
-          report.accept(new CorruptionException(indexFile.toString(), -1,
-              "the index of a sealed segment is missing"));
+          report.accept(
+              new CorruptionException(
+                  indexFile.toString(), -1, "the index of a sealed segment is missing"));
         }
         if (index != null) {
           index.check(report);
           if (sealed && index.dataLength != segment.size()) {
-            report.accept(new CorruptionException(segment.name,
-                Math.min(index.dataLength, segment.size()), String.format(
-                    "sealed segment is %d bytes, its index %s covers %d", segment.size(),
-                    indexFile, index.dataLength)));
+            report.accept(
+                new CorruptionException(
+                    segment.name,
+                    Math.min(index.dataLength, segment.size()),
+                    String.format(
+                        "sealed segment is %d bytes, its index %s covers %d",
+                        segment.size(), indexFile, index.dataLength)));
           } else if (!sealed && index.dataLength > (readOnly ? segment.size() : end)) {
             // A follower's view of the active segment may lag the writer's newest checkpoint;
             // only a checkpoint past what the file holds is damage.
-            report.accept(new CorruptionException(segment.name, end, String.format(
-                "the active segment holds %d bytes of records but its checkpoint %s covers"
-                + " %d", end, indexFile, index.dataLength)));
+            report.accept(
+                new CorruptionException(
+                    segment.name,
+                    end,
+                    String.format(
+                        "the active segment holds %d bytes of records but its checkpoint %s covers"
+                            + " %d",
+                        end, indexFile, index.dataLength)));
           }
         }
         files++;
@@ -881,28 +952,35 @@ public final class DiskBackend extends AbstractBackend
 
   @Override
   protected Optional<byte[]> readObject(Hash hash) {
-    return presentOrLost(hash, onRecord(hash, (segment, location) -> {
-      try {
-        return segment.read(hash, location, options.verify());
-      } finally {
-        segment.release();
-      }
-    }));
+    return presentOrLost(
+        hash,
+        onRecord(
+            hash,
+            (segment, location) -> {
+              try {
+                return segment.read(hash, location, options.verify());
+              } finally {
+                segment.release();
+              }
+            }));
   }
 
   /**
-   * {@code found}, unless it is empty and the synced part of the active segment is damaged:
-   * then the object may have been among the records lost, and saying it is absent would hide
-   * that, so the damage is raised instead.
+   * {@code found}, unless it is empty and the synced part of the active segment is damaged: then
+   * the object may have been among the records lost, and saying it is absent would hide that, so
+   * the damage is raised instead.
    */
   private <T> Optional<T> presentOrLost(Hash hash, Optional<T> found) {
     CorruptionException lost = lostSynced;
     if (found.isPresent() || lost == null) {
       return found;
     }
-    throw new CorruptionException(lost.file(), lost.offset(), String.format(
-        "%s is not found, and may have been among the synced records damaged there (%s)", hash,
-        lost.getMessage()));
+    throw new CorruptionException(
+        lost.file(),
+        lost.offset(),
+        String.format(
+            "%s is not found, and may have been among the synced records damaged there (%s)",
+            hash, lost.getMessage()));
   }
 
   /** What is done with a located record; it owns the reference to the segment. */
@@ -911,9 +989,9 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Locates {@code hash}, takes a reference to its segment and hands both to {@code access},
-   * which releases it (at once or later); retries where a compaction retired the segment
-   * meanwhile. Empty if the store does not hold the object.
+   * Locates {@code hash}, takes a reference to its segment and hands both to {@code access}, which
+   * releases it (at once or later); retries where a compaction retired the segment meanwhile. Empty
+   * if the store does not hold the object.
    */
   private <T> Optional<T> onRecord(Hash hash, RecordAccess<T> access) {
     Segment[] found = new Segment[1];
@@ -930,8 +1008,8 @@ public final class DiskBackend extends AbstractBackend
       try {
         return Optional.of(access.apply(segment, location));
       } catch (java.nio.channels.ClosedByInterruptException e) {
-        throw new StoreIOException("interrupted while reading " + hash + " from "
-            + segment.name, e);
+        throw new StoreIOException(
+            "interrupted while reading " + hash + " from " + segment.name, e);
       } catch (ClosedChannelException e) {
         checkOpen("read");
         continue; // retired by a compaction meanwhile: the new view has the object
@@ -941,17 +1019,25 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  /** {@link ObjectStreams#open}: a reader of the record of {@code hash}; see {@link DiskStreams}. */
+  /**
+   * {@link ObjectStreams#open}: a reader of the record of {@code hash}; see {@link DiskStreams}.
+   */
   Optional<ObjectReader> openRecord(Hash hash) {
     checkObjectRead("open", hash);
-    Optional<ObjectReader> reader = presentOrLost(hash, onRecord(hash, (segment, location) -> {
-      try {
-        return RecordReader.open(segment, hash, location, hashAlgorithm(), options.verify());
-      } catch (IOException | RuntimeException e) {
-        segment.release();
-        throw e;
-      }
-    }));
+    Optional<ObjectReader> reader =
+        presentOrLost(
+            hash,
+            onRecord(
+                hash,
+                (segment, location) -> {
+                  try {
+                    return RecordReader.open(
+                        segment, hash, location, hashAlgorithm(), options.verify());
+                  } catch (IOException | RuntimeException e) {
+                    segment.release();
+                    throw e;
+                  }
+                }));
     reader.ifPresent(r -> recordRead(r.size()));
     return reader;
   }
@@ -1014,9 +1100,10 @@ public final class DiskBackend extends AbstractBackend
       total += Record.size(h, entry.getValue().length);
     }
     if (total > MAX_BATCH_BYTES) {
-      throw new IllegalArgumentException(String.format(
-          "a batch of %d bytes of records exceeds the limit of %d; split it", total,
-          MAX_BATCH_BYTES));
+      throw new IllegalArgumentException(
+          String.format(
+              "a batch of %d bytes of records exceeds the limit of %d; split it",
+              total, MAX_BATCH_BYTES));
     }
     if (hashes.isEmpty()) {
       if (fsync == DiskOptions.Fsync.BATCH) {
@@ -1028,8 +1115,8 @@ public final class DiskBackend extends AbstractBackend
     long[] offsets = new long[hashes.size()];
     for (int i = 0; i < hashes.size(); i++) {
       offsets[i] = records.position();
-      Record.encode(records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1,
-          i > 0);
+      Record.encode(
+          records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1, i > 0);
     }
     records.flip();
     Segment segment;
@@ -1049,8 +1136,8 @@ public final class DiskBackend extends AbstractBackend
         publishBatch(segment, hashes, objects, base, offsets);
       }
     } catch (IOException e) {
-      throw new StoreIOException("appending a batch of " + hashes.size() + " objects to "
-          + activeName(), e);
+      throw new StoreIOException(
+          "appending a batch of " + hashes.size() + " objects to " + activeName(), e);
     } finally {
       appendLock.unlock();
     }
@@ -1060,11 +1147,11 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private static void publishBatch(Segment segment, List<Hash> hashes, Map<Hash, byte[]> objects,
-      long base, long[] offsets) {
+  private static void publishBatch(
+      Segment segment, List<Hash> hashes, Map<Hash, byte[]> objects, long base, long[] offsets) {
     for (int i = 0; i < hashes.size(); i++) {
-      segment.publish(hashes.get(i),
-          Segment.location(base + offsets[i], objects.get(hashes.get(i)).length));
+      segment.publish(
+          hashes.get(i), Segment.location(base + offsets[i], objects.get(hashes.get(i)).length));
     }
   }
 
@@ -1100,8 +1187,11 @@ public final class DiskBackend extends AbstractBackend
     }
     DurableFiles.force(channel, false);
     if (directoryToo && !syncDirectoryIfUnsynced()) {
-      throw new IOException("the directory " + directory + " cannot be synced, so the manifest"
-          + " naming the active segment is not durable");
+      throw new IOException(
+          "the directory "
+              + directory
+              + " cannot be synced, so the manifest"
+              + " naming the active segment is not durable");
     }
     checkLock(); // what another writer may have overwritten is never acknowledged
     refs.noteSegmentSynced(segment, segmentEnd); // recorded by the journal's next sync
@@ -1123,9 +1213,9 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Seals the active segment: syncs it, writes its index, starts the next segment and installs
-   * a manifest naming both. Until the manifest is installed the old segment stays active (a
-   * crash leaves its index as a checkpoint and the new file as a stray). Holds appendLock.
+   * Seals the active segment: syncs it, writes its index, starts the next segment and installs a
+   * manifest naming both. Until the manifest is installed the old segment stays active (a crash
+   * leaves its index as a checkpoint and the new file as a stray). Holds appendLock.
    */
   private void seal() throws IOException {
     Segment old = active;
@@ -1135,8 +1225,8 @@ public final class DiskBackend extends AbstractBackend
     SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending);
     Manifest current = manifest;
     long nextId = nextSegmentId++;
-    Segment next = new Segment(nextId, dataPath(nextId), hashAlgorithm(), true, true,
-        this::repairIndex);
+    Segment next =
+        new Segment(nextId, dataPath(nextId), hashAlgorithm(), true, true, this::repairIndex);
     List<Long> sealed = new ArrayList<>(current.sealed);
     sealed.add(old.id);
     Manifest updated = current.withSegments(nextId, nextSegmentId, sealed);
@@ -1202,10 +1292,10 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Checks the lock, then installs {@code updated}. If it is not in place afterwards, runs
-   * {@code undo} (which removes what only it would have named) and rethrows. If only the
-   * directory sync after its rename failed, it counts as installed: the failure is kept in
-   * {@link #problems()} and nothing is acknowledged as durable until the directory is synced.
+   * Checks the lock, then installs {@code updated}. If it is not in place afterwards, runs {@code
+   * undo} (which removes what only it would have named) and rethrows. If only the directory sync
+   * after its rename failed, it counts as installed: the failure is kept in {@link #problems()} and
+   * nothing is acknowledged as durable until the directory is synced.
    */
   private void installManifest(Manifest updated, Runnable undo) throws IOException {
     try {
@@ -1217,8 +1307,12 @@ public final class DiskBackend extends AbstractBackend
         throw e;
       }
       directoryUnsynced = true;
-      problems.add("manifest generation " + updated.generation + " installed but the"
-          + " directory sync failed: " + e);
+      problems.add(
+          "manifest generation "
+              + updated.generation
+              + " installed but the"
+              + " directory sync failed: "
+              + e);
     }
   }
 
@@ -1288,8 +1382,12 @@ public final class DiskBackend extends AbstractBackend
     }
     recordWrite(size);
     if (!syncDirectoryIfUnsynced()) {
-      throw new StoreIOException("syncing " + directory + " after storing " + hash
-          + ": the object is readable but may not survive a crash",
+      throw new StoreIOException(
+          "syncing "
+              + directory
+              + " after storing "
+              + hash
+              + ": the object is readable but may not survive a crash",
           new IOException("the directory sync failed"));
     }
     return hash;
@@ -1358,11 +1456,11 @@ public final class DiskBackend extends AbstractBackend
   }
 
   /**
-   * Writes the index of the active segment so that the next open scans only what is appended
-   * after it. Only a saving: everything it indexes is durable in the segment already, and the
-   * next open rebuilds the index by scanning. So it never fails the close — a store opened only
-   * to be read, or on a full disk or a directory that takes no new file, closes cleanly — and
-   * leaves no half-written file behind.
+   * Writes the index of the active segment so that the next open scans only what is appended after
+   * it. Only a saving: everything it indexes is durable in the segment already, and the next open
+   * rebuilds the index by scanning. So it never fails the close — a store opened only to be read,
+   * or on a full disk or a directory that takes no new file, closes cleanly — and leaves no
+   * half-written file behind.
    */
   private void checkpoint(Segment active) {
     Path index = indexPath(active.id);
@@ -1391,7 +1489,10 @@ public final class DiskBackend extends AbstractBackend
           refs.noteSegmentSynced(a.id, a.claimableEnd());
         }
         refs.syncBeforeClose(lock.isHeld());
-        if (lock.isHeld() && a.pending != null && a.pending.size() > 0 && !a.needsTruncate
+        if (lock.isHeld()
+            && a.pending != null
+            && a.pending.size() > 0
+            && !a.needsTruncate
             && (a.index == null || a.index.dataLength < a.end)) {
           checkpoint(a);
         }
@@ -1463,8 +1564,9 @@ public final class DiskBackend extends AbstractBackend
     if (index != null) {
       for (int i = 0; i < index.count; i++) {
         long offset = index.offsetAt(i);
-        visitor.accept(new StoredObject(index.hashAt(i), index.lengthAt(i),
-            segment.path.getFileName() + "@" + offset));
+        visitor.accept(
+            new StoredObject(
+                index.hashAt(i), index.lengthAt(i), segment.path.getFileName() + "@" + offset));
       }
     }
     for (Map.Entry<Hash, Long> entry : recent) {
@@ -1472,18 +1574,21 @@ public final class DiskBackend extends AbstractBackend
       if (index != null && Segment.offsetOf(location) < index.dataLength) {
         continue;
       }
-      visitor.accept(new StoredObject(entry.getKey(), Segment.lengthOf(location),
-          segment.path.getFileName() + "@" + Segment.offsetOf(location)));
+      visitor.accept(
+          new StoredObject(
+              entry.getKey(),
+              Segment.lengthOf(location),
+              segment.path.getFileName() + "@" + Segment.offsetOf(location)));
     }
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Seals the active segment, copies the sealed objects {@code keep} accepts into new
-   * segments (synced, indexed), installs a manifest that lists them instead of the old ones,
-   * and deletes the old files once no reader is inside them. Writers keep appending to the
-   * new active segment throughout.
+   * <p>Seals the active segment, copies the sealed objects {@code keep} accepts into new segments
+   * (synced, indexed), installs a manifest that lists them instead of the old ones, and deletes the
+   * old files once no reader is inside them. Writers keep appending to the new active segment
+   * throughout.
    */
   @Override
   public Result compact(Predicate<? super Hash> keep) {
@@ -1531,15 +1636,17 @@ public final class DiskBackend extends AbstractBackend
     Map<Segment, Set<String>> drops = new LinkedHashMap<>();
     long[] counts = new long[2];
     for (Segment segment : old) {
-      visitSegment(segment, object -> {
-        Hash hash = object.hash();
-        if (!keep.test(hash) || !seen.add(hash)) {
-          drops.computeIfAbsent(segment, s -> new HashSet<>()).add(object.location());
-          counts[1]++;
-        } else {
-          counts[0]++;
-        }
-      });
+      visitSegment(
+          segment,
+          object -> {
+            Hash hash = object.hash();
+            if (!keep.test(hash) || !seen.add(hash)) {
+              drops.computeIfAbsent(segment, s -> new HashSet<>()).add(object.location());
+              counts[1]++;
+            } else {
+              counts[0]++;
+            }
+          });
     }
     if (drops.isEmpty()) {
       return new Result(counts[0], 0, bytesBefore, bytesBefore);
@@ -1628,7 +1735,8 @@ public final class DiskBackend extends AbstractBackend
       ByteBuffer record = ByteBuffer.allocate(Record.size(h, data.length));
       Record.encode(record, hash, data, false, false);
       record.flip();
-      if (current != null && current.end > 0
+      if (current != null
+          && current.end > 0
           && current.end + record.remaining() > options.segmentSize()) {
         sealCurrent();
       }
@@ -1640,8 +1748,9 @@ public final class DiskBackend extends AbstractBackend
         } finally {
           appendLock.unlock();
         }
-        current = new Segment(id, dataPath(id), hashAlgorithm(), true, true,
-            DiskBackend.this::repairIndex);
+        current =
+            new Segment(
+                id, dataPath(id), hashAlgorithm(), true, true, DiskBackend.this::repairIndex);
         current.pending = new SegmentIndex.Builder(h);
       }
       long offset = current.append(record);
@@ -1650,8 +1759,8 @@ public final class DiskBackend extends AbstractBackend
 
     private void sealCurrent() throws IOException {
       DurableFiles.force(current.channel(), false);
-      SegmentIndex.write(indexPath(current.id), hashAlgorithm(), current.id, current.end,
-          current.pending);
+      SegmentIndex.write(
+          indexPath(current.id), hashAlgorithm(), current.id, current.end, current.pending);
       current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());
       current.pending = null;
       current.mapForReads();
@@ -1678,12 +1787,12 @@ public final class DiskBackend extends AbstractBackend
   /**
    * {@inheritDoc}
    *
-   * <p>Re-reads the manifest: segments the writer sealed are mapped, compacted ones dropped,
-   * and records appended to the active segment since the last look become visible (an
-   * unfinished batch or a record being written is left for the next reload). Refs are re-read
-   * after the segments, and the whole is taken again if the writer installed a new manifest
-   * meanwhile: the refs and the segments come from one manifest generation, so a ref never
-   * names an object a compaction removed from the segments seen.
+   * <p>Re-reads the manifest: segments the writer sealed are mapped, compacted ones dropped, and
+   * records appended to the active segment since the last look become visible (an unfinished batch
+   * or a record being written is left for the next reload). Refs are re-read after the segments,
+   * and the whole is taken again if the writer installed a new manifest meanwhile: the refs and the
+   * segments come from one manifest generation, so a ref never names an object a compaction removed
+   * from the segments seen.
    */
   @Override
   public synchronized boolean reload() {

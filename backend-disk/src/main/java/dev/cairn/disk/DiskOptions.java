@@ -8,14 +8,14 @@ import java.util.Optional;
 /**
  * How to open a {@link DiskBackend}. Immutable; built with {@link #builder()}.
  *
- * <p>Defaults: {@link Fsync#ALWAYS}, segments of {@value #DEFAULT_SEGMENT_SIZE} bytes, the
- * store's own hash algorithm (SHA-256 for a new store), no re-hashing on read, read-write.
+ * <p>Defaults: {@link Fsync#ALWAYS}, segments of {@value #DEFAULT_SEGMENT_SIZE} bytes, the store's
+ * own hash algorithm (SHA-256 for a new store), no re-hashing on read, read-write.
  */
 public final class DiskOptions {
   /**
-   * The default segment size, 128 MiB: large enough that a store of millions of objects has
-   * few segments (each absent lookup probes one Bloom filter per segment), small enough that
-   * recovery after a crash scans at most this much.
+   * The default segment size, 128 MiB: large enough that a store of millions of objects has few
+   * segments (each absent lookup probes one Bloom filter per segment), small enough that recovery
+   * after a crash scans at most this much.
    */
   public static final long DEFAULT_SEGMENT_SIZE = 128L << 20;
 
@@ -84,8 +84,8 @@ public final class DiskOptions {
   }
 
   /**
-   * The algorithm asked for: a new store is created with it, an existing store must match it.
-   * Empty means "the store's own, or SHA-256 for a new store".
+   * The algorithm asked for: a new store is created with it, an existing store must match it. Empty
+   * means "the store's own, or SHA-256 for a new store".
    */
   public Optional<HashAlgorithm> hashAlgorithm() {
     return Optional.ofNullable(hashAlgorithm);
@@ -102,8 +102,8 @@ public final class DiskOptions {
   }
 
   /**
-   * Whether a read-write open creates the store when there is none (the default). Either way
-   * a store is created only in a missing or empty directory, never among files that are not a
+   * Whether a read-write open creates the store when there is none (the default). Either way a
+   * store is created only in a missing or empty directory, never among files that are not a
    * store's.
    */
   public boolean create() {
@@ -112,9 +112,15 @@ public final class DiskOptions {
 
   @Override
   public String toString() {
-    return "fsync=" + fsync.name().toLowerCase(java.util.Locale.ROOT) + "&segment-size="
-        + segmentSize + hashAlgorithm().map(a -> "&hash=" + a.name()).orElse("")
-        + "&verify=" + verify + "&mode=" + (readOnly ? "read-only" : "read-write");
+    return "fsync="
+        + fsync.name().toLowerCase(java.util.Locale.ROOT)
+        + "&segment-size="
+        + segmentSize
+        + hashAlgorithm().map(a -> "&hash=" + a.name()).orElse("")
+        + "&verify="
+        + verify
+        + "&mode="
+        + (readOnly ? "read-only" : "read-write");
   }
 
   /** Builds {@link DiskOptions}. Not thread-safe. */
@@ -142,8 +148,10 @@ public final class DiskOptions {
      */
     public Builder segmentSize(long bytes) {
       if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
-        throw new IllegalArgumentException(String.format(
-            "segment size (%d) must be from %d to %d", bytes, MIN_SEGMENT_SIZE, MAX_SEGMENT_SIZE));
+        throw new IllegalArgumentException(
+            String.format(
+                "segment size (%d) must be from %d to %d",
+                bytes, MIN_SEGMENT_SIZE, MAX_SEGMENT_SIZE));
       }
       this.segmentSize = bytes;
       return this;

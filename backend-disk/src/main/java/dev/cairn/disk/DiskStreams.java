@@ -2,7 +2,6 @@ package dev.cairn.disk;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cairn.storage.DurableFiles;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.Hasher;
@@ -10,6 +9,7 @@ import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ObjectTooLargeException;
 import dev.cairn.spi.StoreIOException;
+import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,25 +21,26 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * The {@link ObjectStreams} of a {@link DiskBackend}: objects of up to {@link
- * Record#MAX_PAYLOAD} bytes, each in about 10 MiB of heap whatever its size.
+ * The {@link ObjectStreams} of a {@link DiskBackend}: objects of up to {@link Record#MAX_PAYLOAD}
+ * bytes, each in about 10 MiB of heap whatever its size.
  *
- * <p><b>Writing.</b> An object of at most {@link #SMALL_OBJECT} bytes is read whole and put as
- * any other. A larger one is written, a slice at a time and hashed as it goes, as the one
- * record of a new segment file that the manifest does not list yet; then its record header is
- * filled in (the checksum covers the hash, so the payload is read back once to compute it), the
- * file synced and indexed, and a manifest that lists it as sealed installed (temporary file,
- * sync, rename, directory sync) under the append lock. Until that rename nothing of it is
- * visible; a crash before leaves a file the next writer's open removes as a stray, and a failure
- * (of the input, of the disk, the limit crossed) deletes it. Other writers are not held up
- * meanwhile. Stores with {@code fsync=never} are synced here all the same.
+ * <p><b>Writing.</b> An object of at most {@link #SMALL_OBJECT} bytes is read whole and put as any
+ * other. A larger one is written, a slice at a time and hashed as it goes, as the one record of a
+ * new segment file that the manifest does not list yet; then its record header is filled in (the
+ * checksum covers the hash, so the payload is read back once to compute it), the file synced and
+ * indexed, and a manifest that lists it as sealed installed (temporary file, sync, rename,
+ * directory sync) under the append lock. Until that rename nothing of it is visible; a crash before
+ * leaves a file the next writer's open removes as a stray, and a failure (of the input, of the
+ * disk, the limit crossed) deletes it. Other writers are not held up meanwhile. Stores with {@code
+ * fsync=never} are synced here all the same.
  *
- * <p><b>Reading</b> goes through {@link RecordReader}, by positional reads of a slice at a
- * time, never copying the object whole.
+ * <p><b>Reading</b> goes through {@link RecordReader}, by positional reads of a slice at a time,
+ * never copying the object whole.
  */
 final class DiskStreams implements ObjectStreams {
   /** The largest object written as an ordinary record of the active segment. */
   static final int SMALL_OBJECT = 4 << 20;
+
   /** How much of the input is read, hashed and written at a time. */
   private static final int SLICE = 1 << 20;
 
@@ -62,8 +63,8 @@ final class DiskStreams implements ObjectStreams {
     requireNonNull(in, "in");
     store.checkStreamWrite();
     ObjectStreams.checkLength(store.toString(), length, limit);
-    int first = (int) (length == UNKNOWN_LENGTH || length > SMALL_OBJECT
-        ? SMALL_OBJECT + 1 : length);
+    int first =
+        (int) (length == UNKNOWN_LENGTH || length > SMALL_OBJECT ? SMALL_OBJECT + 1 : length);
     byte[] head = in.readNBytes(first);
     if (head.length <= SMALL_OBJECT) {
       if (length != UNKNOWN_LENGTH) {
@@ -119,10 +120,16 @@ final class DiskStreams implements ObjectStreams {
   }
 
   /**
-   * Fills in the record header of the payload written at its place, syncs the file and writes
-   * its index: the segment is then whole, but not yet listed.
+   * Fills in the record header of the payload written at its place, syncs the file and writes its
+   * index: the segment is then whole, but not yet listed.
    */
-  private void seal(FileChannel channel, Path data, Path index, long id, Hash hash, int length,
+  private void seal(
+      FileChannel channel,
+      Path data,
+      Path index,
+      long id,
+      Hash hash,
+      int length,
       ByteBuffer buffer) {
     int h = hash.algorithm().digestLength();
     ByteBuffer header = ByteBuffer.allocate(Record.PREFIX + h);
@@ -157,8 +164,8 @@ final class DiskStreams implements ObjectStreams {
 
   private static FileChannel openNew(Path data) {
     try {
-      return DurableFiles.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      return DurableFiles.open(
+          data, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new StoreIOException("creating " + data, e);
     }

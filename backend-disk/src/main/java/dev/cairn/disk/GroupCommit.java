@@ -7,18 +7,17 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Shares fsyncs among concurrent writers. Writers append, then wait here until their log
- * position is durable. The first waiter becomes the leader and syncs everything appended so
- * far; the others wait and are released together. While a leader syncs, new writers queue up
- * and the next leader syncs them all with one call: the more writers, the more writes per
- * fsync. Thread-safe.
+ * Shares fsyncs among concurrent writers. Writers append, then wait here until their log position
+ * is durable. The first waiter becomes the leader and syncs everything appended so far; the others
+ * wait and are released together. While a leader syncs, new writers queue up and the next leader
+ * syncs them all with one call: the more writers, the more writes per fsync. Thread-safe.
  *
- * <p>A sync releases its whole group at once, and those writers come back (with their next
- * write) a little later, one by one as they get a CPU. A leader that synced at once would catch
- * only the first of them, and the group would shrink to a couple of writers per fsync. So the
- * next leader first gathers: it waits until as many writers wait as the last sync released, or
- * for half as long as the last sync took, whichever comes first. A lone writer (a group of one)
- * never waits, and with fewer writers the target drops to what actually arrives.
+ * <p>A sync releases its whole group at once, and those writers come back (with their next write) a
+ * little later, one by one as they get a CPU. A leader that synced at once would catch only the
+ * first of them, and the group would shrink to a couple of writers per fsync. So the next leader
+ * first gathers: it waits until as many writers wait as the last sync released, or for half as long
+ * as the last sync took, whichever comes first. A lone writer (a group of one) never waits, and
+ * with fewer writers the target drops to what actually arrives.
  */
 final class GroupCommit {
   /** Syncs the log and returns the position up to which it is now durable. */
@@ -30,18 +29,24 @@ final class GroupCommit {
   private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled when {@link #durable} advances or a sync ends. */
   private final Condition synced = lock.newCondition();
+
   /** Signalled when a writer starts waiting, for a gathering leader. */
   private final Condition arrived = lock.newCondition();
+
   private final Syncer syncer;
   private long durable;
   private boolean syncing;
   private long syncs;
+
   /** Writers in {@link #awaitDurable}, the leader included. */
   private int waiting;
+
   /** How many writers the last sync covered. */
   private int lastGroup = 1;
+
   /** How long the last sync took. */
   private long lastSyncNanos;
 

@@ -6,23 +6,21 @@ import dev.cairn.spi.CorruptionException;
 import dev.cairn.storage.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The authority on which files make up a store: format version, hash algorithm, generation,
- * the sealed segments and the active one. Immutable; replaced atomically on disk (temp file,
- * fsync, rename, directory fsync), so a crash leaves the old or the new manifest.
+ * The authority on which files make up a store: format version, hash algorithm, generation, the
+ * sealed segments and the active one. Immutable; replaced atomically on disk (temp file, fsync,
+ * rename, directory fsync), so a crash leaves the old or the new manifest.
  *
  * <pre>
  *   "CAIRNMF1"                 8 bytes
@@ -47,7 +45,11 @@ final class Manifest {
   final long nextSegmentId;
   final List<Long> sealed;
 
-  Manifest(String algorithm, long generation, long activeSegment, long nextSegmentId,
+  Manifest(
+      String algorithm,
+      long generation,
+      long activeSegment,
+      long nextSegmentId,
       List<Long> sealed) {
     this.algorithm = requireNonNull(algorithm, "algorithm");
     this.generation = generation;
@@ -70,8 +72,13 @@ final class Manifest {
   byte[] encode() {
     byte[] name = algorithm.getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocate(8 + 4 + 2 + name.length + 24 + 4 + 8 * sealed.size() + 4);
-    out.put(MAGIC).putInt(FORMAT_VERSION).putShort((short) name.length).put(name)
-        .putLong(generation).putLong(activeSegment).putLong(nextSegmentId)
+    out.put(MAGIC)
+        .putInt(FORMAT_VERSION)
+        .putShort((short) name.length)
+        .put(name)
+        .putLong(generation)
+        .putLong(activeSegment)
+        .putLong(nextSegmentId)
         .putInt(sealed.size());
     sealed.forEach(out::putLong);
     CRC32C crc = new CRC32C();
@@ -98,14 +105,21 @@ final class Manifest {
     }
     int version = in.getInt();
     if (version != FORMAT_VERSION) {
-      throw new CorruptionException(file, 8,
-          "manifest format version " + version + " is not supported (expected "
-          + FORMAT_VERSION + ")");
+      throw new CorruptionException(
+          file,
+          8,
+          "manifest format version "
+              + version
+              + " is not supported (expected "
+              + FORMAT_VERSION
+              + ")");
     }
     try {
       int nameLength = Short.toUnsignedInt(in.getShort());
       if (nameLength > in.remaining() - (24 + 4 + 4)) {
-        throw new CorruptionException(file, in.position() - 2,
+        throw new CorruptionException(
+            file,
+            in.position() - 2,
             "algorithm name length " + nameLength + " runs past the end of the manifest");
       }
       byte[] name = new byte[nameLength];
@@ -127,10 +141,13 @@ final class Manifest {
       String algorithm;
       try {
         // Strictly: a name that is not UTF-8 would not re-encode to the bytes it came from.
-        algorithm = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(name)).toString();
+        algorithm =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(name))
+                .toString();
       } catch (CharacterCodingException e) {
         throw new CorruptionException(file, 14, "algorithm name is not UTF-8", e);
       }

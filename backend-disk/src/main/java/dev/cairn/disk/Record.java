@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The self-checking record in which a segment stores one object. Little is needed to decide
- * whether bytes are a whole record: a torn or overwritten record fails its checksum.
+ * The self-checking record in which a segment stores one object. Little is needed to decide whether
+ * bytes are a whole record: a torn or overwritten record fails its checksum.
  *
  * <pre>
  *   offset 0       u32  length of the payload (bits 0-29) | BATCH_CONTINUED (bit 30)
@@ -16,17 +16,18 @@ import java.util.zip.CRC32C;
  *   offset 8+H     payload
  * </pre>
  *
- * All integers are big-endian. BATCH_OPEN marks every record of a batch but its last: the
- * batch commits when its last record is whole, so recovery drops a batch whose last record
- * never made it. BATCH_CONTINUED marks every record of a batch but its first, so recovery also
- * knows a record whose batch began in bytes that were lost or damaged (unsynced writes may
- * reach the disk in any order), and drops it: a batch is served whole or not at all.
+ * All integers are big-endian. BATCH_OPEN marks every record of a batch but its last: the batch
+ * commits when its last record is whole, so recovery drops a batch whose last record never made it.
+ * BATCH_CONTINUED marks every record of a batch but its first, so recovery also knows a record
+ * whose batch began in bytes that were lost or damaged (unsynced writes may reach the disk in any
+ * order), and drops it: a batch is served whole or not at all.
  */
 final class Record {
   static final int PREFIX = 8;
   static final int BATCH_OPEN = 0x8000_0000;
   static final int BATCH_CONTINUED = 0x4000_0000;
   private static final int FLAGS = BATCH_OPEN | BATCH_CONTINUED;
+
   /** The largest payload: keeps a segment addressable by 32-bit offsets. */
   static final int MAX_PAYLOAD = 512 << 20;
 
@@ -40,11 +41,10 @@ final class Record {
    * Appends the record for {@code hash}/{@code data} to {@code out}: {@code batchOpen} if more
    * records of its batch follow it, {@code batchContinued} if records of its batch precede it.
    */
-  static void encode(ByteBuffer out, Hash hash, byte[] data, boolean batchOpen,
-      boolean batchContinued) {
+  static void encode(
+      ByteBuffer out, Hash hash, byte[] data, boolean batchOpen, boolean batchContinued) {
     int start = out.position();
-    int word = data.length | (batchOpen ? BATCH_OPEN : 0)
-        | (batchContinued ? BATCH_CONTINUED : 0);
+    int word = data.length | (batchOpen ? BATCH_OPEN : 0) | (batchContinued ? BATCH_CONTINUED : 0);
     out.putInt(word);
     out.putInt(0);
     hash.writeTo(out);
@@ -60,8 +60,8 @@ final class Record {
   }
 
   /**
-   * The CRC32C a record would carry, computed over {@code record} from its position to its
-   * limit (the whole record). Does not move {@code record}.
+   * The CRC32C a record would carry, computed over {@code record} from its position to its limit
+   * (the whole record). Does not move {@code record}.
    */
   static int checksum(ByteBuffer record) {
     CRC32C crc = new CRC32C();

@@ -27,13 +27,13 @@ import java.util.zip.CRC32C;
 
 /**
  * The refs of a store, kept as a journal of checksummed entries: every change is appended (never
- * written in place), the journal is replayed on open, and rewritten compactly (temp file,
- * fsync, rename, directory fsync) once it is mostly superseded entries, and at a clean close
- * after changes. A torn last entry past the committed length is cut off, and so is everything
- * from unsynced writes a power cut lost (zeros) on; a damaged entry followed by good ones, or
- * any damage within the committed length, makes every ref operation fail with {@link
- * CorruptionException} rather than guess. All methods are synchronized: compare-and-set is
- * linearizable because the check, the append and the sync happen under one lock.
+ * written in place), the journal is replayed on open, and rewritten compactly (temp file, fsync,
+ * rename, directory fsync) once it is mostly superseded entries, and at a clean close after
+ * changes. A torn last entry past the committed length is cut off, and so is everything from
+ * unsynced writes a power cut lost (zeros) on; a damaged entry followed by good ones, or any damage
+ * within the committed length, makes every ref operation fail with {@link CorruptionException}
+ * rather than guess. All methods are synchronized: compare-and-set is linearizable because the
+ * check, the append and the sync happen under one lock.
  *
  * <pre>
  *   "CAIRNRF3", u64 committed length, u32 CRC32C of the 16 bytes before it
@@ -43,23 +43,23 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The committed length is the length of the journal when it was last written whole (created,
- * rewritten): those bytes were synced before the file was renamed into place, so no crash can
- * tear them, and damage there (a truncation, zeros, a bad entry) is reported, not taken for a
- * torn write. The sync point's journal length extends that to what the last flush, close or
- * synced ref change made durable: damage below the greater of the two is reported too, so a
- * truncated journal never brings back a ref a durable entry deleted. Only the entries appended
- * past both can be torn. The journal is synced when it is created, before the manifest that
- * makes the store exist, so it is never legitimately absent, short or zero-filled.
+ * rewritten): those bytes were synced before the file was renamed into place, so no crash can tear
+ * them, and damage there (a truncation, zeros, a bad entry) is reported, not taken for a torn
+ * write. The sync point's journal length extends that to what the last flush, close or synced ref
+ * change made durable: damage below the greater of the two is reported too, so a truncated journal
+ * never brings back a ref a durable entry deleted. Only the entries appended past both can be torn.
+ * The journal is synced when it is created, before the manifest that makes the store exist, so it
+ * is never legitimately absent, short or zero-filled.
  *
- * <p>The sync point is written only where the journal is synced anyway, just before that
- * fsync, and it claims only what an earlier fsync made durable (the segment's length reported
- * by {@link #noteSegmentSynced}, the journal's own as of its last sync): whether the write
- * reaches the disk or not, what it says is true. A sync point that fails its checksum (a torn
- * write) means none is known ({@link #syncPointProblem()}).
+ * <p>The sync point is written only where the journal is synced anyway, just before that fsync, and
+ * it claims only what an earlier fsync made durable (the segment's length reported by {@link
+ * #noteSegmentSynced}, the journal's own as of its last sync): whether the write reaches the disk
+ * or not, what it says is true. A sync point that fails its checksum (a torn write) means none is
+ * known ({@link #syncPointProblem()}).
  *
- * <p>Older formats are still read, with no sync point: {@code "CAIRNRF2"} (the same header
- * without the sync point, entries from offset 20) and {@code "CAIRNRF1"} (no header fields, its
- * committed length is its magic). A writer rewrites them as format 3 ({@link #upgrade()}).
+ * <p>Older formats are still read, with no sync point: {@code "CAIRNRF2"} (the same header without
+ * the sync point, entries from offset 20) and {@code "CAIRNRF1"} (no header fields, its committed
+ * length is its magic). A writer rewrites them as format 3 ({@link #upgrade()}).
  */
 final class RefJournal implements AutoCloseable {
   static final String FILE = "refs.log";
@@ -67,12 +67,17 @@ final class RefJournal implements AutoCloseable {
   private static final byte[] MAGIC_1 = "CAIRNRF1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC_2 = "CAIRNRF2".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAGIC = "CAIRNRF3".getBytes(StandardCharsets.US_ASCII);
+
   /** Magic, committed length and their checksum: written only with the whole journal. */
   private static final int FIXED_HEADER = SyncPoint.OFFSET;
+
   private static final int HEADER = FIXED_HEADER + SyncPoint.SIZE;
+
   /** The size of the journal {@link #create} writes: a header and no entry. */
   static final int EMPTY_SIZE = HEADER;
+
   private static final long REWRITE_THRESHOLD = 1 << 20;
+
   /** How many zero bytes end a lost write before a surviving entry; see endsInLostWrite. */
   private static final int LOST_WRITE_ZEROS = 4;
 
@@ -85,16 +90,22 @@ final class RefJournal implements AutoCloseable {
   private long end;
   private String damage;
   private long damageOffset;
+
   /** The journal's committed length as loaded or last rewritten. */
   private long committed;
+
   /** Where the entries start: the header size of the format loaded. */
   private int entriesStart = HEADER;
+
   /** The sync point on disk as loaded or last written (not necessarily durable yet). */
   private SyncPoint recorded = SyncPoint.NONE;
+
   /** Why no sync point could be read at the last load, or null. */
   private String syncPointProblem;
+
   /** How much of the journal is known to be on stable storage. */
   private long syncedEnd;
+
   /** The newest synced length of the active segment reported; guarded by itself. */
   private final java.util.concurrent.atomic.AtomicReference<SyncPoint> segmentSynced =
       new java.util.concurrent.atomic.AtomicReference<>(SyncPoint.NONE);
@@ -132,8 +143,8 @@ final class RefJournal implements AutoCloseable {
     syncPointProblem = header.syncPointProblem;
     recorded = header.syncPoint;
     SyncPoint loaded = header.syncPoint;
-    segmentSynced.accumulateAndGet(loaded,
-        (mine, read) -> mine.withSegment(read.segment(), read.segmentLength()));
+    segmentSynced.accumulateAndGet(
+        loaded, (mine, read) -> mine.withSegment(read.segment(), read.segmentLength()));
     if (header.damage != null) {
       fail(header.damageOffset, header.damage);
       openForAppend(bytes.length);
@@ -143,9 +154,12 @@ final class RefJournal implements AutoCloseable {
     long durable = Math.max(committed, loaded.journalLength());
     syncedEnd = durable;
     if (bytes.length < durable) {
-      fail(bytes.length, String.format("the ref journal is %d bytes but %d were synced (sync"
-          + " point at offset %d): entries that were durable are gone", bytes.length, durable,
-          SyncPoint.OFFSET));
+      fail(
+          bytes.length,
+          String.format(
+              "the ref journal is %d bytes but %d were synced (sync"
+                  + " point at offset %d): entries that were durable are gone",
+              bytes.length, durable, SyncPoint.OFFSET));
       openForAppend(bytes.length);
       return;
     }
@@ -155,10 +169,16 @@ final class RefJournal implements AutoCloseable {
       int size = entryAt(bytes, pos);
       if (size < 0) {
         if (pos < durable) {
-          fail(pos, pos < committed
-              ? "damaged ref journal entry within the committed " + committed + " bytes"
-              : "damaged ref journal entry within the " + durable + " bytes synced (sync point"
-                  + " at offset " + SyncPoint.OFFSET + ")");
+          fail(
+              pos,
+              pos < committed
+                  ? "damaged ref journal entry within the committed " + committed + " bytes"
+                  : "damaged ref journal entry within the "
+                      + durable
+                      + " bytes synced (sync point"
+                      + " at offset "
+                      + SyncPoint.OFFSET
+                      + ")");
           good = bytes.length;
         } else {
           int next = nextEntry(bytes, pos);
@@ -193,14 +213,15 @@ final class RefJournal implements AutoCloseable {
   private static final int TORN_READ_ATTEMPTS = 5;
 
   /**
-   * The journal's bytes. A read-only opener may read the sync point while the writer rewrites
-   * it in place, and see half of each: it reads again, a few times, before it takes a sync
-   * point failing its checksum for what the file holds.
+   * The journal's bytes. A read-only opener may read the sync point while the writer rewrites it in
+   * place, and see half of each: it reads again, a few times, before it takes a sync point failing
+   * its checksum for what the file holds.
    */
   private byte[] readJournal() throws IOException {
     byte[] bytes = Files.readAllBytes(path);
-    for (int attempt = 1; !writable && attempt < TORN_READ_ATTEMPTS
-        && header(bytes).syncPointProblem != null; attempt++) {
+    for (int attempt = 1;
+        !writable && attempt < TORN_READ_ATTEMPTS && header(bytes).syncPointProblem != null;
+        attempt++) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {
@@ -213,31 +234,39 @@ final class RefJournal implements AutoCloseable {
   }
 
   /** What a journal's header says: where entries start, what is committed and synced. */
-  private record Header(int start, long committed, SyncPoint syncPoint,
-      String syncPointProblem, String damage, long damageOffset) {
+  private record Header(
+      int start,
+      long committed,
+      SyncPoint syncPoint,
+      String syncPointProblem,
+      String damage,
+      long damageOffset) {
     static Header damaged(long offset, String damage) {
       return new Header(-1, 0, SyncPoint.NONE, null, damage, offset);
     }
   }
 
   /**
-   * Reads the header of {@code bytes}, of any format: where the entries start, the committed
-   * length and (format 3) the sync point, or the damage if the header is damaged or the file
-   * shorter than what it commits.
+   * Reads the header of {@code bytes}, of any format: where the entries start, the committed length
+   * and (format 3) the sync point, or the damage if the header is damaged or the file shorter than
+   * what it commits.
    */
   private static Header header(byte[] bytes) {
     if (bytes.length >= MAGIC_1.length
         && Arrays.equals(bytes, 0, MAGIC_1.length, MAGIC_1, 0, MAGIC_1.length)) {
       return new Header(MAGIC_1.length, MAGIC_1.length, SyncPoint.NONE, null, null, 0);
     }
-    boolean format2 = bytes.length >= MAGIC_2.length
-        && Arrays.equals(bytes, 0, MAGIC_2.length, MAGIC_2, 0, MAGIC_2.length);
+    boolean format2 =
+        bytes.length >= MAGIC_2.length
+            && Arrays.equals(bytes, 0, MAGIC_2.length, MAGIC_2, 0, MAGIC_2.length);
     int size = format2 ? FIXED_HEADER : HEADER;
     if (bytes.length < size
         || !(format2 || Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length))) {
-      return Header.damaged(0, bytes.length < size && (format2 || isPrefixOfMagic(bytes))
-          ? "the ref journal ends inside its header (" + bytes.length + " bytes)"
-          : "not a Cairn ref journal (bad magic)");
+      return Header.damaged(
+          0,
+          bytes.length < size && (format2 || isPrefixOfMagic(bytes))
+              ? "the ref journal ends inside its header (" + bytes.length + " bytes)"
+              : "not a Cairn ref journal (bad magic)");
     }
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, 16);
@@ -246,8 +275,10 @@ final class RefJournal implements AutoCloseable {
     }
     long length = ByteBuffer.wrap(bytes).getLong(8);
     if (length < size || length > bytes.length) {
-      return Header.damaged(Math.min(length, bytes.length), String.format(
-          "the ref journal is %d bytes but its header commits %d", bytes.length, length));
+      return Header.damaged(
+          Math.min(length, bytes.length),
+          String.format(
+              "the ref journal is %d bytes but its header commits %d", bytes.length, length));
     }
     if (format2) {
       return new Header(size, length, SyncPoint.NONE, null, null, 0);
@@ -255,9 +286,17 @@ final class RefJournal implements AutoCloseable {
     SyncPoint syncPoint = SyncPoint.decode(bytes, SyncPoint.OFFSET, HEADER);
     return syncPoint != null
         ? new Header(size, length, syncPoint, null, null, 0)
-        : new Header(size, length, SyncPoint.NONE, String.format("the sync point in the ref"
-            + " journal at offset %d fails its checksum (a write of it torn by a crash, or"
-            + " damage): how far the store was synced is not known", SyncPoint.OFFSET), null, 0);
+        : new Header(
+            size,
+            length,
+            SyncPoint.NONE,
+            String.format(
+                "the sync point in the ref"
+                    + " journal at offset %d fails its checksum (a write of it torn by a crash, or"
+                    + " damage): how far the store was synced is not known",
+                SyncPoint.OFFSET),
+            null,
+            0);
   }
 
   private static boolean isPrefixOfMagic(byte[] bytes) {
@@ -281,13 +320,14 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Records that the data file of segment {@code id} is on stable storage up to {@code
-   * length}; the next sync of the journal writes it into the sync point. Does no I/O and never
-   * waits for the journal's lock, so a group commit can report every sync it makes. Reports of
-   * an earlier segment, or of less of the same one, change nothing.
+   * Records that the data file of segment {@code id} is on stable storage up to {@code length}; the
+   * next sync of the journal writes it into the sync point. Does no I/O and never waits for the
+   * journal's lock, so a group commit can report every sync it makes. Reports of an earlier
+   * segment, or of less of the same one, change nothing.
    */
   void noteSegmentSynced(long id, long length) {
-    segmentSynced.accumulateAndGet(new SyncPoint(id, length, 0),
+    segmentSynced.accumulateAndGet(
+        new SyncPoint(id, length, 0),
         (mine, reported) -> mine.withSegment(reported.segment(), reported.segmentLength()));
   }
 
@@ -321,20 +361,24 @@ final class RefJournal implements AutoCloseable {
     int kind = bytes[pos + 8];
     int nameLength = Short.toUnsignedInt(in.getShort(pos + 9));
     int expected = 3 + nameLength + (kind == 1 ? algorithm.digestLength() : 0);
-    return (kind == 0 || kind == 1) && expected == length
-        && isRefName(bytes, pos + 11, nameLength) ? length + 8 : -1;
+    return (kind == 0 || kind == 1) && expected == length && isRefName(bytes, pos + 11, nameLength)
+        ? length + 8
+        : -1;
   }
 
   /**
-   * Whether the bytes are a valid ref name in strict UTF-8. Only valid names are ever written,
-   * so an entry with another name is damage, not a ref to hand to callers.
+   * Whether the bytes are a valid ref name in strict UTF-8. Only valid names are ever written, so
+   * an entry with another name is damage, not a ref to hand to callers.
    */
   private static boolean isRefName(byte[] bytes, int offset, int length) {
     try {
-      String name = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+      String name =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, offset, length))
+              .toString();
       return RefName.isValid(name);
     } catch (CharacterCodingException e) {
       return false;
@@ -342,9 +386,8 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Whether the bad entry at {@code pos} is damage a torn write cannot explain: it ends
-   * exactly at the end of the file, or its length is one bit away from a length under which
-   * it checks.
+   * Whether the bad entry at {@code pos} is damage a torn write cannot explain: it ends exactly at
+   * the end of the file, or its length is one bit away from a length under which it checks.
    */
   private boolean isDelimitedDamage(byte[] bytes, int pos) {
     if (bytes.length - pos < 8) {
@@ -384,11 +427,11 @@ final class RefJournal implements AutoCloseable {
 
   /**
    * Whether the bad bytes in [{@code bad}, {@code next}) end in zeros: writes a power cut lost,
-   * whose space reads back as zeros, while a later write reached the disk. No entry ends in
-   * zeros (it ends with a hash or a ref name, and names hold no NUL), so damage to a written
-   * entry does not look like this. A sync makes every earlier write of the file durable, so the
-   * entries after lost writes were not synced: they are cut off like a torn tail (this happens
-   * with {@code fsync=never}, where ref changes are synced only by flush and close).
+   * whose space reads back as zeros, while a later write reached the disk. No entry ends in zeros
+   * (it ends with a hash or a ref name, and names hold no NUL), so damage to a written entry does
+   * not look like this. A sync makes every earlier write of the file durable, so the entries after
+   * lost writes were not synced: they are cut off like a torn tail (this happens with {@code
+   * fsync=never}, where ref changes are synced only by flush and close).
    */
   private static boolean endsInLostWrite(byte[] bytes, int bad, int next) {
     if (next - bad < LOST_WRITE_ZEROS) {
@@ -418,8 +461,11 @@ final class RefJournal implements AutoCloseable {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     int bodyLength = 3 + nameBytes.length + (hash == null ? 0 : hash.length());
     ByteBuffer out = ByteBuffer.allocate(8 + bodyLength);
-    out.putInt(bodyLength).putInt(0).put((byte) (hash == null ? 0 : 1))
-        .putShort((short) nameBytes.length).put(nameBytes);
+    out.putInt(bodyLength)
+        .putInt(0)
+        .put((byte) (hash == null ? 0 : 1))
+        .putShort((short) nameBytes.length)
+        .put(nameBytes);
     if (hash != null) {
       hash.writeTo(out);
     }
@@ -502,13 +548,14 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Writes an empty journal for a new store, synced: the caller's directory sync (of the
-   * manifest that makes the store exist) makes it durable, so that an absent, short or
-   * zero-filled journal is damage, never a crash.
+   * Writes an empty journal for a new store, synced: the caller's directory sync (of the manifest
+   * that makes the store exist) makes it durable, so that an absent, short or zero-filled journal
+   * is damage, never a crash.
    */
   static void create(Path directory) throws IOException {
-    try (FileChannel out = DurableFiles.open(directory.resolve(FILE), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        DurableFiles.open(
+            directory.resolve(FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       DurableFiles.writeFully(out, ByteBuffer.wrap(header(HEADER, SyncPoint.NONE)), 0);
       DurableFiles.force(out, true);
     }
@@ -524,12 +571,11 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Writes the sync point in place, unless it says what the one on disk says: the segment's
-   * length last reported, and as much of the journal as is durable. The caller syncs the
-   * journal next; until then the write may be lost or torn, which a reader takes for no news.
-   * Only a saving, like a checkpoint: a write that fails (a full copy-on-write file system)
-   * leaves the last sync point, which claims less, and fails nothing; the next sync writes it
-   * again.
+   * Writes the sync point in place, unless it says what the one on disk says: the segment's length
+   * last reported, and as much of the journal as is durable. The caller syncs the journal next;
+   * until then the write may be lost or torn, which a reader takes for no news. Only a saving, like
+   * a checkpoint: a write that fails (a full copy-on-write file system) leaves the last sync point,
+   * which claims less, and fails nothing; the next sync writes it again.
    */
   private void writeSyncPoint() {
     if (entriesStart != HEADER || damage != null) {
@@ -550,9 +596,9 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Makes the sync point durable for a flush or a close: syncs entries not yet synced (so that
-   * the sync point can claim them), writes the sync point, and syncs the journal. One fsync
-   * when the entries were synced already (every mode but {@code NEVER}), two when not.
+   * Makes the sync point durable for a flush or a close: syncs entries not yet synced (so that the
+   * sync point can claim them), writes the sync point, and syncs the journal. One fsync when the
+   * entries were synced already (every mode but {@code NEVER}), two when not.
    */
   synchronized void recordSyncPoint() throws IOException {
     if (channel == null) {
@@ -568,9 +614,9 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Syncs the journal before {@link #close()}: where the close rewrites it (entries appended
-   * since it was last written whole), the rewritten journal carries the sync point, so only the
-   * entries are synced, as before sync points; otherwise the sync point is recorded, if {@code
+   * Syncs the journal before {@link #close()}: where the close rewrites it (entries appended since
+   * it was last written whole), the rewritten journal carries the sync point, so only the entries
+   * are synced, as before sync points; otherwise the sync point is recorded, if {@code
    * recordSyncPoint} (a writer whose lock is no longer its own writes none).
    */
   synchronized void syncBeforeClose(boolean recordSyncPoint) throws IOException {
@@ -587,9 +633,9 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Rewrites a journal of an older format as format 3, so that sync points can be recorded in
-   * it. Changes nothing if it is damaged (the evidence stays) or already current; a failure
-   * leaves it as it was, which loses nothing but the sync point.
+   * Rewrites a journal of an older format as format 3, so that sync points can be recorded in it.
+   * Changes nothing if it is damaged (the evidence stays) or already current; a failure leaves it
+   * as it was, which loses nothing but the sync point.
    */
   synchronized void upgrade() throws IOException {
     if (writable && channel != null && damage == null && entriesStart != HEADER) {
@@ -630,8 +676,12 @@ final class RefJournal implements AutoCloseable {
   private long writeJournal(SyncPoint segment) throws IOException {
     Path temp = directory.resolve(TEMP);
     long length;
-    try (FileChannel out = DurableFiles.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        DurableFiles.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       length = HEADER;
       for (Map.Entry<String, Hash> ref : refs.entrySet()) {
         ByteBuffer entry = ByteBuffer.wrap(encode(ref.getKey(), ref.getValue()));
@@ -646,9 +696,9 @@ final class RefJournal implements AutoCloseable {
   }
 
   /**
-   * Checks the journal on disk, for {@code cairn verify}: the damage found when it was loaded,
-   * its magic, every entry whole and passing its checksum up to what was committed, and (for
-   * the writer, which cuts off a torn tail when it opens) no bytes past the last entry.
+   * Checks the journal on disk, for {@code cairn verify}: the damage found when it was loaded, its
+   * magic, every entry whole and passing its checksum up to what was committed, and (for the
+   * writer, which cuts off a torn tail when it opens) no bytes past the last entry.
    *
    * @return the bytes checked
    */
@@ -675,12 +725,20 @@ final class RefJournal implements AutoCloseable {
     }
     long synced = header.syncPoint.journalLength();
     if (bytes.length < synced && damage == null) {
-      report.accept(new CorruptionException(name, bytes.length, String.format(
-          "the ref journal is %d bytes but %d were synced", bytes.length, synced)));
+      report.accept(
+          new CorruptionException(
+              name,
+              bytes.length,
+              String.format(
+                  "the ref journal is %d bytes but %d were synced", bytes.length, synced)));
     }
     if (bytes.length < end) {
-      report.accept(new CorruptionException(name, bytes.length, String.format(
-          "the ref journal is %d bytes but %d were committed", bytes.length, end)));
+      report.accept(
+          new CorruptionException(
+              name,
+              bytes.length,
+              String.format(
+                  "the ref journal is %d bytes but %d were committed", bytes.length, end)));
     }
     int limit = writable ? bytes.length : (int) Math.min(bytes.length, end);
     int pos = first;
@@ -697,9 +755,13 @@ final class RefJournal implements AutoCloseable {
           next = p;
         }
       }
-      report.accept(new CorruptionException(name, pos, next < 0
-          ? "damaged ref journal entry; no whole entry follows it"
-          : "damaged ref journal entry; entries resume at offset " + next));
+      report.accept(
+          new CorruptionException(
+              name,
+              pos,
+              next < 0
+                  ? "damaged ref journal entry; no whole entry follows it"
+                  : "damaged ref journal entry; entries resume at offset " + next));
       if (next < 0) {
         break;
       }
@@ -730,8 +792,8 @@ final class RefJournal implements AutoCloseable {
 
   /**
    * Closes the journal. A writer that appended since the journal was last written whole first
-   * rewrites it, so that what it holds becomes committed (see the class comment); if that
-   * fails, the journal stays as it was, which loses nothing.
+   * rewrites it, so that what it holds becomes committed (see the class comment); if that fails,
+   * the journal stays as it was, which loses nothing.
    */
   @Override
   public synchronized void close() throws IOException {

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One data file of records ({@link Record}) and what finds them: its {@link SegmentIndex}
- * (sealed segments, or the checkpoint of the active one) and, on the heap, the locations of
- * records past what the index covers. Lookups and reads are thread-safe; appends are made by
- * one thread at a time (the store's append lock).
+ * One data file of records ({@link Record}) and what finds them: its {@link SegmentIndex} (sealed
+ * segments, or the checkpoint of the active one) and, on the heap, the locations of records past
+ * what the index covers. Lookups and reads are thread-safe; appends are made by one thread at a
+ * time (the store's append lock).
  *
  * <p>A segment is reference-counted so that compaction can retire it while readers are still
  * inside: the file is closed (and deleted) when the last one leaves.
@@ -34,52 +34,71 @@ final class Segment {
   private final HashAlgorithm algorithm;
   private final boolean writable;
   private volatile FileChannel channel;
+
   /** The index of the sealed segment, or the checkpoint of the active one; may be null. */
   volatile SegmentIndex index;
+
   /** Locations of records past the index (all of them if the index is missing or damaged). */
   final ConcurrentHashMap<Hash, Long> recent = new ConcurrentHashMap<>();
+
   /** Every record of the active segment, to build its index when it is sealed. */
   SegmentIndex.Builder pending;
+
   /** Where the next record goes (active segment), or how far recovery has read. */
   long end;
+
   /** An append failed and its partial bytes may still be in the file past {@link #end}. */
   boolean needsTruncate;
+
   /**
-   * The most of this (active) segment a sync point may claim: where recovery kept damage past
-   * the last sync point (a gap that may be unsynced writes a crash lost), which a later sync
-   * must not turn into synced damage. Guarded like {@link #end}.
+   * The most of this (active) segment a sync point may claim: where recovery kept damage past the
+   * last sync point (a gap that may be unsynced writes a crash lost), which a later sync must not
+   * turn into synced damage. Guarded like {@link #end}.
    */
   long claimLimit = Long.MAX_VALUE;
+
   private final AtomicInteger references = new AtomicInteger(1);
   private final IndexDamage damage;
 
   /** What to do when a lazily checked index turns out damaged. */
   interface IndexDamage {
     /**
-     * Makes the segment's records findable without {@code index}: at least fills {@link
-     * #recent} and then replaces or clears {@link #index}. Called at most once per index.
+     * Makes the segment's records findable without {@code index}: at least fills {@link #recent}
+     * and then replaces or clears {@link #index}. Called at most once per index.
      */
     void repair(Segment segment, CorruptionException problem);
   }
+
   private volatile boolean deleteWhenReleased;
+
   /**
-   * The sealed data file, mapped for reads (null while active, or where it cannot be mapped).
-   * Only touched by readers that hold a reference; unmapped when the last one leaves.
+   * The sealed data file, mapped for reads (null while active, or where it cannot be mapped). Only
+   * touched by readers that hold a reference; unmapped when the last one leaves.
    */
   private volatile ByteBuffer mapped;
 
-  Segment(long id, Path path, HashAlgorithm algorithm, boolean writable,
-      boolean create, IndexDamage damage) throws IOException {
+  Segment(
+      long id,
+      Path path,
+      HashAlgorithm algorithm,
+      boolean writable,
+      boolean create,
+      IndexDamage damage)
+      throws IOException {
     this.damage = damage;
     this.id = id;
     this.path = path;
     this.name = path.toString();
     this.algorithm = algorithm;
     this.writable = writable;
-    this.channel = create
-        ? DurableFiles.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)
-        : openChannel();
+    this.channel =
+        create
+            ? DurableFiles.open(
+                path,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)
+            : openChannel();
   }
 
   static String dataFileName(long id) {
@@ -115,8 +134,8 @@ final class Segment {
   }
 
   /**
-   * The segment's channel. A thread interrupted during I/O closes a channel for every user;
-   * this reopens it unless the segment was retired.
+   * The segment's channel. A thread interrupted during I/O closes a channel for every user; this
+   * reopens it unless the segment was retired.
    */
   FileChannel channel() throws IOException {
     FileChannel current = channel;
@@ -247,8 +266,8 @@ final class Segment {
 
   /**
    * Maps the data file of this segment, now sealed and never written again, so that reads copy
-   * records straight out of the page cache: no system call, no intermediate buffer. Where the
-   * file cannot be mapped (or mapping fails), reads go on using the channel.
+   * records straight out of the page cache: no system call, no intermediate buffer. Where the file
+   * cannot be mapped (or mapping fails), reads go on using the channel.
    */
   void mapForReads() {
     if (mapped == null && references.get() > 0) {
@@ -270,13 +289,15 @@ final class Segment {
   private static final int UNCHECKED_ALLOCATION = 1 << 20;
 
   private CorruptionException pastTheEnd(Hash hash, long offset, int length) {
-    return new CorruptionException(name, offset, String.format(
-        "record of %s (%d bytes) extends past the end of the file", hash, length));
+    return new CorruptionException(
+        name,
+        offset,
+        String.format("record of %s (%d bytes) extends past the end of the file", hash, length));
   }
 
   /**
-   * Reads and checks the record at {@code location}, which must name {@code hash}. The caller
-   * holds a reference.
+   * Reads and checks the record at {@code location}, which must name {@code hash}. The caller holds
+   * a reference.
    */
   byte[] read(Hash hash, long location, boolean verify) throws IOException {
     long offset = offsetOf(location);
@@ -290,8 +311,10 @@ final class Segment {
       return readMapped(m, hash, offset, length, verify);
     }
     FileChannel channel = channel();
-    if (length < 0 || length > Record.MAX_PAYLOAD || (length > UNCHECKED_ALLOCATION
-        && offset + Record.size(h, length) > DurableFiles.size(channel))) {
+    if (length < 0
+        || length > Record.MAX_PAYLOAD
+        || (length > UNCHECKED_ALLOCATION
+            && offset + Record.size(h, length) > DurableFiles.size(channel))) {
       throw pastTheEnd(hash, offset, length);
     }
     ByteBuffer buffer = ByteBuffer.allocate(Record.size(h, length));
@@ -306,29 +329,33 @@ final class Segment {
 
   private byte[] readMapped(ByteBuffer m, Hash hash, long offset, int length, boolean verify) {
     int h = algorithm.digestLength();
-    if (length < 0 || length > Record.MAX_PAYLOAD
+    if (length < 0
+        || length > Record.MAX_PAYLOAD
         || offset + Record.size(h, length) > m.capacity()) {
       throw pastTheEnd(hash, offset, length);
     }
     int at = (int) offset;
-    checkRecord(m.duplicate().limit(at + Record.size(h, length)).position(at), hash, offset,
-        length);
+    checkRecord(
+        m.duplicate().limit(at + Record.size(h, length)).position(at), hash, offset, length);
     byte[] data = new byte[length];
     m.get(at + Record.PREFIX + h, data);
     return verified(data, hash, offset, verify);
   }
 
   /**
-   * Checks the whole record in {@code record} (position to limit), read from {@code offset}:
-   * its length, its checksum, and that it names {@code hash}.
+   * Checks the whole record in {@code record} (position to limit), read from {@code offset}: its
+   * length, its checksum, and that it names {@code hash}.
    */
   private void checkRecord(ByteBuffer record, Hash hash, long offset, int length) {
     int start = record.position();
     int word = record.getInt(start);
     if (Record.payloadLength(word) != length) {
-      throw new CorruptionException(name, offset, String.format(
-          "record length %d differs from the indexed length %d", Record.payloadLength(word),
-          length));
+      throw new CorruptionException(
+          name,
+          offset,
+          String.format(
+              "record length %d differs from the indexed length %d",
+              Record.payloadLength(word), length));
     }
     if (Record.checksum(record) != record.getInt(start + 4)) {
       throw new CorruptionException(name, offset, "record checksum mismatch");
@@ -338,8 +365,8 @@ final class Segment {
       if (record.get(start + Record.PREFIX + i) != hash.byteAt(i)) {
         byte[] named = new byte[h];
         record.get(start + Record.PREFIX, named);
-        throw new CorruptionException(name, offset, "record holds "
-            + Hash.of(algorithm, named) + ", not " + hash);
+        throw new CorruptionException(
+            name, offset, "record holds " + Hash.of(algorithm, named) + ", not " + hash);
       }
     }
   }
@@ -356,8 +383,10 @@ final class Segment {
     final SegmentIndex.Builder entries;
     final List<Hash> hashes = new ArrayList<>();
     final List<Long> locations = new ArrayList<>();
+
     /** The end of the last whole, committed record (or batch). */
     long committedEnd;
+
     final List<CorruptionException> damage = new ArrayList<>();
 
     Scan(int digestLength) {
@@ -366,9 +395,9 @@ final class Segment {
   }
 
   /**
-   * Reads the records in [{@code from}, file end). Stops at a torn tail (a record that does
-   * not check, with no whole record after it) or an unfinished batch; a damaged record with
-   * whole records after it is skipped and reported.
+   * Reads the records in [{@code from}, file end). Stops at a torn tail (a record that does not
+   * check, with no whole record after it) or an unfinished batch; a damaged record with whole
+   * records after it is skipped and reported.
    */
   Scan scan(long from) throws IOException {
     int h = algorithm.digestLength();
@@ -395,8 +424,12 @@ final class Segment {
           // Records follow, so this is damage (or unsynced writes that reached the disk out of
           // order): a batch it interrupts is not whole, so none of it is served; records after
           // it that continue a batch begun before it are dropped below.
-          scan.damage.add(new CorruptionException(name, from + pos, String.format(
-              "damaged record skipped; records resume at offset %d", from + next)));
+          scan.damage.add(
+              new CorruptionException(
+                  name,
+                  from + pos,
+                  String.format(
+                      "damaged record skipped; records resume at offset %d", from + next)));
           dropBatch(batchHashes, batchLocations);
           pos = next;
           scan.committedEnd = from + pos;
@@ -406,8 +439,11 @@ final class Segment {
         if (damaged < 0) {
           break; // a torn tail: cut off by the caller
         }
-        scan.damage.add(new CorruptionException(name, from + pos,
-            "the last record fails its checksum; it is kept but never served"));
+        scan.damage.add(
+            new CorruptionException(
+                name,
+                from + pos,
+                "the last record fails its checksum; it is kept but never served"));
         dropBatch(batchHashes, batchLocations);
         pos += damaged;
         scan.committedEnd = from + pos;
@@ -439,8 +475,8 @@ final class Segment {
   /**
    * Checks every record in [0, {@code end}) of the file for {@code cairn verify}: that records
    * follow each other back to back, each whole and passing its checksum, and that each payload
-   * hashes to the hash its record carries. Reports each damage to {@code damage} and goes on
-   * from the next whole record. Changes nothing.
+   * hashes to the hash its record carries. Reports each damage to {@code damage} and goes on from
+   * the next whole record. Changes nothing.
    *
    * @return the number of records checked
    */
@@ -449,16 +485,21 @@ final class Segment {
     FileChannel channel = channel();
     long size = DurableFiles.size(channel);
     if (size < end) {
-      damage.accept(new CorruptionException(name, size, String.format(
-          "segment is %d bytes, but %d bytes of records were committed", size, end)));
+      damage.accept(
+          new CorruptionException(
+              name,
+              size,
+              String.format(
+                  "segment is %d bytes, but %d bytes of records were committed", size, end)));
     }
     long limit = Math.min(size, end);
     if (limit <= 0) {
       return 0;
     }
     if (limit > Integer.MAX_VALUE) {
-      damage.accept(new CorruptionException(name, Integer.MAX_VALUE,
-          "segment is larger than any segment written"));
+      damage.accept(
+          new CorruptionException(
+              name, Integer.MAX_VALUE, "segment is larger than any segment written"));
       return 0;
     }
     ByteBuffer map = DurableFiles.map(channel, 0, limit);
@@ -468,9 +509,13 @@ final class Segment {
       int recordSize = wholeRecordAt(map, pos, h);
       if (recordSize < 0) {
         int next = resync(map, pos, h);
-        damage.accept(new CorruptionException(name, pos, next < 0
-            ? "damaged record; no whole record follows it"
-            : "damaged record; records resume at offset " + next));
+        damage.accept(
+            new CorruptionException(
+                name,
+                pos,
+                next < 0
+                    ? "damaged record; no whole record follows it"
+                    : "damaged record; records resume at offset " + next));
         if (next < 0) {
           break;
         }
@@ -481,12 +526,15 @@ final class Segment {
       map.get(pos + Record.PREFIX, digest);
       Hash stored = Hash.of(algorithm, digest);
       // Hashed where it lies: a payload of hundreds of megabytes must not be copied to the heap.
-      Hash actual = algorithm.newHasher()
-          .update(map.duplicate().limit(pos + recordSize).position(pos + Record.PREFIX + h))
-          .finish();
+      Hash actual =
+          algorithm
+              .newHasher()
+              .update(map.duplicate().limit(pos + recordSize).position(pos + Record.PREFIX + h))
+              .finish();
       if (!actual.equals(stored)) {
-        damage.accept(new CorruptionException(name, pos,
-            "record of " + stored + " holds bytes that hash to " + actual));
+        damage.accept(
+            new CorruptionException(
+                name, pos, "record of " + stored + " holds bytes that hash to " + actual));
       }
       records++;
       pos += recordSize;
@@ -512,9 +560,9 @@ final class Segment {
   }
 
   /**
-   * The size of a damaged last record at {@code pos} that a torn write cannot explain, or -1:
-   * a record that ends exactly at the end of the file but fails its checksum, or one whose
-   * length field differs by one bit from a length under which it checks.
+   * The size of a damaged last record at {@code pos} that a torn write cannot explain, or -1: a
+   * record that ends exactly at the end of the file but fails its checksum, or one whose length
+   * field differs by one bit from a length under which it checks.
    */
   private static int delimitDamage(ByteBuffer map, int pos, int h) {
     int limit = map.capacity();

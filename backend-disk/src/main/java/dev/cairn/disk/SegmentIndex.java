@@ -16,10 +16,10 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * The memory-mapped index of a segment, in the manner of a Git pack index: hashes sorted,
- * a 256-entry fan-out table on their first byte, 32-bit offsets and lengths, a Bloom filter
- * sized to the segment, and checksums. Nothing per entry lives on the heap; only the Bloom
- * filter (about 1.2 bytes an entry) is read into memory. Immutable and thread-safe.
+ * The memory-mapped index of a segment, in the manner of a Git pack index: hashes sorted, a
+ * 256-entry fan-out table on their first byte, 32-bit offsets and lengths, a Bloom filter sized to
+ * the segment, and checksums. Nothing per entry lives on the heap; only the Bloom filter (about 1.2
+ * bytes an entry) is read into memory. Immutable and thread-safe.
  *
  * <pre>
  *   header    "CAIRNIX1", u32 version (1), u32 digest length, u64 segment id,
@@ -32,8 +32,8 @@ import java.util.zip.CRC32C;
  *   trailer   u32 CRC32C of header to lengths, u32 CRC32C of the Bloom filter
  * </pre>
  *
- * An index also serves as the checkpoint of the active segment: it covers the records in
- * the first "data length" bytes, and recovery scans only what follows.
+ * An index also serves as the checkpoint of the active segment: it covers the records in the first
+ * "data length" bytes, and recovery scans only what follows.
  */
 final class SegmentIndex {
   static final int HEADER = 40;
@@ -50,14 +50,23 @@ final class SegmentIndex {
   private final int hashesAt;
   private final int offsetsAt;
   private final int lengthsAt;
+
   /** Null when the filter failed its checksum: every lookup then searches the table. */
   private final Bloom bloom;
+
   /** Why {@link #bloom} is null, or null. */
   final CorruptionException bloomProblem;
+
   private volatile boolean verified;
 
-  private SegmentIndex(Path file, long segmentId, long dataLength, int count,
-      HashAlgorithm algorithm, ByteBuffer map, Bloom bloom,
+  private SegmentIndex(
+      Path file,
+      long segmentId,
+      long dataLength,
+      int count,
+      HashAlgorithm algorithm,
+      ByteBuffer map,
+      Bloom bloom,
       CorruptionException bloomProblem) {
     this.file = file;
     this.segmentId = segmentId;
@@ -107,8 +116,9 @@ final class SegmentIndex {
    * Writes the index of {@code entries} to {@code file} durably: to a temporary file, synced,
    * renamed into place. The caller syncs the directory.
    */
-  static void write(Path file, HashAlgorithm algorithm, long segmentId,
-      long dataLength, Builder entries) throws IOException {
+  static void write(
+      Path file, HashAlgorithm algorithm, long segmentId, long dataLength, Builder entries)
+      throws IOException {
     int h = algorithm.digestLength();
     byte[] all = entries.hashes;
     int[] order = sortedOrder(all, h, entries.size);
@@ -135,7 +145,12 @@ final class SegmentIndex {
     byte[] bloomArray = bloom.encode();
     int tableLength = HEADER + 256 * 4 + n * (h + 8);
     ByteBuffer out = ByteBuffer.allocate(tableLength + bloomArray.length + 8);
-    out.put(MAGIC).putInt(1).putInt(h).putLong(segmentId).putLong(dataLength).putInt(n)
+    out.put(MAGIC)
+        .putInt(1)
+        .putInt(h)
+        .putLong(segmentId)
+        .putLong(dataLength)
+        .putInt(n)
         .putInt(bloomArray.length);
     int cumulative = 0;
     for (int b = 0; b < 256; b++) {
@@ -167,9 +182,9 @@ final class SegmentIndex {
 
   /**
    * The entries' numbers in ascending unsigned order of their hashes, equal hashes in the order
-   * they were added (the sort is stable). A counting sort on the first two bytes does most of
-   * the work, since digests are uniform; each bucket is then sorted on the whole hash. This is
-   * on the path of every seal, under the append lock.
+   * they were added (the sort is stable). A counting sort on the first two bytes does most of the
+   * work, since digests are uniform; each bucket is then sorted on the whole hash. This is on the
+   * path of every seal, under the append lock.
    */
   static int[] sortedOrder(byte[] hashes, int h, int size) {
     int keyBytes = Math.min(2, h);
@@ -227,8 +242,8 @@ final class SegmentIndex {
   /**
    * Maps and checks the index in {@code file}.
    *
-   * @throws CorruptionException if the table fails its checks (a damaged Bloom filter is not
-   *     an error: the index then works without it and says so in {@link #bloomProblem})
+   * @throws CorruptionException if the table fails its checks (a damaged Bloom filter is not an
+   *     error: the index then works without it and says so in {@link #bloomProblem})
    */
   static SegmentIndex open(Path file, HashAlgorithm algorithm) throws IOException {
     String name = file.toString();
@@ -250,7 +265,10 @@ final class SegmentIndex {
     int count = map.getInt(32);
     int bloomLength = map.getInt(36);
     long tableLength = HEADER + 256L * 4 + (long) count * (h + 8);
-    if (map.getInt(8) != 1 || map.getInt(12) != h || count < 0 || bloomLength < 0
+    if (map.getInt(8) != 1
+        || map.getInt(12) != h
+        || count < 0
+        || bloomLength < 0
         || tableLength + bloomLength + 8 != size) {
       throw new CorruptionException(name, 8, "index header is inconsistent");
     }
@@ -262,8 +280,10 @@ final class SegmentIndex {
     for (int b = 0; b < 256; b++) {
       int bound = map.getInt(HEADER + b * 4);
       if (bound < previous || bound > count) {
-        throw new CorruptionException(name, HEADER + b * 4L, String.format(
-            "fan-out entry %d is %d, outside [%d, %d]", b, bound, previous, count));
+        throw new CorruptionException(
+            name,
+            HEADER + b * 4L,
+            String.format("fan-out entry %d is %d, outside [%d, %d]", b, bound, previous, count));
       }
       previous = bound;
     }
@@ -286,8 +306,8 @@ final class SegmentIndex {
         bloomProblem = e;
       }
     }
-    return new SegmentIndex(file, map.getLong(16), map.getLong(24), count, algorithm, map,
-        bloom, bloomProblem);
+    return new SegmentIndex(
+        file, map.getLong(16), map.getLong(24), count, algorithm, map, bloom, bloomProblem);
   }
 
   /**
@@ -295,8 +315,7 @@ final class SegmentIndex {
    *
    * @throws CorruptionException if the index fails a check
    */
-  static SegmentIndex openVerified(Path file, HashAlgorithm algorithm)
-      throws IOException {
+  static SegmentIndex openVerified(Path file, HashAlgorithm algorithm) throws IOException {
     SegmentIndex index = open(file, algorithm);
     index.verifyTable();
     return index;
@@ -308,9 +327,9 @@ final class SegmentIndex {
   }
 
   /**
-   * Checks the checksum of the table (hashes, offsets, lengths). Opening checks only the
-   * header, the fan-out and the Bloom filter, so that opening a store reads no table; the
-   * segment calls this before its first lookup. Idempotent.
+   * Checks the checksum of the table (hashes, offsets, lengths). Opening checks only the header,
+   * the fan-out and the Bloom filter, so that opening a store reads no table; the segment calls
+   * this before its first lookup. Idempotent.
    *
    * @throws CorruptionException if the table is damaged
    */
@@ -322,8 +341,7 @@ final class SegmentIndex {
     CRC32C crc = new CRC32C();
     crc.update(map.duplicate().position(0).limit(tableLength));
     if ((int) crc.getValue() != map.getInt(map.capacity() - 8)) {
-      throw new CorruptionException(file.toString(), map.capacity() - 8,
-          "index checksum mismatch");
+      throw new CorruptionException(file.toString(), map.capacity() - 8, "index checksum mismatch");
     }
     checkEntries();
     verified = true;
@@ -331,9 +349,9 @@ final class SegmentIndex {
 
   /**
    * Checks, for {@code cairn verify}, what opening the index did not: the table's checksum, the
-   * order of its hashes, that each entry lies within the data it covers, and that the Bloom
-   * filter holds each hash. (The records themselves are checked by walking the data file.)
-   * Reports each damage to {@code damage}.
+   * order of its hashes, that each entry lies within the data it covers, and that the Bloom filter
+   * holds each hash. (The records themselves are checked by walking the data file.) Reports each
+   * damage to {@code damage}.
    *
    * @return the number of entries checked
    */
@@ -351,27 +369,33 @@ final class SegmentIndex {
     for (int i = 0; i < count; i++) {
       Hash hash = hashAt(i);
       if (i > 0 && hashAt(i - 1).compareTo(hash) >= 0) {
-        damage.accept(new CorruptionException(name, hashesAt + (long) i * digestLength,
-            "index entries out of order"));
+        damage.accept(
+            new CorruptionException(
+                name, hashesAt + (long) i * digestLength, "index entries out of order"));
       }
       if (!mightContain(hash)) {
-        damage.accept(new CorruptionException(name, offsetsAt + (long) count * 8,
-            "the Bloom filter does not hold " + hash));
+        damage.accept(
+            new CorruptionException(
+                name, offsetsAt + (long) count * 8, "the Bloom filter does not hold " + hash));
       }
       long recordEnd = offsetAt(i) + Record.size(digestLength, lengthAt(i));
       if (lengthAt(i) < 0 || recordEnd > dataLength) {
-        damage.accept(new CorruptionException(name, offsetsAt + (long) i * 4, String.format(
-            "entry %d of %s ends at %d, past the %d bytes of data it covers", i, hash,
-            recordEnd, dataLength)));
+        damage.accept(
+            new CorruptionException(
+                name,
+                offsetsAt + (long) i * 4,
+                String.format(
+                    "entry %d of %s ends at %d, past the %d bytes of data it covers",
+                    i, hash, recordEnd, dataLength)));
       }
     }
     return count;
   }
 
   /**
-   * Checks what a checksum cannot: that the hashes ascend strictly, each in its fan-out bucket,
-   * and that each record lies inside the data the index covers, so that no lookup strays and
-   * no read allocates for a record that cannot be there.
+   * Checks what a checksum cannot: that the hashes ascend strictly, each in its fan-out bucket, and
+   * that each record lies inside the data the index covers, so that no lookup strays and no read
+   * allocates for a record that cannot be there.
    */
   private void checkEntries() {
     String name = file.toString();
@@ -382,20 +406,29 @@ final class SegmentIndex {
         bucket++;
       }
       if (first != bucket) {
-        throw new CorruptionException(name, hashesAt + (long) i * digestLength, String.format(
-            "entry %d starts with byte %d but sits in fan-out bucket %d", i, first, bucket));
+        throw new CorruptionException(
+            name,
+            hashesAt + (long) i * digestLength,
+            String.format(
+                "entry %d starts with byte %d but sits in fan-out bucket %d", i, first, bucket));
       }
       if (i > 0 && compareAdjacent(i) >= 0) {
-        throw new CorruptionException(name, hashesAt + (long) i * digestLength,
+        throw new CorruptionException(
+            name,
+            hashesAt + (long) i * digestLength,
             "index hashes are not in ascending order at entry " + i);
       }
       long offset = offsetAt(i);
       int length = lengthAt(i);
-      if (length < 0 || length > Record.MAX_PAYLOAD
+      if (length < 0
+          || length > Record.MAX_PAYLOAD
           || offset + Record.size(digestLength, length) > dataLength) {
-        throw new CorruptionException(name, offsetsAt + i * 4L, String.format(
-            "entry %d places a %d-byte record at offset %d, outside the %d bytes covered",
-            i, length, offset, dataLength));
+        throw new CorruptionException(
+            name,
+            offsetsAt + i * 4L,
+            String.format(
+                "entry %d places a %d-byte record at offset %d, outside the %d bytes covered",
+                i, length, offset, dataLength));
       }
     }
   }
@@ -418,8 +451,8 @@ final class SegmentIndex {
   }
 
   /**
-   * The location of {@code hash} as {@link Segment#location}, or -1 if it is not indexed;
-   * {@code key} is the hash's {@link Bloom#key}.
+   * The location of {@code hash} as {@link Segment#location}, or -1 if it is not indexed; {@code
+   * key} is the hash's {@link Bloom#key}.
    */
   long find(Hash hash, Bloom.Key key) {
     if (bloom != null && !bloom.mightContain(key)) {
@@ -437,7 +470,8 @@ final class SegmentIndex {
       } else if (c > 0) {
         hi = mid - 1;
       } else {
-        return Segment.location(Integer.toUnsignedLong(map.getInt(offsetsAt + mid * 4)),
+        return Segment.location(
+            Integer.toUnsignedLong(map.getInt(offsetsAt + mid * 4)),
             map.getInt(lengthsAt + mid * 4));
       }
     }

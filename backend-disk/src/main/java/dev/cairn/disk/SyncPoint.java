@@ -4,14 +4,14 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * How far the store's two growing files were synced, as last recorded: the active segment's
- * data file and the ref journal. Every byte below a sync point was on stable storage before the
- * sync point was written, so after a crash a byte there that is missing, zeroed or fails its
- * checksum is damage, never a torn tail. Immutable.
+ * How far the store's two growing files were synced, as last recorded: the active segment's data
+ * file and the ref journal. Every byte below a sync point was on stable storage before the sync
+ * point was written, so after a crash a byte there that is missing, zeroed or fails its checksum is
+ * damage, never a torn tail. Immutable.
  *
- * <p>Kept in the ref journal's header ({@link RefJournal}, format 3) at offset {@link
- * #OFFSET}, rewritten in place just before an fsync of the journal that the store makes anyway
- * (a ref change, a flush, a close), so recording it costs no fsync of its own:
+ * <p>Kept in the ref journal's header ({@link RefJournal}, format 3) at offset {@link #OFFSET},
+ * rewritten in place just before an fsync of the journal that the store makes anyway (a ref change,
+ * a flush, a close), so recording it costs no fsync of its own:
  *
  * <pre>
  *   u64 segment id        the active segment it speaks of (0: none)
@@ -20,15 +20,17 @@ import java.util.zip.CRC32C;
  *   u32 CRC32C of the 24 bytes before it
  * </pre>
  *
- * A write of it torn by a crash fails its checksum: then no sync point is known and recovery
- * falls back to cutting a torn tail off at the first bad record, as stores recorded before
- * format 3 are recovered. A sync point that a crash kept older than the last one written claims
- * less, which is never wrong.
+ * A write of it torn by a crash fails its checksum: then no sync point is known and recovery falls
+ * back to cutting a torn tail off at the first bad record, as stores recorded before format 3 are
+ * recovered. A sync point that a crash kept older than the last one written claims less, which is
+ * never wrong.
  */
 record SyncPoint(long segment, long segmentLength, long journalLength) {
   /** Where the sync point lies in the ref journal. */
   static final int OFFSET = 20;
+
   static final int SIZE = 28;
+
   /** Nothing known to be synced. */
   static final SyncPoint NONE = new SyncPoint(0, 0, 0);
 
@@ -54,16 +56,16 @@ record SyncPoint(long segment, long segmentLength, long journalLength) {
   }
 
   byte[] encode() {
-    ByteBuffer out = ByteBuffer.allocate(SIZE)
-        .putLong(segment).putLong(segmentLength).putLong(journalLength);
+    ByteBuffer out =
+        ByteBuffer.allocate(SIZE).putLong(segment).putLong(segmentLength).putLong(journalLength);
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, SIZE - 4);
     return out.putInt((int) crc.getValue()).array();
   }
 
   /**
-   * The sync point in {@code bytes} at {@code offset}, or null if its checksum fails or its
-   * lengths cannot be (negative, or a journal shorter than its own header): a torn write of it.
+   * The sync point in {@code bytes} at {@code offset}, or null if its checksum fails or its lengths
+   * cannot be (negative, or a journal shorter than its own header): a torn write of it.
    */
   static SyncPoint decode(byte[] bytes, int offset, int journalHeader) {
     if (bytes.length < offset + SIZE) {
@@ -75,7 +77,9 @@ record SyncPoint(long segment, long segmentLength, long journalLength) {
     long segment = in.getLong();
     long segmentLength = in.getLong();
     long journalLength = in.getLong();
-    if ((int) crc.getValue() != in.getInt() || segment < 0 || segmentLength < 0
+    if ((int) crc.getValue() != in.getInt()
+        || segment < 0
+        || segmentLength < 0
         || journalLength < journalHeader) {
       return null;
     }
@@ -84,7 +88,8 @@ record SyncPoint(long segment, long segmentLength, long journalLength) {
 
   @Override
   public String toString() {
-    return String.format("segment %d synced to %d bytes, ref journal to %d bytes", segment,
-        segmentLength, journalLength);
+    return String.format(
+        "segment %d synced to %d bytes, ref journal to %d bytes",
+        segment, segmentLength, journalLength);
   }
 }

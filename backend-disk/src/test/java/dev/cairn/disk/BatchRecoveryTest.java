@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A batch is served whole or not at all after a crash, also when its unsynced records reached
- * the disk out of order (found by the power-loss family with fsync=never: a cut kept the end of
- * a batch, lost its start, and recovery served the end). Each test writes a batch of three
- * after a flushed object, takes the files as a crash leaves them (the store still open), loses
- * some of the batch's bytes (zeros) and reopens that copy.
+ * A batch is served whole or not at all after a crash, also when its unsynced records reached the
+ * disk out of order (found by the power-loss family with fsync=never: a cut kept the end of a
+ * batch, lost its start, and recovery served the end). Each test writes a batch of three after a
+ * flushed object, takes the files as a crash leaves them (the store still open), loses some of the
+ * batch's bytes (zeros) and reopens that copy.
  */
 class BatchRecoveryTest {
   private static final DiskOptions NEVER =
@@ -33,6 +33,7 @@ class BatchRecoveryTest {
   private Hash before;
   private Hash after;
   private final List<Hash> batch = new ArrayList<>();
+
   /** Offsets of the batch's records, and the end of its last. */
   private final List<Long> offsets = new ArrayList<>();
 
@@ -75,8 +76,8 @@ class BatchRecoveryTest {
         }
       }
     }
-    try (FileChannel segment = FileChannel.open(crashed.resolve(Segment.dataFileName(1)),
-        StandardOpenOption.WRITE)) {
+    try (FileChannel segment =
+        FileChannel.open(crashed.resolve(Segment.dataFileName(1)), StandardOpenOption.WRITE)) {
       for (int record : lost) {
         long from = offsets.get(record);
         segment.write(ByteBuffer.allocate((int) (offsets.get(record + 1) - from)), from);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
-import dev.cairn.storage.Bloom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Single-bit flips in every kind of file (data, index table, Bloom filter, manifest, ref
- * journal): each is detected (an open or a read fails with {@link CorruptionException}, or
- * the store reports it in {@code problems()}), no wrong byte is ever served, and a damaged
- * Bloom filter never hides a present object.
+ * Single-bit flips in every kind of file (data, index table, Bloom filter, manifest, ref journal):
+ * each is detected (an open or a read fails with {@link CorruptionException}, or the store reports
+ * it in {@code problems()}), no wrong byte is ever served, and a damaged Bloom filter never hides a
+ * present object.
  */
 class BitRotTest {
   @TempDir Path root;
@@ -111,11 +110,11 @@ class BitRotTest {
     }
     flips++;
     assertThat(readEverything(work, bloomOnly))
-        .as("flip of bit %d in %s detected", bit, file.getFileName()).isTrue();
+        .as("flip of bit %d in %s detected", bit, file.getFileName())
+        .isTrue();
   }
 
-  private void flipSample(Path pristine, Path file, int samples, Random random)
-      throws IOException {
+  private void flipSample(Path pristine, Path file, int samples, Random random) throws IOException {
     long bits = Files.size(file) * 8;
     if (bits <= samples) {
       for (long bit = 0; bit < bits; bit++) {
@@ -152,7 +151,8 @@ class BitRotTest {
   @Test
   void flipsInACleanlyClosedStoreAreDetected() throws IOException {
     flipEveryKind(true);
-    System.out.println("bit rot (checkpointed store): " + flips + " flips, all detected, 0 wrong bytes");
+    System.out.println(
+        "bit rot (checkpointed store): " + flips + " flips, all detected, 0 wrong bytes");
   }
 
   @Test

@@ -12,11 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 12: closing a store wrote a checkpoint index and failed when it could not (a
- * full disk, a directory that takes no new file), so {@code cairn put} exited 1 after the
- * object was durable and {@code cairn ref list} failed although it wrote nothing. The
- * checkpoint only saves the next open a scan: close does not fail for it, and leaves no
- * half-written file.
+ * Issue 19, item 12: closing a store wrote a checkpoint index and failed when it could not (a full
+ * disk, a directory that takes no new file), so {@code cairn put} exited 1 after the object was
+ * durable and {@code cairn ref list} failed although it wrote nothing. The checkpoint only saves
+ * the next open a scan: close does not fail for it, and leaves no half-written file.
  */
 class CloseWithoutSpaceTest {
   @TempDir Path root;

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Power loss (on a {@link FaultyFileSystem}: unsynced writes dropped, cut short or reordered,
- * unsynced directory entries forgotten) at random instants of a compaction (while a writer
- * keeps writing): the store opens with every object the compaction was told to keep, every
- * object acknowledged meanwhile, and no reported damage.
+ * unsynced directory entries forgotten) at random instants of a compaction (while a writer keeps
+ * writing): the store opens with every object the compaction was told to keep, every object
+ * acknowledged meanwhile, and no reported damage.
  */
 class CompactionCrashTest {
   @TempDir Path root;
@@ -35,11 +35,14 @@ class CompactionCrashTest {
       }
     }
     Set<Hash> keep = new HashSet<>();
-    objects.keySet().forEach(h -> {
-      if ((h.byteAt(0) & 1) == 0) {
-        keep.add(h);
-      }
-    });
+    objects
+        .keySet()
+        .forEach(
+            h -> {
+              if ((h.byteAt(0) & 1) == 0) {
+                keep.add(h);
+              }
+            });
     long duration;
     {
       Path dir = root.resolve("timing");
@@ -61,15 +64,17 @@ class CompactionCrashTest {
       int writerId = 1000 + round;
       Thread writer = new Thread(() -> workload.run(store, writerId, true, 1_000_000));
       boolean[] done = new boolean[1];
-      Thread compactor = new Thread(() -> {
-        try {
-          // As a collector would: what the writer adds meanwhile is live.
-          store.compact(h -> keep.contains(h) || !objects.containsKey(h));
-          done[0] = true;
-        } catch (RuntimeException e) {
-          // the power went out
-        }
-      });
+      Thread compactor =
+          new Thread(
+              () -> {
+                try {
+                  // As a collector would: what the writer adds meanwhile is live.
+                  store.compact(h -> keep.contains(h) || !objects.containsKey(h));
+                  done[0] = true;
+                } catch (RuntimeException e) {
+                  // the power went out
+                }
+              });
       writer.start();
       compactor.start();
       Thread.sleep(random.nextInt((int) duration * 3 / 2 + 1));
@@ -102,7 +107,9 @@ class CompactionCrashTest {
         }
       }
     }
-    System.out.printf("compaction crash: %d power losses (%d after the compaction finished),"
-        + " %d kept objects intact each time%n", rounds, completed, keep.size());
+    System.out.printf(
+        "compaction crash: %d power losses (%d after the compaction finished),"
+            + " %d kept objects intact each time%n",
+        rounds, completed, keep.size());
   }
 }

@@ -17,17 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 8b: a collection that dropped 0.16% of a 14 GB upper rewrote all of it, and
- * one with nothing to drop rewrote it again. Compaction rewrites only the segments holding
- * something to drop, and one that drops nothing writes nothing (but the seal of a non-empty
- * active segment, which every compaction examines).
+ * Issue 19, item 8b: a collection that dropped 0.16% of a 14 GB upper rewrote all of it, and one
+ * with nothing to drop rewrote it again. Compaction rewrites only the segments holding something to
+ * drop, and one that drops nothing writes nothing (but the seal of a non-empty active segment,
+ * which every compaction examines).
  */
 class CompactionWorkTest {
   private static final DiskOptions SMALL =
       DiskOptions.builder().segmentSize(DiskOptions.MIN_SEGMENT_SIZE).build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aCompactionThatDropsNothingWritesNothing() throws IOException {
@@ -63,7 +62,7 @@ class CompactionWorkTest {
       Compaction.Result result = store.compact(h -> true);
       assertThat(result.kept()).isEqualTo(hashes.size());
       hashes.forEach(h -> assertThat(store.read(h)).isPresent());
-      assertThat(store.checkIntegrity(d -> { }).damaged()).isZero();
+      assertThat(store.checkIntegrity(d -> {}).damaged()).isZero();
     }
   }
 
@@ -83,7 +82,8 @@ class CompactionWorkTest {
       Set<String> gone = new java.util.HashSet<>(before);
       gone.removeAll(after);
       assertThat(gone).as("segment files rewritten").hasSize(2); // its data and its index
-      assertThat(result.bytesBefore() - result.bytesAfter()).isPositive()
+      assertThat(result.bytesBefore() - result.bytesAfter())
+          .isPositive()
           .isLessThan(result.bytesBefore() / 4);
       assertThat(store.read(dropped)).isEmpty();
     }
@@ -93,7 +93,7 @@ class CompactionWorkTest {
       }
       assertThat(reopened.read(reopened.hashAlgorithm().hash(bytes("in the active segment"))))
           .isPresent();
-      assertThat(reopened.checkIntegrity(d -> { }).damaged()).isZero();
+      assertThat(reopened.checkIntegrity(d -> {}).damaged()).isZero();
     }
   }
 
@@ -105,7 +105,8 @@ class CompactionWorkTest {
 
   private Set<String> segmentFiles() throws IOException {
     String active = activeData();
-    return files().stream().filter(n -> n.startsWith("seg-") && !n.equals(active))
+    return files().stream()
+        .filter(n -> n.startsWith("seg-") && !n.equals(active))
         .collect(Collectors.toSet());
   }
 

@@ -14,10 +14,10 @@ import java.util.Random;
 
 /**
  * The process the kill -9 and disk-full tests start: writes objects (single and batched, from
- * several threads) and moves refs, printing each acknowledgement on its own line as soon as
- * the call returns: {@code O key} for a durable object, {@code I ref hash} before a ref
- * compare-and-set and {@code R ref hash} after it succeeded. Object bytes derive from their
- * key ({@link Workload#object}). Runs until killed, or until a write fails ({@code FAILED}).
+ * several threads) and moves refs, printing each acknowledgement on its own line as soon as the
+ * call returns: {@code O key} for a durable object, {@code I ref hash} before a ref compare-and-set
+ * and {@code R ref hash} after it succeeded. Object bytes derive from their key ({@link
+ * Workload#object}). Runs until killed, or until a write fails ({@code FAILED}).
  *
  * <p>Arguments: directory, fsync mode, run id, threads[, segment size].
  */
@@ -30,9 +30,13 @@ public final class CrashChild {
     String run = args[2];
     int threads = Integer.parseInt(args[3]);
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-    DiskBackend store = DiskBackend.open(dir,
-        DiskOptions.builder().fsync(fsync)
-            .segmentSize(args.length > 4 ? Long.parseLong(args[4]) : 64 * 1024).build());
+    DiskBackend store =
+        DiskBackend.open(
+            dir,
+            DiskOptions.builder()
+                .fsync(fsync)
+                .segmentSize(args.length > 4 ? Long.parseLong(args[4]) : 64 * 1024)
+                .build());
     out.println("READY");
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -47,8 +51,8 @@ public final class CrashChild {
     System.exit(3);
   }
 
-  private static void write(DiskBackend store, DiskOptions.Fsync fsync, String run, int writer,
-      PrintStream out) {
+  private static void write(
+      DiskBackend store, DiskOptions.Fsync fsync, String run, int writer, PrintStream out) {
     Random random = new Random(run.hashCode() * 31L + writer);
     String ref = "refs/heads/w" + writer;
     int n = 0;

@@ -30,8 +30,13 @@ class DecoderDefectsTest {
   @Test
   void bloomWordCountLargerThanItsBytesIsCorruptionNotOutOfMemory() {
     // Guava would allocate 2^31-1 longs (16 GiB) before reading a single word.
-    byte[] bloom = ByteBuffer.allocate(14).put((byte) 1).put((byte) 5).putInt(Integer.MAX_VALUE)
-        .putLong(-1).array();
+    byte[] bloom =
+        ByteBuffer.allocate(14)
+            .put((byte) 1)
+            .put((byte) 5)
+            .putInt(Integer.MAX_VALUE)
+            .putLong(-1)
+            .array();
     assertThatThrownBy(() -> Bloom.decode(bloom, "seg.idx", 1064))
         .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("claims 2147483647 words");
@@ -70,7 +75,8 @@ class DecoderDefectsTest {
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
     SegmentIndex index = SegmentIndex.open(file, SHA256);
-    assertThatThrownBy(index::verifyTable).isInstanceOf(CorruptionException.class)
+    assertThatThrownBy(index::verifyTable)
+        .isInstanceOf(CorruptionException.class)
         .hasMessageContaining("outside the");
   }
 
@@ -84,7 +90,8 @@ class DecoderDefectsTest {
     DecoderFuzzTest.fixIndex(bytes, 32);
     Files.write(file, bytes);
     assertThatThrownBy(() -> SegmentIndex.open(file, SHA256))
-        .isInstanceOf(CorruptionException.class).hasMessageContaining("negative data length");
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("negative data length");
   }
 
   @Test
@@ -92,13 +99,15 @@ class DecoderDefectsTest {
     // Record.size(32, 2^31-1) overflowed, and ByteBuffer.allocate threw IllegalArgumentException.
     Path file = dir.resolve(Segment.dataFileName(1));
     Files.write(file, new byte[100]);
-    Segment segment = new Segment(1, file, SHA256, false, false, (s, e) -> { });
+    Segment segment = new Segment(1, file, SHA256, false, false, (s, e) -> {});
     try {
       Hash hash = SHA256.hash(new byte[0]);
       assertThatThrownBy(() -> segment.read(hash, Segment.location(0, Integer.MAX_VALUE), false))
-          .isInstanceOf(CorruptionException.class).hasMessageContaining("past the end");
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("past the end");
       assertThatThrownBy(() -> segment.read(hash, Segment.location(10, 400 << 20), false))
-          .isInstanceOf(CorruptionException.class).hasMessageContaining("past the end");
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("past the end");
     } finally {
       segment.retire(false);
     }
@@ -110,7 +119,8 @@ class DecoderDefectsTest {
     bytes[14] = (byte) 0xff; // the first byte of the name
     fixTrailingCrc(bytes);
     assertThatThrownBy(() -> Manifest.decode(bytes, "MANIFEST"))
-        .isInstanceOf(CorruptionException.class).hasMessageContaining("not UTF-8");
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("not UTF-8");
   }
 
   @Test
@@ -119,7 +129,8 @@ class DecoderDefectsTest {
     ByteBuffer.wrap(bytes).putShort(12, (short) 0xffff);
     fixTrailingCrc(bytes);
     assertThatThrownBy(() -> Manifest.decode(bytes, "MANIFEST"))
-        .isInstanceOf(CorruptionException.class).hasMessageContaining("runs past the end");
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("runs past the end");
   }
 
   @Test
@@ -129,10 +140,11 @@ class DecoderDefectsTest {
     journal.put("CAIRNRF1".getBytes(StandardCharsets.US_ASCII));
     entry(journal, "refs/heads/main", hash);
     entry(journal, "../../escape", hash);
-    Files.write(dir.resolve(RefJournal.FILE),
-        java.util.Arrays.copyOf(journal.array(), journal.position()));
+    Files.write(
+        dir.resolve(RefJournal.FILE), java.util.Arrays.copyOf(journal.array(), journal.position()));
     try (RefJournal refs = RefJournal.open(dir, SHA256, false)) {
-      assertThatThrownBy(refs::names).isInstanceOf(CorruptionException.class)
+      assertThatThrownBy(refs::names)
+          .isInstanceOf(CorruptionException.class)
           .hasMessageContaining(dir.resolve(RefJournal.FILE).toString());
     }
   }

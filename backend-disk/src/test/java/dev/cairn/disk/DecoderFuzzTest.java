@@ -17,20 +17,19 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Fuzz targets for every decoder of the disk store's files: the manifest, the ref journal,
- * the segment index, its Bloom filter, a record read through an index location, and the scan
- * of an active segment's tail. Given any bytes, a decoder returns something consistent or
- * throws {@link CorruptionException} naming the file and an offset inside it; anything else
- * (an unchecked exception, an {@link OutOfMemoryError} from a length read off the file) is a
- * finding.
+ * Fuzz targets for every decoder of the disk store's files: the manifest, the ref journal, the
+ * segment index, its Bloom filter, a record read through an index location, and the scan of an
+ * active segment's tail. Given any bytes, a decoder returns something consistent or throws {@link
+ * CorruptionException} naming the file and an offset inside it; anything else (an unchecked
+ * exception, an {@link OutOfMemoryError} from a length read off the file) is a finding.
  *
- * <p>A normal build runs the committed seeds in {@code DecoderFuzzTestInputs/<method>/}
- * (valid files of each format and the inputs of past findings). To fuzz one target, see
- * {@code RELIABILITY.md} (family 8): {@code JAZZER_FUZZ=1} with {@code -Dtest=DecoderFuzzTest#x}.
+ * <p>A normal build runs the committed seeds in {@code DecoderFuzzTestInputs/<method>/} (valid
+ * files of each format and the inputs of past findings). To fuzz one target, see {@code
+ * RELIABILITY.md} (family 8): {@code JAZZER_FUZZ=1} with {@code -Dtest=DecoderFuzzTest#x}.
  *
  * <p>The first input byte is a mode: bit 0 recomputes the checksums the format carries before
- * decoding, so that the fuzzer gets past them to the fields behind; bit 1 picks SHA-1 rather
- * than SHA-256. The rest is the file.
+ * decoding, so that the fuzzer gets past them to the fields behind; bit 1 picks SHA-1 rather than
+ * SHA-256. The rest is the file.
  */
 class DecoderFuzzTest {
   private static final Path DIR = FuzzFiles.directory("cairn-disk-fuzz");
@@ -56,9 +55,8 @@ class DecoderFuzzTest {
   }
 
   /**
-   * The ref journal opens (read-only and read-write); its refs are valid names mapped to
-   * hashes, or every ref operation throws the corruption it found. A writer's new ref
-   * survives a reopen.
+   * The ref journal opens (read-only and read-write); its refs are valid names mapped to hashes, or
+   * every ref operation throws the corruption it found. A writer's new ref survives a reopen.
    */
   @FuzzTest(maxDuration = "30s")
   void refJournal(byte[] input) throws IOException {
@@ -101,8 +99,8 @@ class DecoderFuzzTest {
   }
 
   /**
-   * A segment index opens and checks its table, after which every lookup stays inside it and
-   * every entry it serves lies inside the data it covers; or it is corrupt.
+   * A segment index opens and checks its table, after which every lookup stays inside it and every
+   * entry it serves lies inside the data it covers; or it is corrupt.
    */
   @FuzzTest(maxDuration = "30s")
   void segmentIndex(byte[] input) throws IOException {
@@ -152,10 +150,9 @@ class DecoderFuzzTest {
   }
 
   /**
-   * A record read at any location of any segment file returns the payload of a whole record
-   * naming the hash, or is corrupt at that location: never an allocation for a length the
-   * file cannot hold.
-   * Input after the mode: u32 offset, u32 length, then the data file.
+   * A record read at any location of any segment file returns the payload of a whole record naming
+   * the hash, or is corrupt at that location: never an allocation for a length the file cannot
+   * hold. Input after the mode: u32 offset, u32 length, then the data file.
    */
   @FuzzTest(maxDuration = "30s")
   void record(byte[] input) throws IOException {
@@ -172,12 +169,12 @@ class DecoderFuzzTest {
       offset %= data.length;
       fixRecordAt(data, (int) offset, h);
     }
-    Hash hash = offset + Record.PREFIX + h <= data.length
-        ? Hash.of(algorithm, data, (int) offset + Record.PREFIX, h)
-        : algorithm.hash(data);
+    Hash hash =
+        offset + Record.PREFIX + h <= data.length
+            ? Hash.of(algorithm, data, (int) offset + Record.PREFIX, h)
+            : algorithm.hash(data);
     Path file = fresh(Segment.dataFileName(1), data);
-    Segment segment = new Segment(1, file, algorithm, false, false,
-        (s, problem) -> { });
+    Segment segment = new Segment(1, file, algorithm, false, false, (s, problem) -> {});
     try {
       byte[] payload = segment.read(hash, Segment.location(offset, length), (input[0] & 4) != 0);
       assertThat(payload).hasSize(length);
@@ -192,9 +189,9 @@ class DecoderFuzzTest {
   }
 
   /**
-   * The recovery scan of an active segment's tail, from any start: it returns only whole,
-   * checked records (each of which then reads back), ending at a committed end inside the
-   * file; damage it skips is reported, never thrown.
+   * The recovery scan of an active segment's tail, from any start: it returns only whole, checked
+   * records (each of which then reads back), ending at a committed end inside the file; damage it
+   * skips is reported, never thrown.
    */
   @FuzzTest(maxDuration = "30s")
   void tailScan(byte[] input) throws IOException {
@@ -213,8 +210,7 @@ class DecoderFuzzTest {
       }
     }
     Path file = fresh(Segment.dataFileName(2), data);
-    Segment segment = new Segment(2, file, algorithm, false, false,
-        (s, problem) -> { });
+    Segment segment = new Segment(2, file, algorithm, false, false, (s, problem) -> {});
     try {
       Segment.Scan scan = segment.scan(from);
       assertThat(scan.committedEnd).isBetween(from, Math.max(from, (long) data.length));
@@ -232,8 +228,8 @@ class DecoderFuzzTest {
   }
 
   /**
-   * A new file holding {@code bytes}, the previous one deleted: rewriting a file that earlier
-   * runs still map (mappings go only when collected) costs the kernel more with every run.
+   * A new file holding {@code bytes}, the previous one deleted: rewriting a file that earlier runs
+   * still map (mappings go only when collected) costs the kernel more with every run.
    */
   private static Path fresh(String name, byte[] bytes) throws IOException {
     Path previous = DIR.resolve(files + "-" + name);
@@ -279,8 +275,10 @@ class DecoderFuzzTest {
   static void fixJournal(byte[] bytes) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     int at = 8;
-    String magic = bytes.length >= 8
-        ? new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII) : "";
+    String magic =
+        bytes.length >= 8
+            ? new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)
+            : "";
     if ((magic.equals("CAIRNRF2") || magic.equals("CAIRNRF3")) && bytes.length >= 20) {
       CRC32C header = new CRC32C();
       header.update(bytes, 0, 16);
@@ -332,9 +330,10 @@ class DecoderFuzzTest {
     static Path directory(String prefix) {
       try {
         Path shm = Path.of("/dev/shm");
-        Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
-            ? Files.createTempDirectory(shm, prefix)
-            : Files.createTempDirectory(prefix);
+        Path dir =
+            Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, prefix)
+                : Files.createTempDirectory(prefix);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
         return dir;
       } catch (IOException e) {
@@ -344,13 +343,16 @@ class DecoderFuzzTest {
 
     private static void delete(Path dir) {
       try (var files = Files.walk(dir)) {
-        files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            // A leftover temp file harms nothing.
-          }
-        });
+        files
+            .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+            .forEach(
+                p -> {
+                  try {
+                    Files.deleteIfExists(p);
+                  } catch (IOException e) {
+                    // A leftover temp file harms nothing.
+                  }
+                });
       } catch (IOException e) {
         // Same.
       }

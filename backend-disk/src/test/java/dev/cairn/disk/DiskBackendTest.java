@@ -123,8 +123,8 @@ class DiskBackendTest {
   @Test
   void refJournalIsRewrittenWhenMostlySuperseded() throws IOException {
     Hash last = null;
-    try (DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()
-        .fsync(DiskOptions.Fsync.NEVER).build())) {
+    try (DiskBackend store =
+        DiskBackend.open(dir, DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER).build())) {
       for (int i = 0; i < 30_000; i++) {
         last = store.put(Integer.toString(i).getBytes());
         store.setRef("refs/heads/main", last);
@@ -138,17 +138,20 @@ class DiskBackendTest {
 
   @Test
   void anExistingStoreKeepsItsAlgorithm() {
-    try (DiskBackend store = DiskBackend.open(dir, DiskOptions.builder()
-        .hashAlgorithm(HashAlgorithm.SHA1).build())) {
+    try (DiskBackend store =
+        DiskBackend.open(dir, DiskOptions.builder().hashAlgorithm(HashAlgorithm.SHA1).build())) {
       assertThat(store.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
     }
     try (DiskBackend store = DiskBackend.open(dir)) {
       assertThat(store.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
     }
-    assertThatThrownBy(() -> DiskBackend.open(dir, DiskOptions.builder()
-        .hashAlgorithm(HashAlgorithm.SHA256).build()))
+    assertThatThrownBy(
+            () ->
+                DiskBackend.open(
+                    dir, DiskOptions.builder().hashAlgorithm(HashAlgorithm.SHA256).build()))
         .isInstanceOf(HashAlgorithmMismatchException.class)
-        .hasMessageContaining("hash=sha1").hasMessageContaining("hash=sha256");
+        .hasMessageContaining("hash=sha1")
+        .hasMessageContaining("hash=sha256");
     // The failed open released the lock.
     DiskBackend.open(dir).close();
   }
@@ -195,9 +198,11 @@ class DiskBackendTest {
 
   @Test
   void readOnlyOpenOfAMissingStoreFails() {
-    assertThatThrownBy(() -> DiskBackend.open(dir.resolve("none"),
-        DiskOptions.builder().readOnly(true).build()))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("no store");
+    assertThatThrownBy(
+            () ->
+                DiskBackend.open(dir.resolve("none"), DiskOptions.builder().readOnly(true).build()))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("no store");
   }
 
   @Test
@@ -233,8 +238,8 @@ class DiskBackendTest {
         }
       }
       long before = directorySize();
-      Compaction.Result result = store.feature(Compaction.class).orElseThrow()
-          .compact(kept::containsKey);
+      Compaction.Result result =
+          store.feature(Compaction.class).orElseThrow().compact(kept::containsKey);
       assertThat(result.kept()).isEqualTo(kept.size());
       assertThat(result.dropped()).isEqualTo(dropped.size());
       assertThat(directorySize()).isLessThan(before / 2);
@@ -255,10 +260,11 @@ class DiskBackendTest {
     try (DiskBackend store = DiskBackend.open(dir, small())) {
       byte[] data = {9, 9, 9};
       Hash hash = store.put(data);
-      store.compact(h -> {
-        store.put(data); // written while compaction runs: must be kept
-        return false;
-      });
+      store.compact(
+          h -> {
+            store.put(data); // written while compaction runs: must be kept
+            return false;
+          });
       assertThat(store.read(hash)).hasValue(data);
     }
   }
@@ -278,17 +284,26 @@ class DiskBackendTest {
   @Test
   void factoryBuildsFromASpec() {
     DiskStoreFactory factory = new DiskStoreFactory();
-    dev.cairn.spi.StoreSpec spec = dev.cairn.spi.StoreSpec.leaf("disk", dir.toString(),
-        Map.of("fsync", "batch", "segment-size", "64k", "hash", "sha1", "verify", "true"));
+    dev.cairn.spi.StoreSpec spec =
+        dev.cairn.spi.StoreSpec.leaf(
+            "disk",
+            dir.toString(),
+            Map.of("fsync", "batch", "segment-size", "64k", "hash", "sha1", "verify", "true"));
     try (Backend store = factory.create(spec, Map.of(), dev.cairn.spi.StoreContext.standard())) {
       assertThat(store.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
       Hash hash = store.put(new byte[] {5});
       assertThat(store.read(hash)).hasValue(new byte[] {5});
     }
-    assertThat(java.util.ServiceLoader.load(dev.cairn.spi.StoreFactory.class).stream()
-        .map(p -> p.get().name())).contains("disk");
-    assertThatThrownBy(() -> factory.create(dev.cairn.spi.StoreSpec.leaf("disk", null, Map.of()),
-        Map.of(), dev.cairn.spi.StoreContext.standard()))
+    assertThat(
+            java.util.ServiceLoader.load(dev.cairn.spi.StoreFactory.class).stream()
+                .map(p -> p.get().name()))
+        .contains("disk");
+    assertThatThrownBy(
+            () ->
+                factory.create(
+                    dev.cairn.spi.StoreSpec.leaf("disk", null, Map.of()),
+                    Map.of(),
+                    dev.cairn.spi.StoreContext.standard()))
         .isInstanceOf(StoreConfigurationException.class);
   }
 
@@ -299,22 +314,24 @@ class DiskBackendTest {
       Map<Hash, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
       for (int t = 0; t < 8; t++) {
         int seed = t;
-        threads.add(new Thread(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < 100; i++) {
-            byte[] data = bytes(random, 100);
-            written.put(store.put(data), data);
-            if (i % 10 == 0) {
-              Map<Hash, byte[]> batch = new LinkedHashMap<>();
-              for (int j = 0; j < 5; j++) {
-                byte[] d = bytes(random, 100);
-                batch.put(HashAlgorithm.SHA256.hash(d), d);
-              }
-              store.writeBatch(batch);
-              written.putAll(batch);
-            }
-          }
-        }));
+        threads.add(
+            new Thread(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < 100; i++) {
+                    byte[] data = bytes(random, 100);
+                    written.put(store.put(data), data);
+                    if (i % 10 == 0) {
+                      Map<Hash, byte[]> batch = new LinkedHashMap<>();
+                      for (int j = 0; j < 5; j++) {
+                        byte[] d = bytes(random, 100);
+                        batch.put(HashAlgorithm.SHA256.hash(d), d);
+                      }
+                      store.writeBatch(batch);
+                      written.putAll(batch);
+                    }
+                  }
+                }));
       }
       threads.forEach(Thread::start);
       for (Thread thread : threads) {
@@ -364,7 +381,8 @@ class DiskBackendTest {
     try (DiskBackend store = DiskBackend.open(dir, small())) {
       // Opening reads no index table; the first lookup in the segment checks it.
       written.forEach((h, d) -> assertThat(store.read(h)).hasValue(d));
-      assertThat(String.join("\n", store.problems())).contains("index checksum mismatch")
+      assertThat(String.join("\n", store.problems()))
+          .contains("index checksum mismatch")
           .contains("rebuilt the index");
     }
     try (DiskBackend store = DiskBackend.open(dir, small())) {

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * A quick measurement harness, not a test: {@code java -cp <test class path>
  * dev.cairn.disk.DiskBench DIR [objects]}. Prints durable single puts per second with 1 and 8
- * threads (group commit), durable batch ingest of 1 KiB objects in batches of 1,000, point
- * reads, absent lookups, reopen time and bytes on disk per payload byte.
+ * threads (group commit), durable batch ingest of 1 KiB objects in batches of 1,000, point reads,
+ * absent lookups, reopen time and bytes on disk per payload byte.
  */
 public final class DiskBench {
   private DiskBench() {}
@@ -24,8 +24,8 @@ public final class DiskBench {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     int objects = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-    DiskOptions.Fsync fsync = args.length > 2 ? DiskOptions.Fsync.valueOf(args[2])
-        : DiskOptions.Fsync.ALWAYS;
+    DiskOptions.Fsync fsync =
+        args.length > 2 ? DiskOptions.Fsync.valueOf(args[2]) : DiskOptions.Fsync.ALWAYS;
     if (args.length <= 2) {
       singlePuts(root.resolve("single-1"), 1);
       singlePuts(root.resolve("single-8"), 8);
@@ -51,8 +51,10 @@ public final class DiskBench {
         store.writeBatch(batch);
       }
     }
-    report("batch ingest, fsync=" + fsync + " (1 KiB, batches of 1,000, hashes precomputed)",
-        objects, start);
+    report(
+        "batch ingest, fsync=" + fsync + " (1 KiB, batches of 1,000, hashes precomputed)",
+        objects,
+        start);
     long bytes;
     try (Stream<Path> files = Files.list(dir)) {
       bytes = files.mapToLong(p -> p.toFile().length()).sum();
@@ -69,24 +71,28 @@ public final class DiskBench {
         int n = Math.min(objects, 1_000_000);
         AtomicLong found = new AtomicLong();
         start = System.nanoTime();
-        runThreads(threads, t -> {
-          Random r = new Random(t);
-          for (int i = 0; i < n / threads; i++) {
-            found.addAndGet(store.read(hashes.get(r.nextInt(hashes.size()))).get().length);
-          }
-        });
+        runThreads(
+            threads,
+            t -> {
+              Random r = new Random(t);
+              for (int i = 0; i < n / threads; i++) {
+                found.addAndGet(store.read(hashes.get(r.nextInt(hashes.size()))).get().length);
+              }
+            });
         report("point reads, " + threads + " thread(s)", n, start);
         start = System.nanoTime();
-        runThreads(threads, t -> {
-          Random r = new Random(-t);
-          byte[] b = new byte[32];
-          for (int i = 0; i < n / threads; i++) {
-            r.nextBytes(b);
-            if (store.exists(Hash.of(HashAlgorithm.SHA256, b))) {
-              throw new AssertionError();
-            }
-          }
-        });
+        runThreads(
+            threads,
+            t -> {
+              Random r = new Random(-t);
+              byte[] b = new byte[32];
+              for (int i = 0; i < n / threads; i++) {
+                r.nextBytes(b);
+                if (store.exists(Hash.of(HashAlgorithm.SHA256, b))) {
+                  throw new AssertionError();
+                }
+              }
+            });
         report("absent lookups, " + threads + " thread(s)", n, start);
       }
     }
@@ -98,17 +104,24 @@ public final class DiskBench {
       AtomicLong puts = new AtomicLong();
       long start = System.nanoTime();
       long end = start + seconds * 1_000_000_000L;
-      runThreads(threads, t -> {
-        Random r = new Random(t);
-        byte[] data = new byte[1024];
-        while (System.nanoTime() < end) {
-          r.nextBytes(data);
-          store.put(data);
-          puts.incrementAndGet();
-        }
-      });
-      report("durable single puts (fsync=always), " + threads + " thread(s); fsyncs "
-          + store.groupCommitSyncs(), puts.get(), start);
+      runThreads(
+          threads,
+          t -> {
+            Random r = new Random(t);
+            byte[] data = new byte[1024];
+            while (System.nanoTime() < end) {
+              r.nextBytes(data);
+              store.put(data);
+              puts.incrementAndGet();
+            }
+          });
+      report(
+          "durable single puts (fsync=always), "
+              + threads
+              + " thread(s); fsyncs "
+              + store.groupCommitSyncs(),
+          puts.get(),
+          start);
     }
   }
 
@@ -120,13 +133,15 @@ public final class DiskBench {
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      all.add(new Thread(() -> {
-        try {
-          body.run(id);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      }));
+      all.add(
+          new Thread(
+              () -> {
+                try {
+                  body.run(id);
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              }));
     }
     all.forEach(Thread::start);
     for (Thread t : all) {

@@ -36,6 +36,7 @@ class DiskBySpecTest {
   void aConflictingHashIsAClearError() {
     Cairn.open("disk:" + dir + "?hash=sha1").close();
     assertThatThrownBy(() -> Cairn.open("disk:" + dir + "?hash=sha256"))
-        .isInstanceOf(CairnException.class).hasMessageContaining("hash=sha1");
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("hash=sha1");
   }
 }

@@ -18,8 +18,11 @@ class DiskConformanceTest {
     abstract DiskOptions.Fsync fsync();
 
     private DiskOptions options(HashAlgorithm algorithm) {
-      return DiskOptions.builder().fsync(fsync()).segmentSize(64 * 1024)
-          .hashAlgorithm(algorithm).build();
+      return DiskOptions.builder()
+          .fsync(fsync())
+          .segmentSize(64 * 1024)
+          .hashAlgorithm(algorithm)
+          .build();
     }
 
     @Override

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real file-size limit: the child JVM runs under {@code ulimit -f N}, so the kernel makes
- * writes short and then fails them with EFBIG. The child must see an I/O error, lose nothing
- * it acknowledged, and the store must work again without the limit.
+ * A real file-size limit: the child JVM runs under {@code ulimit -f N}, so the kernel makes writes
+ * short and then fails them with EFBIG. The child must see an I/O error, lose nothing it
+ * acknowledged, and the store must work again without the limit.
  */
 @EnabledOnOs(OS.LINUX)
 class DiskFullProcessTest {
@@ -40,17 +40,20 @@ class DiskFullProcessTest {
       long kib = cases.get(i)[0];
       long segmentSize = cases.get(i)[1];
       Path dir = root.resolve("store" + i);
-      List<String> java = ChildJvm.command(CrashChild.class, dir.toString(), "ALWAYS", "f" + i,
-          "2", Long.toString(segmentSize));
-      List<String> command = new ArrayList<>(List.of("bash", "-c",
-          "ulimit -f " + kib + "; exec \"$@\"", "child"));
+      List<String> java =
+          ChildJvm.command(
+              CrashChild.class, dir.toString(), "ALWAYS", "f" + i, "2", Long.toString(segmentSize));
+      List<String> command =
+          new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + "; exec \"$@\"", "child"));
       command.addAll(java);
       ChildJvm child = ChildJvm.start(command);
       boolean exited = child.process().waitFor(60, TimeUnit.SECONDS);
       List<String> lines = exited ? child.finish() : child.kill();
       assertThat(exited).as("child under ulimit -f %d stopped by itself", kib).isTrue();
-      assertThat(String.join("\n", lines)).as("child under ulimit -f %d", kib)
-          .contains("ERROR").contains("File too large");
+      assertThat(String.join("\n", lines))
+          .as("child under ulimit -f %d", kib)
+          .contains("ERROR")
+          .contains("File too large");
       List<String> acknowledged = new ArrayList<>();
       for (String line : lines) {
         if (line.startsWith("O ")) {
@@ -62,7 +65,8 @@ class DiskFullProcessTest {
       try (DiskBackend store = DiskBackend.open(dir, options)) {
         for (String key : acknowledged) {
           byte[] data = Workload.object(key);
-          assertThat(store.read(HashAlgorithm.SHA256.hash(data))).as("acknowledged %s", key)
+          assertThat(store.read(HashAlgorithm.SHA256.hash(data)))
+              .as("acknowledged %s", key)
               .hasValue(data);
         }
         assertThat(store.problems()).isEmpty();
@@ -78,7 +82,8 @@ class DiskFullProcessTest {
         }
       }
     }
-    System.out.printf("disk full (ulimit -f): %d limits, %d acknowledged objects intact%n",
+    System.out.printf(
+        "disk full (ulimit -f): %d limits, %d acknowledged objects intact%n",
         limits, acknowledgedTotal);
   }
 }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The disk fills up (a {@link FaultyFileSystem} out of space after a byte budget, with short
- * writes): the failing operation throws {@link StoreIOException} saying so, nothing acknowledged
- * is lost, no file is left open, and the store works again once space is back, in the same
- * process and after reopening.
+ * writes): the failing operation throws {@link StoreIOException} saying so, nothing acknowledged is
+ * lost, no file is left open, and the store works again once space is back, in the same process and
+ * after reopening.
  */
 class DiskFullTest {
   @TempDir Path root;
@@ -30,15 +30,17 @@ class DiskFullTest {
     for (int i = 0; i < limits; i++) {
       Workload workload = new Workload();
       Path dir = root.resolve("store" + i);
-      DiskOptions options = DiskOptions.builder().segmentSize(8192)
-          .fsync(DiskOptions.Fsync.values()[i % 3]).build();
+      DiskOptions options =
+          DiskOptions.builder().segmentSize(8192).fsync(DiskOptions.Fsync.values()[i % 3]).build();
       try (FaultyFileSystem fs = FaultyFileSystem.create(i).shortTransfers(true)) {
         try (DiskBackend store = DiskBackend.open(fs.path(dir), options)) {
           fs.spaceLimit(1 + random.nextInt(60_000));
           workload.run(store, i, true, 1_000_000);
           failures++;
-          assertThatThrownBy(() -> store.put(new byte[100])).isInstanceOf(StoreIOException.class)
-              .rootCause().hasMessage("No space left on device");
+          assertThatThrownBy(() -> store.put(new byte[100]))
+              .isInstanceOf(StoreIOException.class)
+              .rootCause()
+              .hasMessage("No space left on device");
           // Space is back; writes stay short.
           fs.heal().shortTransfers(true);
           Hash after = store.put(new byte[] {4, 5, 6});
@@ -56,7 +58,7 @@ class DiskFullTest {
       acknowledged += workload.acknowledged.size();
     }
     assertThat(failures).isEqualTo(limits);
-    System.out.printf("disk full (injected): %d limits, %d acknowledged objects intact%n",
-        limits, acknowledged);
+    System.out.printf(
+        "disk full (injected): %d limits, %d acknowledged objects intact%n", limits, acknowledged);
   }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store on a file system other than the default one (Jimfs, as the races family of the
- * reliability campaign uses it under Lincheck): one that cannot open a directory as a channel
- * and cannot map files. Both made the store unusable there, found by RacesModelCheckTest. The
- * fix forgives only such a refusal: a failure injected where a directory is opened for its
- * sync still reaches the caller.
+ * reliability campaign uses it under Lincheck): one that cannot open a directory as a channel and
+ * cannot map files. Both made the store unusable there, found by RacesModelCheckTest. The fix
+ * forgives only such a refusal: a failure injected where a directory is opened for its sync still
+ * reaches the caller.
  */
 class DiskOnJimfsTest {
   private static byte[] object(int i) {
@@ -57,8 +57,8 @@ class DiskOnJimfsTest {
       DiskOptions small = DiskOptions.builder().segmentSize(DiskOptions.MIN_SEGMENT_SIZE).build();
       List<Hash> hashes = new ArrayList<>();
       try (DiskBackend writer = DiskBackend.open(directory, small);
-          DiskBackend reader = DiskBackend.open(directory,
-              DiskOptions.builder().readOnly(true).build())) {
+          DiskBackend reader =
+              DiskBackend.open(directory, DiskOptions.builder().readOnly(true).build())) {
         for (int i = 0; i < 200; i++) {
           hashes.add(writer.put(object(i)));
         }
@@ -88,8 +88,7 @@ class DiskOnJimfsTest {
       Path directory = fs.path(temp);
       DurableFiles.syncDirectory(directory); // it can be opened and synced
       fs.failOperation(fs.operations() + 1);
-      IOException e = assertThrows(IOException.class,
-          () -> DurableFiles.syncDirectory(directory));
+      IOException e = assertThrows(IOException.class, () -> DurableFiles.syncDirectory(directory));
       assertTrue(e.getMessage().contains("injected"), e.getMessage());
     }
   }

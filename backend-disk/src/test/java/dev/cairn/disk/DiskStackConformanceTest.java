@@ -26,8 +26,13 @@ class DiskStackConformanceTest {
     abstract int disks();
 
     private DiskBackend disk(Path dir) {
-      return DiskBackend.open(dir, DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER)
-          .segmentSize(64 * 1024).hashAlgorithm(hashAlgorithm()).build());
+      return DiskBackend.open(
+          dir,
+          DiskOptions.builder()
+              .fsync(DiskOptions.Fsync.NEVER)
+              .segmentSize(64 * 1024)
+              .hashAlgorithm(hashAlgorithm())
+              .build());
     }
 
     private Backend open(List<Path> dirs) {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The factory is found by {@link ServiceLoader} in a class loader that holds only this
- * module, the SPI and the storage module with zstd (as a host that loads plugins would; the
- * disk store needs nothing else), and opens a working store.
+ * The factory is found by {@link ServiceLoader} in a class loader that holds only this module, the
+ * SPI and the storage module with zstd (as a host that loads plugins would; the disk store needs
+ * nothing else), and opens a working store.
  */
 class DiskStoreFactoryIsolationTest {
   @TempDir Path dir;
@@ -29,11 +29,15 @@ class DiskStoreFactoryIsolationTest {
 
   @Test
   void anIsolatedClassLoaderFindsAndUsesTheFactory() throws Exception {
-    List<URL> urls = new ArrayList<>(List.of(location(DiskBackend.class),
-        location(StoreFactory.class), location(DurableFiles.class),
-        location(com.github.luben.zstd.Zstd.class)));
-    try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new),
-        ClassLoader.getPlatformClassLoader())) {
+    List<URL> urls =
+        new ArrayList<>(
+            List.of(
+                location(DiskBackend.class),
+                location(StoreFactory.class),
+                location(DurableFiles.class),
+                location(com.github.luben.zstd.Zstd.class)));
+    try (URLClassLoader isolated =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       Class<?> factoryType = isolated.loadClass(StoreFactory.class.getName());
       assertThat(factoryType).isNotSameAs(StoreFactory.class);
       Object disk = null;
@@ -45,13 +49,18 @@ class DiskStoreFactoryIsolationTest {
       assertThat(disk).as("disk factory found in isolation").isNotNull();
       Class<?> specType = isolated.loadClass("dev.cairn.spi.StoreSpec");
       Class<?> contextType = isolated.loadClass("dev.cairn.spi.StoreContext");
-      Object spec = specType.getMethod("leaf", String.class, String.class, Map.class)
-          .invoke(null, "disk", dir.toString(), Map.of("fsync", "batch"));
+      Object spec =
+          specType
+              .getMethod("leaf", String.class, String.class, Map.class)
+              .invoke(null, "disk", dir.toString(), Map.of("fsync", "batch"));
       Object context = contextType.getMethod("standard").invoke(null);
       Method create = factoryType.getMethod("create", specType, Map.class, contextType);
       try (AutoCloseable store = (AutoCloseable) create.invoke(disk, spec, Map.of(), context)) {
-        Object hash = store.getClass().getMethod("put", byte[].class)
-            .invoke(store, (Object) new byte[] {1, 2, 3});
+        Object hash =
+            store
+                .getClass()
+                .getMethod("put", byte[].class)
+                .invoke(store, (Object) new byte[] {1, 2, 3});
         Object read = store.getClass().getMethod("read", hash.getClass()).invoke(store, hash);
         assertThat(((java.util.Optional<?>) read).map(b -> (byte[]) b))
             .hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2, 3));

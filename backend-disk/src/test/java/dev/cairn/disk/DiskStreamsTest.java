@@ -64,14 +64,17 @@ class DiskStreamsTest {
   @Test
   void streamedWritesHashAsPutDoesAndReadBackWhole() throws IOException {
     try (DiskBackend store = DiskBackend.open(dir)) {
-      for (int size : new int[] {0, 1, 5000, DiskStreams.SMALL_OBJECT,
-          DiskStreams.SMALL_OBJECT + 1, LARGE}) {
+      for (int size :
+          new int[] {0, 1, 5000, DiskStreams.SMALL_OBJECT, DiskStreams.SMALL_OBJECT + 1, LARGE}) {
         byte[] data = bytes(size, size);
         Hash expected = HashAlgorithm.SHA256.hash(data);
         assertThat(streams(store).write(new ByteArrayInputStream(data), size))
-            .as("declared %d", size).isEqualTo(expected);
-        assertThat(streams(store).write(new ByteArrayInputStream(data),
-            ObjectStreams.UNKNOWN_LENGTH)).as("unknown length %d", size).isEqualTo(expected);
+            .as("declared %d", size)
+            .isEqualTo(expected);
+        assertThat(
+                streams(store).write(new ByteArrayInputStream(data), ObjectStreams.UNKNOWN_LENGTH))
+            .as("unknown length %d", size)
+            .isEqualTo(expected);
         assertThat(store.read(expected)).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
         assertThat(readAll(streams(store), expected)).isEqualTo(data);
       }
@@ -95,12 +98,14 @@ class DiskStreamsTest {
 
   /** An input that yields {@code good} bytes, then fails. */
   private static InputStream failingAfter(byte[] good) {
-    return new SequenceInputStream(new ByteArrayInputStream(good), new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new IOException("the input broke");
-      }
-    });
+    return new SequenceInputStream(
+        new ByteArrayInputStream(good),
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("the input broke");
+          }
+        });
   }
 
   @Test
@@ -113,7 +118,8 @@ class DiskStreamsTest {
       before = files();
       for (long declared : new long[] {LARGE * 2L, ObjectStreams.UNKNOWN_LENGTH}) {
         assertThatThrownBy(() -> streams(store).write(failingAfter(bytes(LARGE, 4)), declared))
-            .isInstanceOf(IOException.class).hasMessage("the input broke");
+            .isInstanceOf(IOException.class)
+            .hasMessage("the input broke");
         assertThat(files()).isEqualTo(before);
       }
       assertThat(store.exists(HashAlgorithm.SHA256.hash(bytes(LARGE, 4)))).isFalse();
@@ -145,17 +151,18 @@ class DiskStreamsTest {
   }
 
   /** An input that must not be read at all. */
-  private static final InputStream UNTOUCHABLE = new InputStream() {
-    @Override
-    public int read() {
-      throw new AssertionError("the input was read");
-    }
+  private static final InputStream UNTOUCHABLE =
+      new InputStream() {
+        @Override
+        public int read() {
+          throw new AssertionError("the input was read");
+        }
 
-    @Override
-    public int read(byte[] b, int off, int len) {
-      throw new AssertionError("the input was read");
-    }
-  };
+        @Override
+        public int read(byte[] b, int off, int len) {
+          throw new AssertionError("the input was read");
+        }
+      };
 
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeReading() {
@@ -166,7 +173,8 @@ class DiskStreamsTest {
           .hasMessageContaining("holds objects of at most 536870912 bytes (512 MiB)")
           .hasMessageContaining("this one has 536870913 bytes");
       assertThatThrownBy(() -> streams(store).write(UNTOUCHABLE, 1L << 30))
-          .isInstanceOf(ObjectTooLargeException.class).hasMessageContaining("(1 GiB)");
+          .isInstanceOf(ObjectTooLargeException.class)
+          .hasMessageContaining("(1 GiB)");
     }
   }
 
@@ -178,20 +186,21 @@ class DiskStreamsTest {
       int limit = LARGE - 1;
       DiskStreams limited = new DiskStreams(store, limit);
       long[] consumed = {0};
-      InputStream endless = new InputStream() {
-        @Override
-        public int read() {
-          consumed[0]++;
-          return 7;
-        }
+      InputStream endless =
+          new InputStream() {
+            @Override
+            public int read() {
+              consumed[0]++;
+              return 7;
+            }
 
-        @Override
-        public int read(byte[] b, int off, int len) {
-          consumed[0] += len;
-          java.util.Arrays.fill(b, off, off + len, (byte) 7);
-          return len;
-        }
-      };
+            @Override
+            public int read(byte[] b, int off, int len) {
+              consumed[0] += len;
+              java.util.Arrays.fill(b, off, off + len, (byte) 7);
+              return len;
+            }
+          };
       assertThatThrownBy(() -> limited.write(endless, ObjectStreams.UNKNOWN_LENGTH))
           .isInstanceOf(ObjectTooLargeException.class)
           .hasMessageContaining("at most " + limit + " bytes")
@@ -206,8 +215,8 @@ class DiskStreamsTest {
   void aReadOnlyOpenerRefusesStreamedWritesBeforeReading() throws IOException {
     try (DiskBackend writer = DiskBackend.open(dir)) {
       writer.put(bytes(10, 8));
-      try (DiskBackend follower = DiskBackend.open(dir,
-          DiskOptions.builder().readOnly(true).build())) {
+      try (DiskBackend follower =
+          DiskBackend.open(dir, DiskOptions.builder().readOnly(true).build())) {
         assertThatThrownBy(() -> streams(follower).write(UNTOUCHABLE, 10))
             .isInstanceOf(ReadOnlyStoreException.class);
       }
@@ -217,8 +226,8 @@ class DiskStreamsTest {
   @Test
   void aFollowerSeesAStreamedObjectAfterReload() throws IOException {
     try (DiskBackend writer = DiskBackend.open(dir);
-        DiskBackend follower = DiskBackend.open(dir,
-            DiskOptions.builder().readOnly(true).build())) {
+        DiskBackend follower =
+            DiskBackend.open(dir, DiskOptions.builder().readOnly(true).build())) {
       byte[] data = bytes(LARGE, 9);
       Hash hash = streams(writer).write(new ByteArrayInputStream(data), LARGE);
       assertThat(follower.reload()).isTrue();
@@ -227,8 +236,8 @@ class DiskStreamsTest {
   }
 
   private void flipPayloadByte(Path segment, long at) throws IOException {
-    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       channel.read(one, at);
       one.put(0, (byte) (one.get(0) ^ 0x10)).position(0);
@@ -295,8 +304,7 @@ class DiskStreamsTest {
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         in.transferTo(rest);
         assertThat(first.length + rest.size()).isEqualTo(LARGE);
-        assertThat(rest.toByteArray()).isEqualTo(
-            java.util.Arrays.copyOfRange(data, 1000, LARGE));
+        assertThat(rest.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, LARGE));
       }
     }
   }
@@ -306,22 +314,24 @@ class DiskStreamsTest {
     DiskBackend store = DiskBackend.open(dir);
     Set<String> before = files();
     byte[] data = bytes(LARGE, 14);
-    InputStream closingMidway = new SequenceInputStream(
-        new ByteArrayInputStream(data, 0, LARGE / 2), new InputStream() {
-          private final InputStream rest = new ByteArrayInputStream(data, LARGE / 2, LARGE);
+    InputStream closingMidway =
+        new SequenceInputStream(
+            new ByteArrayInputStream(data, 0, LARGE / 2),
+            new InputStream() {
+              private final InputStream rest = new ByteArrayInputStream(data, LARGE / 2, LARGE);
 
-          @Override
-          public int read() throws IOException {
-            store.close();
-            return rest.read();
-          }
+              @Override
+              public int read() throws IOException {
+                store.close();
+                return rest.read();
+              }
 
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            store.close();
-            return rest.read(b, off, len);
-          }
-        });
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                store.close();
+                return rest.read(b, off, len);
+              }
+            });
     assertThatThrownBy(() -> streams(store).write(closingMidway, LARGE))
         .isInstanceOf(dev.cairn.spi.StoreClosedException.class);
     try (DiskBackend reopened = DiskBackend.open(dir)) {

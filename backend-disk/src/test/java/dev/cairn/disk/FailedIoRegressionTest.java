@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Defects the fail-the-k-th-I/O family (reliability-tests, FailingIoTest) caught in the disk
- * store: each operation of a seal or a compaction fails in turn, then the store goes on.
+ * Defects the fail-the-k-th-I/O family (reliability-tests, FailingIoTest) caught in the disk store:
+ * each operation of a seal or a compaction fails in turn, then the store goes on.
  */
 class FailedIoRegressionTest {
   @TempDir Path temp;
 
-  private static final DiskOptions SMALL = DiskOptions.builder()
-      .fsync(DiskOptions.Fsync.BATCH).segmentSize(4096).build();
+  private static final DiskOptions SMALL =
+      DiskOptions.builder().fsync(DiskOptions.Fsync.BATCH).segmentSize(4096).build();
 
   private static Map<Hash, byte[]> batch(String name, int count) {
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
@@ -33,11 +33,12 @@ class FailedIoRegressionTest {
   }
 
   /**
-   * Cuts the power under {@code store} (unsynced writes dropped), then checks that closing it
-   * left no file open and that a reopened store holds every object of {@code durable}.
+   * Cuts the power under {@code store} (unsynced writes dropped), then checks that closing it left
+   * no file open and that a reopened store holds every object of {@code durable}.
    */
-  private static void cutPowerThenCheck(FaultyFileSystem fs, DiskBackend store, Path dir,
-      long k, Map<Hash, byte[]> durable) throws java.io.IOException {
+  private static void cutPowerThenCheck(
+      FaultyFileSystem fs, DiskBackend store, Path dir, long k, Map<Hash, byte[]> durable)
+      throws java.io.IOException {
     fs.failOperationsFrom(fs.operations() + 1);
     fs.powerLoss(FaultyFileSystem.Loss.DROP);
     try {
@@ -49,18 +50,18 @@ class FailedIoRegressionTest {
     assertThat(fs.openFiles()).as("k=%d", k).isEmpty();
     try (DiskBackend reopened = DiskBackend.open(fs.path(dir), SMALL)) {
       for (Map.Entry<Hash, byte[]> entry : durable.entrySet()) {
-        assertThat(reopened.read(entry.getKey())).as("k=%d: %s", k, entry.getKey())
+        assertThat(reopened.read(entry.getKey()))
+            .as("k=%d: %s", k, entry.getKey())
             .hasValue(entry.getValue());
       }
     }
   }
 
   /**
-   * A seal whose failure came after the new manifest was in place went on appending to the
-   * segment that manifest calls sealed, past its index: lost at the next open. The new
-   * segment's file was left open too. And when only the directory sync after the manifest's
-   * rename failed, batches were acknowledged durable in a segment whose file a power cut could
-   * still forget.
+   * A seal whose failure came after the new manifest was in place went on appending to the segment
+   * that manifest calls sealed, past its index: lost at the next open. The new segment's file was
+   * left open too. And when only the directory sync after the manifest's rename failed, batches
+   * were acknowledged durable in a segment whose file a power cut could still forget.
    */
   @Test
   void batchesAcknowledgedAfterASealWithAFailedOperationSurviveAPowerCutAndCloseLeavesNothingOpen()
@@ -104,17 +105,17 @@ class FailedIoRegressionTest {
         for (int i = 0; i < 4; i++) {
           Map<Hash, byte[]> batch = batch("c" + i, 4);
           store.writeBatch(batch);
-          batch.forEach((hash, data) -> {
-            if (hash.byteAt(0) % 2 == 0) {
-              kept.put(hash, data);
-            }
-          });
+          batch.forEach(
+              (hash, data) -> {
+                if (hash.byteAt(0) % 2 == 0) {
+                  kept.put(hash, data);
+                }
+              });
         }
         long target = fs.operations() + k;
         fs.failOperation(target);
         try {
-          store.feature(Compaction.class).orElseThrow()
-              .compact(hash -> hash.byteAt(0) % 2 == 0);
+          store.feature(Compaction.class).orElseThrow().compact(hash -> hash.byteAt(0) % 2 == 0);
         } catch (StoreIOException e) {
           // The injected failure.
         }

@@ -26,8 +26,7 @@ class FollowerBesideCompactionTest {
       DiskOptions.builder().segmentSize(DiskOptions.MIN_SEGMENT_SIZE).build();
   private static final DiskOptions FOLLOWER = WRITER.toBuilder().readOnly(true).build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void verifyOnAFollowerWhoseSegmentsWereCompactedAwayReportsNoDamage() {
@@ -55,17 +54,20 @@ class FollowerBesideCompactionTest {
     int reloads = 0;
     try (DiskBackend writer = DiskBackend.open(dir, WRITER)) {
       writer.setRef("refs/heads/main", fill(writer, 0, 50));
-      Thread writing = new Thread(() -> {
-        try {
-          for (int round = 1; !stop.get(); round++) {
-            Hash head = fill(writer, round * 50, 50);
-            writer.setRef("refs/heads/main", head);
-            writer.compact(head::equals); // drops what the ref no longer names
-          }
-        } catch (Throwable t) {
-          writerFailure.set(t);
-        }
-      }, "compacting writer");
+      Thread writing =
+          new Thread(
+              () -> {
+                try {
+                  for (int round = 1; !stop.get(); round++) {
+                    Hash head = fill(writer, round * 50, 50);
+                    writer.setRef("refs/heads/main", head);
+                    writer.compact(head::equals); // drops what the ref no longer names
+                  }
+                } catch (Throwable t) {
+                  writerFailure.set(t);
+                }
+              },
+              "compacting writer");
       writing.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
       try {
@@ -77,13 +79,17 @@ class FollowerBesideCompactionTest {
               reloads++;
               Optional<Hash> head = follower.getRef("refs/heads/main");
               if (head.isEmpty() || follower.read(head.get()).isEmpty()) {
-                violations.add("reload " + reloads + ": ref names " + head
-                    + ", which the follower cannot read");
+                violations.add(
+                    "reload "
+                        + reloads
+                        + ": ref names "
+                        + head
+                        + ", which the follower cannot read");
               }
             }
             int open = opens;
-            follower.checkIntegrity(d -> violations.add("verify after open " + open + ": "
-                + d.getMessage()));
+            follower.checkIntegrity(
+                d -> violations.add("verify after open " + open + ": " + d.getMessage()));
           } catch (RuntimeException e) {
             violations.add("open " + opens + ": " + e);
           }
@@ -96,8 +102,8 @@ class FollowerBesideCompactionTest {
     assertThat(writerFailure.get()).isNull();
     assertThat(violations.subList(0, Math.min(10, violations.size()))).isEmpty();
     assertThat(opens).as("follower opens").isGreaterThan(5);
-    System.out.printf("follower beside compaction: %d opens, %d reloads, 0 violations%n",
-        opens, reloads);
+    System.out.printf(
+        "follower beside compaction: %d opens, %d reloads, 0 violations%n", opens, reloads);
   }
 
   /** Puts {@code count} objects of about 100 bytes; the last one's hash. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
-import dev.cairn.storage.Bloom;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -64,8 +63,11 @@ class IntegrityCheckTest {
 
   private Path sealedIndex() throws IOException {
     try (var files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".idx")).sorted()
-          .findFirst().orElseThrow();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".idx"))
+          .sorted()
+          .findFirst()
+          .orElseThrow();
     }
   }
 
@@ -81,11 +83,17 @@ class IntegrityCheckTest {
     build();
     long onDisk;
     try (var files = Files.list(dir)) {
-      onDisk = files.filter(f -> f.getFileName().toString().endsWith(".data")
-          || f.getFileName().toString().endsWith(".idx")).mapToLong(f -> f.toFile().length()).sum();
+      onDisk =
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().endsWith(".data")
+                          || f.getFileName().toString().endsWith(".idx"))
+              .mapToLong(f -> f.toFile().length())
+              .sum();
     }
     try (DiskBackend store = DiskBackend.open(dir, options())) {
-      assertThat(store.checkIntegrity(d -> { }).bytes()).isGreaterThanOrEqualTo(onDisk);
+      assertThat(store.checkIntegrity(d -> {}).bytes()).isGreaterThanOrEqualTo(onDisk);
     }
   }
 
@@ -96,10 +104,12 @@ class IntegrityCheckTest {
     byte[] bytes = Files.readAllBytes(data);
     bytes[100] ^= 4;
     Files.write(data, bytes);
-    assertThat(check()).anySatisfy(e -> {
-      assertThat(e.file()).isEqualTo(data.toString());
-      assertThat(e.offset()).isBetween(0L, 100L);
-    });
+    assertThat(check())
+        .anySatisfy(
+            e -> {
+              assertThat(e.file()).isEqualTo(data.toString());
+              assertThat(e.offset()).isBetween(0L, 100L);
+            });
   }
 
   @Test
@@ -182,18 +192,18 @@ class IntegrityCheckTest {
     build();
     Path active = StoreFiles.activeSegment(dir);
     long size = Files.size(active);
-    try (var channel = java.nio.channels.FileChannel.open(active,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var channel =
+        java.nio.channels.FileChannel.open(active, java.nio.file.StandardOpenOption.WRITE)) {
       channel.truncate(size / 2);
     }
     // The clean close recorded the segment as synced: a writer would build on lost records.
     assertThatThrownBy(() -> DiskBackend.open(dir, options()))
-        .isInstanceOf(CorruptionException.class).hasMessageContaining(active.toString());
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining(active.toString());
     assertThat(Files.size(active)).isEqualTo(size / 2);
-    try (DiskBackend store = DiskBackend.open(dir,
-        options().toBuilder().readOnly(true).build())) {
-      assertThat(store.problems()).anySatisfy(p -> assertThat(p)
-          .contains(active.toString()).contains("checkpoint"));
+    try (DiskBackend store = DiskBackend.open(dir, options().toBuilder().readOnly(true).build())) {
+      assertThat(store.problems())
+          .anySatisfy(p -> assertThat(p).contains(active.toString()).contains("checkpoint"));
       List<CorruptionException> found = new ArrayList<>();
       store.checkIntegrity(found::add);
       assertThat(found).anySatisfy(e -> assertThat(e.file()).isEqualTo(active.toString()));

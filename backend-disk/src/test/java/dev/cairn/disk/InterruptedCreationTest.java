@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Creating a store is atomic (issue 19, item 5): a kill or a full disk while a new store is
- * being made leaves no store, and the next open makes it, instead of refusing the directory for
- * ever. And a store is made only where there is nothing else (item 13).
+ * Creating a store is atomic (issue 19, item 5): a kill or a full disk while a new store is being
+ * made leaves no store, and the next open makes it, instead of refusing the directory for ever. And
+ * a store is made only where there is nothing else (item 13).
  */
 class InterruptedCreationTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void whatAKilledCreationLeftIsFinishedRatherThanRefused() throws IOException {

@@ -19,11 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kill -9 at random instants: a child JVM ({@link CrashChild}) writes single objects and
- * batches from several threads and moves refs; it is killed with {@code destroyForcibly()}
- * (SIGKILL). After each kill the store opens, every object the child acknowledged reads back
- * byte-identical and hash-verified, and every ref holds its last acknowledged value or the one
- * in flight.
+ * Kill -9 at random instants: a child JVM ({@link CrashChild}) writes single objects and batches
+ * from several threads and moves refs; it is killed with {@code destroyForcibly()} (SIGKILL). After
+ * each kill the store opens, every object the child acknowledged reads back byte-identical and
+ * hash-verified, and every ref holds its last acknowledged value or the one in flight.
  */
 class KillNineTest {
   @TempDir Path dir;
@@ -36,8 +35,9 @@ class KillNineTest {
     long totalLines = 0;
     for (int kill = 0; kill < kills; kill++) {
       DiskOptions.Fsync fsync = kill % 2 == 0 ? DiskOptions.Fsync.ALWAYS : DiskOptions.Fsync.BATCH;
-      ChildJvm child = ChildJvm.start(ChildJvm.command(CrashChild.class, dir.toString(),
-          fsync.name(), "k" + kill, "4"));
+      ChildJvm child =
+          ChildJvm.start(
+              ChildJvm.command(CrashChild.class, dir.toString(), fsync.name(), "k" + kill, "4"));
       assertThat(child.awaitReady(60)).as("child %d started", kill).isTrue();
       Thread.sleep(random.nextInt(250));
       List<String> lines = child.kill();
@@ -63,8 +63,9 @@ class KillNineTest {
             throw new AssertionError("child " + kill + " reported: " + line);
         }
       }
-      try (DiskBackend store = DiskBackend.open(dir,
-          DiskOptions.builder().segmentSize(64 * 1024).verify(true).build())) {
+      try (DiskBackend store =
+          DiskBackend.open(
+              dir, DiskOptions.builder().segmentSize(64 * 1024).verify(true).build())) {
         List<String> toCheck = new ArrayList<>(fresh);
         for (int i = 0; i < 100 && !acknowledged.isEmpty(); i++) {
           toCheck.add(acknowledged.get(random.nextInt(acknowledged.size())));
@@ -72,11 +73,13 @@ class KillNineTest {
         for (String key : toCheck) {
           byte[] data = Workload.object(key);
           assertThat(store.read(HashAlgorithm.SHA256.hash(data)))
-              .as("acknowledged %s after kill %d", key, kill).hasValue(data);
+              .as("acknowledged %s after kill %d", key, kill)
+              .hasValue(data);
         }
         for (String ref : store.listRefs()) {
           String now = store.getRef(ref).map(Hash::toString).orElse(null);
-          assertThat(now).as("ref %s after kill %d", ref, kill)
+          assertThat(now)
+              .as("ref %s after kill %d", ref, kill)
               .isIn(refs.get(ref), inFlight.get(ref));
           refs.put(ref, now);
           inFlight.remove(ref);
@@ -84,29 +87,33 @@ class KillNineTest {
         assertThat(store.problems()).isEmpty();
       }
     }
-    try (DiskBackend store = DiskBackend.open(dir,
-        DiskOptions.builder().segmentSize(64 * 1024).verify(true).build())) {
+    try (DiskBackend store =
+        DiskBackend.open(dir, DiskOptions.builder().segmentSize(64 * 1024).verify(true).build())) {
       for (String key : acknowledged) {
         byte[] data = Workload.object(key);
-        assertThat(store.read(HashAlgorithm.SHA256.hash(data))).as("acknowledged %s", key)
+        assertThat(store.read(HashAlgorithm.SHA256.hash(data)))
+            .as("acknowledged %s", key)
             .hasValue(data);
       }
     }
-    System.out.printf("kill -9: %d kills, %d acknowledged objects all intact, %d refs old or new"
-        + " (%d lines of acknowledgements)%n", kills, acknowledged.size(), refs.size(), totalLines);
+    System.out.printf(
+        "kill -9: %d kills, %d acknowledged objects all intact, %d refs old or new"
+            + " (%d lines of acknowledgements)%n",
+        kills, acknowledged.size(), refs.size(), totalLines);
   }
 
   @Test
   void aWriterInAnotherProcessLocksOutWritersButNotReaders() throws Exception {
-    ChildJvm child = ChildJvm.start(ChildJvm.command(CrashChild.class, dir.toString(),
-        "ALWAYS", "lock", "2"));
+    ChildJvm child =
+        ChildJvm.start(ChildJvm.command(CrashChild.class, dir.toString(), "ALWAYS", "lock", "2"));
     try {
       assertThat(child.awaitReady(60)).isTrue();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskBackend.open(dir))
           .isInstanceOf(DirectoryLock.LockedException.class)
           .hasMessageContaining("locked by another process");
-      try (DiskBackend reader = DiskBackend.open(dir, DiskOptions.builder().readOnly(true)
-          .segmentSize(64 * 1024).build())) {
+      try (DiskBackend reader =
+          DiskBackend.open(
+              dir, DiskOptions.builder().readOnly(true).segmentSize(64 * 1024).build())) {
         dev.cairn.spi.Reloadable reloadable =
             reader.feature(dev.cairn.spi.Reloadable.class).orElseThrow();
         int seen = 0;

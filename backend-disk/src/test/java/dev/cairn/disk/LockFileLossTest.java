@@ -16,18 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 3: a {@code /tmp} cleaner deleting {@code LOCK} under a live writer let a
- * second writer in, and the two overwrote each other's records and manifests. The first writer
- * now notices at its next commit that the lock file is not the one it locked and stops
- * writing; what either acknowledged is kept.
+ * Issue 19, item 3: a {@code /tmp} cleaner deleting {@code LOCK} under a live writer let a second
+ * writer in, and the two overwrote each other's records and manifests. The first writer now notices
+ * at its next commit that the lock file is not the one it locked and stops writing; what either
+ * acknowledged is kept.
  */
 class LockFileLossTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void aWriterWhoseLockFileWasDeletedStopsWritingAndKeepsWhatItAcknowledged()
-      throws IOException {
+  void aWriterWhoseLockFileWasDeletedStopsWritingAndKeepsWhatItAcknowledged() throws IOException {
     DiskOptions small = DiskOptions.builder().segmentSize(DiskOptions.MIN_SEGMENT_SIZE).build();
     List<Hash> acknowledged = new ArrayList<>();
     try (DiskBackend first = DiskBackend.open(dir, small)) {
@@ -47,8 +45,11 @@ class LockFileLossTest {
           .hasMessageContaining("stopped writing");
       assertThatThrownBy(() -> first.setRef("refs/heads/first", acknowledged.get(1)))
           .isInstanceOf(DirectoryLock.LostException.class);
-      assertThatThrownBy(() -> first.writeBatch(Map.of(first.hashAlgorithm().hash(
-          bytes("batch")), bytes("batch")))).isInstanceOf(DirectoryLock.LostException.class);
+      assertThatThrownBy(
+              () ->
+                  first.writeBatch(
+                      Map.of(first.hashAlgorithm().hash(bytes("batch")), bytes("batch"))))
+          .isInstanceOf(DirectoryLock.LostException.class);
       assertThatThrownBy(first::flush).isInstanceOf(DirectoryLock.LostException.class);
       assertThat(first.read(acknowledged.get(0))).isPresent(); // reads go on
     }
@@ -57,7 +58,7 @@ class LockFileLossTest {
         assertThat(reopened.exists(hash)).as("acknowledged %s", hash).isTrue();
       }
       assertThat(reopened.getRef("refs/heads/first")).hasValue(acknowledged.get(0));
-      assertThat(reopened.checkIntegrity(d -> { }).damaged()).isZero();
+      assertThat(reopened.checkIntegrity(d -> {}).damaged()).isZero();
       reopened.put(bytes("the next writer writes")); // and holds a new lock file
     }
   }

@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the hostile-layout table (family 8) caught: a symbolic link planted in a store's
- * directory under the name of a file the store writes made it write, truncate or create a
- * file outside the directory; and a locator with {@code ..} opened a store outside the
- * directory it appears to name.
+ * What the hostile-layout table (family 8) caught: a symbolic link planted in a store's directory
+ * under the name of a file the store writes made it write, truncate or create a file outside the
+ * directory; and a locator with {@code ..} opened a store outside the directory it appears to name.
  */
 class PlantedLinkTest {
   @TempDir Path area;
@@ -67,22 +66,28 @@ class PlantedLinkTest {
     Files.move(store.resolve(RefJournal.FILE), outsideJournal);
     byte[] before = Files.readAllBytes(outsideJournal);
     Files.createSymbolicLink(store.resolve(RefJournal.FILE), outsideJournal);
-    assertThatThrownBy(() -> {
-      try (DiskBackend disk = DiskBackend.open(store, small())) {
-        disk.setRef("refs/heads/main", disk.put(new byte[] {1}));
-      }
-    }).isInstanceOf(CairnException.class);
+    assertThatThrownBy(
+            () -> {
+              try (DiskBackend disk = DiskBackend.open(store, small())) {
+                disk.setRef("refs/heads/main", disk.put(new byte[] {1}));
+              }
+            })
+        .isInstanceOf(CairnException.class);
     assertThat(Files.readAllBytes(outsideJournal)).isEqualTo(before);
   }
 
   @Test
   void aLocatorWithDotDotIsRejected() {
     StoreSpec spec = StoreSpec.leaf("disk", store + "/../outside", Map.of());
-    assertThatThrownBy(() -> {
-      try (Backend b = new DiskStoreFactory().create(spec, Map.of(), StoreContext.standard())) {
-        b.flush();
-      }
-    }).isInstanceOf(StoreConfigurationException.class).hasMessageContaining("'..'");
+    assertThatThrownBy(
+            () -> {
+              try (Backend b =
+                  new DiskStoreFactory().create(spec, Map.of(), StoreContext.standard())) {
+                b.flush();
+              }
+            })
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("'..'");
     assertThat(Files.exists(area.resolve("outside"))).isFalse();
   }
 

@@ -22,9 +22,9 @@ class PowerCutRegressionTest {
       DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER).build();
 
   /**
-   * With fsync=never ref changes reach the disk in any order; a power cut that keeps a later
-   * entry but loses an earlier one leaves zeros in between. That used to read as damage
-   * followed by entries, which fails every ref operation forever.
+   * With fsync=never ref changes reach the disk in any order; a power cut that keeps a later entry
+   * but loses an earlier one leaves zeros in between. That used to read as damage followed by
+   * entries, which fails every ref operation forever.
    */
   @Test
   void aRefJournalWithLostUnsyncedEntriesBeforeSurvivingOnesOpensAtTheLastWholeEntry()
@@ -54,8 +54,8 @@ class PowerCutRegressionTest {
       }
     }
     // The middle entry's write was lost: its space reads back as zeros.
-    try (FileChannel journal = FileChannel.open(dir.resolve(RefJournal.FILE),
-        StandardOpenOption.WRITE)) {
+    try (FileChannel journal =
+        FileChannel.open(dir.resolve(RefJournal.FILE), StandardOpenOption.WRITE)) {
       journal.write(java.nio.ByteBuffer.allocate((int) (lostEnd - durableEnd)), durableEnd);
     }
     try (DiskBackend store = DiskBackend.open(dir, NEVER)) {
@@ -79,8 +79,9 @@ class PowerCutRegressionTest {
       damaged = Files.size(dir.resolve(RefJournal.FILE)) - 3;
       store.setRef("refs/heads/other", a);
     }
-    try (FileChannel journal = FileChannel.open(dir.resolve(RefJournal.FILE),
-        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel journal =
+        FileChannel.open(
+            dir.resolve(RefJournal.FILE), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
       journal.read(one, damaged);
       one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();

@@ -16,35 +16,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Power loss at random instants, on a {@link FaultyFileSystem}: writes not yet fsynced are
- * dropped, cut short or kept out of order, and files created or renamed since their directory
- * was last synced may be forgotten. Everything acknowledged as durable must survive.
+ * Power loss at random instants, on a {@link FaultyFileSystem}: writes not yet fsynced are dropped,
+ * cut short or kept out of order, and files created or renamed since their directory was last
+ * synced may be forgotten. Everything acknowledged as durable must survive.
  */
 class PowerLossTest {
   /**
-   * What recovery reports when a cut kept some unsynced records but lost earlier ones: the
-   * records after the gap are whole, so it skips the gap and says so. Every such record was
-   * appended after the last sync (a sync covers the whole file), so none was acknowledged;
-   * {@link Workload#check} proves that nothing acknowledged is missing. With concurrent
-   * writers this happens under {@code fsync=always} too: a writer appends while the leader of
-   * a group commit gathers or syncs. Past the sync point recovery cannot tell this from damage
-   * (RELIABILITY.md, family 2, limits); below it, it is damage and not matched here.
+   * What recovery reports when a cut kept some unsynced records but lost earlier ones: the records
+   * after the gap are whole, so it skips the gap and says so. Every such record was appended after
+   * the last sync (a sync covers the whole file), so none was acknowledged; {@link Workload#check}
+   * proves that nothing acknowledged is missing. With concurrent writers this happens under {@code
+   * fsync=always} too: a writer appends while the leader of a group commit gathers or syncs. Past
+   * the sync point recovery cannot tell this from damage (RELIABILITY.md, family 2, limits); below
+   * it, it is damage and not matched here.
    */
-  private static final Pattern LOST_UNSYNCED_RECORDS = Pattern.compile(
-      "corrupt \\S+\\.data at offset \\d+: damaged record skipped;"
-          + " records resume at offset \\d+");
+  private static final Pattern LOST_UNSYNCED_RECORDS =
+      Pattern.compile(
+          "corrupt \\S+\\.data at offset \\d+: damaged record skipped;"
+              + " records resume at offset \\d+");
+
   /** A write of the sync point torn by the cut: recovered from as if none was recorded. */
-  private static final Pattern TORN_SYNC_POINT = Pattern.compile(
-      "corrupt \\S+refs\\.log at offset 20: the sync point .* fails its checksum .*");
+  private static final Pattern TORN_SYNC_POINT =
+      Pattern.compile(
+          "corrupt \\S+refs\\.log at offset 20: the sync point .* fails its checksum .*");
 
   @TempDir Path dir;
   private int lostUnsynced;
   private int tornSyncPoints;
 
   /**
-   * Cuts the power under {@code fs}: from this instant no operation reaches the disk (the
-   * machine is off, so the store cannot go on writing through new files either), then the
-   * unsynced state is lost as {@code loss} says.
+   * Cuts the power under {@code fs}: from this instant no operation reaches the disk (the machine
+   * is off, so the store cannot go on writing through new files either), then the unsynced state is
+   * lost as {@code loss} says.
    */
   static String powerLoss(FaultyFileSystem fs, FaultyFileSystem.Loss loss) {
     fs.failOperationsFrom(fs.operations() + 1);
@@ -58,14 +61,15 @@ class PowerLossTest {
     for (int round = 0; round < rounds; round++) {
       DiskOptions options = DiskOptions.builder().fsync(fsync).segmentSize(16384).build();
       String lost;
-      try (FaultyFileSystem fs = FaultyFileSystem.create(round)
-          .shortTransfers(random.nextBoolean())) {
+      try (FaultyFileSystem fs =
+          FaultyFileSystem.create(round).shortTransfers(random.nextBoolean())) {
         DiskBackend store = DiskBackend.open(fs.path(dir), options);
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
           int writer = round * 10 + w;
-          writers.add(new Thread(() -> workload.run(store, writer,
-              fsync == DiskOptions.Fsync.ALWAYS, 1_000_000)));
+          writers.add(
+              new Thread(
+                  () -> workload.run(store, writer, fsync == DiskOptions.Fsync.ALWAYS, 1_000_000)));
         }
         writers.forEach(Thread::start);
         Thread.sleep(2 + random.nextInt(40));
@@ -95,9 +99,14 @@ class PowerLossTest {
         assertThat(reopened.capabilities()).contains(Capability.PERSISTENT);
       }
     }
-    System.out.printf("power loss (fsync=%s): %d crashes, %d acknowledged objects and %d refs"
-        + " all intact; %d reports of lost unsynced records, %d torn sync points%n", fsync,
-        rounds, workload.acknowledged.size(), workload.refs.size(), lostUnsynced,
+    System.out.printf(
+        "power loss (fsync=%s): %d crashes, %d acknowledged objects and %d refs"
+            + " all intact; %d reports of lost unsynced records, %d torn sync points%n",
+        fsync,
+        rounds,
+        workload.acknowledged.size(),
+        workload.refs.size(),
+        lostUnsynced,
         tornSyncPoints);
   }
 
@@ -115,8 +124,9 @@ class PowerLossTest {
   void closeMakesEverythingDurableEvenWithFsyncNever() throws IOException {
     Hash hash = HashAlgorithm.SHA256.hash(new byte[] {4, 5});
     try (FaultyFileSystem fs = FaultyFileSystem.create(2)) {
-      try (DiskBackend store = DiskBackend.open(fs.path(dir), DiskOptions.builder()
-          .fsync(DiskOptions.Fsync.NEVER).build())) {
+      try (DiskBackend store =
+          DiskBackend.open(
+              fs.path(dir), DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER).build())) {
         store.put(new byte[] {4, 5});
         store.setRef("refs/heads/main", hash);
       }
@@ -132,8 +142,9 @@ class PowerLossTest {
   void unsyncedBytesAreReallyDroppedByTheInjector() throws IOException {
     Hash hash;
     try (FaultyFileSystem fs = FaultyFileSystem.create(1)) {
-      DiskBackend store = DiskBackend.open(fs.path(dir), DiskOptions.builder()
-          .fsync(DiskOptions.Fsync.NEVER).build());
+      DiskBackend store =
+          DiskBackend.open(
+              fs.path(dir), DiskOptions.builder().fsync(DiskOptions.Fsync.NEVER).build());
       hash = store.put(new byte[] {1, 2, 3});
       powerLoss(fs, FaultyFileSystem.Loss.DROP);
       try {

@@ -9,15 +9,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order a seal writes an index in is a stable sort of the hashes, whether they spread over
- * the two-byte buckets, crowd into one (chosen hashes), repeat, or are shorter than two bytes.
+ * The order a seal writes an index in is a stable sort of the hashes, whether they spread over the
+ * two-byte buckets, crowd into one (chosen hashes), repeat, or are shorter than two bytes.
  */
 class SegmentIndexOrderTest {
   private static int[] reference(byte[] hashes, int h, int size) {
-    return IntStream.range(0, size).boxed()
-        .sorted(Comparator.comparing((Integer e) -> e, (a, b) -> Arrays.compareUnsigned(
-            hashes, a * h, a * h + h, hashes, b * h, b * h + h)))
-        .mapToInt(Integer::intValue).toArray();
+    return IntStream.range(0, size)
+        .boxed()
+        .sorted(
+            Comparator.comparing(
+                (Integer e) -> e,
+                (a, b) ->
+                    Arrays.compareUnsigned(hashes, a * h, a * h + h, hashes, b * h, b * h + h)))
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   private static void check(byte[] hashes, int h) {

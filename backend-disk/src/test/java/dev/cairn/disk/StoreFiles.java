@@ -34,8 +34,10 @@ final class StoreFiles {
 
   static void delete(Path directory) throws IOException {
     try (Stream<Path> files = Files.walk(directory)) {
-      for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-          .collect(Collectors.toList())) {
+      for (Path p :
+          files
+              .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+              .collect(Collectors.toList())) {
         Files.delete(p);
       }
     }
@@ -49,8 +51,10 @@ final class StoreFiles {
 
   /** The active segment's data file: the newest one. */
   static Path activeSegment(Path directory) throws IOException {
-    return list(directory).stream().filter(p -> p.toString().endsWith(".data"))
-        .reduce((a, b) -> b).orElseThrow();
+    return list(directory).stream()
+        .filter(p -> p.toString().endsWith(".data"))
+        .reduce((a, b) -> b)
+        .orElseThrow();
   }
 
   static void truncate(Path file, long size) throws IOException {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The durable sync point (issue #19, item 4): damage to what a flush made durable, in a store
- * that was not closed cleanly, used to be taken for a torn tail and cut off, with flushed
- * objects absent, a deleted ref back and {@code verify} clean. Now it is reported, never cut.
+ * The durable sync point (issue #19, item 4): damage to what a flush made durable, in a store that
+ * was not closed cleanly, used to be taken for a torn tail and cut off, with flushed objects
+ * absent, a deleted ref back and {@code verify} clean. Now it is reported, never cut.
  */
 class SyncPointTest {
   @TempDir Path temp;
@@ -34,9 +34,8 @@ class SyncPointTest {
   private static final DiskOptions READ_ONLY = DiskOptions.builder().readOnly(true).build();
 
   /**
-   * Writes objects and refs (one deleted again), flushes, and copies the files as a crash
-   * after the flush leaves them: the store is not closed, so nothing is checkpointed or
-   * rewritten.
+   * Writes objects and refs (one deleted again), flushes, and copies the files as a crash after the
+   * flush leaves them: the store is not closed, so nothing is checkpointed or rewritten.
    */
   private Path crashAfterFlush(DiskOptions options) throws IOException {
     Path live = temp.resolve("live");
@@ -90,7 +89,8 @@ class SyncPointTest {
     try (DiskBackend store = DiskBackend.open(dir, READ_ONLY)) {
       assertThat(store.problems()).anyMatch(p -> p.contains(segment.toString()));
       Hash last = order.get(order.size() - 1);
-      assertThatThrownBy(() -> store.read(last)).isInstanceOf(CorruptionException.class)
+      assertThatThrownBy(() -> store.read(last))
+          .isInstanceOf(CorruptionException.class)
           .hasMessageContaining(segment.toString());
       Hash first = order.get(0);
       assertThat(store.read(first)).hasValue(flushed.get(first));
@@ -109,7 +109,8 @@ class SyncPointTest {
     Arrays.fill(bytes, bytes.length / 2, bytes.length, (byte) 0);
     Files.write(segment, bytes);
 
-    assertThatThrownBy(() -> DiskBackend.open(dir)).isInstanceOf(CorruptionException.class)
+    assertThatThrownBy(() -> DiskBackend.open(dir))
+        .isInstanceOf(CorruptionException.class)
         .hasMessageContaining(segment.toString());
     assertThat(Files.readAllBytes(segment)).as("nothing cut off").isEqualTo(bytes);
     assertThat(files(verify(dir))).contains(segment.getFileName().toString());
@@ -121,7 +122,8 @@ class SyncPointTest {
     Path segment = StoreFiles.activeSegment(dir);
     StoreFiles.flipBit(segment, (Files.size(segment) - 10) * 8); // in the last record
 
-    assertThatThrownBy(() -> DiskBackend.open(dir)).isInstanceOf(CorruptionException.class)
+    assertThatThrownBy(() -> DiskBackend.open(dir))
+        .isInstanceOf(CorruptionException.class)
         .hasMessageContaining(segment.toString());
     assertThat(files(verify(dir))).contains(segment.getFileName().toString());
   }
@@ -137,7 +139,8 @@ class SyncPointTest {
 
     try (DiskBackend store = DiskBackend.open(dir)) {
       assertThatThrownBy(() -> store.getRef("refs/heads/gone"))
-          .isInstanceOf(CorruptionException.class).hasMessageContaining(journal.toString());
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining(journal.toString());
       assertThatThrownBy(store::listRefs).isInstanceOf(CorruptionException.class);
       flushed.forEach((hash, data) -> assertThat(store.read(hash)).hasValue(data));
     }
@@ -163,9 +166,9 @@ class SyncPointTest {
   }
 
   /**
-   * A gap a cut left past the sync point (an unsynced record lost, a later one kept) is kept
-   * and reported as before. A later flush or close must not claim it as synced, or the next
-   * open would refuse the store for damage that no sync ever covered.
+   * A gap a cut left past the sync point (an unsynced record lost, a later one kept) is kept and
+   * reported as before. A later flush or close must not claim it as synced, or the next open would
+   * refuse the store for damage that no sync ever covered.
    */
   @Test
   void aGapOfLostUnsyncedRecordsIsNeverClaimedAsSyncedByALaterFlush() throws IOException {
@@ -195,19 +198,26 @@ class SyncPointTest {
     byte[] later = {4, 4, 4};
     Path again = temp.resolve("crashed-again");
     try (DiskBackend store = DiskBackend.open(crashed, never)) {
-      assertThat(store.problems()).singleElement().asString()
-          .contains("damaged record skipped").doesNotContain("synced");
+      assertThat(store.problems())
+          .singleElement()
+          .asString()
+          .contains("damaged record skipped")
+          .doesNotContain("synced");
       assertThat(store.read(store.hashAlgorithm().hash(kept))).hasValue(kept);
       store.put(later);
       store.flush();
       StoreFiles.copy(crashed, again); // a second crash, after the flush
     }
     try (DiskBackend store = DiskBackend.open(again, never)) {
-      assertThat(store.problems()).singleElement().asString()
-          .contains("damaged record skipped").doesNotContain("synced");
+      assertThat(store.problems())
+          .singleElement()
+          .asString()
+          .contains("damaged record skipped")
+          .doesNotContain("synced");
       assertThat(store.read(store.hashAlgorithm().hash(later))).hasValue(later);
     }
-    assertThat(verify(again)).isNotEmpty()
+    assertThat(verify(again))
+        .isNotEmpty()
         .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("synced"));
   }
 
@@ -225,8 +235,11 @@ class SyncPointTest {
 
     assertThat(files(verify(dir))).containsExactly(RefJournal.FILE);
     try (DiskBackend store = DiskBackend.open(dir)) {
-      assertThat(store.problems()).singleElement().asString()
-          .contains("sync point").contains("fails its checksum");
+      assertThat(store.problems())
+          .singleElement()
+          .asString()
+          .contains("sync point")
+          .contains("fails its checksum");
       flushed.forEach((hash, data) -> assertThat(store.read(hash)).hasValue(data));
       assertThat(store.getRef("refs/heads/main")).hasValue(order.get(0));
       assertThat(store.getRef("refs/heads/gone")).isEmpty();
@@ -238,9 +251,9 @@ class SyncPointTest {
   }
 
   /**
-   * A power cut at every operation of a flush (the sync point written but not synced, torn,
-   * or lost): the store opens, loses nothing flushed before, and reports at most the torn sync
-   * point; after a flush that returned, cutting the segment is reported.
+   * A power cut at every operation of a flush (the sync point written but not synced, torn, or
+   * lost): the store opens, loses nothing flushed before, and reports at most the torn sync point;
+   * after a flush that returned, cutting the segment is reported.
    */
   @Test
   void aPowerCutAtAnyOperationOfAFlushLeavesAStoreThatOpens() throws IOException {
@@ -275,8 +288,8 @@ class SyncPointTest {
           } catch (RuntimeException e) {
             flushReturned = false;
           }
-          fs.powerLoss(seed % 2 == 0 ? FaultyFileSystem.Loss.REORDER
-              : FaultyFileSystem.Loss.RANDOM);
+          fs.powerLoss(
+              seed % 2 == 0 ? FaultyFileSystem.Loss.REORDER : FaultyFileSystem.Loss.RANDOM);
           try {
             store.close();
           } catch (RuntimeException e) {
@@ -293,26 +306,26 @@ class SyncPointTest {
         }
         try (DiskBackend store = DiskBackend.open(dir, never)) {
           for (String problem : store.problems()) {
-            assertThat(problem).as("cut at operation %d of the flush", k)
-                .contains("sync point").contains("fails its checksum");
+            assertThat(problem)
+                .as("cut at operation %d of the flush", k)
+                .contains("sync point")
+                .contains("fails its checksum");
             torn++;
           }
           for (Map.Entry<Hash, byte[]> object : durable.entrySet()) {
-            assertThat(store.read(object.getKey())).as("cut at %d", k)
-                .hasValue(object.getValue());
+            assertThat(store.read(object.getKey())).as("cut at %d", k).hasValue(object.getValue());
           }
           assertThat(store.getRef("refs/heads/main")).isPresent();
         }
         assertThat(verify(dir)).as("cut at operation %d, after recovery", k).isEmpty();
       }
     }
-    System.out.printf("power cut in a flush: %d runs, %d torn sync points reported%n", runs,
-        torn);
+    System.out.printf("power cut in a flush: %d runs, %d torn sync points reported%n", runs, torn);
   }
 
   /**
-   * A store whose journal is format 2 (no sync point, entries from offset 20) opens as
-   * before, read-only without change, and a writer rewrites it as format 3.
+   * A store whose journal is format 2 (no sync point, entries from offset 20) opens as before,
+   * read-only without change, and a writer rewrites it as format 3.
    */
   @Test
   void aStoreWithAFormat2JournalOpensAsBeforeAndAWriterUpgradesIt() throws IOException {
@@ -324,10 +337,11 @@ class SyncPointTest {
     }
     Path journal = dir.resolve(RefJournal.FILE);
     byte[] current = Files.readAllBytes(journal);
-    byte[] entries = Arrays.copyOfRange(current, SyncPoint.OFFSET + SyncPoint.SIZE,
-        current.length);
-    ByteBuffer old = ByteBuffer.allocate(20 + entries.length)
-        .put("CAIRNRF2".getBytes(StandardCharsets.US_ASCII)).putLong(20 + entries.length);
+    byte[] entries = Arrays.copyOfRange(current, SyncPoint.OFFSET + SyncPoint.SIZE, current.length);
+    ByteBuffer old =
+        ByteBuffer.allocate(20 + entries.length)
+            .put("CAIRNRF2".getBytes(StandardCharsets.US_ASCII))
+            .putLong(20 + entries.length);
     CRC32C crc = new CRC32C();
     crc.update(old.array(), 0, 16);
     old.putInt((int) crc.getValue()).put(entries);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A crash leaves the last record of the active segment cut at any byte, or followed by
- * garbage. Recovery must keep every acknowledged record, serve nothing torn, and append after.
+ * A crash leaves the last record of the active segment cut at any byte, or followed by garbage.
+ * Recovery must keep every acknowledged record, serve nothing torn, and append after.
  */
 class TornTailTest {
   @TempDir Path root;

@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A reproducible write workload for crash tests. Object bytes derive from a (writer, number)
- * key, so a checker can regenerate them from what was acknowledged; each writer moves its own
- * ref forward by compare-and-set. Records what was acknowledged and which ref values may be
- * in flight.
+ * A reproducible write workload for crash tests. Object bytes derive from a (writer, number) key,
+ * so a checker can regenerate them from what was acknowledged; each writer moves its own ref
+ * forward by compare-and-set. Records what was acknowledged and which ref values may be in flight.
  */
 final class Workload {
   /** Objects acknowledged as durable, by key "writer/number". */
   final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
   /** Per ref: the last acknowledged value and a value a CAS may have left in flight. */
   final Map<String, Hash[]> refs = new ConcurrentHashMap<>();
 
@@ -37,8 +37,8 @@ final class Workload {
   }
 
   /**
-   * Runs writer {@code writer} until an operation fails; singles count as durable only if
-   * {@code singlesDurable}.
+   * Runs writer {@code writer} until an operation fails; singles count as durable only if {@code
+   * singlesDurable}.
    */
   void run(Backend store, int writer, boolean singlesDurable, int limit) {
     Random random = new Random(writer);
@@ -84,9 +84,10 @@ final class Workload {
       Hash hash = HashAlgorithm.SHA256.hash(data);
       assertThat(store.read(hash)).as("acknowledged object %s", key).hasValue(data);
     }
-    refs.forEach((ref, state) -> {
-      Hash now = store.getRef(ref).orElse(null);
-      assertThat(now).as("ref %s", ref).isIn(state[0], state[1]);
-    });
+    refs.forEach(
+        (ref, state) -> {
+          Hash now = store.getRef(ref).orElse(null);
+          assertThat(now).as("ref %s", ref).isIn(state[0], state[1]);
+        });
   }
 }

@@ -10,24 +10,26 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The self-checking record of one archived object in a volume's data file, in one of two
- * forms, told apart by the top bit of its first word. An object's global offset is the offset
- * of its record. A damaged record is reported, never served.
+ * The self-checking record of one archived object in a volume's data file, in one of two forms,
+ * told apart by the top bit of its first word. An object's global offset is the offset of its
+ * record. A damaged record is reported, never served.
  *
  * <ul>
- *   <li><b>Packed</b> (written since Cairn's storage module): {@code u32 (0x80000000 | n) |
- *       frame}, where the {@code n}-byte frame is the {@link RecordCodec} frame of the payload
- *       (codec, raw or zstd; CRC32C). The hash is not stored: the index holds it, and every read
- *       re-hashes the payload. A raw record adds 9 bytes to its payload.
- *   <li><b>Classic</b> (volumes written before): {@code u32 payload length | hash | payload |
- *       u32 CRC32C of the three}; still read, never written.
+ *   <li><b>Packed</b> (written since Cairn's storage module): {@code u32 (0x80000000 | n) | frame},
+ *       where the {@code n}-byte frame is the {@link RecordCodec} frame of the payload (codec, raw
+ *       or zstd; CRC32C). The hash is not stored: the index holds it, and every read re-hashes the
+ *       payload. A raw record adds 9 bytes to its payload.
+ *   <li><b>Classic</b> (volumes written before): {@code u32 payload length | hash | payload | u32
+ *       CRC32C of the three}; still read, never written.
  * </ul>
  */
 final class ArchiveRecord {
   /** The bytes a classic record adds to its payload, besides the hash. */
   static final int FRAMING = 8;
+
   /** The shortest record of either form: a packed record of an empty payload. */
   static final int MIN_SIZE = 4 + RecordCodec.RAW_OVERHEAD;
+
   private static final int PACKED = 0x80000000;
 
   private ArchiveRecord() {}
@@ -71,8 +73,8 @@ final class ArchiveRecord {
   }
 
   /**
-   * The size of the record at {@code pos} of {@code run} if it is whole and passes its
-   * checksum, else -1.
+   * The size of the record at {@code pos} of {@code run} if it is whole and passes its checksum,
+   * else -1.
    */
   static int wholeRecordAt(ByteBuffer run, int pos, int digestLength) {
     int limit = run.capacity();
@@ -99,8 +101,7 @@ final class ArchiveRecord {
    * @param position the record's position in {@code file}, for the error
    * @throws CorruptionException if the length, checksum, codec or compressed data is wrong
    */
-  static Decoded decode(ByteBuffer record, HashAlgorithm algorithm, String file,
-      long position) {
+  static Decoded decode(ByteBuffer record, HashAlgorithm algorithm, String file, long position) {
     int digestLength = algorithm.digestLength();
     int total = record.limit();
     if (total < MIN_SIZE) {
@@ -109,8 +110,11 @@ final class ArchiveRecord {
     int word = record.getInt(0);
     long size = sizeFromFirstWord(word, digestLength);
     if (size != total) {
-      throw new CorruptionException(file, position, String.format(
-          "record length field %d does not match the record size %d", word & ~PACKED, total));
+      throw new CorruptionException(
+          file,
+          position,
+          String.format(
+              "record length field %d does not match the record size %d", word & ~PACKED, total));
     }
     if ((word & PACKED) != 0) {
       byte[] payload = RecordCodec.raw().decode(record.duplicate().position(4), file, position);
@@ -130,16 +134,15 @@ final class ArchiveRecord {
   }
 
   /**
-   * As {@link #decode}, for the object named {@code expected} (and of its algorithm): its
-   * payload.
+   * As {@link #decode}, for the object named {@code expected} (and of its algorithm): its payload.
    *
    * @throws CorruptionException if the record is damaged or holds another object
    */
   static byte[] payload(ByteBuffer record, Hash expected, String file, long position) {
     Decoded decoded = decode(record, expected.algorithm(), file, position);
     if (!decoded.hash().equals(expected)) {
-      throw new CorruptionException(file, position,
-          "record holds another hash than the index names");
+      throw new CorruptionException(
+          file, position, "record holds another hash than the index names");
     }
     return decoded.payload();
   }

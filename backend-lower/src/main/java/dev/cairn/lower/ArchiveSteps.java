@@ -6,8 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * The named steps of archive, swap and createFrom, announced as they complete so crash tests can
- * kill a process at each of them. Announcing costs a volatile read; nothing listens in
- * production.
+ * kill a process at each of them. Announcing costs a volatile read; nothing listens in production.
  */
 final class ArchiveSteps {
   static final String RECORD = "archive:record";

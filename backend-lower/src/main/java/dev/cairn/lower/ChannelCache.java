@@ -13,9 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The open read channels of data files, least recently used first, so reading across many
- * volumes keeps a bounded number of files open. A channel evicted while a read uses it is
- * closed when that read finishes. Thread-safe.
+ * The open read channels of data files, least recently used first, so reading across many volumes
+ * keeps a bounded number of files open. A channel evicted while a read uses it is closed when that
+ * read finishes. Thread-safe.
  */
 final class ChannelCache implements AutoCloseable {
   private static final class Entry {
@@ -34,7 +34,6 @@ final class ChannelCache implements AutoCloseable {
   private int openFiles;
   private int peakOpenFiles;
   private boolean closed;
-
 
   ChannelCache(String store, int capacity) {
     this.store = store;

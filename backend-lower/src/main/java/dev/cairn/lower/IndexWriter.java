@@ -23,15 +23,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.zip.CheckedOutputStream;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
- * Builds a volume's next index and bloom filter: the entries of the volume's current index
- * merged with those of newly archived objects. New entries are sorted in bounded runs, spilled
- * to temporary files beside the index when there are more than one run's worth, so archiving
- * millions of objects does not hold them all in the heap. Where a hash is already indexed, the
- * older entry wins (the new record stays as unreferenced bytes). Not thread-safe.
+ * Builds a volume's next index and bloom filter: the entries of the volume's current index merged
+ * with those of newly archived objects. New entries are sorted in bounded runs, spilled to
+ * temporary files beside the index when there are more than one run's worth, so archiving millions
+ * of objects does not hold them all in the heap. Where a hash is already indexed, the older entry
+ * wins (the new record stays as unreferenced bytes). Not thread-safe.
  */
 final class IndexWriter implements AutoCloseable {
   /** What was written, for the control file. */
@@ -79,9 +79,15 @@ final class IndexWriter implements AutoCloseable {
     int[] order = sortedRun();
     Path file = directory.resolve(spillPrefix + ".run" + spills.size());
     spills.add(file);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
+    try (OutputStream out =
+        new BufferedOutputStream(
+            Files.newOutputStream(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS),
+            1 << 16)) {
       for (int i : order) {
         out.write(run, i * entrySize, entrySize);
       }
@@ -143,8 +149,13 @@ final class IndexWriter implements AutoCloseable {
   }
 
   private int compare(int x, int y) {
-    return Arrays.compareUnsigned(run, x * entrySize, x * entrySize + digestLength,
-        run, y * entrySize, y * entrySize + digestLength);
+    return Arrays.compareUnsigned(
+        run,
+        x * entrySize,
+        x * entrySize + digestLength,
+        run,
+        y * entrySize,
+        y * entrySize + digestLength);
   }
 
   /** A sorted source of entries for the merge; lower rank wins ties. */
@@ -163,8 +174,8 @@ final class IndexWriter implements AutoCloseable {
   }
 
   /**
-   * Writes the merged index to {@code indexFile} and the bloom filter to {@code bloomFile},
-   * each synced. {@code previous} is the volume's current index, or null.
+   * Writes the merged index to {@code indexFile} and the bloom filter to {@code bloomFile}, each
+   * synced. {@code previous} is the volume's current index, or null.
    */
   Written finish(VolumeIndex previous, Path indexFile, Path bloomFile) throws IOException {
     List<Source> sources = new ArrayList<>();
@@ -177,70 +188,77 @@ final class IndexWriter implements AutoCloseable {
     }
   }
 
-  private Written merge(List<Source> sources, VolumeIndex previous, Path indexFile,
-      Path bloomFile) throws IOException {
+  private Written merge(List<Source> sources, VolumeIndex previous, Path indexFile, Path bloomFile)
+      throws IOException {
     if (previous != null) {
-      sources.add(new Source(entrySize, 0) {
-        int next;
+      sources.add(
+          new Source(entrySize, 0) {
+            int next;
 
-        @Override
-        boolean advance() {
-          if (next == previous.count()) {
-            return false;
-          }
-          previous.copyEntry(next++, current);
-          return true;
-        }
-      });
+            @Override
+            boolean advance() {
+              if (next == previous.count()) {
+                return false;
+              }
+              previous.copyEntry(next++, current);
+              return true;
+            }
+          });
     }
     int rank = 1;
     for (Path spill : spills) {
       InputStream in = new BufferedInputStream(Files.newInputStream(spill), 1 << 16);
       DataInputStream data = new DataInputStream(in);
-      sources.add(new Source(entrySize, rank++) {
-        @Override
-        boolean advance() throws IOException {
-          try {
-            data.readFully(current);
-            return true;
-          } catch (EOFException e) {
-            return false;
-          }
-        }
+      sources.add(
+          new Source(entrySize, rank++) {
+            @Override
+            boolean advance() throws IOException {
+              try {
+                data.readFully(current);
+                return true;
+              } catch (EOFException e) {
+                return false;
+              }
+            }
 
-        @Override
-        void close() throws IOException {
-          data.close();
-        }
-      });
+            @Override
+            void close() throws IOException {
+              data.close();
+            }
+          });
     }
     int[] order = sortedRun();
-    sources.add(new Source(entrySize, rank) {
-      int next;
+    sources.add(
+        new Source(entrySize, rank) {
+          int next;
 
-      @Override
-      boolean advance() {
-        if (next == order.length) {
-          return false;
-        }
-        System.arraycopy(run, order[next++] * entrySize, current, 0, entrySize);
-        return true;
-      }
-    });
+          @Override
+          boolean advance() {
+            if (next == order.length) {
+              return false;
+            }
+            System.arraycopy(run, order[next++] * entrySize, current, 0, entrySize);
+            return true;
+          }
+        });
 
     long expected = Math.max(1, added + (previous == null ? 0 : previous.count()));
     Bloom bloom = Bloom.create(expected, BLOOM_FALSE_POSITIVES);
-    PriorityQueue<Source> queue = new PriorityQueue<>((a, b) -> {
-      int c = Arrays.compareUnsigned(a.current, 0, digestLength, b.current, 0, digestLength);
-      return c != 0 ? c : Integer.compare(a.rank, b.rank);
-    });
+    PriorityQueue<Source> queue =
+        new PriorityQueue<>(
+            (a, b) -> {
+              int c =
+                  Arrays.compareUnsigned(a.current, 0, digestLength, b.current, 0, digestLength);
+              return c != 0 ? c : Integer.compare(a.rank, b.rank);
+            });
     long count = 0;
     int[] fanout = new int[256];
     CRC32C crc = new CRC32C();
     try (FileChannel channel = create(indexFile)) {
       OutputStream file = Channels.newOutputStream(channel);
-      CountingOutputStream counted = new CountingOutputStream(
-          new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc));
+      CountingOutputStream counted =
+          new CountingOutputStream(
+              new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc));
       DataOutputStream out = new DataOutputStream(counted);
       out.write(VolumeIndex.MAGIC);
       out.writeInt(VolumeIndex.VERSION);
@@ -283,12 +301,13 @@ final class IndexWriter implements AutoCloseable {
     }
   }
 
-  private static Written writeBloom(Bloom bloom, Path bloomFile)
-      throws IOException {
+  private static Written writeBloom(Bloom bloom, Path bloomFile) throws IOException {
     CRC32C crc = new CRC32C();
     try (FileChannel channel = create(bloomFile)) {
-      CountingOutputStream out = new CountingOutputStream(new CheckedOutputStream(
-          new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
+      CountingOutputStream out =
+          new CountingOutputStream(
+              new CheckedOutputStream(
+                  new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
       out.write(bloom.encode());
       out.flush();
       channel.force(true);
@@ -298,8 +317,11 @@ final class IndexWriter implements AutoCloseable {
 
   /** A new, empty file (replacing one a crashed attempt left), opened for writing. */
   private static FileChannel create(Path file) throws IOException {
-    return DurableFiles.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    return DurableFiles.open(
+        file,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** Deletes the spill files. */

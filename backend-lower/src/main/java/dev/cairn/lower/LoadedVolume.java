@@ -9,8 +9,6 @@ import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Bloom;
-import dev.cairn.storage.DurableFiles;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,16 +24,17 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * A volume as its control file committed it: the directory {@code volume.<n>/} holding
- * {@code volume.data}, {@code volume.mapping}, {@code volume.control}, the index and bloom filter
- * of the control's generation ({@code volume.<g>.index}, {@code volume.<g>.bloom}) and, between
- * an archive and its swap, {@code volume.<g>.control}. Loading checks the control, the mapping,
- * the index and the bloom filter; records are checked when read. Immutable and thread-safe.
+ * A volume as its control file committed it: the directory {@code volume.<n>/} holding {@code
+ * volume.data}, {@code volume.mapping}, {@code volume.control}, the index and bloom filter of the
+ * control's generation ({@code volume.<g>.index}, {@code volume.<g>.bloom}) and, between an archive
+ * and its swap, {@code volume.<g>.control}. Loading checks the control, the mapping, the index and
+ * the bloom filter; records are checked when read. Immutable and thread-safe.
  */
 final class LoadedVolume implements Volume {
   static final String CONTROL = "volume.control";
   static final String DATA = "volume.data";
   static final String MAPPING = "volume.mapping";
+
   /** Files named by a generation: temporary controls, indexes, bloom filters, spilled runs. */
   static final Pattern GENERATION_FILE =
       Pattern.compile("volume\\.(\\d{1,18})\\.(control|index|bloom|run\\d+)");
@@ -47,8 +46,13 @@ final class LoadedVolume implements Volume {
   private final Bloom bloom;
   private final int digestLength;
 
-  private LoadedVolume(Path directory, ControlFile control, Mapping mapping, VolumeIndex index,
-      Bloom bloom, int digestLength) {
+  private LoadedVolume(
+      Path directory,
+      ControlFile control,
+      Mapping mapping,
+      VolumeIndex index,
+      Bloom bloom,
+      int digestLength) {
     this.directory = directory;
     this.control = control;
     this.mapping = mapping;
@@ -81,11 +85,11 @@ final class LoadedVolume implements Volume {
   }
 
   /**
-   * Loads the volume in {@code directory}: empty if it has no control file. A reader racing a
-   * swap in another process may find that the index its control names was just replaced; it
-   * then re-reads the control file, a few times at most. If {@code loaded} (may be null) is
-   * this volume as loaded before and its control file has not changed since, it is returned
-   * as is: its files were checked then and committed files never change.
+   * Loads the volume in {@code directory}: empty if it has no control file. A reader racing a swap
+   * in another process may find that the index its control names was just replaced; it then
+   * re-reads the control file, a few times at most. If {@code loaded} (may be null) is this volume
+   * as loaded before and its control file has not changed since, it is returned as is: its files
+   * were checked then and committed files never change.
    */
   static LoadedVolume load(Path directory, int digestLength, LoadedVolume loaded) {
     Path controlFile = directory.resolve(CONTROL);
@@ -95,15 +99,14 @@ final class LoadedVolume implements Volume {
         return empty(directory, digestLength);
       }
       ControlFile control = ControlFile.read(controlFile);
-      if (loaded != null && loaded.directory.equals(directory)
-          && control.equals(loaded.control)) {
+      if (loaded != null && loaded.directory.equals(directory) && control.equals(loaded.control)) {
         return loaded;
       }
       try {
         return withControl(directory, control, controlFile, digestLength);
       } catch (StoreIOException e) {
-        boolean raced = e.getCause() instanceof NoSuchFileException
-            && attempt < 3 && !control.equals(previous);
+        boolean raced =
+            e.getCause() instanceof NoSuchFileException && attempt < 3 && !control.equals(previous);
         if (!raced) {
           throw e;
         }
@@ -119,33 +122,43 @@ final class LoadedVolume implements Volume {
     try {
       long size = Files.size(data);
       if (size < control.dataEnd()) {
-        throw new CorruptionException(data.toString(), size, String.format(
-            "data file is %d bytes, its control file %s commits %d", size, controlFile,
-            control.dataEnd()));
+        throw new CorruptionException(
+            data.toString(),
+            size,
+            String.format(
+                "data file is %d bytes, its control file %s commits %d",
+                size, controlFile, control.dataEnd()));
       }
     } catch (IOException e) {
       throw new StoreIOException("reading the size of " + data, e);
     }
-    Mapping mapping = Mapping.read(directory.resolve(MAPPING), control.mappingEnd(),
-        control.mappingCrc());
+    Mapping mapping =
+        Mapping.read(directory.resolve(MAPPING), control.mappingEnd(), control.mappingCrc());
     if (mapping.dataExtent() > control.dataEnd()) {
-      throw new CorruptionException(directory.resolve(MAPPING).toString(), 0,
+      throw new CorruptionException(
+          directory.resolve(MAPPING).toString(),
+          0,
           "mapping points past the committed data end " + control.dataEnd());
     }
-    VolumeIndex index = VolumeIndex.open(indexFile(directory, control.indexGeneration()),
-        control.indexLength(), control.objectCount(), digestLength);
-    Bloom bloom = readBloom(bloomFile(directory, control.indexGeneration()),
-        control);
+    VolumeIndex index =
+        VolumeIndex.open(
+            indexFile(directory, control.indexGeneration()),
+            control.indexLength(),
+            control.objectCount(),
+            digestLength);
+    Bloom bloom = readBloom(bloomFile(directory, control.indexGeneration()), control);
     return new LoadedVolume(directory, control, mapping, index, bloom, digestLength);
   }
 
   private static Bloom readBloom(Path file, ControlFile control) {
     byte[] bytes = ControlFile.readAll(file);
     if (bytes.length != control.bloomLength()) {
-      throw new CorruptionException(file.toString(), Math.min(bytes.length,
-          control.bloomLength()), String.format(
-              "bloom filter is %d bytes, its control file says %d", bytes.length,
-              control.bloomLength()));
+      throw new CorruptionException(
+          file.toString(),
+          Math.min(bytes.length, control.bloomLength()),
+          String.format(
+              "bloom filter is %d bytes, its control file says %d",
+              bytes.length, control.bloomLength()));
     }
     CRC32C crc = new CRC32C();
     crc.update(bytes);
@@ -165,17 +178,18 @@ final class LoadedVolume implements Volume {
     return Bloom.decode(bytes, file, 0);
   }
 
-
   /**
-   * Checks every file of the volume in {@code directory} as its control file on disk commits
-   * it, for {@code cairn verify}: the control, the mapping, the index and bloom filter of its
-   * generation, and every record of every archived run (whole, checksum, payload re-hashed,
-   * runs back to back within the committed data), then that each index entry names a whole
-   * record of its hash and the bloom filter holds it. Reports each damage and goes on.
-   * {@code loaded} (may be null) is the control as the archive loaded it, used when the one on
-   * disk is unreadable.
+   * Checks every file of the volume in {@code directory} as its control file on disk commits it,
+   * for {@code cairn verify}: the control, the mapping, the index and bloom filter of its
+   * generation, and every record of every archived run (whole, checksum, payload re-hashed, runs
+   * back to back within the committed data), then that each index entry names a whole record of its
+   * hash and the bloom filter holds it. Reports each damage and goes on. {@code loaded} (may be
+   * null) is the control as the archive loaded it, used when the one on disk is unreadable.
    */
-  static IntegrityCheck.Summary check(Path directory, ControlFile loaded, HashAlgorithm algorithm,
+  static IntegrityCheck.Summary check(
+      Path directory,
+      ControlFile loaded,
+      HashAlgorithm algorithm,
       Consumer<? super CorruptionException> report) {
     int digestLength = algorithm.digestLength();
     long files = 0;
@@ -194,8 +208,8 @@ final class LoadedVolume implements Volume {
         report.accept(unsupported(controlPath, e));
       }
     } else if (loaded != null) {
-      report.accept(new CorruptionException(controlPath.toString(), -1,
-          "the control file is missing"));
+      report.accept(
+          new CorruptionException(controlPath.toString(), -1, "the control file is missing"));
     }
     if (control == null) {
       return new IntegrityCheck.Summary(files, bytes, 0, 0);
@@ -214,8 +228,8 @@ final class LoadedVolume implements Volume {
     files++;
     bytes += control.indexLength();
     try {
-      index = VolumeIndex.open(indexPath, control.indexLength(), control.objectCount(),
-          digestLength);
+      index =
+          VolumeIndex.open(indexPath, control.indexLength(), control.objectCount(), digestLength);
     } catch (CorruptionException e) {
       report.accept(e);
     } catch (VolumeException e) {
@@ -235,13 +249,24 @@ final class LoadedVolume implements Volume {
     try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size < control.dataEnd()) {
-        report.accept(new CorruptionException(data.toString(), size, String.format(
-            "data file is %d bytes, its control file %s commits %d", size, controlPath,
-            control.dataEnd())));
+        report.accept(
+            new CorruptionException(
+                data.toString(),
+                size,
+                String.format(
+                    "data file is %d bytes, its control file %s commits %d",
+                    size, controlPath, control.dataEnd())));
       }
       if (mapping != null) {
-        objects += checkRuns(channel, data.toString(), mappingPath.toString(), mapping,
-            Math.min(size, control.dataEnd()), algorithm, report);
+        objects +=
+            checkRuns(
+                channel,
+                data.toString(),
+                mappingPath.toString(),
+                mapping,
+                Math.min(size, control.dataEnd()),
+                algorithm,
+                report);
       }
       if (index != null && mapping != null) {
         checkEntries(channel, data.toString(), index, mapping, bloom, algorithm, report);
@@ -261,9 +286,15 @@ final class LoadedVolume implements Volume {
   }
 
   /** Walks the records of every run; returns the number of whole records re-hashed. */
-  private static long checkRuns(FileChannel channel, String file, String mappingFile,
-      Mapping mapping, long dataEnd, HashAlgorithm algorithm,
-      Consumer<? super CorruptionException> report) throws IOException {
+  private static long checkRuns(
+      FileChannel channel,
+      String file,
+      String mappingFile,
+      Mapping mapping,
+      long dataEnd,
+      HashAlgorithm algorithm,
+      Consumer<? super CorruptionException> report)
+      throws IOException {
     int h = algorithm.digestLength();
     long objects = 0;
     long previousEnd = -1;
@@ -271,15 +302,23 @@ final class LoadedVolume implements Volume {
       long start = mapping.position(r);
       long end = start + mapping.length(r);
       if (previousEnd >= 0 && start != previousEnd) {
-        report.accept(new CorruptionException(mappingFile, (long) r * Mapping.ENTRY_SIZE,
-            String.format("run %d starts at data position %d, not where run %d ended (%d)", r,
-                start, r - 1, previousEnd)));
+        report.accept(
+            new CorruptionException(
+                mappingFile,
+                (long) r * Mapping.ENTRY_SIZE,
+                String.format(
+                    "run %d starts at data position %d, not where run %d ended (%d)",
+                    r, start, r - 1, previousEnd)));
       }
       previousEnd = end;
       if (end > dataEnd || end - start > Integer.MAX_VALUE) {
-        report.accept(new CorruptionException(file, Math.min(end, dataEnd), String.format(
-            "run %d of [%d, %d) ends past the committed data (%d bytes)", r, start, end,
-            dataEnd)));
+        report.accept(
+            new CorruptionException(
+                file,
+                Math.min(end, dataEnd),
+                String.format(
+                    "run %d of [%d, %d) ends past the committed data (%d bytes)",
+                    r, start, end, dataEnd)));
         continue;
       }
       ByteBuffer run = channel.map(FileChannel.MapMode.READ_ONLY, start, end - start);
@@ -294,9 +333,13 @@ final class LoadedVolume implements Volume {
               next = p;
             }
           }
-          report.accept(new CorruptionException(file, start + pos, next < 0
-              ? "damaged record; no whole record follows it in its run"
-              : "damaged record; records resume at position " + (start + next)));
+          report.accept(
+              new CorruptionException(
+                  file,
+                  start + pos,
+                  next < 0
+                      ? "damaged record; no whole record follows it in its run"
+                      : "damaged record; records resume at position " + (start + next)));
           if (next < 0) {
             break;
           }
@@ -304,12 +347,15 @@ final class LoadedVolume implements Volume {
           continue;
         }
         try {
-          ArchiveRecord.Decoded decoded = ArchiveRecord.decode(run.slice(pos, size), algorithm,
-              file, start + pos);
+          ArchiveRecord.Decoded decoded =
+              ArchiveRecord.decode(run.slice(pos, size), algorithm, file, start + pos);
           Hash actual = algorithm.hash(decoded.payload());
           if (!actual.equals(decoded.hash())) {
-            report.accept(new CorruptionException(file, start + pos,
-                "record of " + decoded.hash() + " holds bytes that hash to " + actual));
+            report.accept(
+                new CorruptionException(
+                    file,
+                    start + pos,
+                    "record of " + decoded.hash() + " holds bytes that hash to " + actual));
           }
         } catch (CorruptionException e) {
           report.accept(e); // Its checksum holds, its compressed data does not decode.
@@ -321,11 +367,16 @@ final class LoadedVolume implements Volume {
     return objects;
   }
 
-
   /** Checks that each index entry, in order, names a whole record of its hash. */
-  private static void checkEntries(FileChannel channel, String file, VolumeIndex index,
-      Mapping mapping, Bloom bloom, HashAlgorithm algorithm,
-      Consumer<? super CorruptionException> report) throws IOException {
+  private static void checkEntries(
+      FileChannel channel,
+      String file,
+      VolumeIndex index,
+      Mapping mapping,
+      Bloom bloom,
+      HashAlgorithm algorithm,
+      Consumer<? super CorruptionException> report)
+      throws IOException {
     int digestLength = algorithm.digestLength();
     byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
     byte[] previous = null;
@@ -333,22 +384,31 @@ final class LoadedVolume implements Volume {
       index.copyEntry(i, entry);
       byte[] hash = java.util.Arrays.copyOf(entry, digestLength);
       if (previous != null && java.util.Arrays.compareUnsigned(previous, hash) >= 0) {
-        report.accept(new CorruptionException(index.file(), index.filePosition(i),
-            "index entries out of order"));
+        report.accept(
+            new CorruptionException(
+                index.file(), index.filePosition(i), "index entries out of order"));
       }
       previous = hash;
       if (bloom != null && !bloom.mightContain(Bloom.keyOfAll(hash))) {
-        report.accept(new CorruptionException(index.file(), index.filePosition(i),
-            "the bloom filter does not hold the hash of entry " + i));
+        report.accept(
+            new CorruptionException(
+                index.file(),
+                index.filePosition(i),
+                "the bloom filter does not hold the hash of entry " + i));
       }
       long offset = index.offset(i);
       int length = index.recordLength(i);
       int run = mapping.find(offset);
-      if (run < 0 || length < ArchiveRecord.MIN_SIZE
+      if (run < 0
+          || length < ArchiveRecord.MIN_SIZE
           || offset + length > mapping.offset(run) + mapping.length(run)) {
-        report.accept(new CorruptionException(index.file(), index.filePosition(i),
-            String.format("entry %d points at [%d, +%d), outside the archived ranges", i,
-                offset, length)));
+        report.accept(
+            new CorruptionException(
+                index.file(),
+                index.filePosition(i),
+                String.format(
+                    "entry %d points at [%d, +%d), outside the archived ranges",
+                    i, offset, length)));
         continue;
       }
       long position = mapping.position(run) + (offset - mapping.offset(run));
@@ -367,8 +427,11 @@ final class LoadedVolume implements Volume {
           another = false; // Reported by the walk of its run.
         }
         if (another) {
-          report.accept(new CorruptionException(index.file(), index.filePosition(i),
-              "entry " + i + " names a record of another hash"));
+          report.accept(
+              new CorruptionException(
+                  index.file(),
+                  index.filePosition(i),
+                  "entry " + i + " names a record of another hash"));
         }
       }
     }
@@ -402,17 +465,20 @@ final class LoadedVolume implements Volume {
     long offset = index.offset(entry);
     int length = index.recordLength(entry);
     int run = mapping.find(offset);
-    if (run < 0 || length < ArchiveRecord.MIN_SIZE
+    if (run < 0
+        || length < ArchiveRecord.MIN_SIZE
         || length > mapping.offset(run) + mapping.length(run) - offset) {
-      throw new CorruptionException(index.file(), index.filePosition(entry), String.format(
-          "index entry for %s points at [%d, +%d), outside the archived ranges", hash, offset,
-          length));
+      throw new CorruptionException(
+          index.file(),
+          index.filePosition(entry),
+          String.format(
+              "index entry for %s points at [%d, +%d), outside the archived ranges",
+              hash, offset, length));
     }
     long position = mapping.position(run) + (offset - mapping.offset(run));
     ByteBuffer record = ByteBuffer.allocate(length);
     channels.read(dataFile(), record, position);
-    return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(),
-        position));
+    return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(), position));
   }
 
   /**
@@ -430,18 +496,27 @@ final class LoadedVolume implements Volume {
     byte[] previous = null;
     for (int i = 0; i < index.count(); i++) {
       index.copyEntry(i, entry);
-      if (previous != null && java.util.Arrays.compareUnsigned(
-          previous, 0, digestLength, entry, 0, digestLength) >= 0) {
-        throw new CorruptionException(index.file(), index.filePosition(i),
-            "index entries out of order");
+      if (previous != null
+          && java.util.Arrays.compareUnsigned(previous, 0, digestLength, entry, 0, digestLength)
+              >= 0) {
+        throw new CorruptionException(
+            index.file(), index.filePosition(i), "index entries out of order");
       }
       Hash hash = Hash.of(algorithm, entry, 0, digestLength);
-      byte[] data = read(hash, channels).orElseThrow(() -> new CorruptionException(
-          index.file(), index.filePosition(0), "the bloom filter does not hold " + hash));
+      byte[] data =
+          read(hash, channels)
+              .orElseThrow(
+                  () ->
+                      new CorruptionException(
+                          index.file(),
+                          index.filePosition(0),
+                          "the bloom filter does not hold " + hash));
       Hash actual = algorithm.hash(data);
       if (!actual.equals(hash)) {
-        throw new CorruptionException(dataFile().toString(), index.offset(i), String.format(
-            "object %s re-hashes to %s", hash, actual));
+        throw new CorruptionException(
+            dataFile().toString(),
+            index.offset(i),
+            String.format("object %s re-hashes to %s", hash, actual));
       }
       previous = entry.clone();
     }
@@ -458,25 +533,28 @@ final class LoadedVolume implements Volume {
   }
 
   /** Reads raw bytes at a global offset, as {@code Lower.readRange} promises. */
-  RangeRead readRange(long offset, int minLength, int maxLength, byte[] target,
-      ChannelCache channels) {
+  RangeRead readRange(
+      long offset, int minLength, int maxLength, byte[] target, ChannelCache channels) {
     if (control == null) {
-      throw VolumeException.invalidRead(String.format(
-          "cannot read offset %d from %s: the volume is empty", offset, id()));
+      throw VolumeException.invalidRead(
+          String.format("cannot read offset %d from %s: the volume is empty", offset, id()));
     }
     int run = mapping.find(offset);
     if (run < 0) {
-      throw VolumeException.invalidRead(String.format(
-          "offset %d is in no archived range of %s", offset, id()));
+      throw VolumeException.invalidRead(
+          String.format("offset %d is in no archived range of %s", offset, id()));
     }
     long available = mapping.offset(run) + mapping.length(run) - offset;
     if (available < minLength) {
-      throw VolumeException.invalidRead(String.format(
-          "%s holds %d bytes at offset %d, at least %d were asked", id(), available, offset,
-          minLength));
+      throw VolumeException.invalidRead(
+          String.format(
+              "%s holds %d bytes at offset %d, at least %d were asked",
+              id(), available, offset, minLength));
     }
     int length = (int) Math.min(maxLength, available);
-    channels.read(dataFile(), ByteBuffer.wrap(target, 0, length),
+    channels.read(
+        dataFile(),
+        ByteBuffer.wrap(target, 0, length),
         mapping.position(run) + (offset - mapping.offset(run)));
     return new RangeRead(length, id());
   }
@@ -543,8 +621,13 @@ final class LoadedVolume implements Volume {
   public String toString() {
     return control == null
         ? id() + " (empty)"
-        : String.format("%s [%d, %d) %d objects, generation %d", id(), control.startOffset(),
-            control.endOffset(), control.objectCount(), control.indexGeneration());
+        : String.format(
+            "%s [%d, %d) %d objects, generation %d",
+            id(),
+            control.startOffset(),
+            control.endOffset(),
+            control.objectCount(),
+            control.indexGeneration());
   }
 
   /** An intact file of a format this build does not read, reported by verify as its damage. */

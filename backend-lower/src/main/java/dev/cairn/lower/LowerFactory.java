@@ -18,22 +18,37 @@ import java.util.Map;
  */
 @AutoService(StoreFactory.class)
 public final class LowerFactory implements StoreFactory {
-  static final StoreOption<Long> VOLUMES = StoreOption.number("volumes", -1, -1, 1_000_000,
-      "the number of volumes expected on disk; -1 opens every volume.N directory found");
-  static final StoreOption<String> MODE = StoreOption.mode(
-      "read-write (one writer process: archive, swap, addVolume) or read-only (beside a writer,"
-      + " every write operation of the lower layer rejected)");
-  static final StoreOption<String> HASH = StoreOption.hashAlgorithm(
-      "the hash algorithm the archive must hold; by default the one its control files record,"
-          + " sha256 for a new archive");
-  static final StoreOption<Long> OPEN_FILES = StoreOption.number("open-files",
-      VolumeArchive.DEFAULT_OPEN_FILES, 1, 65_536,
-      "the most volume data files kept open at once for reading");
-  static final StoreOption<String> COMPRESSION = StoreOption.choice("compression",
-      Compression.defaultValue().optionValue(),
-      "how archived records are stored: zstd per record (auto, zstd) or raw (none); raw"
-          + " wherever compressing does not pay, and every codec is read whatever is chosen",
-      "none", "zstd", "auto");
+  static final StoreOption<Long> VOLUMES =
+      StoreOption.number(
+          "volumes",
+          -1,
+          -1,
+          1_000_000,
+          "the number of volumes expected on disk; -1 opens every volume.N directory found");
+  static final StoreOption<String> MODE =
+      StoreOption.mode(
+          "read-write (one writer process: archive, swap, addVolume) or read-only (beside a writer,"
+              + " every write operation of the lower layer rejected)");
+  static final StoreOption<String> HASH =
+      StoreOption.hashAlgorithm(
+          "the hash algorithm the archive must hold; by default the one its control files record,"
+              + " sha256 for a new archive");
+  static final StoreOption<Long> OPEN_FILES =
+      StoreOption.number(
+          "open-files",
+          VolumeArchive.DEFAULT_OPEN_FILES,
+          1,
+          65_536,
+          "the most volume data files kept open at once for reading");
+  static final StoreOption<String> COMPRESSION =
+      StoreOption.choice(
+          "compression",
+          Compression.defaultValue().optionValue(),
+          "how archived records are stored: zstd per record (auto, zstd) or raw (none); raw"
+              + " wherever compressing does not pay, and every codec is read whatever is chosen",
+          "none",
+          "zstd",
+          "auto");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public LowerFactory() {}
@@ -55,8 +70,8 @@ public final class LowerFactory implements StoreFactory {
   }
 
   /**
-   * What one volume record holds whatever the digest (up to 64 bytes): a record's size must fit
-   * in a signed 32-bit int.
+   * What one volume record holds whatever the digest (up to 64 bytes): a record's size must fit in
+   * a signed 32-bit int.
    */
   @Override
   public java.util.OptionalLong maxObjectSize() {
@@ -70,16 +85,21 @@ public final class LowerFactory implements StoreFactory {
 
   @Override
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
-    String path = spec.locator().orElseThrow(() -> new StoreConfigurationException(
-        "'lower' needs the archive's directory, as in lower:/var/cairn/lower"));
+    String path =
+        spec.locator()
+            .orElseThrow(
+                () ->
+                    new StoreConfigurationException(
+                        "'lower' needs the archive's directory, as in lower:/var/cairn/lower"));
     Path root = context.directory("lower", path);
-    VolumeArchive.Builder builder = VolumeArchive.builder(root)
-        .volumes(Math.toIntExact(spec.get(VOLUMES)))
-        .readOnly(StoreOption.isReadOnly(spec.get(MODE)))
-        .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
-        .compression(Compression.parse(spec.get(COMPRESSION)))
-        .create(context.createsMissingStores())
-        .hashAlgorithms(context.hashAlgorithms());
+    VolumeArchive.Builder builder =
+        VolumeArchive.builder(root)
+            .volumes(Math.toIntExact(spec.get(VOLUMES)))
+            .readOnly(StoreOption.isReadOnly(spec.get(MODE)))
+            .openFiles(Math.toIntExact(spec.get(OPEN_FILES)))
+            .compression(Compression.parse(spec.get(COMPRESSION)))
+            .create(context.createsMissingStores())
+            .hashAlgorithms(context.hashAlgorithms());
     String hash = spec.options().get(HASH.name());
     if (hash != null) {
       builder.hashAlgorithm(context.hashAlgorithm(hash));

@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * A volume's mapping from global offsets to positions in its data file: one entry per archived
- * run (not per object), so it stays small and is held in memory. File format: entries of three
- * big-endian u64s (global offset, data position, length), in increasing global offset, checked
- * by the CRC32C the control file keeps. Immutable.
+ * A volume's mapping from global offsets to positions in its data file: one entry per archived run
+ * (not per object), so it stays small and is held in memory. File format: entries of three
+ * big-endian u64s (global offset, data position, length), in increasing global offset, checked by
+ * the CRC32C the control file keeps. Immutable.
  */
 final class Mapping {
   static final int ENTRY_SIZE = 24;
@@ -40,8 +40,10 @@ final class Mapping {
       // The end comes from the control file: check it against the file before allocating.
       long size = channel.size();
       if (size < end) {
-        throw new CorruptionException(file.toString(), size, String.format(
-            "mapping is %d bytes, its control file commits %d", size, end));
+        throw new CorruptionException(
+            file.toString(),
+            size,
+            String.format("mapping is %d bytes, its control file commits %d", size, end));
       }
       bytes = ByteBuffer.allocate((int) end);
       DurableFiles.readExactly(channel, bytes, 0, file.toString());
@@ -52,8 +54,10 @@ final class Mapping {
     CRC32C check = new CRC32C();
     check.update(bytes.duplicate());
     if ((int) check.getValue() != crc) {
-      throw new CorruptionException(file.toString(), 0, String.format(
-          "mapping checksum mismatch over its %d committed bytes", end));
+      throw new CorruptionException(
+          file.toString(),
+          0,
+          String.format("mapping checksum mismatch over its %d committed bytes", end));
     }
     int n = (int) (end / ENTRY_SIZE);
     long[] offsets = new long[n];
@@ -64,12 +68,14 @@ final class Mapping {
       positions[i] = bytes.getLong();
       lengths[i] = bytes.getLong();
       // Every sum below must fit in a long: an overflowing entry would hide from the checks.
-      if (lengths[i] <= 0 || positions[i] < 0 || offsets[i] < 0
+      if (lengths[i] <= 0
+          || positions[i] < 0
+          || offsets[i] < 0
           || lengths[i] > Long.MAX_VALUE - positions[i]
           || lengths[i] > Long.MAX_VALUE - offsets[i]
           || i > 0 && offsets[i] < offsets[i - 1] + lengths[i - 1]) {
-        throw new CorruptionException(file.toString(), (long) i * ENTRY_SIZE,
-            "mapping entries out of order or malformed");
+        throw new CorruptionException(
+            file.toString(), (long) i * ENTRY_SIZE, "mapping entries out of order or malformed");
       }
     }
     return new Mapping(offsets, positions, lengths);
@@ -77,8 +83,7 @@ final class Mapping {
 
   /** Encodes one entry. */
   static ByteBuffer entry(long offset, long position, long length) {
-    return ByteBuffer.allocate(ENTRY_SIZE).putLong(offset).putLong(position).putLong(length)
-        .flip();
+    return ByteBuffer.allocate(ENTRY_SIZE).putLong(offset).putLong(position).putLong(length).flip();
   }
 
   /** The index of the entry holding {@code offset}, or -1. */

@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.AbstractBackend;
@@ -30,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,40 +37,39 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
- * A volume archive on disk: the {@link Lower} layer of a layered store, in irmin-pack's layout,
- * and a read-only {@link dev.cairn.spi.Backend} that finds archived objects by hash ({@code
+ * A volume archive on disk: the {@link Lower} layer of a layered store, in irmin-pack's layout, and
+ * a read-only {@link dev.cairn.spi.Backend} that finds archived objects by hash ({@code
  * lower:/path}).
  *
- * <p><b>Layout.</b> The root holds {@code volume.0/}, {@code volume.1/}, ..., and {@code hash},
- * the name of the hash algorithm, written when a writable archive is opened before its volumes
- * record one (so a new archive keeps the algorithm it was created with). Each volume holds
- * {@code volume.data} (self-checking records: length, hash, payload, CRC32C), {@code
- * volume.mapping} (global offset to data position, one entry per archived run), {@code
- * volume.control} (what is committed: start and end offset, data and mapping ends, the index
- * generation, checksums, the hash algorithm, format version, its own checksum) and, for that
- * generation, {@code volume.<g>.index} (sorted hashes, fan-out table, locations) and {@code
- * volume.<g>.bloom} (a Guava bloom filter). {@link #archive} writes past the committed ends, a
- * new index and bloom filter, and {@code volume.<g>.control}; {@link #swap} renames that over
- * {@code volume.control}, which commits data, mapping, index and bloom filter at once.
+ * <p><b>Layout.</b> The root holds {@code volume.0/}, {@code volume.1/}, ..., and {@code hash}, the
+ * name of the hash algorithm, written when a writable archive is opened before its volumes record
+ * one (so a new archive keeps the algorithm it was created with). Each volume holds {@code
+ * volume.data} (self-checking records: length, hash, payload, CRC32C), {@code volume.mapping}
+ * (global offset to data position, one entry per archived run), {@code volume.control} (what is
+ * committed: start and end offset, data and mapping ends, the index generation, checksums, the hash
+ * algorithm, format version, its own checksum) and, for that generation, {@code volume.<g>.index}
+ * (sorted hashes, fan-out table, locations) and {@code volume.<g>.bloom} (a Guava bloom filter).
+ * {@link #archive} writes past the committed ends, a new index and bloom filter, and {@code
+ * volume.<g>.control}; {@link #swap} renames that over {@code volume.control}, which commits data,
+ * mapping, index and bloom filter at once.
  *
  * <p><b>As a backend</b> it reads and tests objects by hash, newest volume first, asking each
- * volume's bloom filter before its index; records are checked and damage is reported as a
- * {@link CorruptionException} naming the file and offset, never served. It holds no refs and
- * rejects writes with {@link dev.cairn.spi.ReadOnlyStoreException}. A read-only archive that
- * misses while another process has committed since it last loaded reloads once and retries.
+ * volume's bloom filter before its index; records are checked and damage is reported as a {@link
+ * CorruptionException} naming the file and offset, never served. It holds no refs and rejects
+ * writes with {@link dev.cairn.spi.ReadOnlyStoreException}. A read-only archive that misses while
+ * another process has committed since it last loaded reloads once and retries.
  *
- * <p><b>Durability.</b> Data, mapping, index, bloom filter and temporary control are synced
- * before the control is renamed, and the directory after. Thread-safe: reads are lock-free,
- * write operations are serialized.
+ * <p><b>Durability.</b> Data, mapping, index, bloom filter and temporary control are synced before
+ * the control is renamed, and the directory after. Thread-safe: reads are lock-free, write
+ * operations are serialized.
  *
- * <p><b>One writer.</b> A writable archive holds the root's {@link DirectoryLock} until closed:
- * a second writer (another stack garbage-collecting into the same archive, in this process or
+ * <p><b>One writer.</b> A writable archive holds the root's {@link DirectoryLock} until closed: a
+ * second writer (another stack garbage-collecting into the same archive, in this process or
  * another) is refused with {@link DirectoryLock.LockedException}; read-only openers are not
- * affected. Every write operation, and every commit of a swap, first checks that the lock file
- * is still the one locked, and fails with {@link DirectoryLock.LostException} once it is not.
+ * affected. Every write operation, and every commit of a swap, first checks that the lock file is
+ * still the one locked, and fails with {@link DirectoryLock.LostException} once it is not.
  */
 public final class VolumeArchive extends AbstractBackend implements Lower, IntegrityCheck {
   /** The number of data files kept open when none is configured. */
@@ -87,14 +84,20 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private volatile List<LoadedVolume> volumes = List.of();
   private volatile boolean readOnly;
   private volatile DiskSignature signature;
+
   /** Held while the archive may be written; null while it was only ever read-only. */
   private volatile DirectoryLock writerLock;
 
   /** Which on-disk state the loaded volumes reflect, cheap enough to compare on every miss. */
   private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
 
-  private VolumeArchive(Path root, HashAlgorithm algorithm, boolean readOnly, int openFiles,
-      int runEntries, Compression compression) {
+  private VolumeArchive(
+      Path root,
+      HashAlgorithm algorithm,
+      boolean readOnly,
+      int openFiles,
+      int runEntries,
+      Compression compression) {
     super("lower:" + root, algorithm, EnumSet.of(Capability.PERSISTENT));
     this.root = root;
     this.algorithm = algorithm;
@@ -110,9 +113,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   }
 
   /**
-   * Opens the archive at {@code root} with {@code volumeNum} volumes, as irmin's {@code
-   * Lower.v}: its hash algorithm is the one its control files (or, before anything is archived,
-   * its {@code hash} file) record (SHA-256 for a new one).
+   * Opens the archive at {@code root} with {@code volumeNum} volumes, as irmin's {@code Lower.v}:
+   * its hash algorithm is the one its control files (or, before anything is archived, its {@code
+   * hash} file) record (SHA-256 for a new one).
    *
    * @throws VolumeException (VOLUME_MISSING) naming the first expected volume that is not on disk
    */
@@ -150,8 +153,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
 
     /**
      * The hash algorithm the archive must hold; opening fails with {@link
-     * HashAlgorithmMismatchException} if its control files record another. By default, the
-     * recorded one, or SHA-256 if none is recorded yet.
+     * HashAlgorithmMismatchException} if its control files record another. By default, the recorded
+     * one, or SHA-256 if none is recorded yet.
      */
     public Builder hashAlgorithm(HashAlgorithm algorithm) {
       this.algorithm = requireNonNull(algorithm, "algorithm");
@@ -165,9 +168,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     }
 
     /**
-     * Whether a writable open creates a missing archive (default true). Without it, a root
-     * that is missing, or holds neither a volume nor a lock file, is refused. Either way an
-     * archive is created only in a missing or empty directory.
+     * Whether a writable open creates a missing archive (default true). Without it, a root that is
+     * missing, or holds neither a volume nor a lock file, is refused. Either way an archive is
+     * created only in a missing or empty directory.
      */
     public Builder create(boolean create) {
       this.create = create;
@@ -184,9 +187,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     }
 
     /**
-     * How archived records are stored ({@link Compression#AUTO} by default, which for a volume
-     * is zstd per record: a volume keeps no dictionary). Records are stored raw where
-     * compressing does not make them smaller; every volume reads records of every codec.
+     * How archived records are stored ({@link Compression#AUTO} by default, which for a volume is
+     * zstd per record: a volume keeps no dictionary). Records are stored raw where compressing does
+     * not make them smaller; every volume reads records of every codec.
      */
     public Builder compression(Compression compression) {
       this.compression = requireNonNull(compression, "compression");
@@ -203,12 +206,12 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
      * Opens the archive. A missing root is created unless read-only.
      *
      * @throws VolumeException (VOLUME_MISSING) naming the first expected volume not on disk
-     * @throws HashAlgorithmMismatchException if the archive records another algorithm than
-     *     the one asked
+     * @throws HashAlgorithmMismatchException if the archive records another algorithm than the one
+     *     asked
      * @throws CorruptionException if a control, mapping, index or bloom file is damaged
      * @throws DirectoryLock.LockedException if it is writable and another writer holds it
-     * @throws StoreConfigurationException if a writable open would create an archive where it
-     *     may not: without {@link #create(boolean)}, or among files that are not an archive's
+     * @throws StoreConfigurationException if a writable open would create an archive where it may
+     *     not: without {@link #create(boolean)}, or among files that are not an archive's
      */
     public VolumeArchive open() {
       Path absolute = root.toAbsolutePath().normalize();
@@ -227,8 +230,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       } else if (!readOnly && discover(absolute) == 0) {
         refuseCreationAmong(absolute);
       }
-      DirectoryLock lock = readOnly ? null : DirectoryLock.acquire(absolute, "archive lower:"
-          + absolute);
+      DirectoryLock lock =
+          readOnly ? null : DirectoryLock.acquire(absolute, "archive lower:" + absolute);
       VolumeArchive archive;
       try {
         int count = volumes < 0 ? discover(absolute) : volumes;
@@ -236,8 +239,7 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         if (!readOnly && !recordsAlgorithm(absolute, count)) {
           HashAlgorithmFile.record(absolute, chosen);
         }
-        archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries,
-            compression);
+        archive = new VolumeArchive(absolute, chosen, readOnly, openFiles, runEntries, compression);
         archive.writerLock = lock;
         try {
           archive.reload(count);
@@ -265,8 +267,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       boolean locked = entries.remove(DirectoryLock.FILE_NAME);
       entries.remove(ALGORITHM_FILE); // recorded at a writable open, with the lock
       entries.remove(ALGORITHM_FILE + ".tmp"); // left by a creation cut short; rewritten
-      boolean volumes = !entries.isEmpty()
-          && entries.stream().allMatch(n -> n.startsWith("volume."));
+      boolean volumes =
+          !entries.isEmpty() && entries.stream().allMatch(n -> n.startsWith("volume."));
       if (locked && entries.isEmpty() || volumes) {
         return; // an archive with no volume yet, a first volume being staged, or damage
       }
@@ -275,17 +277,21 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
 
     private void refuseCreation(Path absolute, List<String> entries) {
       if (!create) {
-        throw new StoreConfigurationException(String.format(
-            "no archive at lower:%s (no volume and no %s); this open does not create one (only"
-            + " a command that writes does)", absolute, DirectoryLock.FILE_NAME));
+        throw new StoreConfigurationException(
+            String.format(
+                "no archive at lower:%s (no volume and no %s); this open does not create one (only"
+                    + " a command that writes does)",
+                absolute, DirectoryLock.FILE_NAME));
       }
       if (!entries.isEmpty()) {
-        throw new StoreConfigurationException(String.format(
-            "lower:%s is not an archive (no volume.0 and no %s) and not empty (it holds %s%s);"
-            + " an archive is created only in a new or empty directory", absolute,
-            DirectoryLock.FILE_NAME,
-            String.join(", ", entries.subList(0, Math.min(5, entries.size()))),
-            entries.size() > 5 ? ", ... " + entries.size() + " entries" : ""));
+        throw new StoreConfigurationException(
+            String.format(
+                "lower:%s is not an archive (no volume.0 and no %s) and not empty (it holds %s%s);"
+                    + " an archive is created only in a new or empty directory",
+                absolute,
+                DirectoryLock.FILE_NAME,
+                String.join(", ", entries.subList(0, Math.min(5, entries.size()))),
+                entries.size() > 5 ? ", ... " + entries.size() + " entries" : ""));
       }
     }
 
@@ -306,9 +312,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     /** The algorithm {@code where} records, which must be the one asked, if one was. */
     private HashAlgorithm recorded(Path root, String recorded, Path where) {
       if (algorithm != null && !algorithm.name().equals(recorded)) {
-        throw new HashAlgorithmMismatchException(String.format(
-            "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
-            root, recorded, where, algorithm.name()));
+        throw new HashAlgorithmMismatchException(
+            String.format(
+                "lower:%s holds %s hashes (recorded in %s), but hash=%s was asked",
+                root, recorded, where, algorithm.name()));
       }
       if (algorithm != null) {
         return algorithm;
@@ -316,17 +323,18 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       try {
         return algorithms.get(recorded);
       } catch (IllegalArgumentException e) {
-        throw new HashAlgorithmMismatchException(String.format(
-            "lower:%s holds %s hashes (recorded in %s): %s", root, recorded, where,
-            e.getMessage()));
+        throw new HashAlgorithmMismatchException(
+            String.format(
+                "lower:%s holds %s hashes (recorded in %s): %s",
+                root, recorded, where, e.getMessage()));
       }
     }
   }
 
   /**
-   * The file in the root that records the hash algorithm of an archive whose volumes record
-   * none yet (nothing archived). Without it, an archive created with {@code hash=sha1} would
-   * open as SHA-256 the next time, beside a SHA-1 upper.
+   * The file in the root that records the hash algorithm of an archive whose volumes record none
+   * yet (nothing archived). Without it, an archive created with {@code hash=sha1} would open as
+   * SHA-256 the next time, beside a SHA-1 upper.
    */
   static final String ALGORITHM_FILE = HashAlgorithmFile.NAME;
 
@@ -419,8 +427,8 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   }
 
   /**
-   * Reloads, with every volume now on disk, if another process committed since the last load
-   * (a swap renamed the last control file, or a volume was added). Returns whether it did.
+   * Reloads, with every volume now on disk, if another process committed since the last load (a
+   * swap renamed the last control file, or a volume was added). Returns whether it did.
    */
   private boolean reloadIfChanged() {
     synchronized (lock) {
@@ -472,31 +480,40 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
       if (Files.isSymbolicLink(volumePath(root, i))) {
         // Writes would land wherever it points: a volume is a directory inside the root.
-        throw new CorruptionException(volumePath(root, i).toString(), -1,
+        throw new CorruptionException(
+            volumePath(root, i).toString(),
+            -1,
             "the volume is a symbolic link, not a directory inside " + root);
       }
     }
     long end = 0;
     for (int i = 0; i < count; i++) {
       Path directory = volumePath(root, i);
-      LoadedVolume volume = LoadedVolume.load(directory, digestLength,
-          i < previous.size() ? previous.get(i) : null);
+      LoadedVolume volume =
+          LoadedVolume.load(directory, digestLength, i < previous.size() ? previous.get(i) : null);
       if (volume.control() != null) {
         ControlFile control = volume.control();
         if (!control.algorithm().equals(algorithm.name())) {
-          throw new HashAlgorithmMismatchException(String.format(
-              "%s holds %s hashes (recorded in %s), but this archive holds %s", this,
-              control.algorithm(), directory.resolve(LoadedVolume.CONTROL), algorithm.name()));
+          throw new HashAlgorithmMismatchException(
+              String.format(
+                  "%s holds %s hashes (recorded in %s), but this archive holds %s",
+                  this,
+                  control.algorithm(),
+                  directory.resolve(LoadedVolume.CONTROL),
+                  algorithm.name()));
         }
         if (control.startOffset() < end) {
-          throw new CorruptionException(directory.resolve(LoadedVolume.CONTROL).toString(), 0,
-              String.format("volume starts at offset %d, before the previous volume's end %d",
+          throw new CorruptionException(
+              directory.resolve(LoadedVolume.CONTROL).toString(),
+              0,
+              String.format(
+                  "volume starts at offset %d, before the previous volume's end %d",
                   control.startOffset(), end));
         }
         end = control.endOffset();
       } else if (i < count - 1) {
-        throw new CorruptionException(directory.toString(), -1,
-            "an empty volume that is not the last one");
+        throw new CorruptionException(
+            directory.toString(), -1, "an empty volume that is not the last one");
       }
       loaded.add(volume);
     }
@@ -577,8 +594,11 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   public RangeRead readRange(long offset, int minLength, int maxLength, byte[] target) {
     checkRange(minLength, maxLength, target);
     checkOpen("readRange");
-    LoadedVolume volume = volumes.stream().filter(v -> v.contains(offset)).findFirst()
-        .orElseThrow(() -> VolumeException.volumeNotFound("offset " + offset + " in " + this));
+    LoadedVolume volume =
+        volumes.stream()
+            .filter(v -> v.contains(offset))
+            .findFirst()
+            .orElseThrow(() -> VolumeException.volumeNotFound("offset " + offset + " in " + this));
     return volume.readRange(offset, minLength, maxLength, target, channels);
   }
 
@@ -594,9 +614,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private static void checkRange(int minLength, int maxLength, byte[] target) {
     requireNonNull(target, "target");
     if (minLength < 0 || maxLength < minLength || maxLength > target.length) {
-      throw new IllegalArgumentException(String.format(
-          "need 0 <= minLength (%d) <= maxLength (%d) <= target length (%d)",
-          minLength, maxLength, target.length));
+      throw new IllegalArgumentException(
+          String.format(
+              "need 0 <= minLength (%d) <= maxLength (%d) <= target length (%d)",
+              minLength, maxLength, target.length));
     }
   }
 
@@ -631,16 +652,16 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
         throw VolumeException.offsetOutOfOrder(last.id(), end, fromOffset);
       }
       if (generation < 1 || generation <= last.generation()) {
-        throw new IllegalArgumentException(String.format(
-            "generation %d must be positive and newer than %s's generation %d",
-            generation, last.id(), last.generation()));
+        throw new IllegalArgumentException(
+            String.format(
+                "generation %d must be positive and newer than %s's generation %d",
+                generation, last.id(), last.generation()));
       }
       try {
-        return writer.append(last, upperRoot.toAbsolutePath().toString(), generation, fromOffset,
-            objects);
+        return writer.append(
+            last, upperRoot.toAbsolutePath().toString(), generation, fromOffset, objects);
       } catch (IOException e) {
-        throw new StoreIOException("archiving generation " + generation + " into " + last.id(),
-            e);
+        throw new StoreIOException("archiving generation " + generation + " into " + last.id(), e);
       }
     }
   }
@@ -657,8 +678,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   public void createFrom(Path src, int deadHeaderSize, long size) {
     requireNonNull(src, "src");
     if (deadHeaderSize < 0 || size < 0) {
-      throw new IllegalArgumentException(String.format(
-          "deadHeaderSize (%d) and size (%d) must not be negative", deadHeaderSize, size));
+      throw new IllegalArgumentException(
+          String.format(
+              "deadHeaderSize (%d) and size (%d) must not be negative", deadHeaderSize, size));
     }
     synchronized (lock) {
       checkRoot();
@@ -697,9 +719,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   private ControlFile validate(Path directory, Path temp) {
     ControlFile control = ControlFile.read(temp);
     if (!control.algorithm().equals(algorithm.name())) {
-      throw new HashAlgorithmMismatchException(String.format(
-          "%s records %s hashes, but %s holds %s", temp, control.algorithm(), this,
-          algorithm.name()));
+      throw new HashAlgorithmMismatchException(
+          String.format(
+              "%s records %s hashes, but %s holds %s",
+              temp, control.algorithm(), this, algorithm.name()));
     }
     LoadedVolume.withControl(directory, control, temp, digestLength);
     return control;
@@ -722,22 +745,26 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   }
 
   /**
-   * Deletes the index and bloom files of generations other than {@code keep}, spilled runs,
-   * and, if {@code temporaryControls}, every temporary control. Always by absolute path.
+   * Deletes the index and bloom files of generations other than {@code keep}, spilled runs, and, if
+   * {@code temporaryControls}, every temporary control. Always by absolute path.
    */
   private static void deleteStale(Path directory, long keep, boolean temporaryControls)
       throws IOException {
     List<Path> stale = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
-      files.forEach(file -> LoadedVolume.generationFile(file).ifPresent(m -> {
-        String kind = m.group(2);
-        boolean other = Long.parseLong(m.group(1)) != keep;
-        if (kind.startsWith("run")
-            || other && (kind.equals("index") || kind.equals("bloom"))
-            || temporaryControls && kind.equals("control")) {
-          stale.add(directory.resolve(file.getFileName()).toAbsolutePath());
-        }
-      }));
+      files.forEach(
+          file ->
+              LoadedVolume.generationFile(file)
+                  .ifPresent(
+                      m -> {
+                        String kind = m.group(2);
+                        boolean other = Long.parseLong(m.group(1)) != keep;
+                        if (kind.startsWith("run")
+                            || other && (kind.equals("index") || kind.equals("bloom"))
+                            || temporaryControls && kind.equals("control")) {
+                          stale.add(directory.resolve(file.getFileName()).toAbsolutePath());
+                        }
+                      }));
     }
     for (Path file : stale) {
       Files.deleteIfExists(file);
@@ -760,8 +787,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       if (Files.exists(temp)) {
         try {
           commit(directory, temp, validate(directory, temp));
-        } catch (CorruptionException | VolumeException
-            | HashAlgorithmMismatchException | StoreIOException e) {
+        } catch (CorruptionException
+            | VolumeException
+            | HashAlgorithmMismatchException
+            | StoreIOException e) {
           // An archive whose files did not all reach the disk was never swapped, so nothing
           // depends on it: discard it rather than commit damage.
         }
@@ -801,9 +830,9 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   }
 
   /**
-   * Checks everything the archive holds: re-reads every control file and the mapping, index
-   * and bloom filter it names, then reads every indexed object, checking its record and
-   * re-hashing it. Safe to run while the archive is in use; sees the volumes as last loaded.
+   * Checks everything the archive holds: re-reads every control file and the mapping, index and
+   * bloom filter it names, then reads every indexed object, checking its record and re-hashing it.
+   * Safe to run while the archive is in use; sees the volumes as last loaded.
    *
    * @return the number of objects checked
    * @throws CorruptionException naming the file and offset of the first damage found
@@ -815,9 +844,10 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     for (LoadedVolume volume : volumes) {
       if (!volume.isEmpty()) {
         Path control = volume.path().resolve(LoadedVolume.CONTROL);
-        checked += LoadedVolume.withControl(
-            volume.path(), ControlFile.read(control), control, digestLength)
-            .verify(algorithm, channels);
+        checked +=
+            LoadedVolume.withControl(
+                    volume.path(), ControlFile.read(control), control, digestLength)
+                .verify(algorithm, channels);
       }
     }
     return checked;
@@ -826,26 +856,26 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
   /**
    * {@inheritDoc}
    *
-   * <p>Checks each volume as loaded, re-reading its files from disk: the control file, the
-   * mapping, the index and bloom filter of its generation, every record of every archived run
-   * (each payload re-hashed) and every index entry.
+   * <p>Checks each volume as loaded, re-reading its files from disk: the control file, the mapping,
+   * the index and bloom filter of its generation, every record of every archived run (each payload
+   * re-hashed) and every index entry.
    */
   @Override
   public IntegrityCheck.Summary checkIntegrity(Consumer<? super CorruptionException> damage) {
     requireNonNull(damage, "damage");
     checkOpen("checkIntegrity");
     long[] reported = new long[1];
-    Consumer<CorruptionException> report = d -> {
-      reported[0]++;
-      damage.accept(d);
-    };
+    Consumer<CorruptionException> report =
+        d -> {
+          reported[0]++;
+          damage.accept(d);
+        };
     IntegrityCheck.Summary total = IntegrityCheck.Summary.NONE;
     for (LoadedVolume volume : volumes) {
       total = total.plus(LoadedVolume.check(volume.path(), volume.control(), algorithm, report));
     }
     total = total.plus(checkAlgorithmFile(report));
-    return new IntegrityCheck.Summary(total.files(), total.bytes(), total.objects(),
-        reported[0]);
+    return new IntegrityCheck.Summary(total.files(), total.bytes(), total.objects(), reported[0]);
   }
 
   /** The {@code hash} file, if there is one, must name this archive's algorithm exactly. */
@@ -863,9 +893,13 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
     byte[] expected = (algorithm.name() + "\n").getBytes(StandardCharsets.UTF_8);
     int differs = java.util.Arrays.mismatch(held, expected);
     if (differs >= 0) {
-      report.accept(new CorruptionException(file.toString(), differs, String.format(
-          "the file should record the archive's hash algorithm %s; it holds %d other bytes",
-          algorithm.name(), held.length)));
+      report.accept(
+          new CorruptionException(
+              file.toString(),
+              differs,
+              String.format(
+                  "the file should record the archive's hash algorithm %s; it holds %d other bytes",
+                  algorithm.name(), held.length)));
     }
     return new IntegrityCheck.Summary(1, held.length, 0, 0);
   }

@@ -13,11 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * A volume's index from hash to location, memory-mapped, like a Git pack index: header
- * ({@code CAIRNIDX}, version u32, digest length u32), entries sorted by hash (hash, global
- * offset u64, record length u32), then a 256-entry cumulative fan-out table (u32), the entry
- * count (u64) and a CRC32C of everything before it. Checked in full when opened; the heap holds
- * only the fan-out table. Immutable and thread-safe.
+ * A volume's index from hash to location, memory-mapped, like a Git pack index: header ({@code
+ * CAIRNIDX}, version u32, digest length u32), entries sorted by hash (hash, global offset u64,
+ * record length u32), then a 256-entry cumulative fan-out table (u32), the entry count (u64) and a
+ * CRC32C of everything before it. Checked in full when opened; the heap holds only the fan-out
+ * table. Immutable and thread-safe.
  */
 final class VolumeIndex {
   static final byte[] MAGIC = "CAIRNIDX".getBytes(StandardCharsets.US_ASCII);
@@ -46,8 +46,8 @@ final class VolumeIndex {
   }
 
   /**
-   * Maps and checks {@code file}, which the control file says is {@code length} bytes with
-   * {@code count} entries.
+   * Maps and checks {@code file}, which the control file says is {@code length} bytes with {@code
+   * count} entries.
    */
   static VolumeIndex open(Path path, long length, long count, int digestLength) {
     String file = path.toString();
@@ -55,8 +55,10 @@ final class VolumeIndex {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size != length) {
-        throw new CorruptionException(file, Math.min(size, length), String.format(
-            "index is %d bytes, its control file says %d", size, length));
+        throw new CorruptionException(
+            file,
+            Math.min(size, length),
+            String.format("index is %d bytes, its control file says %d", size, length));
       }
       if (length > Integer.MAX_VALUE || length < HEADER + TRAILER) {
         throw new CorruptionException(file, 0, "implausible index length " + length);
@@ -81,15 +83,20 @@ final class VolumeIndex {
       throw VolumeException.unsupportedVolumeFormat(file, version, VERSION);
     }
     if (map.getInt(12) != digestLength) {
-      throw new CorruptionException(file, 12, String.format(
-          "index holds %d-byte hashes, the volume's algorithm has %d", map.getInt(12),
-          digestLength));
+      throw new CorruptionException(
+          file,
+          12,
+          String.format(
+              "index holds %d-byte hashes, the volume's algorithm has %d",
+              map.getInt(12), digestLength));
     }
     long stored = map.getLong(size - 12);
     long expectedSize = HEADER + stored * entrySize(digestLength) + TRAILER;
     if (stored != count || expectedSize != length) {
-      throw new CorruptionException(file, size - 12, String.format(
-          "index holds %d entries, its control file says %d", stored, count));
+      throw new CorruptionException(
+          file,
+          size - 12,
+          String.format("index holds %d entries, its control file says %d", stored, count));
     }
     int[] fanout = new int[256];
     int previous = 0;

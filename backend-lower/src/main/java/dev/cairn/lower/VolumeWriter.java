@@ -31,10 +31,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The two ways data enters a volume archive, in the order of writes and syncs that makes them
- * crash-safe: {@link #append} (archive: past the committed ends, then a new index, bloom filter
- * and temporary control, nothing visible until the swap) and {@link #createFirst} (the first
- * volume from an existing file, built in a staging directory and renamed into place). The
- * caller has checked the arguments and serializes calls.
+ * crash-safe: {@link #append} (archive: past the committed ends, then a new index, bloom filter and
+ * temporary control, nothing visible until the swap) and {@link #createFirst} (the first volume
+ * from an existing file, built in a staging directory and renamed into place). The caller has
+ * checked the arguments and serializes calls.
  */
 final class VolumeWriter {
   private final String store;
@@ -49,40 +49,49 @@ final class VolumeWriter {
     this.digestLength = algorithm.digestLength();
     this.runEntries = runEntries;
     // Volumes keep no dictionary: an archive appends to a volume that earlier ones wrote.
-    this.codec = RecordCodec.create(
-        compression == Compression.AUTO ? Compression.ZSTD : compression, null);
+    this.codec =
+        RecordCodec.create(compression == Compression.AUTO ? Compression.ZSTD : compression, null);
   }
 
   /**
-   * Appends {@code objects} to {@code volume} from global offset {@code fromOffset} and writes
-   * its temporary control for {@code generation}; everything is synced when this returns.
+   * Appends {@code objects} to {@code volume} from global offset {@code fromOffset} and writes its
+   * temporary control for {@code generation}; everything is synced when this returns.
    */
-  Archived append(LoadedVolume volume, String upperRoot, int generation,
-      long fromOffset, Iterator<ArchiveEntry> objects) throws IOException {
+  Archived append(
+      LoadedVolume volume,
+      String upperRoot,
+      int generation,
+      long fromOffset,
+      Iterator<ArchiveEntry> objects)
+      throws IOException {
     Path directory = volume.path();
     ControlFile old = volume.control();
     long dataEnd = old == null ? 0 : old.dataEnd();
     long mappingEnd = old == null ? 0 : old.mappingEnd();
     long offset = fromOffset;
     long count = 0;
-    try (FileChannel data = DurableFiles.open(directory.resolve(LoadedVolume.DATA),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        IndexWriter index = new IndexWriter(directory, "volume." + generation, digestLength,
-            runEntries)) {
+    try (FileChannel data =
+            DurableFiles.open(
+                directory.resolve(LoadedVolume.DATA),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        IndexWriter index =
+            new IndexWriter(directory, "volume." + generation, digestLength, runEntries)) {
       // Whatever lies past the committed end is what a crashed archive left: overwrite it.
       data.truncate(dataEnd);
       data.position(dataEnd);
-      DataOutputStream out = new DataOutputStream(
-          new BufferedOutputStream(Channels.newOutputStream(data), 1 << 16));
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(data), 1 << 16));
       while (objects.hasNext()) {
         ArchiveEntry entry = requireNonNull(objects.next(), "an archive entry");
         if (!entry.hash().algorithm().name().equals(algorithm.name())) {
           throw new HashAlgorithmMismatchException(store, algorithm, entry.hash());
         }
         if (entry.data().length > RecordCodec.MAX_PAYLOAD - 4) {
-          throw new IllegalArgumentException(String.format(
-              "object %s is %d bytes, more than a volume record holds", entry.hash(),
-              entry.data().length));
+          throw new IllegalArgumentException(
+              String.format(
+                  "object %s is %d bytes, more than a volume record holds",
+                  entry.hash(), entry.data().length));
         }
         byte[] record = ArchiveRecord.encode(entry.data(), codec);
         out.write(record);
@@ -99,8 +108,12 @@ final class VolumeWriter {
         return new Archived(volume.id(), generation, fromOffset, fromOffset, 0);
       }
       int mappingCrc;
-      try (FileChannel mapping = DurableFiles.open(directory.resolve(LoadedVolume.MAPPING),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      try (FileChannel mapping =
+          DurableFiles.open(
+              directory.resolve(LoadedVolume.MAPPING),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.READ)) {
         mapping.truncate(mappingEnd);
         if (count > 0) {
           mapping.position(mappingEnd);
@@ -109,8 +122,8 @@ final class VolumeWriter {
         }
         mapping.force(true);
         ByteBuffer all = ByteBuffer.allocate((int) mappingEnd);
-        DurableFiles.readExactly(mapping, all, 0,
-            directory.resolve(LoadedVolume.MAPPING).toString());
+        DurableFiles.readExactly(
+            mapping, all, 0, directory.resolve(LoadedVolume.MAPPING).toString());
         CRC32C check = new CRC32C();
         check.update(all.flip());
         mappingCrc = (int) check.getValue();
@@ -118,17 +131,40 @@ final class VolumeWriter {
       ArchiveSteps.reached(ArchiveSteps.MAPPING_SYNCED);
       ControlFile next;
       if (count == 0) {
-        next = new ControlFile(old.startOffset(), old.endOffset(), old.dataEnd(),
-            old.mappingEnd(), old.mappingCrc(), old.indexGeneration(), old.objectCount(),
-            old.indexLength(), old.bloomLength(), old.bloomCrc(), algorithm.name(), upperRoot);
+        next =
+            new ControlFile(
+                old.startOffset(),
+                old.endOffset(),
+                old.dataEnd(),
+                old.mappingEnd(),
+                old.mappingCrc(),
+                old.indexGeneration(),
+                old.objectCount(),
+                old.indexLength(),
+                old.bloomLength(),
+                old.bloomCrc(),
+                algorithm.name(),
+                upperRoot);
       } else {
-        IndexWriter.Written written = index.finish(volume.index(),
-            LoadedVolume.indexFile(directory, generation),
-            LoadedVolume.bloomFile(directory, generation));
-        next = new ControlFile(old == null ? fromOffset : old.startOffset(), offset,
-            dataEnd + (offset - fromOffset), mappingEnd, mappingCrc, generation,
-            written.count(), written.indexLength(), written.bloomLength(), written.bloomCrc(),
-            algorithm.name(), upperRoot);
+        IndexWriter.Written written =
+            index.finish(
+                volume.index(),
+                LoadedVolume.indexFile(directory, generation),
+                LoadedVolume.bloomFile(directory, generation));
+        next =
+            new ControlFile(
+                old == null ? fromOffset : old.startOffset(),
+                offset,
+                dataEnd + (offset - fromOffset),
+                mappingEnd,
+                mappingCrc,
+                generation,
+                written.count(),
+                written.indexLength(),
+                written.bloomLength(),
+                written.bloomCrc(),
+                algorithm.name(),
+                upperRoot);
         ArchiveSteps.reached(ArchiveSteps.INDEX_SYNCED);
       }
       next.write(LoadedVolume.tempControl(directory, generation));
@@ -148,27 +184,40 @@ final class VolumeWriter {
     Path staging = root.resolve("volume.0.staging");
     recoverStaging(src, staging);
     Files.createDirectory(staging);
-    try (IndexWriter index = new IndexWriter(staging, "volume.0", digestLength,
-        runEntries)) {
+    try (IndexWriter index = new IndexWriter(staging, "volume.0", digestLength, runEntries)) {
       scan(src, deadHeaderSize, size, index);
       ArchiveSteps.reached(ArchiveSteps.CREATE_SCANNED);
       DurableFiles.move(src, staging.resolve(LoadedVolume.DATA));
       ArchiveSteps.reached(ArchiveSteps.CREATE_MOVED);
-      ByteBuffer mappingBytes = size == 0
-          ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
+      ByteBuffer mappingBytes =
+          size == 0 ? ByteBuffer.allocate(0) : Mapping.entry(0, deadHeaderSize, size);
       CRC32C mappingCrc = new CRC32C();
       mappingCrc.update(mappingBytes.duplicate());
-      try (FileChannel mapping = DurableFiles.open(staging.resolve(LoadedVolume.MAPPING),
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel mapping =
+          DurableFiles.open(
+              staging.resolve(LoadedVolume.MAPPING),
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE)) {
         DurableFiles.writeFully(mapping, mappingBytes.duplicate());
         mapping.force(true);
       }
-      IndexWriter.Written written = index.finish(null, LoadedVolume.indexFile(staging, 0),
-          LoadedVolume.bloomFile(staging, 0));
-      ControlFile control = new ControlFile(0, size, (long) deadHeaderSize + size,
-          mappingBytes.remaining(), (int) mappingCrc.getValue(), 0, written.count(),
-          written.indexLength(), written.bloomLength(), written.bloomCrc(),
-          algorithm.name(), src.toAbsolutePath().toString());
+      IndexWriter.Written written =
+          index.finish(
+              null, LoadedVolume.indexFile(staging, 0), LoadedVolume.bloomFile(staging, 0));
+      ControlFile control =
+          new ControlFile(
+              0,
+              size,
+              (long) deadHeaderSize + size,
+              mappingBytes.remaining(),
+              (int) mappingCrc.getValue(),
+              0,
+              written.count(),
+              written.indexLength(),
+              written.bloomLength(),
+              written.bloomCrc(),
+              algorithm.name(),
+              src.toAbsolutePath().toString());
       control.write(staging.resolve(LoadedVolume.CONTROL));
       DurableFiles.syncDirectory(staging);
       ArchiveSteps.reached(ArchiveSteps.CREATE_STAGED);
@@ -182,10 +231,9 @@ final class VolumeWriter {
   }
 
   /**
-   * Undoes what a crashed {@code createFrom} left in {@code staging}: if {@code src} was
-   * already moved in, it is moved back (through {@code src.returning}, renamed into place only
-   * once whole, so a crash while moving back loses nothing either); then the staging directory
-   * is deleted.
+   * Undoes what a crashed {@code createFrom} left in {@code staging}: if {@code src} was already
+   * moved in, it is moved back (through {@code src.returning}, renamed into place only once whole,
+   * so a crash while moving back loses nothing either); then the staging directory is deleted.
    */
   private static void recoverStaging(Path src, Path staging) throws IOException {
     Path moved = staging.resolve(LoadedVolume.DATA);
@@ -218,12 +266,14 @@ final class VolumeWriter {
   }
 
   /** Checks every record of {@code src} before anything moves, indexing them. */
-  private void scan(Path src, int deadHeaderSize, long size, IndexWriter index)
-      throws IOException {
+  private void scan(Path src, int deadHeaderSize, long size, IndexWriter index) throws IOException {
     long fileSize = Files.size(src);
     if (fileSize < deadHeaderSize + size) {
-      throw new CorruptionException(src.toString(), fileSize, String.format(
-          "file ends before its dead header (%d) plus size (%d)", deadHeaderSize, size));
+      throw new CorruptionException(
+          src.toString(),
+          fileSize,
+          String.format(
+              "file ends before its dead header (%d) plus size (%d)", deadHeaderSize, size));
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(src), 1 << 16)) {
       in.skipNBytes(deadHeaderSize);
@@ -237,18 +287,21 @@ final class VolumeWriter {
         in.readNBytes(header, 0, 4);
         int word = ByteBuffer.wrap(header).getInt();
         long recordSize = ArchiveRecord.sizeFromFirstWord(word, digestLength);
-        if (recordSize < ArchiveRecord.MIN_SIZE || recordSize > size - position
+        if (recordSize < ArchiveRecord.MIN_SIZE
+            || recordSize > size - position
             || recordSize > Integer.MAX_VALUE) {
-          throw new CorruptionException(src.toString(), at, String.format(
-              "record length %d crosses the end offset %d", word & 0x7fffffff, size));
+          throw new CorruptionException(
+              src.toString(),
+              at,
+              String.format("record length %d crosses the end offset %d", word & 0x7fffffff, size));
         }
         byte[] record = new byte[(int) recordSize];
         System.arraycopy(header, 0, record, 0, 4);
         if (in.readNBytes(record, 4, record.length - 4) != record.length - 4) {
           throw new CorruptionException(src.toString(), at, "file ends inside a record");
         }
-        Hash hash = ArchiveRecord.decode(ByteBuffer.wrap(record), algorithm, src.toString(), at)
-            .hash();
+        Hash hash =
+            ArchiveRecord.decode(ByteBuffer.wrap(record), algorithm, src.toString(), at).hash();
         index.add(hash, position, record.length);
         position += recordSize;
       }

@@ -1,8 +1,7 @@
 /**
- * The volume archive, {@code lower:/path}: the lower layer of a layered store, after
- * irmin-pack's lower layer, made safer. Entry points: {@link dev.cairn.lower.VolumeArchive}
- * (also the {@link dev.cairn.spi.volume.Lower} contract) and its factory {@link
- * dev.cairn.lower.LowerFactory}.
+ * The volume archive, {@code lower:/path}: the lower layer of a layered store, after irmin-pack's
+ * lower layer, made safer. Entry points: {@link dev.cairn.lower.VolumeArchive} (also the {@link
+ * dev.cairn.spi.volume.Lower} contract) and its factory {@link dev.cairn.lower.LowerFactory}.
  *
  * <h2>On disk</h2>
  *
@@ -25,8 +24,8 @@
  *   volume.1/ ...              the last volume is the only appendable one
  * </pre>
  *
- * <p>Everything past the ends {@code volume.control} commits, and every index, bloom filter
- * or temporary control of another generation, is garbage that the next archive overwrites or
- * that {@code swap} and {@code cleanup} delete.
+ * <p>Everything past the ends {@code volume.control} commits, and every index, bloom filter or
+ * temporary control of another generation, is garbage that the next archive overwrites or that
+ * {@code swap} and {@code cleanup} delete.
  */
 package dev.cairn.lower;

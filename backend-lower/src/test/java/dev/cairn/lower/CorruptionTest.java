@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static dev.cairn.lower.Fixtures.flipBit;
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +50,8 @@ class CorruptionTest {
         for (ArchiveEntry entry : entries) {
           try {
             Optional<byte[]> read = lower.read(entry.hash());
-            assertThat(read).as("object %s with a flip at %d", entry.hash(), position)
+            assertThat(read)
+                .as("object %s with a flip at %d", entry.hash(), position)
                 .hasValue(entry.data());
           } catch (CorruptionException e) {
             assertThat(e.file()).isEqualTo(data.toString());
@@ -93,8 +93,8 @@ class CorruptionTest {
       long at = position;
       assertThatThrownBy(() -> VolumeArchive.open(root, 1, true).close())
           .as("flip at %d of %s", at, file)
-          .isInstanceOfSatisfying(CorruptionException.class,
-              e -> assertThat(e.file()).isEqualTo(file.toString()));
+          .isInstanceOfSatisfying(
+              CorruptionException.class, e -> assertThat(e.file()).isEqualTo(file.toString()));
       flipBit(file, position);
     }
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
@@ -112,8 +112,11 @@ class CorruptionTest {
     ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
     Files.write(control, bytes);
     assertThatThrownBy(() -> VolumeArchive.open(root, 1, true))
-        .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.UNSUPPORTED_VOLUME_FORMAT))
-        .hasMessageContaining("version 99").hasMessageContaining(control.toString());
+        .isInstanceOfSatisfying(
+            VolumeException.class,
+            e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.UNSUPPORTED_VOLUME_FORMAT))
+        .hasMessageContaining("version 99")
+        .hasMessageContaining(control.toString());
   }
 
   @Test
@@ -123,10 +126,12 @@ class CorruptionTest {
     bytes[bytes.length - 1] ^= 1;
     Files.write(control, bytes);
     assertThatThrownBy(() -> VolumeArchive.open(root, 1, true))
-        .isInstanceOfSatisfying(CorruptionException.class, e -> {
-          assertThat(e.file()).isEqualTo(control.toString());
-          assertThat(e.offset()).isEqualTo(bytes.length - 4);
-        })
+        .isInstanceOfSatisfying(
+            CorruptionException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo(control.toString());
+              assertThat(e.offset()).isEqualTo(bytes.length - 4);
+            })
         .hasMessageContaining("checksum");
   }
 
@@ -136,8 +141,8 @@ class CorruptionTest {
     byte[] bytes = Files.readAllBytes(data);
     Files.write(data, java.util.Arrays.copyOf(bytes, bytes.length - 1));
     assertThatThrownBy(() -> VolumeArchive.open(root, 1, true))
-        .isInstanceOfSatisfying(CorruptionException.class,
-            e -> assertThat(e.file()).isEqualTo(data.toString()));
+        .isInstanceOfSatisfying(
+            CorruptionException.class, e -> assertThat(e.file()).isEqualTo(data.toString()));
   }
 
   @Test
@@ -160,7 +165,8 @@ class CorruptionTest {
       Archived c = lower.archive(root, 3, lower.volumes().get(0).endOffset(), more.iterator());
       flipBit(volume.resolve("volume.3.index"), 20);
       assertThatThrownBy(() -> lower.swap(c.volumeId(), 3, 1))
-          .isInstanceOf(CorruptionException.class).hasMessageContaining("volume.3.index");
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("volume.3.index");
       assertThat(volume.resolve("volume.control")).exists();
       assertThat(lower.volumes().get(0).generation()).isEqualTo(2);
     }
@@ -171,12 +177,16 @@ class CorruptionTest {
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
       assertThat(lower.verify()).isEqualTo(20);
       flipBit(volume.resolve("volume.data"), 100);
-      assertThatThrownBy(lower::verify).isInstanceOfSatisfying(CorruptionException.class,
-          e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.data").toString()));
+      assertThatThrownBy(lower::verify)
+          .isInstanceOfSatisfying(
+              CorruptionException.class,
+              e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.data").toString()));
       flipBit(volume.resolve("volume.data"), 100);
       flipBit(volume.resolve("volume.2.index"), 40);
-      assertThatThrownBy(lower::verify).isInstanceOfSatisfying(CorruptionException.class,
-          e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.2.index").toString()));
+      assertThatThrownBy(lower::verify)
+          .isInstanceOfSatisfying(
+              CorruptionException.class,
+              e -> assertThat(e.file()).isEqualTo(volume.resolve("volume.2.index").toString()));
     }
   }
 
@@ -192,7 +202,8 @@ class CorruptionTest {
     ByteBuffer.wrap(bytes).putInt(total - 4, (int) crc.getValue());
     Files.write(data, bytes);
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
-      assertThatThrownBy(lower::verify).isInstanceOf(CorruptionException.class)
+      assertThatThrownBy(lower::verify)
+          .isInstanceOf(CorruptionException.class)
           .hasMessageMatching(".*(another hash|decompress|zstd|states).*");
     }
   }

@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child JVM archiving and swapping is killed with SIGKILL at each step; after a restart and
- * {@code cleanup}, everything committed before reads back, the interrupted archive is either
- * wholly visible or wholly absent, and archiving again works.
+ * {@code cleanup}, everything committed before reads back, the interrupted archive is either wholly
+ * visible or wholly absent, and archiving again works.
  */
 @Tag("crash")
 class CrashTest {
@@ -44,21 +44,20 @@ class CrashTest {
    */
   @ParameterizedTest(name = "{0}#{1}, cleanup({2})")
   @CsvSource({
-      "archive:data-synced, 1, 2, false",
-      "archive:mapping-synced, 1, 2, false",
-      "archive:index-synced, 1, 2, false",
-      "archive:control-synced, 1, 2, true",
-      "archive:directory-synced, 1, 2, true",
-      "swap:validated, 1, 2, true",
-      "swap:renamed, 1, 2, true",
-      "swap:reloaded, 1, 2, true",
-      "archive:control-synced, 1, 1, false",
-      "swap:validated, 1, 1, false",
-      "swap:renamed, 1, 1, true",
+    "archive:data-synced, 1, 2, false",
+    "archive:mapping-synced, 1, 2, false",
+    "archive:index-synced, 1, 2, false",
+    "archive:control-synced, 1, 2, true",
+    "archive:directory-synced, 1, 2, true",
+    "swap:validated, 1, 2, true",
+    "swap:renamed, 1, 2, true",
+    "swap:reloaded, 1, 2, true",
+    "archive:control-synced, 1, 1, false",
+    "swap:validated, 1, 1, false",
+    "swap:renamed, 1, 1, true",
   })
   void aKillAtEveryStepLosesNothingCommitted(
-      String step, int occurrence, int cleanupGeneration, boolean secondVisible)
-      throws Exception {
+      String step, int occurrence, int cleanupGeneration, boolean secondVisible) throws Exception {
     long end;
     try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
       lower.addVolume();
@@ -94,15 +93,15 @@ class CrashTest {
   }
 
   /**
-   * Kills a child making the first volume with {@code createFrom} at {@code step}; after a
-   * restart either the volume is complete, or {@code createFrom} with the same file succeeds.
+   * Kills a child making the first volume with {@code createFrom} at {@code step}; after a restart
+   * either the volume is complete, or {@code createFrom} with the same file succeeds.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "create:scanned, false",
-      "create:moved, false",
-      "create:staged, false",
-      "create:renamed, true",
+    "create:scanned, false",
+    "create:moved, false",
+    "create:staged, false",
+    "create:renamed, true",
   })
   void aKillDuringCreateFromLosesNothing(String step, boolean created) throws Exception {
     Path src = srcDirectory.resolve("suffix");
@@ -145,17 +144,23 @@ class CrashTest {
       throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path errors = root.resolveSibling(root.getFileName() + ".child-stderr");
-    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
-        System.getProperty("java.class.path"), CrashChild.class.getName(), root.toString(), step,
-        Integer.toString(occurrence)));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashChild.class.getName(),
+                root.toString(),
+                step,
+                Integer.toString(occurrence)));
     command.addAll(List.of(extra));
-    Process child = new ProcessBuilder(command)
-        .redirectError(errors.toFile())
-        .start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    Process child = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line = out.readLine();
-      assertThat(line).as("child output; stderr: %s", read(errors))
+      assertThat(line)
+          .as("child output; stderr: %s", read(errors))
           .isEqualTo("CRASH-POINT " + step);
     } finally {
       child.destroyForcibly();

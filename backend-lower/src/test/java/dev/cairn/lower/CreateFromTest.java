@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,8 +77,8 @@ class CreateFromTest {
       entries.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
       byte[] first = new byte[(int) Fixtures.recordSize(entries.get(0))];
       lower.read(0, first, first.length);
-      assertThat(first).isEqualTo(
-          Arrays.copyOfRange(bytes, deadHeaderSize, deadHeaderSize + first.length));
+      assertThat(first)
+          .isEqualTo(Arrays.copyOfRange(bytes, deadHeaderSize, deadHeaderSize + first.length));
 
       List<ArchiveEntry> more = objects(5, 100);
       Archived archived = lower.archive(root, 1, size, more.iterator());
@@ -96,8 +95,10 @@ class CreateFromTest {
   @Test
   void createFromReadsTheClassicRecordsOfAnOlderArchive() throws IOException {
     List<ArchiveEntry> entries = objects(30, 7);
-    long size = entries.stream()
-        .mapToLong(e -> ArchiveRecord.FRAMING + e.hash().length() + e.data().length).sum();
+    long size =
+        entries.stream()
+            .mapToLong(e -> ArchiveRecord.FRAMING + e.hash().length() + e.data().length)
+            .sum();
     Path src = elsewhere.resolve("classic");
     Files.write(src, suffix(0, entries, 0, true));
     try (VolumeArchive lower = VolumeArchive.open(root.resolve("lower"), 0, false)) {
@@ -129,7 +130,10 @@ class CreateFromTest {
     try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
       lower.addVolume();
       assertThatThrownBy(() -> lower.createFrom(src, 0, Files.size(src)))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS)).hasMessageContaining("volume.0");
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS))
+          .hasMessageContaining("volume.0");
       assertThat(src).exists();
     }
   }
@@ -154,10 +158,12 @@ class CreateFromTest {
     Files.write(src, bytes);
     try (VolumeArchive lower = VolumeArchive.open(root, 0, false)) {
       assertThatThrownBy(() -> lower.createFrom(src, 16, Fixtures.totalSize(entries)))
-          .isInstanceOfSatisfying(CorruptionException.class, e -> {
-            assertThat(e.file()).isEqualTo(src.toString());
-            assertThat(e.offset()).isEqualTo(16);
-          });
+          .isInstanceOfSatisfying(
+              CorruptionException.class,
+              e -> {
+                assertThat(e.file()).isEqualTo(src.toString());
+                assertThat(e.offset()).isEqualTo(16);
+              });
       assertThat(src).exists();
       assertThat(Files.readAllBytes(src)).isEqualTo(bytes);
       assertThat(root.resolve("volume.0")).doesNotExist();
@@ -173,7 +179,8 @@ class CreateFromTest {
       assertThatThrownBy(() -> lower.createFrom(src, 0, Files.size(src) + 1))
           .isInstanceOf(CorruptionException.class);
       assertThatThrownBy(() -> lower.createFrom(src, 0, Files.size(src) - 1))
-          .isInstanceOf(CorruptionException.class).hasMessageContaining("crosses");
+          .isInstanceOf(CorruptionException.class)
+          .hasMessageContaining("crosses");
       assertThat(src).exists();
     }
   }

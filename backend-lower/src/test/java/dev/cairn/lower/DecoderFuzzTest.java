@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -17,18 +16,18 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Fuzz targets for every decoder of a volume's files: the control file, the mapping, the
- * index, the bloom filter and the archive record. Given any bytes, a decoder returns something
- * consistent or throws {@link CorruptionException} naming the file and an offset inside it;
- * the control file and the index may also throw {@link VolumeException} ({@code UNSUPPORTED_VOLUME_FORMAT})
- * (their contract, from the {@code Lower} contract) when they are intact but of
- * another format version. Anything else, including an {@link OutOfMemoryError} from a length
- * read off the file, is a finding.
+ * Fuzz targets for every decoder of a volume's files: the control file, the mapping, the index, the
+ * bloom filter and the archive record. Given any bytes, a decoder returns something consistent or
+ * throws {@link CorruptionException} naming the file and an offset inside it; the control file and
+ * the index may also throw {@link VolumeException} ({@code UNSUPPORTED_VOLUME_FORMAT}) (their
+ * contract, from the {@code Lower} contract) when they are intact but of another format version.
+ * Anything else, including an {@link OutOfMemoryError} from a length read off the file, is a
+ * finding.
  *
- * <p>A normal build runs the committed seeds in {@code DecoderFuzzTestInputs/<method>/}. The
- * first input byte is a mode: bit 0 recomputes the checksums the format carries, so that the
- * fuzzer reaches the fields behind them; bit 1 picks SHA-1 rather than SHA-256; bit 2 is
- * target-specific. The rest is the file.
+ * <p>A normal build runs the committed seeds in {@code DecoderFuzzTestInputs/<method>/}. The first
+ * input byte is a mode: bit 0 recomputes the checksums the format carries, so that the fuzzer
+ * reaches the fields behind them; bit 1 picks SHA-1 rather than SHA-256; bit 2 is target-specific.
+ * The rest is the file.
  */
 class DecoderFuzzTest {
   private static final Path DIR = directory();
@@ -57,9 +56,9 @@ class DecoderFuzzTest {
   }
 
   /**
-   * A mapping of any bytes, read to any committed end, is rejected or holds entries in order
-   * whose sums do not overflow. Input after the mode: u32 CRC (ignored when fixing), u64 end
-   * (used modulo the file length plus one entry when fixing), then the file.
+   * A mapping of any bytes, read to any committed end, is rejected or holds entries in order whose
+   * sums do not overflow. Input after the mode: u32 CRC (ignored when fixing), u64 end (used modulo
+   * the file length plus one entry when fixing), then the file.
    */
   @FuzzTest(maxDuration = "30s")
   void mapping(byte[] input) throws IOException {
@@ -98,16 +97,16 @@ class DecoderFuzzTest {
   }
 
   /**
-   * An index whose control file agrees with its length and count opens or is rejected; once
-   * open, every lookup stays inside it. Bit 2 of the mode sets the count the control file
-   * claims to the fuzzed trailer's instead of the one that fits the length.
+   * An index whose control file agrees with its length and count opens or is rejected; once open,
+   * every lookup stays inside it. Bit 2 of the mode sets the count the control file claims to the
+   * fuzzed trailer's instead of the one that fits the length.
    */
   @FuzzTest(maxDuration = "30s")
   void volumeIndex(byte[] input) throws IOException {
     byte[] bytes = body(input);
     int h = algorithm(input).digestLength();
-    long count = (bytes.length - VolumeIndex.HEADER - VolumeIndex.TRAILER)
-        / VolumeIndex.entrySize(h);
+    long count =
+        (bytes.length - VolumeIndex.HEADER - VolumeIndex.TRAILER) / VolumeIndex.entrySize(h);
     if (fixChecksums(input) && bytes.length >= 4) {
       fixTrailingCrc(bytes);
     }
@@ -174,8 +173,8 @@ class DecoderFuzzTest {
       ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
     }
     try {
-      ArchiveRecord.Decoded decoded = ArchiveRecord.decode(ByteBuffer.wrap(bytes), algorithm,
-          "volume.data", 4096);
+      ArchiveRecord.Decoded decoded =
+          ArchiveRecord.decode(ByteBuffer.wrap(bytes), algorithm, "volume.data", 4096);
       assertThat((long) decoded.payload().length).isLessThanOrEqualTo(bytes.length * 32_768L);
     } catch (CorruptionException e) {
       assertThat(e.file()).isEqualTo("volume.data");
@@ -210,19 +209,23 @@ class DecoderFuzzTest {
   private static Path directory() {
     try {
       Path shm = Path.of("/dev/shm");
-      Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
-          ? Files.createTempDirectory(shm, "cairn-lower-fuzz")
-          : Files.createTempDirectory("cairn-lower-fuzz");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try (var files = Files.list(dir)) {
-          for (Path p : files.toList()) {
-            Files.deleteIfExists(p);
-          }
-          Files.deleteIfExists(dir);
-        } catch (IOException e) {
-          // A leftover temporary file harms nothing.
-        }
-      }));
+      Path dir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "cairn-lower-fuzz")
+              : Files.createTempDirectory("cairn-lower-fuzz");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try (var files = Files.list(dir)) {
+                      for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                      }
+                      Files.deleteIfExists(dir);
+                    } catch (IOException e) {
+                      // A leftover temporary file harms nothing.
+                    }
+                  }));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

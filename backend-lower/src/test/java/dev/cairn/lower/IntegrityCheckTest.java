@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link VolumeArchive#checkIntegrity}: every file of every volume is checked, every record
- * walked (also those no index entry names) and every damage reported with its file and
- * offset, the check going on past each.
+ * {@link VolumeArchive#checkIntegrity}: every file of every volume is checked, every record walked
+ * (also those no index entry names) and every damage reported with its file and offset, the check
+ * going on past each.
  */
 class IntegrityCheckTest {
   @TempDir Path root;
@@ -69,10 +69,13 @@ class IntegrityCheckTest {
       assertThat(summary.objects()).isEqualTo(21);
       assertThat(summary.damaged()).isEqualTo(1);
     }
-    assertThat(found).singleElement().satisfies(e -> {
-      assertThat(e.file()).endsWith(VolumeArchive.ALGORITHM_FILE);
-      assertThat(e.offset()).isEqualTo(3);
-    });
+    assertThat(found)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.file()).endsWith(VolumeArchive.ALGORITHM_FILE);
+              assertThat(e.offset()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -83,10 +86,13 @@ class IntegrityCheckTest {
     try (VolumeArchive lower = VolumeArchive.open(root, 1, true)) {
       assertThat(lower.read(entries.get(0).hash())).hasValue(entries.get(0).data());
     }
-    assertThat(check()).singleElement().satisfies(e -> {
-      assertThat(e.file()).isEqualTo(data.toString());
-      assertThat(e.offset()).isBetween(last - 300, last);
-    });
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.file()).isEqualTo(data.toString());
+              assertThat(e.offset()).isBetween(last - 300, last);
+            });
   }
 
   @Test
@@ -94,8 +100,7 @@ class IntegrityCheckTest {
     Path data = volume.resolve("volume.data");
     flipBit(data, 10);
     flipBit(data, Files.size(data) - 5);
-    assertThat(check()).hasSize(2)
-        .allSatisfy(e -> assertThat(e.file()).isEqualTo(data.toString()));
+    assertThat(check()).hasSize(2).allSatisfy(e -> assertThat(e.file()).isEqualTo(data.toString()));
   }
 
   @Test
@@ -108,7 +113,8 @@ class IntegrityCheckTest {
       flipBit(bloom, Files.size(bloom) / 2);
       List<CorruptionException> found = new ArrayList<>();
       lower.checkIntegrity(found::add);
-      assertThat(found).extracting(CorruptionException::file)
+      assertThat(found)
+          .extracting(CorruptionException::file)
           .containsExactlyInAnyOrder(data.toString(), bloom.toString());
     }
   }

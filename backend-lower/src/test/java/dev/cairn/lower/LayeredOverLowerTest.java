@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.decorators.Decorators;
 import dev.cairn.decorators.LayeredStore;
 import dev.cairn.memory.MemoryBackend;
-import dev.cairn.stack.Cairn;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
+import dev.cairn.stack.Cairn;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,9 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code layered(upper=memory:, lower=lower:…)}: archived objects read through the stack, writes
- * stay in the upper. (The full conformance suite over this stack adds only the upper's ref
- * model check, which the memory and decorators modules already run; it waits for the disk
- * upper and GC.)
+ * stay in the upper. (The full conformance suite over this stack adds only the upper's ref model
+ * check, which the memory and decorators modules already run; it waits for the disk upper and GC.)
  */
 class LayeredOverLowerTest {
   @TempDir Path root;
@@ -37,10 +36,11 @@ class LayeredOverLowerTest {
     lower.swap(a.volumeId(), 1, 1);
     MemoryBackend upper = MemoryBackend.create(HashAlgorithm.SHA256);
     try (LayeredStore stack = Decorators.layered(upper, lower)) {
-      archived.forEach(e -> {
-        assertThat(stack.read(e.hash())).hasValue(e.data());
-        assertThat(upper.exists(e.hash())).isFalse();
-      });
+      archived.forEach(
+          e -> {
+            assertThat(stack.read(e.hash())).hasValue(e.data());
+            assertThat(upper.exists(e.hash())).isFalse();
+          });
       byte[] fresh = {1, 2, 3};
       var hash = stack.put(fresh);
       assertThat(upper.read(hash)).hasValue(fresh);

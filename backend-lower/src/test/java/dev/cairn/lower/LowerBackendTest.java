@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static dev.cairn.lower.Fixtures.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,12 +32,14 @@ class LowerBackendTest {
     return ServiceLoader.load(StoreFactory.class).stream()
         .map(ServiceLoader.Provider::get)
         .filter(f -> f.name().equals("lower"))
-        .findFirst().orElseThrow();
+        .findFirst()
+        .orElseThrow();
   }
 
   private Backend create(Map<String, String> options) {
-    return factory().create(StoreSpec.leaf("lower", root.toString(), options), Map.of(),
-        StoreContext.standard());
+    return factory()
+        .create(
+            StoreSpec.leaf("lower", root.toString(), options), Map.of(), StoreContext.standard());
   }
 
   private List<ArchiveEntry> seed() {
@@ -55,7 +56,8 @@ class LowerBackendTest {
   void theFactoryIsRegisteredAsALeafWithDocumentedOptions() {
     StoreFactory factory = factory();
     assertThat(factory.shape()).isEqualTo(StoreFactory.Shape.LEAF);
-    assertThat(factory.options()).extracting(o -> o.name())
+    assertThat(factory.options())
+        .extracting(o -> o.name())
         .containsExactly("volumes", "mode", "hash", "open-files", "compression");
     assertThat(factory.description()).isNotBlank();
   }
@@ -65,10 +67,11 @@ class LowerBackendTest {
     List<ArchiveEntry> entries = seed();
     try (Backend store = create(Map.of("volumes", "1"))) {
       assertThat(store.capabilities()).isEqualTo(Set.of(Capability.PERSISTENT));
-      entries.forEach(e -> {
-        assertThat(store.read(e.hash())).hasValue(e.data());
-        assertThat(store.exists(e.hash())).isTrue();
-      });
+      entries.forEach(
+          e -> {
+            assertThat(store.read(e.hash())).hasValue(e.data());
+            assertThat(store.exists(e.hash())).isTrue();
+          });
       assertThat(store.read(Fixtures.missingHash())).isEmpty();
       assertThat(store.listRefs()).isEmpty();
       assertThat(store.getRef("refs/heads/main")).isEmpty();
@@ -102,9 +105,11 @@ class LowerBackendTest {
     seed();
     assertThatThrownBy(() -> create(Map.of("hash", "sha1")))
         .isInstanceOf(HashAlgorithmMismatchException.class)
-        .hasMessageContaining("sha256").hasMessageContaining("hash=sha1");
+        .hasMessageContaining("sha256")
+        .hasMessageContaining("hash=sha1");
     assertThatThrownBy(() -> create(Map.of("hash", "md5")))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("md5");
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("md5");
     try (Backend store = create(Map.of("hash", "sha256"))) {
       assertThat(store.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA256);
     }
@@ -112,17 +117,23 @@ class LowerBackendTest {
 
   @Test
   void aSpecWithoutAPathIsAConfigurationError() {
-    assertThatThrownBy(() -> factory().create(StoreSpec.leaf("lower", null, Map.of()), Map.of(),
-        StoreContext.standard()))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("lower:/");
+    assertThatThrownBy(
+            () ->
+                factory()
+                    .create(
+                        StoreSpec.leaf("lower", null, Map.of()), Map.of(), StoreContext.standard()))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("lower:/");
   }
 
   @Test
   void badOptionValuesAreConfigurationErrors() {
     assertThatThrownBy(() -> create(Map.of("open-files", "0")))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("open-files");
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("open-files");
     assertThatThrownBy(() -> create(Map.of("volumes", "lots")))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("volumes");
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("volumes");
   }
 
   @Test
@@ -131,8 +142,7 @@ class LowerBackendTest {
     try (Backend store = create(Map.of("mode", "read-only"))) {
       Lower lower = store.feature(Lower.class).orElseThrow();
       assertThat(lower.isReadOnly()).isTrue();
-      assertThatThrownBy(lower::addVolume)
-          .isInstanceOf(ReadOnlyStoreException.class);
+      assertThatThrownBy(lower::addVolume).isInstanceOf(ReadOnlyStoreException.class);
     }
   }
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
  * objects (archive + swap) and opens the directory through the {@code lower} factory.
  *
  * <p>A lower holds no refs, but the suite seeds some; the fixture lays the seed's refs over the
- * store (see {@link SeedRefs}) and forwards every other operation, checks included, to the
- * lower itself.
+ * store (see {@link SeedRefs}) and forwards every other operation, checks included, to the lower
+ * itself.
  */
 class LowerConformanceTest extends ConformanceSuite {
   private static Path base;
@@ -57,11 +57,13 @@ class LowerConformanceTest extends ConformanceSuite {
   @Override
   protected Backend open(Seed seed) throws IOException {
     Path root = Files.createTempDirectory(base, "store");
-    try (VolumeArchive writer = VolumeArchive.builder(root).hashAlgorithm(seed.algorithm())
-        .volumes(0).open()) {
+    try (VolumeArchive writer =
+        VolumeArchive.builder(root).hashAlgorithm(seed.algorithm()).volumes(0).open()) {
       writer.addVolume();
-      List<ArchiveEntry> entries = seed.objects().entrySet().stream()
-          .map(e -> new ArchiveEntry(e.getKey(), e.getValue())).toList();
+      List<ArchiveEntry> entries =
+          seed.objects().entrySet().stream()
+              .map(e -> new ArchiveEntry(e.getKey(), e.getValue()))
+              .toList();
       Archived archived = writer.archive(root, 1, 0, entries.iterator());
       writer.swap(archived.volumeId(), 1, 1);
     }
@@ -82,14 +84,15 @@ class LowerConformanceTest extends ConformanceSuite {
   }
 
   private Backend openLower(Path root) {
-    return new LowerFactory().create(StoreSpec.leaf("lower", root.toString(), options()),
-        Map.of(), StoreContext.standard());
+    return new LowerFactory()
+        .create(
+            StoreSpec.leaf("lower", root.toString(), options()), Map.of(), StoreContext.standard());
   }
 
   /**
-   * The lower with the seed's refs laid over it: {@code getRef} and {@code listRefs} ask the
-   * lower first (so its name, closed and algorithm checks apply) and then add the seed's refs;
-   * everything else is the lower's.
+   * The lower with the seed's refs laid over it: {@code getRef} and {@code listRefs} ask the lower
+   * first (so its name, closed and algorithm checks apply) and then add the seed's refs; everything
+   * else is the lower's.
    */
   static final class SeedRefs implements Backend {
     final Path root;

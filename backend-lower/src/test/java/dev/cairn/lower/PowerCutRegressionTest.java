@@ -14,8 +14,8 @@ class PowerCutRegressionTest {
   @TempDir Path temp;
 
   /**
-   * Opening created the archive's root and its missing parents but synced only the root's
-   * parent: a power cut could forget a new parent, and the archive under it.
+   * Opening created the archive's root and its missing parents but synced only the root's parent: a
+   * power cut could forget a new parent, and the archive under it.
    */
   @Test
   void aNewArchivesRootAndItsNewParentsSurviveAPowerCut() throws IOException {

@@ -110,13 +110,16 @@ class ReaderTest {
       return 0;
     }
     try (Stream<Path> links = Files.list(fds)) {
-      return links.filter(link -> {
-        try {
-          return Files.readSymbolicLink(link).getFileName().toString().equals(name);
-        } catch (IOException | RuntimeException e) {
-          return false;
-        }
-      }).count();
+      return links
+          .filter(
+              link -> {
+                try {
+                  return Files.readSymbolicLink(link).getFileName().toString().equals(name);
+                } catch (IOException | RuntimeException e) {
+                  return false;
+                }
+              })
+          .count();
     }
   }
 
@@ -130,16 +133,18 @@ class ReaderTest {
       ExecutorService pool = Executors.newFixedThreadPool(3);
       List<Future<Integer>> readers = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
-        readers.add(pool.submit(() -> {
-          int reads = 0;
-          Random random = new Random();
-          while (!done.get() || reads < 1000) {
-            ArchiveEntry entry = base.get(random.nextInt(base.size()));
-            assertThat(lower.read(entry.hash())).hasValue(entry.data());
-            reads++;
-          }
-          return reads;
-        }));
+        readers.add(
+            pool.submit(
+                () -> {
+                  int reads = 0;
+                  Random random = new Random();
+                  while (!done.get() || reads < 1000) {
+                    ArchiveEntry entry = base.get(random.nextInt(base.size()));
+                    assertThat(lower.read(entry.hash())).hasValue(entry.data());
+                    reads++;
+                  }
+                  return reads;
+                }));
       }
       for (int generation = 2; generation < 12; generation++) {
         if (generation % 3 == 0) {
@@ -166,16 +171,18 @@ class ReaderTest {
       VolumeArchive reader = VolumeArchive.open(root, 1, true);
       AtomicBoolean done = new AtomicBoolean();
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      Future<Integer> reloads = pool.submit(() -> {
-        int n = 0;
-        while (!done.get()) {
-          reader.reload(reader.volumeNum());
-          long objects = reader.volumes().get(0).objectCount();
-          assertThat(objects % 20).isZero();
-          n++;
-        }
-        return n;
-      });
+      Future<Integer> reloads =
+          pool.submit(
+              () -> {
+                int n = 0;
+                while (!done.get()) {
+                  reader.reload(reader.volumeNum());
+                  long objects = reader.volumes().get(0).objectCount();
+                  assertThat(objects % 20).isZero();
+                  n++;
+                }
+                return n;
+              });
       for (int generation = 2; generation < 30; generation++) {
         end = archiveAndSwap(writer, generation, end, objects(20, generation)).endOffset();
       }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writes and reads that move fewer bytes per call than asked (a {@link FaultyFileSystem} with
- * short transfers: every file of the archive, data, mapping, index, control, and the copies of
+ * Writes and reads that move fewer bytes per call than asked (a {@link FaultyFileSystem} with short
+ * transfers: every file of the archive, data, mapping, index, control, and the copies of
  * create-from) lose and invent nothing, and leave no file open.
  */
 class ShortIoTest {

@@ -1,6 +1,5 @@
 package dev.cairn.lower;
 
-
 import static dev.cairn.lower.Fixtures.object;
 import static dev.cairn.lower.Fixtures.objects;
 import static dev.cairn.lower.Fixtures.totalSize;
@@ -59,16 +58,21 @@ class VolumeArchiveTest {
       lower.addVolume();
     }
     assertThatThrownBy(() -> open(3))
-        .isInstanceOfSatisfying(VolumeException.class, e -> {
-          assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING);
-          assertThat(e).hasMessageContaining(root.resolve("volume.1").toString());
-        });
+        .isInstanceOfSatisfying(
+            VolumeException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING);
+              assertThat(e).hasMessageContaining(root.resolve("volume.1").toString());
+            });
   }
 
   @Test
   void aVolumeThatIsAFileIsMissing() throws IOException {
     Files.createFile(root.resolve("volume.0"));
-    assertThatThrownBy(() -> open(1)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING))
+    assertThatThrownBy(() -> open(1))
+        .isInstanceOfSatisfying(
+            VolumeException.class,
+            e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING))
         .hasMessageContaining("volume.0");
   }
 
@@ -76,7 +80,10 @@ class VolumeArchiveTest {
   void reloadExpectingMissingVolumesFailsAndKeepsWorkingAfterwards() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
-      assertThatThrownBy(() -> lower.reload(2)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING));
+      assertThatThrownBy(() -> lower.reload(2))
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_MISSING));
       lower.reload(1);
       assertThat(lower.volumeNum()).isEqualTo(1);
     }
@@ -104,11 +111,17 @@ class VolumeArchiveTest {
   void onlyOneEmptyVolumeIsAllowed() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
-      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES))
+      assertThatThrownBy(lower::addVolume)
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES))
           .hasMessageContaining("volume.0");
       archiveAndSwap(lower, 1, 0, objects(3, 1));
       assertThat(lower.addVolume().id()).endsWith("volume.1");
-      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES));
+      assertThatThrownBy(lower::addVolume)
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.MULTIPLE_EMPTY_VOLUMES));
       assertThat(lower.volumeNum()).isEqualTo(2);
     }
   }
@@ -127,10 +140,12 @@ class VolumeArchiveTest {
     Files.createDirectory(root.resolve("volume.0"));
     try (VolumeArchive lower = open(0)) {
       assertThatThrownBy(lower::addVolume)
-          .isInstanceOfSatisfying(VolumeException.class, e -> {
-            assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS);
-            assertThat(e).hasMessageContaining("volume.0");
-          });
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(VolumeException.Reason.FILE_EXISTS);
+                assertThat(e).hasMessageContaining("volume.0");
+              });
     }
   }
 
@@ -141,7 +156,11 @@ class VolumeArchiveTest {
       Files.delete(gone.resolve(VolumeArchive.ALGORITHM_FILE));
       Files.delete(gone.resolve(dev.cairn.storage.DirectoryLock.FILE_NAME));
       Files.delete(gone);
-      assertThatThrownBy(lower::addVolume).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_PARENT_DIRECTORY))
+      assertThatThrownBy(lower::addVolume)
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e ->
+                  assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_PARENT_DIRECTORY))
           .hasMessageContaining(gone.toString());
     }
   }
@@ -162,7 +181,9 @@ class VolumeArchiveTest {
   void archiveWithoutAVolumeFails() {
     try (VolumeArchive lower = open(0)) {
       assertThatThrownBy(() -> lower.archive(root, 1, 0, objects(1, 1).iterator()))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.LOWER_HAS_NO_VOLUME));
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.LOWER_HAS_NO_VOLUME));
     }
   }
 
@@ -172,8 +193,8 @@ class VolumeArchiveTest {
     try (VolumeArchive lower = open(0)) {
       Volume volume = lower.addVolume();
       Archived archived = lower.archive(Path.of("/upper"), 1, 1000, entries.iterator());
-      assertThat(archived).isEqualTo(
-          new Archived(volume.id(), 1, 1000, 1000 + totalSize(entries), 50));
+      assertThat(archived)
+          .isEqualTo(new Archived(volume.id(), 1, 1000, 1000 + totalSize(entries), 50));
       assertThat(lower.volumes().get(0).isEmpty()).isTrue();
       assertThat(lower.findVolume(1000)).isEmpty();
       assertThat(lower.read(entries.get(0).hash())).isEmpty();
@@ -192,8 +213,8 @@ class VolumeArchiveTest {
       assertThat(lower.findVolume(999)).isEmpty();
       assertThat(lower.findVolume(archived.endOffset())).isEmpty();
       for (ArchiveEntry entry : entries) {
-        assertThat(lower.read(entry.hash())).hasValueSatisfying(
-            data -> assertThat(data).isEqualTo(entry.data()));
+        assertThat(lower.read(entry.hash()))
+            .hasValueSatisfying(data -> assertThat(data).isEqualTo(entry.data()));
         assertThat(lower.exists(entry.hash())).isTrue();
       }
       assertThat(lower.read(Fixtures.missingHash())).isEmpty();
@@ -217,12 +238,14 @@ class VolumeArchiveTest {
       assertThat(volume.objectCount()).isEqualTo(60);
       assertThat(volume.generation()).isEqualTo(2);
       assertThat(volume.endOffset()).isEqualTo(b.endOffset());
-      Stream.concat(first.stream(), second.stream()).forEach(entry ->
-          assertThat(lower.read(entry.hash())).hasValue(entry.data()));
+      Stream.concat(first.stream(), second.stream())
+          .forEach(entry -> assertThat(lower.read(entry.hash())).hasValue(entry.data()));
       // The gap between the two archives belongs to the volume's range but holds nothing.
       assertThat(lower.findVolume(a.endOffset() + 50)).contains(volume);
       assertThatThrownBy(() -> lower.read(a.endOffset() + 50, new byte[1], 1))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
       // Only the current generation's index and bloom filter remain.
       assertThat(root.resolve("volume.0/volume.1.index")).doesNotExist();
       assertThat(root.resolve("volume.0/volume.1.bloom")).doesNotExist();
@@ -251,8 +274,8 @@ class VolumeArchiveTest {
       Archived a = archiveAndSwap(lower, 1, 0, first);
       archiveAndSwap(lower, 2, a.endOffset(), second);
       assertThat(lower.volumes().get(0).objectCount()).isEqualTo(1200);
-      Stream.concat(first.stream(), second.stream()).forEach(entry ->
-          assertThat(lower.read(entry.hash())).hasValue(entry.data()));
+      Stream.concat(first.stream(), second.stream())
+          .forEach(entry -> assertThat(lower.read(entry.hash())).hasValue(entry.data()));
       try (Stream<Path> files = Files.list(root.resolve("volume.0"))) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("run"));
       }
@@ -265,15 +288,20 @@ class VolumeArchiveTest {
       lower.addVolume();
       Archived a = archiveAndSwap(lower, 1, 100, objects(5, 1));
       assertThatThrownBy(() -> lower.archive(root, 2, a.endOffset() - 1, objects(1, 2).iterator()))
-          .isInstanceOfSatisfying(VolumeException.class, e -> {
-            assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER);
-            assertThat(e).hasMessageContaining("at offset " + (a.endOffset() - 1))
-                .hasMessageContaining("ends at offset " + a.endOffset());
-          });
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER);
+                assertThat(e)
+                    .hasMessageContaining("at offset " + (a.endOffset() - 1))
+                    .hasMessageContaining("ends at offset " + a.endOffset());
+              });
       // A new volume continues after the previous one too.
       lower.addVolume();
       assertThatThrownBy(() -> lower.archive(root, 2, 0, objects(1, 2).iterator()))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER));
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.OFFSET_OUT_OF_ORDER));
       Archived b = archiveAndSwap(lower, 2, a.endOffset(), objects(3, 2));
       assertThat(lower.findVolume(b.startOffset()).map(Volume::id))
           .contains(root.resolve("volume.1").toString());
@@ -305,7 +333,8 @@ class VolumeArchiveTest {
       lower.addVolume();
       archiveAndSwap(lower, 3, 0, objects(2, 1));
       assertThatThrownBy(() -> lower.archive(root, 3, 10_000, objects(1, 2).iterator()))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("generation 3");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("generation 3");
       assertThatThrownBy(() -> lower.archive(root, 0, 10_000, objects(1, 2).iterator()))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -315,8 +344,8 @@ class VolumeArchiveTest {
   void archiveRejectsHashesOfAnotherAlgorithm() {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
-      assertThatThrownBy(() -> lower.archive(
-          root, 1, 0, objects(HashAlgorithm.SHA1, 1, 1).iterator()))
+      assertThatThrownBy(
+              () -> lower.archive(root, 1, 0, objects(HashAlgorithm.SHA1, 1, 1).iterator()))
           .isInstanceOf(HashAlgorithmMismatchException.class);
       assertThat(lower.volumes().get(0).isEmpty()).isTrue();
     }
@@ -346,7 +375,8 @@ class VolumeArchiveTest {
       String volume = lower.read(64 + firstSize, record, secondSize);
       assertThat(volume).isEqualTo(a.volumeId());
       // A record: marked frame length, codec (raw: 0), payload, checksum.
-      assertThat(java.nio.ByteBuffer.wrap(record).getInt(0)).isEqualTo(0x80000000 | (secondSize - 4));
+      assertThat(java.nio.ByteBuffer.wrap(record).getInt(0))
+          .isEqualTo(0x80000000 | (secondSize - 4));
       assertThat(record[4]).isZero();
       byte[] payload = Arrays.copyOfRange(record, 5, secondSize - 4);
       assertThat(payload).isEqualTo(second.data());
@@ -362,11 +392,19 @@ class VolumeArchiveTest {
       assertThat(lower.readRange(64, 1, 5, big, volume)).isEqualTo(new RangeRead(5, volume));
 
       assertThatThrownBy(() -> lower.readRange(64 + firstSize, secondSize + 1, 1000, big))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
-      assertThatThrownBy(() -> lower.read(63, big, 1)).isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND))
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ));
+      assertThatThrownBy(() -> lower.read(63, big, 1))
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND))
           .hasMessageContaining("offset 63");
       assertThatThrownBy(() -> lower.read(64, big, 1, "/nowhere"))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND)).hasMessageContaining("/nowhere");
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND))
+          .hasMessageContaining("/nowhere");
       assertThatThrownBy(() -> lower.readRange(64, 5, 4, big))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -377,7 +415,10 @@ class VolumeArchiveTest {
     try (VolumeArchive lower = open(0)) {
       Volume volume = lower.addVolume();
       assertThatThrownBy(() -> lower.read(0, new byte[1], 1, volume.id()))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ)).hasMessageContaining("empty");
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.INVALID_READ))
+          .hasMessageContaining("empty");
     }
   }
 
@@ -400,8 +441,8 @@ class VolumeArchiveTest {
       Archived b = archiveAndSwap(lower, 2, lower.volumes().get(0).endOffset(), second);
       assertThat(Files.size(data)).isEqualTo(committed + totalSize(second));
       assertThat(Files.size(mapping)).isEqualTo(2 * Mapping.ENTRY_SIZE);
-      Stream.concat(first.stream(), second.stream()).forEach(e ->
-          assertThat(lower.read(e.hash())).hasValue(e.data()));
+      Stream.concat(first.stream(), second.stream())
+          .forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
       assertThat(b.objectCount()).isEqualTo(5);
     }
   }
@@ -411,7 +452,10 @@ class VolumeArchiveTest {
     try (VolumeArchive lower = open(0)) {
       lower.addVolume();
       assertThatThrownBy(() -> lower.swap("/no/such/volume", 1, 1))
-          .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND)).hasMessageContaining("/no/such/volume");
+          .isInstanceOfSatisfying(
+              VolumeException.class,
+              e -> assertThat(e.reason()).isEqualTo(VolumeException.Reason.VOLUME_NOT_FOUND))
+          .hasMessageContaining("/no/such/volume");
     }
   }
 
@@ -421,7 +465,8 @@ class VolumeArchiveTest {
       lower.addVolume();
       Archived a = archiveAndSwap(lower, 1, 0, objects(2, 1));
       assertThatThrownBy(() -> lower.swap(a.volumeId(), 2, 1))
-          .isInstanceOf(StoreIOException.class).hasMessageContaining("volume.2.control");
+          .isInstanceOf(StoreIOException.class)
+          .hasMessageContaining("volume.2.control");
       assertThat(lower.volumes().get(0).objectCount()).isEqualTo(2);
     }
   }
@@ -475,15 +520,19 @@ class VolumeArchiveTest {
       lower.addVolume();
       Archived a = archiveAndSwap(lower, 1, 0, kept);
       lower.archive(root, 2, a.endOffset(), abandoned.iterator());
-      Files.copy(root.resolve("volume.0/volume.2.control"),
-          root.resolve("volume.0/volume.7.control"));
+      Files.copy(
+          root.resolve("volume.0/volume.2.control"), root.resolve("volume.0/volume.7.control"));
     }
     try (VolumeArchive lower = open(1)) {
       lower.cleanup(3);
       try (Stream<Path> files = Files.list(root.resolve("volume.0"))) {
-        assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-            "volume.control", "volume.data", "volume.mapping", "volume.1.index",
-            "volume.1.bloom");
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder(
+                "volume.control",
+                "volume.data",
+                "volume.mapping",
+                "volume.1.index",
+                "volume.1.bloom");
       }
       kept.forEach(e -> assertThat(lower.read(e.hash())).hasValue(e.data()));
       abandoned.forEach(e -> assertThat(lower.read(e.hash())).isEmpty());
@@ -554,7 +603,8 @@ class VolumeArchiveTest {
     }
     assertThatThrownBy(() -> VolumeArchive.builder(root).hashAlgorithm(HashAlgorithm.SHA1).open())
         .isInstanceOf(HashAlgorithmMismatchException.class)
-        .hasMessageContaining("sha256").hasMessageContaining("sha1");
+        .hasMessageContaining("sha256")
+        .hasMessageContaining("sha1");
     try (VolumeArchive lower = VolumeArchive.builder(root).open()) {
       assertThat(lower.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA256);
     }
@@ -563,8 +613,8 @@ class VolumeArchiveTest {
   @Test
   void aSha1ArchiveRecordsAndKeepsItsAlgorithm() {
     List<ArchiveEntry> entries = objects(HashAlgorithm.SHA1, 5, 1);
-    try (VolumeArchive lower = VolumeArchive.builder(root).hashAlgorithm(HashAlgorithm.SHA1)
-        .open()) {
+    try (VolumeArchive lower =
+        VolumeArchive.builder(root).hashAlgorithm(HashAlgorithm.SHA1).open()) {
       lower.addVolume();
       archiveAndSwap(lower, 1, 0, entries);
     }
@@ -582,21 +632,20 @@ class VolumeArchiveTest {
     try (VolumeArchive reopened = VolumeArchive.builder(lowerRoot).open()) {
       assertThat(reopened.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
     }
-    assertThatThrownBy(() -> VolumeArchive.builder(lowerRoot)
-        .hashAlgorithm(HashAlgorithm.SHA256).open())
+    assertThatThrownBy(
+            () -> VolumeArchive.builder(lowerRoot).hashAlgorithm(HashAlgorithm.SHA256).open())
         .isInstanceOf(HashAlgorithmMismatchException.class)
         .hasMessageContaining("holds sha1 hashes");
   }
 
   /** A creation cut short after writing the algorithm aside, before its lock file lasted. */
   @Test
-  void aCreationCutShortLeavingOnlyTheAlgorithmWrittenAsideOpensAsANewArchive()
-      throws IOException {
+  void aCreationCutShortLeavingOnlyTheAlgorithmWrittenAsideOpensAsANewArchive() throws IOException {
     Path lowerRoot = root.resolve("cut");
     Files.createDirectories(lowerRoot);
     Files.writeString(lowerRoot.resolve(VolumeArchive.ALGORITHM_FILE + ".tmp"), "sh");
-    try (VolumeArchive lower = VolumeArchive.builder(lowerRoot)
-        .hashAlgorithm(HashAlgorithm.SHA1).open()) {
+    try (VolumeArchive lower =
+        VolumeArchive.builder(lowerRoot).hashAlgorithm(HashAlgorithm.SHA1).open()) {
       assertThat(lower.hashAlgorithm()).isEqualTo(HashAlgorithm.SHA1);
     }
     assertThat(Files.readString(lowerRoot.resolve(VolumeArchive.ALGORITHM_FILE)))

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Volumes store records in the storage module's frame, compressed where that pays, and read
- * every record whatever the archive's own compression is: a volume written with one setting
- * reads under another, classic records included (CreateFromTest).
+ * Volumes store records in the storage module's frame, compressed where that pays, and read every
+ * record whatever the archive's own compression is: a volume written with one setting reads under
+ * another, classic records included (CreateFromTest).
  */
 class VolumeCompressionTest {
   @TempDir Path root;
@@ -26,8 +26,13 @@ class VolumeCompressionTest {
   private static List<ArchiveEntry> text(int count) {
     List<ArchiveEntry> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String source = ("/** Object " + i + " of a source tree. */\npublic final class Name" + i
-          + " {\n  private final int value;\n").repeat(1 + i % 20);
+      String source =
+          ("/** Object "
+                  + i
+                  + " of a source tree. */\npublic final class Name"
+                  + i
+                  + " {\n  private final int value;\n")
+              .repeat(1 + i % 20);
       byte[] data = source.getBytes(StandardCharsets.UTF_8);
       out.add(new ArchiveEntry(HashAlgorithm.SHA256.hash(data), data));
     }
@@ -36,8 +41,8 @@ class VolumeCompressionTest {
 
   private long archive(Path directory, Compression compression, List<ArchiveEntry> entries)
       throws IOException {
-    try (VolumeArchive lower = VolumeArchive.builder(directory).volumes(0)
-        .compression(compression).open()) {
+    try (VolumeArchive lower =
+        VolumeArchive.builder(directory).volumes(0).compression(compression).open()) {
       lower.addVolume();
       Archived archived = lower.archive(Path.of("/upper"), 1, 0, entries.iterator());
       lower.swap(archived.volumeId(), 1, 1);
@@ -47,16 +52,18 @@ class VolumeCompressionTest {
   }
 
   @Test
-  void compressibleObjectsTakeAFractionOfTheirRawSizeAndReadUnderAnySetting()
-      throws IOException {
+  void compressibleObjectsTakeAFractionOfTheirRawSizeAndReadUnderAnySetting() throws IOException {
     List<ArchiveEntry> entries = text(300);
     long payload = entries.stream().mapToLong(e -> e.data().length).sum();
     long raw = archive(root.resolve("none"), Compression.NONE, entries);
     long compressed = archive(root.resolve("auto"), Compression.AUTO, entries);
     assertThat(raw).isEqualTo(payload + 9L * entries.size());
     assertThat(compressed * 4).isLessThan(raw);
-    try (VolumeArchive reader = VolumeArchive.builder(root.resolve("auto"))
-        .compression(Compression.NONE).readOnly(true).open()) {
+    try (VolumeArchive reader =
+        VolumeArchive.builder(root.resolve("auto"))
+            .compression(Compression.NONE)
+            .readOnly(true)
+            .open()) {
       entries.forEach(e -> assertThat(reader.read(e.hash())).hasValue(e.data()));
       assertThat(reader.verify()).isEqualTo(entries.size());
     }

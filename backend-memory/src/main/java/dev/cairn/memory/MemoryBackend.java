@@ -21,20 +21,19 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * A store that keeps its objects and refs in the heap. Thread-safe; reads take no lock and
- * ref compare-and-set is lock-free. Nothing survives the JVM.
+ * A store that keeps its objects and refs in the heap. Thread-safe; reads take no lock and ref
+ * compare-and-set is lock-free. Nothing survives the JVM.
  *
- * <p>{@link #create} opens a private store. {@link #open(String, HashAlgorithm)} opens a
- * store shared by name within the JVM, as H2's {@code mem:NAME}: every open of the same name
- * sees the same objects and refs, and the store lives while at least one of them is open. In
- * specs: {@code memory:} and {@code memory:NAME}, option {@code hash=sha1|sha256} (default
- * {@code sha256}).
+ * <p>{@link #create} opens a private store. {@link #open(String, HashAlgorithm)} opens a store
+ * shared by name within the JVM, as H2's {@code mem:NAME}: every open of the same name sees the
+ * same objects and refs, and the store lives while at least one of them is open. In specs: {@code
+ * memory:} and {@code memory:NAME}, option {@code hash=sha1|sha256} (default {@code sha256}).
  *
  * <p>Objects are copied in and out, so no caller can change what another reads.
  *
  * <p>Feature {@link ObjectStreams}: a reader streams the stored bytes without copying them
- * (read-only); a streamed write is read into the heap and put, as {@link
- * ObjectStreams#inHeap} does (up to twice the object's size while it is written).
+ * (read-only); a streamed write is read into the heap and put, as {@link ObjectStreams#inHeap} does
+ * (up to twice the object's size while it is written).
  */
 public final class MemoryBackend extends AbstractBackend {
   private static final ConcurrentMap<String, Contents> SHARED = new ConcurrentHashMap<>();
@@ -47,6 +46,7 @@ public final class MemoryBackend extends AbstractBackend {
     final HashAlgorithm algorithm;
     final ConcurrentMap<Hash, byte[]> objects = new ConcurrentHashMap<>();
     final ConcurrentSkipListMap<String, Hash> refs = new ConcurrentSkipListMap<>();
+
     /** Open handles; guarded by {@link #SHARED}'s per-key atomicity. */
     int handles;
 
@@ -56,7 +56,9 @@ public final class MemoryBackend extends AbstractBackend {
   }
 
   private MemoryBackend(String description, Contents contents, String sharedName) {
-    super(description, contents.algorithm,
+    super(
+        description,
+        contents.algorithm,
         EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS));
     this.contents = contents;
     this.sharedName = sharedName;
@@ -74,8 +76,8 @@ public final class MemoryBackend extends AbstractBackend {
   }
 
   /**
-   * Opens the store shared under {@code name} in this JVM, creating it empty if no open handle
-   * to it exists. The store is discarded when its last handle is closed.
+   * Opens the store shared under {@code name} in this JVM, creating it empty if no open handle to
+   * it exists. The store is discarded when its last handle is closed.
    *
    * @throws IllegalArgumentException if {@code name} is empty
    * @throws HashAlgorithmMismatchException if the store is open with another algorithm
@@ -86,16 +88,20 @@ public final class MemoryBackend extends AbstractBackend {
     if (name.isEmpty()) {
       throw new IllegalArgumentException("a shared memory store needs a non-empty name");
     }
-    Contents contents = SHARED.compute(name, (key, existing) -> {
-      Contents c = existing == null ? new Contents(algorithm) : existing;
-      if (!c.algorithm.name().equals(algorithm.name())) {
-        throw new HashAlgorithmMismatchException(String.format(
-            "memory store '%s' is open with hash %s, not %s",
-            name, c.algorithm.name(), algorithm.name()));
-      }
-      c.handles++;
-      return c;
-    });
+    Contents contents =
+        SHARED.compute(
+            name,
+            (key, existing) -> {
+              Contents c = existing == null ? new Contents(algorithm) : existing;
+              if (!c.algorithm.name().equals(algorithm.name())) {
+                throw new HashAlgorithmMismatchException(
+                    String.format(
+                        "memory store '%s' is open with hash %s, not %s",
+                        name, c.algorithm.name(), algorithm.name()));
+              }
+              c.handles++;
+              return c;
+            });
     return new MemoryBackend("memory:" + name, contents, name);
   }
 

@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code memory} store type: {@code memory:} opens a private store, {@code memory:NAME}
- * the store shared by that name in the JVM. See {@link MemoryBackend}.
+ * The {@code memory} store type: {@code memory:} opens a private store, {@code memory:NAME} the
+ * store shared by that name in the JVM. See {@link MemoryBackend}.
  */
 @AutoService(StoreFactory.class)
 public final class MemoryStoreFactory implements StoreFactory {
-  static final StoreOption<String> HASH = StoreOption.string(
-      "hash", "sha256", "hash algorithm of the store's objects (sha1, sha256, or a provided one)");
+  static final StoreOption<String> HASH =
+      StoreOption.string(
+          "hash",
+          "sha256",
+          "hash algorithm of the store's objects (sha1, sha256, or a provided one)");
 
   /** For {@link java.util.ServiceLoader}. */
   public MemoryStoreFactory() {}

@@ -18,7 +18,8 @@ class MemoryBackendTest {
 
   @Test
   void privateStoresShareNothing() {
-    try (MemoryBackend a = MemoryBackend.create(); MemoryBackend b = MemoryBackend.create()) {
+    try (MemoryBackend a = MemoryBackend.create();
+        MemoryBackend b = MemoryBackend.create()) {
       a.put(new byte[] {1});
       assertThat(a.objectCount()).isEqualTo(1);
       assertThat(b.objectCount()).isZero();
@@ -89,12 +90,14 @@ class MemoryBackendTest {
   void statsAreKept() {
     try (MemoryBackend store = MemoryBackend.create()) {
       store.read(store.put(new byte[10]));
-      assertThat(store.stats()).hasValueSatisfying(s -> {
-        assertThat(s.reads()).isEqualTo(1);
-        assertThat(s.writes()).isEqualTo(1);
-        assertThat(s.bytesRead()).isEqualTo(10);
-        assertThat(s.bytesWritten()).isEqualTo(10);
-      });
+      assertThat(store.stats())
+          .hasValueSatisfying(
+              s -> {
+                assertThat(s.reads()).isEqualTo(1);
+                assertThat(s.writes()).isEqualTo(1);
+                assertThat(s.bytesRead()).isEqualTo(10);
+                assertThat(s.bytesWritten()).isEqualTo(10);
+              });
     }
   }
 }

@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
  * cannot stream gets from {@link ObjectStreams#of}.
  */
 class MemoryStreamsTest {
-  private static final byte[] DATA = "streamed bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] DATA =
+      "streamed bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /** An input that must not be read. */
-  private static final InputStream UNTOUCHABLE = new InputStream() {
-    @Override
-    public int read() {
-      throw new AssertionError("the input was read");
-    }
-  };
+  private static final InputStream UNTOUCHABLE =
+      new InputStream() {
+        @Override
+        public int read() {
+          throw new AssertionError("the input was read");
+        }
+      };
 
   @Test
   void writesHashAsPutAndReadsWithoutACopy() throws IOException {
@@ -57,7 +59,8 @@ class MemoryStreamsTest {
       assertThatThrownBy(() -> streams.write(new ByteArrayInputStream(DATA), DATA.length + 1))
           .isInstanceOf(EOFException.class);
       assertThatThrownBy(() -> streams.write(new ByteArrayInputStream(DATA), DATA.length - 1))
-          .isInstanceOf(IOException.class).hasMessageContaining("more than the");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("more than the");
       assertThat(store.objectCount()).isZero();
     }
   }
@@ -77,7 +80,8 @@ class MemoryStreamsTest {
             .hasMessageContaining("does not fit in a heap of at most");
       }
       assertThatThrownBy(() -> heap.write(UNTOUCHABLE, -2))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(-2)");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("(-2)");
     }
   }
 

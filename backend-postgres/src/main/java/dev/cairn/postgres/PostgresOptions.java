@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * How to open a {@link PostgresBackend}: where the server is, which schema holds the store, who
  * logs in, and how the store behaves. Immutable; built with {@link #builder(String, String)}.
  *
- * <p>Defaults: port 5432, schema {@code cairn}, the operating-system user, no password (the
- * driver then reads {@code PGPASSFILE} or {@code ~/.pgpass}), a pool of 8 connections, SSL mode
- * {@code prefer}, the store's own hash algorithm (SHA-256 for a new store), a GC grace period of
- * one hour, chunks of 1 MiB, 10 s to connect and 120 s for any one network read.
+ * <p>Defaults: port 5432, schema {@code cairn}, the operating-system user, no password (the driver
+ * then reads {@code PGPASSFILE} or {@code ~/.pgpass}), a pool of 8 connections, SSL mode {@code
+ * prefer}, the store's own hash algorithm (SHA-256 for a new store), a GC grace period of one hour,
+ * chunks of 1 MiB, 10 s to connect and 120 s for any one network read.
  *
  * <p>{@link #toString()} never shows the password.
  */
@@ -84,8 +84,8 @@ public final class PostgresOptions {
   }
 
   /**
-   * A builder for the store in database {@code database} of the server at {@code host}, holding
-   * the defaults.
+   * A builder for the store in database {@code database} of the server at {@code host}, holding the
+   * defaults.
    *
    * @throws StoreConfigurationException if either is empty
    */
@@ -166,11 +166,18 @@ public final class PostgresOptions {
 
   @Override
   public String toString() {
-    return describe() + user().map(u -> "&user=" + u).orElse("")
-        + (password == null ? "" : "&password=****") + "&pool-size=" + poolSize
-        + "&ssl-mode=" + sslMode.driverName()
+    return describe()
+        + user().map(u -> "&user=" + u).orElse("")
+        + (password == null ? "" : "&password=****")
+        + "&pool-size="
+        + poolSize
+        + "&ssl-mode="
+        + sslMode.driverName()
         + hashAlgorithm().map(a -> "&hash=" + a.name()).orElse("")
-        + "&gc-grace=" + gcGrace.toSeconds() + "s&chunk-size=" + chunkSize;
+        + "&gc-grace="
+        + gcGrace.toSeconds()
+        + "s&chunk-size="
+        + chunkSize;
   }
 
   /** Builds {@link PostgresOptions}. Not thread-safe. */
@@ -197,8 +204,8 @@ public final class PostgresOptions {
     private static String nonEmpty(String what, String value) {
       requireNonNull(value, what);
       if (value.isEmpty()) {
-        throw new StoreConfigurationException("'postgres' needs a " + what
-            + ", as in postgres://localhost:5432/mydb");
+        throw new StoreConfigurationException(
+            "'postgres' needs a " + what + ", as in postgres://localhost:5432/mydb");
       }
       return value;
     }
@@ -210,8 +217,8 @@ public final class PostgresOptions {
      */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
-        throw new StoreConfigurationException("'postgres' port " + port
-            + " must be from 1 to 65535");
+        throw new StoreConfigurationException(
+            "'postgres' port " + port + " must be from 1 to 65535");
       }
       this.port = port;
       return this;
@@ -226,9 +233,10 @@ public final class PostgresOptions {
     public Builder schema(String schema) {
       requireNonNull(schema, "schema");
       if (!SCHEMA.matcher(schema).matches()) {
-        throw new StoreConfigurationException(String.format(
-            "'postgres' schema %s must be a lowercase letter or '_' then up to 62 of [a-z0-9_]",
-            quote(schema)));
+        throw new StoreConfigurationException(
+            String.format(
+                "'postgres' schema %s must be a lowercase letter or '_' then up to 62 of [a-z0-9_]",
+                quote(schema)));
       }
       this.schema = schema;
       return this;
@@ -257,8 +265,8 @@ public final class PostgresOptions {
      */
     public Builder poolSize(int poolSize) {
       if (poolSize < 1 || poolSize > 1000) {
-        throw new StoreConfigurationException("'postgres' pool size " + poolSize
-            + " must be from 1 to 1000");
+        throw new StoreConfigurationException(
+            "'postgres' pool size " + poolSize + " must be from 1 to 1000");
       }
       this.poolSize = poolSize;
       return this;
@@ -284,8 +292,8 @@ public final class PostgresOptions {
     public Builder gcGrace(Duration grace) {
       requireNonNull(grace, "grace");
       if (grace.isNegative()) {
-        throw new StoreConfigurationException("'postgres' gc grace " + grace
-            + " must not be negative");
+        throw new StoreConfigurationException(
+            "'postgres' gc grace " + grace + " must not be negative");
       }
       this.gcGrace = grace;
       return this;
@@ -299,9 +307,10 @@ public final class PostgresOptions {
      */
     public Builder chunkSize(long bytes) {
       if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw new StoreConfigurationException(String.format(
-            "'postgres' chunk size %d must be from %d to %d", bytes, MIN_CHUNK_SIZE,
-            MAX_CHUNK_SIZE));
+        throw new StoreConfigurationException(
+            String.format(
+                "'postgres' chunk size %d must be from %d to %d",
+                bytes, MIN_CHUNK_SIZE, MAX_CHUNK_SIZE));
       }
       this.chunkSize = (int) bytes;
       return this;
@@ -330,8 +339,8 @@ public final class PostgresOptions {
     private static Duration seconds(String what, Duration timeout) {
       requireNonNull(timeout, what);
       if (timeout.toSeconds() < 1) {
-        throw new StoreConfigurationException("'postgres' " + what + " " + timeout
-            + " must be at least one second");
+        throw new StoreConfigurationException(
+            "'postgres' " + what + " " + timeout + " must be at least one second");
       }
       return timeout;
     }

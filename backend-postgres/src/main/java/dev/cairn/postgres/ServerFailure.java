@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.sql.SQLException;
 
 /**
- * A failure of the server or of the connection to it, as the cause of a {@link
- * StoreIOException}: one line saying what went wrong, with a hint where the SQLSTATE tells the
- * likely remedy. Its {@link #toString()} is that line alone, so the store's exception reads as
- * {@code postgres://host:5432/db?schema=s: read: <what went wrong>}.
+ * A failure of the server or of the connection to it, as the cause of a {@link StoreIOException}:
+ * one line saying what went wrong, with a hint where the SQLSTATE tells the likely remedy. Its
+ * {@link #toString()} is that line alone, so the store's exception reads as {@code
+ * postgres://host:5432/db?schema=s: read: <what went wrong>}.
  */
 final class ServerFailure extends IOException {
   private static final long serialVersionUID = 1L;
@@ -24,15 +24,20 @@ final class ServerFailure extends IOException {
   static StoreIOException of(String store, String operation, Throwable e) {
     SQLException sql = deepestSql(e);
     String state = sql == null ? null : sql.getSQLState();
-    String reason = firstLine(sql != null && sql != e && sql.getMessage() != null
-        ? sql.getMessage() : e.getMessage());
-    if (sql != null && sql != e && e.getMessage() != null
+    String reason =
+        firstLine(
+            sql != null && sql != e && sql.getMessage() != null
+                ? sql.getMessage()
+                : e.getMessage());
+    if (sql != null
+        && sql != e
+        && e.getMessage() != null
         && e.getMessage().contains("request timed out")) {
       reason = reason + " (no connection within the connect timeout)";
     }
     String hint = hint(state);
-    return new StoreIOException(store + ": " + operation,
-        new ServerFailure(reason + hint, state, e));
+    return new StoreIOException(
+        store + ": " + operation, new ServerFailure(reason + hint, state, e));
   }
 
   /** The SQLSTATE the server or driver gave, or null. */

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The body of the child JVMs of {@link CrossProcessIT}: {@code cas}, {@code create}, {@code
- * writer} and {@code rewriter}, each on the store of one schema, reporting on stdout.
+ * The body of the child JVMs of {@link CrossProcessIT}: {@code cas}, {@code create}, {@code writer}
+ * and {@code rewriter}, each on the store of one schema, reporting on stdout.
  */
 public final class Child {
   static final HashAlgorithm ALGORITHM = HashAlgorithm.SHA256;
@@ -43,8 +43,13 @@ public final class Child {
   /** Arguments: mode, schema, then the mode's own. */
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    try (PostgresBackend store = PostgresBackend.open(TestServer.options(args[1])
-        .hashAlgorithm(ALGORITHM).poolSize(THREADS).gcGrace(java.time.Duration.ZERO).build())) {
+    try (PostgresBackend store =
+        PostgresBackend.open(
+            TestServer.options(args[1])
+                .hashAlgorithm(ALGORITHM)
+                .poolSize(THREADS)
+                .gcGrace(java.time.Duration.ZERO)
+                .build())) {
       switch (mode) {
         case "cas" -> cas(store, Integer.parseInt(args[2]), Long.parseLong(args[3]));
         case "create" -> create(store, Integer.parseInt(args[2]), Long.parseLong(args[3]));
@@ -70,21 +75,25 @@ public final class Child {
     awaitStart(startAt);
     Thread[] threads = new Thread[THREADS];
     for (int t = 0; t < THREADS; t++) {
-      threads[t] = new Thread(() -> {
-        int mine = 0;
-        while (mine < increments) {
-          Hash current = store.getRef("refs/counter").orElseThrow();
-          long n = Long.parseLong(new String(store.read(current).orElseThrow(), UTF_8)
-              .substring("counter ".length()));
-          Hash next = store.put(counter(n + 1));
-          if (store.testAndSetRef("refs/counter", current, next)) {
-            mine++;
-            successes.incrementAndGet();
-          } else {
-            failures.incrementAndGet();
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                int mine = 0;
+                while (mine < increments) {
+                  Hash current = store.getRef("refs/counter").orElseThrow();
+                  long n =
+                      Long.parseLong(
+                          new String(store.read(current).orElseThrow(), UTF_8)
+                              .substring("counter ".length()));
+                  Hash next = store.put(counter(n + 1));
+                  if (store.testAndSetRef("refs/counter", current, next)) {
+                    mine++;
+                    successes.incrementAndGet();
+                  } else {
+                    failures.incrementAndGet();
+                  }
+                }
+              });
       threads[t].start();
     }
     for (Thread thread : threads) {
@@ -100,13 +109,15 @@ public final class Child {
     Thread[] threads = new Thread[THREADS];
     StringBuffer won = new StringBuffer();
     for (int t = 0; t < THREADS; t++) {
-      threads[t] = new Thread(() -> {
-        for (int round = 0; round < rounds; round++) {
-          if (store.testAndSetRef("refs/round/" + round, null, value)) {
-            won.append("WON ").append(round).append('\n');
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int round = 0; round < rounds; round++) {
+                  if (store.testAndSetRef("refs/round/" + round, null, value)) {
+                    won.append("WON ").append(round).append('\n');
+                  }
+                }
+              });
       threads[t].start();
     }
     for (Thread thread : threads) {
@@ -127,21 +138,23 @@ public final class Child {
   }
 
   /**
-   * Writes objects 0..count-1 again and again until its standard input closes, printing the
-   * time each write began once it returned: "W i startMillis".
+   * Writes objects 0..count-1 again and again until its standard input closes, printing the time
+   * each write began once it returned: "W i startMillis".
    */
   private static void rewriter(PostgresBackend store, int count) throws Exception {
-    Thread stopper = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // wait for the end of input
-        }
-      } catch (java.io.IOException ignored) {
-        // the parent went away
-      }
-      System.out.flush();
-      Runtime.getRuntime().halt(0);
-    });
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // wait for the end of input
+                }
+              } catch (java.io.IOException ignored) {
+                // the parent went away
+              }
+              System.out.flush();
+              Runtime.getRuntime().halt(0);
+            });
     stopper.setDaemon(true);
     stopper.start();
     System.out.println("READY");

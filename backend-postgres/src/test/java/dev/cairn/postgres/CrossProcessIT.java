@@ -23,11 +23,11 @@ class CrossProcessIT {
 
   /** A {@link Child} JVM running {@code args}, told where the test server is. */
   private static ChildJvm child(String... args) throws IOException {
-    List<String> options = new ArrayList<>(
-        List.of(System.getProperty("cairn.child.argLine", "-Xmx256m").split(" ")));
+    List<String> options =
+        new ArrayList<>(List.of(System.getProperty("cairn.child.argLine", "-Xmx256m").split(" ")));
     options.add("-Dcairn.pg.dir=" + TestServer.STATE);
-    return ChildJvm.start(ChildJvm.command(options, System.getProperty("java.class.path"),
-        Child.class, args));
+    return ChildJvm.start(
+        ChildJvm.command(options, System.getProperty("java.class.path"), Child.class, args));
   }
 
   @Test
@@ -40,8 +40,7 @@ class CrossProcessIT {
     long startAt = System.currentTimeMillis() + 4000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(child("cas", schema, String.valueOf(increments),
-          String.valueOf(startAt)));
+      children.add(child("cas", schema, String.valueOf(increments), String.valueOf(startAt)));
     }
     long successes = 0;
     long failures = 0;
@@ -53,8 +52,7 @@ class CrossProcessIT {
     assertThat(successes).isEqualTo((long) JVMS * Child.THREADS * increments);
     try (PostgresBackend store = TestServer.open(schema, Child.ALGORITHM)) {
       Hash last = store.getRef("refs/counter").orElseThrow();
-      assertThat(new String(store.read(last).orElseThrow()))
-          .isEqualTo("counter " + successes);
+      assertThat(new String(store.read(last).orElseThrow())).isEqualTo("counter " + successes);
     }
     assertThat(failures).as("the threads raced (some CAS lost)").isPositive();
   }
@@ -69,8 +67,7 @@ class CrossProcessIT {
     long startAt = System.currentTimeMillis() + 4000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(child("create", schema, String.valueOf(rounds),
-          String.valueOf(startAt)));
+      children.add(child("create", schema, String.valueOf(rounds), String.valueOf(startAt)));
     }
     Map<Integer, Integer> winners = new HashMap<>();
     for (ChildJvm child : children) {
@@ -126,8 +123,14 @@ class CrossProcessIT {
       }
     }
     assertThat(acknowledged).as("batches acknowledged over all kills").isPositive();
-    System.out.println("kill -9 of the writer: " + kills + " kills, " + acknowledged
-        + " batches acknowledged, " + partial + " in-flight batches committed whole");
+    System.out.println(
+        "kill -9 of the writer: "
+            + kills
+            + " kills, "
+            + acknowledged
+            + " batches acknowledged, "
+            + partial
+            + " in-flight batches committed whole");
   }
 
   @Test
@@ -135,8 +138,12 @@ class CrossProcessIT {
       throws Exception {
     String schema = TestServer.freshSchema();
     int count = 3000;
-    try (PostgresBackend store = PostgresBackend.open(TestServer.options(schema)
-        .hashAlgorithm(Child.ALGORITHM).gcGrace(Duration.ZERO).build())) {
+    try (PostgresBackend store =
+        PostgresBackend.open(
+            TestServer.options(schema)
+                .hashAlgorithm(Child.ALGORITHM)
+                .gcGrace(Duration.ZERO)
+                .build())) {
       Map<Hash, byte[]> all = new HashMap<>();
       for (int i = 0; i < count; i++) {
         all.put(Child.ALGORITHM.hash(Child.object(i)), Child.object(i));
@@ -164,12 +171,17 @@ class CrossProcessIT {
           lost++;
         }
       }
-      assertThat(lost).as("of %d objects rewritten after compact() was called", rewrittenAfter
-          .size()).isZero();
+      assertThat(lost)
+          .as("of %d objects rewritten after compact() was called", rewrittenAfter.size())
+          .isZero();
       assertThat(rewrittenAfter).isNotEmpty();
       assertThat(result.dropped()).as("objects nobody wrote again were dropped").isPositive();
-      System.out.println("compaction beside a rewriter: " + result + ", "
-          + rewrittenAfter.size() + " objects rewritten meanwhile, none lost");
+      System.out.println(
+          "compaction beside a rewriter: "
+              + result
+              + ", "
+              + rewrittenAfter.size()
+              + " objects rewritten meanwhile, none lost");
     }
   }
 }

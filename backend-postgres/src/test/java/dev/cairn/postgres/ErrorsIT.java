@@ -37,8 +37,14 @@ class ErrorsIT {
       port = socket.getLocalPort();
     }
     long start = System.nanoTime();
-    Throwable e = catching(() -> Cairn.open("postgres://127.0.0.1:" + port
-        + "/cairn?user=cairn&password=x&connect-timeout=2").close());
+    Throwable e =
+        catching(
+            () ->
+                Cairn.open(
+                        "postgres://127.0.0.1:"
+                            + port
+                            + "/cairn?user=cairn&password=x&connect-timeout=2")
+                    .close());
     assertThat(e).isInstanceOf(StoreIOException.class);
     oneLine(e, "postgres://127.0.0.1:" + port + "/cairn", "open", "refused");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -46,8 +52,13 @@ class ErrorsIT {
 
   @Test
   void aWrongPasswordIsOneLineAndNeverShowsThePassword() {
-    Throwable e = catching(() -> Cairn.open(TestServer.spec(TestServer.freshSchema(), "")
-        .replace("password=cairn-test", "password=not-the-secret")).close());
+    Throwable e =
+        catching(
+            () ->
+                Cairn.open(
+                        TestServer.spec(TestServer.freshSchema(), "")
+                            .replace("password=cairn-test", "password=not-the-secret"))
+                    .close());
     assertThat(e).isInstanceOf(StoreIOException.class);
     oneLine(e, "password authentication failed for user \"cairn\"", "check the password");
     assertThat(e.getMessage()).doesNotContain("not-the-secret");
@@ -55,16 +66,27 @@ class ErrorsIT {
 
   @Test
   void aMissingDatabaseIsOneLine() {
-    Throwable e = catching(() -> Cairn.open(TestServer.spec(TestServer.freshSchema(), "")
-        .replace("/cairn?", "/no_such_db?")).close());
+    Throwable e =
+        catching(
+            () ->
+                Cairn.open(
+                        TestServer.spec(TestServer.freshSchema(), "")
+                            .replace("/cairn?", "/no_such_db?"))
+                    .close());
     oneLine(e, "database \"no_such_db\" does not exist");
   }
 
   @Test
   void aUserWithoutTheRightToCreateTheSchemaIsOneLine() {
-    Throwable e = catching(() -> PostgresBackend.open(TestServer.options(
-        TestServer.freshSchema()).user("reader").password(TestServer.PASSWORDS.get("reader"))
-        .build()).close());
+    Throwable e =
+        catching(
+            () ->
+                PostgresBackend.open(
+                        TestServer.options(TestServer.freshSchema())
+                            .user("reader")
+                            .password(TestServer.PASSWORDS.get("reader"))
+                            .build())
+                    .close());
     assertThat(e).isInstanceOf(StoreIOException.class);
     oneLine(e, "permission denied", "lacks a privilege");
   }
@@ -83,15 +105,26 @@ class ErrorsIT {
 
   @Test
   void theDriversPasswordFileIsReadWhenNoPasswordIsGiven() throws Exception {
-    Path pgpass = Files.writeString(home.resolve("pgpass"), "127.0.0.1:" + TestServer.PORT
-        + ":cairn:cairn:" + TestServer.PASSWORDS.get("cairn") + "\n");
-    Files.setPosixFilePermissions(pgpass, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
+    Path pgpass =
+        Files.writeString(
+            home.resolve("pgpass"),
+            "127.0.0.1:"
+                + TestServer.PORT
+                + ":cairn:cairn:"
+                + TestServer.PASSWORDS.get("cairn")
+                + "\n");
+    Files.setPosixFilePermissions(
+        pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
-    try (Backend store = new PostgresStoreFactory(name -> null).create(
-        dev.cairn.spi.StoreSpec.leaf("postgres", "//127.0.0.1:" + TestServer.PORT + "/cairn",
-            Map.of("user", "cairn", "schema", TestServer.freshSchema())),
-        Map.of(), dev.cairn.spi.StoreContext.standard())) {
+    try (Backend store =
+        new PostgresStoreFactory(name -> null)
+            .create(
+                dev.cairn.spi.StoreSpec.leaf(
+                    "postgres",
+                    "//127.0.0.1:" + TestServer.PORT + "/cairn",
+                    Map.of("user", "cairn", "schema", TestServer.freshSchema())),
+                Map.of(),
+                dev.cairn.spi.StoreContext.standard())) {
       assertThat(store.listRefs()).isEmpty();
     } finally {
       System.clearProperty("org.postgresql.pgpassfile");
@@ -109,9 +142,11 @@ class ErrorsIT {
       }
       CompletableFuture<Void> write = CompletableFuture.runAsync(() -> store.writeBatch(batch));
       int killed = 0;
-      try (PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(pid)"
-          + " FROM pg_stat_activity WHERE application_name = 'cairn' AND usename = 'cairn'"
-          + " AND state <> 'idle' AND query LIKE 'INSERT INTO ' || ? || '%'")) {
+      try (PreparedStatement kill =
+          admin.prepareStatement(
+              "SELECT pg_terminate_backend(pid)"
+                  + " FROM pg_stat_activity WHERE application_name = 'cairn' AND usename = 'cairn'"
+                  + " AND state <> 'idle' AND query LIKE 'INSERT INTO ' || ? || '%'")) {
         kill.setString(1, "\"" + schema + "\"");
         while (!write.isDone() && killed == 0) {
           try (var r = kill.executeQuery()) {
@@ -137,9 +172,10 @@ class ErrorsIT {
   void theSchemaVersionOfALaterReleaseIsRefused() throws Exception {
     String schema = TestServer.freshSchema();
     TestServer.open(schema, HashAlgorithm.SHA256).close();
-    try (Connection c = TestServer.connect("cairn"); Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE \"" + schema + "\".meta SET value = '99'"
-          + " WHERE key = 'schema-version'");
+    try (Connection c = TestServer.connect("cairn");
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "UPDATE \"" + schema + "\".meta SET value = '99'" + " WHERE key = 'schema-version'");
     }
     Throwable e = catching(() -> TestServer.open(schema, HashAlgorithm.SHA256).close());
     assertThat(e).isInstanceOf(StoreConfigurationException.class);

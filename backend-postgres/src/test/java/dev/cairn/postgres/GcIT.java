@@ -33,8 +33,12 @@ class GcIT {
   @Test
   void droppedObjectsAreMarkedThenDeletedAfterTheGraceUnlessWrittenAgain() throws Exception {
     String schema = TestServer.freshSchema();
-    try (PostgresBackend store = PostgresBackend.open(TestServer.options(schema)
-        .hashAlgorithm(HashAlgorithm.SHA256).gcGrace(Duration.ofSeconds(3)).build())) {
+    try (PostgresBackend store =
+        PostgresBackend.open(
+            TestServer.options(schema)
+                .hashAlgorithm(HashAlgorithm.SHA256)
+                .gcGrace(Duration.ofSeconds(3))
+                .build())) {
       List<Hash> live = write(store, "live", 20);
       List<Hash> garbage = write(store, "garbage", 20);
       List<Hash> rescued = write(store, "rescued", 20);
@@ -56,8 +60,7 @@ class GcIT {
         assertThat(store.exists(hash)).isTrue();
       }
       for (Hash hash : rescued) {
-        assertThat(store.exists(hash)).as("rescued by a write: marked anew, not yet due")
-            .isTrue();
+        assertThat(store.exists(hash)).as("rescued by a write: marked anew, not yet due").isTrue();
       }
     }
   }
@@ -65,8 +68,12 @@ class GcIT {
   @Test
   void anObjectTheCollectorKeepsAgainLosesItsMark() throws Exception {
     String schema = TestServer.freshSchema();
-    try (PostgresBackend store = PostgresBackend.open(TestServer.options(schema)
-        .hashAlgorithm(HashAlgorithm.SHA256).gcGrace(Duration.ofSeconds(1)).build())) {
+    try (PostgresBackend store =
+        PostgresBackend.open(
+            TestServer.options(schema)
+                .hashAlgorithm(HashAlgorithm.SHA256)
+                .gcGrace(Duration.ofSeconds(1))
+                .build())) {
       List<Hash> objects = write(store, "object", 10);
       Thread.sleep(1100);
       assertThat(store.compact(hash -> false).dropped()).isZero();
@@ -80,15 +87,20 @@ class GcIT {
 
   @Test
   void layeredDiskOverPostgresCollectsThroughTheStack() throws Exception {
-    collectsWhatNoRefReaches("layered(upper=disk:" + root.resolve("upper")
-        + "?hash=sha1&fsync=batch, lower=" + TestServer.spec(TestServer.freshSchema(),
-        "hash=sha1") + ")");
+    collectsWhatNoRefReaches(
+        "layered(upper=disk:"
+            + root.resolve("upper")
+            + "?hash=sha1&fsync=batch, lower="
+            + TestServer.spec(TestServer.freshSchema(), "hash=sha1")
+            + ")");
   }
 
   @Test
   void postgresAsTheUpperOfLayeredIsCollectedByItsCompaction() throws Exception {
-    collectsWhatNoRefReaches("layered(upper=" + TestServer.spec(TestServer.freshSchema(),
-        "hash=sha1&gc-grace=0") + ", lower=memory:?hash=sha1)");
+    collectsWhatNoRefReaches(
+        "layered(upper="
+            + TestServer.spec(TestServer.freshSchema(), "hash=sha1&gc-grace=0")
+            + ", lower=memory:?hash=sha1)");
   }
 
   /** A rolling GC of the stack {@code spec} keeps what refs reach and drops the rest. */
@@ -100,8 +112,8 @@ class GcIT {
         store.setRef("refs/live/" + i, live.get(i));
       }
       Thread.sleep(1100); // the compaction keeps what was written in its last second
-      GcReport report = store.feature(GarbageCollection.class).orElseThrow()
-          .gc(GcOptions.defaults());
+      GcReport report =
+          store.feature(GarbageCollection.class).orElseThrow().gc(GcOptions.defaults());
       assertThat(report.mode()).isEqualTo(GarbageCollection.Mode.ROLLING);
       for (Hash hash : live) {
         assertThat(store.read(hash)).isPresent();

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The conformance suite against the real server: each store in a fresh schema, reopened on the
- * same schema; alone (with chunks small enough that the 16 MiB objects span many), through
- * {@code cache:}, and as the lower of {@code layered(upper=disk:…, lower=postgres:…)}.
+ * The conformance suite against the real server: each store in a fresh schema, reopened on the same
+ * schema; alone (with chunks small enough that the 16 MiB objects span many), through {@code
+ * cache:}, and as the lower of {@code layered(upper=disk:…, lower=postgres:…)}.
  */
 class PostgresConformanceIT {
   /** One fresh schema per store; reopening finds the schema again. */
@@ -31,9 +31,14 @@ class PostgresConformanceIT {
         Collections.synchronizedMap(new IdentityHashMap<>());
 
     PostgresBackend postgres(String schema) {
-      PostgresBackend store = PostgresBackend.open(TestServer.options(schema)
-          .hashAlgorithm(hashAlgorithm()).chunkSize(64 * 1024).poolSize(3).gcGrace(Duration.ZERO)
-          .build());
+      PostgresBackend store =
+          PostgresBackend.open(
+              TestServer.options(schema)
+                  .hashAlgorithm(hashAlgorithm())
+                  .chunkSize(64 * 1024)
+                  .poolSize(3)
+                  .gcGrace(Duration.ZERO)
+                  .build());
       store.writerMargin = Duration.ZERO; // the suite compacts right after writing
       return store;
     }
@@ -69,14 +74,22 @@ class PostgresConformanceIT {
       String schema = '"' + schemas.get(closed) + '"';
       try (Connection c = TestServer.connect("cairn")) {
         int rows;
-        try (PreparedStatement s = c.prepareStatement("UPDATE " + schema + ".objects SET data ="
-            + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND data IS NOT NULL")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE "
+                    + schema
+                    + ".objects SET data ="
+                    + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND data IS NOT NULL")) {
           s.setBytes(1, hash.toBytes());
           rows = s.executeUpdate();
         }
         if (rows == 0) {
-          try (PreparedStatement s = c.prepareStatement("UPDATE " + schema + ".chunks SET data ="
-              + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND seq = 0")) {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE "
+                      + schema
+                      + ".chunks SET data ="
+                      + " set_byte(data, 0, get_byte(data, 0) # 1) WHERE hash = ? AND seq = 0")) {
             s.setBytes(1, hash.toBytes());
             rows = s.executeUpdate();
           }
@@ -113,9 +126,14 @@ class PostgresConformanceIT {
   class LayeredDiskOverPostgres extends OnServer {
     @Override
     Backend build(String schema) {
-      DiskBackend upper = DiskBackend.open(root.resolve(schema), DiskOptions.builder()
-          .fsync(DiskOptions.Fsync.NEVER).segmentSize(64 * 1024).hashAlgorithm(hashAlgorithm())
-          .build());
+      DiskBackend upper =
+          DiskBackend.open(
+              root.resolve(schema),
+              DiskOptions.builder()
+                  .fsync(DiskOptions.Fsync.NEVER)
+                  .segmentSize(64 * 1024)
+                  .hashAlgorithm(hashAlgorithm())
+                  .build());
       return Decorators.layered(upper, postgres(schema));
     }
   }

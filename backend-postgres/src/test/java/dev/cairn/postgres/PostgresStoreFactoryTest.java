@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 /** The spec of postgres: read into options, without a server. */
 class PostgresStoreFactoryTest {
   private static PostgresOptions options(String spec, Map<String, String> environment) {
-    return new PostgresStoreFactory(environment::get).options(Cairn.parse(spec),
-        StoreContext.standard());
+    return new PostgresStoreFactory(environment::get)
+        .options(Cairn.parse(spec), StoreContext.standard());
   }
 
   @Test
   void theLocatorGivesHostPortAndDatabase() {
-    PostgresOptions o = options("postgres://db.example.com:6543/objects?schema=team_a"
-        + "&user=svc&pool-size=3&ssl-mode=verify-full&hash=sha1&gc-grace=60&chunk-size=4m"
-        + "&connect-timeout=3&socket-timeout=30", Map.of());
+    PostgresOptions o =
+        options(
+            "postgres://db.example.com:6543/objects?schema=team_a"
+                + "&user=svc&pool-size=3&ssl-mode=verify-full&hash=sha1&gc-grace=60&chunk-size=4m"
+                + "&connect-timeout=3&socket-timeout=30",
+            Map.of());
     assertThat(o.host()).isEqualTo("db.example.com");
     assertThat(o.port()).isEqualTo(6543);
     assertThat(o.database()).isEqualTo("objects");
@@ -50,12 +53,15 @@ class PostgresStoreFactoryTest {
 
   @Test
   void thePasswordComesFromTheOptionElseTheVariablePasswordEnvNames() {
-    assertThat(options("postgres://h/db?password=given", Map.of("PGPASSWORD", "env"))
-        .password()).contains("given");
-    assertThat(options("postgres://h/db", Map.of("PGPASSWORD", "env")).password())
-        .contains("env");
-    assertThat(options("postgres://h/db?password-env=MY_SECRET", Map.of("MY_SECRET", "mine",
-        "PGPASSWORD", "env")).password()).contains("mine");
+    assertThat(options("postgres://h/db?password=given", Map.of("PGPASSWORD", "env")).password())
+        .contains("given");
+    assertThat(options("postgres://h/db", Map.of("PGPASSWORD", "env")).password()).contains("env");
+    assertThat(
+            options(
+                    "postgres://h/db?password-env=MY_SECRET",
+                    Map.of("MY_SECRET", "mine", "PGPASSWORD", "env"))
+                .password())
+        .contains("mine");
     assertThat(options("postgres://h/db", Map.of()).password()).isEmpty();
   }
 
@@ -75,7 +81,8 @@ class PostgresStoreFactoryTest {
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("\"localhost/db\" is not //HOST[:PORT]/DATABASE");
     assertThatThrownBy(() -> options("postgres://h:99999/db", Map.of()))
-        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("99999");
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("99999");
     assertThatThrownBy(() -> options("postgres://h/db?schema=x%22%3Bdrop", Map.of()))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("schema \"x\\\";drop\" must be");

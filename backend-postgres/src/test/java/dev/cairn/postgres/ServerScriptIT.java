@@ -9,8 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The paths of pg-server.sh that this machine does not take: where PostgreSQL is missing, a
- * non-root build fails in one line naming it and the command that installs it, and a root
- * build installs it from Debian's packages.
+ * non-root build fails in one line naming it and the command that installs it, and a root build
+ * installs it from Debian's packages.
  */
 class ServerScriptIT {
   @TempDir Path state;
@@ -33,20 +33,31 @@ class ServerScriptIT {
   @Test
   void withoutPostgresqlAndWithoutRootTheBuildFailsInOneLineNamingTheInstallCommand()
       throws Exception {
-    java.nio.file.Files.setPosixFilePermissions(state,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    java.nio.file.Files.setPosixFilePermissions(
+        state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     // A copy nobody can read: the checkout may sit in a directory only its owner can enter
     // (a clone into mktemp -d, say).
     Path copy = java.nio.file.Files.copy(Path.of(script()), state.resolve("pg-server.sh"));
-    java.nio.file.Files.setPosixFilePermissions(copy,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command = isRoot()
-        ? List.of("runuser", "-u", "nobody", "--", "env", "PG_SEARCH=/nonexistent/*/bin",
-            "bash", copy.toString(), "start", state.resolve("s").toString())
-        : List.of("bash", script(), "start", state.resolve("s").toString());
+    java.nio.file.Files.setPosixFilePermissions(
+        copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> command =
+        isRoot()
+            ? List.of(
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                "env",
+                "PG_SEARCH=/nonexistent/*/bin",
+                "bash",
+                copy.toString(),
+                "start",
+                state.resolve("s").toString())
+            : List.of("bash", script(), "start", state.resolve("s").toString());
     Result result = run(command);
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.err().strip()).doesNotContain("\n")
+    assertThat(result.err().strip())
+        .doesNotContain("\n")
         .contains("PostgreSQL is not installed")
         .contains("apt-get install -y postgresql-15");
   }
@@ -57,8 +68,15 @@ class ServerScriptIT {
       withoutPostgresqlAndWithoutRootTheBuildFailsInOneLineNamingTheInstallCommand();
       return; // not root: the script must refuse, as above
     }
-    Result result = run(List.of("env", "PG_INSTALL_DRY_RUN=1", "bash", script(), "start",
-        state.resolve("s").toString()));
+    Result result =
+        run(
+            List.of(
+                "env",
+                "PG_INSTALL_DRY_RUN=1",
+                "bash",
+                script(),
+                "start",
+                state.resolve("s").toString()));
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.out()).contains("apt-get install -y --no-install-recommends postgresql-15");
   }

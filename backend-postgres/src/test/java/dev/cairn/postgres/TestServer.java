@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The PostgreSQL server the build started for the tests ({@code src/test/scripts/pg-server.sh},
- * run by Maven before the integration tests): its port, its roles, fresh schemas, and ways to
- * crash and restart it. The state directory comes from the system property {@code cairn.pg.dir}.
+ * The PostgreSQL server the build started for the tests ({@code src/test/scripts/pg-server.sh}, run
+ * by Maven before the integration tests): its port, its roles, fresh schemas, and ways to crash and
+ * restart it. The state directory comes from the system property {@code cairn.pg.dir}.
  */
 final class TestServer {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
@@ -32,9 +32,12 @@ final class TestServer {
   private static String required(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("system property " + property + " is not set: run these"
-          + " tests through Maven (./mvnw verify -pl backend-postgres -am), which starts the"
-          + " server");
+      throw new IllegalStateException(
+          "system property "
+              + property
+              + " is not set: run these"
+              + " tests through Maven (./mvnw verify -pl backend-postgres -am), which starts the"
+              + " server");
     }
     return value;
   }
@@ -43,8 +46,13 @@ final class TestServer {
     try {
       return Files.readString(STATE.resolve(file)).strip();
     } catch (IOException e) {
-      throw new UncheckedIOException("the test server's state (" + STATE + ") has no " + file
-          + ": did pg-server.sh start run?", e);
+      throw new UncheckedIOException(
+          "the test server's state ("
+              + STATE
+              + ") has no "
+              + file
+              + ": did pg-server.sh start run?",
+          e);
     }
   }
 
@@ -64,14 +72,23 @@ final class TestServer {
 
   /** The spec of the store in {@code schema}, as the test role, with {@code extra} options. */
   static String spec(String schema, String extra) {
-    return "postgres://127.0.0.1:" + PORT + "/cairn?user=cairn&password=" + PASSWORDS.get("cairn")
-        + "&schema=" + schema + (extra.isEmpty() ? "" : "&" + extra);
+    return "postgres://127.0.0.1:"
+        + PORT
+        + "/cairn?user=cairn&password="
+        + PASSWORDS.get("cairn")
+        + "&schema="
+        + schema
+        + (extra.isEmpty() ? "" : "&" + extra);
   }
 
   /** Options for the store in {@code schema} as the test role. */
   static PostgresOptions.Builder options(String schema) {
-    return PostgresOptions.builder("127.0.0.1", "cairn").port(PORT).user("cairn")
-        .password(PASSWORDS.get("cairn")).schema(schema).connectTimeout(Duration.ofSeconds(30))
+    return PostgresOptions.builder("127.0.0.1", "cairn")
+        .port(PORT)
+        .user("cairn")
+        .password(PASSWORDS.get("cairn"))
+        .schema(schema)
+        .connectTimeout(Duration.ofSeconds(30))
         .socketTimeout(Duration.ofSeconds(30));
   }
 
@@ -81,14 +98,16 @@ final class TestServer {
 
   /** A plain JDBC connection as {@code user} to database {@code cairn}. */
   static Connection connect(String user) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + PORT + "/cairn", user,
-        PASSWORDS.get(user));
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + PORT + "/cairn", user, PASSWORDS.get(user));
   }
 
   /** Runs the server script with {@code command} (start, restart, stop). */
   static void script(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("bash", required("cairn.pg.script"), command, STATE.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("bash", required("cairn.pg.script"), command, STATE.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
       throw new IOException("pg-server.sh " + command + " failed: " + out);

@@ -26,13 +26,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The keys of one store (a bucket and a key prefix) through an {@link S3Client}, with every
- * failure turned into a {@link StoreIOException} of one line that names the bucket and what
- * went wrong (missing bucket, rejected credentials, unreachable endpoint). Conditional PUTs
- * report a failed precondition as {@code false}; a conflict with a concurrent write on the same
- * key ({@code 409 ConditionalRequestConflict} from AWS, {@code 500} from RGW, whose racing
- * writes cancel one another with {@code ECANCELED}) is retried with backoff. Thread-safe;
- * counts its requests.
+ * The keys of one store (a bucket and a key prefix) through an {@link S3Client}, with every failure
+ * turned into a {@link StoreIOException} of one line that names the bucket and what went wrong
+ * (missing bucket, rejected credentials, unreachable endpoint). Conditional PUTs report a failed
+ * precondition as {@code false}; a conflict with a concurrent write on the same key ({@code 409
+ * ConditionalRequestConflict} from AWS, {@code 500} from RGW, whose racing writes cancel one
+ * another with {@code ECANCELED}) is retried with backoff. Thread-safe; counts its requests.
  */
 final class Bucket implements AutoCloseable {
   private static final int CONFLICT_ATTEMPTS = 50;
@@ -72,18 +71,21 @@ final class Bucket implements AutoCloseable {
 
   /** The object at {@code key}, or empty if there is none. */
   Optional<Blob> get(String key) {
-    return call("reading " + key, () -> {
-      try {
-        ResponseBytes<GetObjectResponse> bytes =
-            client.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key));
-        return Optional.of(new Blob(bytes.asByteArrayUnsafe(), unquote(bytes.response().eTag())));
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return call(
+        "reading " + key,
+        () -> {
+          try {
+            ResponseBytes<GetObjectResponse> bytes =
+                client.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key));
+            return Optional.of(
+                new Blob(bytes.asByteArrayUnsafe(), unquote(bytes.response().eTag())));
+          } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   /**
@@ -96,27 +98,34 @@ final class Bucket implements AutoCloseable {
       return get(key).map(b -> new byte[0]);
     }
     String range = "bytes=" + offset + "-" + (offset + length - 1);
-    return call("reading " + key + " at " + offset, () -> {
-      try {
-        return Optional.of(client.getObjectAsBytes(
-            b -> b.bucket(bucket).key(prefix + key).range(range)).asByteArrayUnsafe());
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          return Optional.empty();
-        }
-        if (e.statusCode() == 416) {
-          return Optional.of(new byte[0]); // the object ends before the range: a short read
-        }
-        throw e;
-      }
-    });
+    return call(
+        "reading " + key + " at " + offset,
+        () -> {
+          try {
+            return Optional.of(
+                client
+                    .getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key).range(range))
+                    .asByteArrayUnsafe());
+          } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+              return Optional.empty();
+            }
+            if (e.statusCode() == 416) {
+              return Optional.of(new byte[0]); // the object ends before the range: a short read
+            }
+            throw e;
+          }
+        });
   }
 
   /** Writes {@code data} at {@code key}, replacing what was there. Durable when it returns. */
   void put(String key, byte[] data) {
-    call("writing " + key, () -> client.putObject(
-        b -> b.bucket(bucket).key(prefix + key).contentLength((long) data.length),
-        RequestBody.fromBytes(data)));
+    call(
+        "writing " + key,
+        () ->
+            client.putObject(
+                b -> b.bucket(bucket).key(prefix + key).contentLength((long) data.length),
+                RequestBody.fromBytes(data)));
   }
 
   /** Writes {@code data} at {@code key} only if no object is there; false if one is. */
@@ -125,8 +134,8 @@ final class Bucket implements AutoCloseable {
   }
 
   /**
-   * Writes {@code data} at {@code key} only if the object there has the ETag {@code etag}
-   * (sent unquoted, the form both RGW and AWS accept); false if it has another or none.
+   * Writes {@code data} at {@code key} only if the object there has the ETag {@code etag} (sent
+   * unquoted, the form both RGW and AWS accept); false if it has another or none.
    */
   boolean putIfMatch(String key, byte[] data, String etag) {
     return conditionalPut(key, data, b -> b.ifMatch(etag));
@@ -136,32 +145,44 @@ final class Bucket implements AutoCloseable {
       String key, byte[] data, java.util.function.Consumer<PutObjectRequest.Builder> condition) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return call("writing " + key, () -> {
-          try {
-            client.putObject(b -> {
-              b.bucket(bucket).key(prefix + key).contentLength((long) data.length);
-              condition.accept(b);
-            }, RequestBody.fromBytes(data));
-            return true;
-          } catch (S3Exception e) {
-            // RGW answers 412 for If-Match on an absent key, AWS 404: both mean "not as expected".
-            if (e.statusCode() == 412 || e.statusCode() == 404 && !isNoSuchBucket(e)) {
-              return false;
-            }
-            if (e.statusCode() == 500) {
-              // RGW: a write racing on the same key canceled this one, which did not happen.
-              // Tried again, it meets the condition as it is now; had it happened after all, the
-              // retry fails its precondition and the caller recognizes its own write.
-              throw new ConflictException(e);
-            }
-            throw e;
-          }
-        });
+        return call(
+            "writing " + key,
+            () -> {
+              try {
+                client.putObject(
+                    b -> {
+                      b.bucket(bucket).key(prefix + key).contentLength((long) data.length);
+                      condition.accept(b);
+                    },
+                    RequestBody.fromBytes(data));
+                return true;
+              } catch (S3Exception e) {
+                // RGW answers 412 for If-Match on an absent key, AWS 404: both mean "not as
+                // expected".
+                if (e.statusCode() == 412 || e.statusCode() == 404 && !isNoSuchBucket(e)) {
+                  return false;
+                }
+                if (e.statusCode() == 500) {
+                  // RGW: a write racing on the same key canceled this one, which did not happen.
+                  // Tried again, it meets the condition as it is now; had it happened after all,
+                  // the
+                  // retry fails its precondition and the caller recognizes its own write.
+                  throw new ConflictException(e);
+                }
+                throw e;
+              }
+            });
       } catch (ConflictException e) {
         if (attempt >= CONFLICT_ATTEMPTS) {
-          throw new StoreIOException(where + ": writing " + key,
-              new S3Failure("a conflict with concurrent writes (" + e.status() + ") " + attempt
-                  + " times in a row", e));
+          throw new StoreIOException(
+              where + ": writing " + key,
+              new S3Failure(
+                  "a conflict with concurrent writes ("
+                      + e.status()
+                      + ") "
+                      + attempt
+                      + " times in a row",
+                  e));
         }
         backoff(attempt);
       }
@@ -179,12 +200,21 @@ final class Bucket implements AutoCloseable {
     String token = null;
     do {
       String continuation = token;
-      ListObjectsV2Response page = call("listing " + subPrefix, () -> client.listObjectsV2(
-          ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + subPrefix)
-              .continuationToken(continuation).maxKeys(1000).build()));
+      ListObjectsV2Response page =
+          call(
+              "listing " + subPrefix,
+              () ->
+                  client.listObjectsV2(
+                      ListObjectsV2Request.builder()
+                          .bucket(bucket)
+                          .prefix(prefix + subPrefix)
+                          .continuationToken(continuation)
+                          .maxKeys(1000)
+                          .build()));
       for (S3Object object : page.contents()) {
-        out.add(new Listed(object.key().substring(prefix.length()), object.size(),
-            object.lastModified()));
+        out.add(
+            new Listed(
+                object.key().substring(prefix.length()), object.size(), object.lastModified()));
       }
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
@@ -230,15 +260,19 @@ final class Bucket implements AutoCloseable {
       if (s3.statusCode() == 404 && code == null) {
         return "the bucket does not exist or the endpoint is not an S3 server (404)";
       }
-      return "the server answered " + s3.statusCode() + (code == null ? "" : " " + code)
+      return "the server answered "
+          + s3.statusCode()
+          + (code == null ? "" : " " + code)
           + firstLine(s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage());
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
       if (root instanceof ConnectException || root instanceof UnknownHostException) {
-        return "cannot reach the endpoint (" + root.getClass().getSimpleName()
-            + firstLine(root.getMessage()) + ")";
+        return "cannot reach the endpoint ("
+            + root.getClass().getSimpleName()
+            + firstLine(root.getMessage())
+            + ")";
       }
     }
     if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
@@ -270,7 +304,8 @@ final class Bucket implements AutoCloseable {
       return null;
     }
     return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-        ? etag.substring(1, etag.length() - 1) : etag;
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
   }
 
   static void backoff(int attempt) {
@@ -279,8 +314,8 @@ final class Bucket implements AutoCloseable {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreIOException("interrupted while waiting to retry",
-          new java.io.InterruptedIOException("interrupted"));
+      throw new StoreIOException(
+          "interrupted while waiting to retry", new java.io.InterruptedIOException("interrupted"));
     }
   }
 
@@ -305,8 +340,9 @@ final class Bucket implements AutoCloseable {
     }
 
     String status() {
-      return status == 409 ? "409 ConditionalRequestConflict" : status + " " + errorCode(
-          (S3Exception) getCause());
+      return status == 409
+          ? "409 ConditionalRequestConflict"
+          : status + " " + errorCode((S3Exception) getCause());
     }
   }
 

@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Checks, on a scratch key, that the server enforces the conditional PUTs refs rely on: a
- * second {@code If-None-Match: *} PUT is refused, an {@code If-Match} with a stale ETag is
- * refused, and one with the current ETag is accepted. A server that fails any of them (several
- * S3 emulators do) would make compare-and-set unsafe, so the store refuses to open on it.
+ * Checks, on a scratch key, that the server enforces the conditional PUTs refs rely on: a second
+ * {@code If-None-Match: *} PUT is refused, an {@code If-Match} with a stale ETag is refused, and
+ * one with the current ETag is accepted. A server that fails any of them (several S3 emulators do)
+ * would make compare-and-set unsafe, so the store refuses to open on it.
  */
 final class ConditionalWriteProbe {
   private ConditionalWriteProbe() {}
@@ -26,28 +26,33 @@ final class ConditionalWriteProbe {
         fail(bucket, "a PUT with If-None-Match: * on a new key was refused");
       }
       if (bucket.putIfAbsent(key, bytes("second"))) {
-        fail(bucket, "a PUT with If-None-Match: * on an existing key was accepted"
-            + " (If-None-Match is ignored)");
+        fail(
+            bucket,
+            "a PUT with If-None-Match: * on an existing key was accepted"
+                + " (If-None-Match is ignored)");
       }
       Optional<Bucket.Blob> first = bucket.get(key);
-      if (first.isEmpty() || !new String(first.get().data(), StandardCharsets.UTF_8)
-          .equals("first")) {
-        fail(bucket, "the object written first was not read back (no read-after-write"
-            + " consistency, or If-None-Match let a second write through)");
+      if (first.isEmpty()
+          || !new String(first.get().data(), StandardCharsets.UTF_8).equals("first")) {
+        fail(
+            bucket,
+            "the object written first was not read back (no read-after-write"
+                + " consistency, or If-None-Match let a second write through)");
       }
       String etag = first.get().etag();
       if (etag == null) {
         fail(bucket, "a GET returned no ETag");
       }
-      if (bucket.putIfMatch(key, bytes("stale"), (etag.charAt(0) == '0' ? "1" : "0") + etag.substring(1))) {
+      if (bucket.putIfMatch(
+          key, bytes("stale"), (etag.charAt(0) == '0' ? "1" : "0") + etag.substring(1))) {
         fail(bucket, "a PUT with If-Match on a stale ETag was accepted (If-Match is ignored)");
       }
       if (!bucket.putIfMatch(key, bytes("third"), etag)) {
         fail(bucket, "a PUT with If-Match on the current ETag " + etag + " was refused");
       }
       Optional<Bucket.Blob> third = bucket.get(key);
-      if (third.isEmpty() || !new String(third.get().data(), StandardCharsets.UTF_8)
-          .equals("third")) {
+      if (third.isEmpty()
+          || !new String(third.get().data(), StandardCharsets.UTF_8).equals("third")) {
         fail(bucket, "the object written with If-Match was not read back");
       }
     } finally {
@@ -60,7 +65,10 @@ final class ConditionalWriteProbe {
   }
 
   private static void fail(Bucket bucket, String what) {
-    throw new StoreConfigurationException(bucket + " does not enforce conditional writes, so"
-        + " refs would not be safe there: " + what);
+    throw new StoreConfigurationException(
+        bucket
+            + " does not enforce conditional writes, so"
+            + " refs would not be safe there: "
+            + what);
   }
 }

@@ -11,23 +11,25 @@ import java.util.zip.CRC32C;
 
 /**
  * The object {@code indexes/ID.idx} of an {@link S3Backend}: the pack's {@code cairn-storage}
- * {@link PackIndex}, as the disk store writes it, followed by the payload size of each object
- * in index order, so that enumerating a store ({@code forEachObject}, which reports sizes)
- * reads indexes only and never a pack. The index holds record lengths, and a compressed
- * record's payload size is only in the record.
+ * {@link PackIndex}, as the disk store writes it, followed by the payload size of each object in
+ * index order, so that enumerating a store ({@code forEachObject}, which reports sizes) reads
+ * indexes only and never a pack. The index holds record lengths, and a compressed record's payload
+ * size is only in the record.
  *
- * <p>Trailer: {@code size (u32) × count | count (u32) | CRC32C of sizes and count (u32) |
- * magic "CSZ1" (u32)}, big-endian. An index object without a valid trailer (written before
- * sizes were kept) is a plain {@link PackIndex}; enumerating its pack reads the pack once.
- * Immutable and thread-safe.
+ * <p>Trailer: {@code size (u32) × count | count (u32) | CRC32C of sizes and count (u32) | magic
+ * "CSZ1" (u32)}, big-endian. An index object without a valid trailer (written before sizes were
+ * kept) is a plain {@link PackIndex}; enumerating its pack reads the pack once. Immutable and
+ * thread-safe.
  */
 final class IndexObject {
   /** {@code "CSZ1"}. */
   static final int SIZES_MAGIC = 0x43535a31;
+
   private static final int TRAILER = 12;
 
   /** The index; {@code sizes} holds one u32 per entry from its position, or is null. */
   private final PackIndex index;
+
   private final ByteBuffer sizes;
 
   private IndexObject(PackIndex index, ByteBuffer sizes) {
@@ -84,11 +86,14 @@ final class IndexObject {
         if ((int) crc.getValue() == all.getInt(size - 8)) {
           PackIndex index = PackIndex.decode(all.duplicate().limit((int) sizesAt), name);
           if (index.size() != count) {
-            throw new CorruptionException(name, size - TRAILER, String.format(
-                "index of %d objects followed by %d object sizes", index.size(), count));
+            throw new CorruptionException(
+                name,
+                size - TRAILER,
+                String.format(
+                    "index of %d objects followed by %d object sizes", index.size(), count));
           }
-          return new IndexObject(index, all.duplicate().position((int) sizesAt)
-              .limit(size - TRAILER).slice());
+          return new IndexObject(
+              index, all.duplicate().position((int) sizesAt).limit(size - TRAILER).slice());
         }
       }
     }

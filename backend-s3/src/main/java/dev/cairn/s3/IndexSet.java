@@ -33,25 +33,26 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The indexes of every committed pack, as the store last listed them: each index (a {@code
- * cairn-storage} {@link PackIndex} with its objects' sizes, an {@link IndexObject}) is kept in a file {@code ID.idx} of the local cache
- * directory and memory-mapped there, so the heap holds one small object per pack, not one per
- * object. The head of a pack with a dictionary (its first {@link PackIndex#headLength()} bytes)
- * is fetched with its index, by one ranged GET, and kept beside it as {@code ID.head}, so that
- * no read needs it from the bucket; readers of such packs (each holding its dictionary) are
- * kept for the {@value #DICTIONARY_READERS} packs read last. Lookups search the newest pack
- * first.
+ * cairn-storage} {@link PackIndex} with its objects' sizes, an {@link IndexObject}) is kept in a
+ * file {@code ID.idx} of the local cache directory and memory-mapped there, so the heap holds one
+ * small object per pack, not one per object. The head of a pack with a dictionary (its first {@link
+ * PackIndex#headLength()} bytes) is fetched with its index, by one ranged GET, and kept beside it
+ * as {@code ID.head}, so that no read needs it from the bucket; readers of such packs (each holding
+ * its dictionary) are kept for the {@value #DICTIONARY_READERS} packs read last. Lookups search the
+ * newest pack first.
  *
- * <p><b>Refreshing.</b> {@link #refresh(long)} lists the bucket's indexes and loads those not
- * known yet (in parallel); concurrent refreshes are coalesced: a caller that missed asks for a
- * refresh that <em>started after</em> its miss, and waits for the one running if that one
- * started too early, so a reader that read a ref written elsewhere and then misses sees every
- * pack committed before it read the ref. Thread-safe.
+ * <p><b>Refreshing.</b> {@link #refresh(long)} lists the bucket's indexes and loads those not known
+ * yet (in parallel); concurrent refreshes are coalesced: a caller that missed asks for a refresh
+ * that <em>started after</em> its miss, and waits for the one running if that one started too
+ * early, so a reader that read a ref written elsewhere and then misses sees every pack committed
+ * before it read the ref. Thread-safe.
  */
 final class IndexSet {
   static final String INDEXES = "indexes/";
   static final String PACKS = "packs/";
   private static final String INDEX_SUFFIX = ".idx";
   private static final String HEAD_SUFFIX = ".head";
+
   /** How many readers of packs with a dictionary are kept open. */
   static final int DICTIONARY_READERS = 32;
 
@@ -64,8 +65,10 @@ final class IndexSet {
   private final ExecutorService loaders;
   private final ReentrantLock refreshing = new ReentrantLock();
   private volatile List<Pack> packs = List.of();
+
   /** The number of refreshes started; a refresh's number is the value after it started. */
   private volatile long started;
+
   /** The number of the last refresh that completed. */
   private volatile long completed;
 
@@ -152,8 +155,11 @@ final class IndexSet {
         // Not cached (or unreadable): fetch it.
       }
     }
-    byte[] head = bucket.getRange(pack.key(), 0, length).orElseThrow(() ->
-        new CorruptionException(pack.name(), 0, "a committed pack does not exist"));
+    byte[] head =
+        bucket
+            .getRange(pack.key(), 0, length)
+            .orElseThrow(
+                () -> new CorruptionException(pack.name(), 0, "a committed pack does not exist"));
     writeCacheFile(pack.id() + HEAD_SUFFIX, head);
     return head;
   }
@@ -256,8 +262,8 @@ final class IndexSet {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreIOException("interrupted while loading indexes",
-          new java.io.InterruptedIOException("interrupted"));
+      throw new StoreIOException(
+          "interrupted while loading indexes", new java.io.InterruptedIOException("interrupted"));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -267,8 +273,8 @@ final class IndexSet {
   }
 
   /**
-   * Pack {@code id} with its index from the cache directory or else from the bucket, and, if it
-   * has a dictionary, its head cached; null if its index no longer exists.
+   * Pack {@code id} with its index from the cache directory or else from the bucket, and, if it has
+   * a dictionary, its head cached; null if its index no longer exists.
    */
   private Pack fetch(String id) {
     Pack pack = cached(id);
@@ -304,8 +310,8 @@ final class IndexSet {
 
   /** Checks {@code index}, writes it into the cache directory and maps it. */
   private Pack cache(String id, byte[] index) {
-    Pack checked = pack(id, IndexObject.decode(ByteBuffer.wrap(index), bucket + " "
-        + indexKey(id)));
+    Pack checked =
+        pack(id, IndexObject.decode(ByteBuffer.wrap(index), bucket + " " + indexKey(id)));
     Path file = writeCacheFile(id + INDEX_SUFFIX, index);
     if (file == null) {
       return checked; // The cache directory cannot hold it: keep the index in the heap.
@@ -318,8 +324,8 @@ final class IndexSet {
   }
 
   /**
-   * Writes {@code bytes} to the file {@code name} of the cache directory (atomically, so a
-   * reader sees the whole file or none); null if it cannot, the cache being an optimisation.
+   * Writes {@code bytes} to the file {@code name} of the cache directory (atomically, so a reader
+   * sees the whole file or none); null if it cannot, the cache being an optimisation.
    */
   private Path writeCacheFile(String name, byte[] bytes) {
     Path file = cacheDir.resolve(name);
@@ -328,8 +334,8 @@ final class IndexSet {
       try {
         Files.write(temp, bytes);
         try {
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -15,27 +15,30 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * One committed pack: its identifier and its index (a {@code cairn-storage} {@link PackIndex}
- * with the objects' sizes, an {@link IndexObject} kept in a mapped file of the cache
- * directory), and how its records are read from the bucket.
- * A point read is one ranged GET of exactly the record, decoded and checked (CRC32C, codec,
- * lengths) by {@link PackReader}; the pack's head (header and dictionary) is never fetched for
- * a read, because a pack without a dictionary needs none of it and the head of one with a
- * dictionary is kept in the cache directory (see {@link IndexSet}). Immutable and thread-safe.
+ * One committed pack: its identifier and its index (a {@code cairn-storage} {@link PackIndex} with
+ * the objects' sizes, an {@link IndexObject} kept in a mapped file of the cache directory), and how
+ * its records are read from the bucket. A point read is one ranged GET of exactly the record,
+ * decoded and checked (CRC32C, codec, lengths) by {@link PackReader}; the pack's head (header and
+ * dictionary) is never fetched for a read, because a pack without a dictionary needs none of it and
+ * the head of one with a dictionary is kept in the cache directory (see {@link IndexSet}).
+ * Immutable and thread-safe.
  */
 final class Pack {
   private final String id;
   private final PackIndex index;
+
   /** The index object: the index and, if it was written with them, the objects' sizes. */
   private final IndexObject object;
+
   private final Bucket bucket;
   private final HashAlgorithm algorithm;
+
   /** The reader of a pack without a dictionary (it holds nothing of the pack); else null. */
   private final PackReader plain;
 
   /**
-   * @throws CorruptionException if the index holds hashes of another algorithm, or not whole
-   *     ones (this store writes whole hashes)
+   * @throws CorruptionException if the index holds hashes of another algorithm, or not whole ones
+   *     (this store writes whole hashes)
    */
   Pack(String id, IndexObject object, Bucket bucket, HashAlgorithm algorithm) {
     this.id = requireNonNull(id, "id");
@@ -45,13 +48,21 @@ final class Pack {
     this.algorithm = requireNonNull(algorithm, "algorithm");
     if (index.digestLength() != algorithm.digestLength()
         || index.prefixLength() != index.digestLength()) {
-      throw new CorruptionException(index.name(), 5, String.format(
-          "an index of %d-byte hashes keeping %d bytes of each, but this store keeps whole %s"
-              + " hashes (%d bytes)", index.digestLength(), index.prefixLength(),
-          algorithm.name(), algorithm.digestLength()));
+      throw new CorruptionException(
+          index.name(),
+          5,
+          String.format(
+              "an index of %d-byte hashes keeping %d bytes of each, but this store keeps whole %s"
+                  + " hashes (%d bytes)",
+              index.digestLength(),
+              index.prefixLength(),
+              algorithm.name(),
+              algorithm.digestLength()));
     }
-    this.plain = index.dictionaryLength() == 0
-        ? PackReader.openWithoutHead(index, source(null), algorithm, name()) : null;
+    this.plain =
+        index.dictionaryLength() == 0
+            ? PackReader.openWithoutHead(index, source(null), algorithm, name())
+            : null;
   }
 
   /** The pack's key, relative to the store's prefix. */
@@ -97,9 +108,9 @@ final class Pack {
   }
 
   /**
-   * The reader of this pack. {@code head} is the pack's first {@link PackIndex#headLength()}
-   * bytes for a pack with a dictionary (checked here, as {@link PackReader#open} checks them),
-   * and ignored for one without.
+   * The reader of this pack. {@code head} is the pack's first {@link PackIndex#headLength()} bytes
+   * for a pack with a dictionary (checked here, as {@link PackReader#open} checks them), and
+   * ignored for one without.
    *
    * @throws CorruptionException if {@code head} is not this pack's intact head
    */
@@ -118,8 +129,8 @@ final class Pack {
   /**
    * The object {@code hash} from {@code reader}: one ranged GET.
    *
-   * @return empty if the pack does not hold it, or the pack no longer exists (a compaction
-   *     retired it and its grace period passed)
+   * @return empty if the pack does not hold it, or the pack no longer exists (a compaction retired
+   *     it and its grace period passed)
    * @throws CorruptionException if its record is damaged
    */
   Optional<byte[]> read(PackReader reader, Hash hash) {
@@ -133,18 +144,22 @@ final class Pack {
   }
 
   /**
-   * Reads the whole pack with one GET, checks it (its checksum, every record, every hash) and
-   * calls {@code visitor} with each object and the offset of its record, in index order.
+   * Reads the whole pack with one GET, checks it (its checksum, every record, every hash) and calls
+   * {@code visitor} with each object and the offset of its record, in index order.
    *
-   * @throws CorruptionException if the pack is damaged or does not exist although its index
-   *     was committed
+   * @throws CorruptionException if the pack is damaged or does not exist although its index was
+   *     committed
    */
   void forEach(ObjectVisitor visitor) {
-    byte[] bytes = bucket.get(key()).map(Bucket.Blob::data).orElseThrow(() ->
-        new CorruptionException(name(), 0, "a committed pack does not exist"));
+    byte[] bytes =
+        bucket
+            .get(key())
+            .map(Bucket.Blob::data)
+            .orElseThrow(
+                () -> new CorruptionException(name(), 0, "a committed pack does not exist"));
     try {
-      PackReader whole = PackReader.open(index, ByteSource.of(ByteBuffer.wrap(bytes)),
-          algorithm, name());
+      PackReader whole =
+          PackReader.open(index, ByteSource.of(ByteBuffer.wrap(bytes)), algorithm, name());
       whole.verify((hash, data) -> visitor.accept(hash, data, index.offset(index.find(hash))));
     } catch (IOException e) {
       throw new IllegalStateException("a reader served from memory failed", e);
@@ -158,8 +173,8 @@ final class Pack {
   }
 
   /**
-   * The pack's bytes: {@code head} (if not null) serves the read of the head, every other read
-   * is one ranged GET of exactly the bytes asked for.
+   * The pack's bytes: {@code head} (if not null) serves the read of the head, every other read is
+   * one ranged GET of exactly the bytes asked for.
    */
   private ByteSource source(ByteBuffer head) {
     ByteSource local = head == null ? null : ByteSource.of(head);
@@ -171,8 +186,9 @@ final class Pack {
       }
       byte[] bytes = bucket.getRange(key, position, length).orElseThrow(() -> new Missing(key));
       if (bytes.length != length) {
-        throw new EOFException(String.format("%s: %d bytes at %d, %d were asked for", key,
-            bytes.length, position, length));
+        throw new EOFException(
+            String.format(
+                "%s: %d bytes at %d, %d were asked for", key, bytes.length, position, length));
       }
       return ByteBuffer.wrap(bytes);
     };

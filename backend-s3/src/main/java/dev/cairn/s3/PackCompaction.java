@@ -1,7 +1,6 @@
 package dev.cairn.s3;
 
 import dev.cairn.spi.Compaction;
-import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
@@ -22,22 +21,22 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
- * Compaction of an {@link S3Backend}: merges its packs, dropping the objects {@code keep}
- * refuses and duplicate copies, under a lease object so that one process compacts at a time.
+ * Compaction of an {@link S3Backend}: merges its packs, dropping the objects {@code keep} refuses
+ * and duplicate copies, under a lease object so that one process compacts at a time.
  *
  * <p><b>Steps.</b> Take the lease ({@code gc/lease}, created with {@code If-None-Match} or taken
  * over with {@code If-Match} once expired). Delete what earlier runs and crashed writers left:
- * packs retired more than the grace period ago, and packs with no index whose last write is
- * older than the grace period. List the committed packs; copy the objects to keep into new
- * packs, each committed by its index before anything is retired; then retire each old pack (a
- * {@code retired/ID} marker, then deletion of its index). A retired pack's bytes stay for the
- * grace period, so a reader that still knows its old index finds them, and one that does not
- * finds the objects in the new packs.
+ * packs retired more than the grace period ago, and packs with no index whose last write is older
+ * than the grace period. List the committed packs; copy the objects to keep into new packs, each
+ * committed by its index before anything is retired; then retire each old pack (a {@code
+ * retired/ID} marker, then deletion of its index). A retired pack's bytes stay for the grace
+ * period, so a reader that still knows its old index finds them, and one that does not finds the
+ * objects in the new packs.
  *
  * <p><b>Concurrent writers</b> are never affected: they write new packs, which this run neither
  * reads nor retires, so an object re-written while a compaction drops it is kept in its new pack.
- * <b>A crash</b> at any point leaves objects in old and new packs (harmless duplicates) or
- * orphaned packs (deleted by a later run); it never leaves an object without a committed copy.
+ * <b>A crash</b> at any point leaves objects in old and new packs (harmless duplicates) or orphaned
+ * packs (deleted by a later run); it never leaves an object without a committed copy.
  */
 final class PackCompaction {
   static final String LEASE = "gc/lease";
@@ -50,8 +49,8 @@ final class PackCompaction {
   private final S3Options options;
   private final StoreContext context;
 
-  PackCompaction(S3Backend store, Bucket bucket, IndexSet indexes, S3Options options,
-      StoreContext context) {
+  PackCompaction(
+      S3Backend store, Bucket bucket, IndexSet indexes, S3Options options, StoreContext context) {
     this.store = store;
     this.bucket = bucket;
     this.indexes = indexes;
@@ -90,26 +89,27 @@ final class PackCompaction {
         counts[0] += wantedCount;
         counts[1] += wanted.length - wantedCount;
         if (wantedCount > 0) {
-          pack.forEach((hash, data, offset) -> {
-            if (!wanted[index.find(hash)]) {
-              return;
-            }
-            buffer.put(hash, data);
-            counts[2] += data.length;
-            if (counts[2] >= options.packSize()) {
-              counts[3] += flush(buffer);
-              counts[2] = 0;
-              lease.renewIfDue();
-            }
-          });
+          pack.forEach(
+              (hash, data, offset) -> {
+                if (!wanted[index.find(hash)]) {
+                  return;
+                }
+                buffer.put(hash, data);
+                counts[2] += data.length;
+                if (counts[2] >= options.packSize()) {
+                  counts[3] += flush(buffer);
+                  counts[2] = 0;
+                  lease.renewIfDue();
+                }
+              });
         }
         retired.add(pack.id());
       }
       long bytesAfter = counts[3] + flush(buffer);
       lease.renew(); // still ours: nobody else can be retiring the same packs
       for (String id : retired) {
-        bucket.put(RETIRED + id, Long.toString(context.clock().millis())
-            .getBytes(StandardCharsets.UTF_8));
+        bucket.put(
+            RETIRED + id, Long.toString(context.clock().millis()).getBytes(StandardCharsets.UTF_8));
         bucket.delete(IndexSet.indexKey(id));
       }
       indexes.remove(Set.copyOf(retired));
@@ -129,8 +129,8 @@ final class PackCompaction {
   }
 
   /**
-   * Deletes retired packs whose grace period has passed, orphaned packs (no index) older than
-   * the grace period, and markers whose pack is gone.
+   * Deletes retired packs whose grace period has passed, orphaned packs (no index) older than the
+   * grace period, and markers whose pack is gone.
    */
   void cleanUp() {
     Instant horizon = context.clock().instant().minus(options.gcGrace());
@@ -155,11 +155,12 @@ final class PackCompaction {
         packs.remove(id);
       }
     }
-    retired.forEach((id, when) -> {
-      if (!packs.contains(id)) {
-        bucket.delete(RETIRED + id);
-      }
-    });
+    retired.forEach(
+        (id, when) -> {
+          if (!packs.contains(id)) {
+            bucket.delete(RETIRED + id);
+          }
+        });
   }
 
   private static String stem(String name) {
@@ -191,9 +192,13 @@ final class PackCompaction {
       if (current.isPresent()) {
         long until = until(current.get());
         if (until > context.clock().millis()) {
-          throw new StoreIOException(bucket + ": compacting", Bucket.failure(
-              "another compaction holds the lease " + LEASE + " until "
-              + Instant.ofEpochMilli(until)));
+          throw new StoreIOException(
+              bucket + ": compacting",
+              Bucket.failure(
+                  "another compaction holds the lease "
+                      + LEASE
+                      + " until "
+                      + Instant.ofEpochMilli(until)));
         }
         if (bucket.putIfMatch(LEASE, body, current.get().etag())) {
           lease.confirm(body);
@@ -203,8 +208,9 @@ final class PackCompaction {
         lease.confirm(body);
         return lease;
       }
-      throw new StoreIOException(bucket + ": compacting", Bucket.failure(
-          "another compaction took the lease " + LEASE + " first"));
+      throw new StoreIOException(
+          bucket + ": compacting",
+          Bucket.failure("another compaction took the lease " + LEASE + " first"));
     }
 
     private static long until(Bucket.Blob blob) {
@@ -259,8 +265,8 @@ final class PackCompaction {
     }
 
     private StoreIOException lost(String why) {
-      return new StoreIOException(bucket + ": compacting",
-          Bucket.failure("lost the lease " + LEASE + ": " + why));
+      return new StoreIOException(
+          bucket + ": compacting", Bucket.failure("lost the lease " + LEASE + ": " + why));
     }
   }
 }

@@ -13,15 +13,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Refs as objects under {@code refs/}, one per ref, changed only by conditional PUTs: a create
- * is {@code If-None-Match: *}, an update or a delete is {@code If-Match} on the ETag read. A
- * delete writes a <em>tombstone</em> instead of deleting the key (RGW ignores conditions on
- * DELETE, so a conditional delete could erase a concurrent update). Every body carries a
- * random nonce, so no two writes have the same ETag: a write whose answer was lost and whose
- * retry failed its precondition is recognized as having succeeded. Tombstones have a length no
- * ref body has, so a listing tells them apart without reading them. Thread-safe; linearizable
- * across processes wherever the server enforces conditional PUTs (checked by {@link
- * ConditionalWriteProbe} at open).
+ * Refs as objects under {@code refs/}, one per ref, changed only by conditional PUTs: a create is
+ * {@code If-None-Match: *}, an update or a delete is {@code If-Match} on the ETag read. A delete
+ * writes a <em>tombstone</em> instead of deleting the key (RGW ignores conditions on DELETE, so a
+ * conditional delete could erase a concurrent update). Every body carries a random nonce, so no two
+ * writes have the same ETag: a write whose answer was lost and whose retry failed its precondition
+ * is recognized as having succeeded. Tombstones have a length no ref body has, so a listing tells
+ * them apart without reading them. Thread-safe; linearizable across processes wherever the server
+ * enforces conditional PUTs (checked by {@link ConditionalWriteProbe} at open).
  */
 final class RefStore {
   static final String REFS = "refs/";
@@ -60,9 +59,10 @@ final class RefStore {
         return true;
       }
       byte[] body = body(replacement);
-      boolean written = current.etag() == null
-          ? bucket.putIfAbsent(REFS + name, body)
-          : bucket.putIfMatch(REFS + name, body, current.etag());
+      boolean written =
+          current.etag() == null
+              ? bucket.putIfAbsent(REFS + name, body)
+              : bucket.putIfMatch(REFS + name, body, current.etag());
       if (written) {
         return true;
       }
@@ -99,8 +99,8 @@ final class RefStore {
     }
     int space = body.indexOf(' ', REF.length());
     if (!body.startsWith(REF) || space < 0) {
-      throw new CorruptionException(bucket + " " + REFS + name, 0,
-          "not a ref: \"" + body.strip() + "\"");
+      throw new CorruptionException(
+          bucket + " " + REFS + name, 0, "not a ref: \"" + body.strip() + "\"");
     }
     try {
       return Hash.parse(algorithm, body.substring(REF.length(), space));
@@ -113,8 +113,8 @@ final class RefStore {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     String random = HexFormat.of().formatHex(nonce);
-    String body = target == null ? TOMBSTONE + random + "\n"
-        : REF + target.toHex() + " " + random + "\n";
+    String body =
+        target == null ? TOMBSTONE + random + "\n" : REF + target.toHex() + " " + random + "\n";
     return body.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -53,27 +53,27 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * A store on S3-compatible object storage (AWS S3, Ceph RGW): {@code s3:BUCKET[/PREFIX]}.
  *
  * <p><b>Layout</b> under the prefix: {@code cairn-store} (the store's hash algorithm, written
- * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per
- * pack: its commit point), both in the {@code cairn-storage} pack and index format with records
+ * once), {@code packs/ID.pack} (write-once packs of objects), {@code indexes/ID.idx} (one per pack:
+ * its commit point), both in the {@code cairn-storage} pack and index format with records
  * compressed as {@link S3Options#compression()} says (each index followed by its objects' sizes,
- * see {@link IndexObject}), {@code refs/NAME} (one per ref), {@code
- * gc/lease} and {@code retired/ID} (compaction).
+ * see {@link IndexObject}), {@code refs/NAME} (one per ref), {@code gc/lease} and {@code
+ * retired/ID} (compaction).
  *
  * <p><b>Durability.</b> {@code write} and {@code writeBatch} return after the pack and then its
- * index were PUT: durable, and visible to every process. A batch is one pack and one index
- * (two requests whatever its size, up to 2 GiB), so it is all-or-nothing: a pack without its
- * index is never read, and is deleted by compaction once older than the GC grace period.
+ * index were PUT: durable, and visible to every process. A batch is one pack and one index (two
+ * requests whatever its size, up to 2 GiB), so it is all-or-nothing: a pack without its index is
+ * never read, and is deleted by compaction once older than the GC grace period.
  *
- * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped (with the
- * head of each pack that has a zstd dictionary); a read of a known object is one ranged GET of
- * exactly its record, whose CRC32C and lengths are checked before it is returned: damaged bytes
- * are a {@link CorruptionException}, never served. A read or {@code exists} that misses lists
- * the indexes once (concurrent misses share one listing) before answering absent, so an object
- * committed by another process before the miss is found. {@link #forEachObject} reads the
- * indexes only: each index object holds the payload size of each of its objects beside the
- * record locations ({@link IndexObject}), so enumeration sends no request for a known index and
- * one GET per index not yet known, never a pack (only a pack whose index was written before
- * sizes were kept is read whole, once per enumeration). Reading an object checks it.
+ * <p><b>Reads.</b> Indexes are kept in a local cache directory and memory-mapped (with the head of
+ * each pack that has a zstd dictionary); a read of a known object is one ranged GET of exactly its
+ * record, whose CRC32C and lengths are checked before it is returned: damaged bytes are a {@link
+ * CorruptionException}, never served. A read or {@code exists} that misses lists the indexes once
+ * (concurrent misses share one listing) before answering absent, so an object committed by another
+ * process before the miss is found. {@link #forEachObject} reads the indexes only: each index
+ * object holds the payload size of each of its objects beside the record locations ({@link
+ * IndexObject}), so enumeration sends no request for a known index and one GET per index not yet
+ * known, never a pack (only a pack whose index was written before sizes were kept is read whole,
+ * once per enumeration). Reading an object checks it.
  *
  * <p><b>Refs</b> are linearizable across processes by conditional PUTs (see {@link RefStore});
  * opening refuses a server that does not enforce them ({@link ConditionalWriteProbe}).
@@ -82,9 +82,9 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * number of machines sharing the bucket and prefix. Compaction ({@link #compact}) takes a lease
  * object, so one process compacts at a time.
  *
- * <p><b>Errors.</b> A failed request is a {@link StoreIOException} of one line naming the store
- * and what failed (missing bucket, rejected credentials, unreachable endpoint, throttling after
- * the SDK's retries); a server that fails the probe or a hash mismatch is a {@link
+ * <p><b>Errors.</b> A failed request is a {@link StoreIOException} of one line naming the store and
+ * what failed (missing bucket, rejected credentials, unreachable endpoint, throttling after the
+ * SDK's retries); a server that fails the probe or a hash mismatch is a {@link
  * StoreConfigurationException}. Nothing acknowledged is lost by either.
  */
 public final class S3Backend extends AbstractBackend implements ObjectEnumeration, Compaction {
@@ -100,10 +100,17 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
   private final ExecutorService loaders;
   private final PackCompaction compaction;
 
-  private S3Backend(S3Options options, HashAlgorithm algorithm, Bucket bucket, Path cacheDir,
-      ExecutorService loaders, StoreContext context) {
-    super(options.toString(), algorithm, EnumSet.of(
-        Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
+  private S3Backend(
+      S3Options options,
+      HashAlgorithm algorithm,
+      Bucket bucket,
+      Path cacheDir,
+      ExecutorService loaders,
+      StoreContext context) {
+    super(
+        options.toString(),
+        algorithm,
+        EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     this.options = options;
     this.bucket = bucket;
     this.packOptions = PackOptions.of(options.compression());
@@ -140,11 +147,14 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       HashAlgorithm algorithm = descriptor(bucket, options, context);
       Path cacheDir = cacheDir(options);
       int threads = Math.min(options.connections(), 16);
-      loaders = Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(r, "cairn-s3-index-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      loaders =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "cairn-s3-index-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       S3Backend store = new S3Backend(options, algorithm, bucket, cacheDir, loaders, context);
       store.indexes.refresh(store.indexes.ticket());
       return store;
@@ -159,26 +169,34 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
 
   private static S3Client client(S3Options options) {
     try {
-      S3ClientBuilder builder = S3Client.builder()
-          .httpClientBuilder(ApacheHttpClient.builder()
-              .maxConnections(options.connections())
-              .connectionTimeout(Duration.ofSeconds(3))
-              .socketTimeout(Duration.ofSeconds(30))
-              .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
-          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-          .serviceConfiguration(S3Configuration.builder()
-              .pathStyleAccessEnabled(options.pathStyle())
-              // A zero-byte body fails under chunked signing on RGW; plain signing is enough.
-              .chunkedEncodingEnabled(false)
-              .build())
-          .overrideConfiguration(o -> o
-              .apiCallTimeout(Duration.ofMinutes(5))
-              .apiCallAttemptTimeout(Duration.ofSeconds(60))
-              // Standard retries with backoff: 5xx, SlowDown and throttling, connection errors.
-              .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                  .maxAttempts(6).build()))
-          .credentialsProvider(credentials(options));
+      S3ClientBuilder builder =
+          S3Client.builder()
+              .httpClientBuilder(
+                  ApacheHttpClient.builder()
+                      .maxConnections(options.connections())
+                      .connectionTimeout(Duration.ofSeconds(3))
+                      .socketTimeout(Duration.ofSeconds(30))
+                      .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+              .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+              .serviceConfiguration(
+                  S3Configuration.builder()
+                      .pathStyleAccessEnabled(options.pathStyle())
+                      // A zero-byte body fails under chunked signing on RGW; plain signing is
+                      // enough.
+                      .chunkedEncodingEnabled(false)
+                      .build())
+              .overrideConfiguration(
+                  o ->
+                      o.apiCallTimeout(Duration.ofMinutes(5))
+                          .apiCallAttemptTimeout(Duration.ofSeconds(60))
+                          // Standard retries with backoff: 5xx, SlowDown and throttling, connection
+                          // errors.
+                          .retryStrategy(
+                              AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                  .maxAttempts(6)
+                                  .build()))
+              .credentialsProvider(credentials(options));
       options.endpoint().ifPresent(builder::endpointOverride);
       if (options.region().isPresent()) {
         builder.region(Region.of(options.region().get()));
@@ -187,15 +205,15 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       }
       return builder.build();
     } catch (SdkException e) {
-      throw new StoreConfigurationException(options + ": cannot configure the S3 client: "
-          + Bucket.explain(e), e);
+      throw new StoreConfigurationException(
+          options + ": cannot configure the S3 client: " + Bucket.explain(e), e);
     }
   }
 
   private static AwsCredentialsProvider credentials(S3Options options) {
     if (options.accessKey().isPresent()) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create(
-          options.accessKey().get(), options.secretKey().orElseThrow()));
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(options.accessKey().get(), options.secretKey().orElseThrow()));
     }
     if (options.profile().isPresent()) {
       return ProfileCredentialsProvider.create(options.profile().get());
@@ -204,8 +222,7 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
   }
 
   /** Reads the store's descriptor, writing it first (once, by whoever wins) for a new store. */
-  private static HashAlgorithm descriptor(
-      Bucket bucket, S3Options options, StoreContext context) {
+  private static HashAlgorithm descriptor(Bucket bucket, S3Options options, StoreContext context) {
     Optional<Bucket.Blob> blob = bucket.get(DESCRIPTOR);
     if (blob.isEmpty()) {
       HashAlgorithm algorithm = options.hashAlgorithm().orElse(HashAlgorithm.SHA256);
@@ -213,7 +230,8 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       bucket.putIfAbsent(DESCRIPTOR, text.getBytes(StandardCharsets.UTF_8));
       blob = bucket.get(DESCRIPTOR);
       if (blob.isEmpty()) {
-        throw new StoreIOException(bucket + ": writing " + DESCRIPTOR,
+        throw new StoreIOException(
+            bucket + ": writing " + DESCRIPTOR,
             Bucket.failure("the descriptor just written cannot be read back"));
       }
     }
@@ -225,28 +243,42 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       }
     }
     if (!text.startsWith("cairn s3 store\nformat 1\n") || name == null) {
-      throw new CorruptionException(bucket + " " + DESCRIPTOR, 0,
-          "not a Cairn s3 store descriptor (format 1)");
+      throw new CorruptionException(
+          bucket + " " + DESCRIPTOR, 0, "not a Cairn s3 store descriptor (format 1)");
     }
     HashAlgorithm algorithm = context.hashAlgorithm(name);
     if (options.hashAlgorithm().isPresent()
         && !options.hashAlgorithm().get().name().equals(algorithm.name())) {
-      throw new StoreConfigurationException(String.format(
-          "%s holds %s hashes, but hash=%s was asked for", bucket, algorithm.name(),
-          options.hashAlgorithm().get().name()));
+      throw new StoreConfigurationException(
+          String.format(
+              "%s holds %s hashes, but hash=%s was asked for",
+              bucket, algorithm.name(), options.hashAlgorithm().get().name()));
     }
     return algorithm;
   }
 
   private static Path cacheDir(S3Options options) {
-    Path dir = options.cacheDir().orElseGet(() -> {
-      String identity = options.endpoint().map(Object::toString).orElse("aws") + "|"
-          + options.bucket() + "|" + options.prefix();
-      String digest = HashAlgorithm.SHA256.hash(identity.getBytes(StandardCharsets.UTF_8))
-          .toHex().substring(0, 16);
-      return Path.of(System.getProperty("java.io.tmpdir"), "cairn-s3-indexes",
-          options.bucket() + "-" + digest);
-    });
+    Path dir =
+        options
+            .cacheDir()
+            .orElseGet(
+                () -> {
+                  String identity =
+                      options.endpoint().map(Object::toString).orElse("aws")
+                          + "|"
+                          + options.bucket()
+                          + "|"
+                          + options.prefix();
+                  String digest =
+                      HashAlgorithm.SHA256
+                          .hash(identity.getBytes(StandardCharsets.UTF_8))
+                          .toHex()
+                          .substring(0, 16);
+                  return Path.of(
+                      System.getProperty("java.io.tmpdir"),
+                      "cairn-s3-indexes",
+                      options.bucket() + "-" + digest);
+                });
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {
@@ -296,9 +328,14 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       return Optional.empty();
     }
     Pack pack = again.get().pack();
-    return Optional.of(readAt(again.get(), hash).orElseThrow(() -> new CorruptionException(
-        pack.name(), pack.index().offset(again.get().entry()),
-        "the pack of " + hash + " is listed by its index but does not exist")));
+    return Optional.of(
+        readAt(again.get(), hash)
+            .orElseThrow(
+                () ->
+                    new CorruptionException(
+                        pack.name(),
+                        pack.index().offset(again.get().entry()),
+                        "the pack of " + hash + " is listed by its index but does not exist")));
   }
 
   /** The object from its pack: one ranged GET; empty if the pack no longer exists. */
@@ -371,12 +408,13 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       if (pack.hasSizes()) {
         PackIndex index = pack.index();
         for (int i = 0; i < index.size(); i++) {
-          visitor.accept(new StoredObject(pack.hash(i), pack.size(i),
-              location + "@" + index.offset(i)));
+          visitor.accept(
+              new StoredObject(pack.hash(i), pack.size(i), location + "@" + index.offset(i)));
         }
       } else {
-        pack.forEach((hash, data, offset) -> visitor.accept(
-            new StoredObject(hash, data.length, location + "@" + offset)));
+        pack.forEach(
+            (hash, data, offset) ->
+                visitor.accept(new StoredObject(hash, data.length, location + "@" + offset)));
       }
     }
   }

@@ -10,14 +10,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How to open an {@link S3Backend}: where the store is (bucket, key prefix, endpoint, region),
- * how to authenticate, and how it lays out its data. Immutable; built with {@link
- * #builder(String)}. {@link #toString()} never shows the secret key.
+ * How to open an {@link S3Backend}: where the store is (bucket, key prefix, endpoint, region), how
+ * to authenticate, and how it lays out its data. Immutable; built with {@link #builder(String)}.
+ * {@link #toString()} never shows the secret key.
  *
- * <p>Defaults: the SDK's region and credential chains, virtual-host addressing (path-style for
- * an explicit endpoint), SHA-256 for a new store, packs of {@value #DEFAULT_PACK_SIZE} bytes,
- * records compressed as {@link Compression#defaultValue()} ({@code auto}), indexes cached in a directory under {@code java.io.tmpdir}, 16 connections, a GC grace period
- * of one hour, the conditional-write probe on.
+ * <p>Defaults: the SDK's region and credential chains, virtual-host addressing (path-style for an
+ * explicit endpoint), SHA-256 for a new store, packs of {@value #DEFAULT_PACK_SIZE} bytes, records
+ * compressed as {@link Compression#defaultValue()} ({@code auto}), indexes cached in a directory
+ * under {@code java.io.tmpdir}, 16 connections, a GC grace period of one hour, the
+ * conditional-write probe on.
  */
 public final class S3Options {
   /** The default pack size, 16 MiB: few PUTs, and a pack is read whole only by compaction. */
@@ -60,8 +61,8 @@ public final class S3Options {
   /**
    * A builder for the store in {@code bucket}, with the defaults.
    *
-   * @throws IllegalArgumentException if {@code bucket} is not a bucket name (3 to 63 of
-   *     lowercase letters, digits, '.', '-')
+   * @throws IllegalArgumentException if {@code bucket} is not a bucket name (3 to 63 of lowercase
+   *     letters, digits, '.', '-')
    */
   public static Builder builder(String bucket) {
     return new Builder(bucket);
@@ -118,9 +119,9 @@ public final class S3Options {
   }
 
   /**
-   * How the records of the packs written are stored: zstd per record, with a dictionary
-   * trained per pack where it pays ({@code auto}), without one ({@code zstd}), or raw ({@code
-   * none}); raw wherever compressing does not pay. Every pack is read whatever is chosen.
+   * How the records of the packs written are stored: zstd per record, with a dictionary trained per
+   * pack where it pays ({@code auto}), without one ({@code zstd}), or raw ({@code none}); raw
+   * wherever compressing does not pay. Every pack is read whatever is chosen.
    */
   public Compression compression() {
     return compression;
@@ -137,8 +138,8 @@ public final class S3Options {
   }
 
   /**
-   * How long compaction keeps a retired pack, and how old a pack without an index must be
-   * before it is deleted as the orphan of a crashed writer.
+   * How long compaction keeps a retired pack, and how old a pack without an index must be before it
+   * is deleted as the orphan of a crashed writer.
    */
   public Duration gcGrace() {
     return gcGrace;
@@ -171,7 +172,9 @@ public final class S3Options {
 
   @Override
   public String toString() {
-    return "s3:" + bucket + (prefix.isEmpty() ? "" : "/" + prefix.substring(0, prefix.length() - 1))
+    return "s3:"
+        + bucket
+        + (prefix.isEmpty() ? "" : "/" + prefix.substring(0, prefix.length() - 1))
         + (endpoint == null ? "" : " at " + endpoint);
   }
 
@@ -196,8 +199,11 @@ public final class S3Options {
     private Builder(String bucket) {
       requireNonNull(bucket, "bucket");
       if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-        throw new IllegalArgumentException("\"" + bucket + "\" is not a bucket name (3 to 63 of"
-            + " lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)");
+        throw new IllegalArgumentException(
+            "\""
+                + bucket
+                + "\" is not a bucket name (3 to 63 of"
+                + " lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)");
       }
       this.bucket = bucket;
     }
@@ -211,10 +217,10 @@ public final class S3Options {
       requireNonNull(prefix, "prefix");
       String trimmed = prefix.replaceAll("^/+|/+$", "");
       for (String segment : trimmed.split("/", -1)) {
-        if (!trimmed.isEmpty() && (segment.isEmpty() || segment.equals(".")
-            || segment.equals(".."))) {
-          throw new IllegalArgumentException("key prefix \"" + prefix
-              + "\" has an empty, '.' or '..' segment");
+        if (!trimmed.isEmpty()
+            && (segment.isEmpty() || segment.equals(".") || segment.equals(".."))) {
+          throw new IllegalArgumentException(
+              "key prefix \"" + prefix + "\" has an empty, '.' or '..' segment");
         }
       }
       this.prefix = trimmed.isEmpty() ? "" : trimmed + "/";
@@ -265,8 +271,8 @@ public final class S3Options {
      */
     public Builder packSize(long packSize) {
       if (packSize < 4096 || packSize > (1L << 30)) {
-        throw new IllegalArgumentException("pack size " + packSize
-            + " must be from 4096 to 1073741824 bytes");
+        throw new IllegalArgumentException(
+            "pack size " + packSize + " must be from 4096 to 1073741824 bytes");
       }
       this.packSize = packSize;
       return this;
@@ -291,8 +297,8 @@ public final class S3Options {
      */
     public Builder connections(int connections) {
       if (connections < 1 || connections > 1024) {
-        throw new IllegalArgumentException("connections " + connections
-            + " must be from 1 to 1024");
+        throw new IllegalArgumentException(
+            "connections " + connections + " must be from 1 to 1024");
       }
       this.connections = connections;
       return this;

@@ -1,5 +1,5 @@
 /**
- * The {@code s3:} store: Cairn on S3-compatible object storage (AWS S3, Ceph RGW). Open it by
- * spec ({@link dev.cairn.s3.S3StoreFactory}) or directly ({@link dev.cairn.s3.S3Backend#open}).
+ * The {@code s3:} store: Cairn on S3-compatible object storage (AWS S3, Ceph RGW). Open it by spec
+ * ({@link dev.cairn.s3.S3StoreFactory}) or directly ({@link dev.cairn.s3.S3Backend#open}).
  */
 package dev.cairn.s3;

@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The body of the child JVMs of {@link S3CrossProcessIT}: {@code cas}, {@code create} and
- * {@code writer}, each on the store at one prefix of the test bucket (with a cache directory
- * of its own, as another machine would have), reporting on stdout.
+ * The body of the child JVMs of {@link S3CrossProcessIT}: {@code cas}, {@code create} and {@code
+ * writer}, each on the store at one prefix of the test bucket (with a cache directory of its own,
+ * as another machine would have), reporting on stdout.
  */
 public final class Child {
   static final HashAlgorithm ALGORITHM = HashAlgorithm.SHA256;
@@ -38,8 +38,13 @@ public final class Child {
 
   /** The store at {@code prefix}, its indexes cached in {@code cacheDir}. */
   static S3Backend open(String prefix, Path cacheDir) {
-    return S3Backend.open(Rgw.get().options(prefix).hashAlgorithm(ALGORITHM)
-        .cacheDir(cacheDir).connections(THREADS + 2).build());
+    return S3Backend.open(
+        Rgw.get()
+            .options(prefix)
+            .hashAlgorithm(ALGORITHM)
+            .cacheDir(cacheDir)
+            .connections(THREADS + 2)
+            .build());
   }
 
   /** Arguments: mode, prefix, cache directory, then the mode's own. */
@@ -47,8 +52,12 @@ public final class Child {
     String mode = args[0];
     try (S3Backend store = open(args[1], Path.of(args[2]))) {
       switch (mode) {
-        case "cas" -> cas(store, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-            Long.parseLong(args[5]));
+        case "cas" ->
+            cas(
+                store,
+                Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]),
+                Long.parseLong(args[5]));
         case "create" -> create(store, Integer.parseInt(args[3]), Long.parseLong(args[4]));
         case "writer" -> writer(store, args[3]);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -66,11 +75,10 @@ public final class Child {
 
   /**
    * Each of 4 threads makes {@code increments} successful CAS increments of refs/counter, from
-   * counter n to counter n + 1 (the objects 0 to {@code max} written by the parent, known here
-   * by hash), printing "MOVED n" for each success and "FAILED k" at the end.
+   * counter n to counter n + 1 (the objects 0 to {@code max} written by the parent, known here by
+   * hash), printing "MOVED n" for each success and "FAILED k" at the end.
    */
-  private static void cas(S3Backend store, int increments, int max, long startAt)
-      throws Exception {
+  private static void cas(S3Backend store, int increments, int max, long startAt) throws Exception {
     Map<Hash, Integer> values = new LinkedHashMap<>();
     for (int n = 0; n <= max; n++) {
       values.put(ALGORITHM.hash(counter(n)), n);
@@ -81,20 +89,22 @@ public final class Child {
     Thread[] threads = new Thread[THREADS];
     for (int t = 0; t < THREADS; t++) {
       int thread = t;
-      threads[t] = new Thread(() -> {
-        int mine = 0;
-        while (mine < increments) {
-          Hash current = store.getRef("refs/counter").orElseThrow();
-          int n = values.get(current);
-          Hash next = ALGORITHM.hash(counter(n + 1));
-          if (store.testAndSetRef("refs/counter", current, next)) {
-            mine++;
-            moved.append("MOVED ").append(n).append('\n');
-          } else {
-            failures[thread]++;
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                int mine = 0;
+                while (mine < increments) {
+                  Hash current = store.getRef("refs/counter").orElseThrow();
+                  int n = values.get(current);
+                  Hash next = ALGORITHM.hash(counter(n + 1));
+                  if (store.testAndSetRef("refs/counter", current, next)) {
+                    mine++;
+                    moved.append("MOVED ").append(n).append('\n');
+                  } else {
+                    failures[thread]++;
+                  }
+                }
+              });
       threads[t].start();
     }
     int failed = 0;
@@ -113,13 +123,15 @@ public final class Child {
     Thread[] threads = new Thread[THREADS];
     StringBuffer won = new StringBuffer();
     for (int t = 0; t < THREADS; t++) {
-      threads[t] = new Thread(() -> {
-        for (int round = 0; round < rounds; round++) {
-          if (store.testAndSetRef("refs/round/" + round, null, value)) {
-            won.append("WON ").append(round).append('\n');
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int round = 0; round < rounds; round++) {
+                  if (store.testAndSetRef("refs/round/" + round, null, value)) {
+                    won.append("WON ").append(round).append('\n');
+                  }
+                }
+              });
       threads[t].start();
     }
     for (Thread thread : threads) {

@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The Ceph RGW the build started for the integration tests (see {@code src/test/scripts/rgw.sh}
- * and the pom): its endpoint and credentials, one bucket for all tests, and a fresh key prefix
- * per store. Fails, never skips, when the server is not there.
+ * The Ceph RGW the build started for the integration tests (see {@code src/test/scripts/rgw.sh} and
+ * the pom): its endpoint and credentials, one bucket for all tests, and a fresh key prefix per
+ * store. Fails, never skips, when the server is not there.
  */
 final class Rgw {
   static final String BUCKET = "cairn-it";
@@ -49,8 +49,9 @@ final class Rgw {
       if (instance == null) {
         String dir = System.getProperty("cairn.rgw.dir");
         if (dir == null) {
-          throw new AssertionError("no RGW: run these tests through Maven (./mvnw verify -pl"
-              + " backend-s3 -am), which starts one and sets cairn.rgw.dir");
+          throw new AssertionError(
+              "no RGW: run these tests through Maven (./mvnw verify -pl"
+                  + " backend-s3 -am), which starts one and sets cairn.rgw.dir");
         }
         try {
           Rgw created = new Rgw(Path.of(dir));
@@ -71,13 +72,18 @@ final class Rgw {
 
   /** A client of the server, configured as the store configures its own (RGW takes its PUTs). */
   S3Client client() {
-    return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
-            .chunkedEncodingEnabled(false).build())
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(accessKey, secretKey)))
+        .serviceConfiguration(
+            S3Configuration.builder()
+                .pathStyleAccessEnabled(true)
+                .chunkedEncodingEnabled(false)
+                .build())
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
         .build();
   }
 
@@ -100,14 +106,27 @@ final class Rgw {
 
   /** Options for the store at {@code prefix} of the test bucket. */
   S3Options.Builder options(String prefix) {
-    return S3Options.builder(BUCKET).prefix(prefix).endpoint(endpoint)
-        .credentials(accessKey, secretKey).cacheDir(dir.resolve("index-cache"));
+    return S3Options.builder(BUCKET)
+        .prefix(prefix)
+        .endpoint(endpoint)
+        .credentials(accessKey, secretKey)
+        .cacheDir(dir.resolve("index-cache"));
   }
 
   /** The spec of the store at {@code prefix} of the test bucket (keys included). */
   String spec(String prefix) {
-    return "s3:" + BUCKET + "/" + prefix + "?endpoint=" + endpoint + "&access-key=" + accessKey
-        + "&secret-key=" + secretKey + "&cache-dir=" + dir.resolve("index-cache");
+    return "s3:"
+        + BUCKET
+        + "/"
+        + prefix
+        + "?endpoint="
+        + endpoint
+        + "&access-key="
+        + accessKey
+        + "&secret-key="
+        + secretKey
+        + "&cache-dir="
+        + dir.resolve("index-cache");
   }
 
   static byte[] utf8(String text) {

@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The conformance suite against the build's real Ceph RGW, for SHA-1 and SHA-256 stores: each
- * store under a fresh key prefix of the test bucket, reopened on the same prefix; damage is done
- * behind the store, to the bytes of the object's record in its pack in the bucket.
+ * The conformance suite against the build's real Ceph RGW, for SHA-1 and SHA-256 stores: each store
+ * under a fresh key prefix of the test bucket, reopened on the same prefix; damage is done behind
+ * the store, to the bytes of the object's record in its pack in the bucket.
  */
 class S3ConformanceIT {
   /** One fresh prefix per store; reopening finds the prefix again. */
@@ -35,8 +35,15 @@ class S3ConformanceIT {
       // The conditional-write probe checks the server, which is the same for every store of
       // the run: it runs at the first open only (seven requests saved at each of the others;
       // the Lincheck stress tests open a store per invocation).
-      Backend store = S3Backend.open(Rgw.get().options(prefix).hashAlgorithm(hashAlgorithm())
-          .gcGrace(Duration.ZERO).connections(8).probe(!PROBED.getAndSet(true)).build());
+      Backend store =
+          S3Backend.open(
+              Rgw.get()
+                  .options(prefix)
+                  .hashAlgorithm(hashAlgorithm())
+                  .gcGrace(Duration.ZERO)
+                  .connections(8)
+                  .probe(!PROBED.getAndSet(true))
+                  .build());
       prefixes.put(store, prefix);
       return store;
     }
@@ -60,19 +67,26 @@ class S3ConformanceIT {
       String prefix = prefixes.get(closed) + "/";
       int damaged = 0;
       try (S3Client client = Rgw.get().client()) {
-        for (S3Object listed : client.listObjectsV2Paginator(
-            b -> b.bucket(Rgw.BUCKET).prefix(prefix + IndexSet.INDEXES)).contents()) {
-          PackIndex index = IndexObject.decode(ByteBuffer.wrap(client.getObjectAsBytes(
-              b -> b.bucket(Rgw.BUCKET).key(listed.key())).asByteArrayUnsafe()), listed.key())
-              .index();
+        for (S3Object listed :
+            client
+                .listObjectsV2Paginator(b -> b.bucket(Rgw.BUCKET).prefix(prefix + IndexSet.INDEXES))
+                .contents()) {
+          PackIndex index =
+              IndexObject.decode(
+                      ByteBuffer.wrap(
+                          client
+                              .getObjectAsBytes(b -> b.bucket(Rgw.BUCKET).key(listed.key()))
+                              .asByteArrayUnsafe()),
+                      listed.key())
+                  .index();
           int entry = index.find(hash);
           if (entry < 0) {
             continue;
           }
           String name = listed.key().substring((prefix + IndexSet.INDEXES).length());
           String packKey = prefix + Pack.key(name.substring(0, name.length() - ".idx".length()));
-          byte[] pack = client.getObjectAsBytes(b -> b.bucket(Rgw.BUCKET).key(packKey))
-              .asByteArray();
+          byte[] pack =
+              client.getObjectAsBytes(b -> b.bucket(Rgw.BUCKET).key(packKey)).asByteArray();
           pack[(int) (index.offset(entry) + index.length(entry) / 2)] ^= 0x5a;
           client.putObject(b -> b.bucket(Rgw.BUCKET).key(packKey), RequestBody.fromBytes(pack));
           damaged++;
@@ -96,9 +110,9 @@ class S3ConformanceIT {
   }
 
   /**
-   * SHA-1 on RGW runs with {@code -Pfull} (tag {@code long}): a second pass of the whole suite
-   * over the network costs the bounded run about ten minutes, and what the algorithm changes
-   * in this store is only the digest length of its keys and index entries.
+   * SHA-1 on RGW runs with {@code -Pfull} (tag {@code long}): a second pass of the whole suite over
+   * the network costs the bounded run about ten minutes, and what the algorithm changes in this
+   * store is only the digest length of its keys and index entries.
    */
   @Nested
   @Tag("long")

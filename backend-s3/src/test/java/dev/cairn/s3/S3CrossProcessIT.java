@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two JVMs on one store on the build's RGW: CAS races on the same refs (linearizable: every
- * successful CAS observed exactly once), and a writer killed with kill -9 mid-batch (the index
- * is the commit point: no partial batch is ever visible, everything acknowledged stays readable
- * from a fresh process). Each JVM has its own index cache, as two machines would.
+ * successful CAS observed exactly once), and a writer killed with kill -9 mid-batch (the index is
+ * the commit point: no partial batch is ever visible, everything acknowledged stays readable from a
+ * fresh process). Each JVM has its own index cache, as two machines would.
  */
 class S3CrossProcessIT {
   private static final int JVMS = 2;
@@ -36,9 +36,12 @@ class S3CrossProcessIT {
 
   /** A {@link Child} JVM running {@code args}, told where the build's RGW is. */
   private static ChildJvm child(String... args) throws IOException {
-    return ChildJvm.start(ChildJvm.command(
-        List.of("-Dcairn.rgw.dir=" + System.getProperty("cairn.rgw.dir")),
-        System.getProperty("java.class.path"), Child.class, args));
+    return ChildJvm.start(
+        ChildJvm.command(
+            List.of("-Dcairn.rgw.dir=" + System.getProperty("cairn.rgw.dir")),
+            System.getProperty("java.class.path"),
+            Child.class,
+            args));
   }
 
   @Test
@@ -58,8 +61,14 @@ class S3CrossProcessIT {
     long startAt = System.currentTimeMillis() + 5000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(child("cas", prefix, cache("child-" + i).toString(),
-          String.valueOf(increments), String.valueOf(total), String.valueOf(startAt)));
+      children.add(
+          child(
+              "cas",
+              prefix,
+              cache("child-" + i).toString(),
+              String.valueOf(increments),
+              String.valueOf(total),
+              String.valueOf(startAt)));
     }
     Map<Integer, Integer> moves = new HashMap<>();
     long failures = 0;
@@ -72,17 +81,27 @@ class S3CrossProcessIT {
         }
       }
     }
-    assertThat(moves.keySet()).as("the values moved from").containsExactlyInAnyOrderElementsOf(
-        IntStream.range(0, total).boxed().toList());
-    assertThat(new HashSet<>(moves.values())).as("times each value was moved from")
+    assertThat(moves.keySet())
+        .as("the values moved from")
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
+    assertThat(new HashSet<>(moves.values()))
+        .as("times each value was moved from")
         .containsExactly(1);
     try (S3Backend store = Child.open(prefix, cache("check"))) {
       Hash last = store.getRef("refs/counter").orElseThrow();
       assertThat(store.read(last)).hasValue(Child.counter(total));
     }
     assertThat(failures).as("the threads raced (some CAS lost)").isPositive();
-    System.out.println("CAS race on RGW: " + JVMS + " JVMs x " + Child.THREADS + " threads, "
-        + total + " increments each seen once, " + failures + " CAS lost to another");
+    System.out.println(
+        "CAS race on RGW: "
+            + JVMS
+            + " JVMs x "
+            + Child.THREADS
+            + " threads, "
+            + total
+            + " increments each seen once, "
+            + failures
+            + " CAS lost to another");
   }
 
   @Test
@@ -95,8 +114,13 @@ class S3CrossProcessIT {
     long startAt = System.currentTimeMillis() + 5000;
     List<ChildJvm> children = new ArrayList<>();
     for (int i = 0; i < JVMS; i++) {
-      children.add(child("create", prefix, cache("child-" + i).toString(),
-          String.valueOf(rounds), String.valueOf(startAt)));
+      children.add(
+          child(
+              "create",
+              prefix,
+              cache("child-" + i).toString(),
+              String.valueOf(rounds),
+              String.valueOf(startAt)));
     }
     Map<Integer, Integer> winners = new HashMap<>();
     for (ChildJvm child : children) {
@@ -143,9 +167,11 @@ class S3CrossProcessIT {
           for (Map.Entry<Hash, byte[]> e : Child.batch(tag, b).entrySet()) {
             // Every object is listed by a committed index; every 20th is read back (one GET).
             assertThat(listed.contains(e.getKey()) && store.exists(e.getKey()))
-                .as("kill %d: acknowledged batch %d", k, b).isTrue();
+                .as("kill %d: acknowledged batch %d", k, b)
+                .isTrue();
             if (i++ % 20 == 0) {
-              assertThat(store.read(e.getKey())).as("kill %d: acknowledged batch %d", k, b)
+              assertThat(store.read(e.getKey()))
+                  .as("kill %d: acknowledged batch %d", k, b)
                   .hasValue(e.getValue());
             }
           }
@@ -154,7 +180,8 @@ class S3CrossProcessIT {
         for (Hash hash : Child.batch(tag, lastAck + 1).keySet()) {
           present.add(listed.contains(hash));
         }
-        assertThat(present).as("kill %d: batch %d in flight, all or nothing", k, lastAck + 1)
+        assertThat(present)
+            .as("kill %d: batch %d in flight, all or nothing", k, lastAck + 1)
             .hasSize(1);
         if (present.contains(true)) {
           committedInFlight++; // its index was PUT, the acknowledgement lost with the process
@@ -168,15 +195,27 @@ class S3CrossProcessIT {
     long packs;
     long indexes;
     try (var client = Rgw.get().client()) {
-      List<String> keys = client.listObjectsV2Paginator(b -> b.bucket(Rgw.BUCKET)
-          .prefix(prefix + "/")).contents().stream().map(o -> o.key()).toList();
+      List<String> keys =
+          client
+              .listObjectsV2Paginator(b -> b.bucket(Rgw.BUCKET).prefix(prefix + "/"))
+              .contents()
+              .stream()
+              .map(o -> o.key())
+              .toList();
       packs = keys.stream().filter(key -> key.contains("/packs/")).count();
       indexes = keys.stream().filter(key -> key.contains("/indexes/")).count();
     }
     assertThat(indexes).as("committed packs").isEqualTo(acknowledged + committedInFlight);
-    System.out.println("kill -9 of an s3 writer: " + kills + " kills, " + acknowledged
-        + " batches acknowledged, " + committedInFlight + " in-flight batches committed whole, "
-        + (packs - indexes) + " packs left without an index (invisible; compaction deletes"
-        + " them after the grace period)");
+    System.out.println(
+        "kill -9 of an s3 writer: "
+            + kills
+            + " kills, "
+            + acknowledged
+            + " batches acknowledged, "
+            + committedInFlight
+            + " in-flight batches committed whole, "
+            + (packs - indexes)
+            + " packs left without an index (invisible; compaction deletes"
+            + " them after the grace period)");
   }
 }

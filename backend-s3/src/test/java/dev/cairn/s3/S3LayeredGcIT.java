@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The natural deployment: {@code layered(upper=disk:..., lower=s3:...)}, whose collection
- * archives the objects no ref reaches from the local disk into object storage (as durable
- * batches keyed by hash: packs and their indexes) before it drops them from the disk.
+ * The natural deployment: {@code layered(upper=disk:..., lower=s3:...)}, whose collection archives
+ * the objects no ref reaches from the local disk into object storage (as durable batches keyed by
+ * hash: packs and their indexes) before it drops them from the disk.
  */
 class S3LayeredGcIT {
   @TempDir Path upper;
@@ -33,8 +33,8 @@ class S3LayeredGcIT {
     String prefix = Rgw.freshPrefix("layered-gc");
     Map<Hash, byte[]> cold = new LinkedHashMap<>();
     Hash live;
-    try (LayeredStore stack = Decorators.layered(disk(), S3Backend.open(
-        Rgw.get().options(prefix).build()))) {
+    try (LayeredStore stack =
+        Decorators.layered(disk(), S3Backend.open(Rgw.get().options(prefix).build()))) {
       live = stack.put(Rgw.utf8("the object a ref reaches"));
       stack.setRef("refs/heads/main", live);
       for (int i = 0; i < 100; i++) {
@@ -42,23 +42,22 @@ class S3LayeredGcIT {
         cold.put(HashAlgorithm.SHA256.hash(data), data);
       }
       stack.writeBatch(cold);
-      GcReport report = stack.feature(GarbageCollection.class).orElseThrow()
-          .gc(GcOptions.defaults());
+      GcReport report =
+          stack.feature(GarbageCollection.class).orElseThrow().gc(GcOptions.defaults());
       assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
       assertThat(report.archived()).isEqualTo(cold.size());
       assertThat(report.dropped()).isEqualTo(cold.size());
       cold.keySet().forEach(hash -> assertThat(stack.upper().exists(hash)).isFalse());
-      GcReport again = stack.feature(GarbageCollection.class).orElseThrow()
-          .gc(GcOptions.defaults());
+      GcReport again =
+          stack.feature(GarbageCollection.class).orElseThrow().gc(GcOptions.defaults());
       assertThat(again.archived()).isZero();
     }
     // Another machine: only the bucket, with its own cache.
-    try (S3Backend bucket = S3Backend.open(Rgw.get().options(prefix).cacheDir(elsewhere)
-        .build())) {
+    try (S3Backend bucket = S3Backend.open(Rgw.get().options(prefix).cacheDir(elsewhere).build())) {
       cold.forEach((hash, data) -> assertThat(bucket.read(hash)).hasValue(data));
     }
-    try (LayeredStore stack = Decorators.layered(disk(), S3Backend.open(
-        Rgw.get().options(prefix).build()))) {
+    try (LayeredStore stack =
+        Decorators.layered(disk(), S3Backend.open(Rgw.get().options(prefix).build()))) {
       assertThat(stack.getRef("refs/heads/main")).hasValue(live);
       for (Hash hash : List.copyOf(cold.keySet())) {
         assertThat(stack.read(hash)).hasValue(cold.get(hash));
@@ -67,7 +66,12 @@ class S3LayeredGcIT {
   }
 
   private DiskBackend disk() {
-    return DiskBackend.open(upper, DiskOptions.builder().fsync(DiskOptions.Fsync.ALWAYS)
-        .segmentSize(64 * 1024).hashAlgorithm(HashAlgorithm.SHA256).build());
+    return DiskBackend.open(
+        upper,
+        DiskOptions.builder()
+            .fsync(DiskOptions.Fsync.ALWAYS)
+            .segmentSize(64 * 1024)
+            .hashAlgorithm(HashAlgorithm.SHA256)
+            .build());
   }
 }

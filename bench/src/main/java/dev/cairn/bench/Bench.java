@@ -25,9 +25,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
 
 /**
- * The benchmark driver: for each value size and each target it runs the bulk phases, each in
- * a fresh JVM ({@link PhaseMain}) and repeated, then the JMH benchmarks, and writes a Markdown
- * report of figures and Cairn/peer ratios.
+ * The benchmark driver: for each value size and each target it runs the bulk phases, each in a
+ * fresh JVM ({@link PhaseMain}) and repeated, then the JMH benchmarks, and writes a Markdown report
+ * of figures and Cairn/peer ratios.
  *
  * <pre>
  * Bench smoke|quick|full [--sizes 64,1024,65536] [--count N] [--reps N]
@@ -35,14 +35,15 @@ import org.openjdk.jmh.util.Statistics;
  *                        [--prof jfr]
  * </pre>
  *
- * <p>{@code --prof} adds a JMH profiler to every JMH run ({@code jfr} writes a flight
- * recording per benchmark under the work directory; {@code gc}, {@code stack} also work).
+ * <p>{@code --prof} adds a JMH profiler to every JMH run ({@code jfr} writes a flight recording per
+ * benchmark under the work directory; {@code gc}, {@code stack} also work).
  */
 public final class Bench {
   /** JVM flags every forked JVM gets: LMDB's ByteBuffer proxy needs java.nio opened. */
-  static final List<String> OPENS = List.of(
-      "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
+  static final List<String> OPENS =
+      List.of(
+          "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
 
   private static final long SEED = 1;
 
@@ -66,8 +67,9 @@ public final class Bench {
   /** Parses the arguments, runs the pass and writes the report. */
   public static void main(String[] args) throws IOException {
     if (args.length == 0 || args[0].startsWith("-")) {
-      throw new IllegalArgumentException("usage: Bench smoke|quick|full [--sizes 64,1024,65536]"
-          + " [--count N] [--reps N] [--targets a,b] [--work DIR] [--out FILE] [--prof jfr]");
+      throw new IllegalArgumentException(
+          "usage: Bench smoke|quick|full [--sizes 64,1024,65536]"
+              + " [--count N] [--reps N] [--targets a,b] [--work DIR] [--out FILE] [--prof jfr]");
     }
     Plan plan = Plan.named(args[0]);
     List<Target> targets = Targets.all();
@@ -80,12 +82,18 @@ public final class Bench {
       }
       String value = args[i + 1];
       switch (args[i]) {
-        case "--sizes" -> plan = plan.withSizes(
-            Arrays.stream(value.split(",")).map(String::trim).map(Integer::valueOf).toList());
+        case "--sizes" ->
+            plan =
+                plan.withSizes(
+                    Arrays.stream(value.split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList());
         case "--count" -> plan = plan.withCount(Long.parseLong(value));
         case "--reps" -> plan = plan.withRepetitions(Integer.parseInt(value));
-        case "--targets" -> targets =
-            Arrays.stream(value.split(",")).map(String::trim).map(Targets::named).toList();
+        case "--targets" ->
+            targets =
+                Arrays.stream(value.split(",")).map(String::trim).map(Targets::named).toList();
         case "--work" -> work = Path.of(value);
         case "--out" -> out = Path.of(value);
         case "--prof" -> profiler = value;
@@ -95,8 +103,10 @@ public final class Bench {
     if (out == null) {
       out = Path.of("bench", "target", "bench-" + plan.name() + ".md");
     }
-    String command = System.getProperty("bench.command",
-        "java -cp ... " + Bench.class.getName() + " " + String.join(" ", args));
+    String command =
+        System.getProperty(
+            "bench.command",
+            "java -cp ... " + Bench.class.getName() + " " + String.join(" ", args));
     Bench bench = new Bench(plan, targets, work);
     bench.profiler = profiler;
     Instant started = Instant.now();
@@ -108,8 +118,12 @@ public final class Bench {
     List<Target> chosen = targets;
     Plan planned = plan;
     // Rewritten after every target, so an interrupted pass still leaves its figures.
-    bench.run(() -> write(report,
-        new Report(planned, chosen, bench.results, command, started, Instant.now()).markdown()));
+    bench.run(
+        () ->
+            write(
+                report,
+                new Report(planned, chosen, bench.results, command, started, Instant.now())
+                    .markdown()));
     System.out.println(Files.readString(report));
     System.out.println("report written to " + out);
     // JMH and some stores leave non-daemon threads behind.
@@ -125,8 +139,8 @@ public final class Bench {
   }
 
   /**
-   * Runs every phase of the plan for every size and target, calling {@code afterEachTarget}
-   * after each. A target that fails is recorded as failed and the pass goes on.
+   * Runs every phase of the plan for every size and target, calling {@code afterEachTarget} after
+   * each. A target that fails is recorded as failed and the pass goes on.
    */
   void run(Runnable afterEachTarget) {
     try {
@@ -165,41 +179,88 @@ public final class Bench {
     Directories.delete(home);
     try {
       // (a) and (g): durable batch ingest; the last repetition's store stays for the reads.
-      List<Map<String, Double>> ingests = repeat(target, "ingest", store.toString(),
-          Durability.DURABLE.name(), Integer.toString(size), Long.toString(workload.count()),
-          Long.toString(SEED), Long.toString(plan.warmupCount(size)));
+      List<Map<String, Double>> ingests =
+          repeat(
+              target,
+              "ingest",
+              store.toString(),
+              Durability.DURABLE.name(),
+              Integer.toString(size),
+              Long.toString(workload.count()),
+              Long.toString(SEED),
+              Long.toString(plan.warmupCount(size)));
       record(size, target, Metric.INGEST_DURABLE, ingests, r -> r.get("objectsPerSecond"));
       if (target.preparation() != null) {
         // Done once; the disk figure is then the prepared store's (one sample).
-        ingests = List.of(fork(phaseCommand(target, "prepare", store.toString(),
-            Integer.toString(size), Long.toString(workload.count()), Long.toString(SEED))));
+        ingests =
+            List.of(
+                fork(
+                    phaseCommand(
+                        target,
+                        "prepare",
+                        store.toString(),
+                        Integer.toString(size),
+                        Long.toString(workload.count()),
+                        Long.toString(SEED))));
       }
       if (target.persistent()) {
         record(size, target, Metric.DISK_RATIO, ingests, r -> r.get("diskRatio"));
         // (f) and (h): reopen in fresh JVMs.
-        List<Map<String, Double>> reopens = repeat(target, "reopen", store.toString(),
-            Integer.toString(size), Long.toString(workload.count()));
+        List<Map<String, Double>> reopens =
+            repeat(
+                target,
+                "reopen",
+                store.toString(),
+                Integer.toString(size),
+                Long.toString(workload.count()));
         record(size, target, Metric.REOPEN, reopens, r -> r.get("openMillis"));
         record(size, target, Metric.HEAP_PER_OBJECT, reopens, r -> r.get("heapPerObject"));
         record(size, target, Metric.RSS_PER_OBJECT, reopens, r -> r.get("rssPerObject"));
       }
       // (d) and (e): JMH on the store just written, each fork a fresh JVM.
-      jmh(size, target, ReadBenchmark.class, Map.of(
-          "target", target.name(), "store", store.toString(), "keys", keys.toString(),
-          "valueSize", Integer.toString(size), "seed", Long.toString(SEED)),
+      jmh(
+          size,
+          target,
+          ReadBenchmark.class,
+          Map.of(
+              "target",
+              target.name(),
+              "store",
+              store.toString(),
+              "keys",
+              keys.toString(),
+              "valueSize",
+              Integer.toString(size),
+              "seed",
+              Long.toString(SEED)),
           Map.of("read", Metric.READ, "absent", Metric.ABSENT));
       Directories.delete(store);
       // (c): ingest without fsync.
-      List<Map<String, Double>> noSync = repeat(target, "ingest", home.resolve("no-sync").toString(),
-          Durability.NO_SYNC.name(), Integer.toString(size), Long.toString(workload.count()),
-          Long.toString(SEED), Long.toString(plan.warmupCount(size)));
+      List<Map<String, Double>> noSync =
+          repeat(
+              target,
+              "ingest",
+              home.resolve("no-sync").toString(),
+              Durability.NO_SYNC.name(),
+              Integer.toString(size),
+              Long.toString(workload.count()),
+              Long.toString(SEED),
+              Long.toString(plan.warmupCount(size)));
       record(size, target, Metric.INGEST_NO_SYNC, noSync, r -> r.get("objectsPerSecond"));
       Directories.delete(home.resolve("no-sync"));
       // (b): durable single puts, only where a single put is durable.
       if (target.persistent() && target.syncsSinglePuts()) {
-        jmh(size, target, PutBenchmark.class, Map.of(
-            "target", target.name(), "work", home.resolve("puts").toString(),
-            "valueSize", Integer.toString(size)),
+        jmh(
+            size,
+            target,
+            PutBenchmark.class,
+            Map.of(
+                "target",
+                target.name(),
+                "work",
+                home.resolve("puts").toString(),
+                "valueSize",
+                Integer.toString(size)),
             Map.of("put1", Metric.PUT_1, "put8", Metric.PUT_8));
       }
     } finally {
@@ -207,12 +268,16 @@ public final class Bench {
     }
   }
 
-  private void record(int size, Target target, Metric metric, List<Map<String, Double>> runs,
+  private void record(
+      int size,
+      Target target,
+      Metric metric,
+      List<Map<String, Double>> runs,
       ToDoubleFunction<Map<String, Double>> value) {
     Figure figure = Figure.of(runs.stream().mapToDouble(value).toArray());
     results.put(size, target.name(), metric, figure);
-    progress("%-18s %6d B  %-24s %s %s", target.name(), size, metric.label(), figure,
-        metric.unit());
+    progress(
+        "%-18s %6d B  %-24s %s %s", target.name(), size, metric.label(), figure, metric.unit());
   }
 
   /** Runs a {@link PhaseMain} phase {@code repetitions} times, each in a fresh JVM. */
@@ -235,8 +300,8 @@ public final class Bench {
 
   /**
    * The command line of a forked JVM. A reopen phase gets a fixed, pre-touched heap so that the
-   * change in RSS across the open is the store's native and mapped memory, not the heap
-   * growing or shrinking around a GC.
+   * change in RSS across the open is the store's native and mapped memory, not the heap growing or
+   * shrinking around a GC.
    */
   private List<String> javaCommand(boolean fixedHeap) {
     List<String> command = new ArrayList<>();
@@ -257,14 +322,16 @@ public final class Bench {
 
   private Map<String, Double> fork(List<String> command) {
     try {
-      appendLog("$ " + String.join(" ", command.subList(command.indexOf("-cp") + 2,
-          command.size())));
-      Process process = new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      appendLog(
+          "$ " + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size())));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       String result = null;
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           appendLog(line);
           if (line.startsWith("RESULT ")) {
@@ -274,9 +341,13 @@ public final class Bench {
       }
       int exit = process.waitFor();
       if (exit != 0 || result == null) {
-        throw new IllegalStateException("phase failed (exit " + exit + "): "
-            + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size()))
-            + "; see " + log);
+        throw new IllegalStateException(
+            "phase failed (exit "
+                + exit
+                + "): "
+                + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size()))
+                + "; see "
+                + log);
       }
       return parse(result);
     } catch (IOException e) {
@@ -292,54 +363,76 @@ public final class Bench {
     for (String pair : resultLine.substring("RESULT ".length()).split(" ")) {
       int eq = pair.indexOf('=');
       String value = pair.substring(eq + 1);
-      values.put(pair.substring(0, eq), switch (value) {
-        case "true" -> 1.0;
-        case "false" -> 0.0;
-        default -> Double.valueOf(value);
-      });
+      values.put(
+          pair.substring(0, eq),
+          switch (value) {
+            case "true" -> 1.0;
+            case "false" -> 0.0;
+            default -> Double.valueOf(value);
+          });
     }
     return values;
   }
 
-  private void jmh(int size, Target target, Class<?> benchmark, Map<String, String> params,
+  private void jmh(
+      int size,
+      Target target,
+      Class<?> benchmark,
+      Map<String, String> params,
       Map<String, Metric> methods) {
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include("^" + benchmark.getName().replace(".", "\\.") + "\\.("
-            + String.join("|", methods.keySet()) + ")$")
-        .forks(1)
-        .warmupIterations(plan.warmupIterations())
-        .warmupTime(TimeValue.milliseconds(plan.iterationMillis()))
-        .measurementIterations(plan.measurementIterations())
-        .measurementTime(TimeValue.milliseconds(plan.iterationMillis()))
-        .jvmArgs(jmhJvmArgs())
-        .shouldFailOnError(true)
-        .output(log.toString() + ".jmh");
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(
+                "^"
+                    + benchmark.getName().replace(".", "\\.")
+                    + "\\.("
+                    + String.join("|", methods.keySet())
+                    + ")$")
+            .forks(1)
+            .warmupIterations(plan.warmupIterations())
+            .warmupTime(TimeValue.milliseconds(plan.iterationMillis()))
+            .measurementIterations(plan.measurementIterations())
+            .measurementTime(TimeValue.milliseconds(plan.iterationMillis()))
+            .jvmArgs(jmhJvmArgs())
+            .shouldFailOnError(true)
+            .output(log.toString() + ".jmh");
     params.forEach(options::param);
     if (profiler != null) {
-      options.addProfiler(profiler, profiler.equals("jfr")
-          ? "dir=" + work.resolve("jfr").resolve(target.name() + "-" + size) : "");
+      options.addProfiler(
+          profiler,
+          profiler.equals("jfr")
+              ? "dir=" + work.resolve("jfr").resolve(target.name() + "-" + size)
+              : "");
     }
     Collection<RunResult> runs;
     try {
       runs = new Runner(options.build()).run();
     } catch (RunnerException e) {
-      throw new IllegalStateException("JMH failed for " + target.name() + "; see " + log
-          + ".jmh", e);
+      throw new IllegalStateException(
+          "JMH failed for " + target.name() + "; see " + log + ".jmh", e);
     }
     appendJmhLog();
     for (RunResult run : runs) {
       String name = run.getParams().getBenchmark();
       Metric metric = methods.get(name.substring(name.lastIndexOf('.') + 1));
       Statistics stats = run.getPrimaryResult().getStatistics();
-      Figure figure = new Figure(stats.getPercentile(50), stats.getMin(), stats.getMax(),
-          (int) stats.getN());
+      Figure figure =
+          new Figure(stats.getPercentile(50), stats.getMin(), stats.getMax(), (int) stats.getN());
       results.put(size, target.name(), metric, figure);
-      progress("%-18s %6d B  %-24s %s %s", target.name(), size, metric.label(), figure,
-          metric.unit());
+      progress(
+          "%-18s %6d B  %-24s %s %s", target.name(), size, metric.label(), figure, metric.unit());
     }
     if (runs.size() != methods.size()) {
-      throw new IllegalStateException("JMH ran " + runs.size() + " of " + methods.keySet()
-          + " for " + target.name() + "; see " + log + ".jmh");
+      throw new IllegalStateException(
+          "JMH ran "
+              + runs.size()
+              + " of "
+              + methods.keySet()
+              + " for "
+              + target.name()
+              + "; see "
+              + log
+              + ".jmh");
     }
   }
 
@@ -354,8 +447,8 @@ public final class Bench {
     Path jmhLog = Path.of(log.toString() + ".jmh");
     try {
       if (Files.exists(jmhLog)) {
-        Files.write(log, Files.readAllBytes(jmhLog), StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        Files.write(
+            log, Files.readAllBytes(jmhLog), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.delete(jmhLog);
       }
     } catch (IOException e) {
@@ -364,8 +457,12 @@ public final class Bench {
   }
 
   private void appendLog(String line) throws IOException {
-    Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        log,
+        line + System.lineSeparator(),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   private static void progress(String format, Object... args) {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A Cairn stack behind the harness's {@link Store} adapter: puts are {@link Backend#write}
- * with the harness's precomputed SHA-256 (so the store does not hash again, as the peers do
- * not), batches are one {@link Backend#writeBatch}.
+ * A Cairn stack behind the harness's {@link Store} adapter: puts are {@link Backend#write} with the
+ * harness's precomputed SHA-256 (so the store does not hash again, as the peers do not), batches
+ * are one {@link Backend#writeBatch}.
  */
 final class CairnStore implements Store {
   private final StoreSetup setup;

@@ -26,8 +26,8 @@ public record Figure(double median, double min, double max, int samples) {
 
   /** {@code this / other}, with the widest range the two ranges allow. */
   public Figure over(Figure other) {
-    return new Figure(median / other.median, min / other.max, max / other.min,
-        Math.min(samples, other.samples));
+    return new Figure(
+        median / other.median, min / other.max, max / other.min, Math.min(samples, other.samples));
   }
 
   /** {@code other / this}: how many times smaller this is, when smaller is better. */

@@ -15,14 +15,16 @@ import org.lmdbjava.Txn;
 
 /**
  * LMDB through lmdbjava. One write transaction per put and per batch; durable = LMDB's default
- * flags (the commit syncs the data file); no-sync = {@code MDB_NOSYNC}. The map size is sized
- * to the data (four times the expected payload plus 256 MiB, or twice the existing file).
- * Reads use one read transaction per thread, reset and renewed around each lookup (LMDB's own
- * fast path), and copy the value out of the map.
+ * flags (the commit syncs the data file); no-sync = {@code MDB_NOSYNC}. The map size is sized to
+ * the data (four times the expected payload plus 256 MiB, or twice the existing file). Reads use
+ * one read transaction per thread, reset and renewed around each lookup (LMDB's own fast path), and
+ * copy the value out of the map.
  */
 final class LmdbStore implements Store {
   static final String CONFIGURATION =
-      "LMDB (lmdbjava " + LmdbStore.version() + "): one write transaction per put and per batch,"
+      "LMDB (lmdbjava "
+          + LmdbStore.version()
+          + "): one write transaction per put and per batch,"
           + " default sync flags (commit = fsync) for durable, `MDB_NOSYNC` for no-sync; map size"
           + " 4 x payload + 256 MiB; reads renew a per-thread read transaction and copy the value"
           + " out of the map";
@@ -75,8 +77,8 @@ final class LmdbStore implements Store {
         setup.durability() == Durability.DURABLE
             ? new EnvFlags[0]
             : new EnvFlags[] {EnvFlags.MDB_NOSYNC};
-    env = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(256)
-        .open(dir.toFile(), flags);
+    env =
+        Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(256).open(dir.toFile(), flags);
     dbi = env.openDbi("objects", DbiFlags.MDB_CREATE);
   }
 

@@ -12,28 +12,42 @@ final class Machine {
   /** The CPU's model name and the number of logical CPUs, from /proc/cpuinfo. */
   static String cpu() {
     List<String> lines = lines(Path.of("/proc/cpuinfo"));
-    String model = lines.stream().filter(l -> l.startsWith("model name"))
-        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    String model =
+        lines.stream()
+            .filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .findFirst()
+            .orElse("unknown CPU");
     return model + ", " + Runtime.getRuntime().availableProcessors() + " logical CPUs available";
   }
 
   /** Total memory from /proc/meminfo. */
   static String memory() {
-    return lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-        .map(l -> String.format("%.1f GiB",
-            Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024.0 * 1024.0)))
-        .findFirst().orElse("unknown");
+    return lines(Path.of("/proc/meminfo")).stream()
+        .filter(l -> l.startsWith("MemTotal"))
+        .map(
+            l ->
+                String.format(
+                    "%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024.0 * 1024.0)))
+        .findFirst()
+        .orElse("unknown");
   }
 
   /** The JDK's vendor, name and version. */
   static String jdk() {
-    return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+    return System.getProperty("java.vm.vendor")
+        + " "
+        + System.getProperty("java.vm.name")
+        + " "
         + System.getProperty("java.runtime.version");
   }
 
   /** The operating system. */
   static String os() {
-    return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+    return System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + " "
         + System.getProperty("os.arch");
   }
 

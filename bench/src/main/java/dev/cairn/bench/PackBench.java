@@ -16,7 +16,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,17 +30,17 @@ import java.util.Random;
 
 /**
  * The pack format on its own: bytes of a pack (and index) of every object of a Git repository
- * against Git's own aggressive pack of them, bytes per payload byte of incompressible values,
- * and random point reads of compressed against raw packs.
+ * against Git's own aggressive pack of them, bytes per payload byte of incompressible values, and
+ * random point reads of compressed against raw packs.
  *
  * <pre>
  * java -cp ... dev.cairn.bench.PackBench REPOSITORY [GIT_PACK_BYTES]
  * </pre>
  *
- * <p>Objects are read with {@code git cat-file --batch-all-objects --batch} and stored as
- * Cairn's {@code import-git} stores them: {@code "type size\0content"}, named by its SHA-1
- * (the Git object id). {@code GIT_PACK_BYTES} is the size of the pack {@code git gc
- * --aggressive} made of the same repository, for the ratio.
+ * <p>Objects are read with {@code git cat-file --batch-all-objects --batch} and stored as Cairn's
+ * {@code import-git} stores them: {@code "type size\0content"}, named by its SHA-1 (the Git object
+ * id). {@code GIT_PACK_BYTES} is the size of the pack {@code git gc --aggressive} made of the same
+ * repository, for the ratio.
  */
 public final class PackBench {
   private PackBench() {}
@@ -63,11 +62,17 @@ public final class PackBench {
         PackSummary summary = write(dir, name, HashAlgorithm.SHA1, options, git);
         double seconds = (System.nanoTime() - start) / 1e9;
         long bytes = summary.packBytes() + summary.indexBytes();
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "git %s level %d: pack %d + index %d = %d bytes (dictionary %d), %.2f x payload,"
                 + " %s x git gc --aggressive, written in %.2f s%n",
-            compression.optionValue(), level, summary.packBytes(), summary.indexBytes(), bytes,
-            summary.dictionaryBytes(), (double) bytes / payload,
+            compression.optionValue(),
+            level,
+            summary.packBytes(),
+            summary.indexBytes(),
+            bytes,
+            summary.dictionaryBytes(),
+            (double) bytes / payload,
             gitPack == 0 ? "?" : String.format(Locale.ROOT, "%.2f", (double) bytes / gitPack),
             seconds);
         if (level != 19) {
@@ -79,21 +84,35 @@ public final class PackBench {
     for (int size : new int[] {1024, 64}) {
       Map<Hash, byte[]> random = random(200_000, size);
       for (int prefix : new int[] {0, 8}) {
-        PackSummary summary = write(dir, "random", HashAlgorithm.SHA256,
-            PackOptions.of(Compression.AUTO).withIndexHashBytes(prefix), random);
-        System.out.printf(Locale.ROOT,
-            "incompressible %d B x %d, index %s: %.4f x payload (pack %d, index %d)%n", size,
-            random.size(), prefix == 0 ? "of whole hashes" : "of 8-byte prefixes",
+        PackSummary summary =
+            write(
+                dir,
+                "random",
+                HashAlgorithm.SHA256,
+                PackOptions.of(Compression.AUTO).withIndexHashBytes(prefix),
+                random);
+        System.out.printf(
+            Locale.ROOT,
+            "incompressible %d B x %d, index %s: %.4f x payload (pack %d, index %d)%n",
+            size,
+            random.size(),
+            prefix == 0 ? "of whole hashes" : "of 8-byte prefixes",
             (double) (summary.packBytes() + summary.indexBytes()) / summary.payloadBytes(),
-            summary.packBytes(), summary.indexBytes());
+            summary.packBytes(),
+            summary.indexBytes());
       }
     }
   }
 
-  private static PackSummary write(Path dir, String name, HashAlgorithm algorithm,
-      PackOptions options, Map<Hash, byte[]> objects) throws IOException {
-    try (OutputStream pack = new BufferedOutputStream(Files.newOutputStream(
-            dir.resolve(name + ".pack")), 1 << 16);
+  private static PackSummary write(
+      Path dir,
+      String name,
+      HashAlgorithm algorithm,
+      PackOptions options,
+      Map<Hash, byte[]> objects)
+      throws IOException {
+    try (OutputStream pack =
+            new BufferedOutputStream(Files.newOutputStream(dir.resolve(name + ".pack")), 1 << 16);
         OutputStream index = Files.newOutputStream(dir.resolve(name + ".idx"))) {
       PackWriter writer = PackWriter.create(pack, algorithm, options);
       for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
@@ -104,11 +123,12 @@ public final class PackBench {
   }
 
   /**
-   * Random point reads of each pack named, through mapped buffers: rounds of 200,000 reads of
-   * each pack in turn, so that a noisy machine slows them alike; the median round of each.
+   * Random point reads of each pack named, through mapped buffers: rounds of 200,000 reads of each
+   * pack in turn, so that a noisy machine slows them alike; the median round of each.
    */
-  private static void reads(Path dir, List<String> names, HashAlgorithm algorithm,
-      Map<Hash, byte[]> objects) throws IOException {
+  private static void reads(
+      Path dir, List<String> names, HashAlgorithm algorithm, Map<Hash, byte[]> objects)
+      throws IOException {
     List<Hash> hashes = new ArrayList<>(objects.keySet());
     List<PackReader> readers = new ArrayList<>();
     List<FileChannel> channels = new ArrayList<>();
@@ -117,11 +137,13 @@ public final class PackBench {
       FileChannel index = FileChannel.open(dir.resolve(name + ".idx"), StandardOpenOption.READ);
       channels.add(pack);
       channels.add(index);
-      readers.add(PackReader.open(
-          PackIndex.decode(index.map(FileChannel.MapMode.READ_ONLY, 0, index.size()),
-              name + ".idx"),
-          ByteSource.of(pack.map(FileChannel.MapMode.READ_ONLY, 0, pack.size())), algorithm,
-          name + ".pack"));
+      readers.add(
+          PackReader.open(
+              PackIndex.decode(
+                  index.map(FileChannel.MapMode.READ_ONLY, 0, index.size()), name + ".idx"),
+              ByteSource.of(pack.map(FileChannel.MapMode.READ_ONLY, 0, pack.size())),
+              algorithm,
+              name + ".pack"));
     }
     int rounds = 7;
     int reads = 200_000;
@@ -132,8 +154,8 @@ public final class PackBench {
         Random random = new Random(round);
         long start = System.nanoTime();
         for (int i = 0; i < reads; i++) {
-          checksum += readers.get(r).read(hashes.get(random.nextInt(hashes.size())))
-              .orElseThrow().length;
+          checksum +=
+              readers.get(r).read(hashes.get(random.nextInt(hashes.size()))).orElseThrow().length;
         }
         if (round >= 0) {
           rates[r][round] = reads / ((System.nanoTime() - start) / 1e9);
@@ -148,9 +170,16 @@ public final class PackBench {
       if (r == 0) {
         base = median;
       }
-      System.out.printf(Locale.ROOT, "  random reads of %s: %.0f reads/s (median of %d rounds,"
-          + " %.0f-%.0f), %.2f x %s%n", names.get(r), median, rounds, sorted[0],
-          sorted[rounds - 1], median / base, names.get(0));
+      System.out.printf(
+          Locale.ROOT,
+          "  random reads of %s: %.0f reads/s (median of %d rounds," + " %.0f-%.0f), %.2f x %s%n",
+          names.get(r),
+          median,
+          rounds,
+          sorted[0],
+          sorted[rounds - 1],
+          median / base,
+          names.get(0));
     }
     for (FileChannel channel : channels) {
       channel.close();
@@ -173,12 +202,21 @@ public final class PackBench {
 
   /** Every object of {@code repository}, as {@code "type size\0content"} by SHA-1. */
   static Map<Hash, byte[]> gitObjects(Path repository) throws IOException, InterruptedException {
-    Process git = new ProcessBuilder("git", "-C", repository.toString(), "cat-file",
-        "--batch-all-objects", "--batch", "--unordered").redirectErrorStream(false).start();
+    Process git =
+        new ProcessBuilder(
+                "git",
+                "-C",
+                repository.toString(),
+                "cat-file",
+                "--batch-all-objects",
+                "--batch",
+                "--unordered")
+            .redirectErrorStream(false)
+            .start();
     git.getOutputStream().close();
     Map<Hash, byte[]> out = new LinkedHashMap<>();
-    try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(git.getInputStream(), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(git.getInputStream(), 1 << 16))) {
       String line;
       while ((line = readLine(in)) != null) {
         String[] parts = line.split(" ");

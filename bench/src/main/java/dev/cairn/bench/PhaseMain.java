@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One stateful bulk phase in a fresh JVM, started by {@link Bench}: {@code ingest} (warm-up on
- * a scratch store, then {@code count} objects in batches of 1,000 into a fresh store) or
- * {@code reopen} (open an existing store: time, heap and RSS it costs). Prints one line
- * {@code RESULT key=value ...} on standard output.
+ * One stateful bulk phase in a fresh JVM, started by {@link Bench}: {@code ingest} (warm-up on a
+ * scratch store, then {@code count} objects in batches of 1,000 into a fresh store) or {@code
+ * reopen} (open an existing store: time, heap and RSS it costs). Prints one line {@code RESULT
+ * key=value ...} on standard output.
  *
  * <pre>
  * PhaseMain ingest TARGET DIR DURABILITY VALUE_SIZE COUNT SEED WARMUP_COUNT
@@ -32,16 +32,31 @@ public final class PhaseMain {
   public static void main(String[] args) {
     Map<String, Object> result;
     switch (args.length == 0 ? "" : args[0]) {
-      case "ingest" -> result = ingest(Targets.named(args[1]), Path.of(args[2]),
-          Durability.valueOf(args[3]),
-          new Workload(Integer.parseInt(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6])),
-          Long.parseLong(args[7]));
-      case "prepare" -> result = prepare(Targets.named(args[1]), Path.of(args[2]),
-          new Workload(Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5])));
-      case "reopen" -> result = reopen(Targets.named(args[1]), Path.of(args[2]),
-          new Workload(Integer.parseInt(args[3]), Long.parseLong(args[4]), 0));
-      default -> throw new IllegalArgumentException(
-          "usage: PhaseMain ingest|reopen ...; got " + String.join(" ", args));
+      case "ingest" ->
+          result =
+              ingest(
+                  Targets.named(args[1]),
+                  Path.of(args[2]),
+                  Durability.valueOf(args[3]),
+                  new Workload(
+                      Integer.parseInt(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6])),
+                  Long.parseLong(args[7]));
+      case "prepare" ->
+          result =
+              prepare(
+                  Targets.named(args[1]),
+                  Path.of(args[2]),
+                  new Workload(
+                      Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5])));
+      case "reopen" ->
+          result =
+              reopen(
+                  Targets.named(args[1]),
+                  Path.of(args[2]),
+                  new Workload(Integer.parseInt(args[3]), Long.parseLong(args[4]), 0));
+      default ->
+          throw new IllegalArgumentException(
+              "usage: PhaseMain ingest|reopen ...; got " + String.join(" ", args));
     }
     System.out.println(format(result));
     System.out.flush();
@@ -51,16 +66,20 @@ public final class PhaseMain {
 
   static String format(Map<String, Object> result) {
     StringBuilder line = new StringBuilder("RESULT");
-    result.forEach((k, v) -> line.append(' ').append(k).append('=')
-        .append(v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : v));
+    result.forEach(
+        (k, v) ->
+            line.append(' ')
+                .append(k)
+                .append('=')
+                .append(v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : v));
     return line.toString();
   }
 
   /**
    * Ingests the workload into a fresh store at {@code dir} in batches of {@link #BATCH}, after
-   * ingesting {@code warmupCount} other objects into a scratch store (deleted) so that the JIT
-   * has compiled the write path. Only the store calls are timed: generating and hashing the
-   * values happens between them.
+   * ingesting {@code warmupCount} other objects into a scratch store (deleted) so that the JIT has
+   * compiled the write path. Only the store calls are timed: generating and hashing the values
+   * happens between them.
    */
   static Map<String, Object> ingest(
       Target target, Path dir, Durability durability, Workload workload, long warmupCount) {
@@ -83,7 +102,8 @@ public final class PhaseMain {
     result.put("payloadBytes", workload.payloadBytes());
     long disk = Directories.bytes(dir);
     result.put("diskBytes", disk);
-    result.put("diskRatio", workload.payloadBytes() == 0 ? 0.0 : (double) disk / workload.payloadBytes());
+    result.put(
+        "diskRatio", workload.payloadBytes() == 0 ? 0.0 : (double) disk / workload.payloadBytes());
     return result;
   }
 
@@ -130,10 +150,10 @@ public final class PhaseMain {
   }
 
   /**
-   * Opens the store at {@code dir} as a process that has never touched it would (the OS page
-   * cache is warm from the ingest): first a scratch store of the same target is opened and
-   * closed so that classes and native libraries are loaded, then the heap is measured after a
-   * full GC, the store opened and timed, and the heap and RSS measured again.
+   * Opens the store at {@code dir} as a process that has never touched it would (the OS page cache
+   * is warm from the ingest): first a scratch store of the same target is opened and closed so that
+   * classes and native libraries are loaded, then the heap is measured after a full GC, the store
+   * opened and timed, and the heap and RSS measured again.
    */
   static Map<String, Object> reopen(Target target, Path dir, Workload workload) {
     Path scratch = dir.resolveSibling(dir.getFileName() + ".scratch");

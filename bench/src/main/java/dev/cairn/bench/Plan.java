@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * How much to measure: which value sizes, how many objects, how many repetitions, how long the
- * JMH iterations are.
+ * How much to measure: which value sizes, how many objects, how many repetitions, how long the JMH
+ * iterations are.
  *
  * @param name the pass ({@code smoke}, {@code quick}, {@code full})
  * @param sizes value sizes in bytes
@@ -18,8 +18,15 @@ import java.util.List;
  * @param iterationMillis length of one JMH iteration
  * @param heap the -Xmx of every forked JVM
  */
-public record Plan(String name, List<Integer> sizes, long smallCount, long largeCount,
-    int repetitions, int warmupIterations, int measurementIterations, int iterationMillis,
+public record Plan(
+    String name,
+    List<Integer> sizes,
+    long smallCount,
+    long largeCount,
+    int repetitions,
+    int warmupIterations,
+    int measurementIterations,
+    int iterationMillis,
     String heap) {
 
   /** Checks the arguments. */
@@ -37,10 +44,11 @@ public record Plan(String name, List<Integer> sizes, long smallCount, long large
     return switch (name) {
       case "smoke" -> new Plan("smoke", List.of(1024), 2_000, 200, 3, 1, 3, 300, "1g");
       case "quick" -> new Plan("quick", List.of(1024), 20_000, 2_000, 3, 1, 3, 1_000, "2g");
-      case "full" -> new Plan("full", List.of(64, 1024, 65536), 1_000_000, 40_000, 3, 2, 5,
-          2_000, "6g");
-      default -> throw new IllegalArgumentException(
-          "unknown pass \"" + name + "\"; known: smoke, quick, full");
+      case "full" ->
+          new Plan("full", List.of(64, 1024, 65536), 1_000_000, 40_000, 3, 2, 5, 2_000, "6g");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown pass \"" + name + "\"; known: smoke, quick, full");
     };
   }
 
@@ -56,19 +64,43 @@ public record Plan(String name, List<Integer> sizes, long smallCount, long large
 
   /** This plan with other sizes. */
   public Plan withSizes(List<Integer> other) {
-    return new Plan(name, other, smallCount, largeCount, repetitions, warmupIterations,
-        measurementIterations, iterationMillis, heap);
+    return new Plan(
+        name,
+        other,
+        smallCount,
+        largeCount,
+        repetitions,
+        warmupIterations,
+        measurementIterations,
+        iterationMillis,
+        heap);
   }
 
   /** This plan with {@code count} objects for every size. */
   public Plan withCount(long count) {
-    return new Plan(name, sizes, count, count, repetitions, warmupIterations,
-        measurementIterations, iterationMillis, heap);
+    return new Plan(
+        name,
+        sizes,
+        count,
+        count,
+        repetitions,
+        warmupIterations,
+        measurementIterations,
+        iterationMillis,
+        heap);
   }
 
   /** This plan with another number of repetitions. */
   public Plan withRepetitions(int reps) {
-    return new Plan(name, sizes, smallCount, largeCount, reps, warmupIterations,
-        measurementIterations, iterationMillis, heap);
+    return new Plan(
+        name,
+        sizes,
+        smallCount,
+        largeCount,
+        reps,
+        warmupIterations,
+        measurementIterations,
+        iterationMillis,
+        heap);
   }
 }

@@ -29,11 +29,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The postgres: store against hand-written pgjdbc on the same server and the same table shape,
- * 1 KiB objects: durable batch ingest (100 objects per operation, one committed transaction)
- * and point reads by key. Run by {@code bench/postgres.sh}, which starts a throwaway server;
- * the pool size follows JMH's thread count ({@code -t}). At the end of each trial it prints the
- * bytes the objects' tables take in the database divided by the payload written.
+ * The postgres: store against hand-written pgjdbc on the same server and the same table shape, 1
+ * KiB objects: durable batch ingest (100 objects per operation, one committed transaction) and
+ * point reads by key. Run by {@code bench/postgres.sh}, which starts a throwaway server; the pool
+ * size follows JMH's thread count ({@code -t}). At the end of each trial it prints the bytes the
+ * objects' tables take in the database divided by the payload written.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -88,8 +88,12 @@ public class PostgresBenchmark {
   }
 
   private PostgresOptions.Builder options(String name) {
-    return PostgresOptions.builder("127.0.0.1", "cairn").port(port).user("cairn")
-        .password(password).schema(name).hashAlgorithm(HashAlgorithm.SHA256);
+    return PostgresOptions.builder("127.0.0.1", "cairn")
+        .port(port)
+        .user("cairn")
+        .password(password)
+        .schema(name)
+        .hashAlgorithm(HashAlgorithm.SHA256);
   }
 
   private byte[] value(long n) {
@@ -120,10 +124,14 @@ public class PostgresBenchmark {
     @Setup(Level.Trial)
     public void connect(PostgresBenchmark bench) throws SQLException {
       connection = bench.connect();
-      insert = connection.prepareStatement("INSERT INTO " + bench.jdbcSchema
-          + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING");
-      select = connection.prepareStatement("SELECT data FROM " + bench.jdbcSchema
-          + ".objects WHERE hash = ?");
+      insert =
+          connection.prepareStatement(
+              "INSERT INTO "
+                  + bench.jdbcSchema
+                  + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+      select =
+          connection.prepareStatement(
+              "SELECT data FROM " + bench.jdbcSchema + ".objects WHERE hash = ?");
     }
 
     /** Disconnects. */
@@ -142,8 +150,12 @@ public class PostgresBenchmark {
   }
 
   private void writeJdbc(Map<Hash, byte[]> batch) {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("INSERT INTO "
-        + jdbcSchema + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + jdbcSchema
+                    + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
       c.setAutoCommit(false);
       for (Map.Entry<Hash, byte[]> e : batch.entrySet()) {
         s.setBytes(1, e.getKey().toBytes());
@@ -199,13 +211,17 @@ public class PostgresBenchmark {
   /** Prints the bytes in the database per byte of payload, then closes the store. */
   @TearDown(Level.Trial)
   public void close() throws SQLException {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-        "SELECT pg_total_relation_size(to_regclass(?)), (SELECT sum(size) FROM " + schema
-        + ".objects)")) {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_total_relation_size(to_regclass(?)), (SELECT sum(size) FROM "
+                    + schema
+                    + ".objects)")) {
       s.setString(1, schema + ".objects");
       try (ResultSet r = s.executeQuery()) {
         r.next();
-        System.out.printf("%nbytes in the database / payload (%s.objects): %d / %d = %.2f%n",
+        System.out.printf(
+            "%nbytes in the database / payload (%s.objects): %d / %d = %.2f%n",
             schema, r.getLong(1), r.getLong(2), (double) r.getLong(1) / r.getLong(2));
       }
     }

@@ -16,11 +16,11 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
- * The ratios of {@link PostgresBenchmark}, measured so that a busy machine cannot tilt them:
- * the store and hand-written pgjdbc take turns, batch by batch and read by read, in one thread
- * on one server. {@code java -cp … dev.cairn.bench.PostgresInterleaved PORT PASSWORD [ROUNDS]}
- * prints milliseconds per batch of 100 objects of 1 KiB (durable) and microseconds per point
- * read, each side, and the store's throughput as a fraction of pgjdbc's.
+ * The ratios of {@link PostgresBenchmark}, measured so that a busy machine cannot tilt them: the
+ * store and hand-written pgjdbc take turns, batch by batch and read by read, in one thread on one
+ * server. {@code java -cp … dev.cairn.bench.PostgresInterleaved PORT PASSWORD [ROUNDS]} prints
+ * milliseconds per batch of 100 objects of 1 KiB (durable) and microseconds per point read, each
+ * side, and the store's throughput as a fraction of pgjdbc's.
  */
 public final class PostgresInterleaved {
   private PostgresInterleaved() {}
@@ -33,8 +33,13 @@ public final class PostgresInterleaved {
     long run = System.nanoTime() % 1_000_000_000L;
     String schema = "inter_" + run;
     String jdbcSchema = "inter_jdbc_" + run;
-    PostgresOptions.Builder options = PostgresOptions.builder("127.0.0.1", "cairn").port(port)
-        .user("cairn").password(password).hashAlgorithm(HashAlgorithm.SHA256).poolSize(1);
+    PostgresOptions.Builder options =
+        PostgresOptions.builder("127.0.0.1", "cairn")
+            .port(port)
+            .user("cairn")
+            .password(password)
+            .hashAlgorithm(HashAlgorithm.SHA256)
+            .poolSize(1);
     PostgresBackend.open(options.schema(jdbcSchema).build()).close();
     Properties p = new Properties();
     p.setProperty("user", "cairn");
@@ -42,12 +47,15 @@ public final class PostgresInterleaved {
     p.setProperty("reWriteBatchedInserts", "true");
     SplittableRandom random = new SplittableRandom(run);
     try (PostgresBackend store = PostgresBackend.open(options.schema(schema).build());
-        Connection c = DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:" + port + "/cairn", p);
-        PreparedStatement insert = c.prepareStatement("INSERT INTO " + jdbcSchema
-            + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING");
-        PreparedStatement select = c.prepareStatement("SELECT data FROM " + jdbcSchema
-            + ".objects WHERE hash = ?")) {
+        Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/cairn", p);
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + jdbcSchema
+                    + ".objects (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING");
+        PreparedStatement select =
+            c.prepareStatement("SELECT data FROM " + jdbcSchema + ".objects WHERE hash = ?")) {
       long[] ingest = new long[2];
       long[] read = new long[2];
       List<Hash> written = new java.util.ArrayList<>();
@@ -95,10 +103,12 @@ public final class PostgresInterleaved {
       }
       int batches = rounds - rounds / 5;
       int reads = rounds * 16;
-      System.out.printf("ingest (100 x 1 KiB, durable): cairn %.2f ms/batch, pgjdbc %.2f"
-          + " ms/batch: cairn at %.2fx pgjdbc%n", ingest[0] / 1e6 / batches,
-          ingest[1] / 1e6 / batches, (double) ingest[1] / ingest[0]);
-      System.out.printf("point reads: cairn %.1f us, pgjdbc %.1f us: cairn at %.2fx pgjdbc%n",
+      System.out.printf(
+          "ingest (100 x 1 KiB, durable): cairn %.2f ms/batch, pgjdbc %.2f"
+              + " ms/batch: cairn at %.2fx pgjdbc%n",
+          ingest[0] / 1e6 / batches, ingest[1] / 1e6 / batches, (double) ingest[1] / ingest[0]);
+      System.out.printf(
+          "point reads: cairn %.1f us, pgjdbc %.1f us: cairn at %.2fx pgjdbc%n",
           read[0] / 1e3 / reads, read[1] / 1e3 / reads, (double) read[1] / read[0]);
     }
   }

@@ -3,9 +3,9 @@ package dev.cairn.bench;
 import java.nio.file.Path;
 
 /**
- * Work done once, in its own JVM, on a store that holds the whole workload before it is
- * reopened and read: for the layered stack, archiving half of the objects into the lower and
- * compacting them out of the upper, as its garbage collection would.
+ * Work done once, in its own JVM, on a store that holds the whole workload before it is reopened
+ * and read: for the layered stack, archiving half of the objects into the lower and compacting them
+ * out of the upper, as its garbage collection would.
  */
 @FunctionalInterface
 public interface Preparation {

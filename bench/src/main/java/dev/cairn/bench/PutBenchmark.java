@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Durable single puts of new random objects into a fresh store, from 1 and from 8 threads.
- * Each operation draws a new value and hashes it (the same work for every store) and puts it;
- * the store must have it on stable storage before the call returns.
+ * Durable single puts of new random objects into a fresh store, from 1 and from 8 threads. Each
+ * operation draws a new value and hashes it (the same work for every store) and puts it; the store
+ * must have it on stable storage before the call returns.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -64,8 +64,9 @@ public class PutBenchmark {
       throw new UncheckedIOException(e);
     }
     // LMDB sizes its map from this; durable puts never come near it within a trial.
-    opened = Targets.named(target).open(
-        new StoreSetup(directory.resolve("store"), Durability.DURABLE, 2L << 30));
+    opened =
+        Targets.named(target)
+            .open(new StoreSetup(directory.resolve("store"), Durability.DURABLE, 2L << 30));
   }
 
   /** Closes and deletes the store. */

@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Point reads of present keys and lookups of absent keys, one thread, on a store that the
- * harness filled beforehand. Each JMH fork is a fresh JVM that reopens the store: the OS page
- * cache is warm (the store was just written), the process is cold; warm-up iterations then
- * warm the JIT and the store's own caches. Keys are drawn uniformly at random.
+ * Point reads of present keys and lookups of absent keys, one thread, on a store that the harness
+ * filled beforehand. Each JMH fork is a fresh JVM that reopens the store: the OS page cache is warm
+ * (the store was just written), the process is cold; warm-up iterations then warm the JIT and the
+ * store's own caches. Keys are drawn uniformly at random.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -10,9 +10,16 @@ import java.util.Optional;
 
 /** The Markdown report of one pass: context, configuration, figures, ratios and goals. */
 final class Report {
-  private static final List<Metric> RATIO_METRICS = List.of(Metric.INGEST_DURABLE, Metric.PUT_1,
-      Metric.PUT_8, Metric.INGEST_NO_SYNC, Metric.READ, Metric.ABSENT, Metric.REOPEN,
-      Metric.DISK_RATIO);
+  private static final List<Metric> RATIO_METRICS =
+      List.of(
+          Metric.INGEST_DURABLE,
+          Metric.PUT_1,
+          Metric.PUT_8,
+          Metric.INGEST_NO_SYNC,
+          Metric.READ,
+          Metric.ABSENT,
+          Metric.REOPEN,
+          Metric.DISK_RATIO);
 
   private final Plan plan;
   private final List<Target> targets;
@@ -22,7 +29,12 @@ final class Report {
   private final Instant finished;
   private final StringBuilder md = new StringBuilder();
 
-  Report(Plan plan, List<Target> targets, Results results, String command, Instant started,
+  Report(
+      Plan plan,
+      List<Target> targets,
+      Results results,
+      String command,
+      Instant started,
       Instant finished) {
     this.plan = plan;
     this.targets = targets;
@@ -37,50 +49,84 @@ final class Report {
     line("# Cairn side by side with RocksDB, LMDB and Xodus (" + plan.name() + " pass)");
     line("");
     if (!plan.name().equals("full")) {
-      line("> A " + plan.name() + " pass: far fewer objects than the full pass, so the figures"
-          + " are small-store figures. Read the ratios, not the absolute numbers.");
+      line(
+          "> A "
+              + plan.name()
+              + " pass: far fewer objects than the full pass, so the figures"
+              + " are small-store figures. Read the ratios, not the absolute numbers.");
       line("");
     }
-    line("* Date: " + started.truncatedTo(ChronoUnit.SECONDS) + " (UTC), took "
-        + minutes(Duration.between(started, finished)));
-    line("* Command: `" + command + "`, at commit " + System.getProperty("bench.commit",
-        "(unknown: not run by bench/run.sh)"));
+    line(
+        "* Date: "
+            + started.truncatedTo(ChronoUnit.SECONDS)
+            + " (UTC), took "
+            + minutes(Duration.between(started, finished)));
+    line(
+        "* Command: `"
+            + command
+            + "`, at commit "
+            + System.getProperty("bench.commit", "(unknown: not run by bench/run.sh)"));
     line("* CPU: " + Machine.cpu() + "; memory " + Machine.memory() + "; " + Machine.os());
-    line("* JDK: " + Machine.jdk() + "; every forked JVM runs with `-Xmx" + plan.heap()
-        + "` and the LMDB `--add-opens` flags");
-    line("* File system of the stores: " + Machine.fileSystem(Path.of(".")) + ". The machine is"
-        + " shared and noisy: every figure is the median of its repetitions with the range"
-        + " (min–max) in brackets, and the ratios are what to compare.");
+    line(
+        "* JDK: "
+            + Machine.jdk()
+            + "; every forked JVM runs with `-Xmx"
+            + plan.heap()
+            + "` and the LMDB `--add-opens` flags");
+    line(
+        "* File system of the stores: "
+            + Machine.fileSystem(Path.of("."))
+            + ". The machine is"
+            + " shared and noisy: every figure is the median of its repetitions with the range"
+            + " (min–max) in brackets, and the ratios are what to compare.");
     line("");
     line("## Method");
     line("");
-    line("* Objects: incompressible (uniformly random) values keyed by the SHA-256 of their"
-        + " bytes, which the harness computes for every store alike; " + counts() + ".");
-    line("* Bulk phases (plain harness, one phase per fresh JVM, " + plan.repetitions()
-        + " repetitions, each after a warm-up ingest of other objects into a scratch store):"
-        + " (a) ingest in batches of 1,000, each durable before the next; (c) the same without"
-        + " fsync (the final close is not timed); only the store calls are timed, not the"
-        + " generation and hashing of the values. (f) reopen: open time of the durable store in"
-        + " a fresh JVM (classes and native libraries loaded first on a scratch store), (h)"
-        + " Java heap after a full GC and RSS (a fixed, pre-touched heap of " + Bench.REOPEN_HEAP
-        + ", so the RSS change is native and mapped memory), before and after the open,"
-        + " divided by the objects; (g) the bytes of every file in the store's directory after the durable"
-        + " ingest and close, divided by the payload.");
-    line("* JMH (" + plan.warmupIterations() + " warm-up and " + plan.measurementIterations()
-        + " measured iterations of " + plan.iterationMillis() + " ms, 1 fork; the figure is"
-        + " the median iteration and the range is over iterations): (d) random reads of present"
-        + " keys and (e) lookups of absent keys, one thread, in a fresh JVM that reopens the"
-        + " store — OS page cache warm from the ingest, process cold; (b) durable single puts"
-        + " of new objects into a fresh store from 1 and from 8 threads (total throughput).");
-    line("* Every read returns a `byte[]` the caller owns (LMDB and Xodus copy out of their"
-        + " pages, as Cairn's contract requires).");
+    line(
+        "* Objects: incompressible (uniformly random) values keyed by the SHA-256 of their"
+            + " bytes, which the harness computes for every store alike; "
+            + counts()
+            + ".");
+    line(
+        "* Bulk phases (plain harness, one phase per fresh JVM, "
+            + plan.repetitions()
+            + " repetitions, each after a warm-up ingest of other objects into a scratch store):"
+            + " (a) ingest in batches of 1,000, each durable before the next; (c) the same without"
+            + " fsync (the final close is not timed); only the store calls are timed, not the"
+            + " generation and hashing of the values. (f) reopen: open time of the durable store in"
+            + " a fresh JVM (classes and native libraries loaded first on a scratch store), (h)"
+            + " Java heap after a full GC and RSS (a fixed, pre-touched heap of "
+            + Bench.REOPEN_HEAP
+            + ", so the RSS change is native and mapped memory), before and after the open,"
+            + " divided by the objects; (g) the bytes of every file in the store's directory after the durable"
+            + " ingest and close, divided by the payload.");
+    line(
+        "* JMH ("
+            + plan.warmupIterations()
+            + " warm-up and "
+            + plan.measurementIterations()
+            + " measured iterations of "
+            + plan.iterationMillis()
+            + " ms, 1 fork; the figure is"
+            + " the median iteration and the range is over iterations): (d) random reads of present"
+            + " keys and (e) lookups of absent keys, one thread, in a fresh JVM that reopens the"
+            + " store — OS page cache warm from the ingest, process cold; (b) durable single puts"
+            + " of new objects into a fresh store from 1 and from 8 threads (total throughput).");
+    line(
+        "* Every read returns a `byte[]` the caller owns (LMDB and Xodus copy out of their"
+            + " pages, as Cairn's contract requires).");
     line("");
     line("## Configuration");
     line("");
     for (Target target : targets) {
-      line("* `" + target.name() + "`: " + target.configuration()
-          + (target.persistent() && !target.syncsSinglePuts()
-              ? " (single puts are not synced one by one, so no durable-put figures)" : ""));
+      line(
+          "* `"
+              + target.name()
+              + "`: "
+              + target.configuration()
+              + (target.persistent() && !target.syncsSinglePuts()
+                  ? " (single puts are not synced one by one, so no durable-put figures)"
+                  : ""));
     }
     for (int size : plan.sizes()) {
       figures(size);
@@ -91,8 +137,8 @@ final class Report {
       line("");
       line("## Failures");
       line("");
-      new java.util.TreeMap<>(results.failures()).forEach(
-          (what, problem) -> line("* " + what + ": `" + problem.replace('`', '\'') + "`"));
+      new java.util.TreeMap<>(results.failures())
+          .forEach((what, problem) -> line("* " + what + ": `" + problem.replace('`', '\'') + "`"));
     }
     return md.toString();
   }
@@ -110,8 +156,12 @@ final class Report {
 
   private void figures(int size) {
     line("");
-    line("## Figures, " + bytes(size) + " values (" + String.format(Locale.ROOT, "%,d",
-        plan.count(size)) + " objects)");
+    line(
+        "## Figures, "
+            + bytes(size)
+            + " values ("
+            + String.format(Locale.ROOT, "%,d", plan.count(size))
+            + " objects)");
     line("");
     StringBuilder header = new StringBuilder("| store |");
     StringBuilder rule = new StringBuilder("|---|");
@@ -124,8 +174,9 @@ final class Report {
     for (Target target : targets) {
       StringBuilder row = new StringBuilder("| `" + target.name() + "` |");
       for (Metric m : Metric.values()) {
-        row.append(' ').append(results.get(size, target.name(), m).map(Figure::toString)
-            .orElse("–")).append(" |");
+        row.append(' ')
+            .append(results.get(size, target.name(), m).map(Figure::toString).orElse("–"))
+            .append(" |");
       }
       line(row.toString());
     }
@@ -135,8 +186,9 @@ final class Report {
     line("");
     line("### Cairn ÷ peer, " + bytes(size) + " values");
     line("");
-    line("Greater than 1 means Cairn is better: throughputs are Cairn ÷ peer; reopen time and"
-        + " disk ÷ payload are peer ÷ Cairn. Ranges combine the extremes of both sides.");
+    line(
+        "Greater than 1 means Cairn is better: throughputs are Cairn ÷ peer; reopen time and"
+            + " disk ÷ payload are peer ÷ Cairn. Ranges combine the extremes of both sides.");
     line("");
     StringBuilder header = new StringBuilder("| Cairn stack | peer |");
     StringBuilder rule = new StringBuilder("|---|---|");
@@ -154,10 +206,10 @@ final class Report {
         if (!peer.peer()) {
           continue;
         }
-        StringBuilder row = new StringBuilder(
-            "| `" + cairn.name() + "` | `" + peer.name() + "` |");
+        StringBuilder row = new StringBuilder("| `" + cairn.name() + "` | `" + peer.name() + "` |");
         for (Metric m : RATIO_METRICS) {
-          row.append(' ').append(ratio(size, cairn, peer, m).map(Report::times).orElse("–"))
+          row.append(' ')
+              .append(ratio(size, cairn, peer, m).map(Report::times).orElse("–"))
               .append(" |");
         }
         line(row.toString());
@@ -179,10 +231,11 @@ final class Report {
     line("");
     line("## Goals of the disk backend, " + bytes(size) + " values");
     line("");
-    line("| Cairn stack | durable batch ingest vs RocksDB [≥ 1.5×] | point reads vs LMDB [≥ 1.2×]"
-        + " | absent lookups vs RocksDB [≥ 2×] | durable single puts vs RocksDB [≥ 1×]"
-        + " | 8 threads vs 1 thread [≥ 4×] | reopen [≤ 100 ms] | disk ÷ payload [≤ 1.05]"
-        + " | heap per object [≤ 16 B] |");
+    line(
+        "| Cairn stack | durable batch ingest vs RocksDB [≥ 1.5×] | point reads vs LMDB [≥ 1.2×]"
+            + " | absent lookups vs RocksDB [≥ 2×] | durable single puts vs RocksDB [≥ 1×]"
+            + " | 8 threads vs 1 thread [≥ 4×] | reopen [≤ 100 ms] | disk ÷ payload [≤ 1.05]"
+            + " | heap per object [≤ 16 B] |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     Target rocks = find("rocksdb");
     Target lmdb = find("lmdb");
@@ -190,22 +243,37 @@ final class Report {
       if (cairn.peer() || !cairn.persistent()) {
         continue;
       }
-      String scaling = results.get(size, cairn.name(), Metric.PUT_8)
-          .flatMap(p8 -> results.get(size, cairn.name(), Metric.PUT_1).map(p8::over))
-          .map(f -> goal(f, f.median() >= 4)).orElse("–");
-      line("| `" + cairn.name() + "` | "
-          + ratioGoal(size, cairn, rocks, Metric.INGEST_DURABLE, 1.5) + " | "
-          + ratioGoal(size, cairn, lmdb, Metric.READ, 1.2) + " | "
-          + ratioGoal(size, cairn, rocks, Metric.ABSENT, 2) + " | "
-          + ratioGoal(size, cairn, rocks, Metric.PUT_1, 1) + " | "
-          + scaling + " | "
-          + absolute(size, cairn, Metric.REOPEN, 100, " ms") + " | "
-          + absolute(size, cairn, Metric.DISK_RATIO, 1.05, "") + " | "
-          + absolute(size, cairn, Metric.HEAP_PER_OBJECT, 16, " B") + " |");
+      String scaling =
+          results
+              .get(size, cairn.name(), Metric.PUT_8)
+              .flatMap(p8 -> results.get(size, cairn.name(), Metric.PUT_1).map(p8::over))
+              .map(f -> goal(f, f.median() >= 4))
+              .orElse("–");
+      line(
+          "| `"
+              + cairn.name()
+              + "` | "
+              + ratioGoal(size, cairn, rocks, Metric.INGEST_DURABLE, 1.5)
+              + " | "
+              + ratioGoal(size, cairn, lmdb, Metric.READ, 1.2)
+              + " | "
+              + ratioGoal(size, cairn, rocks, Metric.ABSENT, 2)
+              + " | "
+              + ratioGoal(size, cairn, rocks, Metric.PUT_1, 1)
+              + " | "
+              + scaling
+              + " | "
+              + absolute(size, cairn, Metric.REOPEN, 100, " ms")
+              + " | "
+              + absolute(size, cairn, Metric.DISK_RATIO, 1.05, "")
+              + " | "
+              + absolute(size, cairn, Metric.HEAP_PER_OBJECT, 16, " B")
+              + " |");
     }
     line("");
-    line("✓ = the median meets the goal, ✗ = it does not. Heap per object is over every object"
-        + " of the store after reopen, sealed or not.");
+    line(
+        "✓ = the median meets the goal, ✗ = it does not. Heap per object is over every object"
+            + " of the store after reopen, sealed or not.");
   }
 
   private Target find(String name) {
@@ -220,8 +288,10 @@ final class Report {
   }
 
   private String absolute(int size, Target cairn, Metric metric, double limit, String unit) {
-    return results.get(size, cairn.name(), metric)
-        .map(f -> (f.median() <= limit ? "✓ " : "✗ ") + f + unit).orElse("–");
+    return results
+        .get(size, cairn.name(), metric)
+        .map(f -> (f.median() <= limit ? "✓ " : "✗ ") + f + unit)
+        .orElse("–");
   }
 
   private static String goal(Figure ratio, boolean met) {
@@ -229,8 +299,8 @@ final class Report {
   }
 
   private static String times(Figure ratio) {
-    return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ratio.median(), ratio.min(),
-        ratio.max());
+    return String.format(
+        Locale.ROOT, "%.2f× (%.2f–%.2f)", ratio.median(), ratio.min(), ratio.max());
   }
 
   static String bytes(int size) {

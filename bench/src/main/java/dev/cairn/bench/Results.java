@@ -21,7 +21,8 @@ final class Results {
   }
 
   synchronized void put(int size, String target, Metric metric, Figure figure) {
-    figures.computeIfAbsent(size, s -> new ConcurrentHashMap<>())
+    figures
+        .computeIfAbsent(size, s -> new ConcurrentHashMap<>())
         .computeIfAbsent(target, t -> new EnumMap<>(Metric.class))
         .put(metric, figure);
   }

@@ -14,12 +14,11 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * RocksDB through its JNI binding. Durable writes use {@code WriteOptions.setSync(true)} (the
- * WAL is fsynced before a put or a {@link WriteBatch} returns); {@link Durability#NO_SYNC}
- * keeps the WAL but never syncs it. Block-based tables with a 10-bit-per-key bloom filter (full
- * filters), compression off at every level (the values are incompressible), a 32 MiB LRU
- * block cache (the budget of the Cairn stack with a {@code cache}), everything else the
- * library's defaults.
+ * RocksDB through its JNI binding. Durable writes use {@code WriteOptions.setSync(true)} (the WAL
+ * is fsynced before a put or a {@link WriteBatch} returns); {@link Durability#NO_SYNC} keeps the
+ * WAL but never syncs it. Block-based tables with a 10-bit-per-key bloom filter (full filters),
+ * compression off at every level (the values are incompressible), a 32 MiB LRU block cache (the
+ * budget of the Cairn stack with a {@code cache}), everything else the library's defaults.
  */
 final class RocksDbStore implements Store {
   static {
@@ -28,12 +27,15 @@ final class RocksDbStore implements Store {
   }
 
   static final String CONFIGURATION =
-      "RocksDB " + RocksDbStore.version() + " (rocksdbjni): block-based tables, bloom filter 10"
+      "RocksDB "
+          + RocksDbStore.version()
+          + " (rocksdbjni): block-based tables, bloom filter 10"
           + " bits/key (full filter), compression off at every level, a 32 MiB LRU block cache,"
           + " default memtables and compaction; durable = `WriteOptions.setSync(true)` on every put and `WriteBatch`,"
           + " no-sync = WAL kept, `setSync(false)`";
 
   private final StoreSetup setup;
+
   /** The block cache's size; the {@code cairn-cache-disk} target uses the same budget. */
   static final long BLOCK_CACHE_BYTES = 32L << 20;
 
@@ -54,11 +56,12 @@ final class RocksDbStore implements Store {
     BlockBasedTableConfig table = new BlockBasedTableConfig();
     table.setFilterPolicy(new BloomFilter(10, false));
     table.setBlockCache(blockCache);
-    options = new Options()
-        .setCreateIfMissing(true)
-        .setCompressionType(CompressionType.NO_COMPRESSION)
-        .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
-        .setTableFormatConfig(table);
+    options =
+        new Options()
+            .setCreateIfMissing(true)
+            .setCompressionType(CompressionType.NO_COMPRESSION)
+            .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
+            .setTableFormatConfig(table);
     writeOptions = new WriteOptions().setSync(setup.durability() == Durability.DURABLE);
     try {
       db = RocksDB.open(options, setup.directory().toString());

@@ -5,11 +5,11 @@ package dev.cairn.bench;
  * engine, so adding a store to the comparison is one class (or, for a Cairn stack, one line in
  * {@link Targets}).
  *
- * <p>Keys are the 32-byte SHA-256 of the value, computed by the harness, so hashing costs the
- * same for every store. Every adapter returns a {@code byte[]} the caller owns (LMDB and Xodus
- * copy out of their pages) so that reads cost what a caller of the Cairn contract pays.
- * Whether {@link #put} and {@link #putBatch} are durable when they return is fixed by the
- * {@link Durability} the store was opened with. Adapters are safe for concurrent callers.
+ * <p>Keys are the 32-byte SHA-256 of the value, computed by the harness, so hashing costs the same
+ * for every store. Every adapter returns a {@code byte[]} the caller owns (LMDB and Xodus copy out
+ * of their pages) so that reads cost what a caller of the Cairn contract pays. Whether {@link #put}
+ * and {@link #putBatch} are durable when they return is fixed by the {@link Durability} the store
+ * was opened with. Adapters are safe for concurrent callers.
  */
 public interface Store extends AutoCloseable {
   /** Stores one object. */

@@ -9,8 +9,8 @@ import java.nio.file.Path;
  *
  * @param directory the store's own directory (created if missing); nothing else lives in it
  * @param durability durable or not
- * @param expectedPayloadBytes the payload the store will hold at most, for stores that size a
- *     map up front (LMDB)
+ * @param expectedPayloadBytes the payload the store will hold at most, for stores that size a map
+ *     up front (LMDB)
  */
 public record StoreSetup(Path directory, Durability durability, long expectedPayloadBytes) {
   /** Checks the arguments. */

@@ -37,8 +37,13 @@ public record Target(
   }
 
   /** A target whose filled store is read as it is. */
-  public Target(String name, boolean peer, boolean persistent, boolean syncsSinglePuts,
-      String configuration, Function<StoreSetup, Store> opener) {
+  public Target(
+      String name,
+      boolean peer,
+      boolean persistent,
+      boolean syncsSinglePuts,
+      String configuration,
+      Function<StoreSetup, Store> opener) {
     this(name, peer, persistent, syncsSinglePuts, configuration, opener, null);
   }
 

@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
 
 /**
  * The objects every store is given: {@code count} incompressible (uniformly random) values of
- * {@code valueSize} bytes, keyed by the SHA-256 of their bytes. Value {@code i} is a pure
- * function of {@code (seed, i)}, so every store and every JVM sees the same objects without
- * shipping them around.
+ * {@code valueSize} bytes, keyed by the SHA-256 of their bytes. Value {@code i} is a pure function
+ * of {@code (seed, i)}, so every store and every JVM sees the same objects without shipping them
+ * around.
  *
  * @param valueSize bytes per value
  * @param count number of objects
@@ -27,13 +27,15 @@ public record Workload(int valueSize, long count, long seed) {
   /** The key length: SHA-256. */
   public static final int KEY_LENGTH = 32;
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always ships SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("the JDK always ships SHA-256", e);
+            }
+          });
 
   /** Checks the arguments. */
   public Workload {

@@ -15,12 +15,14 @@ import jetbrains.exodus.env.StoreConfig;
 /**
  * JetBrains Xodus, the closest pure-Java design (an append-only log of B-tree pages). One
  * transaction per put and per batch; durable = {@code EnvironmentConfig.setLogDurableWrite(true)}
- * (each commit fsyncs the log), no-sync = {@code setLogDurableWrite(false)} (Xodus's default).
- * A B-tree store without duplicates; log GC and the shared log cache at their defaults.
+ * (each commit fsyncs the log), no-sync = {@code setLogDurableWrite(false)} (Xodus's default). A
+ * B-tree store without duplicates; log GC and the shared log cache at their defaults.
  */
 final class XodusStore implements Store {
   static final String CONFIGURATION =
-      "Xodus (xodus-environment " + XodusStore.version() + "): one transaction per put and per"
+      "Xodus (xodus-environment "
+          + XodusStore.version()
+          + "): one transaction per put and per"
           + " batch, B-tree store without duplicates, `EnvironmentConfig.setLogDurableWrite(true)`"
           + " for durable (commit = fsync), `false` for no-sync; log GC and log cache at defaults";
 
@@ -39,8 +41,9 @@ final class XodusStore implements Store {
     EnvironmentConfig config =
         new EnvironmentConfig().setLogDurableWrite(setup.durability() == Durability.DURABLE);
     env = Environments.newInstance(setup.directory().toFile(), config);
-    store = env.computeInTransaction(
-        txn -> env.openStore("objects", StoreConfig.WITHOUT_DUPLICATES, txn));
+    store =
+        env.computeInTransaction(
+            txn -> env.openStore("objects", StoreConfig.WITHOUT_DUPLICATES, txn));
   }
 
   static Store open(StoreSetup setup) {
@@ -61,19 +64,21 @@ final class XodusStore implements Store {
 
   @Override
   public void putBatch(byte[][] keys, byte[][] values, int from, int to) {
-    env.executeInTransaction(txn -> {
-      for (int i = from; i < to; i++) {
-        store.put(txn, new ArrayByteIterable(keys[i]), new ArrayByteIterable(values[i]));
-      }
-    });
+    env.executeInTransaction(
+        txn -> {
+          for (int i = from; i < to; i++) {
+            store.put(txn, new ArrayByteIterable(keys[i]), new ArrayByteIterable(values[i]));
+          }
+        });
   }
 
   @Override
   public byte[] get(byte[] key) {
-    return env.computeInReadonlyTransaction(txn -> {
-      ByteIterable found = store.get(txn, new ArrayByteIterable(key));
-      return found == null ? null : Arrays.copyOf(found.getBytesUnsafe(), found.getLength());
-    });
+    return env.computeInReadonlyTransaction(
+        txn -> {
+          ByteIterable found = store.get(txn, new ArrayByteIterable(key));
+          return found == null ? null : Arrays.copyOf(found.getBytesUnsafe(), found.getLength());
+        });
   }
 
   @Override

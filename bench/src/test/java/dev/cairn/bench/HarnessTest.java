@@ -13,21 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness's pieces in one JVM, on a few hundred objects: the ingest and reopen phases, the
- * result lines the driver parses, figures and ratios, and the report. The timed passes
- * themselves run only from bench/run.sh.
+ * result lines the driver parses, figures and ratios, and the report. The timed passes themselves
+ * run only from bench/run.sh.
  */
 class HarnessTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void ingestThenReopenMeasuresAStoreThatHoldsTheWorkload() {
     Target target = Targets.named("rocksdb");
     Workload workload = new Workload(1024, 2_500, 1);
     Path dir = temp.resolve("store");
-    Map<String, Object> ingest =
-        PhaseMain.ingest(target, dir, Durability.DURABLE, workload, 300);
-    assertThat(ingest).containsEntry("objects", 2_500L)
+    Map<String, Object> ingest = PhaseMain.ingest(target, dir, Durability.DURABLE, workload, 300);
+    assertThat(ingest)
+        .containsEntry("objects", 2_500L)
         .containsEntry("payloadBytes", 2_500L * 1024);
     assertThat((Double) ingest.get("objectsPerSecond")).isPositive();
     assertThat((Double) ingest.get("diskRatio")).isGreaterThan(1.0);
@@ -61,11 +60,12 @@ class HarnessTest {
         assertThat(store.get(Workload.key(value))).as("object %d", i).isEqualTo(value);
       }
     }
-    try (dev.cairn.disk.DiskBackend upper = dev.cairn.disk.DiskBackend.open(
-        dir.resolve(LayeredArchive.UPPER))) {
+    try (dev.cairn.disk.DiskBackend upper =
+        dev.cairn.disk.DiskBackend.open(dir.resolve(LayeredArchive.UPPER))) {
       for (long i = 0; i < 10; i++) {
-        dev.cairn.spi.Hash hash = dev.cairn.spi.Hash.of(dev.cairn.spi.HashAlgorithm.SHA256,
-            Workload.key(workload.value(i)));
+        dev.cairn.spi.Hash hash =
+            dev.cairn.spi.Hash.of(
+                dev.cairn.spi.HashAlgorithm.SHA256, Workload.key(workload.value(i)));
         assertThat(upper.exists(hash)).as("object %d in the upper", i).isEqualTo(i % 2 == 1);
       }
     }
@@ -73,10 +73,12 @@ class HarnessTest {
 
   @Test
   void resultLinesRoundTrip() {
-    String line = PhaseMain.format(new java.util.LinkedHashMap<>(
-        Map.of("objects", 10L, "seconds", 0.25, "probe", true)));
+    String line =
+        PhaseMain.format(
+            new java.util.LinkedHashMap<>(Map.of("objects", 10L, "seconds", 0.25, "probe", true)));
     assertThat(Bench.parse(line))
-        .containsEntry("objects", 10.0).containsEntry("seconds", 0.25)
+        .containsEntry("objects", 10.0)
+        .containsEntry("seconds", 0.25)
         .containsEntry("probe", 1.0);
   }
 
@@ -99,8 +101,15 @@ class HarnessTest {
     Target cairn = Targets.all().stream().filter(t -> !t.peer()).findFirst().orElseThrow();
     results.put(1024, "rocksdb", Metric.INGEST_DURABLE, Figure.of(100, 110, 90));
     results.put(1024, cairn.name(), Metric.INGEST_DURABLE, Figure.of(300, 310, 290));
-    String md = new Report(plan, List.of(Targets.named("rocksdb"), cairn), results,
-        "bench/run.sh smoke", Instant.EPOCH, Instant.EPOCH.plusSeconds(61)).markdown();
+    String md =
+        new Report(
+                plan,
+                List.of(Targets.named("rocksdb"), cairn),
+                results,
+                "bench/run.sh smoke",
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(61))
+            .markdown();
     assertThat(md)
         .contains("Command: `bench/run.sh smoke`", "took 1 min 01 s", "JDK: ", "CPU: ")
         .contains("| `rocksdb` | 100 (90.0–110) |")
@@ -108,8 +117,15 @@ class HarnessTest {
         .doesNotContain("## Failures");
 
     results.fail(1024, "lmdb", "java.lang.IllegalStateException: MDB_MAP_FULL");
-    assertThat(new Report(plan, List.of(Targets.named("rocksdb")), results, "x", Instant.EPOCH,
-        Instant.EPOCH).markdown())
+    assertThat(
+            new Report(
+                    plan,
+                    List.of(Targets.named("rocksdb")),
+                    results,
+                    "x",
+                    Instant.EPOCH,
+                    Instant.EPOCH)
+                .markdown())
         .contains("## Failures", "* lmdb, 1024 B: `java.lang.IllegalStateException: MDB_MAP_FULL`");
   }
 
@@ -122,7 +138,8 @@ class HarnessTest {
   @Test
   void unknownTargetsAndPassesAreNamed() {
     assertThatThrownBy(() -> Targets.named("rocks"))
-        .hasMessageContaining("\"rocks\"").hasMessageContaining("rocksdb");
+        .hasMessageContaining("\"rocks\"")
+        .hasMessageContaining("rocksdb");
     assertThatThrownBy(() -> Plan.named("huge")).hasMessageContaining("\"huge\"");
   }
 }

@@ -12,12 +12,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every adapter stores, finds, misses and (if persistent) keeps objects across reopen. */
 class StoreAdapterTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   static Stream<Arguments> targetsAndModes() {
-    return Targets.all().stream().flatMap(t -> Stream.of(Durability.values())
-        .map(d -> Arguments.of(t.name(), d)));
+    return Targets.all().stream()
+        .flatMap(t -> Stream.of(Durability.values()).map(d -> Arguments.of(t.name(), d)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -52,8 +51,8 @@ class StoreAdapterTest {
     store.close();
   }
 
-  private static void assertHolds(Store store, byte[][] keys, byte[][] values, byte[] singleKey,
-      byte[] single, byte[] absent) {
+  private static void assertHolds(
+      Store store, byte[][] keys, byte[][] values, byte[] singleKey, byte[] single, byte[] absent) {
     for (int i = 0; i < keys.length; i++) {
       assertThat(store.get(keys[i])).as("object %d", i).isEqualTo(values[i]);
       assertThat(store.exists(keys[i])).isTrue();

@@ -3,10 +3,10 @@ package dev.cairn.cli;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.StoreSpec;
 import dev.cairn.stack.Cairn;
 import dev.cairn.stack.CairnConfiguration;
 import dev.cairn.stack.StoreType;
-import dev.cairn.spi.StoreSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -24,36 +23,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code cairn} command: global options and the store every subcommand works on. */
-@Command(name = "cairn",
+@Command(
+    name = "cairn",
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = CairnCommand.Version.class,
     description = "Content-addressed object stores: objects, refs, Git import and export.",
     subcommands = {
-        PutCommand.class, CatCommand.class, ExistsCommand.class, RefCommand.class,
-        ImportGitCommand.class, ExportGitCommand.class, GcCommand.class, VerifyCommand.class,
-        StatsCommand.class, StoresCommand.class, CommandLine.HelpCommand.class},
+      PutCommand.class, CatCommand.class, ExistsCommand.class, RefCommand.class,
+      ImportGitCommand.class, ExportGitCommand.class, GcCommand.class, VerifyCommand.class,
+      StatsCommand.class, StoresCommand.class, CommandLine.HelpCommand.class
+    },
     footerHeading = "%nExit codes:%n",
-    footer = {"  0  success",
-        "  1  failure: an object or ref not found, damage found, a store or Git error",
-        "  2  usage: a bad option, stack spec, hash, path or repository"})
+    footer = {
+      "  0  success",
+      "  1  failure: an object or ref not found, damage found, a store or Git error",
+      "  2  usage: a bad option, stack spec, hash, path or repository"
+    })
 final class CairnCommand implements Runnable {
   final Terminal io;
 
-  @Option(names = "--store", paramLabel = "SPEC", scope = ScopeType.INHERIT,
-      description = "the stack spec of the store (default: $CAIRN_STORE, else disk:.cairn in"
-          + " the working directory); see 'cairn stores'")
+  @Option(
+      names = "--store",
+      paramLabel = "SPEC",
+      scope = ScopeType.INHERIT,
+      description =
+          "the stack spec of the store (default: $CAIRN_STORE, else disk:.cairn in"
+              + " the working directory); see 'cairn stores'")
   String store;
 
-  @Option(names = "--json", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
       description = "print results as JSON, for scripts")
   boolean json;
 
-  @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-q", "--quiet"},
+      scope = ScopeType.INHERIT,
       description = "print no progress and no summary")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
       description = "print stack traces of failures")
   boolean verbose;
 
@@ -79,28 +92,32 @@ final class CairnCommand implements Runnable {
   }
 
   /**
-   * Fails when the store is the default one and it does not exist: a command that only reads
-   * should not leave an empty store behind.
+   * Fails when the store is the default one and it does not exist: a command that only reads should
+   * not leave an empty store behind.
    */
   void requireDefaultStoreExists() {
     String env = io.environment.get("CAIRN_STORE");
     Path directory = io.workingDirectory.resolve(".cairn");
     if (store == null && (env == null || env.isBlank()) && !Files.exists(directory)) {
-      throw CliFailure.failure("no store in " + directory + "; 'cairn import-git .' or"
-          + " 'cairn put' creates it, or pass --store SPEC");
+      throw CliFailure.failure(
+          "no store in "
+              + directory
+              + "; 'cairn import-git .' or"
+              + " 'cairn put' creates it, or pass --store SPEC");
     }
   }
 
   /**
-   * Opens the store; a store of the spec that does not exist yet is created only if {@code
-   * create} (a command that writes), else the open fails naming it.
+   * Opens the store; a store of the spec that does not exist yet is created only if {@code create}
+   * (a command that writes), else the open fails naming it.
    */
   Backend open(boolean create) {
     String spec = spec();
     StoreSpec parsed = Cairn.parse(spec);
     StoreSpec rebased = rebased(parsed);
     refuseSharedDirectories(rebased);
-    return Cairn.open(rebased.equals(parsed) ? spec : rebased.toString(),
+    return Cairn.open(
+        rebased.equals(parsed) ? spec : rebased.toString(),
         CairnConfiguration.builder().createsMissingStores(create).build());
   }
 
@@ -110,24 +127,27 @@ final class CairnCommand implements Runnable {
    */
   private void refuseSharedDirectories(StoreSpec spec) {
     Map<Path, StoreSpec> seen = new LinkedHashMap<>();
-    forEachDirectoryLeaf(spec, leaf -> {
-      Path directory;
-      try {
-        directory = Path.of(leaf.locator().get()).toAbsolutePath().normalize();
-      } catch (java.nio.file.InvalidPathException e) {
-        return; // the store rejects it with its own message
-      }
-      StoreSpec other = seen.putIfAbsent(directory, leaf);
-      if (other != null) {
-        throw CliFailure.usage(String.format(
-            "%s:%s and %s:%s are one directory; each store of a stack needs its own",
-            other.name(), other.locator().get(), leaf.name(), leaf.locator().get()));
-      }
-    });
+    forEachDirectoryLeaf(
+        spec,
+        leaf -> {
+          Path directory;
+          try {
+            directory = Path.of(leaf.locator().get()).toAbsolutePath().normalize();
+          } catch (java.nio.file.InvalidPathException e) {
+            return; // the store rejects it with its own message
+          }
+          StoreSpec other = seen.putIfAbsent(directory, leaf);
+          if (other != null) {
+            throw CliFailure.usage(
+                String.format(
+                    "%s:%s and %s:%s are one directory; each store of a stack needs its own",
+                    other.name(), other.locator().get(), leaf.name(), leaf.locator().get()));
+          }
+        });
   }
 
-  private static void forEachDirectoryLeaf(StoreSpec spec,
-      java.util.function.Consumer<StoreSpec> action) {
+  private static void forEachDirectoryLeaf(
+      StoreSpec spec, java.util.function.Consumer<StoreSpec> action) {
     if (spec.isLeaf()) {
       if (spec.locator().isPresent() && DIRECTORY_LOCATORS.contains(spec.name())) {
         action.accept(spec);
@@ -138,14 +158,13 @@ final class CairnCommand implements Runnable {
   }
 
   /** The leaf types whose locator is a directory. */
-  private static final java.util.Set<String> DIRECTORY_LOCATORS =
-      java.util.Set.of("disk", "lower");
+  private static final java.util.Set<String> DIRECTORY_LOCATORS = java.util.Set.of("disk", "lower");
 
   /**
    * {@code spec} with every relative directory resolved against the command line's working
-   * directory rather than the JVM's (they differ when the CLI runs in-process). The path is
-   * not normalized: a {@code ..} in it stays for the store to judge. Sensitive options are
-   * unmarked in the copy so that it prints their values.
+   * directory rather than the JVM's (they differ when the CLI runs in-process). The path is not
+   * normalized: a {@code ..} in it stays for the store to judge. Sensitive options are unmarked in
+   * the copy so that it prints their values.
    */
   private StoreSpec rebased(StoreSpec spec) {
     if (spec.isLeaf()) {
@@ -172,8 +191,8 @@ final class CairnCommand implements Runnable {
 
   /**
    * Opens the store; every store of the spec that does not exist yet and takes a {@code hash}
-   * option is created with {@code algorithm} (the architecture: importing a SHA-1 Git
-   * repository into a new store makes a SHA-1 store).
+   * option is created with {@code algorithm} (the architecture: importing a SHA-1 Git repository
+   * into a new store makes a SHA-1 store).
    */
   Backend openCreating(HashAlgorithm algorithm) {
     String spec = spec();
@@ -191,9 +210,11 @@ final class CairnCommand implements Runnable {
       StoreSpec spec, Map<String, StoreType> types, String algorithm) {
     if (spec.isLeaf()) {
       StoreType type = types.get(spec.name());
-      boolean takesHash = type != null
-          && type.options().stream().anyMatch(o -> o.name().equals("hash"));
-      if (!takesHash || spec.options().containsKey("hash") || spec.locator().isEmpty()
+      boolean takesHash =
+          type != null && type.options().stream().anyMatch(o -> o.name().equals("hash"));
+      if (!takesHash
+          || spec.options().containsKey("hash")
+          || spec.locator().isEmpty()
           || !isAbsentOrEmpty(spec.locator().get())) {
         return spec;
       }
@@ -243,8 +264,14 @@ final class CairnCommand implements Runnable {
     try {
       return Hash.parse(algorithm, hex);
     } catch (IllegalArgumentException e) {
-      throw CliFailure.usage("'" + hex + "' is not a " + algorithm.name() + " hash ("
-          + algorithm.digestLength() * 2 + " hex digits)");
+      throw CliFailure.usage(
+          "'"
+              + hex
+              + "' is not a "
+              + algorithm.name()
+              + " hash ("
+              + algorithm.digestLength() * 2
+              + " hex digits)");
     }
   }
 
@@ -274,8 +301,10 @@ final class CairnCommand implements Runnable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return new String[] {"cairn " + p.getProperty("version", "(unknown version)"),
-          "Java " + System.getProperty("java.version")};
+      return new String[] {
+        "cairn " + p.getProperty("version", "(unknown version)"),
+        "Java " + System.getProperty("java.version")
+      };
     }
   }
 }

@@ -20,29 +20,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cairn cat NAME}: prints an object's bytes, streamed from the store ({@link
- * ObjectStreams}) so that the heap needed does not grow with their size where the store
- * streams. Damage found at the end of a streamed object fails the command (exit 1) before its
- * last bytes are printed. With {@code -p}, a tree is listed as {@code git cat-file -p} lists it
- * (trees are read whole to be parsed; every other type streams).
+ * {@code cairn cat NAME}: prints an object's bytes, streamed from the store ({@link ObjectStreams})
+ * so that the heap needed does not grow with their size where the store streams. Damage found at
+ * the end of a streamed object fails the command (exit 1) before its last bytes are printed. With
+ * {@code -p}, a tree is listed as {@code git cat-file -p} lists it (trees are read whole to be
+ * parsed; every other type streams).
  */
 @Command(name = "cat", description = "Print the bytes of an object.")
 final class CatCommand extends StoreCommand {
-  @Parameters(paramLabel = "NAME",
-      description = "the object: its hash, a unique abbreviation of it (4 hex digits or more),"
-          + " or a ref as Git names them (HEAD, main, v1.0, refs/heads/main)")
+  @Parameters(
+      paramLabel = "NAME",
+      description =
+          "the object: its hash, a unique abbreviation of it (4 hex digits or more),"
+              + " or a ref as Git names them (HEAD, main, v1.0, refs/heads/main)")
   String hex;
 
-  @Option(names = {"-p", "--git-content"},
-      description = "for an object imported from Git, print it as 'git cat-file -p' does: the"
-          + " content without the Git header (\"<type> <size>\\0\"); a tree as a listing")
+  @Option(
+      names = {"-p", "--git-content"},
+      description =
+          "for an object imported from Git, print it as 'git cat-file -p' does: the"
+              + " content without the Git header (\"<type> <size>\\0\"); a tree as a listing")
   boolean gitContent;
 
   @Override
   int run(Backend store) throws IOException {
     Hash hash = ObjectName.resolve(store, hex);
-    ObjectReader reader = ObjectStreams.of(store).open(hash).orElseThrow(
-        () -> CliFailure.failure("no object " + hash.toHex() + " in the store"));
+    ObjectReader reader =
+        ObjectStreams.of(store)
+            .open(hash)
+            .orElseThrow(() -> CliFailure.failure("no object " + hash.toHex() + " in the store"));
     try (InputStream in = reader.asInputStream()) {
       long size = reader.size();
       byte[] head = in.readNBytes((int) Math.min(size, GitObject.MAX_HEADER));
@@ -53,8 +59,8 @@ final class CatCommand extends StoreCommand {
         try {
           header = GitObject.parseHeader(hash, head, size);
         } catch (MalformedObjectException e) {
-          throw CliFailure.failure("object " + hash.toHex() + " is not a Git object: "
-              + e.getMessage());
+          throw CliFailure.failure(
+              "object " + hash.toHex() + " is not a Git object: " + e.getMessage());
         }
         start = header.contentOffset();
         if (header.type() == GitObject.Type.TREE) {
@@ -99,16 +105,18 @@ final class CatCommand extends StoreCommand {
     try {
       tree = GitObject.parse(hash, whole.toByteArray(), store.hashAlgorithm());
     } catch (MalformedObjectException e) {
-      throw CliFailure.failure("object " + hash.toHex() + " is not a Git object: "
-          + e.getMessage());
+      throw CliFailure.failure(
+          "object " + hash.toHex() + " is not a Git object: " + e.getMessage());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    tree.forEachEntry(entry -> {
-      out.writeBytes((entry.modeText() + " " + entry.type().label() + " "
-          + entry.hash().toHex() + "\t").getBytes(StandardCharsets.US_ASCII));
-      out.writeBytes(entry.name());
-      out.write('\n');
-    });
+    tree.forEachEntry(
+        entry -> {
+          out.writeBytes(
+              (entry.modeText() + " " + entry.type().label() + " " + entry.hash().toHex() + "\t")
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.writeBytes(entry.name());
+          out.write('\n');
+        });
     return out.toByteArray();
   }
 

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the output of {@code git cat-file --batch}: records {@code "<oid> <type> <size>\n"},
- * then the content, then {@code "\n"}. Each object comes back in Git's own form, {@code
- * "<type> <size>\0" + content}, in one array. Unsynchronized; used by one thread.
+ * Reads the output of {@code git cat-file --batch}: records {@code "<oid> <type> <size>\n"}, then
+ * the content, then {@code "\n"}. Each object comes back in Git's own form, {@code "<type>
+ * <size>\0" + content}, in one array. Unsynchronized; used by one thread.
  */
 final class CatFileStream {
   private final InputStream in;
@@ -20,7 +20,9 @@ final class CatFileStream {
   /** The last record's object id, in hex. */
   String oid;
 
-  /** Reads {@code in}; an object larger than {@code maxObjectBytes} is refused before it is read. */
+  /**
+   * Reads {@code in}; an object larger than {@code maxObjectBytes} is refused before it is read.
+   */
   CatFileStream(InputStream in, long maxObjectBytes) {
     this.in = in;
     this.maxObjectBytes = maxObjectBytes;
@@ -38,16 +40,18 @@ final class CatFileStream {
     int first = indexOf(' ', position, newline);
     int second = first < 0 ? -1 : indexOf(' ', first + 1, newline);
     if (second < 0) {
-      throw CliFailure.failure("git cat-file printed an unexpected header: "
-          + new String(buffer, position, newline - position, StandardCharsets.UTF_8));
+      throw CliFailure.failure(
+          "git cat-file printed an unexpected header: "
+              + new String(buffer, position, newline - position, StandardCharsets.UTF_8));
     }
     oid = new String(buffer, position, first - position, StandardCharsets.US_ASCII);
     long size = 0;
     for (int i = second + 1; i < newline; i++) {
       int digit = buffer[i] - '0';
       if (digit < 0 || digit > 9 || size > Integer.MAX_VALUE) {
-        throw CliFailure.failure("git cat-file printed an unexpected header: "
-            + new String(buffer, position, newline - position, StandardCharsets.UTF_8));
+        throw CliFailure.failure(
+            "git cat-file printed an unexpected header: "
+                + new String(buffer, position, newline - position, StandardCharsets.UTF_8));
       }
       size = size * 10 + digit;
     }
@@ -55,9 +59,14 @@ final class CatFileStream {
     String sizeText = Long.toString(size);
     long total = typeLength + 1L + sizeText.length() + 1 + size;
     if (total > Integer.MAX_VALUE - 16 || total > maxObjectBytes) {
-      throw CliFailure.failure(String.format(java.util.Locale.ROOT,
-          "object %s is %,d bytes: more than the %,d bytes this JVM's heap (-Xmx) can hold"
-              + " for one object", oid, size, Math.min(Integer.MAX_VALUE - 16, maxObjectBytes)));
+      throw CliFailure.failure(
+          String.format(
+              java.util.Locale.ROOT,
+              "object %s is %,d bytes: more than the %,d bytes this JVM's heap (-Xmx) can hold"
+                  + " for one object",
+              oid,
+              size,
+              Math.min(Integer.MAX_VALUE - 16, maxObjectBytes)));
     }
     byte[] object = new byte[(int) total];
     System.arraycopy(buffer, first + 1, object, 0, typeLength);
@@ -101,8 +110,8 @@ final class CatFileStream {
       position = 0;
     }
     if (limit == buffer.length) {
-      throw CliFailure.failure("git cat-file printed a header longer than "
-          + buffer.length + " bytes");
+      throw CliFailure.failure(
+          "git cat-file printed a header longer than " + buffer.length + " bytes");
     }
     int n = in.read(buffer, limit, buffer.length - limit);
     if (n < 0) {

@@ -1,8 +1,8 @@
 package dev.cairn.cli;
 
 /**
- * A failure the command reports as one line and an exit code: {@link #USAGE} when the command
- * line is wrong (a bad spec, hash, path or repository), {@link #FAILURE} when the work failed.
+ * A failure the command reports as one line and an exit code: {@link #USAGE} when the command line
+ * is wrong (a bad spec, hash, path or repository), {@link #FAILURE} when the work failed.
  */
 final class CliFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn exists HASH}: exit 0 if stored, 1 if not. */
-@Command(name = "exists",
+@Command(
+    name = "exists",
     description = "Tell whether an object is stored: prints true or false; exit 0 or 1.")
 final class ExistsCommand extends StoreCommand {
   @Parameters(paramLabel = "HASH", description = "the object's hash, in hex")

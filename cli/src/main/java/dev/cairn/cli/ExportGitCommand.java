@@ -29,23 +29,24 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn export-git DIR}: a bare Git repository holding, in one pack and its index, every
- * object reachable from the store's Git refs ({@code refs/...} and {@code HEAD}), with its refs
- * and symbolic refs ({@link SymbolicRefs}).
+ * object reachable from the store's Git refs ({@code refs/...} and {@code HEAD}), with its refs and
+ * symbolic refs ({@link SymbolicRefs}).
  *
- * <p>The walk starts at the refs and follows commits' trees and parents, trees' entries and
- * tags' targets, reading each object with the one strict {@link GitObject} parser. A tree or
- * blob is written as a delta against the object at the same path in the tree of the commit
- * that has it as a parent (already written, as the walk goes from new to old), else against
- * the last object written under the same name, when the delta is under half its size and the
- * chain at most {@value #MAX_DEPTH} long; otherwise whole. A
- * commit whose parent is not stored (a shallow clone's boundary) is listed in {@code shallow},
- * as Git does; any other missing or malformed object fails the export (exit 1) after
- * everything else is written. Memory: about 150 bytes per exported object plus a cache of
- * {@value #CACHE_MIB} MiB of recent objects (delta bases).
+ * <p>The walk starts at the refs and follows commits' trees and parents, trees' entries and tags'
+ * targets, reading each object with the one strict {@link GitObject} parser. A tree or blob is
+ * written as a delta against the object at the same path in the tree of the commit that has it as a
+ * parent (already written, as the walk goes from new to old), else against the last object written
+ * under the same name, when the delta is under half its size and the chain at most {@value
+ * #MAX_DEPTH} long; otherwise whole. A commit whose parent is not stored (a shallow clone's
+ * boundary) is listed in {@code shallow}, as Git does; any other missing or malformed object fails
+ * the export (exit 1) after everything else is written. Memory: about 150 bytes per exported object
+ * plus a cache of {@value #CACHE_MIB} MiB of recent objects (delta bases).
  */
-@Command(name = "export-git",
-    description = "Export the objects reachable from refs/... and HEAD as a bare Git"
-        + " repository (one pack and its index).")
+@Command(
+    name = "export-git",
+    description =
+        "Export the objects reachable from refs/... and HEAD as a bare Git"
+            + " repository (one pack and its index).")
 final class ExportGitCommand extends StoreCommand {
   @Parameters(paramLabel = "DIR", description = "a directory that does not exist or is empty")
   String directory;
@@ -98,11 +99,14 @@ final class ExportGitCommand extends StoreCommand {
     for (Map.Entry<String, Hash> ref : refs.entrySet()) {
       writeRef(target, ref.getKey(), ref.getValue().toHex());
     }
-    symbolic.targets().forEach((name, to) -> {
-      if (!name.equals("HEAD")) {
-        writeRef(target, name, "ref: " + to);
-      }
-    });
+    symbolic
+        .targets()
+        .forEach(
+            (name, to) -> {
+              if (!name.equals("HEAD")) {
+                writeRef(target, name, "ref: " + to);
+              }
+            });
     Files.writeString(target.resolve("HEAD"), head, StandardCharsets.US_ASCII);
     if (!walk.shallow.isEmpty()) {
       StringBuilder lines = new StringBuilder();
@@ -117,8 +121,12 @@ final class ExportGitCommand extends StoreCommand {
       for (String problem : walk.problems.subList(0, Math.min(20, walk.problems.size()))) {
         io().err.println("cairn: " + problem);
       }
-      throw CliFailure.failure("export to '" + directory + "' is incomplete: "
-          + walk.problems.size() + " reachable objects could not be exported");
+      throw CliFailure.failure(
+          "export to '"
+              + directory
+              + "' is incomplete: "
+              + walk.problems.size()
+              + " reachable objects could not be exported");
     }
     long packBytes = Files.size(pack);
     if (root().json) {
@@ -133,11 +141,21 @@ final class ExportGitCommand extends StoreCommand {
       result.put("directory", target.toString());
       json(result);
     } else {
-      say(String.format(Locale.ROOT,
-          "exported %,d objects (%,.1f MB; a pack of %,.1f MB, %,d deltas) and %,d refs to %s"
-              + " in %.2f s%s", progress.items(), progress.bytes() / 1e6, packBytes / 1e6,
-          walk.deltas, refs.size(), target, seconds, walk.shallow.isEmpty() ? ""
-              : " (shallow: " + walk.shallow.size() + " boundary commits)"));
+      say(
+          String.format(
+              Locale.ROOT,
+              "exported %,d objects (%,.1f MB; a pack of %,.1f MB, %,d deltas) and %,d refs to %s"
+                  + " in %.2f s%s",
+              progress.items(),
+              progress.bytes() / 1e6,
+              packBytes / 1e6,
+              walk.deltas,
+              refs.size(),
+              target,
+              seconds,
+              walk.shallow.isEmpty()
+                  ? ""
+                  : " (shallow: " + walk.shallow.size() + " boundary commits)"));
     }
     return 0;
   }
@@ -158,16 +176,22 @@ final class ExportGitCommand extends StoreCommand {
     final HashAlgorithm algorithm;
     final Progress progress;
     final ArrayDeque<Hash> queue = new ArrayDeque<>();
+
     /** Queued and not yet written, with the object it may be a delta of. */
     final Map<Hash, Pending> pending = new HashMap<>();
+
     /** The last object written under each type and entry name: a delta base of last resort. */
     final Map<String, Hash> lastByName = new HashMap<>();
+
     /** Reachable objects that are missing or malformed. */
     final Set<Hash> failed = new HashSet<>();
+
     final Set<Hash> shallow = new TreeSet<>();
     final List<String> problems = new ArrayList<>();
+
     /** Commits not yet read whose tree may be a delta of their child's: commit to that tree. */
     final Map<Hash, Hash> childTree = new HashMap<>();
+
     final Recent recent = new Recent(CACHE_MIB << 20);
     PackWriter writer;
     long deltas;
@@ -179,7 +203,8 @@ final class ExportGitCommand extends StoreCommand {
     }
 
     boolean seen(Hash hash) {
-      return pending.containsKey(hash) || writer != null && writer.contains(hash)
+      return pending.containsKey(hash)
+          || writer != null && writer.contains(hash)
           || failed.contains(hash);
     }
 
@@ -195,8 +220,10 @@ final class ExportGitCommand extends StoreCommand {
       while (!queue.isEmpty()) {
         Hash hash = queue.poll();
         Pending waiting = pending.get(hash);
-        Hash base = waiting.base != null || waiting.name == null ? waiting.base
-            : lastByName.get(waiting.name);
+        Hash base =
+            waiting.base != null || waiting.name == null
+                ? waiting.base
+                : lastByName.get(waiting.name);
         Optional<byte[]> read = store.read(hash);
         if (read.isEmpty()) {
           fail(hash, "object " + hash.toHex() + " is not in the store");
@@ -230,34 +257,39 @@ final class ExportGitCommand extends StoreCommand {
     private void follow(GitObject object, Hash base) {
       Hash hash = object.hash();
       switch (object.type()) {
-        case COMMIT: {
-          Hash[] tree = new Hash[1];
-          object.forEachLink((kind, link, leaf) -> {
-            if (kind.equals("tree")) {
-              tree[0] = link;
-              enqueue(link, childTree.remove(hash), ROOT);
-            } else if (!seen(link) && !store.exists(link)) {
-              shallow.add(hash);
-            } else {
-              if (!seen(link)) {
-                childTree.put(link, tree[0]);
-              }
-              enqueue(link, null, null);
-            }
-          });
-          return;
-        }
-        case TREE: {
-          Map<String, Hash> before = base == null ? Map.of() : entries(base);
-          object.forEachEntry(entry -> {
-            if (!entry.isSubmodule()) {
-              String name = key(entry);
-              Hash old = before.get(name);
-              enqueue(entry.hash(), old == null || old.equals(entry.hash()) ? null : old, name);
-            }
-          });
-          return;
-        }
+        case COMMIT:
+          {
+            Hash[] tree = new Hash[1];
+            object.forEachLink(
+                (kind, link, leaf) -> {
+                  if (kind.equals("tree")) {
+                    tree[0] = link;
+                    enqueue(link, childTree.remove(hash), ROOT);
+                  } else if (!seen(link) && !store.exists(link)) {
+                    shallow.add(hash);
+                  } else {
+                    if (!seen(link)) {
+                      childTree.put(link, tree[0]);
+                    }
+                    enqueue(link, null, null);
+                  }
+                });
+            return;
+          }
+        case TREE:
+          {
+            Map<String, Hash> before = base == null ? Map.of() : entries(base);
+            object.forEachEntry(
+                entry -> {
+                  if (!entry.isSubmodule()) {
+                    String name = key(entry);
+                    Hash old = before.get(name);
+                    enqueue(
+                        entry.hash(), old == null || old.equals(entry.hash()) ? null : old, name);
+                  }
+                });
+            return;
+          }
         default:
           object.forEachLink((kind, link, leaf) -> enqueue(link, null, null));
       }
@@ -297,8 +329,15 @@ final class ExportGitCommand extends StoreCommand {
         int depth = writer.depth(base);
         Cached from = depth >= 0 && depth < MAX_DEPTH ? cached(base) : null;
         if (from != null && from.type == object.type()) {
-          delta = Delta.encode(from.data, from.offset, from.data.length - from.offset, data,
-              object.contentOffset(), object.contentLength(), object.contentLength() / 2);
+          delta =
+              Delta.encode(
+                  from.data,
+                  from.offset,
+                  from.data.length - from.offset,
+                  data,
+                  object.contentOffset(),
+                  object.contentLength(),
+                  object.contentLength() / 2);
         }
       }
       if (delta != null) {
@@ -377,8 +416,9 @@ final class ExportGitCommand extends StoreCommand {
     if (stored.isPresent()) {
       Optional<byte[]> data = store.read(stored.get());
       try {
-        if (data.isPresent() && GitObject.parse(stored.get(), data.get(),
-            store.hashAlgorithm()).type() != GitObject.Type.BLOB) {
+        if (data.isPresent()
+            && GitObject.parse(stored.get(), data.get(), store.hashAlgorithm()).type()
+                != GitObject.Type.BLOB) {
           return stored.get().toHex() + "\n";
         }
       } catch (MalformedObjectException e) {
@@ -391,8 +431,11 @@ final class ExportGitCommand extends StoreCommand {
         return "ref: " + branch + "\n";
       }
     }
-    return refs.keySet().stream().filter(n -> n.startsWith("refs/heads/")).findFirst()
-        .map(n -> "ref: " + n + "\n").orElse("ref: refs/heads/main\n");
+    return refs.keySet().stream()
+        .filter(n -> n.startsWith("refs/heads/"))
+        .findFirst()
+        .map(n -> "ref: " + n + "\n")
+        .orElse("ref: refs/heads/main\n");
   }
 
   private static void layout(Path target, HashAlgorithm algorithm) throws IOException {
@@ -400,10 +443,11 @@ final class ExportGitCommand extends StoreCommand {
     Files.createDirectories(target.resolve("refs/tags"));
     Files.createDirectories(target.resolve("objects/info"));
     Files.createDirectories(target.resolve("objects/pack"));
-    String config = algorithm.name().equals("sha1")
-        ? "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
-        : "[core]\n\trepositoryformatversion = 1\n\tfilemode = true\n\tbare = true\n"
-            + "[extensions]\n\tobjectformat = sha256\n";
+    String config =
+        algorithm.name().equals("sha1")
+            ? "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
+            : "[core]\n\trepositoryformatversion = 1\n\tfilemode = true\n\tbare = true\n"
+                + "[extensions]\n\tobjectformat = sha256\n";
     Files.writeString(target.resolve("config"), config, StandardCharsets.US_ASCII);
   }
 

@@ -10,17 +10,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The one line the command prints for a failure: in words, naming the path, with no Java
- * class name ({@code java.nio.file.FileAlreadyExistsException: /x} becomes "'/x' exists and is
- * not a directory …") and no control character (a NUL or a newline from a path or a spec is
- * shown escaped, so the line stays one line that a terminal prints as it is).
+ * The one line the command prints for a failure: in words, naming the path, with no Java class name
+ * ({@code java.nio.file.FileAlreadyExistsException: /x} becomes "'/x' exists and is not a directory
+ * …") and no control character (a NUL or a newline from a path or a spec is shown escaped, so the
+ * line stays one line that a terminal prints as it is).
  */
 final class FailureText {
   private FailureText() {}
 
   /**
-   * {@code message} with the text of every {@link IOException} in {@code failure}'s causes (as
-   * a store's message embeds it) put in words, and control characters escaped.
+   * {@code message} with the text of every {@link IOException} in {@code failure}'s causes (as a
+   * store's message embeds it) put in words, and control characters escaped.
    */
   static String of(String message, Throwable failure) {
     String text = message;
@@ -39,7 +39,9 @@ final class FailureText {
       String file = fs.getFile();
       String reason = fs.getReason() == null ? "" : fs.getReason();
       if (e instanceof FileAlreadyExistsException) {
-        return "'" + file + "' exists and is not a directory (a file, a dangling link or a"
+        return "'"
+            + file
+            + "' exists and is not a directory (a file, a dangling link or a"
             + " loop of links)";
       }
       if (e instanceof NotDirectoryException) {
@@ -52,8 +54,9 @@ final class FailureText {
         String words = "permission denied on '" + file + "'";
         Path name = Path.of(file).getFileName();
         if (name != null && name.toString().equals("LOCK")) {
-          words += "; the store belongs to another user: to read it, add ?mode=read-only to"
-              + " its disk: spec";
+          words +=
+              "; the store belongs to another user: to read it, add ?mode=read-only to"
+                  + " its disk: spec";
         }
         return words;
       }
@@ -62,7 +65,9 @@ final class FailureText {
         java.nio.file.Path meant = java.nio.file.Path.of(file).getParent();
         if (meant != null && !java.nio.file.Files.isDirectory(meant)) {
           if (java.nio.file.Files.exists(meant, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return "'" + meant + "' exists and is not a directory (a file, a dangling link or a"
+            return "'"
+                + meant
+                + "' exists and is not a directory (a file, a dangling link or a"
                 + " loop of links)";
           }
           return "a part of '" + meant + "' is a file, not a directory";
@@ -82,12 +87,17 @@ final class FailureText {
   }
 
   private static String lower(String reason) {
-    return reason.length() > 1 && Character.isUpperCase(reason.charAt(0))
-        && Character.isLowerCase(reason.charAt(1))
-        ? reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1) : reason;
+    return reason.length() > 1
+            && Character.isUpperCase(reason.charAt(0))
+            && Character.isLowerCase(reason.charAt(1))
+        ? reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1)
+        : reason;
   }
 
-  /** {@code text} with every control character written as {@code \n}, {@code \t} or {@code \}{@code uXXXX}. */
+  /**
+   * {@code text} with every control character written as {@code \n}, {@code \t} or {@code \}{@code
+   * uXXXX}.
+   */
   static String escaped(String text) {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {

@@ -15,25 +15,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cairn gc}: garbage collection of a layered store, printing its report. */
-@Command(name = "gc",
-    description = "Collect a layered store: objects no ref (or --pin) reaches move from the"
-        + " upper to the lower (a lower: archive, or any lower that keeps its objects, such as"
-        + " disk:, s3: or postgres:), or are dropped if the lower is in memory or read-only;"
-        + " prints the report.")
+@Command(
+    name = "gc",
+    description =
+        "Collect a layered store: objects no ref (or --pin) reaches move from the"
+            + " upper to the lower (a lower: archive, or any lower that keeps its objects, such as"
+            + " disk:, s3: or postgres:), or are dropped if the lower is in memory or read-only;"
+            + " prints the report.")
 final class GcCommand extends StoreCommand {
-  @Option(names = "--pin", paramLabel = "HASH",
+  @Option(
+      names = "--pin",
+      paramLabel = "HASH",
       description = "keep this object and what it reaches, besides what refs reach; repeatable")
   List<String> pins = new ArrayList<>();
 
-  @Option(names = "--links", paramLabel = "EXTRACTOR", defaultValue = "git",
-      description = "how objects link to others: git (commits, trees, tags) or none (every"
-          + " object a leaf; only roots are kept); default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--links",
+      paramLabel = "EXTRACTOR",
+      defaultValue = "git",
+      description =
+          "how objects link to others: git (commits, trees, tags) or none (every"
+              + " object a leaf; only roots are kept); default: ${DEFAULT-VALUE}")
   String links;
 
-  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
-      description = "auto, archive (into the lower, which must be writable) or rolling (drop);"
-          + " default:"
-          + " ${DEFAULT-VALUE}")
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "auto, archive (into the lower, which must be writable) or rolling (drop);"
+              + " default:"
+              + " ${DEFAULT-VALUE}")
   String mode;
 
   @Override
@@ -54,17 +66,34 @@ final class GcCommand extends StoreCommand {
     for (String pin : pins) {
       pinned.add(CairnCommand.parseHash(store, pin));
     }
-    GarbageCollection gc = store.feature(GarbageCollection.class).orElseThrow(() ->
-        CliFailure.failure("the store " + root().spec() + " has no garbage collection; use a"
-            + " layered store, e.g. layered(upper=disk:/data/upper, lower=lower:/data/lower)"));
+    GarbageCollection gc =
+        store
+            .feature(GarbageCollection.class)
+            .orElseThrow(
+                () ->
+                    CliFailure.failure(
+                        "the store "
+                            + root().spec()
+                            + " has no garbage collection; use a"
+                            + " layered store, e.g. layered(upper=disk:/data/upper, lower=lower:/data/lower)"));
     long start = System.nanoTime();
-    GcOptions options = GcOptions.defaults().withLinks(extractor).withMode(gcMode)
-        .withPinned(pinned).withListener(phase -> {
-          if (!root().quiet) {
-            io().err.println(String.format(Locale.ROOT, "gc: %s (%.1f s)",
-                phase.name().toLowerCase(Locale.ROOT), (System.nanoTime() - start) / 1e9));
-          }
-        });
+    GcOptions options =
+        GcOptions.defaults()
+            .withLinks(extractor)
+            .withMode(gcMode)
+            .withPinned(pinned)
+            .withListener(
+                phase -> {
+                  if (!root().quiet) {
+                    io().err
+                        .println(
+                            String.format(
+                                Locale.ROOT,
+                                "gc: %s (%.1f s)",
+                                phase.name().toLowerCase(Locale.ROOT),
+                                (System.nanoTime() - start) / 1e9));
+                  }
+                });
     GcReport report = gc.gc(options);
     store.flush();
     if (root().json) {
@@ -79,8 +108,10 @@ final class GcCommand extends StoreCommand {
       result.put("bytesBefore", report.bytesBefore());
       result.put("bytesAfter", report.bytesAfter());
       Map<String, Object> phases = new LinkedHashMap<>();
-      report.phases().forEach((phase, time) ->
-          phases.put(phase.name().toLowerCase(Locale.ROOT), time.toMillis()));
+      report
+          .phases()
+          .forEach(
+              (phase, time) -> phases.put(phase.name().toLowerCase(Locale.ROOT), time.toMillis()));
       result.put("phaseMillis", phases);
       json(result);
     } else {

@@ -22,8 +22,9 @@ final class Git {
 
   /**
    * The repository at {@code directory} (a work tree or a bare repository), checked.
-   * @throws CliFailure (usage) if the directory is missing or not a Git repository; (failure)
-   *     if {@code git} cannot be run
+   *
+   * @throws CliFailure (usage) if the directory is missing or not a Git repository; (failure) if
+   *     {@code git} cannot be run
    */
   static Git open(Path directory, String name) {
     if (!Files.exists(directory)) {
@@ -58,8 +59,10 @@ final class Git {
     try {
       return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     } catch (IOException e) {
-      throw new CliFailure(CliFailure.FAILURE, "cannot run git (is it installed and on PATH?): "
-          + e.getMessage(), e);
+      throw new CliFailure(
+          CliFailure.FAILURE,
+          "cannot run git (is it installed and on PATH?): " + e.getMessage(),
+          e);
     }
   }
 
@@ -73,8 +76,8 @@ final class Git {
       byte[] out = process.getInputStream().readAllBytes();
       int exit = process.waitFor();
       errReader.join();
-      return new Result(exit, new String(out, StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          exit, new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -89,21 +92,24 @@ final class Git {
   String output(String... args) {
     Result result = run(args);
     if (result.exit != 0) {
-      throw CliFailure.failure("git " + String.join(" ", args) + " failed in '" + name + "': "
-          + firstLine(result.err));
+      throw CliFailure.failure(
+          "git " + String.join(" ", args) + " failed in '" + name + "': " + firstLine(result.err));
     }
     return result.out;
   }
 
   /** Copies {@code in} into {@code sink} on a daemon thread. */
   static Thread drain(InputStream in, ByteArrayOutputStream sink) {
-    Thread thread = new Thread(() -> {
-      try {
-        in.transferTo(sink);
-      } catch (IOException e) {
-        // The process ended; what was read is kept.
-      }
-    }, "git-stderr");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                in.transferTo(sink);
+              } catch (IOException e) {
+                // The process ended; what was read is kept.
+              }
+            },
+            "git-stderr");
     thread.setDaemon(true);
     thread.start();
     return thread;

@@ -28,39 +28,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cairn import-git [REPO]}: makes the store mirror a Git repository. Every object is
- * stored in Git's own form so that its key is Git's object id; the store's Git refs ({@code
- * HEAD} and {@code refs/...}) become the repository's: new and moved refs are set, refs the
- * repository no longer has are deleted, symbolic refs are recorded as {@link SymbolicRefs}.
+ * {@code cairn import-git [REPO]}: makes the store mirror a Git repository. Every object is stored
+ * in Git's own form so that its key is Git's object id; the store's Git refs ({@code HEAD} and
+ * {@code refs/...}) become the repository's: new and moved refs are set, refs the repository no
+ * longer has are deleted, symbolic refs are recorded as {@link SymbolicRefs}.
  *
  * <p>Incremental: the ids of the repository's objects are listed first ({@code git cat-file
- * --batch-check}, which reads no object), and only those the store does not hold are read,
- * checked and written; objects already stored are neither read nor re-hashed. When most are
- * new, they stream from {@code git cat-file --batch-all-objects --batch --unordered} in pack
- * order; otherwise their ids are fed to {@code git cat-file --batch}. One thread parses each
- * object and checks its hash against its id while this one writes batches.
+ * --batch-check}, which reads no object), and only those the store does not hold are read, checked
+ * and written; objects already stored are neither read nor re-hashed. When most are new, they
+ * stream from {@code git cat-file --batch-all-objects --batch --unordered} in pack order; otherwise
+ * their ids are fed to {@code git cat-file --batch}. One thread parses each object and checks its
+ * hash against its id while this one writes batches.
  *
- * <p>A store mirrors one repository: importing another one into a store that holds refs of a
- * first (or refs made by hand) is refused unless {@code --replace-refs} says to replace them.
- * If the reader stops early (an object whose bytes do not match its id, an object too large
- * for the heap) the {@code git} process is killed and the one-line reason is the failure.
+ * <p>A store mirrors one repository: importing another one into a store that holds refs of a first
+ * (or refs made by hand) is refused unless {@code --replace-refs} says to replace them. If the
+ * reader stops early (an object whose bytes do not match its id, an object too large for the heap)
+ * the {@code git} process is killed and the one-line reason is the failure.
  */
-@Command(name = "import-git",
-    description = "Make the store mirror a Git repository: import the objects it does not hold"
-        + " yet (objects keep Git's ids), set its refs and delete refs the repository no"
-        + " longer has.")
+@Command(
+    name = "import-git",
+    description =
+        "Make the store mirror a Git repository: import the objects it does not hold"
+            + " yet (objects keep Git's ids), set its refs and delete refs the repository no"
+            + " longer has.")
 final class ImportGitCommand extends StoreCommand {
-  @Parameters(arity = "0..1", paramLabel = "REPO", defaultValue = ".",
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "REPO",
+      defaultValue = ".",
       description = "the repository (work tree or bare); default: the working directory")
   String repository;
 
-  @Option(names = "--batch-size", paramLabel = "MiB", defaultValue = "16",
+  @Option(
+      names = "--batch-size",
+      paramLabel = "MiB",
+      defaultValue = "16",
       description = "bytes of objects written per batch, in MiB (default: ${DEFAULT-VALUE})")
   int batchMiB;
 
-  @Option(names = "--replace-refs",
-      description = "let the refs of REPO replace those of another repository (or made by"
-          + " hand) the store holds; their objects stay until gc")
+  @Option(
+      names = "--replace-refs",
+      description =
+          "let the refs of REPO replace those of another repository (or made by"
+              + " hand) the store holds; their objects stay until gc")
   boolean replaceRefs;
 
   private static final int BATCH_OBJECTS = 50_000;
@@ -78,17 +88,27 @@ final class ImportGitCommand extends StoreCommand {
     try {
       algorithm = HashAlgorithm.forName(format);
     } catch (IllegalArgumentException e) {
-      throw CliFailure.failure("'" + repository + "' uses object format " + format
-          + ", which Cairn does not know");
+      throw CliFailure.failure(
+          "'" + repository + "' uses object format " + format + ", which Cairn does not know");
     }
     Backend store = root().openCreating(algorithm);
     if (!store.hashAlgorithm().name().equals(algorithm.name())) {
       String spec = root().spec();
       String held = store.hashAlgorithm().name();
       store.close();
-      throw CliFailure.failure("the store " + spec + " holds " + held
-          + " objects but '" + repository + "' is a " + algorithm.name() + " repository;"
-          + " import into a new store (it is created as " + algorithm.name() + ")");
+      throw CliFailure.failure(
+          "the store "
+              + spec
+              + " holds "
+              + held
+              + " objects but '"
+              + repository
+              + "' is a "
+              + algorithm.name()
+              + " repository;"
+              + " import into a new store (it is created as "
+              + algorithm.name()
+              + ")");
     }
     return store;
   }
@@ -120,17 +140,30 @@ final class ImportGitCommand extends StoreCommand {
     }
     Optional<String> mirrored = record.origin();
     if (mirrored.isPresent() && !mirrored.get().equals(origin)) {
-      throw CliFailure.failure("the store " + root().spec() + " mirrors the Git repository "
-          + mirrored.get() + "; importing " + origin + " would replace its HEAD and branches."
-          + " Import into another store, or pass --replace-refs");
+      throw CliFailure.failure(
+          "the store "
+              + root().spec()
+              + " mirrors the Git repository "
+              + mirrored.get()
+              + "; importing "
+              + origin
+              + " would replace its HEAD and branches."
+              + " Import into another store, or pass --replace-refs");
     }
     if (mirrored.isEmpty()) {
       List<String> gitRefs = gitRefs(store);
       if (!gitRefs.isEmpty()) {
-        throw CliFailure.failure("the store " + root().spec() + " holds Git refs ("
-            + gitRefs.get(0) + (gitRefs.size() > 1 ? ", ..." : "") + ") that were not imported"
-            + " from " + origin + "; importing would replace them. Import into another store,"
-            + " or pass --replace-refs");
+        throw CliFailure.failure(
+            "the store "
+                + root().spec()
+                + " holds Git refs ("
+                + gitRefs.get(0)
+                + (gitRefs.size() > 1 ? ", ..." : "")
+                + ") that were not imported"
+                + " from "
+                + origin
+                + "; importing would replace them. Import into another store,"
+                + " or pass --replace-refs");
       }
     }
   }
@@ -153,14 +186,15 @@ final class ImportGitCommand extends StoreCommand {
   }
 
   private Missing missing(Backend store) throws IOException, InterruptedException {
-    Process list = git.start("cat-file", "--batch-all-objects", "--batch-check=%(objectname)",
-        "--unordered");
+    Process list =
+        git.start("cat-file", "--batch-all-objects", "--batch-check=%(objectname)", "--unordered");
     list.getOutputStream().close();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread errReader = Git.drain(list.getErrorStream(), err);
     Missing missing = new Missing();
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(list.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(list.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
       for (String line; (line = lines.readLine()) != null; ) {
         Hash id = parseId(line);
         if (store.exists(id)) {
@@ -175,8 +209,11 @@ final class ImportGitCommand extends StoreCommand {
     }
     errReader.join(TimeUnit.SECONDS.toMillis(5));
     if (list.exitValue() != 0) {
-      throw CliFailure.failure("git cat-file --batch-check failed in '" + repository + "': "
-          + Git.firstLine(err.toString(StandardCharsets.UTF_8)));
+      throw CliFailure.failure(
+          "git cat-file --batch-check failed in '"
+              + repository
+              + "': "
+              + Git.firstLine(err.toString(StandardCharsets.UTF_8)));
     }
     return missing;
   }
@@ -185,8 +222,8 @@ final class ImportGitCommand extends StoreCommand {
     try {
       return Hash.parse(algorithm, hex);
     } catch (IllegalArgumentException e) {
-      throw CliFailure.failure("git cat-file printed an object id that is not "
-          + algorithm.name() + ": " + hex);
+      throw CliFailure.failure(
+          "git cat-file printed an object id that is not " + algorithm.name() + ": " + hex);
     }
   }
 
@@ -198,37 +235,40 @@ final class ImportGitCommand extends StoreCommand {
     process.waitFor();
   }
 
-  private void importObjects(Backend store, Missing missing, Progress progress)
-      throws Exception {
+  private void importObjects(Backend store, Missing missing, Progress progress) throws Exception {
     long batchBytes = batchMiB * 1024L * 1024L;
     boolean all = missing.stored == 0;
     BlockingQueue<Map<Hash, byte[]>> batches = new ArrayBlockingQueue<>(3);
     Map<Hash, byte[]> end = new LinkedHashMap<>();
     AtomicReference<Throwable> readerFailure = new AtomicReference<>();
-    Process catFile = all
-        ? git.start("cat-file", "--batch-all-objects", "--batch", "--unordered")
-        : git.start("cat-file", "--batch");
+    Process catFile =
+        all
+            ? git.start("cat-file", "--batch-all-objects", "--batch", "--unordered")
+            : git.start("cat-file", "--batch");
     ByteArrayOutputStream catFileErr = new ByteArrayOutputStream();
     Thread errReader = Git.drain(catFile.getErrorStream(), catFileErr);
     Thread feeder = all ? null : feed(catFile.getOutputStream(), missing.ids.toByteArray());
     if (all) {
       catFile.getOutputStream().close();
     }
-    Thread reader = new Thread(() -> {
-      try {
-        readObjects(catFile.getInputStream(), batches, batchBytes);
-      } catch (Throwable t) {
-        readerFailure.set(t);
-        // git may be blocked writing to the pipe nobody reads any more.
-        catFile.destroyForcibly();
-      } finally {
-        try {
-          batches.put(end);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }, "import-git-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                readObjects(catFile.getInputStream(), batches, batchBytes);
+              } catch (Throwable t) {
+                readerFailure.set(t);
+                // git may be blocked writing to the pipe nobody reads any more.
+                catFile.destroyForcibly();
+              } finally {
+                try {
+                  batches.put(end);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            },
+            "import-git-reader");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -259,14 +299,23 @@ final class ImportGitCommand extends StoreCommand {
       throw (CliFailure) failure;
     }
     if (failure instanceof OutOfMemoryError) {
-      throw CliFailure.failure("import from '" + repository + "' stopped: an object does not"
-          + " fit in the heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
-          + " MiB); run with a larger -Xmx");
+      throw CliFailure.failure(
+          "import from '"
+              + repository
+              + "' stopped: an object does not"
+              + " fit in the heap ("
+              + Runtime.getRuntime().maxMemory() / (1 << 20)
+              + " MiB); run with a larger -Xmx");
     }
     if (catFile.exitValue() != 0) {
       String reason = Git.firstLine(catFileErr.toString(StandardCharsets.UTF_8));
-      throw CliFailure.failure("git cat-file failed in '" + repository + "' (exit "
-          + catFile.exitValue() + ")" + (reason.isEmpty() ? "" : ": " + reason));
+      throw CliFailure.failure(
+          "git cat-file failed in '"
+              + repository
+              + "' (exit "
+              + catFile.exitValue()
+              + ")"
+              + (reason.isEmpty() ? "" : ": " + reason));
     }
     if (failure instanceof Exception) {
       throw (Exception) failure;
@@ -278,27 +327,32 @@ final class ImportGitCommand extends StoreCommand {
   /** Writes the ids in hex, a line each, to git's input on a thread of its own. */
   private Thread feed(OutputStream stdin, byte[] ids) {
     int length = algorithm.digestLength();
-    Thread thread = new Thread(() -> {
-      try (OutputStream out = new java.io.BufferedOutputStream(stdin, 1 << 16)) {
-        for (int at = 0; at < ids.length; at += length) {
-          out.write((Hash.of(algorithm, ids, at, length).toHex() + "\n")
-              .getBytes(StandardCharsets.US_ASCII));
-        }
-      } catch (IOException e) {
-        // git stopped reading: it failed or was stopped; its exit says which.
-      }
-    }, "import-git-feeder");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (OutputStream out = new java.io.BufferedOutputStream(stdin, 1 << 16)) {
+                for (int at = 0; at < ids.length; at += length) {
+                  out.write(
+                      (Hash.of(algorithm, ids, at, length).toHex() + "\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                }
+              } catch (IOException e) {
+                // git stopped reading: it failed or was stopped; its exit says which.
+              }
+            },
+            "import-git-feeder");
     thread.setDaemon(true);
     thread.start();
     return thread;
   }
 
   /**
-   * Parses the records into batches (object id to object), checking that each object hashes
-   * to its id: this thread mostly waits for git, so hashing here overlaps the store's writes.
+   * Parses the records into batches (object id to object), checking that each object hashes to its
+   * id: this thread mostly waits for git, so hashing here overlaps the store's writes.
    */
-  private void readObjects(InputStream raw, BlockingQueue<Map<Hash, byte[]>> batches,
-      long batchBytes) throws IOException, InterruptedException {
+  private void readObjects(
+      InputStream raw, BlockingQueue<Map<Hash, byte[]>> batches, long batchBytes)
+      throws IOException, InterruptedException {
     CatFileStream in = new CatFileStream(raw, Runtime.getRuntime().maxMemory() / 2);
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
     long bytes = 0;
@@ -306,8 +360,14 @@ final class ImportGitCommand extends StoreCommand {
       Hash oid = parseId(in.oid);
       Hash hash = algorithm.hash(data);
       if (!hash.equals(oid)) {
-        throw CliFailure.failure("object " + in.oid + " of '" + repository + "' hashes to "
-            + hash.toHex() + ": the repository is damaged");
+        throw CliFailure.failure(
+            "object "
+                + in.oid
+                + " of '"
+                + repository
+                + "' hashes to "
+                + hash.toHex()
+                + ": the repository is damaged");
       }
       batch.put(oid, data);
       bytes += data.length;
@@ -377,8 +437,10 @@ final class ImportGitCommand extends StoreCommand {
     }
     changes.symbolic = symbolic.size();
     if (!SymbolicRefs.of(Optional.of(origin), symbolic).write(store, record)) {
-      throw CliFailure.failure("the symbolic refs of the store " + root().spec()
-          + " changed during the import; run it again");
+      throw CliFailure.failure(
+          "the symbolic refs of the store "
+              + root().spec()
+              + " changed during the import; run it again");
     }
     return changes;
   }
@@ -407,12 +469,21 @@ final class ImportGitCommand extends StoreCommand {
       result.put("store", root().spec());
       json(result);
     } else {
-      say(String.format(Locale.ROOT,
-          "imported %,d new objects (%,.1f MB; %,d already stored) in %.2f s: %,.0f objects/s,"
-              + " %.1f MB/s; refs: %,d set, %,d unchanged, %,d deleted, %,d symbolic",
-          objects, bytes / 1e6, missing.stored, seconds, seconds > 0 ? objects / seconds : 0.0,
-          seconds > 0 ? bytes / seconds / 1e6 : 0.0, refs.set, refs.unchanged, refs.deleted,
-          refs.symbolic));
+      say(
+          String.format(
+              Locale.ROOT,
+              "imported %,d new objects (%,.1f MB; %,d already stored) in %.2f s: %,.0f objects/s,"
+                  + " %.1f MB/s; refs: %,d set, %,d unchanged, %,d deleted, %,d symbolic",
+              objects,
+              bytes / 1e6,
+              missing.stored,
+              seconds,
+              seconds > 0 ? objects / seconds : 0.0,
+              seconds > 0 ? bytes / seconds / 1e6 : 0.0,
+              refs.set,
+              refs.unchanged,
+              refs.deleted,
+              refs.symbolic));
     }
   }
 }

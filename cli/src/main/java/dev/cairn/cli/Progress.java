@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Progress of long work (import, export, verify) on standard error, so standard output stays
- * parseable: a bar redrawn in place with rate and ETA on a terminal, a plain line every few
- * seconds otherwise, nothing with {@code --quiet}. Used by one thread.
+ * parseable: a bar redrawn in place with rate and ETA on a terminal, a plain line every few seconds
+ * otherwise, nothing with {@code --quiet}. Used by one thread.
  */
 final class Progress {
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -29,7 +29,12 @@ final class Progress {
     this(label, total, err, terminal, silent, System::nanoTime);
   }
 
-  Progress(String label, long total, PrintStream err, boolean terminal, boolean silent,
+  Progress(
+      String label,
+      long total,
+      PrintStream err,
+      boolean terminal,
+      boolean silent,
       LongSupplier clock) {
     this.clock = clock;
     this.start = clock.getAsLong();
@@ -83,20 +88,26 @@ final class Progress {
   private void show(long now) {
     double seconds = Math.max(1e-9, (now - start) / 1e9);
     double rate = items / seconds;
-    String counts = total > 0
-        ? String.format(Locale.ROOT, "%,d/%,d", items, total)
-        : String.format(Locale.ROOT, "%,d", items);
-    String eta = total > 0 && rate > 0 && items < total
-        ? " ETA " + duration((long) ((total - items) / rate))
-        : "";
+    String counts =
+        total > 0
+            ? String.format(Locale.ROOT, "%,d/%,d", items, total)
+            : String.format(Locale.ROOT, "%,d", items);
+    String eta =
+        total > 0 && rate > 0 && items < total
+            ? " ETA " + duration((long) ((total - items) / rate))
+            : "";
     String speed = String.format(Locale.ROOT, "%,.0f/s %.1f MB/s", rate, bytes / seconds / 1e6);
     if (terminal) {
       String bar = "";
       if (total > 0) {
         int width = 24;
         int full = (int) Math.min(width, width * items / total);
-        bar = "[" + "#".repeat(full) + ".".repeat(width - full) + "] "
-            + String.format(Locale.ROOT, "%3d%% ", Math.min(100, 100 * items / total));
+        bar =
+            "["
+                + "#".repeat(full)
+                + ".".repeat(width - full)
+                + "] "
+                + String.format(Locale.ROOT, "%3d%% ", Math.min(100, 100 * items / total));
       }
       err.print("\r\033[K" + label + " " + bar + counts + " " + speed + eta);
       drawn = true;
@@ -108,7 +119,8 @@ final class Progress {
 
   static String duration(long seconds) {
     return seconds >= 3600
-        ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        ? String.format(
+            Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
         : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
   }
 }

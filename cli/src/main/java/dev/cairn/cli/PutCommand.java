@@ -16,16 +16,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cairn put [FILE|-]}: stores bytes and prints their hash. The bytes are streamed into
- * the store ({@link ObjectStreams}), so the heap needed does not grow with their size where the
- * store streams; a file larger than the store holds is refused before it is read, standard
- * input as soon as it is.
+ * {@code cairn put [FILE|-]}: stores bytes and prints their hash. The bytes are streamed into the
+ * store ({@link ObjectStreams}), so the heap needed does not grow with their size where the store
+ * streams; a file larger than the store holds is refused before it is read, standard input as soon
+ * as it is.
  */
-@Command(name = "put", description = "Store a file's bytes (or standard input) and print the"
-    + " hash. The bytes are streamed; a file larger than the store holds (see 'cairn stores')"
-    + " is refused before it is read.")
+@Command(
+    name = "put",
+    description =
+        "Store a file's bytes (or standard input) and print the"
+            + " hash. The bytes are streamed; a file larger than the store holds (see 'cairn stores')"
+            + " is refused before it is read.")
 final class PutCommand extends StoreCommand {
-  @Parameters(arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "FILE|-",
+      defaultValue = "-",
       description = "the file to store; - (default) reads standard input")
   String file;
 
@@ -57,8 +63,11 @@ final class PutCommand extends StoreCommand {
         }
       }
     } catch (ObjectTooLargeException e) {
-      throw CliFailure.failure("cannot store " + (file.equals("-") ? "standard input" : "'"
-          + file + "'") + ": " + e.getMessage());
+      throw CliFailure.failure(
+          "cannot store "
+              + (file.equals("-") ? "standard input" : "'" + file + "'")
+              + ": "
+              + e.getMessage());
     }
     store.flush();
     if (root().json) {

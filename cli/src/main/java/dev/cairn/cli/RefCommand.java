@@ -17,17 +17,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cairn ref list|get|set|cas|delete}. */
-@Command(name = "ref", description = "List, read and change refs (named hashes).",
-    subcommands = {RefCommand.ListRefs.class, RefCommand.GetRef.class, RefCommand.SetRef.class,
-        RefCommand.CasRef.class, RefCommand.DeleteRef.class})
+@Command(
+    name = "ref",
+    description = "List, read and change refs (named hashes).",
+    subcommands = {
+      RefCommand.ListRefs.class,
+      RefCommand.GetRef.class,
+      RefCommand.SetRef.class,
+      RefCommand.CasRef.class,
+      RefCommand.DeleteRef.class
+    })
 final class RefCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: list, get, set, cas or delete");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is required: list, get, set, cas or delete");
   }
 
   static String checkName(String name) {
@@ -78,8 +84,11 @@ final class RefCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "Print the hash a ref names (a symbolic ref such as HEAD:"
-      + " the hash of the ref it names); exit 1 if there is none.")
+  @Command(
+      name = "get",
+      description =
+          "Print the hash a ref names (a symbolic ref such as HEAD:"
+              + " the hash of the ref it names); exit 1 if there is none.")
   static final class GetRef extends StoreCommand {
     @Parameters(paramLabel = "NAME")
     String name;
@@ -87,9 +96,19 @@ final class RefCommand implements Runnable {
     @Override
     int run(Backend store) {
       SymbolicRefs symbolic = SymbolicRefs.read(store);
-      Hash hash = symbolic.resolve(store, checkName(name)).orElseThrow(() -> CliFailure.failure(
-          symbolic.target(name).isPresent() ? "'" + name + "' is a symbolic ref to '"
-              + symbolic.plainName(name) + "', which does not exist" : "no ref '" + name + "'"));
+      Hash hash =
+          symbolic
+              .resolve(store, checkName(name))
+              .orElseThrow(
+                  () ->
+                      CliFailure.failure(
+                          symbolic.target(name).isPresent()
+                              ? "'"
+                                  + name
+                                  + "' is a symbolic ref to '"
+                                  + symbolic.plainName(name)
+                                  + "', which does not exist"
+                              : "no ref '" + name + "'"));
       if (root().json) {
         Map<String, Object> ref = new LinkedHashMap<>();
         ref.put("name", name);
@@ -123,9 +142,11 @@ final class RefCommand implements Runnable {
     }
   }
 
-  @Command(name = "cas",
-      description = "Compare and set: point NAME at NEW only if it points at EXPECTED; 'none'"
-          + " for either means absent (create or delete). Exit 1 if it did not.")
+  @Command(
+      name = "cas",
+      description =
+          "Compare and set: point NAME at NEW only if it points at EXPECTED; 'none'"
+              + " for either means absent (create or delete). Exit 1 if it did not.")
   static final class CasRef extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -148,8 +169,8 @@ final class RefCommand implements Runnable {
       Hash next = hashOrNone(store, replacement);
       if (!store.testAndSetRef(name, want, next)) {
         String actual = store.getRef(name).map(Hash::toHex).orElse("none");
-        throw CliFailure.failure("ref '" + name + "' is " + actual + ", not " + expected
-            + "; unchanged");
+        throw CliFailure.failure(
+            "ref '" + name + "' is " + actual + ", not " + expected + "; unchanged");
       }
       store.flush();
       return 0;
@@ -165,8 +186,8 @@ final class RefCommand implements Runnable {
     int run(Backend store) {
       checkName(name);
       while (true) {
-        Hash current = store.getRef(name)
-            .orElseThrow(() -> CliFailure.failure("no ref '" + name + "'"));
+        Hash current =
+            store.getRef(name).orElseThrow(() -> CliFailure.failure("no ref '" + name + "'"));
         if (store.testAndSetRef(name, current, null)) {
           store.flush();
           return 0;

@@ -7,8 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** A subcommand: reaches the global options and the terminal through the root command. */
 abstract class StoreCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   CairnCommand root() {
     return (CairnCommand) spec.root().userObject();

@@ -15,12 +15,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code cairn stores}: every store type on the class path, documented. */
-@Command(name = "stores",
-    description = "List every store type found on the class path with its shape, roles,"
-        + " options, defaults and documentation.")
+@Command(
+    name = "stores",
+    description =
+        "List every store type found on the class path with its shape, roles,"
+            + " options, defaults and documentation.")
 final class StoresCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -37,8 +38,9 @@ final class StoresCommand implements Callable<Integer> {
         t.put("description", type.description());
         t.put("synopsis", type.synopsis());
         t.put("origin", type.origin());
-        t.put("maxObjectSize", type.maxObjectSize().isPresent()
-            ? type.maxObjectSize().getAsLong() : null);
+        t.put(
+            "maxObjectSize",
+            type.maxObjectSize().isPresent() ? type.maxObjectSize().getAsLong() : null);
         List<Map<String, Object>> options = new ArrayList<>();
         for (StoreOption<?> option : type.options()) {
           Map<String, Object> o = new LinkedHashMap<>();
@@ -59,15 +61,25 @@ final class StoresCommand implements Callable<Integer> {
       return 0;
     }
     for (StoreType type : types) {
-      root.io.out.println(type.name() + " (" + type.shape().name().toLowerCase(java.util.Locale.ROOT)
-          + (type.roles().isEmpty() ? "" : "; roles: " + String.join(", ", type.roles()))
-          + ")  " + type.synopsis());
+      root.io.out.println(
+          type.name()
+              + " ("
+              + type.shape().name().toLowerCase(java.util.Locale.ROOT)
+              + (type.roles().isEmpty() ? "" : "; roles: " + String.join(", ", type.roles()))
+              + ")  "
+              + type.synopsis());
       root.io.out.println("    " + type.description());
       root.io.out.println("    objects: " + objectLimit(type));
       for (StoreOption<?> option : type.options()) {
-        root.io.out.println("    " + option.name() + "=" + option.type()
-            + option.defaultValue().map(v -> " (default " + v + ")").orElse("")
-            + (option.isSensitive() ? " [sensitive]" : "") + ": " + option.description());
+        root.io.out.println(
+            "    "
+                + option.name()
+                + "="
+                + option.type()
+                + option.defaultValue().map(v -> " (default " + v + ")").orElse("")
+                + (option.isSensitive() ? " [sensitive]" : "")
+                + ": "
+                + option.description());
       }
       root.io.out.println("    from " + type.origin());
     }

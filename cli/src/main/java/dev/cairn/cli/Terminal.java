@@ -12,11 +12,17 @@ final class Terminal {
   final PrintStream err;
   final Map<String, String> environment;
   final Path workingDirectory;
+
   /** Whether a person watches: progress is a redrawn bar rather than periodic lines. */
   final boolean interactive;
 
-  Terminal(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
-      Path workingDirectory, boolean interactive) {
+  Terminal(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> environment,
+      Path workingDirectory,
+      boolean interactive) {
     this.in = in;
     this.out = out;
     this.err = err;

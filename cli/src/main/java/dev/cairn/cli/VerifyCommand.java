@@ -14,32 +14,37 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cairn verify}: checks every checksum of every file of every store of the stack that
- * offers {@link IntegrityCheck} (records, indexes, Bloom filters, manifests, control and
- * mapping files, ref journals; each record's payload re-hashed), reads every ref, and reads
- * and re-hashes every object the store enumerates through the whole stack. Each damage is
- * printed with the file and offset (or the object) where it was found; damage means exit 1.
+ * {@code cairn verify}: checks every checksum of every file of every store of the stack that offers
+ * {@link IntegrityCheck} (records, indexes, Bloom filters, manifests, control and mapping files,
+ * ref journals; each record's payload re-hashed), reads every ref, and reads and re-hashes every
+ * object the store enumerates through the whole stack. Each damage is printed with the file and
+ * offset (or the object) where it was found; damage means exit 1.
  */
-@Command(name = "verify",
-    description = "Check every checksum of every file of the stack, read every ref, read and"
-        + " re-hash every object; exit 1 and name each damaged file and offset.")
+@Command(
+    name = "verify",
+    description =
+        "Check every checksum of every file of the stack, read every ref, read and"
+            + " re-hash every object; exit 1 and name each damaged file and offset.")
 final class VerifyCommand extends StoreCommand {
   @Override
   int run(Backend store) {
     Optional<IntegrityCheck> integrity = store.feature(IntegrityCheck.class);
     Optional<ObjectEnumeration> enumeration = store.feature(ObjectEnumeration.class);
     if (integrity.isEmpty() && enumeration.isEmpty()) {
-      throw CliFailure.failure("the store " + root().spec() + " cannot list its objects nor"
-          + " check its files, so it cannot be verified");
+      throw CliFailure.failure(
+          "the store "
+              + root().spec()
+              + " cannot list its objects nor"
+              + " check its files, so it cannot be verified");
     }
     List<Map<String, Object>> damaged = new ArrayList<>();
     Progress progress = progress("verify", -1);
@@ -47,8 +52,9 @@ final class VerifyCommand extends StoreCommand {
       try {
         enumeration.get().forEachObject(object -> check(store, object, progress, damaged));
       } catch (CorruptionException e) {
-        damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
-            + " (the listing stopped here)"));
+        damaged.add(
+            damage(
+                null, e.file() + "@" + e.offset(), e.getMessage() + " (the listing stopped here)"));
       }
     }
     progress.finish();
@@ -57,12 +63,18 @@ final class VerifyCommand extends StoreCommand {
     // once, with the object.
     Set<Object> seen = new HashSet<>();
     damaged.forEach(d -> seen.add(d.get("file")));
-    IntegrityCheck.Summary files = integrity.map(check -> check.checkIntegrity(e -> {
-      String where = e.file() + "@" + e.offset();
-      if (seen.add(where)) {
-        damaged.add(damage(null, where, e.getMessage()));
-      }
-    })).orElse(IntegrityCheck.Summary.NONE);
+    IntegrityCheck.Summary files =
+        integrity
+            .map(
+                check ->
+                    check.checkIntegrity(
+                        e -> {
+                          String where = e.file() + "@" + e.offset();
+                          if (seen.add(where)) {
+                            damaged.add(damage(null, where, e.getMessage()));
+                          }
+                        }))
+            .orElse(IntegrityCheck.Summary.NONE);
     if (root().json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("files", files.files());
@@ -75,14 +87,34 @@ final class VerifyCommand extends StoreCommand {
       json(result);
     } else {
       for (Map<String, Object> d : damaged) {
-        io().out.println("damaged: " + (d.get("object") == null ? "" : "object " + d.get("object")
-            + " ") + "in " + d.get("file") + ": " + d.get("problem"));
+        io().out
+            .println(
+                "damaged: "
+                    + (d.get("object") == null ? "" : "object " + d.get("object") + " ")
+                    + "in "
+                    + d.get("file")
+                    + ": "
+                    + d.get("problem"));
       }
-      String objects = enumeration.isEmpty() ? "" : String.format(Locale.ROOT,
-          "%,d objects (%,.1f MB), ", progress.items(), progress.bytes() / 1e6);
-      say(String.format(Locale.ROOT, "%s: %s%,d refs, %,d files (%,.1f MB, %,d records)"
-          + " checked, %,d damaged", damaged.isEmpty() ? "ok" : "DAMAGED", objects, refs,
-          files.files(), files.bytes() / 1e6, files.objects(), damaged.size()));
+      String objects =
+          enumeration.isEmpty()
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "%,d objects (%,.1f MB), ",
+                  progress.items(),
+                  progress.bytes() / 1e6);
+      say(
+          String.format(
+              Locale.ROOT,
+              "%s: %s%,d refs, %,d files (%,.1f MB, %,d records)" + " checked, %,d damaged",
+              damaged.isEmpty() ? "ok" : "DAMAGED",
+              objects,
+              refs,
+              files.files(),
+              files.bytes() / 1e6,
+              files.objects(),
+              damaged.size()));
     }
     return damaged.isEmpty() ? 0 : CliFailure.FAILURE;
   }
@@ -93,8 +125,8 @@ final class VerifyCommand extends StoreCommand {
     try {
       names = store.listRefs();
     } catch (CorruptionException e) {
-      damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
-          + " (listing the refs)"));
+      damaged.add(
+          damage(null, e.file() + "@" + e.offset(), e.getMessage() + " (listing the refs)"));
       return 0;
     }
     int read = 0;
@@ -102,20 +134,22 @@ final class VerifyCommand extends StoreCommand {
       try {
         Optional<Hash> target = store.getRef(name);
         if (target.isPresent() && !store.exists(target.get())) {
-          damaged.add(damage(target.get(), "ref " + name,
-              "the ref names an object the store does not hold"));
+          damaged.add(
+              damage(
+                  target.get(), "ref " + name, "the ref names an object the store does not hold"));
         }
         read++;
       } catch (CorruptionException e) {
-        damaged.add(damage(null, e.file() + "@" + e.offset(), e.getMessage()
-            + " (reading ref " + name + ")"));
+        damaged.add(
+            damage(
+                null, e.file() + "@" + e.offset(), e.getMessage() + " (reading ref " + name + ")"));
       }
     }
     return read;
   }
 
-  private static void check(Backend store, StoredObject object, Progress progress,
-      List<Map<String, Object>> damaged) {
+  private static void check(
+      Backend store, StoredObject object, Progress progress, List<Map<String, Object>> damaged) {
     Hash hash = object.hash();
     // Streamed, so that an object larger than the heap is checked too.
     try (ObjectReader reader = ObjectStreams.of(store).open(hash).orElse(null)) {
@@ -133,8 +167,11 @@ final class VerifyCommand extends StoreCommand {
         if (!actual.equals(hash)) {
           damaged.add(damage(hash, object.location(), "its bytes hash to " + actual.toHex()));
         } else if (size != object.size()) {
-          damaged.add(damage(hash, object.location(), "listed with " + object.size()
-              + " bytes but holds " + size));
+          damaged.add(
+              damage(
+                  hash,
+                  object.location(),
+                  "listed with " + object.size() + " bytes but holds " + size));
         }
       }
       progress.advance(1, object.size());

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CairnCliTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CliRun run(String... args) {
     return CliRun.run(dir, args);
@@ -54,22 +53,34 @@ class CairnCliTest {
   void putReadsAFileAndPrintsJson() throws Exception {
     Files.writeString(dir.resolve("f.txt"), "hello\n");
     CliRun put = run("--store", "memory:?hash=sha1", "--json", "put", "f.txt");
-    assertThat(put.out.trim()).isEqualTo(
-        "{\"hash\":\"f572d396fae9206628714fb2ce00f72e94f2258f\",\"size\":6}");
+    assertThat(put.out.trim())
+        .isEqualTo("{\"hash\":\"f572d396fae9206628714fb2ce00f72e94f2258f\",\"size\":6}");
   }
 
   @Test
   void globalOptionsWorkAfterTheSubcommandToo() {
-    CliRun put = CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8),
-        "put", "--store", "memory:?hash=sha1", "--json");
+    CliRun put =
+        CliRun.run(
+            dir,
+            "x".getBytes(StandardCharsets.UTF_8),
+            "put",
+            "--store",
+            "memory:?hash=sha1",
+            "--json");
     assertThat(put.exit).as(put.toString()).isZero();
     assertThat(put.out).startsWith("{\"hash\":\"11f6ad8ec52a2984abaafd7c3b516503785c2072\"");
   }
 
   @Test
   void helpAndVersionEverywhere() {
-    for (String[] args : new String[][] {{"--help"}, {"ref", "--help"}, {"ref", "cas", "--help"},
-        {"import-git", "--help"}, {"verify", "-h"}}) {
+    for (String[] args :
+        new String[][] {
+          {"--help"},
+          {"ref", "--help"},
+          {"ref", "cas", "--help"},
+          {"import-git", "--help"},
+          {"verify", "-h"}
+        }) {
       CliRun help = run(args);
       assertThat(help.exit).as(String.join(" ", args)).isZero();
       assertThat(help.out).contains("Usage: cairn");
@@ -82,17 +93,31 @@ class CairnCliTest {
   @Test
   void badInputGivesOneLineAndTheRightExitCode() throws Exception {
     expect(2, "cairn: unknown store type 'dsk' at 0", "--store", "dsk:/x", "stats");
-    expect(1, "cairn: no ref or object 'xyz' in the store", "--store", "memory:",
-        "cat", "xyz");
-    expect(2, "cairn: 'x y' is not a sha256 hash (64 hex digits)", "--store", "memory:",
-        "cat", "x y");
-    expect(1, "cairn: no object " + "ab".repeat(32) + " in the store", "--store", "memory:",
-        "cat", "ab".repeat(32));
-    expect(2, "cairn: no such directory: 'missing'", "--store", "memory:?hash=sha1",
-        "import-git", "missing");
+    expect(1, "cairn: no ref or object 'xyz' in the store", "--store", "memory:", "cat", "xyz");
+    expect(
+        2, "cairn: 'x y' is not a sha256 hash (64 hex digits)", "--store", "memory:", "cat", "x y");
+    expect(
+        1,
+        "cairn: no object " + "ab".repeat(32) + " in the store",
+        "--store",
+        "memory:",
+        "cat",
+        "ab".repeat(32));
+    expect(
+        2,
+        "cairn: no such directory: 'missing'",
+        "--store",
+        "memory:?hash=sha1",
+        "import-git",
+        "missing");
     Files.createDirectories(dir.resolve("plain"));
-    expect(2, "cairn: 'plain' is not a Git repository", "--store", "memory:?hash=sha1",
-        "import-git", "plain");
+    expect(
+        2,
+        "cairn: 'plain' is not a Git repository",
+        "--store",
+        "memory:?hash=sha1",
+        "import-git",
+        "plain");
     expect(2, "cairn: no such file: 'nope.bin'", "--store", "memory:", "put", "nope.bin");
     expect(2, "cairn: Unknown option: '--frobnicate'", "--frobnicate");
     expect(2, "cairn: a subcommand is required", "ref");
@@ -124,8 +149,10 @@ class CairnCliTest {
   void storesListsEveryBuiltInTypeWithItsOptions() {
     CliRun stores = run("stores");
     assertThat(stores.exit).isZero();
-    for (String type : new String[] {"memory", "disk", "lower", "layered", "cache",
-        "read-only", "stats", "verify"}) {
+    for (String type :
+        new String[] {
+          "memory", "disk", "lower", "layered", "cache", "read-only", "stats", "verify"
+        }) {
       assertThat("\n" + stores.out).contains("\n" + type + " (").as(type);
     }
     assertThat(stores.out).contains("fsync=one of [always, batch, never] (default always)");
@@ -135,35 +162,42 @@ class CairnCliTest {
   @Test
   void storesDocumentsPostgresWithItsPasswordSensitive() {
     CliRun stores = run("stores");
-    assertThat(stores.out).contains("\npostgres (leaf)")
+    assertThat(stores.out)
+        .contains("\npostgres (leaf)")
         .contains("password=string [sensitive]: the password")
         .contains("gc-grace=a whole number from 0 to");
   }
 
   @Test
   void aPostgresServerThatIsDownIsOneLineWithoutStackTraceOrPassword() {
-    CliRun run = run("--store", "postgres://127.0.0.1:1/db?user=u&password=hunter2"
-        + "&connect-timeout=2", "stats");
+    CliRun run =
+        run(
+            "--store",
+            "postgres://127.0.0.1:1/db?user=u&password=hunter2" + "&connect-timeout=2",
+            "stats");
     assertThat(run.exit).as(run.toString()).isEqualTo(1);
-    assertThat(run.err.strip()).doesNotContain("\n").doesNotContain("hunter2")
+    assertThat(run.err.strip())
+        .doesNotContain("\n")
+        .doesNotContain("hunter2")
         .startsWith("cairn: postgres://127.0.0.1:1/db?schema=cairn: open: ")
         .contains("refused");
-    CliRun bad = run("--store", "postgres://127.0.0.1:1/db?schema=x;drop&password=hunter2",
-        "stats");
+    CliRun bad =
+        run("--store", "postgres://127.0.0.1:1/db?schema=x;drop&password=hunter2", "stats");
     assertThat(bad.exit).as(bad.toString()).isEqualTo(2);
-    assertThat(bad.err.strip()).doesNotContain("\n").doesNotContain("hunter2")
+    assertThat(bad.err.strip())
+        .doesNotContain("\n")
+        .doesNotContain("hunter2")
         .contains("schema \"x;drop\" must be");
   }
 
   @Test
   void verifyChecksEveryFileOfALayeredStackAndNamesTheDamagedOne() throws Exception {
-    String spec = "layered(upper=disk:" + dir.resolve("up") + ", lower=lower:"
-        + dir.resolve("low") + ")";
+    String spec =
+        "layered(upper=disk:" + dir.resolve("up") + ", lower=lower:" + dir.resolve("low") + ")";
     Files.writeString(dir.resolve("f.txt"), "hello\n");
     CliRun put = run("--store", spec, "put", "f.txt");
     assertThat(put.exit).as(put.toString()).isZero();
-    assertThat(run("--store", spec, "ref", "set", "refs/heads/main", put.out.trim()).exit)
-        .isZero();
+    assertThat(run("--store", spec, "ref", "set", "refs/heads/main", put.out.trim()).exit).isZero();
     CliRun clean = run("--store", spec, "verify");
     assertThat(clean.exit).as(clean.toString()).isZero();
     assertThat(clean.out).startsWith("ok: 1 refs, ").contains("1 records) checked, 0 damaged");

@@ -23,8 +23,9 @@ final class CliRun {
   static CliRun run(Path cwd, byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CairnCli.commandLine(new ByteArrayInputStream(stdin), out, err, Map.of(), cwd)
-        .execute(args);
+    int exit =
+        CairnCli.commandLine(new ByteArrayInputStream(stdin), out, err, Map.of(), cwd)
+            .execute(args);
     return new CliRun(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 

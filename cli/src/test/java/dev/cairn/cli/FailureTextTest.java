@@ -12,19 +12,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, items 10, 11 and 14: failures a user can act on. A locked store is a runtime
- * failure (exit 1), not a usage error; Java exception names become one line in words naming
- * the path; control characters from a spec are shown escaped.
+ * Issue 19, items 10, 11 and 14: failures a user can act on. A locked store is a runtime failure
+ * (exit 1), not a usage error; Java exception names become one line in words naming the path;
+ * control characters from a spec are shown escaped.
  */
 class FailureTextTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CliRun failing(int exit, String... args) {
     CliRun run = CliRun.run(dir, args);
     assertThat(run.exit).as("%s", run).isEqualTo(exit);
     assertThat(run.err.lines().count()).as("%s", run).isEqualTo(1);
-    assertThat(run.err).as("%s", run).startsWith("cairn: ").doesNotContain("Exception")
+    assertThat(run.err)
+        .as("%s", run)
+        .startsWith("cairn: ")
+        .doesNotContain("Exception")
         .doesNotContain("java.");
     return run;
   }
@@ -49,7 +51,9 @@ class FailureTextTest {
     run = failing(2, "--store", "disk:" + dangling, "put", "-");
     assertThat(run.err).contains("disk:" + dangling + " is not a directory");
     run = failing(1, "--store", "disk:" + loop, "put", "-");
-    assertThat(run.err).contains("'" + loop).contains("too many levels of symbolic links")
+    assertThat(run.err)
+        .contains("'" + loop)
+        .contains("too many levels of symbolic links")
         .doesNotContain("Exception");
   }
 
@@ -73,20 +77,26 @@ class FailureTextTest {
 
   @Test
   void anotherUsersLockFileHintsAtReadOnly() {
-    String text = FailureText.of("opening disk:/srv/s: java.nio.file.AccessDeniedException:"
-        + " /srv/s/LOCK", new StoreIOException("opening disk:/srv/s",
-            new AccessDeniedException("/srv/s/LOCK")));
-    assertThat(text).isEqualTo("opening disk:/srv/s: permission denied on '/srv/s/LOCK'; the"
-        + " store belongs to another user: to read it, add ?mode=read-only to its disk: spec");
+    String text =
+        FailureText.of(
+            "opening disk:/srv/s: java.nio.file.AccessDeniedException:" + " /srv/s/LOCK",
+            new StoreIOException("opening disk:/srv/s", new AccessDeniedException("/srv/s/LOCK")));
+    assertThat(text)
+        .isEqualTo(
+            "opening disk:/srv/s: permission denied on '/srv/s/LOCK'; the"
+                + " store belongs to another user: to read it, add ?mode=read-only to its disk: spec");
   }
 
   @Test
   void anImmutableFileIsSaidInWords() {
     FileSystemException immutable =
         new FileSystemException("/srv/s/seg-1.data", null, "Operation not permitted");
-    assertThat(FailureText.of(new StoreIOException("appending to /srv/s", immutable)
-        .getMessage(), new StoreIOException("appending to /srv/s", immutable)))
-        .isEqualTo("appending to /srv/s: '/srv/s/seg-1.data' cannot be changed: operation not"
-            + " permitted (is it immutable?)");
+    assertThat(
+            FailureText.of(
+                new StoreIOException("appending to /srv/s", immutable).getMessage(),
+                new StoreIOException("appending to /srv/s", immutable)))
+        .isEqualTo(
+            "appending to /srv/s: '/srv/s/seg-1.data' cannot be changed: operation not"
+                + " permitted (is it immutable?)");
   }
 }

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code put}, {@code cat} and {@code verify} of objects far larger than the heap: they stream (issue 19, item
- * 9: a 400 MB {@code put} peaked at 1.27 GB and died under {@code -Xmx256m}). The proportion is
- * kept smaller so the test stays quick: a 256 MiB object through a JVM of {@code -Xmx64m}.
+ * {@code put}, {@code cat} and {@code verify} of objects far larger than the heap: they stream
+ * (issue 19, item 9: a 400 MB {@code put} peaked at 1.27 GB and died under {@code -Xmx256m}). The
+ * proportion is kept smaller so the test stays quick: a 256 MiB object through a JVM of {@code
+ * -Xmx64m}.
  */
 class LargeObjectCliTest {
   private static final long LARGE = 256L << 20;
@@ -52,15 +53,24 @@ class LargeObjectCliTest {
 
   /** Runs the CLI in a child JVM of {@code -Xmx64m}: its exit code; stdout and stderr to files. */
   private int cairn(Path stdin, Path stdout, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--store", "disk:" + dir.resolve("store")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--store",
+                "disk:" + dir.resolve("store")));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(stdout.toFile())
-        .redirectError(dir.resolve("stderr").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(dir.resolve("stderr").toFile());
     if (stdin != null) {
       builder.redirectInput(stdin.toFile());
     }
@@ -103,27 +113,39 @@ class LargeObjectCliTest {
     CliRun put = CliRun.run(dir, "--store", "disk:store", "put", "big.bin");
     assertThat(put.exit).as(put.toString()).isEqualTo(1);
     assertThat(put.out).isEmpty();
-    assertThat(put.err.lines()).containsExactly("cairn: cannot store 'big.bin': disk:"
-        + dir.resolve("store") + " holds objects of at most 536870912 bytes (512 MiB); this"
-        + " one has 1073741824 bytes (1 GiB)");
+    assertThat(put.err.lines())
+        .containsExactly(
+            "cairn: cannot store 'big.bin': disk:"
+                + dir.resolve("store")
+                + " holds objects of at most 536870912 bytes (512 MiB); this"
+                + " one has 1073741824 bytes (1 GiB)");
     try (var files = Files.list(dir.resolve("store"))) {
-      assertThat(files.filter(f -> f.toString().endsWith(".data")).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).sum()).as("bytes in segments").isZero();
+      assertThat(
+              files
+                  .filter(f -> f.toString().endsWith(".data"))
+                  .mapToLong(
+                      f -> {
+                        try {
+                          return Files.size(f);
+                        } catch (IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        }
+                      })
+                  .sum())
+          .as("bytes in segments")
+          .isZero();
     }
   }
 
   @Test
   void storesStatesTheObjectSizeLimitOfEachType() {
     CliRun stores = CliRun.run(dir, "stores");
-    assertThat(stores.out).contains("disk (leaf)")
+    assertThat(stores.out)
+        .contains("disk (leaf)")
         .contains("    objects: at most 536870912 bytes (512 MiB)\n")
         .contains("    objects: what the stores below hold\n");
     assertThat(CliRun.run(dir, "--json", "stores").out)
-        .contains("\"name\":\"disk\"").contains("\"maxObjectSize\":536870912");
+        .contains("\"name\":\"disk\"")
+        .contains("\"maxObjectSize\":536870912");
   }
 }

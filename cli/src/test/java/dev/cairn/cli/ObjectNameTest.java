@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cat} took only a full hash; it reads abbreviations as Git does. */
 class ObjectNameTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void ambiguousAbbreviationIsAClearErrorAndALongerOneIsUnique() {
@@ -31,8 +30,13 @@ class ObjectNameTest {
     String second = CliRun.run(dir, pair[1].getBytes(UTF_8), "put").out.trim();
     CliRun ambiguous = CliRun.run(dir, "cat", first.substring(0, 4));
     assertThat(ambiguous.exit).isEqualTo(1);
-    assertThat(ambiguous.err).startsWith("cairn: abbreviated hash '" + first.substring(0, 4)
-        + "' is ambiguous: 2 objects start so (").contains(first).contains(second);
+    assertThat(ambiguous.err)
+        .startsWith(
+            "cairn: abbreviated hash '"
+                + first.substring(0, 4)
+                + "' is ambiguous: 2 objects start so (")
+        .contains(first)
+        .contains(second);
     int unique = 5;
     while (first.substring(0, unique).equals(second.substring(0, unique))) {
       unique++;

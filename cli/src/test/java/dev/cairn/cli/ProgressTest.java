@@ -34,8 +34,8 @@ class ProgressTest {
     Progress progress = new Progress("verify", 200, err, true, false, () -> now);
     now = 2_000_000_000L;
     progress.advance(100, 2_000_000);
-    assertThat(printed()).isEqualTo(
-        "\r\033[Kverify [############............]  50% 100/200 50/s 1.0 MB/s ETA 0:02");
+    assertThat(printed())
+        .isEqualTo("\r\033[Kverify [############............]  50% 100/200 50/s 1.0 MB/s ETA 0:02");
     progress.finish();
     assertThat(printed()).endsWith("\r\033[K");
   }

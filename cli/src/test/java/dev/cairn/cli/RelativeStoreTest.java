@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the hostile-input table (family 8) caught: a relative {@code --store} directory was
- * opened against the JVM's working directory, not the command line's, so an in-process
- * command created its store outside the directory it was given.
+ * What the hostile-input table (family 8) caught: a relative {@code --store} directory was opened
+ * against the JVM's working directory, not the command line's, so an in-process command created its
+ * store outside the directory it was given.
  */
 class RelativeStoreTest {
   @TempDir Path dir;
@@ -21,15 +21,16 @@ class RelativeStoreTest {
   void aRelativeStoreResolvesAgainstTheCommandLinesWorkingDirectory() {
     String name = "relative-store-" + ProcessHandle.current().pid();
     Path jvmDirectory = Path.of("").toAbsolutePath();
-    CliRun put = CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8),
-        "--store", "disk:" + name, "put");
+    CliRun put =
+        CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8), "--store", "disk:" + name, "put");
     assertThat(put.exit).as(put.toString()).isZero();
     assertThat(dir.resolve(name).resolve("MANIFEST")).exists();
     assertThat(Files.exists(jvmDirectory.resolve(name), LinkOption.NOFOLLOW_LINKS)).isFalse();
     // A read command creates no store (the lower 'l' does not exist yet): a put does.
     String layered = "layered(upper=disk:" + name + ", lower=lower:l)";
-    assertThat(CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8), "--store", layered, "put")
-        .exit).isZero();
+    assertThat(
+            CliRun.run(dir, "x".getBytes(StandardCharsets.UTF_8), "--store", layered, "put").exit)
+        .isZero();
     CliRun cat = CliRun.run(dir, "--store", layered, "cat", put.out.strip());
     assertThat(cat.exit).as(cat.toString()).isZero();
     assertThat(cat.out).isEqualTo("x");
@@ -38,8 +39,13 @@ class RelativeStoreTest {
 
   @Test
   void aRelativeStoreThatClimbsOutIsRejected() {
-    CliRun put = CliRun.run(dir.resolve("a"), "x".getBytes(StandardCharsets.UTF_8),
-        "--store", "disk:../../outside", "put");
+    CliRun put =
+        CliRun.run(
+            dir.resolve("a"),
+            "x".getBytes(StandardCharsets.UTF_8),
+            "--store",
+            "disk:../../outside",
+            "put");
     assertThat(put.exit).as(put.toString()).isEqualTo(2);
     assertThat(put.err).startsWith("cairn: ").contains("'..'");
     assertThat(Files.exists(dir.resolve("outside"))).isFalse();

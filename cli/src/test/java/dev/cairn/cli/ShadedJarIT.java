@@ -15,33 +15,46 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar, after {@code package}: its merged service files, and run as a process. */
 class ShadedJarIT {
-  private static final Path JAR = Path.of(System.getProperty("cairn.jar",
-      "target/cairn-cli-0.1.0-SNAPSHOT-all.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("cairn.jar", "target/cairn-cli-0.1.0-SNAPSHOT-all.jar"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyBuiltInStoreTypeIsRegisteredInTheOneJar() throws IOException {
     try (JarFile jar = new JarFile(JAR.toFile())) {
       String services;
-      try (InputStream in = jar.getInputStream(
-          jar.getEntry("META-INF/services/dev.cairn.spi.StoreFactory"))) {
+      try (InputStream in =
+          jar.getInputStream(jar.getEntry("META-INF/services/dev.cairn.spi.StoreFactory"))) {
         services = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertThat(services.lines().map(String::trim).filter(l -> !l.isEmpty()))
-          .contains("dev.cairn.memory.MemoryStoreFactory", "dev.cairn.disk.DiskStoreFactory",
-              "dev.cairn.lower.LowerFactory", "dev.cairn.decorators.CacheFactory",
-              "dev.cairn.decorators.LayeredFactory", "dev.cairn.decorators.ReadOnlyFactory",
-              "dev.cairn.decorators.StatsFactory", "dev.cairn.decorators.VerifyFactory",
+          .contains(
+              "dev.cairn.memory.MemoryStoreFactory",
+              "dev.cairn.disk.DiskStoreFactory",
+              "dev.cairn.lower.LowerFactory",
+              "dev.cairn.decorators.CacheFactory",
+              "dev.cairn.decorators.LayeredFactory",
+              "dev.cairn.decorators.ReadOnlyFactory",
+              "dev.cairn.decorators.StatsFactory",
+              "dev.cairn.decorators.VerifyFactory",
               "dev.cairn.postgres.PostgresStoreFactory");
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo("dev.cairn.cli.Main");
     }
     Result stores = java("stores");
     assertThat(stores.exit).isZero();
-    for (String type : List.of("memory", "disk", "lower", "layered", "cache", "read-only",
-        "stats", "verify", "postgres")) {
+    for (String type :
+        List.of(
+            "memory",
+            "disk",
+            "lower",
+            "layered",
+            "cache",
+            "read-only",
+            "stats",
+            "verify",
+            "postgres")) {
       assertThat("\n" + stores.out).contains("\n" + type + " (");
     }
   }
@@ -97,9 +110,12 @@ class ShadedJarIT {
   }
 
   private Result java(Path cwd, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toAbsolutePath().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
     builder.environment().remove("CAIRN_STORE");

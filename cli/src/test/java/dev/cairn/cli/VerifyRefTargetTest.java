@@ -8,13 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 2: objects lost from a store went unnoticed because {@code cairn verify}
- * checked only the objects still listed. A ref naming an object the store does not hold is
- * damage, and verify says so.
+ * Issue 19, item 2: objects lost from a store went unnoticed because {@code cairn verify} checked
+ * only the objects still listed. A ref naming an object the store does not hold is damage, and
+ * verify says so.
  */
 class VerifyRefTargetTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void verifyReportsARefWhoseTargetIsMissing() {
@@ -26,7 +25,8 @@ class VerifyRefTargetTest {
     assertThat(set.exit).as(set.toString()).isZero();
     CliRun verify = CliRun.run(dir, "--store", store, "verify");
     assertThat(verify.exit).as(verify.toString()).isEqualTo(1);
-    assertThat(verify.out).contains("object " + missing)
+    assertThat(verify.out)
+        .contains("object " + missing)
         .contains("ref refs/heads/lost")
         .contains("the ref names an object the store does not hold");
   }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue #19, item 4: a disk store's active segment truncated by hand after it was synced was
- * taken for a torn tail, and {@code cairn verify} reported nothing. Now verify exits 1 naming
- * the file, read-only and read-write.
+ * Issue #19, item 4: a disk store's active segment truncated by hand after it was synced was taken
+ * for a torn tail, and {@code cairn verify} reported nothing. Now verify exits 1 naming the file,
+ * read-only and read-write.
  */
 class VerifySyncedDamageTest {
   @TempDir Path dir;
@@ -30,8 +30,12 @@ class VerifySyncedDamageTest {
     assertThat(CliRun.run(dir, "--store", spec, "verify").exit).isZero();
     Path segment;
     try (Stream<Path> files = Files.list(store)) {
-      segment = files.filter(f -> f.toString().endsWith(".data")).sorted()
-          .reduce((a, b) -> b).orElseThrow();
+      segment =
+          files
+              .filter(f -> f.toString().endsWith(".data"))
+              .sorted()
+              .reduce((a, b) -> b)
+              .orElseThrow();
     }
     try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() - 5); // into the last object, which a close synced

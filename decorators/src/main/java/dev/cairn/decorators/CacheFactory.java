@@ -12,21 +12,29 @@ import java.util.Map;
 
 /**
  * Opens {@code cache(capacity=N):child} and {@code cache(max-bytes=B):child}; see {@link
- * Decorators#cache}. A cache is bounded either by entries or by bytes: giving both options is
- * an error; giving neither bounds it by {@value #DEFAULT_CAPACITY} entries, the seed's default.
+ * Decorators#cache}. A cache is bounded either by entries or by bytes: giving both options is an
+ * error; giving neither bounds it by {@value #DEFAULT_CAPACITY} entries, the seed's default.
  */
 @AutoService(StoreFactory.class)
 public final class CacheFactory implements StoreFactory {
   /** The number of objects a cache holds when no bound is given. */
   public static final long DEFAULT_CAPACITY = 100_000;
 
-  private static final StoreOption<Long> CAPACITY = StoreOption.number(
-      "capacity", DEFAULT_CAPACITY, 1, Long.MAX_VALUE,
-      "the most objects the cache holds; not together with max-bytes");
-  private static final StoreOption<Long> MAX_BYTES = StoreOption.size(
-      "max-bytes", 0, 0, Long.MAX_VALUE,
-      "bound the cache by the objects' total payload bytes instead of their number;"
-          + " 0 bounds by capacity");
+  private static final StoreOption<Long> CAPACITY =
+      StoreOption.number(
+          "capacity",
+          DEFAULT_CAPACITY,
+          1,
+          Long.MAX_VALUE,
+          "the most objects the cache holds; not together with max-bytes");
+  private static final StoreOption<Long> MAX_BYTES =
+      StoreOption.size(
+          "max-bytes",
+          0,
+          0,
+          Long.MAX_VALUE,
+          "bound the cache by the objects' total payload bytes instead of their number;"
+              + " 0 bounds by capacity");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public CacheFactory() {}
@@ -54,8 +62,8 @@ public final class CacheFactory implements StoreFactory {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreConfigurationException if both {@code capacity} and a non-zero {@code
-   *     max-bytes} are given, or either value is malformed
+   * @throws StoreConfigurationException if both {@code capacity} and a non-zero {@code max-bytes}
+   *     are given, or either value is malformed
    */
   @Override
   public Backend create(StoreSpec spec, Map<String, Backend> children, StoreContext context) {
@@ -66,9 +74,10 @@ public final class CacheFactory implements StoreFactory {
       return Decorators.cache(child, capacity);
     }
     if (spec.options().containsKey(CAPACITY.name())) {
-      throw new StoreConfigurationException(String.format(
-          "'cache' is bounded by capacity=%s or by max-bytes=%s, not both; remove one",
-          spec.options().get(CAPACITY.name()), spec.options().get(MAX_BYTES.name())));
+      throw new StoreConfigurationException(
+          String.format(
+              "'cache' is bounded by capacity=%s or by max-bytes=%s, not both; remove one",
+              spec.options().get(CAPACITY.name()), spec.options().get(MAX_BYTES.name())));
     }
     return Decorators.cacheByBytes(child, maxBytes);
   }

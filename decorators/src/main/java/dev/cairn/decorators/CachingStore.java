@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Compaction;
-import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
@@ -33,20 +32,22 @@ import java.util.function.Supplier;
  * holding (returned by a read, or written without an error), and never an absence, so it cannot
  * make an absent object appear present — as long as the child does not drop objects behind its
  * back, which is why the child's features that drop objects are wrapped (see {@link
- * #childFeature}). And no array it
- * holds is ever seen by a caller: it keeps its own copy and every hit returns a fresh one.
+ * #childFeature}). And no array it holds is ever seen by a caller: it keeps its own copy and every
+ * hit returns a fresh one.
  *
- * <p>The child's {@link ObjectStreams}, where it offers them, pass by the cache: what is
- * streamed in is not cached (a large object would push out the many small ones a cache is
- * for), and a reader is served from the cache only if the object is there already, else by
- * the child, and not cached either.
+ * <p>The child's {@link ObjectStreams}, where it offers them, pass by the cache: what is streamed
+ * in is not cached (a large object would push out the many small ones a cache is for), and a reader
+ * is served from the cache only if the object is there already, else by the child, and not cached
+ * either.
  *
  * <p>Caffeine's maintenance runs on the calling threads, so the cache starts no threads.
  */
 final class CachingStore extends Decorator {
   private final Cache<Hash, byte[]> cache;
+
   /** Collections of the child running now. */
   private final AtomicInteger collecting = new AtomicInteger();
+
   /** Bumped when a collection of the child starts or ends. */
   private final AtomicLong epoch = new AtomicLong();
 
@@ -60,7 +61,9 @@ final class CachingStore extends Decorator {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity (" + capacity + ") must be at least 1");
     }
-    return new CachingStore("cache(capacity=" + capacity + ")", child,
+    return new CachingStore(
+        "cache(capacity=" + capacity + ")",
+        child,
         Caffeine.newBuilder().executor(Runnable::run).maximumSize(capacity).build());
   }
 
@@ -69,7 +72,9 @@ final class CachingStore extends Decorator {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes (" + maxBytes + ") must be at least 1");
     }
-    return new CachingStore("cache(max-bytes=" + maxBytes + ")", child,
+    return new CachingStore(
+        "cache(max-bytes=" + maxBytes + ")",
+        child,
         Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(maxBytes)
@@ -101,14 +106,14 @@ final class CachingStore extends Decorator {
   }
 
   /**
-   * The child's features, each forwarded or wrapped so that the cache never serves an object
-   * the child dropped:
+   * The child's features, each forwarded or wrapped so that the cache never serves an object the
+   * child dropped:
    *
    * <ul>
-   *   <li>{@link GarbageCollection}, {@link Compaction} and {@link Reloadable} are wrapped:
-   *       reads that overlap them are not cached, and after one that may have dropped objects
-   *       (a collection or compaction that dropped some, one that failed, any reload) every
-   *       cached object the child no longer holds is forgotten;
+   *   <li>{@link GarbageCollection}, {@link Compaction} and {@link Reloadable} are wrapped: reads
+   *       that overlap them are not cached, and after one that may have dropped objects (a
+   *       collection or compaction that dropped some, one that failed, any reload) every cached
+   *       object the child no longer holds is forgotten;
    *   <li>{@link Lower} (an archive only adds objects), {@link ObjectEnumeration} and {@link
    *       IntegrityCheck} (they only read) are forwarded;
    *   <li>any other feature is {@linkplain #refused refused} with a {@link
@@ -122,13 +127,15 @@ final class CachingStore extends Decorator {
     }
     if (type == GarbageCollection.class) {
       GarbageCollection collection = (GarbageCollection) feature;
-      return type.cast((GarbageCollection) options -> dropping(() -> collection.gc(options),
-          report -> report.dropped() > 0));
+      return type.cast(
+          (GarbageCollection)
+              options -> dropping(() -> collection.gc(options), report -> report.dropped() > 0));
     }
     if (type == Compaction.class) {
       Compaction compaction = (Compaction) feature;
-      return type.cast((Compaction) keep -> dropping(() -> compaction.compact(keep),
-          result -> result.dropped() > 0));
+      return type.cast(
+          (Compaction)
+              keep -> dropping(() -> compaction.compact(keep), result -> result.dropped() > 0));
     }
     if (type == Reloadable.class) {
       Reloadable reloadable = (Reloadable) feature;
@@ -137,15 +144,20 @@ final class CachingStore extends Decorator {
     if (type == Lower.class || type == ObjectEnumeration.class || type == IntegrityCheck.class) {
       return feature;
     }
-    return refused(type, operation -> new StoreConfigurationException(String.format(
-        "%s does not pass on %s.%s of the store below it: the cache cannot tell what it would"
-            + " change there", this, type.getSimpleName(), operation)));
+    return refused(
+        type,
+        operation ->
+            new StoreConfigurationException(
+                String.format(
+                    "%s does not pass on %s.%s of the store below it: the cache cannot tell what it would"
+                        + " change there",
+                    this, type.getSimpleName(), operation)));
   }
 
   /**
-   * Runs {@code operation}, which may drop objects of the child, with no read cached while it
-   * runs; afterwards, if {@code dropped} says it may have dropped some or it failed, forgets
-   * every cached object the child no longer holds.
+   * Runs {@code operation}, which may drop objects of the child, with no read cached while it runs;
+   * afterwards, if {@code dropped} says it may have dropped some or it failed, forgets every cached
+   * object the child no longer holds.
    */
   private <R> R dropping(Supplier<R> operation, Predicate<? super R> dropped) {
     collecting.incrementAndGet();

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A child's {@link ObjectReader} re-hashed as it is read, for {@code verify}: the hash of the
- * bytes is compared with the object's name before the last of them reach the caller, and a
- * mismatch is thrown as {@link HashMismatchException} instead (as is an object that ends before
- * or after its size). Not thread-safe.
+ * A child's {@link ObjectReader} re-hashed as it is read, for {@code verify}: the hash of the bytes
+ * is compared with the object's name before the last of them reach the caller, and a mismatch is
+ * thrown as {@link HashMismatchException} instead (as is an object that ends before or after its
+ * size). Not thread-safe.
  */
 final class CheckedReader implements ObjectReader {
   private final ObjectReader child;

@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The base of the built-in decorators: {@link ForwardingBackend} plus the one way they pass on
- * the child's {@link ObjectStreams} ({@link Streams}), which each offers from its {@link
- * #childFeature} hook.
+ * The base of the built-in decorators: {@link ForwardingBackend} plus the one way they pass on the
+ * child's {@link ObjectStreams} ({@link Streams}), which each offers from its {@link #childFeature}
+ * hook.
  */
 abstract class Decorator extends ForwardingBackend {
   Decorator(String description, Backend child) {
@@ -28,9 +28,9 @@ abstract class Decorator extends ForwardingBackend {
   }
 
   /**
-   * The child's {@link ObjectStreams} as this decorator passes them on: writes checked as
-   * {@code write} is and counted, reads checked as {@code read} is and counted. A decorator
-   * overrides {@link #writeChild} or {@link #openChild} where it changes what passes.
+   * The child's {@link ObjectStreams} as this decorator passes them on: writes checked as {@code
+   * write} is and counted, reads checked as {@code read} is and counted. A decorator overrides
+   * {@link #writeChild} or {@link #openChild} where it changes what passes.
    */
   class Streams implements ObjectStreams {
     final ObjectStreams child;

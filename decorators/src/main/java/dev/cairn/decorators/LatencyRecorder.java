@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A lock-free histogram of durations for one kind of operation: log-linear buckets (each power
- * of two split into eight), so a percentile is reported within 1/8 of its true value while the
- * whole recorder stays a few kilobytes. Recording is three atomic additions; thread-safe.
+ * A lock-free histogram of durations for one kind of operation: log-linear buckets (each power of
+ * two split into eight), so a percentile is reported within 1/8 of its true value while the whole
+ * recorder stays a few kilobytes. Recording is three atomic additions; thread-safe.
  *
- * <p>A {@linkplain #summary() summary} taken while operations are being recorded may miss the
- * ones in flight, but is always self-consistent ({@code p50 <= p99 <= max}).
+ * <p>A {@linkplain #summary() summary} taken while operations are being recorded may miss the ones
+ * in flight, but is always self-consistent ({@code p50 <= p99 <= max}).
  */
 final class LatencyRecorder {
   private static final int SUB_BITS = 3;

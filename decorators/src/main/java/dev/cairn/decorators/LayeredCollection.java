@@ -1,6 +1,5 @@
 package dev.cairn.decorators;
 
-
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
@@ -13,7 +12,6 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.StoreConfigurationException;
-import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
@@ -36,24 +34,23 @@ import java.util.function.Supplier;
 /**
  * Garbage collection of a {@link LayeredStore} (see {@link GarbageCollection} for the promise).
  *
- * <p><b>Steps.</b> Mark from every ref of both layers and the pinned hashes, reading through
- * both layers; mark again from the refs as they are now. Scan the upper ({@link
- * ObjectEnumeration}) for objects not marked. Archive mode: append those the lower does not
- * already hold to the lower ({@link Lower#archive}) and make them visible ({@link Lower#swap}),
- * both durable; a lower that is not a volume archive (disk, object storage, a database) gets
- * them as durable batch writes keyed by their hashes instead (see {@link #archivesByHash}). Only then compact the upper ({@link Compaction}), keeping every object that is
- * marked or was not found unreachable by the scan, so nothing the lower does not hold is ever
- * dropped in archive mode.
+ * <p><b>Steps.</b> Mark from every ref of both layers and the pinned hashes, reading through both
+ * layers; mark again from the refs as they are now. Scan the upper ({@link ObjectEnumeration}) for
+ * objects not marked. Archive mode: append those the lower does not already hold to the lower
+ * ({@link Lower#archive}) and make them visible ({@link Lower#swap}), both durable; a lower that is
+ * not a volume archive (disk, object storage, a database) gets them as durable batch writes keyed
+ * by their hashes instead (see {@link #archivesByHash}). Only then compact the upper ({@link
+ * Compaction}), keeping every object that is marked or was not found unreachable by the scan, so
+ * nothing the lower does not hold is ever dropped in archive mode.
  *
- * <p><b>Writers are not stopped.</b> While a collection runs, the layered store calls the
- * barrier before each write and ref update: a written object and what it links to, and a ref's
- * new target and what it reaches, are marked (traced on the writer's thread) before the write
- * or update reaches the upper, so the scan and the compaction see them marked. A read-write
- * lock, held shared by writers and exclusively only to install and remove the barrier, makes
- * sure no write slips past it unseen. What remains unprotected in rolling mode is a writer that
- * starts referring to an object that was already unreachable (without writing it again) after
- * the compaction has passed over it; in archive mode such an object is still read from the
- * lower.
+ * <p><b>Writers are not stopped.</b> While a collection runs, the layered store calls the barrier
+ * before each write and ref update: a written object and what it links to, and a ref's new target
+ * and what it reaches, are marked (traced on the writer's thread) before the write or update
+ * reaches the upper, so the scan and the compaction see them marked. A read-write lock, held shared
+ * by writers and exclusively only to install and remove the barrier, makes sure no write slips past
+ * it unseen. What remains unprotected in rolling mode is a writer that starts referring to an
+ * object that was already unreachable (without writing it again) after the compaction has passed
+ * over it; in archive mode such an object is still read from the lower.
  *
  * <p><b>Generations.</b> The GC generation is the lower's: one more than the highest {@link
  * Volume#generation()}, so it is recorded durably by the swap itself. When the layered store is
@@ -63,6 +60,7 @@ import java.util.function.Supplier;
 final class LayeredCollection implements GarbageCollection {
   /** The most payload bytes, and objects, of one batch written to a lower archived by hash. */
   private static final long BATCH_BYTES = 8 << 20;
+
   private static final int BATCH_OBJECTS = 10_000;
 
   private final LayeredStore store;
@@ -104,30 +102,35 @@ final class LayeredCollection implements GarbageCollection {
   static final int STREAM_KEPT_FOR_BARRIER = 1 << 20;
 
   /**
-   * Runs a streamed write to {@code target} (the upper's streams) with the barrier applied to
-   * the object when its input ends, before the upper makes it visible: an object of at most
-   * {@link #STREAM_KEPT_FOR_BARRIER} bytes is kept as it passes and marked with its links as
-   * {@link #write} does; a larger one is marked then, and what it links to traced just after
-   * the upper stored it. The barrier lock is held from the end of the input until the write
-   * returns, not while the input is read, so a slow input holds up no collection.
+   * Runs a streamed write to {@code target} (the upper's streams) with the barrier applied to the
+   * object when its input ends, before the upper makes it visible: an object of at most {@link
+   * #STREAM_KEPT_FOR_BARRIER} bytes is kept as it passes and marked with its links as {@link
+   * #write} does; a larger one is marked then, and what it links to traced just after the upper
+   * stored it. The barrier lock is held from the end of the input until the write returns, not
+   * while the input is read, so a slow input holds up no collection.
    */
   Hash writeStreamed(InputStream in, long length, ObjectStreams target) throws IOException {
     Marking[] seen = new Marking[1];
     boolean[] locked = new boolean[1];
-    PassingInput input = PassingInput.watched(in, upper.hashAlgorithm(), length,
-        STREAM_KEPT_FOR_BARRIER, (hash, bytes) -> {
-          barrierLock.readLock().lock();
-          locked[0] = true;
-          Marking current = marking;
-          if (current != null) {
-            seen[0] = current;
-            if (bytes != null) {
-              current.written(hash, bytes);
-            } else {
-              current.streamEnded(hash);
-            }
-          }
-        });
+    PassingInput input =
+        PassingInput.watched(
+            in,
+            upper.hashAlgorithm(),
+            length,
+            STREAM_KEPT_FOR_BARRIER,
+            (hash, bytes) -> {
+              barrierLock.readLock().lock();
+              locked[0] = true;
+              Marking current = marking;
+              if (current != null) {
+                seen[0] = current;
+                if (bytes != null) {
+                  current.written(hash, bytes);
+                } else {
+                  current.streamEnded(hash);
+                }
+              }
+            });
     try {
       Hash hash = target.write(input, length);
       if (seen[0] != null && input.count() > STREAM_KEPT_FOR_BARRIER) {
@@ -174,7 +177,8 @@ final class LayeredCollection implements GarbageCollection {
   /** Finishes or discards what a crashed collection left in a writable lower archive. */
   void recover() {
     Optional<Lower> archive = lower.feature(Lower.class);
-    if (archive.isPresent() && !archive.get().isReadOnly()
+    if (archive.isPresent()
+        && !archive.get().isReadOnly()
         && upper.capabilities().contains(dev.cairn.spi.Capability.WRITE_OBJECTS)) {
       archive.get().cleanup(nextGeneration(archive.get()));
     }
@@ -193,10 +197,19 @@ final class LayeredCollection implements GarbageCollection {
   @Override
   public GcReport gc(GcOptions options) {
     requireNonNull(options, "options");
-    Compaction compaction = upper.feature(Compaction.class).orElseThrow(() ->
-        new StoreConfigurationException("gc: the upper " + upper + " cannot compact"));
-    ObjectEnumeration enumeration = upper.feature(ObjectEnumeration.class).orElseThrow(() ->
-        new StoreConfigurationException("gc: the upper " + upper + " cannot list its objects"));
+    Compaction compaction =
+        upper
+            .feature(Compaction.class)
+            .orElseThrow(
+                () ->
+                    new StoreConfigurationException("gc: the upper " + upper + " cannot compact"));
+    ObjectEnumeration enumeration =
+        upper
+            .feature(ObjectEnumeration.class)
+            .orElseThrow(
+                () ->
+                    new StoreConfigurationException(
+                        "gc: the upper " + upper + " cannot list its objects"));
     Lower archive = archiveFor(options.mode());
     boolean byHash = archive == null && archivesByHash(options.mode());
     running.lock();
@@ -224,9 +237,9 @@ final class LayeredCollection implements GarbageCollection {
    * Whether the collection archives into a lower that is not a volume archive by writing the
    * objects to it, keyed by their hashes: in {@code ARCHIVE} mode into any writable lower, in
    * {@code AUTO} mode into a writable lower that keeps what it is given ({@link
-   * Capability#PERSISTENT}: a disk, object-storage or database store), so that a collection
-   * never drops objects only because the lower is not {@code lower:}. A lower kept in memory
-   * gets nothing in {@code AUTO} mode (rolling).
+   * Capability#PERSISTENT}: a disk, object-storage or database store), so that a collection never
+   * drops objects only because the lower is not {@code lower:}. A lower kept in memory gets nothing
+   * in {@code AUTO} mode (rolling).
    */
   private boolean archivesByHash(Mode mode) {
     if (mode == Mode.ROLLING) {
@@ -235,15 +248,22 @@ final class LayeredCollection implements GarbageCollection {
     Set<Capability> capabilities = lower.capabilities();
     boolean writable = capabilities.contains(Capability.WRITE_OBJECTS);
     if (mode == Mode.ARCHIVE && !writable) {
-      throw new StoreConfigurationException("gc: archive mode needs a lower that accepts "
-          + "objects, but the lower " + lower + " is read-only; open it writable to archive into"
-          + " it");
+      throw new StoreConfigurationException(
+          "gc: archive mode needs a lower that accepts "
+              + "objects, but the lower "
+              + lower
+              + " is read-only; open it writable to archive into"
+              + " it");
     }
     return writable && (mode == Mode.ARCHIVE || capabilities.contains(Capability.PERSISTENT));
   }
 
-  private GcReport collect(GcOptions options, Compaction compaction,
-      ObjectEnumeration enumeration, Lower archive, boolean byHash) {
+  private GcReport collect(
+      GcOptions options,
+      Compaction compaction,
+      ObjectEnumeration enumeration,
+      Lower archive,
+      boolean byHash) {
     Map<Phase, Duration> phases = new EnumMap<>(Phase.class);
     Marking current = new Marking(upper, lower, options.links());
     install(current);
@@ -258,11 +278,12 @@ final class LayeredCollection implements GarbageCollection {
       // Scan.
       start = begin(options, Phase.SCAN);
       MarkSet unreachable = new MarkSet(upper.hashAlgorithm());
-      enumeration.forEachObject(object -> {
-        if (!current.isMarked(object.hash())) {
-          unreachable.add(object.hash());
-        }
-      });
+      enumeration.forEachObject(
+          object -> {
+            if (!current.isMarked(object.hash())) {
+              unreachable.add(object.hash());
+            }
+          });
       current.checkBarrier();
       start = end(phases, Phase.SCAN, start);
 
@@ -282,20 +303,32 @@ final class LayeredCollection implements GarbageCollection {
       Compaction.Result result =
           compaction.compact(hash -> current.isMarked(hash) || !unreachable.contains(hash));
       end(phases, Phase.COMPACT, start);
-      return new GcReport(archive != null || byHash ? Mode.ARCHIVE : Mode.ROLLING, generation,
-          current.markedCount(), current.missingCount(), unreachable.size(), archived[0],
-          result.dropped(), result.bytesBefore(), result.bytesAfter(), phases);
+      return new GcReport(
+          archive != null || byHash ? Mode.ARCHIVE : Mode.ROLLING,
+          generation,
+          current.markedCount(),
+          current.missingCount(),
+          unreachable.size(),
+          archived[0],
+          result.dropped(),
+          result.bytesBefore(),
+          result.bytesAfter(),
+          phases);
     } finally {
       install(null);
     }
   }
 
   /**
-   * Appends the unreachable objects the lower does not hold yet to the archive and swaps them
-   * in, timing both phases; returns the new generation, or 0 if there was nothing to archive.
+   * Appends the unreachable objects the lower does not hold yet to the archive and swaps them in,
+   * timing both phases; returns the new generation, or 0 if there was nothing to archive.
    */
-  private int archiveAndSwap(GcOptions options, Map<Phase, Duration> phases, Lower archive,
-      MarkSet unreachable, long[] archived) {
+  private int archiveAndSwap(
+      GcOptions options,
+      Map<Phase, Duration> phases,
+      Lower archive,
+      MarkSet unreachable,
+      long[] archived) {
     long start = begin(options, Phase.ARCHIVE);
     Iterator<ArchiveEntry> entries = entries(unreachable, archived);
     // After a crash between a swap and the compaction, the lower holds them all already:
@@ -317,13 +350,13 @@ final class LayeredCollection implements GarbageCollection {
   }
 
   /**
-   * Writes the unreachable objects the lower does not hold yet to the lower, in batches of at
-   * most {@link #BATCH_BYTES}, and flushes it: when this returns they are durable there, so the
-   * compaction that follows may drop them from the upper. A crash in between leaves them in
-   * both layers, which the next collection finds already archived.
+   * Writes the unreachable objects the lower does not hold yet to the lower, in batches of at most
+   * {@link #BATCH_BYTES}, and flushes it: when this returns they are durable there, so the
+   * compaction that follows may drop them from the upper. A crash in between leaves them in both
+   * layers, which the next collection finds already archived.
    */
-  private void archiveByHash(GcOptions options, Map<Phase, Duration> phases,
-      MarkSet unreachable, long[] archived) {
+  private void archiveByHash(
+      GcOptions options, Map<Phase, Duration> phases, MarkSet unreachable, long[] archived) {
     long start = begin(options, Phase.ARCHIVE);
     Iterator<ArchiveEntry> entries = entries(unreachable, archived);
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
@@ -364,8 +397,8 @@ final class LayeredCollection implements GarbageCollection {
   }
 
   /**
-   * The unreachable objects the lower does not hold yet, read from the upper one at a time as
-   * the archive consumes them.
+   * The unreachable objects the lower does not hold yet, read from the upper one at a time as the
+   * archive consumes them.
    */
   private Iterator<ArchiveEntry> entries(MarkSet unreachable, long[] archived) {
     return new Iterator<>() {

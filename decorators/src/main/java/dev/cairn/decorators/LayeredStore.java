@@ -34,33 +34,32 @@ import java.util.TreeSet;
  *   <li>{@code write}, {@code put}, {@code writeBatch}, {@code setRef}: to the upper only.
  *   <li>{@code getRef}: the upper's ref, else the lower's (an upper ref shadows a lower one).
  *       {@code listRefs}: the sorted union, without duplicates.
- *   <li>{@code flush} and {@code close}: both stores, the upper first; both are attempted even
- *       if the first throws (the second failure is added as suppressed).
+ *   <li>{@code flush} and {@code close}: both stores, the upper first; both are attempted even if
+ *       the first throws (the second failure is added as suppressed).
  * </ul>
  *
- * <p><b>{@code testAndSetRef}</b> compares against the ref as this store shows it ({@code
- * getRef}), not against the upper alone as the seed did: with the seed's rule a ref that only
- * the lower holds could not be updated from the value {@code getRef} returns, and a "create"
- * ({@code expected == null}) would succeed for a ref that visibly exists. Here, a ref held only
- * by the lower is updated by creating it in the upper, which then shadows the lower's. Deleting
- * ({@code replacement == null}) a ref that the lower holds cannot be expressed — the lower is
- * never written and there are no tombstones — so it fails with {@link ReadOnlyStoreException}
- * and changes nothing. The compare-and-set is linearizable as long as the lower's refs do not
- * change while this store is open; changes in the upper are safe because every update is a
- * compare-and-set on the upper, retried when the upper moved underneath.
+ * <p><b>{@code testAndSetRef}</b> compares against the ref as this store shows it ({@code getRef}),
+ * not against the upper alone as the seed did: with the seed's rule a ref that only the lower holds
+ * could not be updated from the value {@code getRef} returns, and a "create" ({@code expected ==
+ * null}) would succeed for a ref that visibly exists. Here, a ref held only by the lower is updated
+ * by creating it in the upper, which then shadows the lower's. Deleting ({@code replacement ==
+ * null}) a ref that the lower holds cannot be expressed — the lower is never written and there are
+ * no tombstones — so it fails with {@link ReadOnlyStoreException} and changes nothing. The
+ * compare-and-set is linearizable as long as the lower's refs do not change while this store is
+ * open; changes in the upper are safe because every update is a compare-and-set on the upper,
+ * retried when the upper moved underneath.
  *
  * <p>{@link #capabilities()}: the upper's writes; {@link Capability#PERSISTENT} only if both are
- * persistent. No child's {@linkplain #feature feature} is offered but {@link IntegrityCheck}
- * (both stores'); the store's own {@link
- * GarbageCollection} (see {@link #feature}) archives from the upper into the lower or drops
- * unreachable objects, while writers and ref updates go on (they pass a write barrier while a
- * collection runs).
+ * persistent. No child's {@linkplain #feature feature} is offered but {@link IntegrityCheck} (both
+ * stores'); the store's own {@link GarbageCollection} (see {@link #feature}) archives from the
+ * upper into the lower or drops unreachable objects, while writers and ref updates go on (they pass
+ * a write barrier while a collection runs).
  *
  * <p><b>Recovery.</b> When the lower is a writable volume archive ({@link
- * dev.cairn.spi.volume.Lower}) and the upper takes writes, opening the layered store finishes
- * or discards what a crashed collection left in the lower ({@link
- * dev.cairn.spi.volume.Lower#cleanup} for the next GC generation). Only one writable layered
- * store may use a lower archive at a time. Thread-safe if both stores are.
+ * dev.cairn.spi.volume.Lower}) and the upper takes writes, opening the layered store finishes or
+ * discards what a crashed collection left in the lower ({@link dev.cairn.spi.volume.Lower#cleanup}
+ * for the next GC generation). Only one writable layered store may use a lower archive at a time.
+ * Thread-safe if both stores are.
  */
 public final class LayeredStore extends AbstractBackend {
   private final Backend upper;
@@ -68,7 +67,9 @@ public final class LayeredStore extends AbstractBackend {
   private final LayeredCollection collection;
 
   private LayeredStore(Backend upper, Backend lower) {
-    super("layered(upper=" + upper + ", lower=" + lower + ")", upper.hashAlgorithm(),
+    super(
+        "layered(upper=" + upper + ", lower=" + lower + ")",
+        upper.hashAlgorithm(),
         capabilities(upper, lower));
     this.upper = upper;
     this.lower = lower;
@@ -76,21 +77,22 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   /**
-   * A layered store over {@code upper} and {@code lower}, which it owns and closes. If the lower
-   * is a writable volume archive and the upper takes writes, finishes or discards what a crashed
+   * A layered store over {@code upper} and {@code lower}, which it owns and closes. If the lower is
+   * a writable volume archive and the upper takes writes, finishes or discards what a crashed
    * collection left in the lower first.
    *
    * @throws StoreConfigurationException if the two stores use different hash algorithms
-   * @throws dev.cairn.spi.CorruptionException if the lower's recovery finds damage; both stores
-   *     are closed
+   * @throws dev.cairn.spi.CorruptionException if the lower's recovery finds damage; both stores are
+   *     closed
    */
   static LayeredStore of(Backend upper, Backend lower) {
     requireNonNull(upper, "upper");
     requireNonNull(lower, "lower");
     if (!upper.hashAlgorithm().name().equals(lower.hashAlgorithm().name())) {
-      throw new StoreConfigurationException(String.format(
-          "layered: upper %s uses %s but lower %s uses %s; both must use the same algorithm",
-          upper, upper.hashAlgorithm().name(), lower, lower.hashAlgorithm().name()));
+      throw new StoreConfigurationException(
+          String.format(
+              "layered: upper %s uses %s but lower %s uses %s; both must use the same algorithm",
+              upper, upper.hashAlgorithm().name(), lower, lower.hashAlgorithm().name()));
     }
     LayeredStore store = new LayeredStore(upper, lower);
     try {
@@ -155,10 +157,12 @@ public final class LayeredStore extends AbstractBackend {
 
   @Override
   protected void writeRef(String name, Hash hash) {
-    collection.moveRef(hash, () -> {
-      upper.setRef(name, hash);
-      return null;
-    });
+    collection.moveRef(
+        hash,
+        () -> {
+          upper.setRef(name, hash);
+          return null;
+        });
   }
 
   @Override
@@ -174,8 +178,7 @@ public final class LayeredStore extends AbstractBackend {
         throw new ReadOnlyStoreException(
             lower + " (below " + this + ", holding ref " + name + ")", "testAndSetRef");
       }
-      if (collection.moveRef(replacement,
-          () -> upper.testAndSetRef(name, inUpper, replacement))) {
+      if (collection.moveRef(replacement, () -> upper.testAndSetRef(name, inUpper, replacement))) {
         return true;
       }
       // The upper's ref moved between our read and the compare-and-set: look again.
@@ -214,21 +217,21 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   /**
-   * The counters of this layer (reads, writes and bytes seen by its callers), with the cache
-   * hits and misses of both stores added up.
+   * The counters of this layer (reads, writes and bytes seen by its callers), with the cache hits
+   * and misses of both stores added up.
    */
   @Override
   public Optional<StoreStats> stats() {
     StoreStats own = super.stats().orElse(StoreStats.ZERO);
     StoreStats up = upper.stats().orElse(StoreStats.ZERO);
     StoreStats low = lower.stats().orElse(StoreStats.ZERO);
-    return Optional.of(own.withCache(
-        up.cacheHits() + low.cacheHits(), up.cacheMisses() + low.cacheMisses()));
+    return Optional.of(
+        own.withCache(up.cacheHits() + low.cacheHits(), up.cacheMisses() + low.cacheMisses()));
   }
 
   /**
-   * The {@link IntegrityCheck} of both stores, upper first, if either offers one: checking
-   * files changes nothing, so it cannot bypass the layering.
+   * The {@link IntegrityCheck} of both stores, upper first, if either offers one: checking files
+   * changes nothing, so it cannot bypass the layering.
    */
   private Optional<IntegrityCheck> integrityCheck() {
     Optional<IntegrityCheck> up = upper.feature(IntegrityCheck.class);
@@ -236,24 +239,26 @@ public final class LayeredStore extends AbstractBackend {
     if (up.isEmpty() && low.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(damage -> {
-      checkOpen("checkIntegrity");
-      IntegrityCheck.Summary total = IntegrityCheck.Summary.NONE;
-      for (Optional<IntegrityCheck> layer : List.of(up, low)) {
-        if (layer.isPresent()) {
-          total = total.plus(layer.get().checkIntegrity(damage));
-        }
-      }
-      return total;
-    });
+    return Optional.of(
+        damage -> {
+          checkOpen("checkIntegrity");
+          IntegrityCheck.Summary total = IntegrityCheck.Summary.NONE;
+          for (Optional<IntegrityCheck> layer : List.of(up, low)) {
+            if (layer.isPresent()) {
+              total = total.plus(layer.get().checkIntegrity(damage));
+            }
+          }
+          return total;
+        });
   }
 
   /**
-   * What this store implements itself — a child's feature would bypass the layering —, the
-   * {@link IntegrityCheck} of both stores, {@link ObjectStreams} when the upper streams
-   * (writes stream into the upper through the write barrier; reads stream from the upper, else
-   * from the lower, through {@link ObjectStreams#of} — in the heap if the lower cannot stream), and {@link GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and
-   * {@link dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
+   * What this store implements itself — a child's feature would bypass the layering —, the {@link
+   * IntegrityCheck} of both stores, {@link ObjectStreams} when the upper streams (writes stream
+   * into the upper through the write barrier; reads stream from the upper, else from the lower,
+   * through {@link ObjectStreams#of} — in the heap if the lower cannot stream), and {@link
+   * GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and {@link
+   * dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
    * dev.cairn.spi.volume.Lower} (as {@code lower:} does) or is a writable store that keeps its
    * objects (written to it by hash), rolling mode otherwise.
    */

@@ -7,14 +7,14 @@ import dev.cairn.spi.HashAlgorithm;
 import java.util.Arrays;
 
 /**
- * A set of hashes of one algorithm, compact enough to hold every object of a large store:
- * an open-addressing table of the hashes' first 8 bytes (digests are uniform, so they are as
- * good as any mix) pointing into an append-only slab of full digests, which settles the rare
- * prefix collision. About {@code 12 / load + digestLength} bytes per hash (≈ 50 bytes for
- * SHA-256), against well over 100 for a {@code HashSet<Hash>}.
+ * A set of hashes of one algorithm, compact enough to hold every object of a large store: an
+ * open-addressing table of the hashes' first 8 bytes (digests are uniform, so they are as good as
+ * any mix) pointing into an append-only slab of full digests, which settles the rare prefix
+ * collision. About {@code 12 / load + digestLength} bytes per hash (≈ 50 bytes for SHA-256),
+ * against well over 100 for a {@code HashSet<Hash>}.
  *
- * <p>Thread-safe: every method is synchronized (a collector and the write barrier of many
- * writers share one set; the lock is held for a few probes).
+ * <p>Thread-safe: every method is synchronized (a collector and the write barrier of many writers
+ * share one set; the lock is held for a few probes).
  */
 final class MarkSet {
   private static final int CHUNK_BITS = 14;
@@ -23,8 +23,10 @@ final class MarkSet {
   private final HashAlgorithm algorithm;
   private final int digest;
   private long[] prefixes;
+
   /** Entry number + 1 per slot; 0 marks an empty slot. */
   private int[] entries;
+
   private byte[][] chunks = new byte[4][];
   private int size;
 
@@ -76,8 +78,7 @@ final class MarkSet {
     if (index < 0 || index >= size) {
       throw new IndexOutOfBoundsException("index " + index + " of " + size);
     }
-    return Hash.of(algorithm, chunks[index >>> CHUNK_BITS], (index & (CHUNK - 1)) * digest,
-        digest);
+    return Hash.of(algorithm, chunks[index >>> CHUNK_BITS], (index & (CHUNK - 1)) * digest, digest);
   }
 
   /** The slot holding {@code hash}, or the empty slot where it belongs. */

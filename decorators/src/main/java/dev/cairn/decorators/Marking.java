@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The marks of one garbage collection of a layered store: the set of live hashes, filled by
- * the collector from the roots and by the write barrier from what writers write and the refs
- * they move, which trace on the writer's own thread. Every hash in the set has been traced or
- * is being traced by the thread that added it, so once every tracing thread has returned, the
- * set is closed under links (links to absent objects are counted as missing).
+ * The marks of one garbage collection of a layered store: the set of live hashes, filled by the
+ * collector from the roots and by the write barrier from what writers write and the refs they move,
+ * which trace on the writer's own thread. Every hash in the set has been traced or is being traced
+ * by the thread that added it, so once every tracing thread has returned, the set is closed under
+ * links (links to absent objects are counted as missing).
  *
  * <p>Thread-safe. An error on a writer's thread is not thrown to the writer (its write is
  * unaffected) but kept, and the collector stops before removing anything.
@@ -47,22 +47,26 @@ final class Marking {
   void written(Hash hash, byte[] data) {
     try {
       marked.add(hash);
-      links.forEachLink(hash, data, algorithm, (link, leaf) -> {
-        if (leaf) {
-          marked.add(link);
-        } else {
-          trace(link);
-        }
-      });
+      links.forEachLink(
+          hash,
+          data,
+          algorithm,
+          (link, leaf) -> {
+            if (leaf) {
+              marked.add(link);
+            } else {
+              trace(link);
+            }
+          });
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
     }
   }
 
   /**
-   * The barrier for a streamed object whose input has ended but whose bytes are not at hand,
-   * before the store makes it visible: it is live. What it links to is traced by {@link
-   * #streamStored} once it is stored.
+   * The barrier for a streamed object whose input has ended but whose bytes are not at hand, before
+   * the store makes it visible: it is live. What it links to is traced by {@link #streamStored}
+   * once it is stored.
    */
   void streamEnded(Hash hash) {
     marked.add(hash);
@@ -70,8 +74,7 @@ final class Marking {
 
   /**
    * Traces the links of a streamed object {@link #streamEnded} marked, now that it is stored,
-   * reading it as the collector reads whatever it traces. Errors are kept as for {@link
-   * #written}.
+   * reading it as the collector reads whatever it traces. Errors are kept as for {@link #written}.
    */
   void streamStored(Hash hash) {
     if (links == LinkExtractor.none()) {
@@ -114,8 +117,8 @@ final class Marking {
   }
 
   /**
-   * Depth-first over raw digests: a chain of a million commits must not cost a Hash each.
-   * Links the extractor knows to be leaves are marked without being read.
+   * Depth-first over raw digests: a chain of a million commits must not cost a Hash each. Links the
+   * extractor knows to be leaves are marked without being read.
    */
   private void walk(Hash start) {
     DigestStack stack = new DigestStack(algorithm.digestLength());
@@ -130,11 +133,15 @@ final class Marking {
         missing.incrementAndGet();
         continue;
       }
-      links.forEachLink(hash, data.get(), algorithm, (link, leaf) -> {
-        if (marked.add(link) && !leaf) {
-          stack.push(link);
-        }
-      });
+      links.forEachLink(
+          hash,
+          data.get(),
+          algorithm,
+          (link, leaf) -> {
+            if (marked.add(link) && !leaf) {
+              stack.push(link);
+            }
+          });
     }
   }
 

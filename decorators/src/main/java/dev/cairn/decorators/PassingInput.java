@@ -14,10 +14,10 @@ import java.util.function.BiConsumer;
 
 /**
  * The input of a streamed write as a decorator sees it pass to its child: counted and, if asked,
- * hashed and kept (when it is small) as it is read. A listener is told the hash, and the bytes
- * if they were kept, once the input has ended — when it signals its end or has yielded the
- * length declared — that is, before the child has stored the object. Not thread-safe; {@code
- * mark}/{@code reset} are not supported.
+ * hashed and kept (when it is small) as it is read. A listener is told the hash, and the bytes if
+ * they were kept, once the input has ended — when it signals its end or has yielded the length
+ * declared — that is, before the child has stored the object. Not thread-safe; {@code mark}/{@code
+ * reset} are not supported.
  */
 final class PassingInput extends FilterInputStream {
   /** Told the hash (null where not hashing) and the bytes (null unless kept) at the end. */
@@ -34,8 +34,8 @@ final class PassingInput extends FilterInputStream {
   private boolean atEnd;
   private Hash hash;
 
-  private PassingInput(InputStream in, HashAlgorithm algorithm, long declared, int keep,
-      Ended ended) {
+  private PassingInput(
+      InputStream in, HashAlgorithm algorithm, long declared, int keep, Ended ended) {
     super(requireNonNull(in, "in"));
     this.hasher = algorithm == null ? null : algorithm.newHasher();
     this.declared = declared;
@@ -44,7 +44,10 @@ final class PassingInput extends FilterInputStream {
     this.ended = ended;
   }
 
-  /** Counts what passes; {@code declared} is the write's length or {@link ObjectStreams#UNKNOWN_LENGTH}. */
+  /**
+   * Counts what passes; {@code declared} is the write's length or {@link
+   * ObjectStreams#UNKNOWN_LENGTH}.
+   */
   static PassingInput counted(InputStream in, long declared) {
     return new PassingInput(in, null, declared, 0, NOBODY);
   }
@@ -55,13 +58,13 @@ final class PassingInput extends FilterInputStream {
   }
 
   /**
-   * Counts and hashes what passes, keeps it if it is at most {@code keep} bytes, and tells
-   * {@code ended} at the end.
+   * Counts and hashes what passes, keeps it if it is at most {@code keep} bytes, and tells {@code
+   * ended} at the end.
    */
-  static PassingInput watched(InputStream in, HashAlgorithm algorithm, long declared, int keep,
-      Ended ended) {
-    return new PassingInput(in, requireNonNull(algorithm, "algorithm"), declared, keep,
-        requireNonNull(ended, "ended"));
+  static PassingInput watched(
+      InputStream in, HashAlgorithm algorithm, long declared, int keep, Ended ended) {
+    return new PassingInput(
+        in, requireNonNull(algorithm, "algorithm"), declared, keep, requireNonNull(ended, "ended"));
   }
 
   @Override
@@ -123,8 +126,8 @@ final class PassingInput extends FilterInputStream {
   }
 
   /**
-   * The hash of what was read, finishing it now if the input has not ended (the hash of what
-   * the child took); null where not hashing.
+   * The hash of what was read, finishing it now if the input has not ended (the hash of what the
+   * child took); null where not hashing.
    */
   Hash hash() {
     if (!atEnd && hasher != null) {

@@ -16,9 +16,9 @@ import java.util.Optional;
 /**
  * A {@link Lower} archive seen through a {@code read-only} decorator: every read goes to the
  * archive, {@link #isReadOnly()} is true, and every write (including {@code setReadOnly(false)})
- * throws {@link ReadOnlyStoreException} naming the decorator and the operation before the
- * archive sees it. {@link #close()} releases nothing: the archive belongs to the store below.
- * Thread-safe as the archive is.
+ * throws {@link ReadOnlyStoreException} naming the decorator and the operation before the archive
+ * sees it. {@link #close()} releases nothing: the archive belongs to the store below. Thread-safe
+ * as the archive is.
  */
 final class ReadOnlyLower implements Lower {
   private final Lower archive;

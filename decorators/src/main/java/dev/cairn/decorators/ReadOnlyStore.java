@@ -2,8 +2,6 @@ package dev.cairn.decorators;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
-import dev.cairn.spi.ForwardingBackend;
-import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.ObjectEnumeration;
@@ -16,10 +14,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The {@code read-only} decorator: a view of its child without {@link Capability#WRITE_OBJECTS}
- * and {@link Capability#WRITE_REFS}. {@link dev.cairn.spi.AbstractBackend} rejects every
- * mutating call with a {@link dev.cairn.spi.ReadOnlyStoreException} naming the operation before
- * anything reaches the child; reads, {@code flush} and {@code close} pass through.
+ * The {@code read-only} decorator: a view of its child without {@link Capability#WRITE_OBJECTS} and
+ * {@link Capability#WRITE_REFS}. {@link dev.cairn.spi.AbstractBackend} rejects every mutating call
+ * with a {@link dev.cairn.spi.ReadOnlyStoreException} naming the operation before anything reaches
+ * the child; reads, {@code flush} and {@code close} pass through.
  */
 final class ReadOnlyStore extends Decorator {
   ReadOnlyStore(Backend child) {
@@ -35,19 +33,23 @@ final class ReadOnlyStore extends Decorator {
 
   /**
    * The child's features as a read-only view may offer them: {@link ObjectEnumeration}, {@link
-   * IntegrityCheck} and {@link Reloadable} only read and are forwarded; a {@link Lower} archive
-   * is wrapped in a view that reads it, says it {@linkplain Lower#isReadOnly is read-only} and
-   * rejects every write (so a collection over it fails rather than drops what it cannot
-   * archive); every other feature, {@link dev.cairn.spi.GarbageCollection} and {@link
-   * dev.cairn.spi.Compaction} included, is {@linkplain #refused refused}: using it throws {@link
-   * ReadOnlyStoreException} naming the operation.
+   * IntegrityCheck} and {@link Reloadable} only read and are forwarded; a {@link Lower} archive is
+   * wrapped in a view that reads it, says it {@linkplain Lower#isReadOnly is read-only} and rejects
+   * every write (so a collection over it fails rather than drops what it cannot archive); every
+   * other feature, {@link dev.cairn.spi.GarbageCollection} and {@link dev.cairn.spi.Compaction}
+   * included, is {@linkplain #refused refused}: using it throws {@link ReadOnlyStoreException}
+   * naming the operation.
    */
   @Override
   protected <T> T childFeature(Class<T> type, T feature) {
-    if (type == ObjectStreams.class) { // reading only: a streamed write throws ReadOnlyStoreException before reading its input
+    if (type
+        == ObjectStreams
+            .class) { // reading only: a streamed write throws ReadOnlyStoreException before reading
+      // its input
       return type.cast(new Streams((ObjectStreams) feature));
     }
-    if (type == ObjectEnumeration.class || type == IntegrityCheck.class
+    if (type == ObjectEnumeration.class
+        || type == IntegrityCheck.class
         || type == Reloadable.class) {
       return feature;
     }

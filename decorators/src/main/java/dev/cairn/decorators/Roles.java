@@ -17,9 +17,10 @@ final class Roles {
   static Backend required(StoreSpec spec, Map<String, Backend> children, String role) {
     Backend child = children.get(role);
     if (child == null) {
-      throw new StoreConfigurationException(String.format(
-          "'%s' requires a child store for role '%s'; got roles %s",
-          spec.name(), role, children.keySet()));
+      throw new StoreConfigurationException(
+          String.format(
+              "'%s' requires a child store for role '%s'; got roles %s",
+              spec.name(), role, children.keySet()));
     }
     return child;
   }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Opens {@code stats:child}; see {@link Decorators#stats}. Durations are measured with the
- * host's {@link StoreContext#nanoTime()}.
+ * Opens {@code stats:child}; see {@link Decorators#stats}. Durations are measured with the host's
+ * {@link StoreContext#nanoTime()}.
  */
 @AutoService(StoreFactory.class)
 public final class StatsFactory implements StoreFactory {

@@ -3,7 +3,6 @@ package dev.cairn.decorators;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.ForwardingBackend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.LatencySummary;
 import dev.cairn.spi.ObjectReader;
@@ -22,18 +21,25 @@ import java.util.function.Supplier;
  * The {@code stats} decorator: counts what passes through it and times every call to its child.
  *
  * <p>{@link #stats()} is a snapshot: reads, writes and bytes as seen by callers of this layer;
- * cache hits and misses taken from the child's own {@code stats()} (a cache somewhere below,
- * seen through transparent decorators); and a {@link LatencySummary} for every operation that
- * has run at least once, named after the child's operation ({@code read}, {@code exists},
- * {@code write} — which {@code put} also uses —, {@code writeBatch}, {@code getRef},
- * {@code setRef}, {@code testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed
- * too. Thread-safe and lock-free. Every feature of the child is forwarded (see {@link
- * #childFeature}).
+ * cache hits and misses taken from the child's own {@code stats()} (a cache somewhere below, seen
+ * through transparent decorators); and a {@link LatencySummary} for every operation that has run at
+ * least once, named after the child's operation ({@code read}, {@code exists}, {@code write} —
+ * which {@code put} also uses —, {@code writeBatch}, {@code getRef}, {@code setRef}, {@code
+ * testAndSetRef}, {@code listRefs}, {@code flush}). Failed calls are timed too. Thread-safe and
+ * lock-free. Every feature of the child is forwarded (see {@link #childFeature}).
  */
 final class StatsStore extends Decorator {
-  private static final List<String> OPERATIONS = List.of(
-      "read", "exists", "write", "writeBatch", "getRef", "setRef", "testAndSetRef", "listRefs",
-      "flush");
+  private static final List<String> OPERATIONS =
+      List.of(
+          "read",
+          "exists",
+          "write",
+          "writeBatch",
+          "getRef",
+          "setRef",
+          "testAndSetRef",
+          "listRefs",
+          "flush");
 
   private final LongSupplier nanoTime;
   private final Map<String, LatencyRecorder> latencies = new TreeMap<>();
@@ -112,15 +118,15 @@ final class StatsStore extends Decorator {
   public Optional<StoreStats> stats() {
     StoreStats below = child().stats().orElse(StoreStats.ZERO);
     Map<String, LatencySummary> summaries = new TreeMap<>();
-    latencies.forEach((operation, recorder) -> {
-      LatencySummary summary = recorder.summary();
-      if (summary.count() > 0) {
-        summaries.put(operation, summary);
-      }
-    });
-    return Optional.of(ownStats()
-        .withCache(below.cacheHits(), below.cacheMisses())
-        .withLatencies(summaries));
+    latencies.forEach(
+        (operation, recorder) -> {
+          LatencySummary summary = recorder.summary();
+          if (summary.count() > 0) {
+            summaries.put(operation, summary);
+          }
+        });
+    return Optional.of(
+        ownStats().withCache(below.cacheHits(), below.cacheMisses()).withLatencies(summaries));
   }
 
   /**

@@ -98,7 +98,8 @@ class CachingStoreTest {
   @Test
   void aFailedWriteLeavesNothingInTheCache() {
     doThrow(new StoreIOException("disk full", new java.io.IOException("ENOSPC")))
-        .when(child).write(any(), any());
+        .when(child)
+        .write(any(), any());
 
     assertThatThrownBy(() -> cache.write(hash, bytes("hello")))
         .isInstanceOf(StoreIOException.class);
@@ -110,7 +111,8 @@ class CachingStoreTest {
   @Test
   void aFailedBatchLeavesNothingInTheCache() {
     doThrow(new StoreIOException("disk full", new java.io.IOException("ENOSPC")))
-        .when(child).writeBatch(any());
+        .when(child)
+        .writeBatch(any());
 
     assertThatThrownBy(() -> cache.writeBatch(Map.of(hash, bytes("hello"))))
         .isInstanceOf(StoreIOException.class);
@@ -148,12 +150,14 @@ class CachingStoreTest {
     cache.read(hash);
     cache.read(hashOf("absent"));
 
-    assertThat(cache.stats()).hasValueSatisfying(stats -> {
-      assertThat(stats.cacheHits()).isEqualTo(2);
-      assertThat(stats.cacheMisses()).isEqualTo(2);
-      assertThat(stats.reads()).isEqualTo(4);
-      assertThat(stats.bytesRead()).isEqualTo(15);
-    });
+    assertThat(cache.stats())
+        .hasValueSatisfying(
+            stats -> {
+              assertThat(stats.cacheHits()).isEqualTo(2);
+              assertThat(stats.cacheMisses()).isEqualTo(2);
+              assertThat(stats.reads()).isEqualTo(4);
+              assertThat(stats.bytesRead()).isEqualTo(15);
+            });
   }
 
   @Test
@@ -200,30 +204,41 @@ class CachingStoreTest {
 
   @Test
   void theFactoryBoundsByEntriesByDefault() {
-    Backend made = new CacheFactory().create(
-        StoreSpec.decorator("cache", Map.of(), StoreSpec.leaf("memory", null, Map.of())),
-        Map.of(StoreSpec.CHILD, child), StoreContext.standard());
+    Backend made =
+        new CacheFactory()
+            .create(
+                StoreSpec.decorator("cache", Map.of(), StoreSpec.leaf("memory", null, Map.of())),
+                Map.of(StoreSpec.CHILD, child),
+                StoreContext.standard());
 
     assertThat(made).hasToString("cache(capacity=100000):mock:");
   }
 
   @Test
   void theFactoryBoundsByBytesWhenAsked() {
-    Backend made = new CacheFactory().create(
-        StoreSpec.decorator("cache", Map.of("max-bytes", "64m"),
-            StoreSpec.leaf("memory", null, Map.of())),
-        Map.of(StoreSpec.CHILD, child), StoreContext.standard());
+    Backend made =
+        new CacheFactory()
+            .create(
+                StoreSpec.decorator(
+                    "cache", Map.of("max-bytes", "64m"), StoreSpec.leaf("memory", null, Map.of())),
+                Map.of(StoreSpec.CHILD, child),
+                StoreContext.standard());
 
     assertThat(made).hasToString("cache(max-bytes=67108864):mock:");
   }
 
   @Test
   void theFactoryRejectsBothBounds() {
-    StoreSpec spec = StoreSpec.decorator("cache", Map.of("max-bytes", "1m", "capacity", "10"),
-        StoreSpec.leaf("memory", null, Map.of()));
+    StoreSpec spec =
+        StoreSpec.decorator(
+            "cache",
+            Map.of("max-bytes", "1m", "capacity", "10"),
+            StoreSpec.leaf("memory", null, Map.of()));
 
-    assertThatThrownBy(() -> new CacheFactory().create(
-        spec, Map.of(StoreSpec.CHILD, child), StoreContext.standard()))
+    assertThatThrownBy(
+            () ->
+                new CacheFactory()
+                    .create(spec, Map.of(StoreSpec.CHILD, child), StoreContext.standard()))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("capacity=10")
         .hasMessageContaining("max-bytes=1m")

@@ -26,8 +26,9 @@ final class Fixtures {
   static Backend mockChild() {
     Backend child = mock(Backend.class);
     when(child.hashAlgorithm()).thenReturn(HashAlgorithm.SHA256);
-    when(child.capabilities()).thenReturn(EnumSet.of(
-        Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
+    when(child.capabilities())
+        .thenReturn(
+            EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS, Capability.PERSISTENT));
     when(child.toString()).thenReturn("mock:");
     return child;
   }

@@ -57,7 +57,7 @@ class ForwardingBackendTest {
     for (Function<Backend, Backend> decorate :
         List.<Function<Backend, Backend>>of(Decorators::stats, Decorators::verify)) {
       Backend child = mockChild();
-      Compaction compaction = () -> { };
+      Compaction compaction = () -> {};
       when(child.feature(Compaction.class)).thenReturn(Optional.of(compaction));
 
       Backend store = decorate.apply(child);
@@ -69,23 +69,32 @@ class ForwardingBackendTest {
 
   @Test
   void cacheAndReadOnlyRefuseAFeatureTheyCannotVouchForInsteadOfHidingIt() {
-    Map<Function<Backend, Backend>, Class<? extends RuntimeException>> refusals = Map.of(
-        child -> Decorators.cache(child, 10), StoreConfigurationException.class,
-        Decorators::readOnly, ReadOnlyStoreException.class);
-    refusals.forEach((decorate, refusal) -> {
-      Backend child = mockChild();
-      when(child.feature(Compaction.class)).thenReturn(Optional.of(() -> {
-        throw new AssertionError("the child's feature was reached");
-      }));
+    Map<Function<Backend, Backend>, Class<? extends RuntimeException>> refusals =
+        Map.of(
+            child -> Decorators.cache(child, 10),
+            StoreConfigurationException.class,
+            Decorators::readOnly,
+            ReadOnlyStoreException.class);
+    refusals.forEach(
+        (decorate, refusal) -> {
+          Backend child = mockChild();
+          when(child.feature(Compaction.class))
+              .thenReturn(
+                  Optional.of(
+                      () -> {
+                        throw new AssertionError("the child's feature was reached");
+                      }));
 
-      Backend store = decorate.apply(child);
-      Compaction refused = store.feature(Compaction.class).orElseThrow();
+          Backend store = decorate.apply(child);
+          Compaction refused = store.feature(Compaction.class).orElseThrow();
 
-      assertThatThrownBy(refused::compact).isInstanceOf(refusal)
-          .hasMessageContaining(store.toString()).hasMessageContaining("compact");
-      assertThat(refused.toString()).contains("refused Compaction of " + store);
-      assertThat(refused).isEqualTo(refused).hasSameHashCodeAs(refused);
-    });
+          assertThatThrownBy(refused::compact)
+              .isInstanceOf(refusal)
+              .hasMessageContaining(store.toString())
+              .hasMessageContaining("compact");
+          assertThat(refused.toString()).contains("refused Compaction of " + store);
+          assertThat(refused).isEqualTo(refused).hasSameHashCodeAs(refused);
+        });
   }
 
   @Test
@@ -120,7 +129,7 @@ class ForwardingBackendTest {
     Backend child = mockChild();
     Hash a = hashOf("a");
     when(child.read(a)).thenReturn(Optional.of(bytes("a")));
-    Compaction compaction = () -> { };
+    Compaction compaction = () -> {};
     when(child.feature(Compaction.class)).thenReturn(Optional.of(compaction));
 
     try (Backend store = new PluginDecorator(child)) {
@@ -153,11 +162,9 @@ class ForwardingBackendTest {
     clearInvocations(child);
     Hash sha1 = HashAlgorithm.SHA1.hash(bytes("a"));
 
-    assertThatThrownBy(() -> store.read(sha1))
-        .isInstanceOf(HashAlgorithmMismatchException.class);
+    assertThatThrownBy(() -> store.read(sha1)).isInstanceOf(HashAlgorithmMismatchException.class);
     assertThatThrownBy(() -> store.exists(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> store.getRef("../escape"))
-        .isInstanceOf(InvalidRefNameException.class);
+    assertThatThrownBy(() -> store.getRef("../escape")).isInstanceOf(InvalidRefNameException.class);
     verifyNoInteractions(child);
   }
 

@@ -13,24 +13,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link IntegrityCheck} reaches the stores below every decorator ({@code cache}, {@code
- * stats}, {@code verify}, {@code read-only}) and both stores of {@code layered}: checking
- * files changes nothing a decorator keeps, so {@code cairn verify} can check a whole stack.
+ * {@link IntegrityCheck} reaches the stores below every decorator ({@code cache}, {@code stats},
+ * {@code verify}, {@code read-only}) and both stores of {@code layered}: checking files changes
+ * nothing a decorator keeps, so {@code cairn verify} can check a whole stack.
  */
 class IntegrityCheckForwardingTest {
   /** A store whose {@code file} holds one damage. */
   private static FakeBackend checked(String file) {
-    IntegrityCheck check = damage -> {
-      damage.accept(new CorruptionException(file, 7, "damaged"));
-      return new IntegrityCheck.Summary(1, 10, 2, 1);
-    };
+    IntegrityCheck check =
+        damage -> {
+          damage.accept(new CorruptionException(file, 7, "damaged"));
+          return new IntegrityCheck.Summary(1, 10, 2, 1);
+        };
     return FakeBackend.builder().feature(IntegrityCheck.class, check).build();
   }
 
   private static List<String> check(Backend store) {
     List<String> files = new ArrayList<>();
-    IntegrityCheck.Summary summary = store.feature(IntegrityCheck.class).orElseThrow()
-        .checkIntegrity(e -> files.add(e.file() + "@" + e.offset()));
+    IntegrityCheck.Summary summary =
+        store
+            .feature(IntegrityCheck.class)
+            .orElseThrow()
+            .checkIntegrity(e -> files.add(e.file() + "@" + e.offset()));
     assertThat(summary.damaged()).isEqualTo(files.size());
     return files;
   }
@@ -41,16 +45,15 @@ class IntegrityCheckForwardingTest {
     assertThat(check(Decorators.stats(checked("b")))).containsExactly("b@7");
     assertThat(check(Decorators.verify(checked("c")))).containsExactly("c@7");
     assertThat(check(Decorators.readOnly(checked("d")))).containsExactly("d@7");
-    assertThat(check(Decorators.stats(Decorators.cache(checked("e"), 10))))
-        .containsExactly("e@7");
+    assertThat(check(Decorators.stats(Decorators.cache(checked("e"), 10)))).containsExactly("e@7");
   }
 
   @Test
   void layeredChecksBothStoresUpperFirst() {
     LayeredStore store = Decorators.layered(checked("upper"), checked("lower"));
     assertThat(check(store)).containsExactly("upper@7", "lower@7");
-    IntegrityCheck.Summary summary = store.feature(IntegrityCheck.class).orElseThrow()
-        .checkIntegrity(e -> { });
+    IntegrityCheck.Summary summary =
+        store.feature(IntegrityCheck.class).orElseThrow().checkIntegrity(e -> {});
     assertThat(summary).isEqualTo(new IntegrityCheck.Summary(2, 20, 4, 2));
   }
 
@@ -63,8 +66,10 @@ class IntegrityCheckForwardingTest {
   @Test
   void noStoreBelowCanBeCheckedSoNeitherCanTheStack() {
     assertThat(Decorators.cache(FakeBackend.create(), 10).feature(IntegrityCheck.class)).isEmpty();
-    assertThat(Decorators.layered(FakeBackend.create(), FakeBackend.create())
-        .feature(IntegrityCheck.class)).isEmpty();
+    assertThat(
+            Decorators.layered(FakeBackend.create(), FakeBackend.create())
+                .feature(IntegrityCheck.class))
+        .isEmpty();
   }
 
   @Test
@@ -72,7 +77,7 @@ class IntegrityCheckForwardingTest {
     Backend store = Decorators.layered(checked("u"), checked("l"));
     IntegrityCheck check = store.feature(IntegrityCheck.class).orElseThrow();
     store.close();
-    assertThatThrownBy(() -> check.checkIntegrity(e -> { }))
+    assertThatThrownBy(() -> check.checkIntegrity(e -> {}))
         .isInstanceOf(StoreClosedException.class);
     assertThatThrownBy(() -> store.feature(IntegrityCheck.class))
         .isInstanceOf(StoreClosedException.class);

@@ -65,11 +65,13 @@ class LatencyRecorderTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         long offset = t;
-        done.add(pool.submit(() -> {
-          for (long i = 0; i < 10_000; i++) {
-            recorder.record(i % 100 + offset);
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (long i = 0; i < 10_000; i++) {
+                    recorder.record(i % 100 + offset);
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get();

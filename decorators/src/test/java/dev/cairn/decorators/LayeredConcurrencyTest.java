@@ -21,9 +21,9 @@ class LayeredConcurrencyTest {
   private static final int INCREMENTS = 300;
 
   /**
-   * Threads count up a ref that starts in the lower store, each by compare-and-set from the
-   * value it read: if one update were lost, or two succeeded from the same value, the count
-   * would come out short.
+   * Threads count up a ref that starts in the lower store, each by compare-and-set from the value
+   * it read: if one update were lost, or two succeeded from the same value, the count would come
+   * out short.
    */
   @Test
   @Timeout(120) // A compare-and-set that can never succeed would spin forever, not fail.
@@ -40,19 +40,21 @@ class LayeredConcurrencyTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < INCREMENTS; i++) {
-            while (true) {
-              Hash seen = store.getRef("counter").orElseThrow();
-              Hash next = hashOf("n" + (values.get(seen) + 1));
-              if (store.testAndSetRef("counter", seen, next)) {
-                break;
-              }
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < INCREMENTS; i++) {
+                    while (true) {
+                      Hash seen = store.getRef("counter").orElseThrow();
+                      Hash next = hashOf("n" + (values.get(seen) + 1));
+                      if (store.testAndSetRef("counter", seen, next)) {
+                        break;
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {

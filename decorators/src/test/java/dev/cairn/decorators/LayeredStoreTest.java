@@ -189,8 +189,11 @@ class LayeredStoreTest {
 
     assertThatThrownBy(layered::close)
         .hasMessageContaining("upper")
-        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
-            .satisfies(s -> assertThat(s).hasMessageContaining("lower")));
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s).hasMessageContaining("lower")));
     verify(failing).close();
     verify(below).close();
   }
@@ -244,19 +247,21 @@ class LayeredStoreTest {
   void theFactoryTakesBothRoles() {
     LayeredFactory factory = new LayeredFactory();
     StoreSpec memory = StoreSpec.leaf("memory", null, Map.of());
-    StoreSpec spec = StoreSpec.combinator(
-        "layered", Map.of(), Map.of("upper", memory, "lower", memory));
+    StoreSpec spec =
+        StoreSpec.combinator("layered", Map.of(), Map.of("upper", memory, "lower", memory));
 
-    Backend made = factory.create(
-        spec, Map.of("upper", upper, "lower", lower), StoreContext.standard());
+    Backend made =
+        factory.create(spec, Map.of("upper", upper, "lower", lower), StoreContext.standard());
 
     assertThat(factory.roles()).containsExactly("upper", "lower");
-    assertThat(made).isInstanceOfSatisfying(LayeredStore.class, layered -> {
-      assertThat(layered.upper()).isSameAs(upper);
-      assertThat(layered.lower()).isSameAs(lower);
-    });
-    assertThatThrownBy(() -> factory.create(spec, Map.of("upper", upper),
-        StoreContext.standard()))
+    assertThat(made)
+        .isInstanceOfSatisfying(
+            LayeredStore.class,
+            layered -> {
+              assertThat(layered.upper()).isSameAs(upper);
+              assertThat(layered.lower()).isSameAs(lower);
+            });
+    assertThatThrownBy(() -> factory.create(spec, Map.of("upper", upper), StoreContext.standard()))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'lower'");
   }

@@ -63,13 +63,15 @@ class MarkSetTest {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < 20_000; i++) {
-            if (set.add(hash(i))) {
-              wins.incrementAndGet();
-            }
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 20_000; i++) {
+                    if (set.add(hash(i))) {
+                      wins.incrementAndGet();
+                    }
+                  }
+                }));
       }
       for (Future<?> future : futures) {
         future.get();

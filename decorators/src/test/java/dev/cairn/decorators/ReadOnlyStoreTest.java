@@ -37,10 +37,11 @@ class ReadOnlyStoreTest {
   }
 
   private void assertRejected(String operation, Executable call) {
-    ReadOnlyStoreException e = org.junit.jupiter.api.Assertions.assertThrows(
-        ReadOnlyStoreException.class, call);
+    ReadOnlyStoreException e =
+        org.junit.jupiter.api.Assertions.assertThrows(ReadOnlyStoreException.class, call);
     assertThat(e.operation()).isEqualTo(operation);
-    assertThat(e).hasMessageStartingWith(operation + " rejected")
+    assertThat(e)
+        .hasMessageStartingWith(operation + " rejected")
         .hasMessageContaining("read-only:mock:");
   }
 
@@ -120,8 +121,7 @@ class ReadOnlyStoreTest {
     Backend view = Decorators.readOnly(below);
 
     assertThatThrownBy(() -> view.put(bytes("other"))).isInstanceOf(ReadOnlyStoreException.class);
-    assertThatThrownBy(() -> view.setRef("main", hash))
-        .isInstanceOf(ReadOnlyStoreException.class);
+    assertThatThrownBy(() -> view.setRef("main", hash)).isInstanceOf(ReadOnlyStoreException.class);
 
     assertThat(below.objects()).containsOnlyKeys(hash);
     assertThat(below.refs()).isEmpty();

@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RegistrationTest {
-  private final List<StoreFactory> factories = ServiceLoader.load(
-          StoreFactory.class, RegistrationTest.class.getClassLoader()).stream()
-      .map(ServiceLoader.Provider::get)
-      .filter(f -> f.getClass().getPackageName().equals("dev.cairn.decorators"))
-      .collect(Collectors.toList());
+  private final List<StoreFactory> factories =
+      ServiceLoader.load(StoreFactory.class, RegistrationTest.class.getClassLoader()).stream()
+          .map(ServiceLoader.Provider::get)
+          .filter(f -> f.getClass().getPackageName().equals("dev.cairn.decorators"))
+          .collect(Collectors.toList());
 
   @Test
   void serviceLoaderFindsEveryDecorator() {
@@ -36,9 +36,10 @@ class RegistrationTest {
       assertThat(factory.description()).as(factory.name()).endsWith(".");
       assertThat(factory.sensitiveOptions()).as(factory.name()).isEmpty();
     }
-    StoreFactory cache = factories.stream().filter(f -> f.name().equals("cache")).findFirst()
-        .orElseThrow();
-    assertThat(cache.options()).extracting(StoreOption::name)
+    StoreFactory cache =
+        factories.stream().filter(f -> f.name().equals("cache")).findFirst().orElseThrow();
+    assertThat(cache.options())
+        .extracting(StoreOption::name)
         .containsExactly("capacity", "max-bytes");
     assertThat(cache.options().get(0).defaultValue().map(Object.class::cast)).contains(100_000L);
   }

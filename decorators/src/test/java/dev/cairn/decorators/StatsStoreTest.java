@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class StatsStoreTest {
   /** A clock that advances by {@code step} nanoseconds each time it is read. */
   private final AtomicLong clock = new AtomicLong();
+
   private long step = 10;
 
   private long tick() {
@@ -51,8 +52,8 @@ class StatsStoreTest {
 
   @Test
   void takesCacheHitsAndMissesFromACacheBelow() {
-    Backend stats = new StatsStore(
-        Decorators.verify(Decorators.cache(FakeBackend.create(), 10)), this::tick);
+    Backend stats =
+        new StatsStore(Decorators.verify(Decorators.cache(FakeBackend.create(), 10)), this::tick);
     Hash hello = stats.put(bytes("hello"));
     stats.read(hello);
     stats.read(hello);
@@ -90,7 +91,8 @@ class StatsStoreTest {
   void timesFailedCallsToo() {
     Backend child = mockChild();
     doThrow(new StoreIOException("disk full", new IOException("ENOSPC")))
-        .when(child).writeBatch(any());
+        .when(child)
+        .writeBatch(any());
     Backend stats = new StatsStore(child, this::tick);
 
     assertThatThrownBy(() -> stats.writeBatch(Map.of(hashOf("a"), bytes("a"))))
@@ -128,25 +130,29 @@ class StatsStoreTest {
 
   @Test
   void theFactoryUsesTheHostsClock() {
-    StoreContext host = new StoreContext() {
-      @Override
-      public dev.cairn.spi.HashAlgorithms hashAlgorithms() {
-        return StoreContext.standard().hashAlgorithms();
-      }
+    StoreContext host =
+        new StoreContext() {
+          @Override
+          public dev.cairn.spi.HashAlgorithms hashAlgorithms() {
+            return StoreContext.standard().hashAlgorithms();
+          }
 
-      @Override
-      public ScheduledExecutorService scheduler() {
-        return StoreContext.standard().scheduler();
-      }
+          @Override
+          public ScheduledExecutorService scheduler() {
+            return StoreContext.standard().scheduler();
+          }
 
-      @Override
-      public long nanoTime() {
-        return tick();
-      }
-    };
-    Backend stats = new StatsFactory().create(
-        StoreSpec.decorator("stats", Map.of(), StoreSpec.leaf("memory", null, Map.of())),
-        Map.of(StoreSpec.CHILD, FakeBackend.create()), host);
+          @Override
+          public long nanoTime() {
+            return tick();
+          }
+        };
+    Backend stats =
+        new StatsFactory()
+            .create(
+                StoreSpec.decorator("stats", Map.of(), StoreSpec.leaf("memory", null, Map.of())),
+                Map.of(StoreSpec.CHILD, FakeBackend.create()),
+                host);
     stats.listRefs();
 
     assertThat(stats.stats().orElseThrow().latencies().get("listRefs"))

@@ -22,10 +22,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every decorator passes on its child's {@link ObjectStreams}, keeping its own promises:
- * {@code verify} re-hashes while streaming, {@code stats} counts, {@code cache} does not cache
- * what streams, {@code layered} reads through the upper then the lower, {@code read-only}
- * refuses writes. A decorator over a child that cannot stream offers none.
+ * Every decorator passes on its child's {@link ObjectStreams}, keeping its own promises: {@code
+ * verify} re-hashes while streaming, {@code stats} counts, {@code cache} does not cache what
+ * streams, {@code layered} reads through the upper then the lower, {@code read-only} refuses
+ * writes. A decorator over a child that cannot stream offers none.
  */
 class StreamForwardingTest {
   private static final byte[] DATA = new byte[300_000];
@@ -41,36 +41,41 @@ class StreamForwardingTest {
 
   /** A store that streams, and names streamed writes by {@code misname} if set (a bug). */
   private static FakeBackend streaming(Hash misname) {
-    return FakeBackend.builder().featureFrom(ObjectStreams.class, fake -> {
-      ObjectStreams heap = ObjectStreams.inHeap(fake);
-      return new ObjectStreams() {
-        @Override
-        public long maxObjectSize() {
-          return 1 << 20;
-        }
+    return FakeBackend.builder()
+        .featureFrom(
+            ObjectStreams.class,
+            fake -> {
+              ObjectStreams heap = ObjectStreams.inHeap(fake);
+              return new ObjectStreams() {
+                @Override
+                public long maxObjectSize() {
+                  return 1 << 20;
+                }
 
-        @Override
-        public Hash write(InputStream in, long length) throws IOException {
-          Hash hash = heap.write(in, length);
-          return misname != null ? misname : hash;
-        }
+                @Override
+                public Hash write(InputStream in, long length) throws IOException {
+                  Hash hash = heap.write(in, length);
+                  return misname != null ? misname : hash;
+                }
 
-        @Override
-        public Optional<ObjectReader> open(Hash hash) {
-          return Optional.ofNullable(fake.objects().get(hash))
-              .map(bytes -> ObjectReader.of(ByteBuffer.wrap(bytes)));
-        }
-      };
-    }).build();
+                @Override
+                public Optional<ObjectReader> open(Hash hash) {
+                  return Optional.ofNullable(fake.objects().get(hash))
+                      .map(bytes -> ObjectReader.of(ByteBuffer.wrap(bytes)));
+                }
+              };
+            })
+        .build();
   }
 
   /** An input that must not be read. */
-  private static final InputStream UNTOUCHABLE = new InputStream() {
-    @Override
-    public int read() {
-      throw new AssertionError("the input was read");
-    }
-  };
+  private static final InputStream UNTOUCHABLE =
+      new InputStream() {
+        @Override
+        public int read() {
+          throw new AssertionError("the input was read");
+        }
+      };
 
   private static byte[] readAll(ObjectStreams streams, Hash hash) throws IOException {
     try (InputStream in = streams.open(hash).orElseThrow().asInputStream()) {
@@ -88,12 +93,17 @@ class StreamForwardingTest {
 
   @Test
   void everyDecoratorStreamsWhatItsChildStreams() throws IOException {
-    for (Backend store : new Backend[] {Decorators.verify(streaming()),
-        Decorators.stats(streaming()), Decorators.cache(streaming(), 10),
-        Decorators.layered(streaming(), FakeBackend.create())}) {
+    for (Backend store :
+        new Backend[] {
+          Decorators.verify(streaming()),
+          Decorators.stats(streaming()),
+          Decorators.cache(streaming(), 10),
+          Decorators.layered(streaming(), FakeBackend.create())
+        }) {
       assertThat(streams(store).maxObjectSize()).as("%s", store).isEqualTo(1 << 20);
       assertThat(streams(store).write(new ByteArrayInputStream(DATA), DATA.length))
-          .as("%s", store).isEqualTo(HASH);
+          .as("%s", store)
+          .isEqualTo(HASH);
       assertThat(readAll(streams(store), HASH)).as("%s", store).isEqualTo(DATA);
       assertThat(store.read(HASH)).as("%s", store).hasValue(DATA);
       assertThat(streams(store).open(HashAlgorithm.SHA256.hash(new byte[1]))).isEmpty();
@@ -102,10 +112,14 @@ class StreamForwardingTest {
 
   @Test
   void aDecoratorOverAChildThatCannotStreamOffersNoStreams() throws IOException {
-    for (Backend store : new Backend[] {Decorators.verify(FakeBackend.create()),
-        Decorators.stats(FakeBackend.create()), Decorators.cache(FakeBackend.create(), 10),
-        Decorators.readOnly(FakeBackend.create()),
-        Decorators.layered(FakeBackend.create(), FakeBackend.create())}) {
+    for (Backend store :
+        new Backend[] {
+          Decorators.verify(FakeBackend.create()),
+          Decorators.stats(FakeBackend.create()),
+          Decorators.cache(FakeBackend.create(), 10),
+          Decorators.readOnly(FakeBackend.create()),
+          Decorators.layered(FakeBackend.create(), FakeBackend.create())
+        }) {
       assertThat(store.feature(ObjectStreams.class)).as("%s", store).isEmpty();
     }
     Backend verified = Decorators.verify(FakeBackend.create());
@@ -125,11 +139,14 @@ class StreamForwardingTest {
     try (ObjectReader reader = streams(store).open(HASH).orElseThrow()) {
       ByteBuffer buffer = ByteBuffer.allocate(4096);
       long[] delivered = {0};
-      assertThatThrownBy(() -> {
-        for (int n; (n = reader.read(buffer.clear())) != -1; ) {
-          delivered[0] += n;
-        }
-      }).isInstanceOf(HashMismatchException.class).hasMessageContaining(HASH.toString());
+      assertThatThrownBy(
+              () -> {
+                for (int n; (n = reader.read(buffer.clear())) != -1; ) {
+                  delivered[0] += n;
+                }
+              })
+          .isInstanceOf(HashMismatchException.class)
+          .hasMessageContaining(HASH.toString());
       assertThat(delivered[0]).isLessThan(DATA.length);
     }
   }
@@ -189,7 +206,8 @@ class StreamForwardingTest {
     child.put(DATA);
     Backend store = Decorators.readOnly(child);
     assertThatThrownBy(() -> streams(store).write(UNTOUCHABLE, 10))
-        .isInstanceOf(ReadOnlyStoreException.class).hasMessageContaining("write");
+        .isInstanceOf(ReadOnlyStoreException.class)
+        .hasMessageContaining("write");
     assertThat(readAll(streams(store), HASH)).isEqualTo(DATA);
   }
 }

@@ -45,10 +45,12 @@ class VerifyingStoreTest {
     when(child.read(hash)).thenReturn(Optional.of(bytes("jello")));
 
     assertThatThrownBy(() -> store.read(hash))
-        .isInstanceOfSatisfying(HashMismatchException.class, e -> {
-          assertThat(e.expected()).isEqualTo(hash);
-          assertThat(e.actual()).isEqualTo(hashOf("jello"));
-        })
+        .isInstanceOfSatisfying(
+            HashMismatchException.class,
+            e -> {
+              assertThat(e.expected()).isEqualTo(hash);
+              assertThat(e.actual()).isEqualTo(hashOf("jello"));
+            })
         .hasMessageContaining(hash.toHex());
   }
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writers commit (blob, tree, commit, compare-and-set of their branch) and leave garbage
- * behind while collections run back to back: afterwards every branch's whole history is
- * readable — nothing a ref reaches was dropped or lost.
+ * Writers commit (blob, tree, commit, compare-and-set of their branch) and leave garbage behind
+ * while collections run back to back: afterwards every branch's whole history is readable — nothing
+ * a ref reaches was dropped or lost.
  */
 class ConcurrentGcTest {
   private static final HashAlgorithm SHA1 = HashAlgorithm.SHA1;
@@ -105,11 +105,16 @@ class ConcurrentGcTest {
     // At least a few commits, so that every collection races with some.
     while (!stop.get() || i < 20) {
       Hash blob = stack.put(GitObjects.blob("writer " + writer + " commit " + i));
-      Hash tree = stack.put(GitObjects.tree(new GitObjects.Entry("100644", "a", blob),
-          new GitObjects.Entry("100644", "s", shared)));
+      Hash tree =
+          stack.put(
+              GitObjects.tree(
+                  new GitObjects.Entry("100644", "a", blob),
+                  new GitObjects.Entry("100644", "s", shared)));
       Optional<Hash> parent = stack.getRef(ref);
-      Hash commit = stack.put(GitObjects.commit(tree,
-          parent.map(List::of).orElse(List.of()), "writer " + writer + " #" + i));
+      Hash commit =
+          stack.put(
+              GitObjects.commit(
+                  tree, parent.map(List::of).orElse(List.of()), "writer " + writer + " #" + i));
       if (!stack.testAndSetRef(ref, parent.orElse(null), commit)) {
         throw new AssertionError("only this writer moves " + ref);
       }

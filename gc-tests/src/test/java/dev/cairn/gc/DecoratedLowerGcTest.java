@@ -16,17 +16,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 19, item 1: a decorator over the lower archive ({@code stats:}, {@code verify:},
- * {@code cache:}) used to hide the archive, so {@code gc} fell back to rolling mode and deleted
- * what it should have archived ("0 archived, 3 dropped"). A decorator passes the archive on, and
- * one that cannot (a read-only view) makes the collection fail instead of deleting.
+ * Issue 19, item 1: a decorator over the lower archive ({@code stats:}, {@code verify:}, {@code
+ * cache:}) used to hide the archive, so {@code gc} fell back to rolling mode and deleted what it
+ * should have archived ("0 archived, 3 dropped"). A decorator passes the archive on, and one that
+ * cannot (a read-only view) makes the collection fail instead of deleting.
  */
 class DecoratedLowerGcTest {
   @TempDir Path root;
 
   private String spec(String decorator) {
-    return "layered(upper=disk:" + root.resolve("upper") + "?hash=sha1, lower=" + decorator
-        + "lower:" + root.resolve("lower") + "?hash=sha1)";
+    return "layered(upper=disk:"
+        + root.resolve("upper")
+        + "?hash=sha1, lower="
+        + decorator
+        + "lower:"
+        + root.resolve("lower")
+        + "?hash=sha1)";
   }
 
   private static GcReport collect(Backend store) {
@@ -55,8 +60,13 @@ class DecoratedLowerGcTest {
   @ValueSource(strings = {"read-only:", "stats:read-only:"})
   void gcOverALowerItCannotArchiveIntoFailsAndDeletesNothing(String decorator) {
     GitHistory history;
-    try (Backend store = Cairn.open("layered(upper=disk:" + root.resolve("upper")
-        + "?hash=sha1, lower=lower:" + root.resolve("lower") + "?hash=sha1)")) {
+    try (Backend store =
+        Cairn.open(
+            "layered(upper=disk:"
+                + root.resolve("upper")
+                + "?hash=sha1, lower=lower:"
+                + root.resolve("lower")
+                + "?hash=sha1)")) {
       history = new GitHistory(store);
       store.setRef("refs/tags/v1", history.id("tag v1"));
     }

@@ -18,14 +18,18 @@ class GcBySpecTest {
 
   @Test
   void collectsAStackOpenedBySpec() {
-    String spec = "stats:cache(capacity=100):layered(upper=disk:" + root.resolve("upper")
-        + "?hash=sha1, lower=lower:" + root.resolve("lower") + "?hash=sha1)";
+    String spec =
+        "stats:cache(capacity=100):layered(upper=disk:"
+            + root.resolve("upper")
+            + "?hash=sha1, lower=lower:"
+            + root.resolve("lower")
+            + "?hash=sha1)";
     GitHistory history;
     try (Backend store = Cairn.open(spec)) {
       history = new GitHistory(store);
       store.setRef("refs/tags/v1", history.id("tag v1"));
-      GcReport report = Stacks.gc(store).gc(
-          GcOptions.defaults().withLinks(LinkExtractor.forName("git")));
+      GcReport report =
+          Stacks.gc(store).gc(GcOptions.defaults().withLinks(LinkExtractor.forName("git")));
       assertThat(report.archived()).isEqualTo(GitHistory.UNREACHABLE.size());
       assertThat(report.toString()).startsWith("gc (archive, generation 1): 9 marked");
     }
@@ -33,8 +37,11 @@ class GcBySpecTest {
       for (Hash id : history.ids.values()) {
         assertThat(store.read(id)).isPresent();
       }
-      assertThat(Stacks.gc(store).gc(GcOptions.defaults()
-          .withLinks(LinkExtractor.forName("git"))).archived()).isZero();
+      assertThat(
+              Stacks.gc(store)
+                  .gc(GcOptions.defaults().withLinks(LinkExtractor.forName("git")))
+                  .archived())
+          .isZero();
     }
   }
 }

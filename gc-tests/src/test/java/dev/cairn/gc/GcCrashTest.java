@@ -18,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a child JVM collecting {@code layered(upper=disk:…, lower=lower:…)} at each step:
@@ -42,10 +42,12 @@ class GcCrashTest {
   void nothingReachableOrArchivedIsLost(String phase, int delayMillis) throws Exception {
     prepare(3000);
     String pauseAt = delayMillis < 0 ? phase : "never";
-    Process child = new ProcessBuilder(ChildJvm.command(GcCrashChild.class, root.toString(), pauseAt))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    Process child =
+        new ProcessBuilder(ChildJvm.command(GcCrashChild.class, root.toString(), pauseAt))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String wanted = delayMillis < 0 ? "PAUSED" : phase;
       for (String line; (line = out.readLine()) != null && !line.equals(wanted); ) {
         assertThat(line).as("the child finished before " + wanted).isNotEqualTo("DONE");
@@ -80,10 +82,11 @@ class GcCrashTest {
       }
       GcReport report = Stacks.gc(stack).gc(GcOptions.defaults());
       everythingReadsBack(stack);
-      unreachable.forEach(h -> {
-        assertThat(stack.upper().exists(h)).isFalse();
-        assertThat(stack.lower().exists(h)).isTrue();
-      });
+      unreachable.forEach(
+          h -> {
+            assertThat(stack.upper().exists(h)).isFalse();
+            assertThat(stack.lower().exists(h)).isTrue();
+          });
       reachable.forEach(h -> assertThat(stack.upper().exists(h)).isTrue());
       assertThat(report.unreachable()).isLessThanOrEqualTo(unreachable.size());
       GcReport again = Stacks.gc(stack).gc(GcOptions.defaults());
@@ -114,7 +117,8 @@ class GcCrashTest {
   private void everythingReadsBack(LayeredStore stack) {
     reachable.forEach(h -> assertThat(stack.exists(h)).as(h.toHex()).isTrue());
     for (int i = 0; i < unreachable.size(); i++) {
-      assertThat(stack.read(unreachable.get(i))).as(unreachable.get(i).toHex())
+      assertThat(stack.read(unreachable.get(i)))
+          .as(unreachable.get(i).toHex())
           .hasValue(data.get(i));
     }
   }

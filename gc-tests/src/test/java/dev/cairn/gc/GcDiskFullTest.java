@@ -1,6 +1,5 @@
 package dev.cairn.gc;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 15: a full disk under the lower archive made {@code gc} throw the archive's
- * own I/O exception (it had one then), which {@link dev.cairn.spi.GarbageCollection#gc} does not promise;
- * it throws {@link StoreIOException}, and nothing is lost.
+ * Issue 19, item 15: a full disk under the lower archive made {@code gc} throw the archive's own
+ * I/O exception (it had one then), which {@link dev.cairn.spi.GarbageCollection#gc} does not
+ * promise; it throws {@link StoreIOException}, and nothing is lost.
  */
 class GcDiskFullTest {
   @TempDir Path root;
@@ -31,14 +30,18 @@ class GcDiskFullTest {
     GitHistory history;
     try (FaultyFileSystem fs = FaultyFileSystem.create(19)) {
       DiskBackend upper = Stacks.disk(root.resolve("upper"), HashAlgorithm.SHA1);
-      VolumeArchive lower = VolumeArchive.builder(fs.path(root.resolve("lower")))
-          .hashAlgorithm(HashAlgorithm.SHA1).open();
+      VolumeArchive lower =
+          VolumeArchive.builder(fs.path(root.resolve("lower")))
+              .hashAlgorithm(HashAlgorithm.SHA1)
+              .open();
       try (Backend store = Decorators.layered(upper, lower)) {
         history = new GitHistory(store);
         store.setRef("refs/tags/v1", history.id("tag v1"));
         fs.spaceLimit(16);
-        assertThatThrownBy(() -> Stacks.gc(store).gc(
-            GcOptions.defaults().withLinks(LinkExtractor.forName("git"))))
+        assertThatThrownBy(
+                () ->
+                    Stacks.gc(store)
+                        .gc(GcOptions.defaults().withLinks(LinkExtractor.forName("git"))))
             .isInstanceOf(StoreIOException.class)
             .hasMessageContaining("No space left on device");
         fs.heal();

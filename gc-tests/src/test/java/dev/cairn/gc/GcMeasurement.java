@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A measurement, not a test: builds a Git-shaped store of {@code objects} objects, half of
- * them unreachable, under {@code layered(upper=disk:…, lower=lower:…)}, collects it in archive
- * mode and prints the report and the peak heap during the collection. Run in a JVM with the
- * heap bound under test, e.g. {@code -Xmx256m}; see {@code GcMeasurementTest}.
+ * A measurement, not a test: builds a Git-shaped store of {@code objects} objects, half of them
+ * unreachable, under {@code layered(upper=disk:…, lower=lower:…)}, collects it in archive mode and
+ * prints the report and the peak heap during the collection. Run in a JVM with the heap bound under
+ * test, e.g. {@code -Xmx256m}; see {@code GcMeasurementTest}.
  */
 public final class GcMeasurement {
   private GcMeasurement() {}
@@ -32,8 +32,10 @@ public final class GcMeasurement {
     HashAlgorithm algorithm = HashAlgorithm.SHA1;
     Random random = new Random(42);
     long buildStart = System.nanoTime();
-    try (LayeredStore stack = mode.equals("archive") ? Stacks.archived(root, algorithm)
-        : Stacks.rolling(root, algorithm)) {
+    try (LayeredStore stack =
+        mode.equals("archive")
+            ? Stacks.archived(root, algorithm)
+            : Stacks.rolling(root, algorithm)) {
       int perTree = 100;
       int commits = objects / 2 / (perTree + 2);
       Hash parent = null;
@@ -49,8 +51,8 @@ public final class GcMeasurement {
         byte[] tree = GitObjects.tree(entries.toArray(GitObjects.Entry[]::new));
         Hash treeId = algorithm.hash(tree);
         batch.put(treeId, tree);
-        byte[] commit = GitObjects.commit(treeId, parent == null ? List.of() : List.of(parent),
-            "commit " + c);
+        byte[] commit =
+            GitObjects.commit(treeId, parent == null ? List.of() : List.of(parent), "commit " + c);
         parent = algorithm.hash(commit);
         batch.put(parent, commit);
         // As many unreachable blobs as reachable objects.
@@ -65,14 +67,19 @@ public final class GcMeasurement {
       stack.flush();
       long built = System.nanoTime();
       System.gc();
-      List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP).toList();
+      List<MemoryPoolMXBean> heap =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .toList();
       heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-      GcReport report = Stacks.gc(stack).gc(
-          GcOptions.defaults().withLinks(LinkExtractor.forName("git")));
+      GcReport report =
+          Stacks.gc(stack).gc(GcOptions.defaults().withLinks(LinkExtractor.forName("git")));
       long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-      System.out.printf("objects written: %d in %d ms (%s mode, max heap %d MiB)%n",
-          commits * 2L * (perTree + 2), (built - buildStart) / 1_000_000, mode,
+      System.out.printf(
+          "objects written: %d in %d ms (%s mode, max heap %d MiB)%n",
+          commits * 2L * (perTree + 2),
+          (built - buildStart) / 1_000_000,
+          mode,
           Runtime.getRuntime().maxMemory() >> 20);
       System.out.println(report);
       System.out.printf("peak heap during gc (sum of pool peaks): %d MiB%n", peak >> 20);

@@ -12,11 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@link GcMeasurement} in a child JVM with a 256 MiB heap and prints what it measured.
- * Excluded by default; run with {@code -Dgc.excludedGroups= -Dgroups=measurement}, and
- * {@code -Dgc.objects=1000000} for another size, {@code -Dgc.modes=archive} for one mode,
- * {@code -Dgc.segmentSize=16777216} for smaller upper segments (the disk store keeps the active
- * segment's index in the heap).
- * Asserts only that it completed.
+ * Excluded by default; run with {@code -Dgc.excludedGroups= -Dgroups=measurement}, and {@code
+ * -Dgc.objects=1000000} for another size, {@code -Dgc.modes=archive} for one mode, {@code
+ * -Dgc.segmentSize=16777216} for smaller upper segments (the disk store keeps the active segment's
+ * index in the heap). Asserts only that it completed.
  */
 @Tag("measurement")
 class GcMeasurementTest {
@@ -28,8 +27,8 @@ class GcMeasurementTest {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx256m");
-      command.add("-Dgc.segmentSize="
-          + Long.getLong("gc.segmentSize", DiskOptions.DEFAULT_SEGMENT_SIZE));
+      command.add(
+          "-Dgc.segmentSize=" + Long.getLong("gc.segmentSize", DiskOptions.DEFAULT_SEGMENT_SIZE));
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(GcMeasurement.class.getName());

@@ -55,13 +55,15 @@ class GcTest {
       assertThat(report.toString()).contains("archive", "9 marked", "3 archived", "upper:");
       Lower lower = stack.lower().feature(Lower.class).orElseThrow();
       for (String name : GitHistory.REACHABLE) {
-        assertThat(stack.upper().read(history.id(name))).as(name)
+        assertThat(stack.upper().read(history.id(name)))
+            .as(name)
             .hasValue(history.objects.get(name));
         assertThat(stack.lower().exists(history.id(name))).as(name).isFalse();
       }
       for (String name : GitHistory.UNREACHABLE) {
         assertThat(stack.upper().exists(history.id(name))).as(name).isFalse();
-        assertThat(stack.lower().read(history.id(name))).as(name)
+        assertThat(stack.lower().read(history.id(name)))
+            .as(name)
             .hasValue(history.objects.get(name));
         assertThat(stack.read(history.id(name))).as(name).hasValue(history.objects.get(name));
       }
@@ -74,8 +76,8 @@ class GcTest {
       assertThat(again.marked()).isEqualTo(report.marked());
     }
     try (LayeredStore reopened = Stacks.archived(root, SHA1)) {
-      history.ids.forEach((name, id) ->
-          assertThat(reopened.read(id)).as(name).hasValue(history.objects.get(name)));
+      history.ids.forEach(
+          (name, id) -> assertThat(reopened.read(id)).as(name).hasValue(history.objects.get(name)));
     }
   }
 
@@ -114,14 +116,15 @@ class GcTest {
     try (LayeredStore stack = Stacks.archived(root, SHA1)) {
       GitHistory history = new GitHistory(stack);
       stack.setRef("refs/tags/v1", history.id("tag v1"));
-      GcReport report = gc(stack).gc(GcOptions.defaults().withPinned(List.of(history.id("blob x"))));
+      GcReport report =
+          gc(stack).gc(GcOptions.defaults().withPinned(List.of(history.id("blob x"))));
       assertThat(report.marked()).isEqualTo(2);
       assertThat(report.archived()).isEqualTo(history.ids.size() - 2);
       assertThat(stack.upper().exists(history.id("tag v1"))).isTrue();
       assertThat(stack.upper().exists(history.id("blob x"))).isTrue();
       assertThat(stack.upper().exists(history.id("commit 2"))).isFalse();
-      history.ids.forEach((name, id) ->
-          assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
+      history.ids.forEach(
+          (name, id) -> assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
     }
   }
 
@@ -134,10 +137,13 @@ class GcTest {
       assertThat(report.mode()).isEqualTo(Mode.ROLLING);
       assertThat(report.archived()).isZero();
       assertThat(report.dropped()).isEqualTo(GitHistory.UNREACHABLE.size());
-      GitHistory.REACHABLE.forEach(name -> assertThat(stack.read(history.id(name))).as(name)
-          .hasValue(history.objects.get(name)));
-      GitHistory.UNREACHABLE.forEach(name ->
-          assertThat(stack.read(history.id(name))).as(name).isEmpty());
+      GitHistory.REACHABLE.forEach(
+          name ->
+              assertThat(stack.read(history.id(name)))
+                  .as(name)
+                  .hasValue(history.objects.get(name)));
+      GitHistory.UNREACHABLE.forEach(
+          name -> assertThat(stack.read(history.id(name))).as(name).isEmpty());
       assertThat(gc(stack).gc(GIT).dropped()).isZero();
     }
   }
@@ -169,34 +175,49 @@ class GcTest {
 
   @Test
   void archiveModeNeedsAWritableLower() {
-    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper"), SHA1),
-        Decorators.readOnly(MemoryBackend.create(SHA1)))) {
+    try (LayeredStore stack =
+        Decorators.layered(
+            Stacks.disk(root.resolve("upper"), SHA1),
+            Decorators.readOnly(MemoryBackend.create(SHA1)))) {
       assertThatThrownBy(() -> gc(stack).gc(GcOptions.defaults().withMode(Mode.ARCHIVE)))
-          .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("read-only");
+          .isInstanceOf(StoreConfigurationException.class)
+          .hasMessageContaining("read-only");
       assertThat(gc(stack).gc(GIT).mode()).as("auto, the lower read-only").isEqualTo(Mode.ROLLING);
     }
     VolumeArchive.builder(root.resolve("lower2")).hashAlgorithm(SHA1).open().close();
-    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper2"), SHA1),
-        VolumeArchive.builder(root.resolve("lower2")).hashAlgorithm(SHA1).readOnly(true).open())) {
+    try (LayeredStore stack =
+        Decorators.layered(
+            Stacks.disk(root.resolve("upper2"), SHA1),
+            VolumeArchive.builder(root.resolve("lower2"))
+                .hashAlgorithm(SHA1)
+                .readOnly(true)
+                .open())) {
       assertThatThrownBy(() -> gc(stack).gc(GcOptions.defaults()))
-          .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("read-only");
+          .isInstanceOf(StoreConfigurationException.class)
+          .hasMessageContaining("read-only");
     }
   }
 
   @Test
   void aReaderOfTheLowerSeesArchivedObjectsAfterItReloads() {
     try (LayeredStore stack = Stacks.archived(root, SHA1);
-        VolumeArchive reader = VolumeArchive.builder(root.resolve("lower")).readOnly(true)
-            .hashAlgorithm(SHA1).open()) {
+        VolumeArchive reader =
+            VolumeArchive.builder(root.resolve("lower"))
+                .readOnly(true)
+                .hashAlgorithm(SHA1)
+                .open()) {
       GitHistory history = new GitHistory(stack);
       stack.setRef("refs/tags/v1", history.id("tag v1"));
       Hash lost = history.id("commit lost");
       assertThat(reader.volumeNum()).isZero();
       assertThat(reader.read(lost)).isEmpty();
-      gc(stack).gc(GIT.withListener(phase -> {
-        // The reader keeps reading while the collection runs.
-        assertThat(reader.exists(history.id("tag v1"))).isFalse();
-      }));
+      gc(stack)
+          .gc(
+              GIT.withListener(
+                  phase -> {
+                    // The reader keeps reading while the collection runs.
+                    assertThat(reader.exists(history.id("tag v1"))).isFalse();
+                  }));
       reader.reload(1);
       for (String name : GitHistory.UNREACHABLE) {
         assertThat(reader.read(history.id(name))).as(name).hasValue(history.objects.get(name));
@@ -211,24 +232,36 @@ class GcTest {
       stack.setRef("refs/tags/v1", history.id("tag v1"));
       List<Hash> written = new ArrayList<>();
       List<Hash> resurrected = new ArrayList<>();
-      GcReport report = gc(stack).gc(GIT.withListener(phase -> {
-        // A new blob and a commit of a new tree that also points at the abandoned blob, which
-        // the writer does not write again: the barrier must trace the tree.
-        Hash blob = stack.put(GitObjects.blob("during " + phase));
-        Hash tree = stack.put(GitObjects.tree(
-            new GitObjects.Entry("100644", "a", history.id("blob lost")),
-            new GitObjects.Entry("100644", "b", blob)));
-        Hash commit = stack.put(GitObjects.commit(tree, List.of(history.id("commit 2")),
-            "during " + phase));
-        written.addAll(List.of(blob, tree, commit));
-        stack.setRef("refs/heads/" + phase.name().toLowerCase(), commit);
-        if (phase == Phase.SCAN) {
-          // A ref moved back to the abandoned commit, which nothing wrote again.
-          assertThat(stack.testAndSetRef("refs/heads/back", null, history.id("commit lost")))
-              .isTrue();
-          resurrected.addAll(List.of(history.id("commit lost"), history.id("tree lost")));
-        }
-      }));
+      GcReport report =
+          gc(stack)
+              .gc(
+                  GIT.withListener(
+                      phase -> {
+                        // A new blob and a commit of a new tree that also points at the abandoned
+                        // blob, which
+                        // the writer does not write again: the barrier must trace the tree.
+                        Hash blob = stack.put(GitObjects.blob("during " + phase));
+                        Hash tree =
+                            stack.put(
+                                GitObjects.tree(
+                                    new GitObjects.Entry("100644", "a", history.id("blob lost")),
+                                    new GitObjects.Entry("100644", "b", blob)));
+                        Hash commit =
+                            stack.put(
+                                GitObjects.commit(
+                                    tree, List.of(history.id("commit 2")), "during " + phase));
+                        written.addAll(List.of(blob, tree, commit));
+                        stack.setRef("refs/heads/" + phase.name().toLowerCase(), commit);
+                        if (phase == Phase.SCAN) {
+                          // A ref moved back to the abandoned commit, which nothing wrote again.
+                          assertThat(
+                                  stack.testAndSetRef(
+                                      "refs/heads/back", null, history.id("commit lost")))
+                              .isTrue();
+                          resurrected.addAll(
+                              List.of(history.id("commit lost"), history.id("tree lost")));
+                        }
+                      }));
       assertThat(report.dropped()).isZero();
       written.forEach(h -> assertThat(stack.upper().exists(h)).as(h.toHex()).isTrue());
       resurrected.forEach(h -> assertThat(stack.upper().exists(h)).as(h.toHex()).isTrue());
@@ -252,15 +285,18 @@ class GcTest {
 
       Backend readOnly = Decorators.readOnly(layered);
       GarbageCollection refused = gc(readOnly);
-      assertThatThrownBy(() -> refused.gc(GIT)).isInstanceOf(ReadOnlyStoreException.class)
+      assertThatThrownBy(() -> refused.gc(GIT))
+          .isInstanceOf(ReadOnlyStoreException.class)
           .hasMessageContaining("gc");
     }
   }
 
   @Test
   void storesThatCannotCollectOfferNoCollection() {
-    try (Backend plain = Decorators.layered(dev.cairn.memory.MemoryBackend.create(SHA1),
-        dev.cairn.memory.MemoryBackend.create(SHA1))) {
+    try (Backend plain =
+        Decorators.layered(
+            dev.cairn.memory.MemoryBackend.create(SHA1),
+            dev.cairn.memory.MemoryBackend.create(SHA1))) {
       assertThat(plain.feature(GarbageCollection.class)).isEmpty();
       assertThat(Decorators.cache(plain, 10).feature(GarbageCollection.class)).isEmpty();
     }
@@ -271,44 +307,48 @@ class GcTest {
   }
 
   /**
-   * Issue 19, item 1, for lowers that are not volume archives (disk, object storage, a
-   * database): the collection archives into them by hash rather than dropping what the upper
-   * no longer reaches.
+   * Issue 19, item 1, for lowers that are not volume archives (disk, object storage, a database):
+   * the collection archives into them by hash rather than dropping what the upper no longer
+   * reaches.
    */
   @Test
   void aPersistentLowerThatIsNotAVolumeArchiveGetsTheUnreachableObjectsByHash() {
-    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper"), SHA1),
-        Stacks.disk(root.resolve("lower"), SHA1))) {
+    try (LayeredStore stack =
+        Decorators.layered(
+            Stacks.disk(root.resolve("upper"), SHA1), Stacks.disk(root.resolve("lower"), SHA1))) {
       GitHistory history = new GitHistory(stack);
       stack.setRef("refs/tags/v1", history.id("tag v1"));
       GcReport report = gc(stack).gc(GIT);
       assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
       assertThat(report.archived()).isEqualTo(GitHistory.UNREACHABLE.size());
       assertThat(report.dropped()).isEqualTo(GitHistory.UNREACHABLE.size());
-      GitHistory.UNREACHABLE.forEach(name -> {
-        assertThat(stack.upper().exists(history.id(name))).as(name).isFalse();
-        assertThat(stack.lower().read(history.id(name))).as(name)
-            .hasValue(history.objects.get(name));
-      });
-      history.ids.forEach((name, id) ->
-          assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
+      GitHistory.UNREACHABLE.forEach(
+          name -> {
+            assertThat(stack.upper().exists(history.id(name))).as(name).isFalse();
+            assertThat(stack.lower().read(history.id(name)))
+                .as(name)
+                .hasValue(history.objects.get(name));
+          });
+      history.ids.forEach(
+          (name, id) -> assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
       GcReport again = gc(stack).gc(GIT);
       assertThat(again.archived()).isZero();
       assertThat(again.dropped()).isZero();
     }
     // What a crash between the archive and the compaction leaves: the objects in both layers.
     // The next collection writes nothing to the lower and drops them from the upper.
-    try (LayeredStore stack = Decorators.layered(Stacks.disk(root.resolve("upper2"), SHA1),
-        Stacks.disk(root.resolve("lower2"), SHA1))) {
+    try (LayeredStore stack =
+        Decorators.layered(
+            Stacks.disk(root.resolve("upper2"), SHA1), Stacks.disk(root.resolve("lower2"), SHA1))) {
       GitHistory history = new GitHistory(stack);
       stack.setRef("refs/tags/v1", history.id("tag v1"));
-      GitHistory.UNREACHABLE.forEach(name ->
-          stack.lower().write(history.id(name), history.objects.get(name)));
+      GitHistory.UNREACHABLE.forEach(
+          name -> stack.lower().write(history.id(name), history.objects.get(name)));
       GcReport report = gc(stack).gc(GIT);
       assertThat(report.archived()).isZero();
       assertThat(report.dropped()).isEqualTo(GitHistory.UNREACHABLE.size());
-      history.ids.forEach((name, id) ->
-          assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
+      history.ids.forEach(
+          (name, id) -> assertThat(stack.read(id)).as(name).hasValue(history.objects.get(name)));
     }
   }
 
@@ -320,8 +360,8 @@ class GcTest {
       GcReport report = gc(stack).gc(GIT.withMode(Mode.ARCHIVE));
       assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
       assertThat(report.archived()).isEqualTo(GitHistory.UNREACHABLE.size());
-      GitHistory.UNREACHABLE.forEach(name ->
-          assertThat(stack.lower().exists(history.id(name))).as(name).isTrue());
+      GitHistory.UNREACHABLE.forEach(
+          name -> assertThat(stack.lower().exists(history.id(name))).as(name).isTrue());
     }
   }
 }

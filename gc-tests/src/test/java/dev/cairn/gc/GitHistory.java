@@ -26,17 +26,26 @@ final class GitHistory {
     Hash x = add(store, "blob x", blob("x"));
     Hash second = add(store, "blob second", blob("hello world\nsecond\n"));
     Hash dir = add(store, "tree d", tree(new Entry("100644", "b.txt", x)));
-    Hash tree1 = add(store, "tree 1",
-        tree(new Entry("100644", "a.txt", hello), new Entry("40000", "d", dir)));
-    Hash tree2 = add(store, "tree 2",
-        tree(new Entry("100644", "a.txt", second), new Entry("40000", "d", dir)));
+    Hash tree1 =
+        add(
+            store,
+            "tree 1",
+            tree(new Entry("100644", "a.txt", hello), new Entry("40000", "d", dir)));
+    Hash tree2 =
+        add(
+            store,
+            "tree 2",
+            tree(new Entry("100644", "a.txt", second), new Entry("40000", "d", dir)));
     Hash first = add(store, "commit 1", commit(tree1, List.of(), "first"));
     Hash head = add(store, "commit 2", commit(tree2, List.of(first), "second"));
     add(store, "tag v1", tag(head, "v1", "tag1"));
     // The abandoned branch: a commit on top of the first, with its own tree and blob.
     Hash lost = add(store, "blob lost", blob("lost work\n"));
-    Hash lostTree = add(store, "tree lost",
-        tree(new Entry("100644", "a.txt", lost), new Entry("40000", "d", dir)));
+    Hash lostTree =
+        add(
+            store,
+            "tree lost",
+            tree(new Entry("100644", "a.txt", lost), new Entry("40000", "d", dir)));
     add(store, "commit lost", commit(lostTree, List.of(first), "abandoned"));
   }
 
@@ -52,8 +61,17 @@ final class GitHistory {
   }
 
   /** The objects {@code refs/tags/v1} reaches. */
-  static final List<String> REACHABLE = List.of("blob hello", "blob x", "blob second", "tree d",
-      "tree 1", "tree 2", "commit 1", "commit 2", "tag v1");
+  static final List<String> REACHABLE =
+      List.of(
+          "blob hello",
+          "blob x",
+          "blob second",
+          "tree d",
+          "tree 1",
+          "tree 2",
+          "commit 1",
+          "commit 2",
+          "tag v1");
 
   /** The abandoned branch's own objects. */
   static final List<String> UNREACHABLE = List.of("blob lost", "tree lost", "commit lost");

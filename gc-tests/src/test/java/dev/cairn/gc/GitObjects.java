@@ -32,13 +32,20 @@ final class GitObjects {
     parents.forEach(p -> text.append("parent ").append(p).append('\n'));
     text.append("author A <a@b> 1577836800 +0000\n")
         .append("committer A <a@b> 1577836800 +0000\n\n")
-        .append(message).append('\n');
+        .append(message)
+        .append('\n');
     return object("commit", text.toString().getBytes(UTF_8));
   }
 
   static byte[] tag(Hash object, String name, String message) {
-    String text = "object " + object + "\ntype commit\ntag " + name
-        + "\ntagger A <a@b> 1577836800 +0000\n\n" + message + "\n";
+    String text =
+        "object "
+            + object
+            + "\ntype commit\ntag "
+            + name
+            + "\ntagger A <a@b> 1577836800 +0000\n\n"
+            + message
+            + "\n";
     return object("tag", text.getBytes(UTF_8));
   }
 

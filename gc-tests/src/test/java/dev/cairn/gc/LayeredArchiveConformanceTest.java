@@ -2,8 +2,8 @@ package dev.cairn.gc;
 
 import dev.cairn.decorators.LayeredStore;
 import dev.cairn.spi.Backend;
-import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.GcOptions;
+import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.testkit.ConformanceSuite;
 import dev.cairn.testkit.Seed;
 import java.nio.file.Path;
@@ -54,8 +54,8 @@ class LayeredArchiveConformanceTest {
   }
 
   /**
-   * Seeded objects that no ref reaches archived into the lower by a collection before the
-   * suite sees the store: reads must find them there.
+   * Seeded objects that no ref reaches archived into the lower by a collection before the suite
+   * sees the store: reads must find them there.
    */
   @Nested
   class AfterCollection extends Stack {

@@ -26,39 +26,49 @@ final class Stacks {
   private static final long SEGMENT_SIZE = Long.getLong("gc.segmentSize", 64 * 1024);
 
   static DiskBackend disk(Path directory, HashAlgorithm algorithm) {
-    return DiskBackend.open(directory, DiskOptions.builder().fsync(DiskOptions.Fsync.BATCH)
-        .segmentSize(SEGMENT_SIZE).hashAlgorithm(algorithm).build());
+    return DiskBackend.open(
+        directory,
+        DiskOptions.builder()
+            .fsync(DiskOptions.Fsync.BATCH)
+            .segmentSize(SEGMENT_SIZE)
+            .hashAlgorithm(algorithm)
+            .build());
   }
 
   /** The archive-mode stack over {@code root/upper} and {@code root/lower}. */
   static LayeredStore archived(Path root, HashAlgorithm algorithm) {
     DiskBackend upper = disk(root.resolve("upper"), algorithm);
-    VolumeArchive lower = VolumeArchive.builder(root.resolve("lower")).hashAlgorithm(algorithm)
-        .open();
+    VolumeArchive lower =
+        VolumeArchive.builder(root.resolve("lower")).hashAlgorithm(algorithm).open();
     return Decorators.layered(upper, lower);
   }
 
   /** The rolling-mode stack over {@code root/upper} and a memory lower. */
   static LayeredStore rolling(Path root, HashAlgorithm algorithm) {
-    return Decorators.layered(disk(root.resolve("upper"), algorithm),
-        MemoryBackend.create(algorithm));
+    return Decorators.layered(
+        disk(root.resolve("upper"), algorithm), MemoryBackend.create(algorithm));
   }
 
   static GarbageCollection gc(Backend store) {
-    return store.feature(GarbageCollection.class).orElseThrow(
-        () -> new AssertionError(store + " offers no GarbageCollection"));
+    return store
+        .feature(GarbageCollection.class)
+        .orElseThrow(() -> new AssertionError(store + " offers no GarbageCollection"));
   }
 
   /** Bytes of the files under {@code directory}. */
   static long bytesOnDisk(Path directory) {
     try (Stream<Path> files = Files.walk(directory)) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,13 +3,13 @@ package dev.cairn.git;
 import java.util.Arrays;
 
 /**
- * Git's delta encoding (the data of a pack's {@code OFS_DELTA} and {@code REF_DELTA} entries):
- * the base's size and the result's size as little-endian base-128 numbers, then instructions
- * that copy a range of the base or insert literal bytes.
+ * Git's delta encoding (the data of a pack's {@code OFS_DELTA} and {@code REF_DELTA} entries): the
+ * base's size and the result's size as little-endian base-128 numbers, then instructions that copy
+ * a range of the base or insert literal bytes.
  *
- * <p>{@link #encode} finds copies with an index of the base's aligned 16-byte blocks and a
- * rolling hash over the target, extending every match both ways; it is linear in the sizes of
- * base and target. {@link #apply} rebuilds a target, for checks. Stateless and thread-safe.
+ * <p>{@link #encode} finds copies with an index of the base's aligned 16-byte blocks and a rolling
+ * hash over the target, extending every match both ways; it is linear in the sizes of base and
+ * target. {@link #apply} rebuilds a target, for checks. Stateless and thread-safe.
  */
 public final class Delta {
   private static final int BLOCK = 16;
@@ -29,12 +29,17 @@ public final class Delta {
   private Delta() {}
 
   /**
-   * A delta that rebuilds {@code target[targetOffset, +targetLength)} from {@code
-   * base[baseOffset, +baseLength)}, or {@code null} if none shorter than {@code limit} bytes
-   * was found.
+   * A delta that rebuilds {@code target[targetOffset, +targetLength)} from {@code base[baseOffset,
+   * +baseLength)}, or {@code null} if none shorter than {@code limit} bytes was found.
    */
-  public static byte[] encode(byte[] base, int baseOffset, int baseLength, byte[] target,
-      int targetOffset, int targetLength, int limit) {
+  public static byte[] encode(
+      byte[] base,
+      int baseOffset,
+      int baseLength,
+      byte[] target,
+      int targetOffset,
+      int targetLength,
+      int limit) {
     if (baseLength < BLOCK || targetLength < BLOCK || limit <= 0) {
       return null;
     }
@@ -53,15 +58,23 @@ public final class Delta {
     int h = hash(target, targetOffset);
     while (i + BLOCK <= targetLength) {
       int candidate = table[slot(h, shift)];
-      if (candidate >= 0 && Arrays.equals(base, baseOffset + candidate,
-          baseOffset + candidate + BLOCK, target, targetOffset + i, targetOffset + i + BLOCK)) {
+      if (candidate >= 0
+          && Arrays.equals(
+              base,
+              baseOffset + candidate,
+              baseOffset + candidate + BLOCK,
+              target,
+              targetOffset + i,
+              targetOffset + i + BLOCK)) {
         int length = BLOCK;
-        while (candidate + length < baseLength && i + length < targetLength
+        while (candidate + length < baseLength
+            && i + length < targetLength
             && base[baseOffset + candidate + length] == target[targetOffset + i + length]) {
           length++;
         }
         int back = 0;
-        while (back < i - pending && candidate - back > 0
+        while (back < i - pending
+            && candidate - back > 0
             && base[baseOffset + candidate - back - 1] == target[targetOffset + i - back - 1]) {
           back++;
         }
@@ -77,8 +90,9 @@ public final class Delta {
         }
       } else {
         if (i + BLOCK < targetLength) {
-          h = (h - (target[targetOffset + i] & 0xff) * POWER) * PRIME
-              + (target[targetOffset + i + BLOCK] & 0xff);
+          h =
+              (h - (target[targetOffset + i] & 0xff) * POWER) * PRIME
+                  + (target[targetOffset + i + BLOCK] & 0xff);
         }
         i++;
       }
@@ -97,8 +111,8 @@ public final class Delta {
     long baseSize = varint(delta, at);
     long size = varint(delta, at);
     if (baseSize != base.length || size > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("delta made for a base of " + baseSize
-          + " bytes, not " + base.length);
+      throw new IllegalArgumentException(
+          "delta made for a base of " + baseSize + " bytes, not " + base.length);
     }
     byte[] result = new byte[(int) size];
     int written = 0;

@@ -24,12 +24,11 @@ import java.util.List;
  *   <li>{@code blob}: nothing.
  * </ul>
  *
- * <p>Hashes in commits and tags are hexadecimal, in trees raw, all of the store's algorithm
- * (SHA-1 for classic repositories, SHA-256 for Git's SHA-256 format). Anything else — an
- * unknown type, a size that does not match, a truncated entry, a mode that is no file,
- * directory, symbolic link or submodule — is a {@link MalformedObjectException} naming the
- * object and offset: a collector that cannot read an object's links must not remove what they
- * might reach. Stateless and thread-safe.
+ * <p>Hashes in commits and tags are hexadecimal, in trees raw, all of the store's algorithm (SHA-1
+ * for classic repositories, SHA-256 for Git's SHA-256 format). Anything else — an unknown type, a
+ * size that does not match, a truncated entry, a mode that is no file, directory, symbolic link or
+ * submodule — is a {@link MalformedObjectException} naming the object and offset: a collector that
+ * cannot read an object's links must not remove what they might reach. Stateless and thread-safe.
  */
 @AutoService(LinkExtractor.class)
 public final class GitLinks implements LinkExtractor {
@@ -51,8 +50,8 @@ public final class GitLinks implements LinkExtractor {
   /**
    * {@inheritDoc}
    *
-   * <p>Tree entries of blobs and symbolic links are leaves; sub-trees, commits' trees and
-   * parents, and tags' objects are not.
+   * <p>Tree entries of blobs and symbolic links are leaves; sub-trees, commits' trees and parents,
+   * and tags' objects are not.
    */
   @Override
   public void forEachLink(Hash hash, byte[] data, HashAlgorithm algorithm, LinkVisitor visitor) {

@@ -11,17 +11,17 @@ import java.util.Optional;
 
 /**
  * One Git object in Git's own form, {@code "<type> <size>\0"} then the content: the bytes whose
- * hash is the object id. This is the one parser of Git objects in Cairn; the garbage
- * collector's {@code git} link extractor, {@code import-git}, {@code export-git} and {@code cat
- * -p} all read objects through it.
+ * hash is the object id. This is the one parser of Git objects in Cairn; the garbage collector's
+ * {@code git} link extractor, {@code import-git}, {@code export-git} and {@code cat -p} all read
+ * objects through it.
  *
- * <p>{@link #parse} is strict: a header that is not exactly {@code type SP decimal-size NUL}
- * (no leading zero), a size that does not match the content, an unknown type, a commit that
- * does not begin with {@code tree}, a tag that does not begin with {@code object}, a hash of the
- * wrong length or with a non-hex digit, a tree entry whose mode is not octal, that has no name
- * or whose hash is cut short: each is a {@link MalformedObjectException} naming the object and
- * the offset of the problem. Instances are immutable views of the caller's array (which must
- * not change while they are used) and thread-safe.
+ * <p>{@link #parse} is strict: a header that is not exactly {@code type SP decimal-size NUL} (no
+ * leading zero), a size that does not match the content, an unknown type, a commit that does not
+ * begin with {@code tree}, a tag that does not begin with {@code object}, a hash of the wrong
+ * length or with a non-hex digit, a tree entry whose mode is not octal, that has no name or whose
+ * hash is cut short: each is a {@link MalformedObjectException} naming the object and the offset of
+ * the problem. Instances are immutable views of the caller's array (which must not change while
+ * they are used) and thread-safe.
  */
 public final class GitObject {
   /** The extractor name {@link MalformedObjectException}s of this parser carry. */
@@ -115,7 +115,7 @@ public final class GitObject {
   public static GitObject parse(Hash hash, byte[] data, HashAlgorithm algorithm) {
     GitObject object = header(hash, data, algorithm);
     // Checks the links now, so that a parsed object never fails later.
-    object.forEachLink((kind, target, leaf) -> { });
+    object.forEachLink((kind, target, leaf) -> {});
     return object;
   }
 
@@ -127,8 +127,8 @@ public final class GitObject {
   }
 
   /**
-   * The most bytes a header takes ({@code "<type> <size>\0"} with a size of up to 20 digits):
-   * the first this many bytes of an object hold all of its header.
+   * The most bytes a header takes ({@code "<type> <size>\0"} with a size of up to 20 digits): the
+   * first this many bytes of an object hold all of its header.
    */
   public static final int MAX_HEADER = 32;
 
@@ -159,8 +159,9 @@ public final class GitObject {
       throw malformed(hash, 0, "no object type in the header");
     }
     String label = new String(first, 0, space, US_ASCII);
-    Type type = Type.ofLabel(label).orElseThrow(
-        () -> malformed(hash, 0, "unknown object type \"" + label + "\""));
+    Type type =
+        Type.ofLabel(label)
+            .orElseThrow(() -> malformed(hash, 0, "unknown object type \"" + label + "\""));
     int nul = indexOf(first, (byte) 0, space + 1, Math.min(first.length, space + 22));
     if (nul < 0) {
       throw malformed(hash, space + 1, "no NUL after the object size");
@@ -168,8 +169,10 @@ public final class GitObject {
     long size = parseSize(hash, first, space + 1, nul);
     int body = nul + 1;
     if (size != total - body) {
-      throw malformed(hash, space + 1, String.format(
-          "header says %d bytes but the body has %d", size, total - body));
+      throw malformed(
+          hash,
+          space + 1,
+          String.format("header says %d bytes but the body has %d", size, total - body));
     }
     return new Header(type, body);
   }
@@ -214,8 +217,8 @@ public final class GitObject {
 
   /**
    * Calls {@code visitor} with each object this one names, in order: a commit's tree then its
-   * parents, a tag's object, a tree's entries. Submodule entries (mode {@code 160000}) name
-   * commits of another repository and are left out.
+   * parents, a tag's object, a tree's entries. Submodule entries (mode {@code 160000}) name commits
+   * of another repository and are left out.
    */
   public void forEachLink(LinkVisitor visitor) {
     requireNonNull(visitor, "visitor");
@@ -223,11 +226,12 @@ public final class GitObject {
       case BLOB:
         return;
       case TREE:
-        forEachEntry(entry -> {
-          if (!entry.isSubmodule()) {
-            visitor.link("entry", entry.hash(), entry.type() == Type.BLOB);
-          }
-        });
+        forEachEntry(
+            entry -> {
+              if (!entry.isSubmodule()) {
+                visitor.link("entry", entry.hash(), entry.type() == Type.BLOB);
+              }
+            });
         return;
       case COMMIT:
         headerLinks(true, visitor);
@@ -265,8 +269,12 @@ public final class GitObject {
         mode = mode * 8 + (data[i] - '0');
       }
       if (!TreeEntry.isKnownMode(mode)) {
-        throw malformed(hash, at, "tree entry mode " + Integer.toOctalString(mode)
-            + " is not a file, directory, symbolic link or submodule");
+        throw malformed(
+            hash,
+            at,
+            "tree entry mode "
+                + Integer.toOctalString(mode)
+                + " is not a file, directory, symbolic link or submodule");
       }
       int nul = indexOf(data, (byte) 0, space + 1, data.length);
       if (nul < 0 || nul == space + 1) {
@@ -275,8 +283,9 @@ public final class GitObject {
       if (nul + 1 + digest > data.length) {
         throw malformed(hash, nul + 1, "tree entry hash cut short");
       }
-      visitor.entry(new TreeEntry(mode, data, space + 1, nul - space - 1,
-          Hash.of(algorithm, data, nul + 1, digest)));
+      visitor.entry(
+          new TreeEntry(
+              mode, data, space + 1, nul - space - 1, Hash.of(algorithm, data, nul + 1, digest)));
       at = nul + 1 + digest;
     }
   }
@@ -309,8 +318,8 @@ public final class GitObject {
       if (startsWith(data, at, key)) {
         visitor.link(key.trim(), parseHex(at + key.length(), end), false);
       } else if (first) {
-        throw malformed(hash, at, (commit ? "commit" : "tag") + " does not begin with \""
-            + key.trim() + "\"");
+        throw malformed(
+            hash, at, (commit ? "commit" : "tag") + " does not begin with \"" + key.trim() + "\"");
       } else {
         break; // the links come first; author, committer, tagger and the message follow
       }
@@ -325,8 +334,12 @@ public final class GitObject {
   private Hash parseHex(int from, int to) {
     int expected = algorithm.digestLength() * 2;
     if (to - from != expected) {
-      throw malformed(hash, from, String.format(
-          "expected %d hex digits of a %s hash, found %d", expected, algorithm.name(), to - from));
+      throw malformed(
+          hash,
+          from,
+          String.format(
+              "expected %d hex digits of a %s hash, found %d",
+              expected, algorithm.name(), to - from));
     }
     try {
       return Hash.parse(algorithm, new String(data, from, to - from, US_ASCII));

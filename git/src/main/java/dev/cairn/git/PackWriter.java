@@ -24,16 +24,15 @@ import java.util.zip.Deflater;
 
 /**
  * Writes one Git pack (version 2) and its index (version 2) into a repository's {@code
- * objects/pack} directory: {@code pack-<checksum>.pack} and {@code .idx}, as {@code git
- * index-pack} would name them, valid for {@code git verify-pack} and {@code git fsck --strict
- * --full}.
+ * objects/pack} directory: {@code pack-<checksum>.pack} and {@code .idx}, as {@code git index-pack}
+ * would name them, valid for {@code git verify-pack} and {@code git fsck --strict --full}.
  *
- * <p>Objects are added whole ({@link #add}) or as a delta against an object already added
- * ({@link #addDelta}, written as {@code OFS_DELTA}); each is zlib-compressed. The pack is
- * written to a temporary file as objects come, so memory holds only each object's id, offset
- * and CRC (about 70 bytes an object); {@link #finish} writes the object count, the trailing
- * checksum (of the repository's hash algorithm) and the index, then renames both into place.
- * Not thread-safe: one writer thread.
+ * <p>Objects are added whole ({@link #add}) or as a delta against an object already added ({@link
+ * #addDelta}, written as {@code OFS_DELTA}); each is zlib-compressed. The pack is written to a
+ * temporary file as objects come, so memory holds only each object's id, offset and CRC (about 70
+ * bytes an object); {@link #finish} writes the object count, the trailing checksum (of the
+ * repository's hash algorithm) and the index, then renames both into place. Not thread-safe: one
+ * writer thread.
  */
 public final class PackWriter implements Closeable {
   private static final int OFS_DELTA = 6;
@@ -200,8 +199,8 @@ public final class PackWriter implements Closeable {
     out.close();
     deflater.end();
     byte[] checksum;
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer count = ByteBuffer.allocate(4).putInt(0, entries.size());
       channel.write(count, 8);
       Hasher hasher = algorithm.newHasher();
@@ -229,18 +228,19 @@ public final class PackWriter implements Closeable {
     Arrays.sort(sorted, Comparator.comparing(e -> e.hash));
     Hasher hasher = algorithm.newHasher();
     try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(index), 1 << 16)) {
-      OutputStream idx = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
+      OutputStream idx =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              write(new byte[] {(byte) b}, 0, 1);
+            }
 
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-          file.write(bytes, offset, length);
-          hasher.update(bytes, offset, length);
-        }
-      };
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+              file.write(bytes, offset, length);
+              hasher.update(bytes, offset, length);
+            }
+          };
       idx.write(new byte[] {(byte) 0xff, 't', 'O', 'c', 0, 0, 0, 2});
       int[] fanout = new int[256];
       for (Entry e : sorted) {

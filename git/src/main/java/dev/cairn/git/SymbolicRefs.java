@@ -13,15 +13,15 @@ import java.util.TreeMap;
 
 /**
  * What a store keeps of the Git repository it mirrors besides objects and plain refs: the
- * repository it was imported from and its symbolic refs ({@code HEAD -> refs/heads/main},
- * {@code refs/remotes/origin/HEAD -> refs/remotes/origin/main}).
+ * repository it was imported from and its symbolic refs ({@code HEAD -> refs/heads/main}, {@code
+ * refs/remotes/origin/HEAD -> refs/remotes/origin/main}).
  *
- * <p>A store's refs name hashes only, so a symbolic ref is not a ref of the store: it is a
- * line of one record, a blob in Git's form named by the ref {@value #REF} (not a Git ref: it is
- * neither {@code HEAD} nor under {@code refs/}, so {@code export-git} does not export it as
- * one). Reading a name through {@link #resolve} follows a symbolic ref to the plain ref it names
- * and returns that ref's hash, as Git does; {@code HEAD} is a plain ref of the store only when
- * it is detached. The record's content, one entry a line:
+ * <p>A store's refs name hashes only, so a symbolic ref is not a ref of the store: it is a line of
+ * one record, a blob in Git's form named by the ref {@value #REF} (not a Git ref: it is neither
+ * {@code HEAD} nor under {@code refs/}, so {@code export-git} does not export it as one). Reading a
+ * name through {@link #resolve} follows a symbolic ref to the plain ref it names and returns that
+ * ref's hash, as Git does; {@code HEAD} is a plain ref of the store only when it is detached. The
+ * record's content, one entry a line:
  *
  * <pre>
  * origin /absolute/path/of/the/repository
@@ -52,23 +52,25 @@ public final class SymbolicRefs {
   /**
    * A record of {@code origin} (or none) and {@code targets}, symbolic ref to the ref it names.
    *
-   * @throws IllegalArgumentException if a name or target is not a valid ref name, or the
-   *     origin holds a line break
+   * @throws IllegalArgumentException if a name or target is not a valid ref name, or the origin
+   *     holds a line break
    */
   public static SymbolicRefs of(Optional<String> origin, Map<String, String> targets) {
     requireNonNull(origin, "origin");
     requireNonNull(targets, "targets");
-    origin.ifPresent(o -> {
-      if (o.indexOf('\n') >= 0 || o.isEmpty()) {
-        throw new IllegalArgumentException("bad repository path '" + o + "'");
-      }
-    });
-    targets.forEach((name, target) -> {
-      if (!RefName.isValid(name) || !RefName.isValid(target)) {
-        throw new IllegalArgumentException(
-            "bad symbolic ref '" + name + "' -> '" + target + "'");
-      }
-    });
+    origin.ifPresent(
+        o -> {
+          if (o.indexOf('\n') >= 0 || o.isEmpty()) {
+            throw new IllegalArgumentException("bad repository path '" + o + "'");
+          }
+        });
+    targets.forEach(
+        (name, target) -> {
+          if (!RefName.isValid(name) || !RefName.isValid(target)) {
+            throw new IllegalArgumentException(
+                "bad symbolic ref '" + name + "' -> '" + target + "'");
+          }
+        });
     return new SymbolicRefs(origin.orElse(null), targets, null);
   }
 
@@ -83,12 +85,17 @@ public final class SymbolicRefs {
       return NONE;
     }
     Hash hash = ref.get();
-    byte[] data = store.read(hash).orElseThrow(() -> GitObject.malformed(hash, -1,
-        "the object of ref " + REF + " is not in the store"));
+    byte[] data =
+        store
+            .read(hash)
+            .orElseThrow(
+                () ->
+                    GitObject.malformed(
+                        hash, -1, "the object of ref " + REF + " is not in the store"));
     GitObject object = GitObject.parse(hash, data, store.hashAlgorithm());
     if (object.type() != GitObject.Type.BLOB) {
-      throw GitObject.malformed(hash, 0, "ref " + REF + " names a " + object.type().label()
-          + ", not a blob");
+      throw GitObject.malformed(
+          hash, 0, "ref " + REF + " names a " + object.type().label() + ", not a blob");
     }
     String text = new String(data, object.contentOffset(), object.contentLength(), UTF_8);
     String origin = null;
@@ -98,8 +105,10 @@ public final class SymbolicRefs {
       String[] fields = line.split(" ", 3);
       if (fields.length == 2 && fields[0].equals("origin")) {
         origin = fields[1];
-      } else if (fields.length == 3 && fields[0].equals("symref")
-          && RefName.isValid(fields[1]) && RefName.isValid(fields[2])) {
+      } else if (fields.length == 3
+          && fields[0].equals("symref")
+          && RefName.isValid(fields[1])
+          && RefName.isValid(fields[2])) {
         targets.put(fields[1], fields[2]);
       } else if (!line.isEmpty()) {
         throw GitObject.malformed(hash, offset, "not an origin or symref line: '" + line + "'");
@@ -150,8 +159,8 @@ public final class SymbolicRefs {
   }
 
   /**
-   * Makes this the record of {@code store}, if the store's record is still the one this was
-   * read from (or made over); one object is written.
+   * Makes this the record of {@code store}, if the store's record is still the one this was read
+   * from (or made over); one object is written.
    *
    * @return false if another writer changed the record meanwhile (nothing changed)
    */
@@ -161,16 +170,18 @@ public final class SymbolicRefs {
     if (origin != null) {
       text.append("origin ").append(origin).append('\n');
     }
-    new TreeMap<>(targets).forEach(
-        (name, target) -> text.append("symref ").append(name).append(' ').append(target)
-            .append('\n'));
+    new TreeMap<>(targets)
+        .forEach(
+            (name, target) ->
+                text.append("symref ").append(name).append(' ').append(target).append('\n'));
     Hash hash = store.put(GitObject.of(GitObject.Type.BLOB, text.toString().getBytes(UTF_8)));
     return hash.equals(previous.stored) || store.testAndSetRef(REF, previous.stored, hash);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SymbolicRefs && java.util.Objects.equals(((SymbolicRefs) o).origin, origin)
+    return o instanceof SymbolicRefs
+        && java.util.Objects.equals(((SymbolicRefs) o).origin, origin)
         && ((SymbolicRefs) o).targets.equals(targets);
   }
 

@@ -6,8 +6,8 @@ import dev.cairn.spi.Hash;
 import java.util.Arrays;
 
 /**
- * One entry of a Git tree: its mode, its name (bytes, as Git keeps them) and the object it
- * names. Immutable and thread-safe.
+ * One entry of a Git tree: its mode, its name (bytes, as Git keeps them) and the object it names.
+ * Immutable and thread-safe.
  */
 public final class TreeEntry {
   private static final int TYPE_BITS = 0170000;
@@ -80,8 +80,15 @@ public final class TreeEntry {
       return false;
     }
     TreeEntry other = (TreeEntry) o;
-    return other.mode == mode && other.hash.equals(hash) && Arrays.equals(data, nameOffset,
-        nameOffset + nameLength, other.data, other.nameOffset, other.nameOffset + other.nameLength);
+    return other.mode == mode
+        && other.hash.equals(hash)
+        && Arrays.equals(
+            data,
+            nameOffset,
+            nameOffset + nameLength,
+            other.data,
+            other.nameOffset,
+            other.nameOffset + other.nameLength);
   }
 
   @Override
@@ -91,7 +98,12 @@ public final class TreeEntry {
 
   @Override
   public String toString() {
-    return modeText() + " " + type().label() + " " + hash.toHex() + "\t"
+    return modeText()
+        + " "
+        + type().label()
+        + " "
+        + hash.toHex()
+        + "\t"
         + new String(data, nameOffset, nameLength, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

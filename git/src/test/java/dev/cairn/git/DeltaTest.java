@@ -29,8 +29,9 @@ class DeltaTest {
       text.append("line ").append(i).append(" of a source file\n");
     }
     byte[] base = text.toString().getBytes(UTF_8);
-    byte[] target = ("new first line\n" + text.substring(0, 30_000) + "inserted\n"
-        + text.substring(30_000)).getBytes(UTF_8);
+    byte[] target =
+        ("new first line\n" + text.substring(0, 30_000) + "inserted\n" + text.substring(30_000))
+            .getBytes(UTF_8);
     byte[] delta = Delta.encode(base, 0, base.length, target, 0, target.length, target.length);
     assertThat(delta.length).isLessThan(200);
     assertThat(Delta.apply(base, delta)).isEqualTo(target);

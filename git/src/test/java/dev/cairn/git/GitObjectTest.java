@@ -44,15 +44,18 @@ class GitObjectTest {
 
   @Test
   void treeEntriesKeepModeNameAndTypeAsGitPrintsThem() {
-    byte[] data = tree("100644", "a.txt", A.toHex(), "40000", "dir", B.toHex(),
-        "160000", "sub", B.toHex(), "120000", "link", A.toHex());
+    byte[] data =
+        tree(
+            "100644", "a.txt", A.toHex(), "40000", "dir", B.toHex(), "160000", "sub", B.toHex(),
+            "120000", "link", A.toHex());
     List<String> printed = new ArrayList<>();
     parse(data).forEachEntry(e -> printed.add(e.toString()));
-    assertThat(printed).containsExactly(
-        "100644 blob " + A.toHex() + "\ta.txt",
-        "040000 tree " + B.toHex() + "\tdir",
-        "160000 commit " + B.toHex() + "\tsub",
-        "120000 blob " + A.toHex() + "\tlink");
+    assertThat(printed)
+        .containsExactly(
+            "100644 blob " + A.toHex() + "\ta.txt",
+            "040000 tree " + B.toHex() + "\tdir",
+            "160000 commit " + B.toHex() + "\tsub",
+            "120000 blob " + A.toHex() + "\tlink");
     List<Hash> links = new ArrayList<>();
     parse(data).forEachLink((kind, target, leaf) -> links.add(target));
     assertThat(links).containsExactly(A, B, A);
@@ -62,16 +65,20 @@ class GitObjectTest {
   @Test
   void treeModeThatIsNoFileDirectoryLinkOrSubmoduleIsMalformed() {
     byte[] data = tree("170000", "x", A.toHex());
-    assertThatThrownBy(() -> parse(data)).isInstanceOf(MalformedObjectException.class)
-        .hasMessageContaining("170000").hasMessageContaining(SHA1.hash(data).toHex());
+    assertThatThrownBy(() -> parse(data))
+        .isInstanceOf(MalformedObjectException.class)
+        .hasMessageContaining("170000")
+        .hasMessageContaining(SHA1.hash(data).toHex());
   }
 
   /** The CLI's old parser cut a commit's over-long hex to size; it is malformed. */
   @Test
   void commitHashWithExtraHexDigitsIsMalformed() {
-    byte[] data = GitObject.of(GitObject.Type.COMMIT,
-        ("tree " + A.toHex() + "ff\n\nmessage\n").getBytes(UTF_8));
-    assertThatThrownBy(() -> parse(data)).isInstanceOf(MalformedObjectException.class)
+    byte[] data =
+        GitObject.of(
+            GitObject.Type.COMMIT, ("tree " + A.toHex() + "ff\n\nmessage\n").getBytes(UTF_8));
+    assertThatThrownBy(() -> parse(data))
+        .isInstanceOf(MalformedObjectException.class)
         .hasMessageContaining("expected 40 hex digits");
   }
 
@@ -88,13 +95,24 @@ class GitObjectTest {
 
   @Test
   void commitsLinkTreeThenParentsAndTagsTheirObject() {
-    byte[] commit = GitObject.of(GitObject.Type.COMMIT, ("tree " + A.toHex() + "\nparent "
-        + B.toHex() + "\nauthor x\n\nparent " + A.toHex() + "\n").getBytes(UTF_8));
+    byte[] commit =
+        GitObject.of(
+            GitObject.Type.COMMIT,
+            ("tree "
+                    + A.toHex()
+                    + "\nparent "
+                    + B.toHex()
+                    + "\nauthor x\n\nparent "
+                    + A.toHex()
+                    + "\n")
+                .getBytes(UTF_8));
     List<String> links = new ArrayList<>();
     parse(commit).forEachLink((kind, target, leaf) -> links.add(kind + " " + target));
     assertThat(links).containsExactly("tree " + A, "parent " + B);
-    byte[] tag = GitObject.of(GitObject.Type.TAG, ("object " + B.toHex()
-        + "\ntype commit\ntag v1\n\nm\n").getBytes(UTF_8));
+    byte[] tag =
+        GitObject.of(
+            GitObject.Type.TAG,
+            ("object " + B.toHex() + "\ntype commit\ntag v1\n\nm\n").getBytes(UTF_8));
     links.clear();
     parse(tag).forEachLink((kind, target, leaf) -> links.add(kind + " " + target));
     assertThat(links).containsExactly("object " + B);

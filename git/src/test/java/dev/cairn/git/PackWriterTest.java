@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PackWriterTest {
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void packOfWholeObjectsAndDeltasPassesGitVerifyPack() throws Exception {
@@ -33,8 +32,15 @@ class PackWriterTest {
       GitObject a = GitObject.parse(sha1.hash(first), first, sha1);
       writer.add(a, first);
       GitObject b = GitObject.parse(sha1.hash(second), second, sha1);
-      byte[] delta = Delta.encode(first, a.contentOffset(), a.contentLength(), second,
-          b.contentOffset(), b.contentLength(), b.contentLength());
+      byte[] delta =
+          Delta.encode(
+              first,
+              a.contentOffset(),
+              a.contentLength(),
+              second,
+              b.contentOffset(),
+              b.contentLength(),
+              b.contentLength());
       writer.addDelta(b.hash(), a.hash(), delta);
       writer.add(GitObject.parse(sha1.hash(big), big, sha1), big);
       assertThat(writer.depth(b.hash())).isEqualTo(1);
@@ -44,10 +50,14 @@ class PackWriterTest {
     }
     assertThat(pack.getFileName().toString()).startsWith("pack-").endsWith(".pack");
     String verify = git(directory, "verify-pack", "-v", pack.toString());
-    assertThat(verify).contains(ids.get(0)).contains(ids.get(1)).contains("chain length = 1: 1 object");
+    assertThat(verify)
+        .contains(ids.get(0))
+        .contains(ids.get(1))
+        .contains("chain length = 1: 1 object");
     Files.writeString(directory.resolve("HEAD"), "ref: refs/heads/main\n");
     Files.createDirectories(directory.resolve("refs/heads"));
-    Files.writeString(directory.resolve("config"), "[core]\n\trepositoryformatversion = 0\n\tbare = true\n");
+    Files.writeString(
+        directory.resolve("config"), "[core]\n\trepositoryformatversion = 0\n\tbare = true\n");
     assertThat(git(directory, "cat-file", "-p", ids.get(1))).endsWith("one more\n");
   }
 
@@ -65,8 +75,9 @@ class PackWriterTest {
     Path packs = directory.resolve("pack");
     try (PackWriter writer = new PackWriter(packs, HashAlgorithm.SHA1)) {
       byte[] blob = GitObject.of(GitObject.Type.BLOB, new byte[10]);
-      writer.add(GitObject.parse(Hash.of(HashAlgorithm.SHA1, new byte[20]), blob,
-          HashAlgorithm.SHA1), blob);
+      writer.add(
+          GitObject.parse(Hash.of(HashAlgorithm.SHA1, new byte[20]), blob, HashAlgorithm.SHA1),
+          blob);
     }
     try (var files = Files.list(packs)) {
       assertThat(files).isEmpty();

@@ -13,15 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each bad input gets one clear line on standard error and exit code 2 (usage) or 1. */
 class CliExitCodesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private void expect(int exit, String message, String... args) {
     GitRepo.Run run = cairn(dir, args);
     assertThat(run.exit()).as("%s", run).isEqualTo(exit);
     assertThat(run.err().lines().count()).as("%s", run).isEqualTo(1);
-    assertThat(run.err()).as("%s", run).startsWith("cairn: " + message)
-        .doesNotContain("Exception");
+    assertThat(run.err()).as("%s", run).startsWith("cairn: " + message).doesNotContain("Exception");
   }
 
   @Test
@@ -55,8 +53,15 @@ class CliExitCodesTest {
     git(dir, "init", "-q", "--bare", repo.toString());
     String store = "--store=disk:" + dir.resolve("s256");
     cairnOk(dir, store, "put", "-");
-    expect(1, "the store disk:" + dir.resolve("s256") + " holds sha256 objects but 'repo' is a"
-        + " sha1 repository", store, "import-git", "repo");
+    expect(
+        1,
+        "the store disk:"
+            + dir.resolve("s256")
+            + " holds sha256 objects but 'repo' is a"
+            + " sha1 repository",
+        store,
+        "import-git",
+        "repo");
   }
 
   @Test
@@ -69,8 +74,8 @@ class CliExitCodesTest {
     expect(1, "the store disk:" + dir.resolve("s") + " has no garbage collection", store, "gc");
     expect(2, "--links: no link extractor called \"nope\"", store, "gc", "--links", "nope");
     expect(2, "'zz' is not a sha256 hash", store, "gc", "--pin", "zz");
-    expect(2, "--mode must be auto, archive or rolling, not 'later'", store, "gc", "--mode",
-        "later");
+    expect(
+        2, "--mode must be auto, archive or rolling, not 'later'", store, "gc", "--mode", "later");
   }
 
   @Test

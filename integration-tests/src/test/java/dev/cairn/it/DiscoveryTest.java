@@ -32,16 +32,21 @@ class DiscoveryTest {
 
   @Test
   void aDiscoveredMemoryFactoryOpensWorkingStores() {
-    StoreFactory memory = ServiceLoader.load(StoreFactory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .filter(f -> f.name().equals("memory"))
-        .findFirst()
-        .orElseThrow();
-    try (Backend store = memory.create(
-        StoreSpec.leaf("memory", null, Map.of("hash", "sha1")), Map.of(), StoreContext.standard())) {
+    StoreFactory memory =
+        ServiceLoader.load(StoreFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.name().equals("memory"))
+            .findFirst()
+            .orElseThrow();
+    try (Backend store =
+        memory.create(
+            StoreSpec.leaf("memory", null, Map.of("hash", "sha1")),
+            Map.of(),
+            StoreContext.standard())) {
       Hash hash = store.put("hello".getBytes());
       assertThat(hash.algorithm().name()).isEqualTo("sha1");
-      assertThat(store.read(hash)).hasValueSatisfying(b -> assertThat(b).isEqualTo("hello".getBytes()));
+      assertThat(store.read(hash))
+          .hasValueSatisfying(b -> assertThat(b).isEqualTo("hello".getBytes()));
     }
   }
 
@@ -56,24 +61,25 @@ class DiscoveryTest {
       assertThat(second.exists(hash)).isTrue();
       assertThat(second.getRef("refs/heads/main")).contains(hash);
     }
-    try (Backend reopened = MemoryBackend.open("discovery-shared", StoreContext.standard()
-        .hashAlgorithm("sha256"))) {
-      assertThat(reopened.listRefs()).as("a shared store is dropped with its last handle")
+    try (Backend reopened =
+        MemoryBackend.open("discovery-shared", StoreContext.standard().hashAlgorithm("sha256"))) {
+      assertThat(reopened.listRefs())
+          .as("a shared store is dropped with its last handle")
           .isEmpty();
     }
   }
 
   /**
-   * As Jimfs's {@code ClassLoaderTest}: a class loader holding only the SPI and the memory
-   * backend (parent: the platform loader, so nothing of the test's class path leaks in) finds
-   * exactly the memory factory, loaded by itself, and the store it opens works.
+   * As Jimfs's {@code ClassLoaderTest}: a class loader holding only the SPI and the memory backend
+   * (parent: the platform loader, so nothing of the test's class path leaks in) finds exactly the
+   * memory factory, loaded by itself, and the store it opens works.
    */
   @Test
   void anIsolatedClassLoaderWithOnlySpiAndMemoryFindsTheMemoryFactory() throws Exception {
     URL spi = StoreFactory.class.getProtectionDomain().getCodeSource().getLocation();
     URL memory = MemoryStoreFactory.class.getProtectionDomain().getCodeSource().getLocation();
-    try (URLClassLoader isolated = new URLClassLoader(
-        new URL[] {spi, memory}, ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader isolated =
+        new URLClassLoader(new URL[] {spi, memory}, ClassLoader.getPlatformClassLoader())) {
       Class<?> factoryType = isolated.loadClass(StoreFactory.class.getName());
       assertThat(factoryType).isNotSameAs(StoreFactory.class);
 
@@ -85,17 +91,24 @@ class DiscoveryTest {
       assertThat(factoryType.getMethod("name").invoke(factory)).isEqualTo("memory");
 
       Class<?> specType = isolated.loadClass(StoreSpec.class.getName());
-      Object spec = specType.getMethod("leaf", String.class, String.class, Map.class)
-          .invoke(null, "memory", null, Map.of());
-      Object context = isolated.loadClass(StoreContext.class.getName())
-          .getMethod("standard").invoke(null);
-      Method create = factoryType.getMethod("create", specType, Map.class,
-          isolated.loadClass(StoreContext.class.getName()));
+      Object spec =
+          specType
+              .getMethod("leaf", String.class, String.class, Map.class)
+              .invoke(null, "memory", null, Map.of());
+      Object context =
+          isolated.loadClass(StoreContext.class.getName()).getMethod("standard").invoke(null);
+      Method create =
+          factoryType.getMethod(
+              "create", specType, Map.class, isolated.loadClass(StoreContext.class.getName()));
       Object store = create.invoke(factory, spec, Map.of(), context);
       Class<?> backendType = isolated.loadClass(Backend.class.getName());
-      Object hash = backendType.getMethod("put", byte[].class).invoke(store, (Object) new byte[] {42});
-      Optional<?> read = (Optional<?>) backendType
-          .getMethod("read", isolated.loadClass(Hash.class.getName())).invoke(store, hash);
+      Object hash =
+          backendType.getMethod("put", byte[].class).invoke(store, (Object) new byte[] {42});
+      Optional<?> read =
+          (Optional<?>)
+              backendType
+                  .getMethod("read", isolated.loadClass(Hash.class.getName()))
+                  .invoke(store, hash);
       assertThat(read).hasValueSatisfying(b -> assertThat((byte[]) b).containsExactly(42));
       backendType.getMethod("close").invoke(store);
     }

@@ -19,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code import-git} as a mirror (incremental, deleting what the source deleted, refusing a
- * second repository, never hanging on a damaged one), symbolic refs, names as Git reads them
- * and {@code export-git}'s pack.
+ * {@code import-git} as a mirror (incremental, deleting what the source deleted, refusing a second
+ * repository, never hanging on a damaged one), symbolic refs, names as Git reads them and {@code
+ * export-git}'s pack.
  */
 class GitMirrorTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path repository(String name) throws IOException {
     Path repo = dir.resolve(name);
@@ -52,12 +51,17 @@ class GitMirrorTest {
   void reimportWithNothingNewReadsNothingAndReportsNothingNew() throws IOException {
     Path repo = repository("repo");
     assertThat(cairnOk(dir, store(), "--json", "import-git", "repo").out())
-        .contains("\"objects\":6,").contains("\"alreadyStored\":0,");
+        .contains("\"objects\":6,")
+        .contains("\"alreadyStored\":0,");
     assertThat(cairnOk(dir, store(), "--json", "import-git", "repo").out())
-        .contains("\"objects\":0,").contains("\"alreadyStored\":6,").contains("\"refsSet\":0,");
+        .contains("\"objects\":0,")
+        .contains("\"alreadyStored\":6,")
+        .contains("\"refsSet\":0,");
     commit(repo, "c", "c\n");
     assertThat(cairnOk(dir, store(), "--json", "import-git", "repo").out())
-        .contains("\"objects\":3,").contains("\"alreadyStored\":6,").contains("\"refsSet\":1,");
+        .contains("\"objects\":3,")
+        .contains("\"alreadyStored\":6,")
+        .contains("\"refsSet\":1,");
   }
 
   @Test
@@ -66,14 +70,17 @@ class GitMirrorTest {
     git(repo, "branch", "topic");
     git(repo, "tag", "v1");
     cairnOk(dir, store(), "-q", "import-git", "repo");
-    assertThat(cairnOk(dir, store(), "ref", "list").out()).contains("refs/heads/topic")
+    assertThat(cairnOk(dir, store(), "ref", "list").out())
+        .contains("refs/heads/topic")
         .contains("refs/tags/v1");
     git(repo, "branch", "-D", "topic");
     git(repo, "tag", "-d", "v1");
     assertThat(cairnOk(dir, store(), "--json", "import-git", "repo").out())
         .contains("\"refsDeleted\":2,");
-    assertThat(cairnOk(dir, store(), "ref", "list").out()).doesNotContain("refs/heads/topic")
-        .doesNotContain("refs/tags/v1").contains("refs/heads/main");
+    assertThat(cairnOk(dir, store(), "ref", "list").out())
+        .doesNotContain("refs/heads/topic")
+        .doesNotContain("refs/tags/v1")
+        .contains("refs/heads/main");
   }
 
   @Test
@@ -85,8 +92,10 @@ class GitMirrorTest {
     String main = cairnOk(dir, store(), "ref", "get", "refs/heads/main").out();
     GitRepo.Run refused = cairn(dir, store(), "import-git", "second");
     assertThat(refused.exit()).as("%s", refused).isEqualTo(1);
-    assertThat(refused.err()).startsWith("cairn: the store ").contains("mirrors the Git"
-        + " repository " + dir.resolve("first/.git")).contains("--replace-refs");
+    assertThat(refused.err())
+        .startsWith("cairn: the store ")
+        .contains("mirrors the Git" + " repository " + dir.resolve("first/.git"))
+        .contains("--replace-refs");
     assertThat(refused.err().lines().count()).isEqualTo(1);
     assertThat(cairnOk(dir, store(), "ref", "get", "refs/heads/main").out()).isEqualTo(main);
     cairnOk(dir, store(), "-q", "import-git", "--replace-refs", "second");
@@ -106,8 +115,8 @@ class GitMirrorTest {
   }
 
   /**
-   * A loose object whose bytes are another object's: import-git printed the right message and
-   * then waited forever for git, blocked writing to a pipe nobody read.
+   * A loose object whose bytes are another object's: import-git printed the right message and then
+   * waited forever for git, blocked writing to a pipe nobody read.
    */
   @Test
   void damagedRepositoryFailsWithOneLineAndDoesNotHang() throws IOException {
@@ -122,18 +131,19 @@ class GitMirrorTest {
     git(repo, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "b");
     git(repo, "repack", "-q", "-a", "-d");
     String victim = git(repo, "hash-object", "-w", "--stdin").trim();
-    Path loose = repo.resolve(".git/objects/" + victim.substring(0, 2) + "/"
-        + victim.substring(2));
+    Path loose = repo.resolve(".git/objects/" + victim.substring(0, 2) + "/" + victim.substring(2));
     loose.toFile().setWritable(true);
     ByteArrayOutputStream wrong = new ByteArrayOutputStream();
     try (DeflaterOutputStream out = new DeflaterOutputStream(wrong)) {
       out.write("blob 5\0wrong".getBytes(StandardCharsets.US_ASCII));
     }
     Files.write(loose, wrong.toByteArray());
-    GitRepo.Run run = assertTimeoutPreemptively(Duration.ofSeconds(60),
-        () -> cairn(dir, store(), "import-git", "repo"));
+    GitRepo.Run run =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60), () -> cairn(dir, store(), "import-git", "repo"));
     assertThat(run.exit()).as("%s", run).isEqualTo(1);
-    assertThat(run.err()).as("%s", run)
+    assertThat(run.err())
+        .as("%s", run)
         .startsWith("cairn: object " + victim + " of 'repo' hashes to ")
         .endsWith(": the repository is damaged\n");
     assertThat(GitRepo.catFiles(repo)).as("git cat-file processes left on %s", repo).isEmpty();
@@ -148,7 +158,8 @@ class GitMirrorTest {
     String head = git(repo, "rev-parse", "HEAD").trim();
     assertThat(cairnOk(dir, store(), "ref", "get", "HEAD").out().trim()).isEqualTo(head);
     assertThat(cairnOk(dir, store(), "cat", "-p", "HEAD").out()).startsWith("tree ");
-    assertThat(cairnOk(dir, store(), "ref", "list").out()).contains(head + " HEAD\n")
+    assertThat(cairnOk(dir, store(), "ref", "list").out())
+        .contains(head + " HEAD\n")
         .contains(head + " refs/remotes/origin/HEAD\n");
     Path export = dir.resolve("export.git");
     cairnOk(dir, store(), "-q", "export-git", export.toString());
@@ -169,8 +180,7 @@ class GitMirrorTest {
     String printed = cairnOk(dir, store(), "cat", "-p", head).out();
     assertThat(cairnOk(dir, store(), "cat", "-p", "main").out()).isEqualTo(printed);
     assertThat(cairnOk(dir, store(), "cat", "-p", "refs/heads/main").out()).isEqualTo(printed);
-    assertThat(cairnOk(dir, store(), "cat", "-p", head.substring(0, 7)).out())
-        .isEqualTo(printed);
+    assertThat(cairnOk(dir, store(), "cat", "-p", head.substring(0, 7)).out()).isEqualTo(printed);
     assertThat(cairnOk(dir, store(), "cat", "-p", "v1").out())
         .isEqualTo(git(repo, "cat-file", "-p", first));
     GitRepo.Run unknown = cairn(dir, store(), "cat", "nosuchref");
@@ -211,8 +221,16 @@ class GitMirrorTest {
     assertThat(Files.list(export.resolve("objects")).map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrder("pack", "info");
     fsck(export);
-    String verify = git(export, "verify-pack", "-v", Files.list(export.resolve("objects/pack"))
-        .filter(f -> f.toString().endsWith(".idx")).findFirst().orElseThrow().toString());
+    String verify =
+        git(
+            export,
+            "verify-pack",
+            "-v",
+            Files.list(export.resolve("objects/pack"))
+                .filter(f -> f.toString().endsWith(".idx"))
+                .findFirst()
+                .orElseThrow()
+                .toString());
     assertThat(verify).contains("chain length = 1");
     assertThat(GitRepo.refs(export)).isEqualTo(GitRepo.refs(repo));
     assertThat(GitRepo.objects(export)).isEqualTo(GitRepo.objects(repo));

@@ -32,10 +32,11 @@ final class GitRepo {
   static Run cairn(Path cwd, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(),
-        cwd).execute(args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int exit =
+        CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(), cwd)
+            .execute(args);
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** {@code cairn ARGS}, which must succeed. */
@@ -72,24 +73,28 @@ final class GitRepo {
       builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
       builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
       Process process = builder.start();
-      Thread feeder = new Thread(() -> {
-        try (OutputStream stdin = process.getOutputStream()) {
-          if (input != null) {
-            stdin.write(input);
-          }
-        } catch (IOException e) {
-          // git exited early; its exit code tells.
-        }
-      });
+      Thread feeder =
+          new Thread(
+              () -> {
+                try (OutputStream stdin = process.getOutputStream()) {
+                  if (input != null) {
+                    stdin.write(input);
+                  }
+                } catch (IOException e) {
+                  // git exited early; its exit code tells.
+                }
+              });
       feeder.start();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread errReader = new Thread(() -> {
-        try {
-          process.getErrorStream().transferTo(err);
-        } catch (IOException e) {
-          // ended
-        }
-      });
+      Thread errReader =
+          new Thread(
+              () -> {
+                try {
+                  process.getErrorStream().transferTo(err);
+                } catch (IOException e) {
+                  // ended
+                }
+              });
       errReader.start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = process.waitFor();
@@ -107,8 +112,7 @@ final class GitRepo {
   /** Every ref of a repository: name to object id. */
   static Map<String, String> refs(Path repo) {
     Map<String, String> refs = new TreeMap<>();
-    for (String line : git(repo, "for-each-ref", "--format=%(refname) %(objectname)")
-        .split("\n")) {
+    for (String line : git(repo, "for-each-ref", "--format=%(refname) %(objectname)").split("\n")) {
       if (!line.isEmpty()) {
         int space = line.indexOf(' ');
         refs.put(line.substring(0, space), line.substring(space + 1));
@@ -121,8 +125,8 @@ final class GitRepo {
   static List<String> objects(Path repo, String... revisions) {
     List<String> args = new ArrayList<>(List.of("rev-list", "--objects"));
     args.addAll(revisions.length == 0 ? List.of("--all") : List.of(revisions));
-    List<String> lines = new ArrayList<>(List.of(git(repo, args.toArray(new String[0]))
-        .split("\n")));
+    List<String> lines =
+        new ArrayList<>(List.of(git(repo, args.toArray(new String[0])).split("\n")));
     lines.sort(null);
     return lines;
   }
@@ -136,10 +140,10 @@ final class GitRepo {
   }
 
   /**
-   * A {@code git fast-import} stream of {@code commits} commits: most on main, the rest on
-   * branches (one of them, {@code doomed}, never merged and with only its own blobs), some
-   * merges, annotated and lightweight tags, text, binary and empty blobs. Each commit changes
-   * files in two directories, so it adds about six objects.
+   * A {@code git fast-import} stream of {@code commits} commits: most on main, the rest on branches
+   * (one of them, {@code doomed}, never merged and with only its own blobs), some merges, annotated
+   * and lightweight tags, text, binary and empty blobs. Each commit changes files in two
+   * directories, so it adds about six objects.
    */
   static byte[] fastImportStream(int commits, long seed) {
     Random random = new Random(seed);
@@ -164,7 +168,9 @@ final class GitRepo {
       c.append("committer C O Mitter <committer@example.com> ").append(time).append(" +0000\n");
       time += 60;
       String message = "commit " + i + " on " + branches[branch] + "\n";
-      c.append("data ").append(message.getBytes(StandardCharsets.UTF_8).length).append('\n')
+      c.append("data ")
+          .append(message.getBytes(StandardCharsets.UTF_8).length)
+          .append('\n')
           .append(message);
       if (branchHead[branch] == 0 && branch != 0) {
         c.append("from :").append(branchHead[0]).append('\n');
@@ -174,8 +180,13 @@ final class GitRepo {
       write(out, c.toString());
       String prefix = branch == 4 ? "doomed/" : "";
       for (int f = 0; f < 2; f++) {
-        String path = prefix + "d" + random.nextInt(20) + "/f" + random.nextInt(30)
-            + (f == 0 ? ".txt" : ".bin");
+        String path =
+            prefix
+                + "d"
+                + random.nextInt(20)
+                + "/f"
+                + random.nextInt(30)
+                + (f == 0 ? ".txt" : ".bin");
         byte[] content;
         if (i % 97 == 5 && f == 0) {
           content = new byte[0];
@@ -183,8 +194,10 @@ final class GitRepo {
           content = new byte[64 + random.nextInt(512)];
           random.nextBytes(content);
         } else {
-          content = ("line " + i + " of " + branches[branch] + "\n").repeat(1 + random.nextInt(8))
-              .getBytes(StandardCharsets.UTF_8);
+          content =
+              ("line " + i + " of " + branches[branch] + "\n")
+                  .repeat(1 + random.nextInt(8))
+                  .getBytes(StandardCharsets.UTF_8);
         }
         write(out, "M 100644 inline " + path + "\ndata " + content.length + "\n");
         out.write(content, 0, content.length);
@@ -194,9 +207,18 @@ final class GitRepo {
       if (i % 1000 == 999 && branchHead[0] != 0) {
         String tag = "v" + (i / 1000) + ".0";
         String tagMessage = "release " + tag + "\n";
-        write(out, "tag " + tag + "\nfrom :" + branchHead[0]
-            + "\ntagger T A Gger <tagger@example.com> " + time + " +0000\ndata "
-            + tagMessage.length() + "\n" + tagMessage);
+        write(
+            out,
+            "tag "
+                + tag
+                + "\nfrom :"
+                + branchHead[0]
+                + "\ntagger T A Gger <tagger@example.com> "
+                + time
+                + " +0000\ndata "
+                + tagMessage.length()
+                + "\n"
+                + tagMessage);
       } else if (i % 500 == 3) {
         write(out, "reset refs/tags/light-" + i + "\nfrom :" + mark + "\n\n");
       }

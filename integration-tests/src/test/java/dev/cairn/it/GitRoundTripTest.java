@@ -23,18 +23,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real Git data end to end: a repository generated with {@code git fast-import} (10,000
- * commits, about 60,000 objects, five branches, tags, text, binary and empty blobs) goes
- * through {@code cairn import-git}, {@code export-git} and {@code git fsck --strict --full};
- * a smaller one of the same shape (2,000 commits) through garbage collection of a layered
- * store.
+ * Real Git data end to end: a repository generated with {@code git fast-import} (10,000 commits,
+ * about 60,000 objects, five branches, tags, text, binary and empty blobs) goes through {@code
+ * cairn import-git}, {@code export-git} and {@code git fsck --strict --full}; a smaller one of the
+ * same shape (2,000 commits) through garbage collection of a layered store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GitRoundTripTest {
   private static final int COMMITS = 10_000;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   /** Commits of the smaller repository the GC test collects (one export less of 60,000). */
   private static final int GC_COMMITS = 2_000;
@@ -51,8 +49,13 @@ class GitRoundTripTest {
     originalRefs = GitRepo.refs(original);
     assertThat(git(original, "rev-list", "--all", "--count").trim())
         .isEqualTo(Integer.toString(COMMITS));
-    assertThat(originalRefs.keySet()).contains("refs/heads/main", "refs/heads/dev",
-        "refs/heads/doomed", "refs/tags/v0.0", "refs/tags/v9.0");
+    assertThat(originalRefs.keySet())
+        .contains(
+            "refs/heads/main",
+            "refs/heads/dev",
+            "refs/heads/doomed",
+            "refs/tags/v0.0",
+            "refs/tags/v9.0");
     assertThat(originalRefs.keySet().stream().filter(r -> r.startsWith("refs/tags/light-")))
         .isNotEmpty();
     small = dir.resolve("small.git");
@@ -62,18 +65,27 @@ class GitRoundTripTest {
 
   @Test
   void importExportAndFsckKeepEveryObjectAndRef() throws IOException {
-    long objects = Long.parseLong(git(original, "count-objects", "-v").lines()
-        .filter(l -> l.startsWith("in-pack: ")).findFirst().orElseThrow().substring(9).trim());
+    long objects =
+        Long.parseLong(
+            git(original, "count-objects", "-v")
+                .lines()
+                .filter(l -> l.startsWith("in-pack: "))
+                .findFirst()
+                .orElseThrow()
+                .substring(9)
+                .trim());
     assertThat(objects).isGreaterThanOrEqualTo(50_000);
-    assertThat(git(original, "cat-file", "-t", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
-        .trim()).isEqualTo("blob");
+    assertThat(git(original, "cat-file", "-t", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391").trim())
+        .isEqualTo("blob");
 
     // The source's own speed, then ours on the same repository, same run (reported, not
     // asserted: a test never asserts a time).
     long gitStart = System.nanoTime();
-    Process catFile = new ProcessBuilder("git", "-C", original.toString(), "cat-file",
-        "--batch-all-objects", "--batch").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process catFile =
+        new ProcessBuilder(
+                "git", "-C", original.toString(), "cat-file", "--batch-all-objects", "--batch")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       assertThat(catFile.waitFor()).isZero();
     } catch (InterruptedException e) {
@@ -82,13 +94,18 @@ class GitRoundTripTest {
     double gitSeconds = (System.nanoTime() - gitStart) / 1e9;
 
     String store = "disk:" + dir.resolve("store");
-    String summary = cairnOk(dir, "--store", store, "--json", "import-git",
-        original.toString()).out();
+    String summary =
+        cairnOk(dir, "--store", store, "--json", "import-git", original.toString()).out();
     assertThat(field(summary, "objects")).isEqualTo(objects);
     assertThat(field(summary, "refs")).isEqualTo(originalRefs.size() + 1); // and HEAD
     double cairnSeconds = Double.parseDouble(text(summary, "seconds"));
-    System.out.printf(Locale.ROOT, "import-git: %d objects in %.2f s; git cat-file --batch"
-        + " alone: %.2f s; ratio %.2f (goal >= 0.5)%n", objects, cairnSeconds, gitSeconds,
+    System.out.printf(
+        Locale.ROOT,
+        "import-git: %d objects in %.2f s; git cat-file --batch"
+            + " alone: %.2f s; ratio %.2f (goal >= 0.5)%n",
+        objects,
+        cairnSeconds,
+        gitSeconds,
         gitSeconds / cairnSeconds);
 
     Path export = dir.resolve("export.git");
@@ -98,8 +115,8 @@ class GitRoundTripTest {
     assertThat(GitRepo.objects(export)).isEqualTo(GitRepo.objects(original));
     assertThat(git(export, "log", "--all", "--format=%H %P %s"))
         .isEqualTo(git(original, "log", "--all", "--format=%H %P %s"));
-    assertThat(git(export, "symbolic-ref", "HEAD")).isEqualTo(git(original, "symbolic-ref",
-        "HEAD"));
+    assertThat(git(export, "symbolic-ref", "HEAD"))
+        .isEqualTo(git(original, "symbolic-ref", "HEAD"));
     assertThat(cairnOk(dir, "--store", store, "verify").out()).startsWith("ok: ");
   }
 
@@ -113,9 +130,21 @@ class GitRoundTripTest {
     Map<String, String> smallRefs = GitRepo.refs(small);
     assertThat(smallRefs).containsKey("refs/heads/doomed");
 
-    List<String> unique = new ArrayList<>(List.of(git(small, "rev-list", "--objects",
-        "refs/heads/doomed", "--not", "refs/heads/main", "refs/heads/dev", "refs/heads/feature/a",
-        "refs/heads/feature/b", "--tags").split("\n")));
+    List<String> unique =
+        new ArrayList<>(
+            List.of(
+                git(
+                        small,
+                        "rev-list",
+                        "--objects",
+                        "refs/heads/doomed",
+                        "--not",
+                        "refs/heads/main",
+                        "refs/heads/dev",
+                        "refs/heads/feature/a",
+                        "refs/heads/feature/b",
+                        "--tags")
+                    .split("\n")));
     assertThat(unique).hasSizeGreaterThan(200);
     List<String> uniqueIds = unique.stream().map(l -> l.split(" ")[0]).toList();
     long upperBefore = size(upper);
@@ -129,7 +158,8 @@ class GitRoundTripTest {
     // The archived objects still read through the stack, byte for byte as Git has them.
     for (String id : uniqueIds.subList(0, 50)) {
       String cat = cairnOk(dir, "--store", stack, "--json", "cat", "-p", id).out();
-      assertThat(field(cat, "size")).as(id)
+      assertThat(field(cat, "size"))
+          .as(id)
           .isEqualTo(Long.parseLong(git(small, "cat-file", "-s", id).trim()));
     }
     String commit = uniqueIds.get(0);
@@ -146,8 +176,8 @@ class GitRoundTripTest {
     expected.remove("refs/heads/doomed");
     assertThat(GitRepo.refs(export)).isEqualTo(expected);
     List<String> revisions = new ArrayList<>(expected.values());
-    assertThat(GitRepo.objects(export)).isEqualTo(
-        GitRepo.objects(small, revisions.toArray(new String[0])));
+    assertThat(GitRepo.objects(export))
+        .isEqualTo(GitRepo.objects(small, revisions.toArray(new String[0])));
   }
 
   private static long size(Path directory) throws IOException {

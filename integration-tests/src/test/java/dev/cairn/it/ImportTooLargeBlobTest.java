@@ -16,16 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code import-git} of a repository holding a blob larger than the importing JVM's heap hung
- * (3 of 4 runs, once for 48 minutes: {@code git cat-file} blocked writing to a pipe nobody read)
- * or said only "git cat-file failed". It must exit 1 with one line saying the object does not
- * fit, leave no {@code git cat-file} behind, and never hang.
+ * {@code import-git} of a repository holding a blob larger than the importing JVM's heap hung (3 of
+ * 4 runs, once for 48 minutes: {@code git cat-file} blocked writing to a pipe nobody read) or said
+ * only "git cat-file failed". It must exit 1 with one line saying the object does not fit, leave no
+ * {@code git cat-file} behind, and never hang.
  */
 class ImportTooLargeBlobTest {
   private static final int BLOB_BYTES = 100 << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void blobLargerThanTheHeapFailsWithOneLineAndLeavesNoGitBehind() throws Exception {
@@ -44,22 +43,34 @@ class ImportTooLargeBlobTest {
     git(repo, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "big");
     String big = git(repo, "rev-parse", "HEAD:big.bin").trim();
 
-    List<String> command = ChildJvm.command(List.of("-Xmx64m"),
-        System.getProperty("java.class.path"), Main.class,
-        "--store=disk:" + dir.resolve("store"), "-q", "import-git", repo.toString());
-    Process cairn = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).start();
+    List<String> command =
+        ChildJvm.command(
+            List.of("-Xmx64m"),
+            System.getProperty("java.class.path"),
+            Main.class,
+            "--store=disk:" + dir.resolve("store"),
+            "-q",
+            "import-git",
+            repo.toString());
+    Process cairn =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     cairn.getOutputStream().close();
     if (!cairn.waitFor(120, TimeUnit.SECONDS)) {
       cairn.destroyForcibly().waitFor();
-      throw new AssertionError("import-git of a blob larger than the heap still ran after 120 s;"
-          + " git processes: " + GitRepo.catFiles(repo));
+      throw new AssertionError(
+          "import-git of a blob larger than the heap still ran after 120 s;"
+              + " git processes: "
+              + GitRepo.catFiles(repo));
     }
     String output = new String(cairn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(cairn.exitValue()).as(output).isEqualTo(1);
-    assertThat(output).as(output)
-        .matches("cairn: object " + big + " is 104,857,600 bytes: more than the [0-9,]+ bytes"
-            + " this JVM's heap \\(-Xmx\\) can hold for one object\n");
+    assertThat(output)
+        .as(output)
+        .matches(
+            "cairn: object "
+                + big
+                + " is 104,857,600 bytes: more than the [0-9,]+ bytes"
+                + " this JVM's heap \\(-Xmx\\) can hold for one object\n");
     assertThat(GitRepo.catFiles(repo)).as("git cat-file processes left on %s", repo).isEmpty();
   }
 }

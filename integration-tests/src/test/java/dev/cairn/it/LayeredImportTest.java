@@ -11,14 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 19, item 7: {@code import-git} into a new {@code layered(upper=disk:…,
- * lower=lower:…)} stack created the upper as SHA-1 while the lower, which archives nothing on
- * import, opened as SHA-256 the next time: every later command failed ("upper … uses sha1 but
- * lower … uses sha256"). Every store of the stack that did not exist keeps the repository's hash.
+ * Issue 19, item 7: {@code import-git} into a new {@code layered(upper=disk:…, lower=lower:…)}
+ * stack created the upper as SHA-1 while the lower, which archives nothing on import, opened as
+ * SHA-256 the next time: every later command failed ("upper … uses sha1 but lower … uses sha256").
+ * Every store of the stack that did not exist keeps the repository's hash.
  */
 class LayeredImportTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void importGitIntoANewLayeredStackLeavesItUsable() throws IOException {
@@ -27,8 +26,12 @@ class LayeredImportTest {
     Files.writeString(repo.resolve("a"), "a\n");
     git(repo, "add", "a");
     git(repo, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a");
-    String store = "--store=layered(upper=disk:" + dir.resolve("up") + ", lower=lower:"
-        + dir.resolve("low") + ")";
+    String store =
+        "--store=layered(upper=disk:"
+            + dir.resolve("up")
+            + ", lower=lower:"
+            + dir.resolve("low")
+            + ")";
 
     cairnOk(dir, store, "-q", "import-git", "repo");
 

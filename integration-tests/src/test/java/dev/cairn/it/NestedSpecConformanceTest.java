@@ -9,7 +9,7 @@ import dev.cairn.testkit.Seed;
 class NestedSpecConformanceTest extends ConformanceSuite {
   @Override
   protected Backend open(Seed seed) {
-    return seed.writeTo(Cairn.open("stats:cache(capacity=1000):verify:memory:?hash="
-        + seed.algorithm().name()));
+    return seed.writeTo(
+        Cairn.open("stats:cache(capacity=1000):verify:memory:?hash=" + seed.algorithm().name()));
   }
 }

@@ -18,14 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The project's own history, when the checkout is a Git repository (full or shallow), and a
- * shallow clone of it: import, export, {@code git fsck --strict --full}, same objects and refs.
+ * The project's own history, when the checkout is a Git repository (full or shallow), and a shallow
+ * clone of it: import, export, {@code git fsck --strict --full}, same objects and refs.
  */
 class OwnRepositoryTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Path checkout() {
     GitRepo.Run top = gitRun(ROOT, null, "rev-parse", "--show-toplevel");
@@ -43,8 +42,16 @@ class OwnRepositoryTest {
   void aShallowCloneRoundTripsWithItsBoundary() throws IOException {
     Path repo = checkout();
     Path shallow = dir.resolve("shallow");
-    git(dir, "clone", "-q", "--no-local", "--depth", "5", "--no-single-branch",
-        "file://" + repo, shallow.toString());
+    git(
+        dir,
+        "clone",
+        "-q",
+        "--no-local",
+        "--depth",
+        "5",
+        "--no-single-branch",
+        "file://" + repo,
+        shallow.toString());
     Path shallowFile = Path.of(git(shallow, "rev-parse", "--git-path", "shallow").trim());
     shallowFile = shallowFile.isAbsolute() ? shallowFile : shallow.resolve(shallowFile);
     assertThat(shallowFile).exists();

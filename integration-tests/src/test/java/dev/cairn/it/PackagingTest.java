@@ -19,14 +19,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * What is published is complete: the BOM lists every published module, and each published
- * module's jar has an {@code Automatic-Module-Name}, a sources jar and a javadoc jar. Runs
- * after the modules were packaged (this module is built last in the reactor).
+ * What is published is complete: the BOM lists every published module, and each published module's
+ * jar has an {@code Automatic-Module-Name}, a sources jar and a javadoc jar. Runs after the modules
+ * were packaged (this module is built last in the reactor).
  */
 class PackagingTest {
   /** Reactor modules that are not published. */
-  private static final Set<String> UNPUBLISHED = Set.of("bom", "integration-tests", "bench", "gc-tests",
-      "reliability-tests");
+  private static final Set<String> UNPUBLISHED =
+      Set.of("bom", "integration-tests", "bench", "gc-tests", "reliability-tests");
 
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
@@ -44,7 +44,8 @@ class PackagingTest {
   }
 
   private static List<String> publishedModules() throws IOException {
-    List<String> modules = all(Pattern.compile("<module>([^<]+)</module>"), read(ROOT.resolve("pom.xml")));
+    List<String> modules =
+        all(Pattern.compile("<module>([^<]+)</module>"), read(ROOT.resolve("pom.xml")));
     modules.removeIf(UNPUBLISHED::contains);
     return modules;
   }
@@ -63,8 +64,12 @@ class PackagingTest {
       published.add(artifactId(module));
     }
     String bom = read(ROOT.resolve("bom/pom.xml"));
-    Set<String> listed = new TreeSet<>(all(Pattern.compile(
-        "<groupId>dev\\.cairn</groupId>\\s*<artifactId>([^<]+)</artifactId>"), bom));
+    Set<String> listed =
+        new TreeSet<>(
+            all(
+                Pattern.compile(
+                    "<groupId>dev\\.cairn</groupId>\\s*<artifactId>([^<]+)</artifactId>"),
+                bom));
     listed.remove("cairn-bom");
     assertThat(listed).isEqualTo(published);
     assertThat(published).contains("cairn-spi", "cairn-backend-memory", "cairn-testkit");
@@ -85,10 +90,15 @@ class PackagingTest {
       Path target = ROOT.resolve(module).resolve("target");
       Path jar;
       try (Stream<Path> files = Files.list(target)) {
-        jar = files.filter(p -> p.getFileName().toString().matches(
-                Pattern.quote(artifact) + "-[^-]+(-SNAPSHOT)?\\.jar"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no jar of " + artifact + " in " + target));
+        jar =
+            files
+                .filter(
+                    p ->
+                        p.getFileName()
+                            .toString()
+                            .matches(Pattern.quote(artifact) + "-[^-]+(-SNAPSHOT)?\\.jar"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no jar of " + artifact + " in " + target));
       }
       String base = jar.getFileName().toString().replaceFirst("\\.jar$", "");
       assertThat(target.resolve(base + "-sources.jar")).as("sources of " + module).exists();
@@ -96,16 +106,20 @@ class PackagingTest {
       try (JarFile file = new JarFile(jar.toFile())) {
         Manifest manifest = file.getManifest();
         String name = manifest.getMainAttributes().getValue("Automatic-Module-Name");
-        assertThat(name).as("Automatic-Module-Name of " + module)
-            .isNotNull().startsWith("dev.cairn.").doesNotContain("undefined");
+        assertThat(name)
+            .as("Automatic-Module-Name of " + module)
+            .isNotNull()
+            .startsWith("dev.cairn.")
+            .doesNotContain("undefined");
         if (file.getEntry("META-INF/services/dev.cairn.spi.StoreFactory") != null) {
-          try (InputStream in = file.getInputStream(
-              file.getEntry("META-INF/services/dev.cairn.spi.StoreFactory"))) {
+          try (InputStream in =
+              file.getInputStream(file.getEntry("META-INF/services/dev.cairn.spi.StoreFactory"))) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
               String provider = line.replaceAll("#.*", "").trim();
               if (!provider.isEmpty()) {
                 assertThat(file.getEntry(provider.replace('.', '/') + ".class"))
-                    .as(module + " registers " + provider + ", which it must contain").isNotNull();
+                    .as(module + " registers " + provider + ", which it must contain")
+                    .isNotNull();
               }
             }
           }

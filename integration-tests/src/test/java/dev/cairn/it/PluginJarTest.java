@@ -26,16 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The third-party plugin of {@code examples/plugin}, compiled here against the SPI and the
- * storage helpers alone and packed into a jar of its own, adds the {@code example} store type
- * to a class loader over that jar: it then opens by spec, under the built-in decorators.
+ * The third-party plugin of {@code examples/plugin}, compiled here against the SPI and the storage
+ * helpers alone and packed into a jar of its own, adds the {@code example} store type to a class
+ * loader over that jar: it then opens by spec, under the built-in decorators.
  */
 class PluginJarTest {
-  private static final Path PLUGIN = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve("examples/plugin/src/main");
+  private static final Path PLUGIN =
+      Path.of(System.getProperty("user.dir")).getParent().resolve("examples/plugin/src/main");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aPluginJarInItsOwnClassLoaderAddsAStoreTypeThatOpensBySpec() throws Exception {
@@ -45,10 +44,13 @@ class PluginJarTest {
         .isInstanceOf(StackSpecException.class)
         .hasMessageStartingWith("unknown store type 'example' at 0 in \"example:\"; known: ");
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-        getClass().getClassLoader())) {
-      StoreType example = Cairn.storeTypes(loader).stream()
-          .filter(t -> t.name().equals("example")).findFirst().orElseThrow();
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+      StoreType example =
+          Cairn.storeTypes(loader).stream()
+              .filter(t -> t.name().equals("example"))
+              .findFirst()
+              .orElseThrow();
       assertThat(example.origin()).isEqualTo("example-plugin-1.0.jar");
       assertThat(example.provider()).isEqualTo("com.example.cairn.ExampleStoreFactory");
 
@@ -56,8 +58,8 @@ class PluginJarTest {
       try (Backend store = Cairn.open(spec, loader)) {
         Hash hash = store.put("hello".getBytes());
         assertThat(hash.algorithm().name()).isEqualTo("sha1");
-        assertThat(store.read(hash)).hasValueSatisfying(
-            bytes -> assertThat(bytes).isEqualTo("hello".getBytes()));
+        assertThat(store.read(hash))
+            .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo("hello".getBytes()));
         assertThat(store).hasToString(spec);
       }
     }
@@ -66,15 +68,24 @@ class PluginJarTest {
   /** Compiles the plugin's sources against the SPI's jar and packs them with its services. */
   private Path buildPluginJar() throws IOException {
     Path classes = Files.createDirectories(dir.resolve("classes"));
-    List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(),
-        "--release", "17", "-classpath", location(StoreFactory.class)
-            + java.io.File.pathSeparator + location(dev.cairn.storage.DurableFiles.class)));
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                classes.toString(),
+                "--release",
+                "17",
+                "-classpath",
+                location(StoreFactory.class)
+                    + java.io.File.pathSeparator
+                    + location(dev.cairn.storage.DurableFiles.class)));
     try (Stream<Path> sources = Files.walk(PLUGIN.resolve("java"))) {
       sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> arguments.add(p.toString()));
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertThat(javac.run(null, null, null, arguments.toArray(String[]::new)))
-        .as("javac of the plugin").isZero();
+        .as("javac of the plugin")
+        .isZero();
 
     Path jar = dir.resolve("example-plugin-1.0.jar");
     try (OutputStream file = Files.newOutputStream(jar);

@@ -8,8 +8,8 @@ import dev.cairn.testkit.Seed;
 import java.util.UUID;
 
 /**
- * The testkit over {@code read-only:memory:NAME} opened by spec, seeded through a handle on
- * the same shared memory store; it runs the rejection tests.
+ * The testkit over {@code read-only:memory:NAME} opened by spec, seeded through a handle on the
+ * same shared memory store; it runs the rejection tests.
  */
 class ReadOnlySpecConformanceTest extends ConformanceSuite {
   @Override

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Corners of import and export on small repositories made by the test. */
 class SmallRepositoryTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path repository(String... initOptions) throws IOException {
     Path repo = dir.resolve("repo");
@@ -28,8 +27,7 @@ class SmallRepositoryTest {
     for (String file : new String[] {"a", "b"}) {
       Files.writeString(repo.resolve(file), file + "\n");
       git(repo, "add", file);
-      git(repo, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m",
-          file);
+      git(repo, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", file);
     }
     return repo;
   }
@@ -86,8 +84,8 @@ class SmallRepositoryTest {
     assertThat(cairnOk(dir, store, "verify").out()).startsWith("ok: 7 objects");
     Path segment;
     try (var files = Files.list(storeDir)) {
-      segment = files.filter(f -> f.getFileName().toString().endsWith(".data")).findFirst()
-          .orElseThrow();
+      segment =
+          files.filter(f -> f.getFileName().toString().endsWith(".data")).findFirst().orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(segment);
     bytes[bytes.length / 2] ^= (byte) 0xff;
@@ -95,8 +93,9 @@ class SmallRepositoryTest {
 
     GitRepo.Run verify = cairn(dir, store, "verify");
     assertThat(verify.exit()).as("%s", verify).isEqualTo(1);
-    assertThat(verify.out()).containsPattern(
-        "damaged: object [0-9a-f]{40} in .*" + segment.getFileName() + "@[0-9]+: ");
+    assertThat(verify.out())
+        .containsPattern(
+            "damaged: object [0-9a-f]{40} in .*" + segment.getFileName() + "@[0-9]+: ");
     assertThat(verify.out()).contains("DAMAGED: 7 objects").contains("1 damaged");
     assertThat(cairn(dir, store, "--json", "verify").out()).contains("\"damaged\":[{\"object\":\"");
   }

@@ -29,8 +29,11 @@ class StackSpecTest {
 
   @Test
   void theListingShowsTheMemoryTypeAndItsOptions() {
-    StoreType memory = Cairn.storeTypes().stream().filter(t -> t.name().equals("memory"))
-        .findFirst().orElseThrow();
+    StoreType memory =
+        Cairn.storeTypes().stream()
+            .filter(t -> t.name().equals("memory"))
+            .findFirst()
+            .orElseThrow();
     assertThat(memory.shape()).isEqualTo(StoreFactory.Shape.LEAF);
     assertThat(memory.provider()).isEqualTo(MemoryStoreFactory.class.getName());
     assertThat(memory.origin()).startsWith("cairn-backend-memory").endsWith(".jar");
@@ -41,8 +44,9 @@ class StackSpecTest {
   void aBadOptionSaysWhatTheMemoryTypeAccepts() {
     assertThatThrownBy(() -> Cairn.open("memory:?hsh=sha1"))
         .isInstanceOf(StackSpecException.class)
-        .hasMessageStartingWith("option 'hsh' is not accepted by 'memory' at 8 in"
-            + " \"memory:?hsh=sha1\"; memory accepts [")
+        .hasMessageStartingWith(
+            "option 'hsh' is not accepted by 'memory' at 8 in"
+                + " \"memory:?hsh=sha1\"; memory accepts [")
         .hasMessageContaining("(did you mean 'hash'?)");
   }
 
@@ -50,41 +54,50 @@ class StackSpecTest {
   void anOptionOnTheWrongLayerIsMovedWhereItBelongs() {
     assertThatThrownBy(() -> Cairn.open("stats:cache:memory:?capacity=1000"))
         .isInstanceOf(StackSpecException.class)
-        .hasMessage("option 'capacity' is not accepted by 'memory' at 20 in"
-            + " \"stats:cache:memory:?capacity=1000\"; memory accepts [hash];"
-            + " write stats:cache(capacity=1000):memory:");
+        .hasMessage(
+            "option 'capacity' is not accepted by 'memory' at 20 in"
+                + " \"stats:cache:memory:?capacity=1000\"; memory accepts [hash];"
+                + " write stats:cache(capacity=1000):memory:");
   }
 
   @Test
   void everyBuiltInTypeIsListed() {
-    assertThat(Cairn.storeTypes()).extracting(StoreType::name)
+    assertThat(Cairn.storeTypes())
+        .extracting(StoreType::name)
         .contains("cache", "layered", "memory", "read-only", "stats", "verify");
     assertThat(Cairn.failedProviders()).isEmpty();
   }
 
   /**
-   * With exactly the SPI, the stack (and Dagger's runtime) and the memory backend on a class
-   * path of its own, {@code memory:} opens and {@code disk:/x} names what is known.
+   * With exactly the SPI, the stack (and Dagger's runtime) and the memory backend on a class path
+   * of its own, {@code memory:} opens and {@code disk:/x} names what is known.
    */
   @Test
   void withOnlySpiStackAndMemoryAnUnknownTypeNamesWhatIsKnown() throws Exception {
-    try (URLClassLoader isolated = new URLClassLoader(new URL[] {
-        location(StoreFactory.class), location(Cairn.class), location(MemoryStoreFactory.class),
-        location(dagger.Component.class), location(javax.inject.Provider.class),
-        location(jakarta.inject.Provider.class)}, ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader isolated =
+        new URLClassLoader(
+            new URL[] {
+              location(StoreFactory.class),
+              location(Cairn.class),
+              location(MemoryStoreFactory.class),
+              location(dagger.Component.class),
+              location(javax.inject.Provider.class),
+              location(jakarta.inject.Provider.class)
+            },
+            ClassLoader.getPlatformClassLoader())) {
       Class<?> cairn = isolated.loadClass(Cairn.class.getName());
       assertThat(cairn).isNotSameAs(Cairn.class);
 
-      AutoCloseable store = (AutoCloseable) cairn.getMethod("open", String.class)
-          .invoke(null, "memory:");
+      AutoCloseable store =
+          (AutoCloseable) cairn.getMethod("open", String.class).invoke(null, "memory:");
       assertThat(store.getClass().getClassLoader()).isSameAs(isolated);
       store.close();
 
       assertThatThrownBy(() -> cairn.getMethod("open", String.class).invoke(null, "disk:/x"))
           .isInstanceOf(InvocationTargetException.class)
           .cause()
-          .satisfies(e -> assertThat(e.getClass().getName())
-              .isEqualTo(StackSpecException.class.getName()))
+          .satisfies(
+              e -> assertThat(e.getClass().getName()).isEqualTo(StackSpecException.class.getName()))
           .hasMessage("unknown store type 'disk' at 0 in \"disk:/x\"; known: memory");
     }
   }

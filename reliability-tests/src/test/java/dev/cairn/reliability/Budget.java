@@ -19,8 +19,8 @@ final class Budget {
   }
 
   /**
-   * The integer system property {@code name} if set (to re-run one family at any size),
-   * otherwise {@link #scale}.
+   * The integer system property {@code name} if set (to re-run one family at any size), otherwise
+   * {@link #scale}.
    */
   static int scale(String name, int ci, int full) {
     String value = System.getProperty(name);

@@ -19,27 +19,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the children of one directory acknowledged (from their {@link StackChild} lines), and
- * the checks a reopened stack must pass against it: every acknowledged object byte-identical
- * and hash-verified, every object reachable from a ref readable, every ref at its last
- * acknowledged value or at either side of the compare-and-set in flight when the child died.
- * Not thread-safe: one per directory.
+ * What the children of one directory acknowledged (from their {@link StackChild} lines), and the
+ * checks a reopened stack must pass against it: every acknowledged object byte-identical and
+ * hash-verified, every object reachable from a ref readable, every ref at its last acknowledged
+ * value or at either side of the compare-and-set in flight when the child died. Not thread-safe:
+ * one per directory.
  */
 final class ChildLedger {
   private static final LinkExtractor GIT = LinkExtractor.forName("git");
 
   private final Map<Hash, GitRecipe> acknowledged = new HashMap<>();
+
   /** Each ref's value as last acknowledged (or seen after a restart); absent = no ref. */
   private final Map<String, Hash> refs = new HashMap<>();
+
   /** Refs whose compare-and-set had begun but not returned: old and new value. */
   private final Map<String, Hash[]> inFlight = new HashMap<>();
 
   /** What one child's lines said. */
-  record Run(int objects, int casDone, int casInFlight, int collections, long archived,
-      String phaseAtKill, boolean ready) {}
+  record Run(
+      int objects,
+      int casDone,
+      int casInFlight,
+      int collections,
+      long archived,
+      String phaseAtKill,
+      boolean ready) {}
 
-  private static final Pattern ARCHIVED =
-      Pattern.compile(" (\\d+) archived");
+  private static final Pattern ARCHIVED = Pattern.compile(" (\\d+) archived");
 
   int acknowledgedObjects() {
     return acknowledged.size();
@@ -64,50 +71,57 @@ final class ChildLedger {
         case "READY":
           ready = true;
           break;
-        case "O": {
-          if (words.length < 3) {
-            break; // the kill cut the line short: not acknowledged
+        case "O":
+          {
+            if (words.length < 3) {
+              break; // the kill cut the line short: not acknowledged
+            }
+            GitRecipe recipe = new GitRecipe(words[2]);
+            Hash hash = Hash.parse(GitRecipe.SHA1, words[1]);
+            if (!recipe.hash().equals(hash)) {
+              // The last line may be cut in the middle of the recipe.
+              if (line != lines.get(lines.size() - 1)) {
+                violations.accept("the child's recipe " + words[2] + " does not hash to " + hash);
+              }
+              break;
+            }
+            acknowledged.put(hash, recipe);
+            objects++;
+            break;
           }
-          GitRecipe recipe = new GitRecipe(words[2]);
-          Hash hash = Hash.parse(GitRecipe.SHA1, words[1]);
-          if (!recipe.hash().equals(hash)) {
-            // The last line may be cut in the middle of the recipe.
-            if (line != lines.get(lines.size() - 1)) {
-              violations.accept("the child's recipe " + words[2] + " does not hash to " + hash);
+        case "BEGIN":
+          {
+            String[] cas = line.split(" ");
+            if (cas.length == 4) {
+              inFlight.put(cas[1], new Hash[] {hash(cas[2]), hash(cas[3])});
             }
             break;
           }
-          acknowledged.put(hash, recipe);
-          objects++;
-          break;
-        }
-        case "BEGIN": {
-          String[] cas = line.split(" ");
-          if (cas.length == 4) {
-            inFlight.put(cas[1], new Hash[] {hash(cas[2]), hash(cas[3])});
-          }
-          break;
-        }
-        case "DONE": {
-          String[] cas = line.split(" ");
-          if (cas.length < 4 || !(cas[3].equals("ok") || cas[3].equals("fail"))) {
-            break; // cut short: still in flight
-          }
-          inFlight.remove(cas[1]);
-          done++;
-          if (cas[3].equals("ok")) {
-            Hash value = hash(cas[2]);
-            if (value == null) {
-              refs.remove(cas[1]);
-            } else {
-              refs.put(cas[1], value);
+        case "DONE":
+          {
+            String[] cas = line.split(" ");
+            if (cas.length < 4 || !(cas[3].equals("ok") || cas[3].equals("fail"))) {
+              break; // cut short: still in flight
             }
-          } else {
-            violations.accept("compare-and-set of " + cas[1] + ", which only its writer moves,"
-                + " failed: " + line);
+            inFlight.remove(cas[1]);
+            done++;
+            if (cas[3].equals("ok")) {
+              Hash value = hash(cas[2]);
+              if (value == null) {
+                refs.remove(cas[1]);
+              } else {
+                refs.put(cas[1], value);
+              }
+            } else {
+              violations.accept(
+                  "compare-and-set of "
+                      + cas[1]
+                      + ", which only its writer moves,"
+                      + " failed: "
+                      + line);
+            }
+            break;
           }
-          break;
-        }
         case "P":
           phase = words.length > 1 ? words[1] : phase;
           break;
@@ -147,12 +161,17 @@ final class ChildLedger {
       try {
         Optional<byte[]> data = store.read(e.getKey());
         if (data.isEmpty()) {
-          violations.accept("acknowledged object " + e.getKey() + " (" + e.getValue().text()
-              + ") is missing");
+          violations.accept(
+              "acknowledged object " + e.getKey() + " (" + e.getValue().text() + ") is missing");
         } else if (!Arrays.equals(data.get(), expected)) {
-          violations.accept("acknowledged object " + e.getKey() + " reads back as "
-              + data.get().length + " other bytes (hash "
-              + GitRecipe.SHA1.hash(data.get()) + ")");
+          violations.accept(
+              "acknowledged object "
+                  + e.getKey()
+                  + " reads back as "
+                  + data.get().length
+                  + " other bytes (hash "
+                  + GitRecipe.SHA1.hash(data.get())
+                  + ")");
         }
       } catch (CairnException ex) {
         violations.accept("acknowledged object " + e.getKey() + ": " + ex);
@@ -165,11 +184,18 @@ final class ChildLedger {
       Hash now = store.getRef(name).orElse(null);
       Hash[] cas = inFlight.remove(name);
       Hash last = refs.get(name);
-      boolean allowed = cas == null ? Objects.equals(now, last)
-          : Objects.equals(now, cas[0]) || Objects.equals(now, cas[1]);
+      boolean allowed =
+          cas == null
+              ? Objects.equals(now, last)
+              : Objects.equals(now, cas[0]) || Objects.equals(now, cas[1]);
       if (!allowed) {
-        violations.accept("ref " + name + " is " + now + "; expected "
-            + (cas == null ? String.valueOf(last) : cas[0] + " or " + cas[1] + " (in flight)"));
+        violations.accept(
+            "ref "
+                + name
+                + " is "
+                + now
+                + "; expected "
+                + (cas == null ? String.valueOf(last) : cas[0] + " or " + cas[1] + " (in flight)"));
       }
       if (now == null) {
         refs.remove(name);
@@ -198,15 +224,19 @@ final class ChildLedger {
           continue;
         }
         if (!GitRecipe.SHA1.hash(data.get()).equals(hash)) {
-          violations.accept("reachable object " + hash + " hashes to "
-              + GitRecipe.SHA1.hash(data.get()));
+          violations.accept(
+              "reachable object " + hash + " hashes to " + GitRecipe.SHA1.hash(data.get()));
           continue;
         }
-        GIT.forEachLink(hash, data.get(), GitRecipe.SHA1, (target, leaf) -> {
-          if (seen.add(target)) {
-            pending.add(target);
-          }
-        });
+        GIT.forEachLink(
+            hash,
+            data.get(),
+            GitRecipe.SHA1,
+            (target, leaf) -> {
+              if (seen.add(target)) {
+                pending.add(target);
+              }
+            });
       } catch (CairnException ex) {
         violations.accept("reachable object " + hash + ": " + ex);
       }

@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 
 /**
  * Starts {@link StackChild} JVMs quickly: an AppCDS archive of the classes a child loads is
- * recorded once per test JVM by a warm-up child ({@code -XX:ArchiveClassesAtExit}), and every
- * later child maps those classes instead of loading and verifying them — child start is what a
- * kill loop spends its time on. CDS takes classes only from jars, so each directory of the
- * class path (the test classes) is packed into a jar first. If recording fails, children run
- * without the archive. Thread-safe.
+ * recorded once per test JVM by a warm-up child ({@code -XX:ArchiveClassesAtExit}), and every later
+ * child maps those classes instead of loading and verifying them — child start is what a kill loop
+ * spends its time on. CDS takes classes only from jars, so each directory of the class path (the
+ * test classes) is packed into a jar first. If recording fails, children run without the archive.
+ * Thread-safe.
  */
 final class ClassDataArchive {
   private final List<String> options;
@@ -66,18 +66,27 @@ final class ClassDataArchive {
     Path archive = target.resolve("stack-child-" + pid + ".jsa");
     Path scratch = Files.createTempDirectory(target, "warm-up");
     Path log = target.resolve("warm-up-" + pid + ".log");
-    Process process = new ProcessBuilder(ChildJvm.command(
-        List.of("-XX:ArchiveClassesAtExit=" + archive), classPath, StackChild.class,
-        scratch.toString(), "1", "2", "warm-up"))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                ChildJvm.command(
+                    List.of("-XX:ArchiveClassesAtExit=" + archive),
+                    classPath,
+                    StackChild.class,
+                    scratch.toString(),
+                    "1",
+                    "2",
+                    "warm-up"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     boolean exited = process.waitFor(120, TimeUnit.SECONDS);
     if (!exited) {
       process.destroyForcibly().waitFor();
     }
     KillNineStackTest.delete(scratch);
     if (!exited || process.exitValue() != 0 || !Files.isRegularFile(archive)) {
-      System.out.println("class-data archive not recorded (see " + log
-          + "); children start without it");
+      System.out.println(
+          "class-data archive not recorded (see " + log + "); children start without it");
       return new ClassDataArchive(List.of(), classPath);
     }
     return new ClassDataArchive(List.of("-XX:SharedArchiveFile=" + archive), classPath);
@@ -86,16 +95,21 @@ final class ClassDataArchive {
   private static void pack(Path directory, Path jar) throws IOException {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
         Stream<Path> files = Files.walk(directory)) {
-      files.filter(Files::isRegularFile).sorted().forEach(file -> {
-        String name = directory.relativize(file).toString().replace(File.separatorChar, '/');
-        try {
-          out.putNextEntry(new JarEntry(name));
-          Files.copy(file, (OutputStream) out);
-          out.closeEntry();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .filter(Files::isRegularFile)
+          .sorted()
+          .forEach(
+              file -> {
+                String name =
+                    directory.relativize(file).toString().replace(File.separatorChar, '/');
+                try {
+                  out.putNextEntry(new JarEntry(name));
+                  Files.copy(file, (OutputStream) out);
+                  out.closeEntry();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -29,35 +29,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
- * Family 5, corruption: random single-bit flips and bursts (runs of random bytes, zeroed
- * ranges, truncations) in every kind of file of a whole stack, {@code layered(upper=disk:…,
- * lower=lower:…)} after writes, ref updates and two collections. After each damage the stack
- * is opened and every object and ref read and compared with the truth, then the real {@code
- * cairn verify} runs in-process, then the files are restored.
+ * Family 5, corruption: random single-bit flips and bursts (runs of random bytes, zeroed ranges,
+ * truncations) in every kind of file of a whole stack, {@code layered(upper=disk:…, lower=lower:…)}
+ * after writes, ref updates and two collections. After each damage the stack is opened and every
+ * object and ref read and compared with the truth, then the real {@code cairn verify} runs
+ * in-process, then the files are restored.
  *
  * <p>What counts as a violation:
  *
  * <ul>
- *   <li>wrong bytes served: an object read back with other bytes, a ref with another value or
- *       a ref that was never set;
+ *   <li>wrong bytes served: an object read back with other bytes, a ref with another value or a ref
+ *       that was never set;
  *   <li>an untyped error: a read, a ref read or the open failing with anything but {@link
  *       CorruptionException};
- *   <li>a silent absence: an object or ref the stack no longer shows, without {@code cairn
- *       verify} reporting damage in the damaged file (an absence that verify explains is
- *       damage found, not hidden);
+ *   <li>a silent absence: an object or ref the stack no longer shows, without {@code cairn verify}
+ *       reporting damage in the damaged file (an absence that verify explains is damage found, not
+ *       hidden);
  *   <li>undetected damage: {@code cairn verify} exiting 0, or not naming the damaged file.
  * </ul>
  *
- * <p>Order: the stack is opened read-write, as users open it, which may repair what it can
- * (rebuild a damaged index from its records); so the damage is applied again before {@code
- * cairn verify}, which must report it whether its own open repaired it or not.
+ * <p>Order: the stack is opened read-write, as users open it, which may repair what it can (rebuild
+ * a damaged index from its records); so the damage is applied again before {@code cairn verify},
+ * which must report it whether its own open repaired it or not.
  *
- * <p>Sizes: {@code cairn.corruption.flips} and {@code cairn.corruption.bursts} (default 2,000
- * and 200; 10,000 and 1,000 in the long run, {@code -Pfull}).
+ * <p>Sizes: {@code cairn.corruption.flips} and {@code cairn.corruption.bursts} (default 2,000 and
+ * 200; 10,000 and 1,000 in the long run, {@code -Pfull}).
  */
 class CorruptionCampaignTest {
   private static final int CI_FLIPS = 2_000;
@@ -114,9 +114,9 @@ class CorruptionCampaignTest {
   }
 
   /**
-   * A directory in memory ({@code /dev/shm}) where there is one: the campaign opens and closes
-   * the store some 20,000 times and each close syncs, which on a shared disk costs more than
-   * the rest of the run; what is tested is what the bytes say, not how they reach the disk.
+   * A directory in memory ({@code /dev/shm}) where there is one: the campaign opens and closes the
+   * store some 20,000 times and each close syncs, which on a shared disk costs more than the rest
+   * of the run; what is tested is what the bytes say, not how they reach the disk.
    */
   private Path workDirectory() throws IOException {
     Path shm = Path.of("/dev/shm");
@@ -140,9 +140,21 @@ class CorruptionCampaignTest {
     findTargets();
     Map<String, List<Target>> byKind = new TreeMap<>();
     targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));
-    assertThat(byKind.keySet()).containsExactlyInAnyOrder("lower-bloom", "lower-control",
-        "lower-data", "lower-hash", "lower-index", "lower-mapping", "upper-active-data", "upper-bloom",
-        "upper-checkpoint", "upper-index", "upper-manifest", "upper-refs", "upper-sealed-data");
+    assertThat(byKind.keySet())
+        .containsExactlyInAnyOrder(
+            "lower-bloom",
+            "lower-control",
+            "lower-data",
+            "lower-hash",
+            "lower-index",
+            "lower-mapping",
+            "upper-active-data",
+            "upper-bloom",
+            "upper-checkpoint",
+            "upper-index",
+            "upper-manifest",
+            "upper-refs",
+            "upper-sealed-data");
     List<String> kinds = new ArrayList<>(byKind.keySet());
     assertClean("the undamaged store");
 
@@ -172,9 +184,9 @@ class CorruptionCampaignTest {
   }
 
   /**
-   * The bytes random flips rarely hit but every decoder reads first: one flip in each of the
-   * first 64 and last 16 bytes of every file (every 5th byte in a bounded run), each checked
-   * as a random one is. A byte there that no checksum covers would show up as undetected.
+   * The bytes random flips rarely hit but every decoder reads first: one flip in each of the first
+   * 64 and last 16 bytes of every file (every 5th byte in a bounded run), each checked as a random
+   * one is. A byte there that no checksum covers would show up as undetected.
    */
   @Test
   void aFlipInEveryHeaderAndTrailerByteOfEveryFileIsDetected() throws IOException {
@@ -215,7 +227,8 @@ class CorruptionCampaignTest {
   private Target targetAt(Path file, long offset) {
     return targets.stream()
         .filter(t -> t.file().equals(file) && t.from() <= offset && offset < t.to())
-        .findFirst().orElseThrow();
+        .findFirst()
+        .orElseThrow();
   }
 
   // ------------------------------------------------------------------ the store
@@ -223,8 +236,12 @@ class CorruptionCampaignTest {
   private void buildStore(Random random) {
     Path upper = dir.resolve("upper");
     Path lower = dir.resolve("lower");
-    spec = "layered(upper=disk:" + upper + "?hash=sha1&segment-size=16k, lower=lower:" + lower
-        + "?hash=sha1)";
+    spec =
+        "layered(upper=disk:"
+            + upper
+            + "?hash=sha1&segment-size=16k, lower=lower:"
+            + lower
+            + "?hash=sha1)";
     try (Backend store = Cairn.open(spec)) {
       GarbageCollection gc = store.feature(GarbageCollection.class).orElseThrow();
       for (int round = 0; round < 3; round++) {
@@ -251,8 +268,7 @@ class CorruptionCampaignTest {
         assertThat(store.testAndSetRef(tag, null, all.get(0))).isTrue();
         refs.put(tag, all.get(0));
         if (round == 1) {
-          assertThat(store.testAndSetRef("refs/tags/v0", refs.get("refs/tags/v0"), null))
-              .isTrue();
+          assertThat(store.testAndSetRef("refs/tags/v0", refs.get("refs/tags/v0"), null)).isTrue();
           refs.remove("refs/tags/v0");
         }
         if (round < 2) {
@@ -285,8 +301,8 @@ class CorruptionCampaignTest {
 
   /**
    * Restores every file as the snapshot has it and removes files it does not have. A file is
-   * rewritten when its size or modification time differs (each restored file gets its old
-   * time back), so an unchanged store costs a directory walk, not a read of every file.
+   * rewritten when its size or modification time differs (each restored file gets its old time
+   * back), so an unchanged store costs a directory walk, not a read of every file.
    */
   private void restore() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -298,7 +314,8 @@ class CorruptionCampaignTest {
     }
     for (Map.Entry<Path, byte[]> entry : pristine.entrySet()) {
       Path file = entry.getKey();
-      if (!Files.exists(file) || Files.size(file) != entry.getValue().length
+      if (!Files.exists(file)
+          || Files.size(file) != entry.getValue().length
           || !Files.getLastModifiedTime(file).equals(stamps.get(file))) {
         Files.write(file, entry.getValue());
         Files.setLastModifiedTime(file, stamps.get(file));
@@ -342,12 +359,18 @@ class CorruptionCampaignTest {
           throw new AssertionError("unexpected file " + file);
         }
       } else {
-        String kind = name.equals("volume.data") ? "lower-data"
-            : name.equals("volume.mapping") ? "lower-mapping"
-            : name.equals("volume.control") ? "lower-control"
-            : name.endsWith(".index") ? "lower-index"
-            : name.endsWith(".bloom") ? "lower-bloom"
-            : name.equals("hash") ? "lower-hash" : null;
+        String kind =
+            name.equals("volume.data")
+                ? "lower-data"
+                : name.equals("volume.mapping")
+                    ? "lower-mapping"
+                    : name.equals("volume.control")
+                        ? "lower-control"
+                        : name.endsWith(".index")
+                            ? "lower-index"
+                            : name.endsWith(".bloom")
+                                ? "lower-bloom"
+                                : name.equals("hash") ? "lower-hash" : null;
         if (kind == null) {
           throw new AssertionError("unexpected file " + file);
         }
@@ -407,8 +430,7 @@ class CorruptionCampaignTest {
       }
       for (int attempt = 0; ; attempt++) {
         long offset = target.from() + (long) (random.nextDouble() * target.length());
-        int length = (int) Math.min(1 + random.nextInt(kind < 6 ? 64 : 512),
-            target.to() - offset);
+        int length = (int) Math.min(1 + random.nextInt(kind < 6 ? 64 : 512), target.to() - offset);
         byte[] changed = bytes.clone();
         if (kind < 6) {
           for (int i = 0; i < length; i++) {
@@ -430,8 +452,9 @@ class CorruptionCampaignTest {
 
     @Override
     public String toString() {
-      return String.format("%s of %s (%s) at offset %d of %d", type, target.file(),
-          target.kind(), offset, target.to());
+      return String.format(
+          "%s of %s (%s) at offset %d of %d",
+          type, target.file(), target.kind(), offset, target.to());
     }
 
     private static byte[] read(Path file) {
@@ -465,18 +488,26 @@ class CorruptionCampaignTest {
     figures.add("undetected", byVerify ? 0 : 1);
     figures.add("harmless to reads", seen.correct == seen.checked ? 1 : 0);
     if (seen.wrongBytes > 0 || seen.wrongRefs > 0) {
-      violations.add(damage + ": served " + seen.wrongBytes + " wrong objects and "
-          + seen.wrongRefs + " wrong refs");
+      violations.add(
+          damage
+              + ": served "
+              + seen.wrongBytes
+              + " wrong objects and "
+              + seen.wrongRefs
+              + " wrong refs");
     }
     if (!seen.untyped.isEmpty()) {
-      violations.add(damage + ": untyped errors " + seen.untyped.subList(0,
-          Math.min(3, seen.untyped.size())));
+      violations.add(
+          damage + ": untyped errors " + seen.untyped.subList(0, Math.min(3, seen.untyped.size())));
     }
     if (!byVerify) {
-      violations.add(damage + ": cairn verify "
-          + (verified.exit() == 0 ? "found nothing" : "did not name the file")
-          + (seen.absent > 0 ? " and " + seen.absent + " objects or refs went missing" : "")
-          + "; verify said: " + verified.output());
+      violations.add(
+          damage
+              + ": cairn verify "
+              + (verified.exit() == 0 ? "found nothing" : "did not name the file")
+              + (seen.absent > 0 ? " and " + seen.absent + " objects or refs went missing" : "")
+              + "; verify said: "
+              + verified.output());
     }
   }
 
@@ -558,14 +589,14 @@ class CorruptionCampaignTest {
   private Verified verify(Path damaged) {
     if (cairn == null) {
       // One command line for the whole run, as a shell would run the same binary again.
-      cairn = CairnCli.commandLine(InputStream.nullInputStream(), verifyOut, verifyErr,
-          Map.of(), dir);
+      cairn =
+          CairnCli.commandLine(InputStream.nullInputStream(), verifyOut, verifyErr, Map.of(), dir);
     }
     verifyOut.reset();
     verifyErr.reset();
     int exit = cairn.execute("--store", spec, "-q", "verify");
-    String output = verifyOut.toString(StandardCharsets.UTF_8)
-        + verifyErr.toString(StandardCharsets.UTF_8);
+    String output =
+        verifyOut.toString(StandardCharsets.UTF_8) + verifyErr.toString(StandardCharsets.UTF_8);
     if (damaged == null) {
       return new Verified(exit, false, false, output.strip());
     }

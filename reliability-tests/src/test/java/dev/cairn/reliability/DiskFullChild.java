@@ -6,14 +6,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * The child JVM of {@link DiskFullUlimitTest}: opens a stack (see {@link
- * DiskFullStacks#spec}) and runs a {@link DiskFullWorkload} until a step fails or {@code steps}
- * are done, printing each line as it goes; then closes the stack, printing {@code C ok} or
- * {@code C} and the error, and {@code DONE}. Run under {@code ulimit -f}, the step that fails
- * is the first write past the file-size limit.
+ * The child JVM of {@link DiskFullUlimitTest}: opens a stack (see {@link DiskFullStacks#spec}) and
+ * runs a {@link DiskFullWorkload} until a step fails or {@code steps} are done, printing each line
+ * as it goes; then closes the stack, printing {@code C ok} or {@code C} and the error, and {@code
+ * DONE}. Run under {@code ulimit -f}, the step that fails is the first write past the file-size
+ * limit.
  *
- * <p>Arguments: directory, layered (true/false), segment size, fsync, mix, seed, key prefix,
- * steps.
+ * <p>Arguments: directory, layered (true/false), segment size, fsync, mix, seed, key prefix, steps.
  */
 public final class DiskFullChild {
   private DiskFullChild() {}
@@ -37,10 +36,15 @@ public final class DiskFullChild {
       out.flush();
       return;
     }
-    new DiskFullWorkload(prefix, seed, mix, line -> {
-      out.println(line);
-      out.flush();
-    }).run(store, steps);
+    new DiskFullWorkload(
+            prefix,
+            seed,
+            mix,
+            line -> {
+              out.println(line);
+              out.flush();
+            })
+        .run(store, steps);
     try {
       store.close();
       out.println("C ok");

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * What a store owes after the lines of a {@link DiskFullWorkload}: every acknowledged object
  * (written, not since dropped by compaction) byte for byte; any other attempted object either
- * absent or whole; each ref at its last acknowledged value or at the one an unacknowledged
- * update was setting.
+ * absent or whole; each ref at its last acknowledged value or at the one an unacknowledged update
+ * was setting.
  */
 final class DiskFullModel {
   final Set<String> acknowledged = new LinkedHashSet<>();
@@ -55,13 +55,13 @@ final class DiskFullModel {
         pendingRefs.remove(words[0]);
       }
       case 'E' -> errors.add(rest);
-      default -> { }
+      default -> {}
     }
   }
 
   /**
-   * Checks {@code store} against what it owes; returns the violations found (empty if none).
-   * Counts each object read in {@code checked}.
+   * Checks {@code store} against what it owes; returns the violations found (empty if none). Counts
+   * each object read in {@code checked}.
    */
   List<String> check(Backend store, String where, long[] checked) {
     List<String> violations = new ArrayList<>();
@@ -74,12 +74,19 @@ final class DiskFullModel {
         if (read.isEmpty()) {
           violations.add(where + ": acknowledged object " + key + " (" + hash + ") is lost");
         } else if (!Arrays.equals(read.get(), expected)) {
-          violations.add(where + ": acknowledged object " + key + " reads " + read.get().length
-              + " wrong bytes (expected " + expected.length + ")");
+          violations.add(
+              where
+                  + ": acknowledged object "
+                  + key
+                  + " reads "
+                  + read.get().length
+                  + " wrong bytes (expected "
+                  + expected.length
+                  + ")");
         }
       } catch (RuntimeException e) {
-        violations.add(where + ": reading acknowledged object " + key + " threw "
-            + DiskFullWorkload.chain(e));
+        violations.add(
+            where + ": reading acknowledged object " + key + " threw " + DiskFullWorkload.chain(e));
       }
     }
     for (String key : uncertain) {
@@ -89,26 +96,45 @@ final class DiskFullModel {
         Optional<byte[]> read = store.read(hash);
         checked[0]++;
         if (read.isPresent() && !Arrays.equals(read.get(), expected)) {
-          violations.add(where + ": partial object " + key + " visible: reads "
-              + read.get().length + " wrong bytes (expected " + expected.length + ")");
+          violations.add(
+              where
+                  + ": partial object "
+                  + key
+                  + " visible: reads "
+                  + read.get().length
+                  + " wrong bytes (expected "
+                  + expected.length
+                  + ")");
         }
       } catch (RuntimeException e) {
-        violations.add(where + ": reading unacknowledged object " + key + " threw "
-            + DiskFullWorkload.chain(e));
+        violations.add(
+            where
+                + ": reading unacknowledged object "
+                + key
+                + " threw "
+                + DiskFullWorkload.chain(e));
       }
     }
     Set<String> names = new LinkedHashSet<>(refs.keySet());
     names.addAll(pendingRefs.keySet());
     for (String ref : names) {
       Hash old = refs.containsKey(ref) ? DiskFullWorkload.hash(refs.get(ref)) : null;
-      Hash pending = pendingRefs.containsKey(ref)
-          ? DiskFullWorkload.hash(pendingRefs.get(ref)) : null;
+      Hash pending =
+          pendingRefs.containsKey(ref) ? DiskFullWorkload.hash(pendingRefs.get(ref)) : null;
       try {
         Hash now = store.getRef(ref).orElse(null);
         boolean ok = java.util.Objects.equals(now, old) || (now != null && now.equals(pending));
         if (!ok) {
-          violations.add(where + ": ref " + ref + " is " + now + ", neither the acknowledged "
-              + old + " nor the pending " + pending);
+          violations.add(
+              where
+                  + ": ref "
+                  + ref
+                  + " is "
+                  + now
+                  + ", neither the acknowledged "
+                  + old
+                  + " nor the pending "
+                  + pending);
         }
       } catch (RuntimeException e) {
         violations.add(where + ": reading ref " + ref + " threw " + DiskFullWorkload.chain(e));

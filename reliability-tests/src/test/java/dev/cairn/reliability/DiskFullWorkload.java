@@ -15,17 +15,17 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The writes of the disk-full family: puts, batches, ref updates, flushes, and compaction
- * ({@code disk:}) or garbage collection with archiving ({@code layered}), drawn from a seed, until
- * one fails. Each step reports what it did as a line — in process to a list, in a child JVM on
- * standard output — and {@link DiskFullModel} rebuilds from the lines what must hold:
+ * The writes of the disk-full family: puts, batches, ref updates, flushes, and compaction ({@code
+ * disk:}) or garbage collection with archiving ({@code layered}), drawn from a seed, until one
+ * fails. Each step reports what it did as a line — in process to a list, in a child JVM on standard
+ * output — and {@link DiskFullModel} rebuilds from the lines what must hold:
  *
  * <ul>
  *   <li>{@code A key} before an object is written, {@code O key} once the write returned;
  *   <li>{@code P ref key} before a ref update, {@code R ref key} once it returned;
  *   <li>{@code D key} when compaction may drop an acknowledged object (it is no longer owed);
- *   <li>{@code E message} when a step failed: the class and message of each exception in the
- *       chain, so the parent can check that the error names the problem.
+ *   <li>{@code E message} when a step failed: the class and message of each exception in the chain,
+ *       so the parent can check that the error names the problem.
  * </ul>
  *
  * Object bytes derive from their key, so a checker regenerates them.
@@ -56,6 +56,7 @@ final class DiskFullWorkload {
   private final Consumer<String> out;
   private final List<String> written = new ArrayList<>();
   private int next;
+
   /** Whether a compaction or collection step is running (for where the space ran out). */
   volatile boolean collecting;
 
@@ -67,24 +68,28 @@ final class DiskFullWorkload {
   }
 
   /**
-   * The bytes of object {@code key}: the key, then up to 6,000 more bytes, most few; for a key
-   * of the tiny mix ("t" + prefix + "/" + number) 4 bytes, 12 bits of the prefix's hash code and
-   * 20 of the number, so that records are no larger than index entries and a segment or volume
-   * of them has a larger index than data. Distinct keys of one run never share bytes (barring a
-   * 1 in 4,096 clash of two tiny prefixes), so never share a hash.
+   * The bytes of object {@code key}: the key, then up to 6,000 more bytes, most few; for a key of
+   * the tiny mix ("t" + prefix + "/" + number) 4 bytes, 12 bits of the prefix's hash code and 20 of
+   * the number, so that records are no larger than index entries and a segment or volume of them
+   * has a larger index than data. Distinct keys of one run never share bytes (barring a 1 in 4,096
+   * clash of two tiny prefixes), so never share a hash.
    */
   static byte[] object(String key) {
     if (key.startsWith("t")) {
       int slash = key.lastIndexOf('/');
       int prefix = key.substring(0, slash).hashCode() * 0x9E3779B1 >>> 20;
       return java.nio.ByteBuffer.allocate(4)
-          .putInt(prefix << 20 | Integer.parseInt(key.substring(slash + 1)) & 0xFFFFF).array();
+          .putInt(prefix << 20 | Integer.parseInt(key.substring(slash + 1)) & 0xFFFFF)
+          .array();
     }
     Random random = new Random(key.hashCode() * 31L + key.length());
     int roll = random.nextInt(10);
-    int size = key.startsWith("b") ? 100 + random.nextInt(1900)
-        : roll < 3 ? random.nextInt(17) : roll < 8 ? 17 + random.nextInt(600)
-        : 600 + random.nextInt(5400);
+    int size =
+        key.startsWith("b")
+            ? 100 + random.nextInt(1900)
+            : roll < 3
+                ? random.nextInt(17)
+                : roll < 8 ? 17 + random.nextInt(600) : 600 + random.nextInt(5400);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     byte[] data = new byte[k.length + 1 + size];
     System.arraycopy(k, 0, data, 0, k.length);
@@ -103,8 +108,8 @@ final class DiskFullWorkload {
   }
 
   /**
-   * Runs steps until one fails (reported with an {@code E} line, returned) or {@code limit}
-   * steps are done (null returned).
+   * Runs steps until one fails (reported with an {@code E} line, returned) or {@code limit} steps
+   * are done (null returned).
    */
   RuntimeException run(Backend store, int limit) {
     for (int i = 0; i < limit; i++) {
@@ -199,8 +204,8 @@ final class DiskFullWorkload {
         // Compare-and-set from whatever is there: it must succeed, nobody else writes.
         Hash expected = store.getRef(ref).orElse(null);
         if (!store.testAndSetRef(ref, expected, hash(key))) {
-          throw new IllegalStateException("compare-and-set of " + ref + " from " + expected
-              + " failed with no other writer");
+          throw new IllegalStateException(
+              "compare-and-set of " + ref + " from " + expected + " failed with no other writer");
         }
       }
       out.accept("R " + ref + " " + key);
@@ -234,7 +239,8 @@ final class DiskFullWorkload {
     }
     // Drop a few objects nobody needs any more: from here on they may be there or not.
     List<Hash> dropped = new ArrayList<>();
-    for (int n = written.isEmpty() ? 0 : random.nextInt(Math.min(8, written.size()) + 1); n > 0;
+    for (int n = written.isEmpty() ? 0 : random.nextInt(Math.min(8, written.size()) + 1);
+        n > 0;
         n--) {
       String key = written.remove(random.nextInt(written.size()));
       out.accept("D " + key);

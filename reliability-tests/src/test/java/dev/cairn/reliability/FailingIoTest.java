@@ -34,20 +34,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Family 3, fail the k-th I/O: for each workload on the whole stack {@code
  * cache:layered(upper=disk:…, lower=lower:…)} — put, batch, flush, ref update, seal (segment
- * rollover), compact, archive (GC into the lower), swap, open/recovery — I/O operation k = 1, 2,
- * … of the workload fails, once ({@link FaultyFileSystem#failOperation}) and from then on
- * ({@link FaultyFileSystem#failOperationsFrom}, then {@link FaultyFileSystem#heal()}), until the
- * workload completes without reaching k. Each time: every call succeeds or throws a typed {@link
- * CairnException} (never an untyped exception, never a hang); the store is closed (no file may
- * stay open) or crashes ({@link FaultyFileSystem#powerLoss} DROP), and reopens; nothing
- * acknowledged (after a crash: acknowledged durable) is lost, no ref holds a value it never
- * had, and the reopened store takes a write and a ref update. Each workload starts from a copy
- * of the same prepared store (the open/recovery workload: of a store a power cut interrupted).
+ * rollover), compact, archive (GC into the lower), swap, open/recovery — I/O operation k = 1, 2, …
+ * of the workload fails, once ({@link FaultyFileSystem#failOperation}) and from then on ({@link
+ * FaultyFileSystem#failOperationsFrom}, then {@link FaultyFileSystem#heal()}), until the workload
+ * completes without reaching k. Each time: every call succeeds or throws a typed {@link
+ * CairnException} (never an untyped exception, never a hang); the store is closed (no file may stay
+ * open) or crashes ({@link FaultyFileSystem#powerLoss} DROP), and reopens; nothing acknowledged
+ * (after a crash: acknowledged durable) is lost, no ref holds a value it never had, and the
+ * reopened store takes a write and a ref update. Each workload starts from a copy of the same
+ * prepared store (the open/recovery workload: of a store a power cut interrupted).
  *
  * <p>The bounded run tries every other k in each mode. With {@code -Pfull} every k is tried in
- * both, and every workload runs a second time with short reads and writes, which makes for
- * more (and other) operations to fail. {@code -Dcairn.failingio.only=NAME} runs one
- * workload.
+ * both, and every workload runs a second time with short reads and writes, which makes for more
+ * (and other) operations to fail. {@code -Dcairn.failingio.only=NAME} runs one workload.
  */
 class FailingIoTest {
   private static final String MAIN = "refs/heads/main";
@@ -79,8 +78,10 @@ class FailingIoTest {
     private long target = -1;
     private boolean ended;
     private boolean hit;
+
     /** How many operations the workload made, once it is over. */
     private long done;
+
     /** The operation that failed first, as the file system describes it. */
     private String failed = "";
 
@@ -136,8 +137,12 @@ class FailingIoTest {
   }
 
   private static String spec(Path dir, String fsync) {
-    return "cache(capacity=16):layered(upper=disk:" + dir.resolve("upper")
-        + "?segment-size=4k&hash=sha1&fsync=" + fsync + ", lower=lower:" + dir.resolve("lower")
+    return "cache(capacity=16):layered(upper=disk:"
+        + dir.resolve("upper")
+        + "?segment-size=4k&hash=sha1&fsync="
+        + fsync
+        + ", lower=lower:"
+        + dir.resolve("lower")
         + "?hash=sha1)";
   }
 
@@ -166,8 +171,8 @@ class FailingIoTest {
   }
 
   /**
-   * The prepared store: blobs, a commit reaching a third of them from {@code refs/heads/main},
-   * and one collection done (the lower holds a volume with the unreachable ones).
+   * The prepared store: blobs, a commit reaching a third of them from {@code refs/heads/main}, and
+   * one collection done (the lower holds a volume with the unreachable ones).
    */
   @BeforeEach
   void prepareTemplates() throws IOException {
@@ -184,7 +189,9 @@ class FailingIoTest {
         }
         Hash head = store.put(Ledger.commit("t/c", links));
         store.setRef(MAIN, head);
-        store.feature(GarbageCollection.class).orElseThrow()
+        store
+            .feature(GarbageCollection.class)
+            .orElseThrow()
             .gc(GcOptions.defaults().withLinks(Ledger.LINKS));
       }
     }
@@ -243,8 +250,8 @@ class FailingIoTest {
     return hash;
   }
 
-  private static void batch(Attempt attempt, Backend store, String prefix, int size,
-      boolean durable) {
+  private static void batch(
+      Attempt attempt, Backend store, String prefix, int size, boolean durable) {
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
       byte[] data = Ledger.blob(prefix + "/" + i);
@@ -257,8 +264,8 @@ class FailingIoTest {
     batch.forEach((hash, data) -> attempt.ledger.acknowledged(hash, data, durable));
   }
 
-  private static boolean moveRef(Attempt attempt, Backend store, String ref, Hash expected,
-      Hash replacement) {
+  private static boolean moveRef(
+      Attempt attempt, Backend store, String ref, Hash expected, Hash replacement) {
     attempt.ledger.refAttempt(ref, replacement);
     boolean moved = store.testAndSetRef(ref, expected, replacement);
     if (moved) {
@@ -290,90 +297,143 @@ class FailingIoTest {
   private static Body collection(GarbageCollection.Phase phase) {
     return (attempt, store) -> {
       GarbageCollection gc = store.feature(GarbageCollection.class).orElseThrow();
-      gc.gc(GcOptions.defaults().withLinks(Ledger.LINKS).withListener(started -> {
-        if (started == phase) {
-          attempt.arm();
-        } else if (started.compareTo(phase) > 0) {
-          attempt.disarm();
-        }
-      }));
+      gc.gc(
+          GcOptions.defaults()
+              .withLinks(Ledger.LINKS)
+              .withListener(
+                  started -> {
+                    if (started == phase) {
+                      attempt.arm();
+                    } else if (started.compareTo(phase) > 0) {
+                      attempt.disarm();
+                    }
+                  }));
       return store;
     };
   }
 
   private static List<Workload> workloads() {
     List<Workload> workloads = new ArrayList<>();
-    workloads.add(new Workload("put", "always", false, FailingIoTest::nothing, (a, s) -> {
-      a.arm();
-      for (int i = 0; i < 10; i++) {
-        put(a, s, "p/" + i, true);
-      }
-      return s;
-    }));
-    workloads.add(new Workload("batch", "batch", false, FailingIoTest::nothing, (a, s) -> {
-      a.arm();
-      for (int i = 0; i < 3; i++) {
-        batch(a, s, "b" + i, 5, true);
-      }
-      return s;
-    }));
+    workloads.add(
+        new Workload(
+            "put",
+            "always",
+            false,
+            FailingIoTest::nothing,
+            (a, s) -> {
+              a.arm();
+              for (int i = 0; i < 10; i++) {
+                put(a, s, "p/" + i, true);
+              }
+              return s;
+            }));
+    workloads.add(
+        new Workload(
+            "batch",
+            "batch",
+            false,
+            FailingIoTest::nothing,
+            (a, s) -> {
+              a.arm();
+              for (int i = 0; i < 3; i++) {
+                batch(a, s, "b" + i, 5, true);
+              }
+              return s;
+            }));
     List<Map<Hash, byte[]>> unflushed = new ArrayList<>();
-    workloads.add(new Workload("flush", "never", false, (a, s) -> {
-      Map<Hash, byte[]> written = new LinkedHashMap<>();
-      for (int i = 0; i < 10; i++) {
-        Hash hash = put(a, s, "f/" + i, false);
-        written.put(hash, Ledger.blob("f/" + i));
-      }
-      a.ledger.refAttempt("refs/heads/f", written.keySet().iterator().next());
-      s.setRef("refs/heads/f", written.keySet().iterator().next());
-      a.ledger.refAcknowledged("refs/heads/f", written.keySet().iterator().next(), false);
-      unflushed.clear();
-      unflushed.add(written);
-      return s;
-    }, (a, s) -> {
-      a.arm();
-      s.flush();
-      a.ledger.flushed(unflushed.get(0));
-      a.ledger.refFlushed("refs/heads/f");
-      return s;
-    }));
-    workloads.add(new Workload("ref update", "always", false, FailingIoTest::nothing,
-        (a, s) -> {
-          Hash one = Ledger.ALGORITHM.hash(templateBlob(1));
-          Hash two = Ledger.ALGORITHM.hash(templateBlob(2));
-          Hash head = s.getRef(MAIN).orElseThrow();
-          a.arm();
-          a.ledger.refAttempt("refs/heads/new", one);
-          s.setRef("refs/heads/new", one);
-          a.ledger.refAcknowledged("refs/heads/new", one, true);
-          moveRef(a, s, "refs/heads/new", one, two);
-          moveRef(a, s, "refs/tags/v1", null, one);
-          moveRef(a, s, MAIN, head, two);
-          moveRef(a, s, "refs/tags/v1", one, null);
-          moveRef(a, s, MAIN, two, head);
-          return s;
-        }));
-    workloads.add(new Workload("seal", "batch", false, (a, s) -> {
-      batch(a, s, "s0", 6, true); // most of a 4 KiB segment: the next writes roll over
-      return s;
-    }, (a, s) -> {
-      a.arm();
-      for (int i = 1; i <= 4; i++) {
-        batch(a, s, "s" + i, 6, true);
-      }
-      return s;
-    }));
-    workloads.add(new Workload("archive", "always", false, FailingIoTest::garbage,
-        collection(GarbageCollection.Phase.ARCHIVE)));
-    workloads.add(new Workload("swap", "always", false, FailingIoTest::garbage,
-        collection(GarbageCollection.Phase.SWAP)));
-    workloads.add(new Workload("compact", "always", false, FailingIoTest::garbage,
-        collection(GarbageCollection.Phase.COMPACT)));
-    workloads.add(new Workload("open/recovery", "always", true, FailingIoTest::nothing,
-        (a, s) -> {
-          a.arm();
-          return a.open();
-        }));
+    workloads.add(
+        new Workload(
+            "flush",
+            "never",
+            false,
+            (a, s) -> {
+              Map<Hash, byte[]> written = new LinkedHashMap<>();
+              for (int i = 0; i < 10; i++) {
+                Hash hash = put(a, s, "f/" + i, false);
+                written.put(hash, Ledger.blob("f/" + i));
+              }
+              a.ledger.refAttempt("refs/heads/f", written.keySet().iterator().next());
+              s.setRef("refs/heads/f", written.keySet().iterator().next());
+              a.ledger.refAcknowledged("refs/heads/f", written.keySet().iterator().next(), false);
+              unflushed.clear();
+              unflushed.add(written);
+              return s;
+            },
+            (a, s) -> {
+              a.arm();
+              s.flush();
+              a.ledger.flushed(unflushed.get(0));
+              a.ledger.refFlushed("refs/heads/f");
+              return s;
+            }));
+    workloads.add(
+        new Workload(
+            "ref update",
+            "always",
+            false,
+            FailingIoTest::nothing,
+            (a, s) -> {
+              Hash one = Ledger.ALGORITHM.hash(templateBlob(1));
+              Hash two = Ledger.ALGORITHM.hash(templateBlob(2));
+              Hash head = s.getRef(MAIN).orElseThrow();
+              a.arm();
+              a.ledger.refAttempt("refs/heads/new", one);
+              s.setRef("refs/heads/new", one);
+              a.ledger.refAcknowledged("refs/heads/new", one, true);
+              moveRef(a, s, "refs/heads/new", one, two);
+              moveRef(a, s, "refs/tags/v1", null, one);
+              moveRef(a, s, MAIN, head, two);
+              moveRef(a, s, "refs/tags/v1", one, null);
+              moveRef(a, s, MAIN, two, head);
+              return s;
+            }));
+    workloads.add(
+        new Workload(
+            "seal",
+            "batch",
+            false,
+            (a, s) -> {
+              batch(a, s, "s0", 6, true); // most of a 4 KiB segment: the next writes roll over
+              return s;
+            },
+            (a, s) -> {
+              a.arm();
+              for (int i = 1; i <= 4; i++) {
+                batch(a, s, "s" + i, 6, true);
+              }
+              return s;
+            }));
+    workloads.add(
+        new Workload(
+            "archive",
+            "always",
+            false,
+            FailingIoTest::garbage,
+            collection(GarbageCollection.Phase.ARCHIVE)));
+    workloads.add(
+        new Workload(
+            "swap",
+            "always",
+            false,
+            FailingIoTest::garbage,
+            collection(GarbageCollection.Phase.SWAP)));
+    workloads.add(
+        new Workload(
+            "compact",
+            "always",
+            false,
+            FailingIoTest::garbage,
+            collection(GarbageCollection.Phase.COMPACT)));
+    workloads.add(
+        new Workload(
+            "open/recovery",
+            "always",
+            true,
+            FailingIoTest::nothing,
+            (a, s) -> {
+              a.arm();
+              return a.open();
+            }));
     return workloads;
   }
 
@@ -389,8 +449,8 @@ class FailingIoTest {
         if (!only.isEmpty() && !workload.name().equals(only)) {
           continue;
         }
-        Figures figures = Figures.of("fail-kth-io " + workload.name()
-            + (shortened ? " (short transfers)" : ""));
+        Figures figures =
+            Figures.of("fail-kth-io " + workload.name() + (shortened ? " (short transfers)" : ""));
         List<String> found = new ArrayList<>();
         for (boolean persistent : new boolean[] {false, true}) {
           String how = persistent ? "from k on" : "once";
@@ -422,14 +482,22 @@ class FailingIoTest {
   }
 
   /** One run of {@code workload} with operation {@code k} failing; returns whether it did. */
-  private boolean attempt(Workload workload, long k, boolean persistent, boolean shortened,
-      Figures figures, List<String> violations) throws Exception {
+  private boolean attempt(
+      Workload workload,
+      long k,
+      boolean persistent,
+      boolean shortened,
+      Figures figures,
+      List<String> violations)
+      throws Exception {
     int n = attempts.incrementAndGet();
     Path dir = root.resolve("attempt-" + n);
     copy(workload.opens() ? crashedTemplate : template, dir);
     boolean crash = n % 2 == 0;
-    String where = String.format("%s, operation %d failing %s, then %s: ", workload.name(), k,
-        persistent ? "from then on" : "once", crash ? "a crash" : "close");
+    String where =
+        String.format(
+            "%s, operation %d failing %s, then %s: ",
+            workload.name(), k, persistent ? "from then on" : "once", crash ? "a crash" : "close");
     try (FaultyFileSystem fs = FaultyFileSystem.create(n)) {
       Attempt attempt = new Attempt(fs, k, persistent, spec(fs.path(dir), workload.fsync()));
       baseline(attempt.ledger);
@@ -449,8 +517,7 @@ class FailingIoTest {
         }
         figures.add("calls that threw", 1);
       } catch (TimeoutException e) {
-        violations.add(where + "the workload hangs; recent operations "
-            + fs.recentOperations());
+        violations.add(where + "the workload hangs; recent operations " + fs.recentOperations());
         fs.failOperationsFrom(fs.operations() + 1);
         fs.powerLoss(FaultyFileSystem.Loss.DROP);
         executor.shutdownNow();
@@ -533,8 +600,8 @@ class FailingIoTest {
    * Writes an object and moves a ref on {@code store}, reading both back. Wrong answers are
    * violations; a typed failure is one too if {@code mustWork}, otherwise it is counted.
    */
-  private static void usable(Backend store, String what, boolean mustWork, Figures figures,
-      List<String> violations) {
+  private static void usable(
+      Backend store, String what, boolean mustWork, Figures figures, List<String> violations) {
     try {
       byte[] data = Ledger.blob("usable/" + System.nanoTime());
       Hash hash = store.put(data);
@@ -572,13 +639,16 @@ class FailingIoTest {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> {
-        try {
-          Files.delete(file);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              file -> {
+                try {
+                  Files.delete(file);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The conformance suite over a whole stack, {@code cache:layered(upper=disk:…, lower=lower:…)},
  * opened by spec on a {@link FaultyFileSystem} whose reads and writes all move fewer bytes than
- * asked: every loop over short transfers in the stack is exercised, every file the stack uses
- * goes through the file system the host gave it, and none is left open after close.
+ * asked: every loop over short transfers in the stack is exercised, every file the stack uses goes
+ * through the file system the host gave it, and none is left open after close.
  */
 class FaultyFileSystemStackTest extends ConformanceSuite {
   @TempDir Path root;
@@ -34,11 +34,19 @@ class FaultyFileSystemStackTest extends ConformanceSuite {
 
   private Backend open(Path directory) {
     Path faulty = fileSystem.path(directory);
-    String spec = "cache(capacity=64):layered(upper=disk:" + faulty.resolve("upper")
-        + "?segment-size=64k&hash=" + hashAlgorithm().name() + ", lower=lower:"
-        + faulty.resolve("lower") + "?hash=" + hashAlgorithm().name() + ")";
-    Backend store = Cairn.open(spec,
-        CairnConfiguration.builder().fileSystem(fileSystem.shortTransfers(true)).build());
+    String spec =
+        "cache(capacity=64):layered(upper=disk:"
+            + faulty.resolve("upper")
+            + "?segment-size=64k&hash="
+            + hashAlgorithm().name()
+            + ", lower=lower:"
+            + faulty.resolve("lower")
+            + "?hash="
+            + hashAlgorithm().name()
+            + ")";
+    Backend store =
+        Cairn.open(
+            spec, CairnConfiguration.builder().fileSystem(fileSystem.shortTransfers(true)).build());
     directories.put(store, directory);
     return store;
   }

@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures a family prints when it ends: runs, points, objects checked, violations and
- * whatever else it counts. One line on standard output, and the same line appended to
- * {@code target/reliability-figures.txt}, from which {@code RELIABILITY.md} quotes the long
- * run. Not thread-safe: one instance per test, filled by its thread.
+ * The figures a family prints when it ends: runs, points, objects checked, violations and whatever
+ * else it counts. One line on standard output, and the same line appended to {@code
+ * target/reliability-figures.txt}, from which {@code RELIABILITY.md} quotes the long run. Not
+ * thread-safe: one instance per test, filled by its thread.
  */
 final class Figures {
   private final String family;
@@ -46,13 +46,21 @@ final class Figures {
   String report() {
     StringBuilder line = new StringBuilder("FIGURES ").append(family).append(':');
     counts.forEach((name, n) -> line.append(' ').append(name).append('=').append(n));
-    line.append(String.format(Locale.ROOT, " seconds=%.1f budget=%s at=%s",
-        (System.nanoTime() - started) / 1e9, System.getProperty("cairn.budget", "ci"),
-        Instant.now()));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " seconds=%.1f budget=%s at=%s",
+            (System.nanoTime() - started) / 1e9,
+            System.getProperty("cairn.budget", "ci"),
+            Instant.now()));
     System.out.println(line);
     try {
-      Files.writeString(Path.of("target", "reliability-figures.txt"), line + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          Path.of("target", "reliability-figures.txt"),
+          line + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The family "followers beside compaction" (issue 19, item 6): a writer JVM ({@link
- * RacesWriter}: two threads, 64 KiB segments, compacting now and then) and, in this JVM,
- * {@code mode=read-only} followers opened one after another, each reloading, reading every ref's
- * target and verifying (through the API and through {@code cairn verify}). Files a compaction
- * deletes are no damage: every open must succeed, every verify report nothing, and every ref a
- * follower sees must name an object it can read.
+ * The family "followers beside compaction" (issue 19, item 6): a writer JVM ({@link RacesWriter}:
+ * two threads, 64 KiB segments, compacting now and then) and, in this JVM, {@code mode=read-only}
+ * followers opened one after another, each reloading, reading every ref's target and verifying
+ * (through the API and through {@code cairn verify}). Files a compaction deletes are no damage:
+ * every open must succeed, every verify report nothing, and every ref a follower sees must name an
+ * object it can read.
  *
  * <p>Bounded in CI (about 12 s of writing); {@code -Pfull} 2 minutes, {@code
  * -Dcairn.followers.seconds=N} N seconds.
@@ -37,16 +37,19 @@ import org.junit.jupiter.api.io.TempDir;
 class FollowerBesideCompactionTest {
   private static final int SECONDS = Budget.scale("cairn.followers.seconds", 12, 120);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void followersOpenVerifyAndReadRefTargetsBesideACompactingWriter() throws Exception {
     Path directory = temp.resolve("store");
     String follower = "disk:" + directory + "?segment-size=64k&mode=read-only";
     Figures figures = Figures.of("followers beside compaction: writer JVM + read-only opens");
-    ChildJvm writer = ChildJvm.start(ChildJvm.command(RacesWriter.class,
-        "disk:" + directory + "?segment-size=64k", Integer.toString(SECONDS)));
+    ChildJvm writer =
+        ChildJvm.start(
+            ChildJvm.command(
+                RacesWriter.class,
+                "disk:" + directory + "?segment-size=64k",
+                Integer.toString(SECONDS)));
     List<String> violations = new ArrayList<>();
     try {
       assertTrue(writer.awaitReady(60), "the writer did not start");
@@ -57,24 +60,37 @@ class FollowerBesideCompactionTest {
           for (int r = 0; r < RacesWriter.REFS; r++) {
             Optional<Hash> target = store.getRef(RacesWriter.refName(r));
             if (target.isPresent() && store.read(target.get()).isEmpty()) {
-              violations.add(where + ": " + RacesWriter.refName(r) + " names " + target.get()
-                  + ", which it cannot read");
+              violations.add(
+                  where
+                      + ": "
+                      + RacesWriter.refName(r)
+                      + " names "
+                      + target.get()
+                      + ", which it cannot read");
             }
           }
-          IntegrityCheck.Summary summary = store.feature(IntegrityCheck.class).orElseThrow()
-              .checkIntegrity(d -> violations.add(where + " verify: " + d.getMessage()));
+          IntegrityCheck.Summary summary =
+              store
+                  .feature(IntegrityCheck.class)
+                  .orElseThrow()
+                  .checkIntegrity(d -> violations.add(where + " verify: " + d.getMessage()));
           figures.add("objects verified", summary.objects());
         } catch (CairnException e) {
           violations.add(where + " failed: " + e);
         }
         if (open % 4 == 0) {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
-          int status = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, out,
-              Map.of(), temp).execute("--store", follower, "verify");
+          int status =
+              CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, out, Map.of(), temp)
+                  .execute("--store", follower, "verify");
           figures.add("cairn verify runs", 1);
           if (status != 0) {
-            violations.add(where + ": cairn verify exited " + status + ": "
-                + out.toString(StandardCharsets.UTF_8).trim());
+            violations.add(
+                where
+                    + ": cairn verify exited "
+                    + status
+                    + ": "
+                    + out.toString(StandardCharsets.UTF_8).trim());
           }
         }
       }

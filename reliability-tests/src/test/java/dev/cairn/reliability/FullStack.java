@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * The stack the kill families run, as users compose it: {@code
  * cache(capacity=…):layered(upper=disk:DIR/upper?…, lower=lower:DIR/lower?hash=sha1)}, SHA-1
- * because its objects are Git objects. Segments are small (64 KiB) so that a run of a few
- * hundred milliseconds seals several and the collector compacts real segments.
+ * because its objects are Git objects. Segments are small (64 KiB) so that a run of a few hundred
+ * milliseconds seals several and the collector compacts real segments.
  */
 final class FullStack {
   private FullStack() {}
@@ -31,12 +31,18 @@ final class FullStack {
 
   /** The stack spec over {@code dir}. */
   static String spec(Path dir) {
-    return "cache(capacity=2000):layered(upper=" + upperSpec(dir) + ", lower=lower:"
-        + dir.resolve("lower") + "?hash=sha1)";
+    return "cache(capacity=2000):layered(upper="
+        + upperSpec(dir)
+        + ", lower=lower:"
+        + dir.resolve("lower")
+        + "?hash=sha1)";
   }
 
   static String upperSpec(Path dir) {
-    return "disk:" + dir.resolve("upper") + "?fsync=always&segment-size=" + SEGMENT_SIZE
+    return "disk:"
+        + dir.resolve("upper")
+        + "?fsync=always&segment-size="
+        + SEGMENT_SIZE
         + "&hash=sha1";
   }
 
@@ -50,19 +56,21 @@ final class FullStack {
 
   /** The collection the children run: archive mode, links of Git objects. */
   static GcOptions gcOptions() {
-    return GcOptions.defaults().withLinks(LinkExtractor.forName("git"))
+    return GcOptions.defaults()
+        .withLinks(LinkExtractor.forName("git"))
         .withMode(GarbageCollection.Mode.ARCHIVE);
   }
 
   static GarbageCollection gc(Backend store) {
-    return store.feature(GarbageCollection.class).orElseThrow(
-        () -> new AssertionError(store + " offers no GarbageCollection"));
+    return store
+        .feature(GarbageCollection.class)
+        .orElseThrow(() -> new AssertionError(store + " offers no GarbageCollection"));
   }
 
   /**
-   * What {@code cairn verify} says of the stack over {@code dir} (closed): the real command
-   * line, in-process. If verify cannot list a layered stack's objects, the upper is verified by
-   * {@code cairn verify} on its own and the lower by {@link VolumeArchive#verify()}.
+   * What {@code cairn verify} says of the stack over {@code dir} (closed): the real command line,
+   * in-process. If verify cannot list a layered stack's objects, the upper is verified by {@code
+   * cairn verify} on its own and the lower by {@link VolumeArchive#verify()}.
    *
    * @return the damage found, one line each; empty if clean
    */
@@ -74,28 +82,38 @@ final class FullStack {
     Verdict upper = cli(dir, upperSpec(dir));
     List<String> problems = new ArrayList<>(upper.problems);
     long lowerObjects = 0;
-    try (VolumeArchive lower = VolumeArchive.builder(dir.resolve("lower")).readOnly(true)
-        .open()) {
+    try (VolumeArchive lower = VolumeArchive.builder(dir.resolve("lower")).readOnly(true).open()) {
       lowerObjects = lower.verify();
     } catch (CairnException e) {
       problems.add("lower: " + e.getMessage());
     }
-    return new Verdict(problems.isEmpty() ? 0 : 1, upper.out
-        + "lower: " + lowerObjects + " objects checked\n", upper.err, problems,
+    return new Verdict(
+        problems.isEmpty() ? 0 : 1,
+        upper.out + "lower: " + lowerObjects + " objects checked\n",
+        upper.err,
+        problems,
         upper.objects + lowerObjects);
   }
 
   private static Verdict cli(Path dir, String spec) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CairnCli.commandLine(InputStream.nullInputStream(), out, err, Map.of(), dir)
-        .execute("--store", spec, "verify", "--json");
+    int exit =
+        CairnCli.commandLine(InputStream.nullInputStream(), out, err, Map.of(), dir)
+            .execute("--store", spec, "verify", "--json");
     String outText = out.toString(StandardCharsets.UTF_8);
     String errText = err.toString(StandardCharsets.UTF_8);
     List<String> problems = new ArrayList<>();
     if (exit != 0) {
-      problems.add("cairn verify --store " + spec + " exited " + exit + ": " + outText.strip()
-          + " " + errText.strip());
+      problems.add(
+          "cairn verify --store "
+              + spec
+              + " exited "
+              + exit
+              + ": "
+              + outText.strip()
+              + " "
+              + errText.strip());
     }
     return new Verdict(exit, outText, errText, problems, objects(outText));
   }

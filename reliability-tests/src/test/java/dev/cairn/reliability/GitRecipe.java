@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A Git object (blob, tree or commit, in Git's own format, so the {@code git} link extractor
- * finds real links) described by one short line of text from which its bytes are regenerated:
- * a child JVM prints the recipe of each object it wrote, and the parent rebuilds the exact bytes
- * to compare them with what the store serves. Immutable.
+ * A Git object (blob, tree or commit, in Git's own format, so the {@code git} link extractor finds
+ * real links) described by one short line of text from which its bytes are regenerated: a child JVM
+ * prints the recipe of each object it wrote, and the parent rebuilds the exact bytes to compare
+ * them with what the store serves. Immutable.
  *
  * <pre>
  * blob SEED SIZE                  SIZE pseudo-random bytes drawn from SEED
@@ -34,39 +34,44 @@ record GitRecipe(String text) {
   }
 
   static GitRecipe commit(Hash tree, Hash parent, String message) {
-    return new GitRecipe("commit " + tree.toHex() + " " + (parent == null ? "-" : parent.toHex())
-        + " " + message);
+    return new GitRecipe(
+        "commit " + tree.toHex() + " " + (parent == null ? "-" : parent.toHex()) + " " + message);
   }
 
   /** The object's bytes, header included. */
   byte[] bytes() {
     String[] words = text.split(" ");
     switch (words[0]) {
-      case "blob": {
-        byte[] body = new byte[Integer.parseInt(words[2])];
-        new Random(Long.parseLong(words[1])).nextBytes(body);
-        return object("blob", body);
-      }
-      case "tree": {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (int i = 1; i < words.length; i++) {
-          String[] entry = words[i].split(":");
-          body.writeBytes((entry[0] + " " + entry[1]).getBytes(UTF_8));
-          body.write(0);
-          body.writeBytes(Hash.parse(SHA1, entry[2]).toBytes());
+      case "blob":
+        {
+          byte[] body = new byte[Integer.parseInt(words[2])];
+          new Random(Long.parseLong(words[1])).nextBytes(body);
+          return object("blob", body);
         }
-        return object("tree", body.toByteArray());
-      }
-      case "commit": {
-        StringBuilder commit = new StringBuilder("tree ").append(words[1]).append('\n');
-        if (!words[2].equals("-")) {
-          commit.append("parent ").append(words[2]).append('\n');
+      case "tree":
+        {
+          ByteArrayOutputStream body = new ByteArrayOutputStream();
+          for (int i = 1; i < words.length; i++) {
+            String[] entry = words[i].split(":");
+            body.writeBytes((entry[0] + " " + entry[1]).getBytes(UTF_8));
+            body.write(0);
+            body.writeBytes(Hash.parse(SHA1, entry[2]).toBytes());
+          }
+          return object("tree", body.toByteArray());
         }
-        commit.append("author K <k@cairn> 1577836800 +0000\n")
-            .append("committer K <k@cairn> 1577836800 +0000\n\n")
-            .append(words[3]).append('\n');
-        return object("commit", commit.toString().getBytes(UTF_8));
-      }
+      case "commit":
+        {
+          StringBuilder commit = new StringBuilder("tree ").append(words[1]).append('\n');
+          if (!words[2].equals("-")) {
+            commit.append("parent ").append(words[2]).append('\n');
+          }
+          commit
+              .append("author K <k@cairn> 1577836800 +0000\n")
+              .append("committer K <k@cairn> 1577836800 +0000\n\n")
+              .append(words[3])
+              .append('\n');
+          return object("commit", commit.toString().getBytes(UTF_8));
+        }
       default:
         throw new IllegalArgumentException("not a recipe: \"" + text + "\"");
     }

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The family "interrupted creation" (issue 19, item 5): a new stack, {@code disk:} alone and
- * {@code cache:layered(disk, lower)}, is created and written once on a {@link FaultyFileSystem}
- * that stops at the k-th I/O operation and then loses power (a kill -9 or a power cut in the
- * middle of creation), or that runs out of space after b bytes. Once the fault is gone the
- * same spec must open, take a write and a ref, and hold the first write if it was
- * acknowledged: an interrupted creation never bricks the directory.
+ * The family "interrupted creation" (issue 19, item 5): a new stack, {@code disk:} alone and {@code
+ * cache:layered(disk, lower)}, is created and written once on a {@link FaultyFileSystem} that stops
+ * at the k-th I/O operation and then loses power (a kill -9 or a power cut in the middle of
+ * creation), or that runs out of space after b bytes. Once the fault is gone the same spec must
+ * open, take a write and a ref, and hold the first write if it was acknowledged: an interrupted
+ * creation never bricks the directory.
  *
  * <p>Bounded: every k until creation completes, and about 30 space budgets per stack; {@code
  * -Pfull} every budget from 0 to 4 KiB.
@@ -35,8 +35,7 @@ class InterruptedCreationStackTest {
   private static final byte[] FIRST = "the first object".getBytes(StandardCharsets.UTF_8);
   private static final int SPACE_STEP = Budget.scale(137, 17);
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void aCreationStoppedAtAnyOperationThenPowerCutOpensAgain() throws IOException {
@@ -89,8 +88,11 @@ class InterruptedCreationStackTest {
   private static String spec(FaultyFileSystem fs, Path directory, boolean layered) {
     Path dir = fs.path(directory);
     return layered
-        ? "cache(capacity=16):layered(upper=disk:" + dir.resolve("upper")
-            + "?segment-size=64k, lower=lower:" + dir.resolve("lower") + ")"
+        ? "cache(capacity=16):layered(upper=disk:"
+            + dir.resolve("upper")
+            + "?segment-size=64k, lower=lower:"
+            + dir.resolve("lower")
+            + ")"
         : "disk:" + dir.resolve("disk") + "?segment-size=64k";
   }
 
@@ -107,8 +109,13 @@ class InterruptedCreationStackTest {
     return acknowledged;
   }
 
-  private static void check(FaultyFileSystem fs, Path directory, boolean layered,
-      boolean acknowledged, String point, List<String> violations) {
+  private static void check(
+      FaultyFileSystem fs,
+      Path directory,
+      boolean layered,
+      boolean acknowledged,
+      String point,
+      List<String> violations) {
     CairnConfiguration config = CairnConfiguration.builder().fileSystem(fs).build();
     String where = (layered ? "layered " : "disk ") + point;
     try (Backend store = Cairn.open(spec(fs, directory, layered), config)) {

@@ -25,17 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Family 1, kill -9 across a full stack: a {@link StackChild} runs writers, ref updates and
- * the collector together on {@link FullStack} and is SIGKILLed at a random instant — mostly
- * while it works, sometimes while it is still starting and recovering. After each kill the
- * stack reopens, and the {@link ChildLedger} checks it: every acknowledged object byte-identical
- * and hash-verified, everything reachable from a ref readable, every ref old or new; then
- * {@code cairn verify} must find it clean.
+ * Family 1, kill -9 across a full stack: a {@link StackChild} runs writers, ref updates and the
+ * collector together on {@link FullStack} and is SIGKILLed at a random instant — mostly while it
+ * works, sometimes while it is still starting and recovering. After each kill the stack reopens,
+ * and the {@link ChildLedger} checks it: every acknowledged object byte-identical and
+ * hash-verified, everything reachable from a ref readable, every ref old or new; then {@code cairn
+ * verify} must find it clean.
  *
- * <p>Each directory accumulates state over {@value #RUNS_PER_DIRECTORY} runs, then starts
- * afresh: accumulating is what reaches recovery over many sealed segments, several archive
- * generations in the lower and history spanning kills; starting afresh bounds the cost of the
- * checks (linear in what the store holds) and keeps creating the stack from nothing in the mix.
+ * <p>Each directory accumulates state over {@value #RUNS_PER_DIRECTORY} runs, then starts afresh:
+ * accumulating is what reaches recovery over many sealed segments, several archive generations in
+ * the lower and history spanning kills; starting afresh bounds the cost of the checks (linear in
+ * what the store holds) and keeps creating the stack from nothing in the mix.
  *
  * <p>Sizes: {@code cairn.kill.kills} kills (100 in CI, 5,000 in the long run) on {@code
  * cairn.kill.workers} directories at once (2).
@@ -57,11 +57,19 @@ class KillNineStackTest {
     for (int w = 0; w < workers; w++) {
       int worker = w;
       int share = kills / workers + (w < kills % workers ? 1 : 0);
-      results.add(pool.submit(() -> killLoop(root.resolve("w" + worker), worker, share,
-          launcher, v -> {
-            violations.add(v);
-            System.out.println("VIOLATION " + v); // as it happens: a long run takes an hour
-          })));
+      results.add(
+          pool.submit(
+              () ->
+                  killLoop(
+                      root.resolve("w" + worker),
+                      worker,
+                      share,
+                      launcher,
+                      v -> {
+                        violations.add(v);
+                        System.out.println(
+                            "VIOLATION " + v); // as it happens: a long run takes an hour
+                      })));
     }
     pool.shutdown();
     Map<String, Long> counts = new TreeMap<>();
@@ -70,21 +78,25 @@ class KillNineStackTest {
     }
     figures.add("runs", counts.getOrDefault("kills", 0L));
     figures.add("points", counts.getOrDefault("kills", 0L));
-    figures.add("meanStartMillis",
-        counts.getOrDefault("readyMillis", 0L) / Math.max(1, counts.getOrDefault("readyCount", 0L)));
-    counts.forEach((k, v) -> {
-      if (!k.equals("kills") && !k.startsWith("ready")) {
-        figures.add(k, v);
-      }
-    });
+    figures.add(
+        "meanStartMillis",
+        counts.getOrDefault("readyMillis", 0L)
+            / Math.max(1, counts.getOrDefault("readyCount", 0L)));
+    counts.forEach(
+        (k, v) -> {
+          if (!k.equals("kills") && !k.startsWith("ready")) {
+            figures.add(k, v);
+          }
+        });
     figures.add("violations", violations.size());
     figures.report();
     assertThat(violations).as("violations").isEmpty();
     assertThat(figures.get("runs")).isEqualTo(kills);
   }
 
-  private static Map<String, Long> killLoop(Path base, int worker, int kills,
-      ClassDataArchive launcher, Consumer<String> violations) throws Exception {
+  private static Map<String, Long> killLoop(
+      Path base, int worker, int kills, ClassDataArchive launcher, Consumer<String> violations)
+      throws Exception {
     Map<String, Long> counts = new TreeMap<>();
     Random random = new Random(8_000 + worker);
     ChildLedger ledger = null;
@@ -97,8 +109,13 @@ class KillNineStackTest {
       long seed = worker * 1_000_000L + run;
       String where = "worker " + worker + " run " + run + " (seed " + seed + ", " + dir + ")";
       Consumer<String> report = v -> violations.accept(where + ": " + v);
-      ChildJvm child = ChildJvm.start(launcher.command(StackChild.class,
-          dir.toString(), Long.toString(seed), Integer.toString(2 + random.nextInt(2))));
+      ChildJvm child =
+          ChildJvm.start(
+              launcher.command(
+                  StackChild.class,
+                  dir.toString(),
+                  Long.toString(seed),
+                  Integer.toString(2 + random.nextInt(2))));
       if (random.nextInt(10) == 0) {
         // Early: while the JVM starts or the stack opens and recovers.
         Thread.sleep(random.nextInt(600));
@@ -143,13 +160,16 @@ class KillNineStackTest {
 
   static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              f -> {
+                try {
+                  Files.delete(f);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

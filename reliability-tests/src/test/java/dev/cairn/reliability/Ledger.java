@@ -25,10 +25,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * What a workload was told by the store, to be checked after a power cut or a failed I/O: the
  * objects acknowledged (and of those, the ones acknowledged <em>durable</em>), every object
- * attempted (which may or may not be there, but never half), and for each ref the values it
- * may hold. Objects are blobs or commits; a commit links to objects that were durable before it
- * was written and to the previous commit of its writer, so everything reachable from a durable
- * ref value is durable too. Thread-safe.
+ * attempted (which may or may not be there, but never half), and for each ref the values it may
+ * hold. Objects are blobs or commits; a commit links to objects that were durable before it was
+ * written and to the previous commit of its writer, so everything reachable from a durable ref
+ * value is durable too. Thread-safe.
  */
 final class Ledger {
   /** How a violation of a batch's all-or-nothing promise starts. */
@@ -38,26 +38,27 @@ final class Ledger {
   static final HashAlgorithm ALGORITHM = HashAlgorithm.SHA1;
 
   /** The links of a commit ({@code 'C'}, u16 count, raw hashes, key); blobs have none. */
-  static final LinkExtractor LINKS = new LinkExtractor() {
-    @Override
-    public String name() {
-      return "ledger";
-    }
-
-    @Override
-    public List<Hash> links(Hash hash, byte[] data, HashAlgorithm algorithm) {
-      List<Hash> links = new ArrayList<>();
-      if (data.length >= 3 && data[0] == 'C') {
-        ByteBuffer in = ByteBuffer.wrap(data);
-        int count = Short.toUnsignedInt(in.getShort(1));
-        in.position(3);
-        for (int i = 0; i < count; i++) {
-          links.add(Hash.read(algorithm, in));
+  static final LinkExtractor LINKS =
+      new LinkExtractor() {
+        @Override
+        public String name() {
+          return "ledger";
         }
-      }
-      return links;
-    }
-  };
+
+        @Override
+        public List<Hash> links(Hash hash, byte[] data, HashAlgorithm algorithm) {
+          List<Hash> links = new ArrayList<>();
+          if (data.length >= 3 && data[0] == 'C') {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            int count = Short.toUnsignedInt(in.getShort(1));
+            in.position(3);
+            for (int i = 0; i < count; i++) {
+              links.add(Hash.read(algorithm, in));
+            }
+          }
+          return links;
+        }
+      };
 
   /** A blob made from {@code key}: mostly small, one in ten a few KiB. */
   static byte[] blob(String key) {
@@ -87,11 +88,15 @@ final class Ledger {
   private static final class RefState {
     /** The value as of the last point it was durable (null: absent). */
     Hash durable;
+
     /** The value the last acknowledged change set. */
     Hash acknowledged;
+
     boolean everDurable;
+
     /** Values attempted since {@link #durable}: a crash may leave any of them. */
     final Set<Hash> sinceDurable = new LinkedHashSet<>();
+
     /** Values attempted since {@link #acknowledged} whose change threw: it may have happened. */
     final Set<Hash> sinceAcknowledged = new LinkedHashSet<>();
   }
@@ -100,6 +105,7 @@ final class Ledger {
   private final Map<Hash, byte[]> acknowledged = new ConcurrentHashMap<>();
   private final Map<Hash, byte[]> attempted = new ConcurrentHashMap<>();
   private final Map<String, RefState> refs = new ConcurrentHashMap<>();
+
   /** Every batch attempted: after a crash all of it is there or none. */
   private final Queue<Set<Hash>> batches = new ConcurrentLinkedQueue<>();
 
@@ -174,54 +180,55 @@ final class Ledger {
   }
 
   /**
-   * After a crash the store may hold only what was durable: everything becomes what the store
-   * now holds (as checked), so the next round starts from it.
+   * After a crash the store may hold only what was durable: everything becomes what the store now
+   * holds (as checked), so the next round starts from it.
    */
   void crashed(Backend reopened) {
     acknowledged.keySet().retainAll(durable.keySet());
-    refs.forEach((name, state) -> {
-      synchronized (state) {
-        Hash now;
-        try {
-          now = reopened.getRef(name).orElse(null);
-        } catch (CairnException e) {
-          return; // reported by check
-        }
-        state.durable = now;
-        state.acknowledged = now;
-        state.everDurable = true;
-        state.sinceDurable.clear();
-        state.sinceAcknowledged.clear();
-      }
-    });
+    refs.forEach(
+        (name, state) -> {
+          synchronized (state) {
+            Hash now;
+            try {
+              now = reopened.getRef(name).orElse(null);
+            } catch (CairnException e) {
+              return; // reported by check
+            }
+            state.durable = now;
+            state.acknowledged = now;
+            state.everDurable = true;
+            state.sinceDurable.clear();
+            state.sinceAcknowledged.clear();
+          }
+        });
   }
 
   /**
-   * After a clean close everything acknowledged is there (the operating system had it); the
-   * ref changes that threw may have happened: the ledger takes what the store shows.
+   * After a clean close everything acknowledged is there (the operating system had it); the ref
+   * changes that threw may have happened: the ledger takes what the store shows.
    */
   void reopenedCleanly(Backend reopened) {
-    refs.forEach((name, state) -> {
-      synchronized (state) {
-        Hash now;
-        try {
-          now = reopened.getRef(name).orElse(null);
-        } catch (CairnException e) {
-          return; // reported by check
-        }
-        state.acknowledged = now;
-        state.sinceAcknowledged.clear();
-        state.sinceDurable.add(now);
-      }
-    });
+    refs.forEach(
+        (name, state) -> {
+          synchronized (state) {
+            Hash now;
+            try {
+              now = reopened.getRef(name).orElse(null);
+            } catch (CairnException e) {
+              return; // reported by check
+            }
+            state.acknowledged = now;
+            state.sinceAcknowledged.clear();
+            state.sinceDurable.add(now);
+          }
+        });
   }
 
   /**
-   * Checks {@code store}: every object acknowledged durable (or, if {@code afterCrash} is
-   * false, acknowledged at all) is there byte for byte and hashes right; every attempted object
-   * is absent or whole; every ref holds a value it may hold; everything reachable from a ref
-   * reads back whole. Returns the number of objects checked; adds what is wrong to {@code
-   * violations}.
+   * Checks {@code store}: every object acknowledged durable (or, if {@code afterCrash} is false,
+   * acknowledged at all) is there byte for byte and hashes right; every attempted object is absent
+   * or whole; every ref holds a value it may hold; everything reachable from a ref reads back
+   * whole. Returns the number of objects checked; adds what is wrong to {@code violations}.
    */
   long check(Backend store, boolean afterCrash, List<String> violations) {
     long checked = 0;
@@ -252,8 +259,7 @@ final class Ledger {
         }
       }
       if (present != 0 && present != batch.size()) {
-        violations.add(HALF_BATCH + present + " of its " + batch.size()
-            + " objects " + batch);
+        violations.add(HALF_BATCH + present + " of its " + batch.size() + " objects " + batch);
       }
     }
     for (Map.Entry<String, RefState> entry : refs.entrySet()) {
@@ -320,8 +326,7 @@ final class Ledger {
       return required ? "object " + hash + " is missing" : null;
     }
     if (!ALGORITHM.hash(data.get()).equals(hash)) {
-      return "object " + hash + " is served with bytes hashing to "
-          + ALGORITHM.hash(data.get());
+      return "object " + hash + " is served with bytes hashing to " + ALGORITHM.hash(data.get());
     }
     if (expected != null && !Arrays.equals(expected, data.get())) {
       return "object " + hash + " differs from what was written";
@@ -331,7 +336,14 @@ final class Ledger {
 
   @Override
   public String toString() {
-    return "Ledger{durable=" + durable.size() + ", acknowledged=" + acknowledged.size()
-        + ", attempted=" + attempted.size() + ", refs=" + refs.size() + "}";
+    return "Ledger{durable="
+        + durable.size()
+        + ", acknowledged="
+        + acknowledged.size()
+        + ", attempted="
+        + attempted.size()
+        + ", refs="
+        + refs.size()
+        + "}";
   }
 }

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The families "deleted lock files" and "shared archives" (issue 19, items 2 and 3): writer
- * JVMs ({@link LockLossWriter}) on one directory. A cleaner deletes the live writer's {@code
- * LOCK}; a second writer JVM gets in (nothing on disk says the store is held), and the first
- * must stop at its next commit, so that everything either acknowledged is there afterwards and
- * a verify finds no damage. Two layered stacks sharing one {@code lower:} archive: the second
- * is refused while the first runs, and let in once it was killed; nothing acknowledged by
- * either (their collections archive into the shared lower) is lost.
+ * The families "deleted lock files" and "shared archives" (issue 19, items 2 and 3): writer JVMs
+ * ({@link LockLossWriter}) on one directory. A cleaner deletes the live writer's {@code LOCK}; a
+ * second writer JVM gets in (nothing on disk says the store is held), and the first must stop at
+ * its next commit, so that everything either acknowledged is there afterwards and a verify finds no
+ * damage. Two layered stacks sharing one {@code lower:} archive: the second is refused while the
+ * first runs, and let in once it was killed; nothing acknowledged by either (their collections
+ * archive into the shared lower) is lost.
  *
  * <p>Bounded in CI (a few seconds of writing per run); {@code -Pfull} writes longer.
  */
@@ -35,8 +35,7 @@ class LockLossTwoJvmTest {
   private static final int SECONDS = Budget.scale("cairn.locks.seconds", 3, 30);
   private static final long SECOND_FIRST = 1_000_000;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void aWriterWhoseLockFileIsDeletedStopsAndNothingEitherAcknowledgedIsLost() throws Exception {
@@ -49,27 +48,39 @@ class LockLossTwoJvmTest {
       assertTrue(first.awaitReady(60), "the first writer did not start");
       awaitAcks(first, 200);
       Files.delete(directory.resolve(DirectoryLock.FILE_NAME)); // the /tmp cleaner
-      second = ChildJvm.start(ChildJvm.command(LockLossWriter.class, spec,
-          Long.toString(SECOND_FIRST), Integer.toString(SECONDS)));
+      second =
+          ChildJvm.start(
+              ChildJvm.command(
+                  LockLossWriter.class,
+                  spec,
+                  Long.toString(SECOND_FIRST),
+                  Integer.toString(SECONDS)));
       assertTrue(second.awaitReady(60), "the second writer did not open: " + lines(second));
       assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the second writer hung");
-      assertTrue(first.process().waitFor(60, TimeUnit.SECONDS),
+      assertTrue(
+          first.process().waitFor(60, TimeUnit.SECONDS),
           "the first writer went on writing beside the second: " + tail(first));
       List<String> firstLines = first.finish();
       List<String> secondLines = second.finish();
-      String stopped = firstLines.stream().filter(l -> l.startsWith("STOPPED ")).findFirst()
-          .orElse("(none)");
-      assertTrue(stopped.contains(DirectoryLock.LostException.class.getName())
-          && stopped.contains("was deleted"), "why the first writer stopped: " + stopped);
+      String stopped =
+          firstLines.stream().filter(l -> l.startsWith("STOPPED ")).findFirst().orElse("(none)");
+      assertTrue(
+          stopped.contains(DirectoryLock.LostException.class.getName())
+              && stopped.contains("was deleted"),
+          "why the first writer stopped: " + stopped);
       assertEquals("DONE", secondLines.get(secondLines.size() - 1), "the second writer's end");
-      figures.add("first writer acknowledgements", acks(firstLines).size())
+      figures
+          .add("first writer acknowledgements", acks(firstLines).size())
           .add("second writer acknowledgements", acks(secondLines).size());
       List<String> lost = new ArrayList<>();
       try (Backend store = Cairn.open(spec + "&verify=true")) {
         lost.addAll(missing(store, firstLines, 0));
         lost.addAll(missing(store, secondLines, SECOND_FIRST));
-        IntegrityCheck.Summary summary = store.feature(IntegrityCheck.class).orElseThrow()
-            .checkIntegrity(d -> lost.add("damage: " + d.getMessage()));
+        IntegrityCheck.Summary summary =
+            store
+                .feature(IntegrityCheck.class)
+                .orElseThrow()
+                .checkIntegrity(d -> lost.add("damage: " + d.getMessage()));
         figures.add("objects verified", summary.objects());
       }
       figures.add("lost or damaged", lost.size());
@@ -85,27 +96,37 @@ class LockLossTwoJvmTest {
   @Test
   void aSecondStackSharingTheArchiveIsRefusedAndNothingAcknowledgedIsLost() throws Exception {
     Path lower = temp.resolve("lower");
-    String specA = "layered(upper=disk:" + temp.resolve("a") + "?segment-size=64k, lower=lower:"
-        + lower + ")";
-    String specB = "layered(upper=disk:" + temp.resolve("b") + "?segment-size=64k, lower=lower:"
-        + lower + ")";
+    String specA =
+        "layered(upper=disk:" + temp.resolve("a") + "?segment-size=64k, lower=lower:" + lower + ")";
+    String specB =
+        "layered(upper=disk:" + temp.resolve("b") + "?segment-size=64k, lower=lower:" + lower + ")";
     Figures figures = Figures.of("shared archives: two layered stacks, one lower");
     ChildJvm a = ChildJvm.start(ChildJvm.command(LockLossWriter.class, specA, "0", "600"));
     try {
       assertTrue(a.awaitReady(60), "the first stack did not start");
       awaitAcks(a, 250); // past its first collection into the archive
       String beside = RacesTwoJvmTest.secondWriter(specB);
-      assertTrue(beside.startsWith("REFUSED " + DirectoryLock.LockedException.class.getName())
-          && beside.contains("archive lower:" + lower)
-          && beside.contains("locked by another process"), "a second stack: " + beside);
+      assertTrue(
+          beside.startsWith("REFUSED " + DirectoryLock.LockedException.class.getName())
+              && beside.contains("archive lower:" + lower)
+              && beside.contains("locked by another process"),
+          "a second stack: " + beside);
       figures.add("second stacks refused", 1);
       List<String> aLines = a.kill(); // kill -9 in the middle of its writes and collections
-      ChildJvm b = ChildJvm.start(ChildJvm.command(LockLossWriter.class, specB,
-          Long.toString(SECOND_FIRST), Integer.toString(SECONDS)));
+      ChildJvm b =
+          ChildJvm.start(
+              ChildJvm.command(
+                  LockLossWriter.class,
+                  specB,
+                  Long.toString(SECOND_FIRST),
+                  Integer.toString(SECONDS)));
       assertTrue(b.process().waitFor(120, TimeUnit.SECONDS), "the second stack hung");
       List<String> bLines = b.finish();
-      assertEquals("DONE", bLines.get(bLines.size() - 1), "the second stack's end: " + bLines
-          .subList(Math.max(0, bLines.size() - 3), bLines.size()));
+      assertEquals(
+          "DONE",
+          bLines.get(bLines.size() - 1),
+          "the second stack's end: "
+              + bLines.subList(Math.max(0, bLines.size() - 3), bLines.size()));
       List<String> lost = new ArrayList<>();
       try (Backend store = Cairn.open(specA)) {
         lost.addAll(missing(store, aLines, 0));
@@ -113,7 +134,8 @@ class LockLossTwoJvmTest {
       try (Backend store = Cairn.open(specB)) {
         lost.addAll(missing(store, bLines, SECOND_FIRST));
       }
-      figures.add("acknowledged", acks(aLines).size() + acks(bLines).size())
+      figures
+          .add("acknowledged", acks(aLines).size() + acks(bLines).size())
           .add("lost", lost.size());
       assertEquals(List.of(), lost.subList(0, Math.min(20, lost.size())));
     } finally {
@@ -139,8 +161,10 @@ class LockLossTwoJvmTest {
         lastRef = Long.parseLong(line.substring(4));
       }
     }
-    if (lastRef >= 0 && !store.getRef(LockLossWriter.refName(first))
-        .equals(Optional.of(store.hashAlgorithm().hash(RacesWriter.object(lastRef))))) {
+    if (lastRef >= 0
+        && !store
+            .getRef(LockLossWriter.refName(first))
+            .equals(Optional.of(store.hashAlgorithm().hash(RacesWriter.object(lastRef))))) {
       lost.add(LockLossWriter.refName(first) + " does not name object " + lastRef);
     }
     return lost;

@@ -9,13 +9,13 @@ import dev.cairn.spi.LinkExtractor;
 import dev.cairn.stack.Cairn;
 
 /**
- * A writer JVM for the families "deleted lock files" and "shared archives": opens the spec
- * {@code args[0]} read-write and, for {@code args[2]} seconds, puts the numbered objects
- * {@link RacesWriter#object} from {@code args[1]} on, pointing {@code refs/heads/w<first>} at
- * every tenth and, if the stack collects garbage, collecting every 200 objects. Prints {@code
- * READY} once open, {@code ACK i} after each put returned and {@code REF i} after each ref
- * change; when a write is refused it prints {@code STOPPED <exception class> <message>} and
- * stops writing. Then it closes the store and prints {@code DONE}.
+ * A writer JVM for the families "deleted lock files" and "shared archives": opens the spec {@code
+ * args[0]} read-write and, for {@code args[2]} seconds, puts the numbered objects {@link
+ * RacesWriter#object} from {@code args[1]} on, pointing {@code refs/heads/w<first>} at every tenth
+ * and, if the stack collects garbage, collecting every 200 objects. Prints {@code READY} once open,
+ * {@code ACK i} after each put returned and {@code REF i} after each ref change; when a write is
+ * refused it prints {@code STOPPED <exception class> <message>} and stops writing. Then it closes
+ * the store and prints {@code DONE}.
  */
 final class LockLossWriter {
   private LockLossWriter() {}
@@ -41,8 +41,9 @@ final class LockLossWriter {
             System.out.println("REF " + i);
           }
           if (i % 200 == 199) {
-            store.feature(GarbageCollection.class).ifPresent(gc -> gc.gc(
-                GcOptions.defaults().withLinks(LinkExtractor.none())));
+            store
+                .feature(GarbageCollection.class)
+                .ifPresent(gc -> gc.gc(GcOptions.defaults().withLinks(LinkExtractor.none())));
           }
         }
       } catch (CairnException e) {

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * {@code cairn verify} as a user runs it, after the store was closed: the real command line,
- * in-process, read-only on the default file system (so it writes nothing a later simulated
- * power loss would have to know of). The stack is verified by the CLI; the lower archive's
- * volumes, which the CLI cannot list yet, also by {@link VolumeArchive#verify()}.
+ * in-process, read-only on the default file system (so it writes nothing a later simulated power
+ * loss would have to know of). The stack is verified by the CLI; the lower archive's volumes, which
+ * the CLI cannot list yet, also by {@link VolumeArchive#verify()}.
  */
 final class OfflineVerify {
   private OfflineVerify() {}
@@ -26,12 +26,20 @@ final class OfflineVerify {
     String spec = spec(upper, lower, "mode=read-only", "mode=read-only");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CairnCli.commandLine(new ByteArrayInputStream(new byte[0]), out, err, Map.of(),
-        upper.getParent()).execute("--store", spec, "verify");
+    int exit =
+        CairnCli.commandLine(
+                new ByteArrayInputStream(new byte[0]), out, err, Map.of(), upper.getParent())
+            .execute("--store", spec, "verify");
     if (exit != 0) {
-      problems.add("cairn verify " + spec + " exited " + exit + ": "
-          + out.toString(StandardCharsets.UTF_8).strip() + " "
-          + err.toString(StandardCharsets.UTF_8).strip());
+      problems.add(
+          "cairn verify "
+              + spec
+              + " exited "
+              + exit
+              + ": "
+              + out.toString(StandardCharsets.UTF_8).strip()
+              + " "
+              + err.toString(StandardCharsets.UTF_8).strip());
     }
     if (lower != null && Files.isDirectory(lower)) {
       try (VolumeArchive archive = VolumeArchive.builder(lower).readOnly(true).open()) {
@@ -45,8 +53,8 @@ final class OfflineVerify {
 
   /**
    * The spec {@code cairn verify} checks: the whole stack where an archive exists (a ref of the
-   * upper may name an object archived into the lower), else the upper alone; each store's
-   * options after its path.
+   * upper may name an object archived into the lower), else the upper alone; each store's options
+   * after its path.
    */
   static String spec(Path upper, Path lower, String upperOptions, String lowerOptions) {
     String disk = "disk:" + upper + "?" + upperOptions;
@@ -58,10 +66,10 @@ final class OfflineVerify {
 
   /**
    * Whether a problem {@link #problems} returned is only records of a data file's unsynced tail
-   * that a power cut lost while later ones reached the disk: verify reports them as damaged
-   * records (past the sync point a gap followed by whole records may be lost unsynced writes
-   * or damage, which the store cannot tell apart), and they are not served. Damage below the
-   * sync point (a message that says what was synced) and any other damage is not explained.
+   * that a power cut lost while later ones reached the disk: verify reports them as damaged records
+   * (past the sync point a gap followed by whole records may be lost unsynced writes or damage,
+   * which the store cannot tell apart), and they are not served. Damage below the sync point (a
+   * message that says what was synced) and any other damage is not explained.
    */
   static boolean onlyLostUnsyncedRecords(String problem) {
     String[] parts = problem.split("damaged: in ");
@@ -71,8 +79,9 @@ final class OfflineVerify {
     for (int i = 1; i < parts.length; i++) {
       String part = parts[i];
       boolean dataFile = part.matches("(?s)[^@]*\\.data@\\d+: .*");
-      boolean lostRecord = part.contains("damaged record; records resume at offset")
-          || part.contains("the last record fails its checksum");
+      boolean lostRecord =
+          part.contains("damaged record; records resume at offset")
+              || part.contains("the last record fails its checksum");
       if (!dataFile || !lostRecord || part.contains("synced")) {
         return false;
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.CairnException;
+import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.GcOptions;
 import dev.cairn.spi.Hash;
@@ -11,7 +12,6 @@ import dev.cairn.stack.Cairn;
 import dev.cairn.stack.CairnConfiguration;
 import dev.cairn.testkit.FaultyFileSystem;
 import dev.cairn.testkit.FaultyFileSystem.Loss;
-import dev.cairn.spi.CorruptionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,30 +30,30 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Family 2, power loss: writers (puts, batches, flushes, ref compare-and-sets on chains of
- * commits) and, on the whole stack, garbage collection into the lower run on a {@link
- * FaultyFileSystem} until the power is cut — at a random operation count, from another thread
- * after a random time, or by failing every operation from a random one on and cutting once the
- * store has stopped — losing, cutting short or reordering what was not synced and forgetting
- * directory entries not synced. Then, on the same file system: the store opens; everything
- * acknowledged durable (each put with {@code fsync=always}, a batch unless {@code
- * fsync=never}, anything before a flush) reads back byte-identical and hash-verified; nothing
- * attempted is served half; every ref holds its durable value or one attempted since;
- * everything reachable from a ref reads back; no file is left open; {@code cairn verify} is
- * clean. Several power cuts hit the same store before a new one starts.
+ * Family 2, power loss: writers (puts, batches, flushes, ref compare-and-sets on chains of commits)
+ * and, on the whole stack, garbage collection into the lower run on a {@link FaultyFileSystem}
+ * until the power is cut — at a random operation count, from another thread after a random time, or
+ * by failing every operation from a random one on and cutting once the store has stopped — losing,
+ * cutting short or reordering what was not synced and forgetting directory entries not synced.
+ * Then, on the same file system: the store opens; everything acknowledged durable (each put with
+ * {@code fsync=always}, a batch unless {@code fsync=never}, anything before a flush) reads back
+ * byte-identical and hash-verified; nothing attempted is served half; every ref holds its durable
+ * value or one attempted since; everything reachable from a ref reads back; no file is left open;
+ * {@code cairn verify} is clean. Several power cuts hit the same store before a new one starts.
  *
  * <p>After each cut, a copy of the disk store also has its active segment or its ref journal
- * truncated below the sync point the journal records (what a flush, close or synced ref change
- * made durable): that is damage, never a torn tail, so a writable open must refuse the segment
- * with a {@link CorruptionException} naming it (the ref journal: every ref read fails rather
- * than bring back a deleted ref), and {@code cairn verify} must exit 1 naming the file.
+ * truncated below the sync point the journal records (what a flush, close or synced ref change made
+ * durable): that is damage, never a torn tail, so a writable open must refuse the segment with a
+ * {@link CorruptionException} naming it (the ref journal: every ref read fails rather than bring
+ * back a deleted ref), and {@code cairn verify} must exit 1 naming the file.
  *
- * <p>Rounds: {@code cairn.powerloss.rounds} per test (default 15 in CI, 500 with {@code
- * -Pfull}).
+ * <p>Rounds: {@code cairn.powerloss.rounds} per test (default 15 in CI, 500 with {@code -Pfull}).
  */
 class PowerLossTest {
   private static final int ROUNDS_PER_STORE = 8;
@@ -64,7 +62,11 @@ class PowerLossTest {
 
   @TempDir Path root;
 
-  private enum Cut { OPERATION_COUNT, OTHER_THREAD, FAIL_FROM }
+  private enum Cut {
+    OPERATION_COUNT,
+    OTHER_THREAD,
+    FAIL_FROM
+  }
 
   @Test
   void diskWithFsyncAlways() throws InterruptedException {
@@ -92,8 +94,12 @@ class PowerLossTest {
     if (!stack) {
       return "disk:" + faultyDir + disk;
     }
-    return "cache(capacity=64):layered(upper=disk:" + faultyDir.resolve("upper") + disk
-        + ", lower=lower:" + faultyDir.resolve("lower") + "?hash=sha1)";
+    return "cache(capacity=64):layered(upper=disk:"
+        + faultyDir.resolve("upper")
+        + disk
+        + ", lower=lower:"
+        + faultyDir.resolve("lower")
+        + "?hash=sha1)";
   }
 
   private void run(String family, String fixedMode, boolean stack, long seed)
@@ -133,8 +139,10 @@ class PowerLossTest {
         String ref = "refs/heads/w" + w;
         long writerSeed = random.nextLong();
         Ledger l = ledger;
-        threads.add(new Thread(() -> write(store, l, mode, prefix, ref, writerSeed, stop,
-            untyped), "writer-" + w));
+        threads.add(
+            new Thread(
+                () -> write(store, l, mode, prefix, ref, writerSeed, stop, untyped),
+                "writer-" + w));
       }
       if (stack) {
         threads.add(new Thread(() -> collect(store, stop, untyped, collections), "gc"));
@@ -171,8 +179,8 @@ class PowerLossTest {
           for (StackTraceElement frame : thread.getStackTrace()) {
             trace.append("\n    at ").append(frame);
           }
-          System.out.println(where + thread.getName() + " still running 15 s after the cut:"
-              + trace);
+          System.out.println(
+              where + thread.getName() + " still running 15 s after the cut:" + trace);
           thread.interrupt();
         }
       }
@@ -194,8 +202,12 @@ class PowerLossTest {
       try {
         reopened = Cairn.open(spec, config);
       } catch (RuntimeException e) {
-        violations.add(where + "the store does not open after the power cut: " + e
-            + "\nwhat the cut did: " + lost);
+        violations.add(
+            where
+                + "the store does not open after the power cut: "
+                + e
+                + "\nwhat the cut did: "
+                + lost);
         round = (round / ROUNDS_PER_STORE + 1) * ROUNDS_PER_STORE - 1; // a new store next
         continue;
       }
@@ -211,8 +223,10 @@ class PowerLossTest {
         found.add("files left open: " + fs.openFiles());
       }
       Path real = dir;
-      found.addAll(stack ? OfflineVerify.problems(real.resolve("upper"), real.resolve("lower"))
-          : OfflineVerify.problems(real, null));
+      found.addAll(
+          stack
+              ? OfflineVerify.problems(real.resolve("upper"), real.resolve("lower"))
+              : OfflineVerify.problems(real, null));
       figures.add("verified", 1);
       for (String problem : found) {
         if (OfflineVerify.onlyLostUnsyncedRecords(problem)) {
@@ -230,12 +244,12 @@ class PowerLossTest {
 
   /**
    * Truncates a copy of the disk store in {@code upper}, just after a cut, below its sync point
-   * (the active segment or the ref journal, drawn) and checks the damage is refused and
-   * reported; returns the violation, if any. Nothing is truncated where a cut tore the sync
-   * point (counted) or it says nothing is synced past the headers.
+   * (the active segment or the ref journal, drawn) and checks the damage is refused and reported;
+   * returns the violation, if any. Nothing is truncated where a cut tore the sync point (counted)
+   * or it says nothing is synced past the headers.
    */
-  private java.util.Optional<String> truncateSynced(Path upper, String mode, Random random,
-      Figures figures) {
+  private java.util.Optional<String> truncateSynced(
+      Path upper, String mode, Random random, Figures figures) {
     Path copy = root.resolve("synced-damage");
     try {
       deleteTree(copy);
@@ -250,8 +264,12 @@ class PowerLossTest {
       byte[] journal = Files.readAllBytes(copy.resolve("refs.log"));
       if (journal.length < 48
           || !new String(journal, 0, 8, StandardCharsets.US_ASCII).equals("CAIRNRF3")) {
-        return java.util.Optional.of("the ref journal of " + upper + " records no sync point ("
-            + journal.length + " bytes, not format 3)");
+        return java.util.Optional.of(
+            "the ref journal of "
+                + upper
+                + " records no sync point ("
+                + journal.length
+                + " bytes, not format 3)");
       }
       CRC32C crc = new CRC32C();
       crc.update(journal, 20, 24);
@@ -264,8 +282,8 @@ class PowerLossTest {
         return java.util.Optional.empty();
       }
       Path data = copy.resolve(String.format("seg-%016x.data", segment));
-      boolean inSegment = segmentLength > 0 && Files.exists(data)
-          && (journalLength <= 48 || random.nextBoolean());
+      boolean inSegment =
+          segmentLength > 0 && Files.exists(data) && (journalLength <= 48 || random.nextBoolean());
       if (!inSegment && journalLength <= 48) {
         figures.add("synced truncation: nothing synced yet", 1);
         return java.util.Optional.empty();
@@ -275,15 +293,22 @@ class PowerLossTest {
       // the open need not refuse it, but verify must name it all the same.
       ByteBuffer manifest = ByteBuffer.wrap(Files.readAllBytes(copy.resolve("MANIFEST")));
       boolean active = manifest.getLong(14 + manifest.getShort(12) + 8) == segment;
-      long cut = inSegment ? (long) (random.nextDouble() * segmentLength)
-          : 48 + (long) (random.nextDouble() * (journalLength - 48));
+      long cut =
+          inSegment
+              ? (long) (random.nextDouble() * segmentLength)
+              : 48 + (long) (random.nextDouble() * (journalLength - 48));
       try (FileChannel channel = FileChannel.open(victim, StandardOpenOption.WRITE)) {
         channel.truncate(cut);
       }
-      figures.add(inSegment ? "synced truncation: segment" : "synced truncation: ref journal",
-          1);
-      String what = "truncating " + victim + " to " + cut + " bytes, below its sync point ("
-          + (inSegment ? segmentLength : journalLength) + "): ";
+      figures.add(inSegment ? "synced truncation: segment" : "synced truncation: ref journal", 1);
+      String what =
+          "truncating "
+              + victim
+              + " to "
+              + cut
+              + " bytes, below its sync point ("
+              + (inSegment ? segmentLength : journalLength)
+              + "): ";
       String spec = "disk:" + copy + "?segment-size=16k&hash=sha1&fsync=" + mode;
       try (Backend reopened = Cairn.open(spec)) {
         if (inSegment && active) {
@@ -310,8 +335,8 @@ class PowerLossTest {
         return java.util.Optional.of(what + "cairn verify did not name it: " + problems);
       }
       if (problems.stream().anyMatch(OfflineVerify::onlyLostUnsyncedRecords)) {
-        return java.util.Optional.of(what + "verify's report reads as lost unsynced records: "
-            + problems);
+        return java.util.Optional.of(
+            what + "verify's report reads as lost unsynced records: " + problems);
       }
       figures.add("synced truncation: refused and reported", 1);
       return java.util.Optional.empty();
@@ -340,8 +365,15 @@ class PowerLossTest {
   }
 
   /** One writer: runs until the power cut makes an operation fail (or {@code stop}). */
-  private static void write(Backend store, Ledger ledger, String mode, String prefix, String ref,
-      long seed, AtomicBoolean stop, Queue<String> untyped) {
+  private static void write(
+      Backend store,
+      Ledger ledger,
+      String mode,
+      String prefix,
+      String ref,
+      long seed,
+      AtomicBoolean stop,
+      Queue<String> untyped) {
     Random random = new Random(seed);
     boolean always = mode.equals("always");
     boolean never = mode.equals("never");
@@ -401,8 +433,8 @@ class PowerLossTest {
           }
           ledger.refAttempt(ref, hash);
           if (!store.testAndSetRef(ref, head, hash)) {
-            untyped.add(prefix + ": compare-and-set of " + ref + " from its own value " + head
-                + " failed");
+            untyped.add(
+                prefix + ": compare-and-set of " + ref + " from its own value " + head + " failed");
             return;
           }
           ledger.refAcknowledged(ref, hash, !never);
@@ -417,8 +449,8 @@ class PowerLossTest {
     }
   }
 
-  private static void flush(Backend store, Ledger ledger, String ref, Map<Hash, byte[]> pending,
-      List<Hash> durable) {
+  private static void flush(
+      Backend store, Ledger ledger, String ref, Map<Hash, byte[]> pending, List<Hash> durable) {
     Map<Hash, byte[]> before = new LinkedHashMap<>(pending);
     store.flush();
     ledger.flushed(before);
@@ -428,8 +460,8 @@ class PowerLossTest {
   }
 
   /** Garbage collection into the lower, again and again, until the cut. */
-  private static void collect(Backend store, AtomicBoolean stop, Queue<String> untyped,
-      AtomicLong collections) {
+  private static void collect(
+      Backend store, AtomicBoolean stop, Queue<String> untyped, AtomicLong collections) {
     GarbageCollection gc = store.feature(GarbageCollection.class).orElseThrow();
     try {
       while (!stop.get()) {

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Family 7 (races), part two: two JVMs on one store directory. A writer JVM ({@link
- * RacesWriter}) writes, moves refs, seals small segments and compacts; this JVM holds the same
- * directory open read-only and reloads in a loop. After each reload it checks that every
- * object the writer acknowledged before the reload is there with its bytes, that nothing read
- * has wrong bytes, and that each ref names an object the writer made for that ref, at a step no
- * earlier than the last one seen nor than the last one acknowledged. Meanwhile a second writer
- * JVM ({@link RacesSecondWriter}) must be refused with {@code DirectoryLock.LockedException}, and be let
- * in once the first has exited, normally or by SIGKILL.
+ * Family 7 (races), part two: two JVMs on one store directory. A writer JVM ({@link RacesWriter})
+ * writes, moves refs, seals small segments and compacts; this JVM holds the same directory open
+ * read-only and reloads in a loop. After each reload it checks that every object the writer
+ * acknowledged before the reload is there with its bytes, that nothing read has wrong bytes, and
+ * that each ref names an object the writer made for that ref, at a step no earlier than the last
+ * one seen nor than the last one acknowledged. Meanwhile a second writer JVM ({@link
+ * RacesSecondWriter}) must be refused with {@code DirectoryLock.LockedException}, and be let in
+ * once the first has exited, normally or by SIGKILL.
  *
  * <p>Bounded in CI (about 25 s of writing); {@code -Pfull} writes for 4 minutes, {@code
  * -Dcairn.races.seconds=N} for N seconds.
@@ -41,16 +41,15 @@ class RacesTwoJvmTest {
   private static final Pattern REF_OBJECT = Pattern.compile("ref (\\d+) step (\\d+) .*");
   private static final String LOCKED = "REFUSED dev.cairn.storage.DirectoryLock$LockedException ";
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void readOnlyReloaderSeesWhatTheWriterAcknowledged() throws Exception {
     Path directory = temp.resolve("store");
     String spec = "disk:" + directory + "?segment-size=64k";
     Figures figures = Figures.of("races two-jvm disk: writer + read-only reloader");
-    ChildJvm writer = ChildJvm.start(
-        ChildJvm.command(RacesWriter.class, spec, Integer.toString(SECONDS)));
+    ChildJvm writer =
+        ChildJvm.start(ChildJvm.command(RacesWriter.class, spec, Integer.toString(SECONDS)));
     List<String> violations = new ArrayList<>();
     try {
       assertTrue(writer.awaitReady(60), "the writer did not start");
@@ -58,14 +57,18 @@ class RacesTwoJvmTest {
       long startedAt = System.nanoTime();
       boolean lockChecked = false;
       try (Backend store = Cairn.open("disk:" + directory + "?mode=read-only")) {
-        Reloadable reloadable = store.feature(Reloadable.class).orElseThrow(
-            () -> new AssertionError("a read-only disk store offers no Reloadable"));
+        Reloadable reloadable =
+            store
+                .feature(Reloadable.class)
+                .orElseThrow(
+                    () -> new AssertionError("a read-only disk store offers no Reloadable"));
         while (writer.process().isAlive()) {
           reader.round(store, reloadable, lines(writer));
           if (!lockChecked && System.nanoTime() - startedAt > SECONDS * 500_000_000L) {
             String answer = secondWriter(spec);
             figures.add("second writers refused", answer.startsWith(LOCKED) ? 1 : 0);
-            assertTrue(answer.startsWith(LOCKED) && answer.contains("locked by another process"),
+            assertTrue(
+                answer.startsWith(LOCKED) && answer.contains("locked by another process"),
                 "a second writer beside a live one: " + answer);
             lockChecked = true;
           }
@@ -87,8 +90,9 @@ class RacesTwoJvmTest {
       figures.add("runs", 1).add("violations", violations.size()).report();
     }
     assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())));
-    assertTrue(figures.get("objects checked") > 1000, "too little was checked: " + figures
-        .get("objects checked"));
+    assertTrue(
+        figures.get("objects checked") > 1000,
+        "too little was checked: " + figures.get("objects checked"));
   }
 
   @Test
@@ -118,7 +122,8 @@ class RacesTwoJvmTest {
   /** Runs a second writer JVM on {@code spec}; its one line. */
   static String secondWriter(String spec) throws Exception {
     ChildJvm probe = ChildJvm.start(ChildJvm.command(RacesSecondWriter.class, spec));
-    assertTrue(probe.process().waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
+    assertTrue(
+        probe.process().waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
         "the second writer hung");
     List<String> out = probe.finish();
     assertEquals(0, probe.process().exitValue(), "the second writer's exit status: " + out);
@@ -147,8 +152,8 @@ class RacesTwoJvmTest {
     }
 
     /**
-     * Takes in the acknowledgements in {@code lines} (all printed before this call), reloads,
-     * and checks the store against them.
+     * Takes in the acknowledgements in {@code lines} (all printed before this call), reloads, and
+     * checks the store against them.
      */
     void round(Backend store, Reloadable reloadable, List<String> lines) {
       int firstNew = acked.size();
@@ -224,8 +229,10 @@ class RacesTwoJvmTest {
       }
       Matcher m = REF_OBJECT.matcher(new String(bytes.get(), StandardCharsets.US_ASCII));
       if (!m.matches() || Integer.parseInt(m.group(1)) != r) {
-        violations.add(name + " names an object the writer never made for it: "
-            + new String(bytes.get(), StandardCharsets.US_ASCII));
+        violations.add(
+            name
+                + " names an object the writer never made for it: "
+                + new String(bytes.get(), StandardCharsets.US_ASCII));
         return;
       }
       long step = Long.parseLong(m.group(2));
@@ -233,8 +240,8 @@ class RacesTwoJvmTest {
         violations.add(name + " went back from step " + seenStep[r] + " to " + step);
       }
       if (step < ackedStep[r]) {
-        violations.add(name + " is at step " + step + " after step " + ackedStep[r]
-            + " was acknowledged");
+        violations.add(
+            name + " is at step " + step + " after step " + ackedStep[r] + " was acknowledged");
       }
       seenStep[r] = Math.max(seenStep[r], step);
     }

@@ -14,16 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The writer JVM of the two-JVM race (family 7): opens {@code args[0]} (a spec) read-write and,
- * for {@code args[1]} seconds, writes numbered objects from two threads (single puts and
- * batches), moves refs forward through numbered ref objects, and now and then compacts away
- * garbage it never acknowledged. Each acknowledgement is a line on standard output, printed
- * only after the call returned: {@code ACK i} for object {@code i} ({@link #object}), {@code REF
- * r s} for ref {@code r} at step {@code s} ({@link #refObject}). Then it closes the store and
- * prints {@code DONE}. {@code READY} is printed once the store is open.
+ * The writer JVM of the two-JVM race (family 7): opens {@code args[0]} (a spec) read-write and, for
+ * {@code args[1]} seconds, writes numbered objects from two threads (single puts and batches),
+ * moves refs forward through numbered ref objects, and now and then compacts away garbage it never
+ * acknowledged. Each acknowledgement is a line on standard output, printed only after the call
+ * returned: {@code ACK i} for object {@code i} ({@link #object}), {@code REF r s} for ref {@code r}
+ * at step {@code s} ({@link #refObject}). Then it closes the store and prints {@code DONE}. {@code
+ * READY} is printed once the store is open.
  *
- * <p>The content of every object follows from its number, so the reader checks bytes without
- * being told them, and a ref's value names an object that says which ref and step it is.
+ * <p>The content of every object follows from its number, so the reader checks bytes without being
+ * told them, and a ref's value names an object that says which ref and step it is.
  */
 final class RacesWriter {
   static final int REFS = 3;
@@ -70,15 +70,17 @@ final class RacesWriter {
       Throwable[] failure = new Throwable[1];
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
-        threads[t] = new Thread(() -> {
-          try {
-            write(store, thread, deadline, garbage, garbageCount);
-          } catch (Throwable e) {
-            synchronized (failure) {
-              failure[0] = e;
-            }
-          }
-        });
+        threads[t] =
+            new Thread(
+                () -> {
+                  try {
+                    write(store, thread, deadline, garbage, garbageCount);
+                  } catch (Throwable e) {
+                    synchronized (failure) {
+                      failure[0] = e;
+                    }
+                  }
+                });
         threads[t].start();
       }
       for (Thread thread : threads) {
@@ -92,8 +94,8 @@ final class RacesWriter {
     System.out.flush();
   }
 
-  private static void write(Backend store, int thread, long deadline, Set<Hash> garbage,
-      AtomicInteger garbageCount) {
+  private static void write(
+      Backend store, int thread, long deadline, Set<Hash> garbage, AtomicInteger garbageCount) {
     Random random = new Random(thread);
     long next = thread;
     // Thread t moves the refs r with r % THREADS == t, so each ref has one writer and its

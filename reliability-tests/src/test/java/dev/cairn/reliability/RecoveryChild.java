@@ -5,12 +5,11 @@ import dev.cairn.testkit.FaultyFileSystem;
 import java.nio.file.Path;
 
 /**
- * The child JVM of the crash-during-recovery family: opens {@link FullStack} on a directory,
- * which recovers it (the disk store's log, the lower's half-done archive), then closes it — all
- * through a {@link FaultyFileSystem} that halts the JVM, as kill -9 would, right before I/O
- * operation number k. Prints {@code STARTED}, then {@code OPENED n} and {@code CLOSED n} (n: the
- * operations so far) as it gets there; exits 0 if k was never reached, else {@link
- * FaultyFileSystem#HALT_STATUS}.
+ * The child JVM of the crash-during-recovery family: opens {@link FullStack} on a directory, which
+ * recovers it (the disk store's log, the lower's half-done archive), then closes it — all through a
+ * {@link FaultyFileSystem} that halts the JVM, as kill -9 would, right before I/O operation number
+ * k. Prints {@code STARTED}, then {@code OPENED n} and {@code CLOSED n} (n: the operations so far)
+ * as it gets there; exits 0 if k was never reached, else {@link FaultyFileSystem#HALT_STATUS}.
  *
  * <p>Arguments: directory, k (0: never halt).
  */

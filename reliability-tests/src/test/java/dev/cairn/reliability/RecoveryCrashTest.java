@@ -21,17 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Family 4, crash during recovery. A {@link StackChild} is killed (family 1's workload), the
- * directory is copied and the copy recovered without interruption: its {@link StackDigest} is
- * the reference. The original is then crashed while recovering ({@link RecoveryChild}) three
- * times in a row, each crash landing on what the previous one left, and recovered fully: its
- * digest must equal the reference, and the {@link ChildLedger}'s checks must pass. Each crash is a
- * {@link FaultyFileSystem} halting the child right before I/O operation k, k drawn over the
- * operations of the uninterrupted recovery (open and close): random delays would mostly miss a
- * recovery that takes milliseconds.
+ * directory is copied and the copy recovered without interruption: its {@link StackDigest} is the
+ * reference. The original is then crashed while recovering ({@link RecoveryChild}) three times in a
+ * row, each crash landing on what the previous one left, and recovered fully: its digest must equal
+ * the reference, and the {@link ChildLedger}'s checks must pass. Each crash is a {@link
+ * FaultyFileSystem} halting the child right before I/O operation k, k drawn over the operations of
+ * the uninterrupted recovery (open and close): random delays would mostly miss a recovery that
+ * takes milliseconds.
  *
- * <p>Sizes: {@code cairn.recovery.rounds} killed states (5 in CI, 60 in the long run), each
- * crashed in {@code cairn.recovery.sequences} sequences of three (1; 3), every sequence but the
- * last on a fresh copy.
+ * <p>Sizes: {@code cairn.recovery.rounds} killed states (5 in CI, 60 in the long run), each crashed
+ * in {@code cairn.recovery.sequences} sequences of three (1; 3), every sequence but the last on a
+ * fresh copy.
  */
 class RecoveryCrashTest {
   static final int CRASHES_PER_ROUND = 3;
@@ -50,16 +50,19 @@ class RecoveryCrashTest {
       Path live = root.resolve("r" + round).resolve("live");
       Path copy = root.resolve("r" + round).resolve("copy");
       String where = "round " + round + " (" + live + ")";
-      Consumer<String> report = v -> {
-        violations.add(where + ": " + v);
-        System.out.println("VIOLATION " + where + ": " + v);
-      };
+      Consumer<String> report =
+          v -> {
+            violations.add(where + ": " + v);
+            System.out.println("VIOLATION " + where + ": " + v);
+          };
       ChildLedger ledger = new ChildLedger();
       // A state worth recovering: a few runs of history, and often a collection cut short
       // in its archive or swap, which leaves the lower a half-done archive to finish or discard.
       for (int kill = 2 + random.nextInt(3); kill > 0; kill--) {
-        ChildJvm child = ChildJvm.start(launcher.command(StackChild.class, live.toString(),
-            Long.toString(round * 10L + kill), "3"));
+        ChildJvm child =
+            ChildJvm.start(
+                launcher.command(
+                    StackChild.class, live.toString(), Long.toString(round * 10L + kill), "3"));
         if (child.awaitReady(60)) {
           if (kill == 1 && random.nextBoolean()) {
             awaitLine(child, random.nextBoolean() ? "P ARCHIVE" : "P SWAP", 5_000);
@@ -89,8 +92,8 @@ class RecoveryCrashTest {
       SortedSet<String> reference = StackDigest.of(copy, ledger.acknowledgedHashes());
       for (int sequence = 0; sequence < sequences; sequence++) {
         // The first sequence crashes the original; the others, fresh copies of it.
-        Path target = sequence + 1 == sequences ? live
-            : root.resolve("r" + round).resolve("s" + sequence);
+        Path target =
+            sequence + 1 == sequences ? live : root.resolve("r" + round).resolve("s" + sequence);
         if (target != live) {
           copyTree(live, target);
         }
@@ -104,8 +107,9 @@ class RecoveryCrashTest {
         }
         SortedSet<String> recovered = StackDigest.of(target, ledger.acknowledgedHashes());
         if (!recovered.equals(reference)) {
-          report.accept("the state after crashed recoveries differs from the reference: "
-              + StackDigest.difference(reference, recovered));
+          report.accept(
+              "the state after crashed recoveries differs from the reference: "
+                  + StackDigest.difference(reference, recovered));
         }
         figures.add("sequences", 1);
       }
@@ -132,13 +136,18 @@ class RecoveryCrashTest {
   }
 
   /** Recovers {@code dir} in a child halted before I/O operation {@code k}. */
-  private static void crashRecovery(ClassDataArchive launcher, Path dir, long k,
-      long openOperations, Figures figures, Consumer<String> report) throws Exception {
-    ChildJvm child = ChildJvm.start(launcher.command(RecoveryChild.class, dir.toString(),
-        Long.toString(k)));
+  private static void crashRecovery(
+      ClassDataArchive launcher,
+      Path dir,
+      long k,
+      long openOperations,
+      Figures figures,
+      Consumer<String> report)
+      throws Exception {
+    ChildJvm child =
+        ChildJvm.start(launcher.command(RecoveryChild.class, dir.toString(), Long.toString(k)));
     if (!child.process().waitFor(120, TimeUnit.SECONDS)) {
-      report.accept("the recovering child halting at operation " + k + " hangs: "
-          + child.kill());
+      report.accept("the recovering child halting at operation " + k + " hangs: " + child.kill());
       return;
     }
     List<String> lines = child.finish();
@@ -146,8 +155,13 @@ class RecoveryCrashTest {
     boolean opened = lines.stream().anyMatch(l -> l.startsWith("OPENED"));
     boolean closed = lines.stream().anyMatch(l -> l.startsWith("CLOSED"));
     if (closed ? status != 0 : status != FaultyFileSystem.HALT_STATUS) {
-      report.accept("the recovering child halted at operation " + k + " exited " + status
-          + " after " + lines);
+      report.accept(
+          "the recovering child halted at operation "
+              + k
+              + " exited "
+              + status
+              + " after "
+              + lines);
     }
     figures.add(closed ? "missed" : opened ? "crashedClosing" : "crashedRecovering", 1);
     figures.add(k <= openOperations ? "kInOpen" : "kInClose", 1);

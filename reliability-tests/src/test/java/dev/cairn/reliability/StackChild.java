@@ -16,13 +16,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The child JVM of the kill -9 families: opens {@link FullStack} on a directory and, until
- * killed, runs writer threads and a collector together. Each writer owns three refs; a step
- * writes one to four blobs, a tree and a commit (Git objects: the tree also links the parent's
- * tree) and moves one of its refs to the commit by compare-and-set, or moves it to a parentless
- * commit, or deletes it, so that history becomes unreachable and the collector archives it.
+ * The child JVM of the kill -9 families: opens {@link FullStack} on a directory and, until killed,
+ * runs writer threads and a collector together. Each writer owns three refs; a step writes one to
+ * four blobs, a tree and a commit (Git objects: the tree also links the parent's tree) and moves
+ * one of its refs to the commit by compare-and-set, or moves it to a parentless commit, or deletes
+ * it, so that history becomes unreachable and the collector archives it.
  *
  * <p>Standard output, one line per event, each printed only after what it reports happened:
+ *
  * <pre>
  * READY                         the stack is open (recovery done)
  * O HEX RECIPE                  object HEX is durable (fsync=always); {@link GitRecipe}
@@ -33,8 +34,8 @@ import java.util.Random;
  * ERROR MESSAGE                 an operation threw (a defect)
  * </pre>
  *
- * <p>Arguments: directory, seed, writers. With a fourth argument {@code warm-up} it runs a
- * little of everything and exits (to record a class-data archive).
+ * <p>Arguments: directory, seed, writers. With a fourth argument {@code warm-up} it runs a little
+ * of everything and exits (to record a class-data archive).
  */
 public final class StackChild {
   private StackChild() {}
@@ -46,8 +47,8 @@ public final class StackChild {
     long seed = Long.parseLong(args[1]);
     int writers = Integer.parseInt(args[2]);
     boolean warmUp = args.length > 3 && args[3].equals("warm-up");
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
-        StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     Backend store = FullStack.open(dir);
     out.println("READY");
     List<Thread> threads = new ArrayList<>();
@@ -55,8 +56,8 @@ public final class StackChild {
       Writer writer = new Writer(store, out, seed, w, warmUp ? 20 : Integer.MAX_VALUE);
       threads.add(new Thread(writer::run, "writer-" + w));
     }
-    Thread collector = new Thread(() -> collect(store, out, seed, warmUp ? 2 : Integer.MAX_VALUE),
-        "collector");
+    Thread collector =
+        new Thread(() -> collect(store, out, seed, warmUp ? 2 : Integer.MAX_VALUE), "collector");
     threads.add(collector);
     threads.forEach(t -> t.setDaemon(true));
     threads.forEach(Thread::start);
@@ -74,8 +75,8 @@ public final class StackChild {
 
   private static void collect(Backend store, PrintStream out, long seed, int limit) {
     Random random = new Random(seed * 7919);
-    GcOptions options = FullStack.gcOptions()
-        .withListener(phase -> out.println("P " + phase.name()));
+    GcOptions options =
+        FullStack.gcOptions().withListener(phase -> out.println("P " + phase.name()));
     try {
       for (int i = 0; i < limit; i++) {
         Thread.sleep(random.nextInt(40));
@@ -152,8 +153,7 @@ public final class StackChild {
       GitRecipe tree = GitRecipe.tree(entries);
       Hash treeHash = tree.hash();
       objects.put(treeHash, tree);
-      GitRecipe commit = GitRecipe.commit(treeHash, parent,
-          "s" + seed + "w" + id + "n" + n);
+      GitRecipe commit = GitRecipe.commit(treeHash, parent, "s" + seed + "w" + id + "n" + n);
       Hash commitHash = commit.hash();
       objects.put(commitHash, commit);
       treeOf.put(commitHash, treeHash);
@@ -162,17 +162,24 @@ public final class StackChild {
         objects.forEach((hash, recipe) -> batch.put(hash, recipe.bytes()));
         store.writeBatch(batch);
         StringBuilder lines = new StringBuilder();
-        objects.forEach((hash, recipe) -> lines.append("O ").append(hash.toHex()).append(' ')
-            .append(recipe.text()).append('\n'));
+        objects.forEach(
+            (hash, recipe) ->
+                lines
+                    .append("O ")
+                    .append(hash.toHex())
+                    .append(' ')
+                    .append(recipe.text())
+                    .append('\n'));
         out.print(lines);
       } else {
-        objects.forEach((hash, recipe) -> {
-          Hash written = store.put(recipe.bytes());
-          if (!written.equals(hash)) {
-            throw new AssertionError("put returned " + written + " for " + hash);
-          }
-          out.println("O " + hash.toHex() + " " + recipe.text());
-        });
+        objects.forEach(
+            (hash, recipe) -> {
+              Hash written = store.put(recipe.bytes());
+              if (!written.equals(hash)) {
+                throw new AssertionError("put returned " + written + " for " + hash);
+              }
+              out.println("O " + hash.toHex() + " " + recipe.text());
+            });
       }
       cas(ref, old, commitHash);
     }
@@ -200,8 +207,13 @@ public final class StackChild {
       Hash tree = treeOf.get(commit);
       if (tree == null) {
         // A commit of an earlier run: its first line names its tree.
-        byte[] data = store.read(commit).orElseThrow(
-            () -> new AssertionError("the commit " + commit + " a ref holds is not readable"));
+        byte[] data =
+            store
+                .read(commit)
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            "the commit " + commit + " a ref holds is not readable"));
         String text = new String(data, StandardCharsets.ISO_8859_1);
         int at = text.indexOf("tree ");
         tree = Hash.parse(GitRecipe.SHA1, text.substring(at + 5, at + 45));

@@ -16,12 +16,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The logical state of a recovered {@link FullStack}, as sorted lines, so that two recoveries
- * can be compared: every ref; every object the upper lists, with the SHA-256 of its bytes; each
- * volume of the lower (offsets, object count, generation) and how many objects its own verify
- * checks; every candidate hash (what children acknowledged) as the whole stack serves it; and
- * the verdict of {@code cairn verify}. File bytes are not compared: the lower's control files
- * name the upper's directory, which differs between a directory and its copy.
+ * The logical state of a recovered {@link FullStack}, as sorted lines, so that two recoveries can
+ * be compared: every ref; every object the upper lists, with the SHA-256 of its bytes; each volume
+ * of the lower (offsets, object count, generation) and how many objects its own verify checks;
+ * every candidate hash (what children acknowledged) as the whole stack serves it; and the verdict
+ * of {@code cairn verify}. File bytes are not compared: the lower's control files name the upper's
+ * directory, which differs between a directory and its copy.
  */
 final class StackDigest {
   private StackDigest() {}
@@ -31,27 +31,43 @@ final class StackDigest {
     SortedSet<String> lines = new TreeSet<>();
     SortedSet<Hash> hashes = new TreeSet<>(candidates);
     try (Backend upper = Cairn.open(FullStack.upperSpec(dir))) {
-      upper.feature(ObjectEnumeration.class).orElseThrow().forEachObject(object -> {
-        hashes.add(object.hash());
-        lines.add("upper " + object.hash().toHex() + " " + object.size() + " "
-            + bytesHash(upper.read(object.hash())));
-      });
+      upper
+          .feature(ObjectEnumeration.class)
+          .orElseThrow()
+          .forEachObject(
+              object -> {
+                hashes.add(object.hash());
+                lines.add(
+                    "upper "
+                        + object.hash().toHex()
+                        + " "
+                        + object.size()
+                        + " "
+                        + bytesHash(upper.read(object.hash())));
+              });
       for (String ref : upper.listRefs()) {
         lines.add("upper-ref " + ref + " " + upper.getRef(ref).map(Hash::toHex).orElse("-"));
       }
     } catch (CairnException e) {
       lines.add("upper failed: " + e);
     }
-    try (VolumeArchive lower = VolumeArchive.builder(dir.resolve("lower")).readOnly(true)
-        .open()) {
+    try (VolumeArchive lower = VolumeArchive.builder(dir.resolve("lower")).readOnly(true).open()) {
       for (Volume volume : lower.volumes()) {
         if (volume.isEmpty()) {
           lines.add("volume " + volume.path().getFileName() + " empty");
           continue;
         }
-        lines.add("volume " + volume.path().getFileName() + " " + volume.startOffset() + ".."
-            + volume.endOffset() + " objects=" + volume.objectCount() + " generation="
-            + volume.generation());
+        lines.add(
+            "volume "
+                + volume.path().getFileName()
+                + " "
+                + volume.startOffset()
+                + ".."
+                + volume.endOffset()
+                + " objects="
+                + volume.objectCount()
+                + " generation="
+                + volume.generation());
       }
       lines.add("lower verify " + lower.verify());
     } catch (CairnException e) {

@@ -15,13 +15,14 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * The child JVM of the streamed-large-objects kill family ({@link StreamKillTest}): opens
- * {@link FullStack} on a directory and, until killed, streams Git blobs into it through {@link
- * ObjectStreams} — most of them larger than the disk store writes as ordinary records, every
- * other one of undeclared length — points a few refs at some, and runs a collection now and
- * then, so that unreferenced large objects are archived and compacted away.
+ * The child JVM of the streamed-large-objects kill family ({@link StreamKillTest}): opens {@link
+ * FullStack} on a directory and, until killed, streams Git blobs into it through {@link
+ * ObjectStreams} — most of them larger than the disk store writes as ordinary records, every other
+ * one of undeclared length — points a few refs at some, and runs a collection now and then, so that
+ * unreferenced large objects are archived and compacted away.
  *
  * <p>Standard output, one line per event, each printed only after what it reports happened:
+ *
  * <pre>
  * READY                 the stack is open (recovery done)
  * I SEED SIZE           a streamed write of blob SEED of SIZE content bytes is about to start
@@ -37,16 +38,19 @@ public final class StreamChild {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     long seed = Long.parseLong(args[1]);
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
-        StandardCharsets.UTF_8);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(120_000); // a parent that died without killing us must not leave us running
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Runtime.getRuntime().halt(4);
-    });
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(
+                    120_000); // a parent that died without killing us must not leave us running
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(4);
+            });
     watchdog.setDaemon(true);
     watchdog.start();
     Random random = new Random(seed);

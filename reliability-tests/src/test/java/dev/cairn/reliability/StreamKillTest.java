@@ -26,19 +26,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Family 9, kill -9 while large objects stream: a {@link StreamChild} streams Git blobs of up to
- * 12 MiB (most of them past the disk store's ordinary records) into {@link FullStack} through
- * {@link ObjectStreams}, moves refs and collects, and is SIGKILLed at a random instant — mostly
- * while an object streams. After each kill the stack reopens and: every object the child
- * acknowledged streams back whole with its hash; the object in flight is either absent or
- * whole; no segment file of a large object is left that names no object the store holds (a
- * half-written one must be removed by the open); and {@code cairn verify} is clean.
+ * Family 9, kill -9 while large objects stream: a {@link StreamChild} streams Git blobs of up to 12
+ * MiB (most of them past the disk store's ordinary records) into {@link FullStack} through {@link
+ * ObjectStreams}, moves refs and collects, and is SIGKILLed at a random instant — mostly while an
+ * object streams. After each kill the stack reopens and: every object the child acknowledged
+ * streams back whole with its hash; the object in flight is either absent or whole; no segment file
+ * of a large object is left that names no object the store holds (a half-written one must be
+ * removed by the open); and {@code cairn verify} is clean.
  *
  * <p>Each directory accumulates {@value #RUNS_PER_DIRECTORY} runs, then starts afresh. Sizes:
  * {@code cairn.stream-kill.kills} kills (8 in CI, 300 in the long run).
  */
 class StreamKillTest {
   static final int RUNS_PER_DIRECTORY = 6;
+
   /** Larger objects are written by the disk store as a segment of their own. */
   private static final int OWN_SEGMENT = 4 << 20;
 
@@ -58,8 +59,9 @@ class StreamKillTest {
         dir = root.resolve("d" + kill);
         acknowledged.clear();
       }
-      ChildJvm child = ChildJvm.start(launcher.command(StreamChild.class, dir.toString(),
-          String.valueOf(kill + 1)));
+      ChildJvm child =
+          ChildJvm.start(
+              launcher.command(StreamChild.class, dir.toString(), String.valueOf(kill + 1)));
       assertThat(child.awaitReady(60)).as("child %d started", kill).isTrue();
       Thread.sleep(random.nextInt(2000));
       long[] inFlight = null;
@@ -70,8 +72,8 @@ class StreamKillTest {
             inFlight = new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])};
             break;
           case "O":
-            acknowledged.put(words[3], new long[] {Long.parseLong(words[1]),
-                Long.parseLong(words[2])});
+            acknowledged.put(
+                words[3], new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])});
             inFlight = null;
             break;
           case "ERROR":
@@ -83,8 +85,7 @@ class StreamKillTest {
       }
       figures.add("kills", 1);
       if (inFlight != null) {
-        figures.add(inFlight[1] > OWN_SEGMENT ? "killedStreamingLarge" : "killedStreamingSmall",
-            1);
+        figures.add(inFlight[1] > OWN_SEGMENT ? "killedStreamingLarge" : "killedStreamingSmall", 1);
       }
       check(dir, kill, acknowledged, inFlight, figures, violations);
       FullStack.Verdict verdict = FullStack.verify(dir);
@@ -98,8 +99,14 @@ class StreamKillTest {
     assertThat(violations).isEmpty();
   }
 
-  private static void check(Path dir, int kill, Map<String, long[]> acknowledged,
-      long[] inFlight, Figures figures, List<String> violations) throws IOException {
+  private static void check(
+      Path dir,
+      int kill,
+      Map<String, long[]> acknowledged,
+      long[] inFlight,
+      Figures figures,
+      List<String> violations)
+      throws IOException {
     try (Backend store = FullStack.open(dir)) {
       ObjectStreams streams = ObjectStreams.of(store);
       for (Map.Entry<String, long[]> entry : acknowledged.entrySet()) {
@@ -125,8 +132,15 @@ class StreamKillTest {
       for (Path segment : largeSegments(dir.resolve("upper"))) {
         Hash named = namedBy(segment);
         if (!store.exists(named)) {
-          violations.add("run " + kill + ": " + segment.getFileName() + " is left behind; its"
-              + " record names " + named + ", which the store does not hold");
+          violations.add(
+              "run "
+                  + kill
+                  + ": "
+                  + segment.getFileName()
+                  + " is left behind; its"
+                  + " record names "
+                  + named
+                  + ", which the store does not hold");
         }
       }
     }
@@ -151,17 +165,25 @@ class StreamKillTest {
     }
     Hash actual = hasher.finish();
     if (read != reader.get().size() || !actual.equals(hash)) {
-      return hash + " reads back as " + read + " bytes hashing to " + actual + " (size "
-          + reader.get().size() + ")";
+      return hash
+          + " reads back as "
+          + read
+          + " bytes hashing to "
+          + actual
+          + " (size "
+          + reader.get().size()
+          + ")";
     }
     return null;
   }
 
   private static List<Path> largeSegments(Path upper) throws IOException {
     try (Stream<Path> files = Files.list(upper)) {
-      return files.filter(f -> f.getFileName().toString().matches("seg-[0-9a-f]{16}\\.data"))
+      return files
+          .filter(f -> f.getFileName().toString().matches("seg-[0-9a-f]{16}\\.data"))
           .filter(f -> f.toFile().length() > OWN_SEGMENT)
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 

@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A skeleton {@link Backend} that enforces the contract once, so implementations only store
- * and fetch. Its public methods are final: they reject nulls, check that the store is open,
- * that the operation is among its {@linkplain #capabilities() capabilities}, that ref names
- * are {@linkplain RefName valid} and that hashes are of the store's algorithm — all before
- * the subclass is called — and they keep the {@linkplain #stats() counters}.
+ * A skeleton {@link Backend} that enforces the contract once, so implementations only store and
+ * fetch. Its public methods are final: they reject nulls, check that the store is open, that the
+ * operation is among its {@linkplain #capabilities() capabilities}, that ref names are {@linkplain
+ * RefName valid} and that hashes are of the store's algorithm — all before the subclass is called —
+ * and they keep the {@linkplain #stats() counters}.
  *
  * <p>Subclasses must be thread-safe. {@link #closeStore()} runs at most once.
  */
@@ -45,9 +45,11 @@ public abstract class AbstractBackend implements Backend {
     this.description = requireNonNull(description, "description");
     this.algorithm = requireNonNull(algorithm, "algorithm");
     requireNonNull(capabilities, "capabilities");
-    this.capabilities = Collections.unmodifiableSet(capabilities.isEmpty()
-        ? EnumSet.noneOf(Capability.class)
-        : EnumSet.copyOf(capabilities));
+    this.capabilities =
+        Collections.unmodifiableSet(
+            capabilities.isEmpty()
+                ? EnumSet.noneOf(Capability.class)
+                : EnumSet.copyOf(capabilities));
   }
 
   /** Returns the object named {@code hash}, or empty. The hash has been checked. */
@@ -57,8 +59,8 @@ public abstract class AbstractBackend implements Backend {
   protected abstract boolean containsObject(Hash hash);
 
   /**
-   * Stores one object. Called only if the store has {@link Capability#WRITE_OBJECTS}. The
-   * default throws; a store with that capability overrides it.
+   * Stores one object. Called only if the store has {@link Capability#WRITE_OBJECTS}. The default
+   * throws; a store with that capability overrides it.
    */
   protected void writeObject(Hash hash, byte[] data) {
     throw new ReadOnlyStoreException(description, "write");
@@ -66,8 +68,7 @@ public abstract class AbstractBackend implements Backend {
 
   /**
    * Stores a batch, all-or-nothing where the store is durable. Every hash and array has been
-   * checked. The default writes the objects one at a time, which suits stores that are not
-   * durable.
+   * checked. The default writes the objects one at a time, which suits stores that are not durable.
    */
   protected void writeObjects(Map<Hash, byte[]> objects) {
     objects.forEach(this::writeObject);
@@ -77,16 +78,16 @@ public abstract class AbstractBackend implements Backend {
   protected abstract Optional<Hash> readRef(String name);
 
   /**
-   * Points a ref at a hash. Called only if the store has {@link Capability#WRITE_REFS}; the
-   * default throws.
+   * Points a ref at a hash. Called only if the store has {@link Capability#WRITE_REFS}; the default
+   * throws.
    */
   protected void writeRef(String name, Hash hash) {
     throw new ReadOnlyStoreException(description, "setRef");
   }
 
   /**
-   * The linearizable compare-and-set of {@link Backend#testAndSetRef}. Called only if the
-   * store has {@link Capability#WRITE_REFS}; the default throws.
+   * The linearizable compare-and-set of {@link Backend#testAndSetRef}. Called only if the store has
+   * {@link Capability#WRITE_REFS}; the default throws.
    */
   protected boolean compareAndSetRef(
       String name, @Nullable Hash expected, @Nullable Hash replacement) {
@@ -217,14 +218,19 @@ public abstract class AbstractBackend implements Backend {
 
   @Override
   public Optional<StoreStats> stats() {
-    return Optional.of(new StoreStats(
-        reads.sum(), writes.sum(), cacheHits.sum(), cacheMisses.sum(), bytesRead.sum(),
-        bytesWritten.sum()));
+    return Optional.of(
+        new StoreStats(
+            reads.sum(),
+            writes.sum(),
+            cacheHits.sum(),
+            cacheMisses.sum(),
+            bytesRead.sum(),
+            bytesWritten.sum()));
   }
 
   /**
-   * For a feature that writes objects outside {@link #write} (such as {@link ObjectStreams}):
-   * the checks {@code write} makes first, that the store is open and takes objects.
+   * For a feature that writes objects outside {@link #write} (such as {@link ObjectStreams}): the
+   * checks {@code write} makes first, that the store is open and takes objects.
    *
    * @throws StoreClosedException if the store is closed
    * @throws ReadOnlyStoreException if it lacks {@link Capability#WRITE_OBJECTS}
@@ -234,8 +240,8 @@ public abstract class AbstractBackend implements Backend {
   }
 
   /**
-   * For a feature that reads objects outside {@link #read}: the checks {@code read} makes
-   * first, that {@code hash} is not null and of the store's algorithm and the store open.
+   * For a feature that reads objects outside {@link #read}: the checks {@code read} makes first,
+   * that {@code hash} is not null and of the store's algorithm and the store open.
    *
    * @throws StoreClosedException if the store is closed
    * @throws HashAlgorithmMismatchException if {@code hash} is of another algorithm

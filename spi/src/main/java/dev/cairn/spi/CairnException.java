@@ -1,9 +1,9 @@
 package dev.cairn.spi;
 
 /**
- * The root of every exception Cairn throws on purpose. Unchecked: a store's failures are
- * either programming errors (a closed store, a bad name) or conditions the caller can only
- * report (corruption, I/O), so no caller is forced to catch what it cannot handle.
+ * The root of every exception Cairn throws on purpose. Unchecked: a store's failures are either
+ * programming errors (a closed store, a bad name) or conditions the caller can only report
+ * (corruption, I/O), so no caller is forced to catch what it cannot handle.
  */
 public class CairnException extends RuntimeException {
   private static final long serialVersionUID = 1L;

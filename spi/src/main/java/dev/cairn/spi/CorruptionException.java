@@ -3,8 +3,8 @@ package dev.cairn.spi;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Stored data failed a check (checksum, length, format). The damaged bytes were not served.
- * Names the file and the offset at which the damage was found.
+ * Stored data failed a check (checksum, length, format). The damaged bytes were not served. Names
+ * the file and the offset at which the damage was found.
  */
 public class CorruptionException extends CairnException {
   private static final long serialVersionUID = 1L;

@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A store that passes every operation to one child store: the base of decorators, each of which
- * overrides only what it changes (Okio's {@code ForwardingFileSystem}). Public so that plugins
- * can write decorators too; the built-in {@code cache}, {@code read-only}, {@code stats} and
- * {@code verify} and the root of every stack opened by spec extend it.
+ * overrides only what it changes (Okio's {@code ForwardingFileSystem}). Public so that plugins can
+ * write decorators too; the built-in {@code cache}, {@code read-only}, {@code stats} and {@code
+ * verify} and the root of every stack opened by spec extend it.
  *
- * <p>It extends {@link AbstractBackend}, so the contract is checked once, here, before the
- * child is called: nulls, a closed store, hashes of another algorithm, invalid ref names and
- * writes the {@linkplain #capabilities() capabilities} do not allow never reach the child.
+ * <p>It extends {@link AbstractBackend}, so the contract is checked once, here, before the child is
+ * called: nulls, a closed store, hashes of another algorithm, invalid ref names and writes the
+ * {@linkplain #capabilities() capabilities} do not allow never reach the child.
  *
  * <p>What is forwarded:
  *
@@ -33,17 +33,17 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Features: one hook, three answers.</b> A feature of the child (see {@link
  * Backend#feature(Class)}) is never hidden, because a caller that does not see a feature takes
  * another course: a garbage collection that cannot see the archive below would drop what it was
- * meant to archive. {@link #feature(Class)} offers what this store implements itself and, for
- * every other feature the child offers, whatever {@link #childFeature} — which every decorator
- * must implement — answers:
+ * meant to archive. {@link #feature(Class)} offers what this store implements itself and, for every
+ * other feature the child offers, whatever {@link #childFeature} — which every decorator must
+ * implement — answers:
  *
  * <ul>
- *   <li><b>forward</b>: return the child's feature as it is, when using it behind this store
- *       cannot break this store's promises;
+ *   <li><b>forward</b>: return the child's feature as it is, when using it behind this store cannot
+ *       break this store's promises;
  *   <li><b>wrap</b>: return a view that keeps them (a cache forgets what a compaction below
  *       dropped; a read-only view lets an archive be read but not written);
- *   <li><b>refuse</b>: return {@link #refused}, a stand-in that is visible but throws when used,
- *       so the caller learns why rather than silently doing something else.
+ *   <li><b>refuse</b>: return {@link #refused}, a stand-in that is visible but throws when used, so
+ *       the caller learns why rather than silently doing something else.
  * </ul>
  *
  * <p>Thread-safe if the child is and the subclass is.
@@ -52,8 +52,8 @@ public abstract class ForwardingBackend extends AbstractBackend {
   private final Backend child;
 
   /**
-   * A store described as {@code description} over {@code child}, which it owns, with the
-   * child's capabilities.
+   * A store described as {@code description} over {@code child}, which it owns, with the child's
+   * capabilities.
    *
    * @param description names the store in messages, by convention {@code "name:" + child}
    */
@@ -133,16 +133,16 @@ public abstract class ForwardingBackend extends AbstractBackend {
   }
 
   /**
-   * The counters {@link AbstractBackend} keeps for this store itself (reads, writes and bytes
-   * seen by this layer, and the cache hits and misses it recorded).
+   * The counters {@link AbstractBackend} keeps for this store itself (reads, writes and bytes seen
+   * by this layer, and the cache hits and misses it recorded).
    */
   protected final StoreStats ownStats() {
     return super.stats().orElse(StoreStats.ZERO);
   }
 
   /**
-   * This store if it is a {@code type} itself; otherwise, if the child offers {@code type},
-   * what {@link #childFeature} makes of it; otherwise empty.
+   * This store if it is a {@code type} itself; otherwise, if the child offers {@code type}, what
+   * {@link #childFeature} makes of it; otherwise empty.
    *
    * @throws StoreClosedException if this store is closed
    */
@@ -160,7 +160,9 @@ public abstract class ForwardingBackend extends AbstractBackend {
     T answer = childFeature(type, offered.get());
     if (answer == null) {
       throw new NullPointerException(
-          this + ": childFeature answered null for " + type.getName()
+          this
+              + ": childFeature answered null for "
+              + type.getName()
               + "; forward, wrap or refuse it");
     }
     return Optional.of(answer);
@@ -168,19 +170,19 @@ public abstract class ForwardingBackend extends AbstractBackend {
 
   /**
    * The hook: what this store offers as {@code type}, given {@code feature}, the child's. Return
-   * {@code feature} to forward it, a wrapper to wrap it, or {@link #refused} to refuse it (see
-   * the class comment); never null. Called on every {@link #feature} lookup the child can
-   * answer, from any thread.
+   * {@code feature} to forward it, a wrapper to wrap it, or {@link #refused} to refuse it (see the
+   * class comment); never null. Called on every {@link #feature} lookup the child can answer, from
+   * any thread.
    */
   protected abstract <T> T childFeature(Class<T> type, T feature);
 
   /**
-   * A stand-in for a feature this store refuses: an instance of the interface {@code type} on
-   * which every method but {@code toString}, {@code equals} and {@code hashCode} throws the
-   * exception {@code refusal} makes of the method's name.
+   * A stand-in for a feature this store refuses: an instance of the interface {@code type} on which
+   * every method but {@code toString}, {@code equals} and {@code hashCode} throws the exception
+   * {@code refusal} makes of the method's name.
    *
-   * @throws RuntimeException the exception {@code refusal} makes of {@code "feature"}, at once,
-   *     if {@code type} is a class (no stand-in can be made for it)
+   * @throws RuntimeException the exception {@code refusal} makes of {@code "feature"}, at once, if
+   *     {@code type} is a class (no stand-in can be made for it)
    */
   protected final <T> T refused(
       Class<T> type, Function<String, ? extends RuntimeException> refusal) {
@@ -190,17 +192,20 @@ public abstract class ForwardingBackend extends AbstractBackend {
       throw refusal.apply("feature");
     }
     String description = "refused " + type.getSimpleName() + " of " + this;
-    Object standIn = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-              case "equals" -> proxy == args[0];
-              case "hashCode" -> System.identityHashCode(proxy);
-              default -> description;
-            };
-          }
-          throw refusal.apply(method.getName());
-        });
+    Object standIn =
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                  case "equals" -> proxy == args[0];
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  default -> description;
+                };
+              }
+              throw refusal.apply(method.getName());
+            });
     return type.cast(standIn);
   }
 }

@@ -13,11 +13,14 @@ import java.util.function.Consumer;
  * @param pinned hashes kept, with what they reach, in addition to what refs reach
  * @param links how to find the links of an object
  * @param mode where the unreachable objects go
- * @param listener called on the collecting thread as each {@link GarbageCollection.Phase}
- *     begins (progress reports, tests); an exception it throws aborts the collection as a
- *     crash at that point would
+ * @param listener called on the collecting thread as each {@link GarbageCollection.Phase} begins
+ *     (progress reports, tests); an exception it throws aborts the collection as a crash at that
+ *     point would
  */
-public record GcOptions(Set<Hash> pinned, LinkExtractor links, GarbageCollection.Mode mode,
+public record GcOptions(
+    Set<Hash> pinned,
+    LinkExtractor links,
+    GarbageCollection.Mode mode,
     Consumer<GarbageCollection.Phase> listener) {
   /** Checks the components and copies {@code pinned}. */
   public GcOptions {

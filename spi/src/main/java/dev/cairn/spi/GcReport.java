@@ -14,9 +14,9 @@ import java.util.Map;
  * @param mode the mode used: {@code ARCHIVE} or {@code ROLLING}
  * @param generation the lower's GC generation written (archive mode), or 0
  * @param marked objects found live (including dangling links and objects written meanwhile)
- * @param missing linked objects the store does not hold, among those it read (leaves the
- *     link extractor recognises are marked without being read; nothing was lost by this
- *     collection: they were absent before)
+ * @param missing linked objects the store does not hold, among those it read (leaves the link
+ *     extractor recognises are marked without being read; nothing was lost by this collection: they
+ *     were absent before)
  * @param unreachable objects of the upper found unreachable
  * @param archived objects appended to the lower ({@code unreachable} minus those it held)
  * @param dropped object copies removed from the upper
@@ -24,8 +24,16 @@ import java.util.Map;
  * @param bytesAfter bytes of the upper's object files after
  * @param phases time spent in each phase that ran
  */
-public record GcReport(GarbageCollection.Mode mode, int generation, long marked, long missing,
-    long unreachable, long archived, long dropped, long bytesBefore, long bytesAfter,
+public record GcReport(
+    GarbageCollection.Mode mode,
+    int generation,
+    long marked,
+    long missing,
+    long unreachable,
+    long archived,
+    long dropped,
+    long bytesBefore,
+    long bytesAfter,
     Map<GarbageCollection.Phase, Duration> phases) {
   /** Checks the components and copies {@code phases}. */
   public GcReport {
@@ -56,13 +64,25 @@ public record GcReport(GarbageCollection.Mode mode, int generation, long marked,
     if (missing > 0) {
       out.append(" (").append(missing).append(" missing)");
     }
-    out.append(", ").append(unreachable).append(" unreachable, ").append(archived)
-        .append(" archived, ").append(dropped).append(" dropped\n");
-    out.append("  upper: ").append(size(bytesBefore)).append(" -> ").append(size(bytesAfter))
+    out.append(", ")
+        .append(unreachable)
+        .append(" unreachable, ")
+        .append(archived)
+        .append(" archived, ")
+        .append(dropped)
+        .append(" dropped\n");
+    out.append("  upper: ")
+        .append(size(bytesBefore))
+        .append(" -> ")
+        .append(size(bytesAfter))
         .append('\n');
     out.append("  time: ").append(millis(total()));
-    phases.forEach((phase, time) -> out.append(", ")
-        .append(phase.name().toLowerCase(Locale.ROOT)).append(' ').append(millis(time)));
+    phases.forEach(
+        (phase, time) ->
+            out.append(", ")
+                .append(phase.name().toLowerCase(Locale.ROOT))
+                .append(' ')
+                .append(millis(time)));
     return out.toString();
   }
 

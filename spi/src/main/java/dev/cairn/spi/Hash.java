@@ -8,10 +8,10 @@ import java.util.Arrays;
 /**
  * The identity of a stored object: the digest of its bytes under one {@link HashAlgorithm}.
  *
- * <p>Immutable and thread-safe. Two hashes are equal when their algorithms are the same and
- * their bytes are the same. Ordering is by algorithm name, then by the bytes as unsigned
- * values, which is also the order of their hexadecimal forms. {@link #toString()} is the
- * lowercase hexadecimal form, as Git prints object ids.
+ * <p>Immutable and thread-safe. Two hashes are equal when their algorithms are the same and their
+ * bytes are the same. Ordering is by algorithm name, then by the bytes as unsigned values, which is
+ * also the order of their hexadecimal forms. {@link #toString()} is the lowercase hexadecimal form,
+ * as Git prints object ids.
  */
 public final class Hash implements Comparable<Hash> {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -27,8 +27,7 @@ public final class Hash implements Comparable<Hash> {
   /**
    * Returns the hash with the given digest bytes.
    *
-   * @throws IllegalArgumentException if {@code bytes} is not {@code algorithm.digestLength()}
-   *     long
+   * @throws IllegalArgumentException if {@code bytes} is not {@code algorithm.digestLength()} long
    */
   public static Hash of(HashAlgorithm algorithm, byte[] bytes) {
     requireNonNull(algorithm, "algorithm");
@@ -45,8 +44,10 @@ public final class Hash implements Comparable<Hash> {
     requireNonNull(algorithm, "algorithm");
     requireNonNull(source, "source");
     if (length != algorithm.digestLength()) {
-      throw new IllegalArgumentException(String.format(
-          "a %s hash has %d bytes, got %d", algorithm.name(), algorithm.digestLength(), length));
+      throw new IllegalArgumentException(
+          String.format(
+              "a %s hash has %d bytes, got %d",
+              algorithm.name(), algorithm.digestLength(), length));
     }
     return new Hash(algorithm, Arrays.copyOfRange(source, offset, offset + length));
   }
@@ -66,22 +67,25 @@ public final class Hash implements Comparable<Hash> {
   /**
    * Parses the hexadecimal form of a hash (upper or lower case).
    *
-   * @throws IllegalArgumentException naming the input if it has the wrong length for the
-   *     algorithm or a character that is not a hexadecimal digit
+   * @throws IllegalArgumentException naming the input if it has the wrong length for the algorithm
+   *     or a character that is not a hexadecimal digit
    */
   public static Hash parse(HashAlgorithm algorithm, String hex) {
     requireNonNull(algorithm, "algorithm");
     requireNonNull(hex, "hex");
     int expected = algorithm.digestLength() * 2;
     if (hex.length() != expected) {
-      throw new IllegalArgumentException(String.format(
-          "a %s hash has %d hex digits, got %d in %s",
-          algorithm.name(), expected, hex.length(), Quote.of(hex)));
+      throw new IllegalArgumentException(
+          String.format(
+              "a %s hash has %d hex digits, got %d in %s",
+              algorithm.name(), expected, hex.length(), Quote.of(hex)));
     }
     for (int i = 0; i < hex.length(); i++) {
       if (!isAsciiHex(hex.charAt(i))) {
-        throw new IllegalArgumentException(String.format(
-            "not a hex digit: %s at %d in %s", Quote.of(String.valueOf(hex.charAt(i))), i, Quote.of(hex)));
+        throw new IllegalArgumentException(
+            String.format(
+                "not a hex digit: %s at %d in %s",
+                Quote.of(String.valueOf(hex.charAt(i))), i, Quote.of(hex)));
       }
     }
     byte[] bytes = new byte[algorithm.digestLength()];

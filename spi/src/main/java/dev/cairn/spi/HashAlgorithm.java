@@ -9,9 +9,9 @@ import java.io.InputStream;
  * A hash function that names stored objects. Implementations are immutable, thread-safe and
  * identified by {@link #name()}: two algorithms with the same name are the same algorithm.
  *
- * <p>{@link #SHA1} (Git's object ids) and {@link #SHA256} are built in. Further algorithms
- * are found with {@link java.util.ServiceLoader} as providers of this interface; see
- * {@link HashAlgorithms}.
+ * <p>{@link #SHA1} (Git's object ids) and {@link #SHA256} are built in. Further algorithms are
+ * found with {@link java.util.ServiceLoader} as providers of this interface; see {@link
+ * HashAlgorithms}.
  */
 public interface HashAlgorithm {
   /** SHA-1, 20 bytes: the object ids of Git repositories. */
@@ -57,8 +57,8 @@ public interface HashAlgorithm {
   }
 
   /**
-   * The algorithm called {@code name} among the built-in ones and those the class loader of
-   * this interface finds.
+   * The algorithm called {@code name} among the built-in ones and those the class loader of this
+   * interface finds.
    *
    * @throws IllegalArgumentException naming the known algorithms if there is none by that name
    */

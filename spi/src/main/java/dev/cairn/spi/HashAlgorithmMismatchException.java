@@ -1,8 +1,8 @@
 package dev.cairn.spi;
 
 /**
- * A hash of one algorithm was given to a store of another, or a store was opened with a
- * {@code hash=} that differs from the one it was created with. Nothing was changed.
+ * A hash of one algorithm was given to a store of another, or a store was opened with a {@code
+ * hash=} that differs from the one it was created with. Nothing was changed.
  */
 public class HashAlgorithmMismatchException extends CairnException {
   private static final long serialVersionUID = 1L;
@@ -20,7 +20,9 @@ public class HashAlgorithmMismatchException extends CairnException {
    * @param hash the offending hash
    */
   public HashAlgorithmMismatchException(String store, HashAlgorithm expected, Hash hash) {
-    super(String.format("store %s holds %s hashes, got %s hash %s",
-        store, expected.name(), hash.algorithm().name(), hash));
+    super(
+        String.format(
+            "store %s holds %s hashes, got %s hash %s",
+            store, expected.name(), hash.algorithm().name(), hash));
   }
 }

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The hash algorithms available to a class loader: {@link HashAlgorithm#SHA1}, {@link
- * HashAlgorithm#SHA256}, and every {@link HashAlgorithm} provider its {@link ServiceLoader}
- * finds. Immutable and thread-safe.
+ * HashAlgorithm#SHA256}, and every {@link HashAlgorithm} provider its {@link ServiceLoader} finds.
+ * Immutable and thread-safe.
  */
 public final class HashAlgorithms {
   private static final class Standard {
@@ -67,9 +67,10 @@ public final class HashAlgorithms {
     requireNonNull(algorithm.name(), () -> algorithm.getClass().getName() + ".name()");
     HashAlgorithm previous = byName.putIfAbsent(algorithm.name(), algorithm);
     if (previous != null) {
-      throw new IllegalStateException(String.format(
-          "two hash algorithms are named '%s': %s and %s",
-          algorithm.name(), previous.getClass().getName(), algorithm.getClass().getName()));
+      throw new IllegalStateException(
+          String.format(
+              "two hash algorithms are named '%s': %s and %s",
+              algorithm.name(), previous.getClass().getName(), algorithm.getClass().getName()));
     }
   }
 
@@ -82,8 +83,9 @@ public final class HashAlgorithms {
     requireNonNull(name, "name");
     HashAlgorithm algorithm = byName.get(name);
     if (algorithm == null) {
-      throw new IllegalArgumentException(String.format(
-          "unknown hash algorithm '%s'; known: %s", name, String.join(", ", byName.keySet())));
+      throw new IllegalArgumentException(
+          String.format(
+              "unknown hash algorithm '%s'; known: %s", name, String.join(", ", byName.keySet())));
     }
     return algorithm;
   }

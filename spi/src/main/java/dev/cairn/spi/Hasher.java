@@ -1,8 +1,8 @@
 package dev.cairn.spi;
 
 /**
- * Computes one hash incrementally. Not thread-safe; use one per computation.
- * Obtained from {@link HashAlgorithm#newHasher()}.
+ * Computes one hash incrementally. Not thread-safe; use one per computation. Obtained from {@link
+ * HashAlgorithm#newHasher()}.
  */
 public interface Hasher {
   /** Adds {@code length} bytes of {@code bytes} from {@code offset}; returns this hasher. */

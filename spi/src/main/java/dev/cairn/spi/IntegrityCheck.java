@@ -3,20 +3,20 @@ package dev.cairn.spi;
 import java.util.function.Consumer;
 
 /**
- * A store feature (see {@link Backend#feature(Class)}): checking every checksum of every file
- * the store owns, for {@code cairn verify}. Where reading each object checks only the records
- * that reads reach, this also checks what no read touches: indexes, Bloom filters, manifests,
- * control and mapping files, ref journals, and records that no index names. Each object's
- * record is checked and its payload re-hashed.
+ * A store feature (see {@link Backend#feature(Class)}): checking every checksum of every file the
+ * store owns, for {@code cairn verify}. Where reading each object checks only the records that
+ * reads reach, this also checks what no read touches: indexes, Bloom filters, manifests, control
+ * and mapping files, ref journals, and records that no index names. Each object's record is checked
+ * and its payload re-hashed.
  *
- * <p>Each damage found is reported as a {@link CorruptionException} naming the file and the
- * offset, and the check goes on: one damaged file does not hide another. Damage the store found
- * and worked around since it was opened (an index it rebuilt from the records, a record it
- * skips) is reported too, since the files may no longer show it.
+ * <p>Each damage found is reported as a {@link CorruptionException} naming the file and the offset,
+ * and the check goes on: one damaged file does not hide another. Damage the store found and worked
+ * around since it was opened (an index it rebuilt from the records, a record it skips) is reported
+ * too, since the files may no longer show it.
  *
- * <p>Changes nothing. Safe to run while the store is in use; what is written meanwhile may or
- * may not be checked. The visitor runs on the calling thread. A store made of stores (a
- * decorator, {@code layered}) checks each store below it that offers this feature.
+ * <p>Changes nothing. Safe to run while the store is in use; what is written meanwhile may or may
+ * not be checked. The visitor runs on the calling thread. A store made of stores (a decorator,
+ * {@code layered}) checks each store below it that offers this feature.
  */
 public interface IntegrityCheck {
   /**
@@ -42,7 +42,10 @@ public interface IntegrityCheck {
 
     /** This result and {@code other} added up, for a store made of stores. */
     public Summary plus(Summary other) {
-      return new Summary(files + other.files, bytes + other.bytes, objects + other.objects,
+      return new Summary(
+          files + other.files,
+          bytes + other.bytes,
+          objects + other.objects,
           damaged + other.damaged);
     }
   }

@@ -3,10 +3,9 @@ package dev.cairn.spi;
 import java.util.Objects;
 
 /**
- * How long one kind of operation took, summarised: how many were timed, their mean, two
- * percentiles and the longest. Immutable. Percentiles may be approximate (the {@code stats}
- * decorator keeps a histogram whose buckets are within 1/8 of their values), but never exceed
- * {@link #maxNanos()}.
+ * How long one kind of operation took, summarised: how many were timed, their mean, two percentiles
+ * and the longest. Immutable. Percentiles may be approximate (the {@code stats} decorator keeps a
+ * histogram whose buckets are within 1/8 of their values), but never exceed {@link #maxNanos()}.
  */
 public final class LatencySummary {
   private final long count;
@@ -18,17 +17,20 @@ public final class LatencySummary {
   /**
    * Creates a summary.
    *
-   * @throws IllegalArgumentException if a value is negative, or the percentiles are not in
-   *     order {@code p50 <= p99 <= max}
+   * @throws IllegalArgumentException if a value is negative, or the percentiles are not in order
+   *     {@code p50 <= p99 <= max}
    */
   public LatencySummary(long count, long meanNanos, long p50Nanos, long p99Nanos, long maxNanos) {
     if (count < 0 || meanNanos < 0 || p50Nanos < 0) {
-      throw new IllegalArgumentException(String.format(
-          "count (%d), mean (%d) and p50 (%d) must not be negative", count, meanNanos, p50Nanos));
+      throw new IllegalArgumentException(
+          String.format(
+              "count (%d), mean (%d) and p50 (%d) must not be negative",
+              count, meanNanos, p50Nanos));
     }
     if (p50Nanos > p99Nanos || p99Nanos > maxNanos) {
-      throw new IllegalArgumentException(String.format(
-          "p50 (%d) <= p99 (%d) <= max (%d) must hold", p50Nanos, p99Nanos, maxNanos));
+      throw new IllegalArgumentException(
+          String.format(
+              "p50 (%d) <= p99 (%d) <= max (%d) must hold", p50Nanos, p99Nanos, maxNanos));
     }
     this.count = count;
     this.meanNanos = meanNanos;
@@ -68,8 +70,11 @@ public final class LatencySummary {
       return false;
     }
     LatencySummary s = (LatencySummary) o;
-    return count == s.count && meanNanos == s.meanNanos && p50Nanos == s.p50Nanos
-        && p99Nanos == s.p99Nanos && maxNanos == s.maxNanos;
+    return count == s.count
+        && meanNanos == s.meanNanos
+        && p50Nanos == s.p50Nanos
+        && p99Nanos == s.p99Nanos
+        && maxNanos == s.maxNanos;
   }
 
   @Override
@@ -79,7 +84,8 @@ public final class LatencySummary {
 
   @Override
   public String toString() {
-    return String.format("count=%d mean=%dns p50=%dns p99=%dns max=%dns",
+    return String.format(
+        "count=%d mean=%dns p50=%dns p99=%dns max=%dns",
         count, meanNanos, p50Nanos, p99Nanos, maxNanos);
   }
 }

@@ -8,20 +8,20 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * Turns an object's bytes into the hashes of the objects it references, so that garbage
- * collection can tell reachable objects from garbage (see {@link GarbageCollection}).
+ * Turns an object's bytes into the hashes of the objects it references, so that garbage collection
+ * can tell reachable objects from garbage (see {@link GarbageCollection}).
  *
  * <p>Implementations are immutable, thread-safe and identified by {@link #name()}. {@code none}
- * (every object is a leaf) is built in; others, such as {@code git} in the git module,
- * are found with {@link ServiceLoader} as providers of this interface.
+ * (every object is a leaf) is built in; others, such as {@code git} in the git module, are found
+ * with {@link ServiceLoader} as providers of this interface.
  */
 public interface LinkExtractor {
   /** The name used in options and on the command line, e.g. {@code "git"}: lowercase. */
   String name();
 
   /**
-   * The hashes {@code data}, the bytes of the object {@code hash}, references, in the order
-   * they appear (duplicates allowed). The result is the caller's.
+   * The hashes {@code data}, the bytes of the object {@code hash}, references, in the order they
+   * appear (duplicates allowed). The result is the caller's.
    *
    * @param hash the object's hash, for messages
    * @param data the object's bytes; not modified and not retained
@@ -31,13 +31,13 @@ public interface LinkExtractor {
   List<Hash> links(Hash hash, byte[] data, HashAlgorithm algorithm);
 
   /**
-   * Calls {@code visitor} with each link of {@link #links}, in the same order, saying whether
-   * the format tells that the linked object has no links of its own (a Git tree knows which
-   * entries are blobs): a collector marks such a leaf without reading it. The default reports
-   * every link as possibly having links.
+   * Calls {@code visitor} with each link of {@link #links}, in the same order, saying whether the
+   * format tells that the linked object has no links of its own (a Git tree knows which entries are
+   * blobs): a collector marks such a leaf without reading it. The default reports every link as
+   * possibly having links.
    *
-   * @throws MalformedObjectException as {@link #links} does; links before the problem may
-   *     have been visited
+   * @throws MalformedObjectException as {@link #links} does; links before the problem may have been
+   *     visited
    */
   default void forEachLink(Hash hash, byte[] data, HashAlgorithm algorithm, LinkVisitor visitor) {
     requireNonNull(visitor, "visitor");
@@ -64,8 +64,8 @@ public interface LinkExtractor {
   }
 
   /**
-   * The extractor called {@code name}: {@code none}, or one that {@link ServiceLoader} finds
-   * with the class loader of this interface or the current thread's context class loader.
+   * The extractor called {@code name}: {@code none}, or one that {@link ServiceLoader} finds with
+   * the class loader of this interface or the current thread's context class loader.
    *
    * @throws IllegalArgumentException naming the extractors known if none is called {@code name}
    */
@@ -74,8 +74,8 @@ public interface LinkExtractor {
     Map<String, LinkExtractor> known = available();
     LinkExtractor found = known.get(name);
     if (found == null) {
-      throw new IllegalArgumentException(String.format(
-          "no link extractor called %s; known: %s", Quote.of(name), known.keySet()));
+      throw new IllegalArgumentException(
+          String.format("no link extractor called %s; known: %s", Quote.of(name), known.keySet()));
     }
     return found;
   }
@@ -86,8 +86,8 @@ public interface LinkExtractor {
     known.put(NoLinks.INSTANCE.name(), NoLinks.INSTANCE);
     ClassLoader own = LinkExtractor.class.getClassLoader();
     ClassLoader context = Thread.currentThread().getContextClassLoader();
-    for (ClassLoader loader : context == null || context == own
-        ? List.of(own) : List.of(own, context)) {
+    for (ClassLoader loader :
+        context == null || context == own ? List.of(own) : List.of(own, context)) {
       for (LinkExtractor extractor : ServiceLoader.load(LinkExtractor.class, loader)) {
         known.putIfAbsent(extractor.name(), extractor);
       }

@@ -1,9 +1,9 @@
 package dev.cairn.spi;
 
 /**
- * An object is larger than the store that was asked to hold it can hold. Thrown before the
- * object's bytes are read where its size is known, else as soon as they exceed the limit.
- * Nothing of the object was stored, and nothing stored before was lost.
+ * An object is larger than the store that was asked to hold it can hold. Thrown before the object's
+ * bytes are read where its size is known, else as soon as they exceed the limit. Nothing of the
+ * object was stored, and nothing stored before was lost.
  */
 public class ObjectTooLargeException extends CairnException {
   private static final long serialVersionUID = 1L;
@@ -18,9 +18,13 @@ public class ObjectTooLargeException extends CairnException {
    * @param limit the most bytes an object of that store may have
    */
   public ObjectTooLargeException(String store, long size, long limit) {
-    super(String.format("%s holds objects of at most %d bytes (%s); this one has %s", store,
-        limit, ObjectStreams.sizeInWords(limit),
-        size < 0 ? "more" : size + " bytes (" + ObjectStreams.sizeInWords(size) + ")"));
+    super(
+        String.format(
+            "%s holds objects of at most %d bytes (%s); this one has %s",
+            store,
+            limit,
+            ObjectStreams.sizeInWords(limit),
+            size < 0 ? "more" : size + " bytes (" + ObjectStreams.sizeInWords(size) + ")"));
     this.limit = limit;
   }
 

@@ -4,17 +4,16 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rules a ref name must follow, those of {@code git check-ref-format} plus bounds that
- * keep a name usable as a relative path on every file system.
+ * The rules a ref name must follow, those of {@code git check-ref-format} plus bounds that keep a
+ * name usable as a relative path on every file system.
  *
- * <p>A valid name is one or more components separated by single {@code /}; it is at most
- * {@value #MAX_LENGTH} bytes in UTF-8 and each component at most {@value
- * #MAX_COMPONENT_LENGTH} bytes. It has no leading or trailing {@code /}, no {@code //}, no
- * {@code ..}, no <code>@{</code>, and is not {@code @}. No component is empty, starts with {@code
- * .} or ends with {@code .lock}; the name does not end with {@code .}. It holds no control
- * character (below U+0020, U+007F), no NUL, no space and none of {@code ~ ^ : ? * [ \}, and
- * no unpaired surrogate. Such a name never addresses a path outside the directory it is
- * resolved against.
+ * <p>A valid name is one or more components separated by single {@code /}; it is at most {@value
+ * #MAX_LENGTH} bytes in UTF-8 and each component at most {@value #MAX_COMPONENT_LENGTH} bytes. It
+ * has no leading or trailing {@code /}, no {@code //}, no {@code ..}, no <code>@{</code>, and is
+ * not {@code @}. No component is empty, starts with {@code .} or ends with {@code .lock}; the name
+ * does not end with {@code .}. It holds no control character (below U+0020, U+007F), no NUL, no
+ * space and none of {@code ~ ^ : ? * [ \}, and no unpaired surrogate. Such a name never addresses a
+ * path outside the directory it is resolved against.
  */
 public final class RefName {
   /** The longest valid name, in UTF-8 bytes. */

@@ -1,8 +1,8 @@
 package dev.cairn.spi;
 
 /**
- * A store feature (see {@link Backend#feature(Class)}) of a store opened read-only beside a
- * writer (in another process): picking up what the writer has made visible since.
+ * A store feature (see {@link Backend#feature(Class)}) of a store opened read-only beside a writer
+ * (in another process): picking up what the writer has made visible since.
  */
 public interface Reloadable {
   /**

@@ -13,11 +13,13 @@ final class StandardContext implements StoreContext {
 
     private static ScheduledExecutorService create() {
       AtomicInteger count = new AtomicInteger();
-      return Executors.newScheduledThreadPool(1, task -> {
-        Thread thread = new Thread(task, "cairn-scheduler-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      return Executors.newScheduledThreadPool(
+          1,
+          task -> {
+            Thread thread = new Thread(task, "cairn-scheduler-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
     }
   }
 

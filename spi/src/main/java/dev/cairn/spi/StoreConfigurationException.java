@@ -1,9 +1,9 @@
 package dev.cairn.spi;
 
 /**
- * A store could not be built from its description: an option value is malformed, a
- * required option or locator is missing, an existing store conflicts with what was asked.
- * Nothing stored was changed.
+ * A store could not be built from its description: an option value is malformed, a required option
+ * or locator is missing, an existing store conflicts with what was asked. Nothing stored was
+ * changed.
  */
 public class StoreConfigurationException extends CairnException {
   private static final long serialVersionUID = 1L;

@@ -6,14 +6,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds one kind of store from a {@link StoreSpec} node. A plugin implements this and
- * registers it for {@link java.util.ServiceLoader} (for example with {@code
- * @AutoService(StoreFactory.class)}); the stack finds it by {@link #name()}.
+ * Builds one kind of store from a {@link StoreSpec} node. A plugin implements this and registers it
+ * for {@link java.util.ServiceLoader} (for example with {@code @AutoService(StoreFactory.class)});
+ * the stack finds it by {@link #name()}.
  *
- * <p>Implementations are stateless and thread-safe. A factory is told only about its own
- * node: the stack has already checked that the spec's options are among {@link #options()}
- * and that its children match {@link #shape()} and {@link #roles()}, and has built the
- * children first.
+ * <p>Implementations are stateless and thread-safe. A factory is told only about its own node: the
+ * stack has already checked that the spec's options are among {@link #options()} and that its
+ * children match {@link #shape()} and {@link #roles()}, and has built the children first.
  */
 public interface StoreFactory {
   /** How a store type relates to other stores in a stack. */
@@ -45,8 +44,8 @@ public interface StoreFactory {
 
   /**
    * The most bytes one object of this store type may have, for listings such as {@code cairn
-   * stores}; empty if the type sets no limit of its own (a decorator or combinator holds what
-   * the stores below it hold). A store that streams states the same limit in {@link
+   * stores}; empty if the type sets no limit of its own (a decorator or combinator holds what the
+   * stores below it hold). A store that streams states the same limit in {@link
    * ObjectStreams#maxObjectSize()}.
    */
   default java.util.OptionalLong maxObjectSize() {
@@ -65,9 +64,9 @@ public interface StoreFactory {
    * Opens the store {@code spec} describes.
    *
    * @param spec this factory's node; {@code spec.name()} equals {@link #name()}
-   * @param children the children, already open, by role ({@link StoreSpec#CHILD} for a
-   *     decorator); the returned store owns them and closes them when it is closed. If this
-   *     method throws, the caller closes them.
+   * @param children the children, already open, by role ({@link StoreSpec#CHILD} for a decorator);
+   *     the returned store owns them and closes them when it is closed. If this method throws, the
+   *     caller closes them.
    * @param context what the host offers: hash algorithms, clock, scheduler
    * @throws StoreConfigurationException if the spec cannot describe a store of this type
    * @throws StoreIOException if the store's files cannot be opened

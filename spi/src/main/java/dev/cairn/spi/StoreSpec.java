@@ -14,18 +14,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One node of a parsed stack spec: the store type's name, its options, and either a locator
- * (a leaf such as {@code disk:/var/cairn}) or children by role (a decorator's single child
- * under {@link #CHILD}, a combinator's named roles). Immutable.
+ * One node of a parsed stack spec: the store type's name, its options, and either a locator (a leaf
+ * such as {@code disk:/var/cairn}) or children by role (a decorator's single child under {@link
+ * #CHILD}, a combinator's named roles). Immutable.
  *
  * <p>{@link #toString()} prints the canonical form of the stack-spec grammar: leaf options as a
- * {@code ?query}, other options in parentheses, reserved characters percent-encoded, and the
- * values of {@linkplain #withSensitiveOptions sensitive} options as {@code ****}. Equality
- * ignores which options are sensitive and the order of options and children.
+ * {@code ?query}, other options in parentheses, reserved characters percent-encoded, and the values
+ * of {@linkplain #withSensitiveOptions sensitive} options as {@code ****}. Equality ignores which
+ * options are sensitive and the order of options and children.
  *
- * <p>The static factories throw {@link IllegalArgumentException} for what the canonical form
- * could not print and read back: a store type, option name or role that is not a name, a key
- * that is both an option and a role, or a locator or value with an unpaired surrogate.
+ * <p>The static factories throw {@link IllegalArgumentException} for what the canonical form could
+ * not print and read back: a store type, option name or role that is not a name, a key that is both
+ * an option and a role, or a locator or value with an unpaired surrogate.
  */
 public final class StoreSpec {
   /** The role of a decorator's only child: {@code cache:memory:} has a {@code "child"}. */
@@ -46,31 +46,36 @@ public final class StoreSpec {
   private final Set<String> sensitiveOptions;
 
   private StoreSpec(
-      String name, @Nullable String locator, Map<String, String> options,
+      String name,
+      @Nullable String locator,
+      Map<String, String> options,
       Map<String, StoreSpec> children,
       Set<String> sensitiveOptions) {
     requireNonNull(name, "name");
     if (!isStoreTypeName(name)) {
-      throw new IllegalArgumentException(String.format(
-          "store type name %s must be a lowercase letter then 1 to 31 of [a-z0-9-]",
-          Quote.of(name)));
+      throw new IllegalArgumentException(
+          String.format(
+              "store type name %s must be a lowercase letter then 1 to 31 of [a-z0-9-]",
+              Quote.of(name)));
     }
     this.name = name;
     this.locator = wellFormed("locator", locator);
-    options.forEach((k, v) -> {
-      key("option name", k);
-      wellFormed("value of option " + k, requireNonNull(v, () -> "value of option " + k));
-    });
+    options.forEach(
+        (k, v) -> {
+          key("option name", k);
+          wellFormed("value of option " + k, requireNonNull(v, () -> "value of option " + k));
+        });
     this.options = Collections.unmodifiableMap(new TreeMap<>(options));
-    children.forEach((k, v) -> {
-      key("role", k);
-      requireNonNull(v, () -> "child for role " + k);
-      if (options.containsKey(k)) {
-        // The canonical form prints both in one parenthesis; the key would read as given twice.
-        throw new IllegalArgumentException(String.format(
-            "%s is both an option and a role of '%s'", Quote.of(k), name));
-      }
-    });
+    children.forEach(
+        (k, v) -> {
+          key("role", k);
+          requireNonNull(v, () -> "child for role " + k);
+          if (options.containsKey(k)) {
+            // The canonical form prints both in one parenthesis; the key would read as given twice.
+            throw new IllegalArgumentException(
+                String.format("%s is both an option and a role of '%s'", Quote.of(k), name));
+          }
+        });
     this.children = Collections.unmodifiableMap(new LinkedHashMap<>(children));
     this.sensitiveOptions = Set.copyOf(sensitiveOptions);
   }
@@ -79,8 +84,9 @@ public final class StoreSpec {
   private static void key(String what, String key) {
     requireNonNull(key, what);
     if (!isKey(key)) {
-      throw new IllegalArgumentException(String.format(
-          "%s %s must be a lowercase letter then up to 63 of [a-z0-9-]", what, Quote.of(key)));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s %s must be a lowercase letter then up to 63 of [a-z0-9-]", what, Quote.of(key)));
     }
   }
 
@@ -94,27 +100,27 @@ public final class StoreSpec {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(String.format(
-            "%s %s has an unpaired surrogate at index %d", what, Quote.of(text), i));
+        throw new IllegalArgumentException(
+            String.format("%s %s has an unpaired surrogate at index %d", what, Quote.of(text), i));
       }
     }
     return text;
   }
 
   /** A leaf: a store with no children, a locator (may be {@code null}) and options. */
-  public static StoreSpec leaf(
-      String name, @Nullable String locator, Map<String, String> options) {
+  public static StoreSpec leaf(String name, @Nullable String locator, Map<String, String> options) {
     return new StoreSpec(name, locator, options, Map.of(), Set.of());
   }
 
   /** A decorator: a store with options over one child. */
   public static StoreSpec decorator(String name, Map<String, String> options, StoreSpec child) {
-    return new StoreSpec(name, null, options, Map.of(CHILD, requireNonNull(child, "child")),
-        Set.of());
+    return new StoreSpec(
+        name, null, options, Map.of(CHILD, requireNonNull(child, "child")), Set.of());
   }
 
   /** A combinator: a store with options over children by role, in the roles' order. */
@@ -159,16 +165,23 @@ public final class StoreSpec {
    * @throws StoreConfigurationException if the value is malformed, or absent with no default
    */
   public <T> T get(StoreOption<T> option) {
-    return given(option).orElseGet(() -> option.defaultValue().orElseThrow(() ->
-        new StoreConfigurationException(String.format("'%s' requires option '%s' (%s)", name,
-            option.name(), option.type()))));
+    return given(option)
+        .orElseGet(
+            () ->
+                option
+                    .defaultValue()
+                    .orElseThrow(
+                        () ->
+                            new StoreConfigurationException(
+                                String.format(
+                                    "'%s' requires option '%s' (%s)",
+                                    name, option.name(), option.type()))));
   }
 
   /**
-   * The value of {@code option} if the spec gives it, parsed; empty if it does not (its default
-   * is not used). For an option whose absence means something of its own, such as {@link
-   * StoreOption#hashAlgorithm} ("the store's own"), or to tell a default from the same value
-   * given.
+   * The value of {@code option} if the spec gives it, parsed; empty if it does not (its default is
+   * not used). For an option whose absence means something of its own, such as {@link
+   * StoreOption#hashAlgorithm} ("the store's own"), or to tell a default from the same value given.
    *
    * @throws StoreConfigurationException if the given value is malformed
    */
@@ -191,7 +204,9 @@ public final class StoreSpec {
       return false;
     }
     StoreSpec s = (StoreSpec) o;
-    return name.equals(s.name) && locator().equals(s.locator()) && options.equals(s.options)
+    return name.equals(s.name)
+        && locator().equals(s.locator())
+        && options.equals(s.options)
         && children.equals(s.children);
   }
 
@@ -212,8 +227,10 @@ public final class StoreSpec {
         int colon = path.indexOf(':');
         int paren = path.indexOf('(');
         int at = colon < 0 ? paren : paren < 0 ? colon : Math.min(colon, paren);
-        path = path.substring(0, at) + (path.charAt(at) == ':' ? "%3A" : "%28")
-            + path.substring(at + 1);
+        path =
+            path.substring(0, at)
+                + (path.charAt(at) == ':' ? "%3A" : "%28")
+                + path.substring(at + 1);
       }
       out.append(path);
       String separator = "?";
@@ -258,17 +275,16 @@ public final class StoreSpec {
   }
 
   /**
-   * Whether {@code key} is an option or role name: a lowercase letter, then up to 63 of
-   * [a-z0-9-].
+   * Whether {@code key} is an option or role name: a lowercase letter, then up to 63 of [a-z0-9-].
    */
   public static boolean isKey(String key) {
     return KEY.matcher(key).matches();
   }
 
   /**
-   * Whether the code point {@code c} may not appear as itself in a path or value: {@code % ( ) ,
-   * ? & = #}, white space and control characters. The canonical form encodes exactly these,
-   * plus unpaired surrogates (which have no UTF-8 form at all).
+   * Whether the code point {@code c} may not appear as itself in a path or value: {@code % ( ) , ?
+   * & = #}, white space and control characters. The canonical form encodes exactly these, plus
+   * unpaired surrogates (which have no UTF-8 form at all).
    */
   public static boolean mustBeEncoded(int c) {
     if (c < 0x80) {
@@ -278,10 +294,10 @@ public final class StoreSpec {
   }
 
   /**
-   * Whether {@code text[from, to)} starts with {@code name:} or {@code name(} (white space may
-   * come before the parenthesis) for a well-formed store type name. This alone decides whether
-   * what follows a colon is a child store or a locator, which is why {@link #toString()}
-   * escapes a locator's first colon or parenthesis where the locator would start like this.
+   * Whether {@code text[from, to)} starts with {@code name:} or {@code name(} (white space may come
+   * before the parenthesis) for a well-formed store type name. This alone decides whether what
+   * follows a colon is a child store or a locator, which is why {@link #toString()} escapes a
+   * locator's first colon or parenthesis where the locator would start like this.
    */
   public static boolean startsLikeTerm(CharSequence text, int from, int to) {
     if (from >= to || text.charAt(from) < 'a' || text.charAt(from) > 'z') {
@@ -308,23 +324,26 @@ public final class StoreSpec {
   }
 
   /**
-   * {@code text} percent-encoded as the canonical form prints paths and values: every code
-   * point that {@linkplain #mustBeEncoded must be encoded}, and unpaired surrogates, as UTF-8
-   * bytes {@code %XX}; the rest as itself.
+   * {@code text} percent-encoded as the canonical form prints paths and values: every code point
+   * that {@linkplain #mustBeEncoded must be encoded}, and unpaired surrogates, as UTF-8 bytes
+   * {@code %XX}; the rest as itself.
    */
   public static String encode(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(cp -> {
-      boolean reserved = mustBeEncoded(cp)
-          || cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE;
-      if (!reserved) {
-        out.appendCodePoint(cp);
-        return;
-      }
-      for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-        out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-      }
-    });
+    text.codePoints()
+        .forEach(
+            cp -> {
+              boolean reserved =
+                  mustBeEncoded(cp)
+                      || cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE;
+              if (!reserved) {
+                out.appendCodePoint(cp);
+                return;
+              }
+              for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+              }
+            });
     return out.toString();
   }
 }

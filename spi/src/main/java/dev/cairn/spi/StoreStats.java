@@ -8,13 +8,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A snapshot of a store's counters since it was opened: the seed's record (reads, writes,
- * cache hits, cache misses) plus the bytes read and written. Immutable.
+ * A snapshot of a store's counters since it was opened: the seed's record (reads, writes, cache
+ * hits, cache misses) plus the bytes read and written. Immutable.
  *
- * <p>{@code reads} counts calls of {@code read}; {@code writes} counts objects offered to
- * {@code write}, {@code put} and {@code writeBatch}; byte counts are payload bytes. Cache
- * counters are zero for stores without a cache. {@link #latencies()} is empty unless the store
- * times its operations (the {@code stats} decorator does).
+ * <p>{@code reads} counts calls of {@code read}; {@code writes} counts objects offered to {@code
+ * write}, {@code put} and {@code writeBatch}; byte counts are payload bytes. Cache counters are
+ * zero for stores without a cache. {@link #latencies()} is empty unless the store times its
+ * operations (the {@code stats} decorator does).
  */
 public final class StoreStats {
   /** All counters zero. */
@@ -30,7 +30,11 @@ public final class StoreStats {
 
   /** Creates a snapshot; every counter must be non-negative. */
   public StoreStats(
-      long reads, long writes, long cacheHits, long cacheMisses, long bytesRead,
+      long reads,
+      long writes,
+      long cacheHits,
+      long cacheMisses,
+      long bytesRead,
       long bytesWritten) {
     this.reads = nonNegative("reads", reads);
     this.writes = nonNegative("writes", writes);
@@ -89,8 +93,8 @@ public final class StoreStats {
   }
 
   /**
-   * How long each operation took, by operation name (e.g. {@code "read"}), in name order;
-   * empty unless the store times its operations.
+   * How long each operation took, by operation name (e.g. {@code "read"}), in name order; empty
+   * unless the store times its operations.
    */
   public Map<String, LatencySummary> latencies() {
     return latencies;
@@ -98,17 +102,18 @@ public final class StoreStats {
 
   /** A copy with the cache counters replaced. */
   public StoreStats withCache(long hits, long misses) {
-    return new StoreStats(new StoreStats(reads, writes, hits, misses, bytesRead, bytesWritten),
-        latencies);
+    return new StoreStats(
+        new StoreStats(reads, writes, hits, misses, bytesRead, bytesWritten), latencies);
   }
 
   /** A copy with the latency summaries replaced by {@code latencies} (operation to summary). */
   public StoreStats withLatencies(Map<String, LatencySummary> latencies) {
     requireNonNull(latencies, "latencies");
-    latencies.forEach((operation, summary) -> {
-      requireNonNull(operation, "operation");
-      requireNonNull(summary, () -> "summary of " + operation);
-    });
+    latencies.forEach(
+        (operation, summary) -> {
+          requireNonNull(operation, "operation");
+          requireNonNull(summary, () -> "summary of " + operation);
+        });
     return new StoreStats(this, Collections.unmodifiableMap(new TreeMap<>(latencies)));
   }
 
@@ -118,22 +123,26 @@ public final class StoreStats {
       return false;
     }
     StoreStats s = (StoreStats) o;
-    return reads == s.reads && writes == s.writes && cacheHits == s.cacheHits
-        && cacheMisses == s.cacheMisses && bytesRead == s.bytesRead
-        && bytesWritten == s.bytesWritten && latencies.equals(s.latencies);
+    return reads == s.reads
+        && writes == s.writes
+        && cacheHits == s.cacheHits
+        && cacheMisses == s.cacheMisses
+        && bytesRead == s.bytesRead
+        && bytesWritten == s.bytesWritten
+        && latencies.equals(s.latencies);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        reads, writes, cacheHits, cacheMisses, bytesRead, bytesWritten, latencies);
+    return Objects.hash(reads, writes, cacheHits, cacheMisses, bytesRead, bytesWritten, latencies);
   }
 
   @Override
   public String toString() {
-    String counters = String.format(
-        "reads=%d writes=%d cacheHits=%d cacheMisses=%d bytesRead=%d bytesWritten=%d",
-        reads, writes, cacheHits, cacheMisses, bytesRead, bytesWritten);
+    String counters =
+        String.format(
+            "reads=%d writes=%d cacheHits=%d cacheMisses=%d bytesRead=%d bytesWritten=%d",
+            reads, writes, cacheHits, cacheMisses, bytesRead, bytesWritten);
     return latencies.isEmpty() ? counters : counters + " latencies=" + latencies;
   }
 }

@@ -3,8 +3,8 @@ package dev.cairn.spi;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One object as a store holds it, reported by {@link ObjectEnumeration}: its hash, the size of
- * its bytes, and where the store keeps it (store-specific, for diagnostics, e.g. {@code
+ * One object as a store holds it, reported by {@link ObjectEnumeration}: its hash, the size of its
+ * bytes, and where the store keeps it (store-specific, for diagnostics, e.g. {@code
  * "seg-0000000000000003.data@4096"}). Immutable.
  *
  * @param hash the object's name

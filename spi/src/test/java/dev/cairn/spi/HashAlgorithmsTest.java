@@ -43,8 +43,9 @@ class HashAlgorithmsTest {
   void twoAlgorithmsWithOneNameAreAnErrorNamingBothClasses() {
     assertThatThrownBy(() -> HashAlgorithms.of(List.of(new Impostor())))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("two hash algorithms are named 'sha1': dev.cairn.spi.MessageDigestAlgorithm"
-            + " and dev.cairn.spi.HashAlgorithmsTest$Impostor");
+        .hasMessage(
+            "two hash algorithms are named 'sha1': dev.cairn.spi.MessageDigestAlgorithm"
+                + " and dev.cairn.spi.HashAlgorithmsTest$Impostor");
   }
 
   @Test

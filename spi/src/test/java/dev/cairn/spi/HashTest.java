@@ -103,7 +103,8 @@ class HashTest {
   @Test
   void equalityNeedsTheSameAlgorithmAndBytes() {
     Hash a = HashAlgorithm.SHA256.hash(ABC);
-    assertThat(a).isEqualTo(Hash.of(HashAlgorithm.SHA256, a.toBytes()))
+    assertThat(a)
+        .isEqualTo(Hash.of(HashAlgorithm.SHA256, a.toBytes()))
         .hasSameHashCodeAs(Hash.of(HashAlgorithm.SHA256, a.toBytes()))
         .isNotEqualTo(HashAlgorithm.SHA256.hash(new byte[0]))
         .isNotEqualTo(HashAlgorithm.SHA1.hash(ABC));

@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Fuzz target for {@link RefName}: it accepts exactly the names its documented rules allow
- * (checked against a second, independent reading of those rules), rejects every other with
- * {@link InvalidRefNameException} naming the name, throws nothing else, and no name it accepts
- * resolves outside the directory it is resolved against.
+ * Fuzz target for {@link RefName}: it accepts exactly the names its documented rules allow (checked
+ * against a second, independent reading of those rules), rejects every other with {@link
+ * InvalidRefNameException} naming the name, throws nothing else, and no name it accepts resolves
+ * outside the directory it is resolved against.
  *
  * <p>The first input byte picks how the rest becomes a name: even for UTF-8, odd for raw UTF-16
  * code units (to reach unpaired surrogates). Seeds in {@code RefNameFuzzTestInputs/check/}.
@@ -56,8 +56,9 @@ class RefNameFuzzTest {
     int[] codePoints = name.codePoints().toArray();
     for (int c : codePoints) {
       boolean control = c < 0x20 || c == 0x7f;
-      boolean forbidden = c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*'
-          || c == '[' || c == '\\';
+      boolean forbidden =
+          c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' || c == '['
+              || c == '\\';
       boolean unpaired = c >= 0xd800 && c <= 0xdfff;
       if (control || forbidden || unpaired) {
         return false;
@@ -70,7 +71,9 @@ class RefNameFuzzTest {
     while (true) {
       int slash = name.indexOf('/', start);
       String component = slash < 0 ? name.substring(start) : name.substring(start, slash);
-      if (component.isEmpty() || component.charAt(0) == '.' || component.endsWith(".lock")
+      if (component.isEmpty()
+          || component.charAt(0) == '.'
+          || component.endsWith(".lock")
           || component.getBytes(StandardCharsets.UTF_8).length > RefName.MAX_COMPONENT_LENGTH) {
         return false;
       }

@@ -9,37 +9,52 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RefNameTest {
   @ParameterizedTest
-  @ValueSource(strings = {"HEAD", "main", "refs/heads/main", "refs/tags/v1.0", "a-b_c",
-      "refs/heads/feature/x", "refs/heads/\u00e9t\u00e9", "refs/heads/emoji-\ud83d\ude00",
-      "a.b", "refs/heads/x.locked", "refs/remotes/origin/HEAD", "@x", "x@y"})
+  @ValueSource(
+      strings = {
+        "HEAD",
+        "main",
+        "refs/heads/main",
+        "refs/tags/v1.0",
+        "a-b_c",
+        "refs/heads/feature/x",
+        "refs/heads/\u00e9t\u00e9",
+        "refs/heads/emoji-\ud83d\ude00",
+        "a.b",
+        "refs/heads/x.locked",
+        "refs/remotes/origin/HEAD",
+        "@x",
+        "x@y"
+      })
   void gitValidNamesAreAccepted(String name) {
     assertThat(RefName.check(name)).isEqualTo(name);
     assertThat(RefName.isValid(name)).isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "''|it is empty",
-      "@|'@' alone is not a ref name",
-      "/a|it starts with '/'",
-      "a/|it ends with '/'",
-      "a.|it ends with '.'",
-      "a//b|it contains '//'",
-      "a..b|it contains '..'",
-      "a@{b|it contains '@{'",
-      "a b|it contains ' ' at 1",
-      "a~b|it contains '~' at 1",
-      "a^b|it contains '^' at 1",
-      "a:b|it contains ':' at 1",
-      "a?b|it contains '?' at 1",
-      "a*b|it contains '*' at 1",
-      "a[b|it contains '[' at 1",
-      "a\\b|it contains '\\' at 1",
-      ".a|component '.a' starts with '.'",
-      "refs/.a|component '.a' starts with '.'",
-      "a.lock|component 'a.lock' ends with '.lock'",
-      "refs/a.lock/b|component 'a.lock' ends with '.lock'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''|it is empty",
+        "@|'@' alone is not a ref name",
+        "/a|it starts with '/'",
+        "a/|it ends with '/'",
+        "a.|it ends with '.'",
+        "a//b|it contains '//'",
+        "a..b|it contains '..'",
+        "a@{b|it contains '@{'",
+        "a b|it contains ' ' at 1",
+        "a~b|it contains '~' at 1",
+        "a^b|it contains '^' at 1",
+        "a:b|it contains ':' at 1",
+        "a?b|it contains '?' at 1",
+        "a*b|it contains '*' at 1",
+        "a[b|it contains '[' at 1",
+        "a\\b|it contains '\\' at 1",
+        ".a|component '.a' starts with '.'",
+        "refs/.a|component '.a' starts with '.'",
+        "a.lock|component 'a.lock' ends with '.lock'",
+        "refs/a.lock/b|component 'a.lock' ends with '.lock'",
+      })
   void invalidNamesAreRejectedNamingTheRule(String name, String rule) {
     assertThatThrownBy(() -> RefName.check(name))
         .isInstanceOf(InvalidRefNameException.class)

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A spec holds only what its canonical form can print and read back: option and role names
- * are names, a key is not both, and text has no unpaired surrogate (it has no UTF-8 form).
+ * A spec holds only what its canonical form can print and read back: option and role names are
+ * names, a key is not both, and text has no unpaired surrogate (it has no UTF-8 form).
  */
 class StoreSpecKeysTest {
   private static final StoreSpec MEMORY = StoreSpec.leaf("memory", null, Map.of());
@@ -30,8 +30,8 @@ class StoreSpecKeysTest {
 
   @Test
   void aKeyIsNotBothAnOptionAndARole() {
-    assertThatThrownBy(() -> StoreSpec.combinator("layered", Map.of("upper", "x"),
-        Map.of("upper", MEMORY)))
+    assertThatThrownBy(
+            () -> StoreSpec.combinator("layered", Map.of("upper", "x"), Map.of("upper", MEMORY)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("\"upper\" is both an option and a role of 'layered'");
   }

@@ -34,8 +34,9 @@ class StoreSpecTest {
 
   @Test
   void decoratorsAndCombinators() {
-    StoreSpec cache = StoreSpec.decorator("cache", Map.of("capacity", "10"),
-        StoreSpec.leaf("disk", "/var/cairn", Map.of()));
+    StoreSpec cache =
+        StoreSpec.decorator(
+            "cache", Map.of("capacity", "10"), StoreSpec.leaf("disk", "/var/cairn", Map.of()));
     assertThat(cache).hasToString("cache(capacity=10):disk:/var/cairn");
     assertThat(StoreSpec.decorator("stats", Map.of(), MEMORY)).hasToString("stats:memory:");
     Map<String, StoreSpec> roles = new LinkedHashMap<>();
@@ -48,8 +49,9 @@ class StoreSpecTest {
 
   @Test
   void sensitiveValuesAreMasked() {
-    StoreSpec spec = StoreSpec.leaf("s3", "bucket", Map.of("secret", "hunter2"))
-        .withSensitiveOptions(Set.of("secret"));
+    StoreSpec spec =
+        StoreSpec.leaf("s3", "bucket", Map.of("secret", "hunter2"))
+            .withSensitiveOptions(Set.of("secret"));
     assertThat(spec.toString()).doesNotContain("hunter2").contains("secret=****");
     assertThat(spec).isEqualTo(StoreSpec.leaf("s3", "bucket", Map.of("secret", "hunter2")));
   }
@@ -74,8 +76,9 @@ class StoreSpecTest {
     StoreSpec spec = StoreSpec.leaf("disk", "/x", Map.of("fsync", "sometimes"));
     assertThatThrownBy(() -> spec.get(fsync))
         .isInstanceOf(StoreConfigurationException.class)
-        .hasMessage("in 'disk': bad value \"sometimes\" for option 'fsync': "
-            + "expected one of [always, never]");
+        .hasMessage(
+            "in 'disk': bad value \"sometimes\" for option 'fsync': "
+                + "expected one of [always, never]");
     StoreOption<Long> size = StoreOption.size("segment-size", 1 << 20, 1024, 1L << 32, "bytes");
     assertThatThrownBy(() -> StoreSpec.leaf("disk", "/x", Map.of("segment-size", "12")).get(size))
         .hasMessageContaining("bad value \"12\" for option 'segment-size'");
@@ -99,10 +102,8 @@ class StoreSpecTest {
 
   @Test
   void badNamesAreRejected() {
-    assertThatThrownBy(() -> StoreSpec.leaf("X", null, Map.of()))
-        .hasMessageContaining("\"X\"");
-    assertThatThrownBy(() -> StoreSpec.leaf("a", null, Map.of()))
-        .hasMessageContaining("\"a\"");
+    assertThatThrownBy(() -> StoreSpec.leaf("X", null, Map.of())).hasMessageContaining("\"X\"");
+    assertThatThrownBy(() -> StoreSpec.leaf("a", null, Map.of())).hasMessageContaining("\"a\"");
   }
 
   @Test
@@ -112,27 +113,31 @@ class StoreSpecTest {
     assertThat(given.given(capacity)).contains(100L);
     assertThat(MEMORY.given(capacity)).isEmpty();
     assertThat(MEMORY.get(capacity)).isEqualTo(100L);
-    assertThatThrownBy(() -> StoreSpec.leaf("cache", null, Map.of("capacity", "lots"))
-        .given(capacity))
+    assertThatThrownBy(
+            () -> StoreSpec.leaf("cache", null, Map.of("capacity", "lots")).given(capacity))
         .isInstanceOf(StoreConfigurationException.class)
-        .hasMessage("in 'cache': bad value \"lots\" for option 'capacity': expected a whole "
-            + "number from 1 to 1000");
+        .hasMessage(
+            "in 'cache': bad value \"lots\" for option 'capacity': expected a whole "
+                + "number from 1 to 1000");
   }
 
   @Test
   void theHashOptionListsTheAlgorithmsAndDefaultsToTheStoresOwn() {
     StoreOption<String> hash = StoreOption.hashAlgorithm("the hash of a new store");
     assertThat(hash.name()).isEqualTo("hash");
-    assertThat(hash.type()).isEqualTo("a hash algorithm: one of [sha1, sha256] or one a "
-        + "plugin provides; default: the store's own");
+    assertThat(hash.type())
+        .isEqualTo(
+            "a hash algorithm: one of [sha1, sha256] or one a "
+                + "plugin provides; default: the store's own");
     assertThat(hash.defaultValue()).isEmpty();
     assertThat(MEMORY.given(hash)).isEmpty();
     assertThat(StoreSpec.leaf("example", null, Map.of("hash", "sha1")).given(hash))
         .contains("sha1");
     assertThatThrownBy(() -> hash.parse("SHA 1"))
         .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageStartingWith("bad value \"SHA 1\" for option 'hash': expected a hash "
-            + "algorithm: one of [sha1, sha256]");
+        .hasMessageStartingWith(
+            "bad value \"SHA 1\" for option 'hash': expected a hash "
+                + "algorithm: one of [sha1, sha256]");
   }
 
   @Test

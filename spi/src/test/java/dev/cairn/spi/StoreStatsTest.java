@@ -14,8 +14,8 @@ class StoreStatsTest {
   @Test
   void hasNoLatenciesUnlessGiven() {
     assertThat(counters.latencies()).isEmpty();
-    assertThat(counters).hasToString(
-        "reads=1 writes=2 cacheHits=3 cacheMisses=4 bytesRead=5 bytesWritten=6");
+    assertThat(counters)
+        .hasToString("reads=1 writes=2 cacheHits=3 cacheMisses=4 bytesRead=5 bytesWritten=6");
   }
 
   @Test
@@ -41,12 +41,11 @@ class StoreStatsTest {
 
     assertThat(timed).isNotEqualTo(counters);
     assertThat(timed).isEqualTo(counters.withLatencies(Map.of("read", fast)));
-    assertThat(timed.hashCode()).isEqualTo(
-        counters.withLatencies(Map.of("read", fast)).hashCode());
+    assertThat(timed.hashCode()).isEqualTo(counters.withLatencies(Map.of("read", fast)).hashCode());
     assertThat(timed.withCache(7, 8).latencies()).containsEntry("read", fast);
     assertThat(timed.withCache(7, 8).cacheHits()).isEqualTo(7);
-    assertThat(timed.toString()).endsWith(
-        "latencies={read=count=2 mean=10ns p50=8ns p99=12ns max=12ns}");
+    assertThat(timed.toString())
+        .endsWith("latencies={read=count=2 mean=10ns p50=8ns p99=12ns max=12ns}");
   }
 
   @Test

@@ -17,9 +17,9 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>Store types are found with {@link java.util.ServiceLoader} through an explicit class
- * loader (by default the one that loaded Cairn, never the thread's context loader): any jar
- * that provides a {@link StoreFactory} adds its type. Cairn itself knows no store type.
+ * <p>Store types are found with {@link java.util.ServiceLoader} through an explicit class loader
+ * (by default the one that loaded Cairn, never the thread's context loader): any jar that provides
+ * a {@link StoreFactory} adds its type. Cairn itself knows no store type.
  *
  * <h2>Grammar</h2>
  *
@@ -36,30 +36,29 @@ import java.util.List;
  *
  * <ul>
  *   <li>A <b>leaf</b> stores data: {@code memory:}, {@code disk:/var/cairn?fsync=always}. Its
- *       options go in the query or in parentheses ({@code disk(fsync=always):/var/cairn}),
- *       not both for one key.
- *   <li>A <b>decorator</b> wraps one store: {@code cache(capacity=100):disk:/var/cairn}, or
- *       {@code stats:read-only:disk:/mnt/snapshot}. {@code a(opts):b} is sugar for a
- *       decorator whose child (role {@value StoreSpec#CHILD}) is {@code b}; a decorator with
- *       no child is an error.
+ *       options go in the query or in parentheses ({@code disk(fsync=always):/var/cairn}), not both
+ *       for one key.
+ *   <li>A <b>decorator</b> wraps one store: {@code cache(capacity=100):disk:/var/cairn}, or {@code
+ *       stats:read-only:disk:/mnt/snapshot}. {@code a(opts):b} is sugar for a decorator whose child
+ *       (role {@value StoreSpec#CHILD}) is {@code b}; a decorator with no child is an error.
  *   <li>A <b>combinator</b> names its stores by role in parentheses, all required: {@code
  *       layered(upper=memory:, lower=disk:/srv/base)}.
- *   <li>After {@code name:} or {@code name(...):}, the rest is a child store only if it starts
- *       with {@code name:} or {@code name(}; otherwise it is a locator. Names have at least two
+ *   <li>After {@code name:} or {@code name(...):}, the rest is a child store only if it starts with
+ *       {@code name:} or {@code name(}; otherwise it is a locator. Names have at least two
  *       characters, so {@code disk:C:/data} is a path.
  *   <li>Paths and values are UTF-8 percent-encoded; {@code % ( ) , ? & = #}, white space and
  *       control characters must be encoded ({@code disk:/data/My%20Blobs} is the path {@code
  *       /data/My Blobs}). Each part is decoded exactly once, after the spec has been split.
  *   <li>White space is allowed around {@code ( ) , =} and around the whole spec.
- *   <li>Every option belongs to exactly one store; an option its store does not declare is an
- *       error that names the store in the spec that would accept it.
+ *   <li>Every option belongs to exactly one store; an option its store does not declare is an error
+ *       that names the store in the spec that would accept it.
  * </ul>
  *
- * <p>Parsing is strict, as {@code CaffeineSpec} is: every problem is reported, all at once, in
- * one {@link StackSpecException}, each with its position in the spec, the names known there
- * and the one probably meant. Values of options a factory marks sensitive print as {@code
- * ****} in every message and in {@link StoreSpec#toString()}, which prints the canonical form:
- * {@code parse(spec.toString()).equals(spec)} for every spec without sensitive values.
+ * <p>Parsing is strict, as {@code CaffeineSpec} is: every problem is reported, all at once, in one
+ * {@link StackSpecException}, each with its position in the spec, the names known there and the one
+ * probably meant. Values of options a factory marks sensitive print as {@code ****} in every
+ * message and in {@link StoreSpec#toString()}, which prints the canonical form: {@code
+ * parse(spec.toString()).equals(spec)} for every spec without sensitive values.
  *
  * <p>All methods are thread-safe. Each call scans the class loader afresh, so a jar added to a
  * class loader is seen by the next call.
@@ -72,10 +71,10 @@ public final class Cairn {
    * CairnConfiguration#defaults()}.
    *
    * @return the root store; closing it closes every store of the stack
-   * @throws StackSpecException if the spec is wrong, with every problem it has, or if two
-   *     factories claim one store type
-   * @throws CairnException what a store raised while opening (every store already opened is
-   *     closed first)
+   * @throws StackSpecException if the spec is wrong, with every problem it has, or if two factories
+   *     claim one store type
+   * @throws CairnException what a store raised while opening (every store already opened is closed
+   *     first)
    */
   public static Backend open(String spec) {
     return open(spec, defaultClassLoader(), CairnConfiguration.defaults());
@@ -91,8 +90,8 @@ public final class Cairn {
   }
 
   /**
-   * Opens {@code spec} with the store types the class loader of Cairn provides and the clock,
-   * time source and scheduler of {@code configuration}.
+   * Opens {@code spec} with the store types the class loader of Cairn provides and the clock, time
+   * source and scheduler of {@code configuration}.
    *
    * @see #open(String)
    */
@@ -101,8 +100,8 @@ public final class Cairn {
   }
 
   /**
-   * Opens {@code spec} with the store types {@code classLoader} provides and the clock,
-   * time source and scheduler of {@code configuration}.
+   * Opens {@code spec} with the store types {@code classLoader} provides and the clock, time source
+   * and scheduler of {@code configuration}.
    *
    * @see #open(String)
    */
@@ -113,8 +112,8 @@ public final class Cairn {
   }
 
   /**
-   * Reads and checks {@code spec} without opening anything: the store tree, each node's
-   * sensitive options marked.
+   * Reads and checks {@code spec} without opening anything: the store tree, each node's sensitive
+   * options marked.
    *
    * @throws StackSpecException if the spec is wrong, with every problem it has
    */
@@ -133,8 +132,8 @@ public final class Cairn {
   }
 
   /**
-   * Every store type the class loader of Cairn provides, ordered by name, with its shape,
-   * roles, options (type, default, description, sensitivity) and origin.
+   * Every store type the class loader of Cairn provides, ordered by name, with its shape, roles,
+   * options (type, default, description, sensitivity) and origin.
    *
    * @throws StackSpecException if two factories claim one store type
    */
@@ -152,8 +151,8 @@ public final class Cairn {
   }
 
   /**
-   * What each {@link StoreFactory} provider that the class loader of Cairn declares but that
-   * could not be used reported.
+   * What each {@link StoreFactory} provider that the class loader of Cairn declares but that could
+   * not be used reported.
    *
    * @see #failedProviders(ClassLoader)
    */
@@ -162,9 +161,9 @@ public final class Cairn {
   }
 
   /**
-   * What each {@link StoreFactory} provider that {@code classLoader} declares but that could
-   * not be used reported (a missing class, a constructor that threw, a factory that describes
-   * itself wrongly); empty if every provider loaded.
+   * What each {@link StoreFactory} provider that {@code classLoader} declares but that could not be
+   * used reported (a missing class, a constructor that threw, a factory that describes itself
+   * wrongly); empty if every provider loaded.
    */
   public static List<String> failedProviders(ClassLoader classLoader) {
     return stacks(classLoader, CairnConfiguration.defaults()).failedProviders();

@@ -10,12 +10,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
 /**
- * What a host gives the stores it opens, besides the class loader that finds them: the wall
- * clock, the monotonic time source, the executor for background work and the file system in
- * which stores resolve their paths. Immutable and thread-safe; build one with {@link #builder()}, or take {@link #defaults()}.
+ * What a host gives the stores it opens, besides the class loader that finds them: the wall clock,
+ * the monotonic time source, the executor for background work and the file system in which stores
+ * resolve their paths. Immutable and thread-safe; build one with {@link #builder()}, or take {@link
+ * #defaults()}.
  *
- * <p>The scheduler is the host's: stores never shut it down, and Cairn does not either. A host
- * that passes its own shuts it down after closing every store opened with it.
+ * <p>The scheduler is the host's: stores never shut it down, and Cairn does not either. A host that
+ * passes its own shuts it down after closing every store opened with it.
  */
 public final class CairnConfiguration {
   private static final CairnConfiguration DEFAULTS = builder().build();
@@ -77,9 +78,13 @@ public final class CairnConfiguration {
 
   @Override
   public String toString() {
-    return "CairnConfiguration{clock=" + clock + ", scheduler=" + scheduler
+    return "CairnConfiguration{clock="
+        + clock
+        + ", scheduler="
+        + scheduler
         + (fileSystem == FileSystems.getDefault() ? "" : ", fileSystem=" + fileSystem)
-        + (createsMissingStores ? "" : ", no new stores") + "}";
+        + (createsMissingStores ? "" : ", no new stores")
+        + "}";
   }
 
   /** Builds a {@link CairnConfiguration}. Not thread-safe. */

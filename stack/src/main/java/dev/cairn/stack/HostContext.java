@@ -10,8 +10,8 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The one {@link StoreContext} of a host: the hash algorithms its class loader provides, and
- * the clock, time source and scheduler of its {@link CairnConfiguration}. Thread-safe.
+ * The one {@link StoreContext} of a host: the hash algorithms its class loader provides, and the
+ * clock, time source and scheduler of its {@link CairnConfiguration}. Thread-safe.
  */
 @Singleton
 final class HostContext implements StoreContext {

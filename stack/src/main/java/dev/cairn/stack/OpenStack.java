@@ -6,11 +6,11 @@ import dev.cairn.spi.StoreSpec;
 import java.util.List;
 
 /**
- * The store {@link Cairn#open} returns: the root of a stack, whose {@link #close()} closes
- * every store of the tree. Each parent owns and closes its children already; closing them here
- * too (close is idempotent) means a factory that forgets to cannot leak a store. Everything
- * else goes to the root unchanged, features included ({@link #childFeature} forwards them all).
- * Thread-safe as the root is.
+ * The store {@link Cairn#open} returns: the root of a stack, whose {@link #close()} closes every
+ * store of the tree. Each parent owns and closes its children already; closing them here too (close
+ * is idempotent) means a factory that forgets to cannot leak a store. Everything else goes to the
+ * root unchanged, features included ({@link #childFeature} forwards them all). Thread-safe as the
+ * root is.
  */
 final class OpenStack extends ForwardingBackend {
   /** Every store of the tree, children before their parents. */
@@ -23,9 +23,8 @@ final class OpenStack extends ForwardingBackend {
   }
 
   /**
-   * Closes the root, then every other store of the tree, parents before children. If any
-   * close fails, the rest are still closed and the first failure is thrown with the others
-   * suppressed.
+   * Closes the root, then every other store of the tree, parents before children. If any close
+   * fails, the rest are still closed and the first failure is thrown with the others suppressed.
    */
   @Override
   protected void closeStore() {

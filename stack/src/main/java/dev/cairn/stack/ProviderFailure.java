@@ -8,9 +8,9 @@ import java.security.ProtectionDomain;
 import java.util.ServiceConfigurationError;
 
 /**
- * A {@link dev.cairn.spi.StoreFactory} provider that was found but could not be used: its
- * class is missing or fails to link, its constructor throws, or it describes itself wrongly.
- * Remembered so that the "unknown store type" error can name it. Compared by identity.
+ * A {@link dev.cairn.spi.StoreFactory} provider that was found but could not be used: its class is
+ * missing or fails to link, its constructor throws, or it describes itself wrongly. Remembered so
+ * that the "unknown store type" error can name it. Compared by identity.
  */
 final class ProviderFailure {
   private static final String SERVICE_PREFIX = dev.cairn.spi.StoreFactory.class.getName() + ": ";
@@ -38,8 +38,11 @@ final class ProviderFailure {
     // NoClassDefFoundError rather than the ClassNotFoundException beneath it).
     Throwable cause = error.getCause();
     if (cause != null) {
-      message += " (" + cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
+      message +=
+          " ("
+              + cause.getClass().getSimpleName()
+              + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+              + ")";
     }
     return new ProviderFailure(message);
   }
@@ -50,8 +53,8 @@ final class ProviderFailure {
   }
 
   /**
-   * Where {@code type} was loaded from, for messages: the jar's file name, a directory's name,
-   * or "unknown location".
+   * Where {@code type} was loaded from, for messages: the jar's file name, a directory's name, or
+   * "unknown location".
    */
   static String origin(Class<?> type) {
     ProtectionDomain domain = type.getProtectionDomain();

@@ -21,14 +21,14 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The store types a host knows, by name. Built once from the factories Dagger collects (the
- * {@link java.util.ServiceLoader} ones in production, fakes in tests) and the providers that
- * failed to load. Immutable and thread-safe.
+ * The store types a host knows, by name. Built once from the factories Dagger collects (the {@link
+ * java.util.ServiceLoader} ones in production, fakes in tests) and the providers that failed to
+ * load. Immutable and thread-safe.
  *
- * <p>Each factory's description of itself (name, shape, roles, options) is read and checked
- * once, here: a factory that describes itself wrongly, or throws while doing so, is recorded
- * as a failed provider instead of failing every spec later. Two factories with one name are an
- * error naming both classes and where they came from.
+ * <p>Each factory's description of itself (name, shape, roles, options) is read and checked once,
+ * here: a factory that describes itself wrongly, or throws while doing so, is recorded as a failed
+ * provider instead of failing every spec later. Two factories with one name are an error naming
+ * both classes and where they came from.
  */
 @Singleton
 final class Registry {
@@ -47,9 +47,10 @@ final class Registry {
       this.factory = factory;
       this.name = factory.name();
       if (name == null || !StoreSpec.isStoreTypeName(name)) {
-        throw new IllegalArgumentException("has name() " + (name == null ? "null"
-            : "'" + Problem.printable(name) + "'")
-            + ", not a lowercase letter then 1 to 31 of [a-z0-9-]");
+        throw new IllegalArgumentException(
+            "has name() "
+                + (name == null ? "null" : "'" + Problem.printable(name) + "'")
+                + ", not a lowercase letter then 1 to 31 of [a-z0-9-]");
       }
       this.shape = requireNonNull(factory.shape(), "shape()");
       this.roles = List.copyOf(requireNonNull(factory.roles(), "roles()"));
@@ -63,8 +64,7 @@ final class Registry {
         }
       }
       this.options = Collections.unmodifiableMap(byName);
-      this.sensitive = Set.copyOf(requireNonNull(factory.sensitiveOptions(),
-          "sensitiveOptions()"));
+      this.sensitive = Set.copyOf(requireNonNull(factory.sensitiveOptions(), "sensitiveOptions()"));
       this.maxObjectSize = requireNonNull(factory.maxObjectSize(), "maxObjectSize()");
       checkRoles();
     }
@@ -72,8 +72,8 @@ final class Registry {
     private void checkRoles() {
       if (shape != StoreFactory.Shape.COMBINATOR) {
         if (!roles.isEmpty()) {
-          throw new IllegalArgumentException("is a " + shape + " with roles " + roles
-              + "; only a COMBINATOR has roles");
+          throw new IllegalArgumentException(
+              "is a " + shape + " with roles " + roles + "; only a COMBINATOR has roles");
         }
         if (shape == StoreFactory.Shape.DECORATOR && options.containsKey(StoreSpec.CHILD)) {
           throw new IllegalArgumentException("has an option named like its child role 'child'");
@@ -86,16 +86,17 @@ final class Registry {
       Set<String> seen = new HashSet<>();
       for (String role : roles) {
         if (role == null || !StoreSpec.isKey(role) || role.equals(StoreSpec.CHILD)) {
-          throw new IllegalArgumentException("has role " + (role == null ? "null"
-              : "'" + Problem.printable(role) + "'") + "; roles are lowercase names other "
-              + "than 'child' (a store with one child is a DECORATOR)");
+          throw new IllegalArgumentException(
+              "has role "
+                  + (role == null ? "null" : "'" + Problem.printable(role) + "'")
+                  + "; roles are lowercase names other "
+                  + "than 'child' (a store with one child is a DECORATOR)");
         }
         if (!seen.add(role)) {
           throw new IllegalArgumentException("declares role '" + role + "' twice");
         }
         if (options.containsKey(role)) {
-          throw new IllegalArgumentException("has an option and a role both named '" + role
-              + "'");
+          throw new IllegalArgumentException("has an option and a role both named '" + role + "'");
         }
       }
     }
@@ -118,8 +119,8 @@ final class Registry {
   /**
    * Checks every factory.
    *
-   * @throws StackSpecException naming both classes and their jars for each store type that
-   *     two factories claim
+   * @throws StackSpecException naming both classes and their jars for each store type that two
+   *     factories claim
    */
   @Inject
   Registry(Set<StoreFactory> factories, Set<ProviderFailure> failures) {
@@ -131,23 +132,31 @@ final class Registry {
     // the same from run to run.
     List<StoreFactory> ordered = new ArrayList<>(factories);
     ordered.forEach(f -> requireNonNull(f, "factory"));
-    ordered.sort(Comparator.comparing((StoreFactory f) -> ProviderFailure.origin(f.getClass()))
-        .thenComparing(f -> f.getClass().getName()));
+    ordered.sort(
+        Comparator.comparing((StoreFactory f) -> ProviderFailure.origin(f.getClass()))
+            .thenComparing(f -> f.getClass().getName()));
     for (StoreFactory factory : ordered) {
       Entry entry;
       try {
         entry = new Entry(factory);
       } catch (RuntimeException | LinkageError e) {
-        failed.add(ProviderFailure.invalid(factory.getClass(), e.getMessage() == null
-            ? e.getClass().getSimpleName() : e.getMessage()).toString());
+        failed.add(
+            ProviderFailure.invalid(
+                    factory.getClass(),
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                .toString());
         continue;
       }
       Entry previous = byName.putIfAbsent(entry.name, entry);
       if (previous != null) {
-        duplicates.add(String.format("duplicate store type '%s': %s (%s) and %s (%s)",
-            entry.name, previous.factory.getClass().getName(),
-            ProviderFailure.origin(previous.factory.getClass()), factory.getClass().getName(),
-            ProviderFailure.origin(factory.getClass())));
+        duplicates.add(
+            String.format(
+                "duplicate store type '%s': %s (%s) and %s (%s)",
+                entry.name,
+                previous.factory.getClass().getName(),
+                ProviderFailure.origin(previous.factory.getClass()),
+                factory.getClass().getName(),
+                ProviderFailure.origin(factory.getClass())));
       }
     }
     if (!duplicates.isEmpty()) {
@@ -181,8 +190,8 @@ final class Registry {
   }
 
   /**
-   * Every option name any factory marks sensitive. Values under these keys are masked in
-   * messages wherever they appear, since a misplaced secret is still a secret.
+   * Every option name any factory marks sensitive. Values under these keys are masked in messages
+   * wherever they appear, since a misplaced secret is still a secret.
    */
   Set<String> sensitiveNames() {
     return sensitive;

@@ -14,14 +14,14 @@ import javax.inject.Singleton;
 
 /**
  * Contributes the {@link StoreFactory} providers that {@link ServiceLoader} finds through the
- * host's class loader (bound explicitly, never the thread's context loader), and remembers
- * each provider that fails to load instead of dropping it.
+ * host's class loader (bound explicitly, never the thread's context loader), and remembers each
+ * provider that fails to load instead of dropping it.
  */
 @Module
 final class ServiceLoaderModule {
   /**
-   * A loader whose errors keep repeating is broken as a whole (an unreadable configuration
-   * file); stop rather than loop.
+   * A loader whose errors keep repeating is broken as a whole (an unreadable configuration file);
+   * stop rather than loop.
    */
   static final int MAX_CONSECUTIVE_FAILURES = 100;
 
@@ -57,8 +57,8 @@ final class ServiceLoaderModule {
         // ServiceLoader moves past a provider that fails; the next call finds the next one.
         failures.add(ProviderFailure.of(e));
         if (++consecutive >= MAX_CONSECUTIVE_FAILURES) {
-          failures.add(new ProviderFailure("stopped looking after " + consecutive
-              + " failures in a row"));
+          failures.add(
+              new ProviderFailure("stopped looking after " + consecutive + " failures in a row"));
           break;
         }
       }

@@ -14,11 +14,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Binds a {@linkplain SpecSyntax syntax tree} to the {@link Registry}: finds each store's
- * factory, decides by its shape which reading of each part applies (option or role, locator or
- * child), checks options and roles, and builds the {@link StoreSpec} tree with each factory's
- * sensitive options marked. Every problem is collected; the spec is rejected once, with all of
- * them, in one {@link StackSpecException}.
+ * Binds a {@linkplain SpecSyntax syntax tree} to the {@link Registry}: finds each store's factory,
+ * decides by its shape which reading of each part applies (option or role, locator or child),
+ * checks options and roles, and builds the {@link StoreSpec} tree with each factory's sensitive
+ * options marked. Every problem is collected; the spec is rejected once, with all of them, in one
+ * {@link StackSpecException}.
  *
  * <p>Not thread-safe; one instance binds one spec.
  */
@@ -31,8 +31,10 @@ final class SpecBinding {
   private final List<Problem> problems = new ArrayList<>();
   private final List<Misplaced> misplaced = new ArrayList<>();
   private final List<Draft> drafts = new ArrayList<>();
+
   /** Where each store built by {@link #toSpec} for opening starts in the spec, by identity. */
   private final Map<StoreSpec, Integer> positions = new java.util.IdentityHashMap<>();
+
   /** The spec with misplaced options moved where they belong, once known. */
   private String rewritten;
 
@@ -50,6 +52,7 @@ final class SpecBinding {
     final Map<String, String> options = new TreeMap<>();
     final Map<String, Draft> children = new LinkedHashMap<>();
     String locator;
+
     /** Whether a {@link StoreSpec} can be built from this node alone. */
     boolean complete = true;
 
@@ -120,8 +123,8 @@ final class SpecBinding {
       throw binding.failure(parsed.root);
     }
     StoreSpec tree = binding.toSpec(root, null);
-    return new Bound(tree, binding.positions,
-        SpecDisplay.of(spec, parsed.root, registry.sensitiveNames()));
+    return new Bound(
+        tree, binding.positions, SpecDisplay.of(spec, parsed.root, registry.sensitiveNames()));
   }
 
   private Draft bind(SpecSyntax.Term term, Draft parent) {
@@ -136,8 +139,12 @@ final class SpecBinding {
       return draft;
     }
     if (entry == null) {
-      problems.add(Problem.unknownType(term.start, term.name,
-          Spelling.closest(term.name, registry.names()), registry.failures()));
+      problems.add(
+          Problem.unknownType(
+              term.start,
+              term.name,
+              Spelling.closest(term.name, registry.names()),
+              registry.failures()));
       draft.complete = false;
       bindLoosely(term, draft);
       return draft;
@@ -204,8 +211,13 @@ final class SpecBinding {
         if (entry.shape == Shape.LEAF) {
           problems.add(Problem.leafWithRole(arg.keyStart, arg.key, entry.name));
         } else {
-          problems.add(Problem.unknownRole(arg.keyStart, arg.key, entry.name, roles(entry),
-              Spelling.closest(arg.key, roles(entry))));
+          problems.add(
+              Problem.unknownRole(
+                  arg.keyStart,
+                  arg.key,
+                  entry.name,
+                  roles(entry),
+                  Spelling.closest(arg.key, roles(entry))));
           bind(value.term, draft);
         }
       } else {
@@ -273,9 +285,10 @@ final class SpecBinding {
     } else if (term.locator != null) {
       int start = term.locator.start;
       int end = term.locator.end;
-      problems.add(draft.children.containsKey(StoreSpec.CHILD)
-          ? Problem.decoratorWithLocator(start, end, draft.entry.name)
-          : Problem.decoratorWithoutChild(start, end, draft.entry.name));
+      problems.add(
+          draft.children.containsKey(StoreSpec.CHILD)
+              ? Problem.decoratorWithLocator(start, end, draft.entry.name)
+              : Problem.decoratorWithoutChild(start, end, draft.entry.name));
       draft.complete = false;
     } else if (!draft.children.containsKey(StoreSpec.CHILD) && term.problems.isEmpty()) {
       problems.add(Problem.decoratorWithoutChild(term.start, term.start, draft.entry.name));
@@ -290,9 +303,10 @@ final class SpecBinding {
       problems.add(Problem.combinatorAfterColon(at, entry.name, entry.roles));
       draft.complete = false;
     }
-    List<String> missing = entry.roles.stream()
-        .filter(r -> !draft.children.containsKey(r))
-        .collect(Collectors.toList());
+    List<String> missing =
+        entry.roles.stream()
+            .filter(r -> !draft.children.containsKey(r))
+            .collect(Collectors.toList());
     if (!missing.isEmpty()) {
       draft.complete = false;
       if (term.problems.isEmpty()) {
@@ -302,14 +316,15 @@ final class SpecBinding {
   }
 
   /**
-   * Binds what can be bound under a store of unknown type, so that problems inside it are
-   * reported too: values that read as stores are bound as stores, others only decoded.
+   * Binds what can be bound under a store of unknown type, so that problems inside it are reported
+   * too: values that read as stores are bound as stores, others only decoded.
    */
   private void bindLoosely(SpecSyntax.Term term, Draft draft) {
     if (term.args != null) {
       for (SpecSyntax.Arg arg : term.args) {
-        boolean option = arg.key != null
-            && registry.entries().stream().anyMatch(e -> e.options.containsKey(arg.key));
+        boolean option =
+            arg.key != null
+                && registry.entries().stream().anyMatch(e -> e.options.containsKey(arg.key));
         if (arg.value.term != null && !option) {
           bind(arg.value.term, draft);
         } else {
@@ -345,8 +360,8 @@ final class SpecBinding {
     Misplaced m = new Misplaced(draft, key, text);
     misplaced.add(m);
     Registry.Entry entry = draft.entry;
-    problems.add(Problem.optionNotAccepted(at, key, entry.name, entry.options.keySet(),
-        where -> advice(m)));
+    problems.add(
+        Problem.optionNotAccepted(at, key, entry.name, entry.options.keySet(), where -> advice(m)));
   }
 
   /** What to do about a misplaced option: where it belongs, or what was probably meant. */
@@ -359,10 +374,11 @@ final class SpecBinding {
     StringBuilder out = new StringBuilder();
     Spelling.closest(m.key, m.from.entry.keys())
         .ifPresent(s -> out.append(" (did you mean '").append(s).append("'?)"));
-    List<String> owners = registry.entries().stream()
-        .filter(e -> e.options.containsKey(m.key))
-        .map(e -> e.name)
-        .collect(Collectors.toList());
+    List<String> owners =
+        registry.entries().stream()
+            .filter(e -> e.options.containsKey(m.key))
+            .map(e -> e.name)
+            .collect(Collectors.toList());
     if (!owners.isEmpty()) {
       out.append("; it is an option of ").append(String.join(", ", owners));
     }
@@ -370,23 +386,29 @@ final class SpecBinding {
   }
 
   /**
-   * Finds, for each misplaced option, the nearest store in this spec that declares it, and
-   * if the spec is otherwise sound, the spec rewritten with every such option moved there.
+   * Finds, for each misplaced option, the nearest store in this spec that declares it, and if the
+   * spec is otherwise sound, the spec rewritten with every such option moved there.
    */
   private void placeMisplaced(Draft root) {
     if (misplaced.isEmpty()) {
       return;
     }
     for (Misplaced m : misplaced) {
-      m.target = drafts.stream()
-          .filter(d -> d != m.from && d.entry != null && d.entry.options.containsKey(m.key)
-              && !d.options.containsKey(m.key))
-          .min(Comparator.comparingInt(d -> distance(d, m.from)))
-          .orElse(null);
+      m.target =
+          drafts.stream()
+              .filter(
+                  d ->
+                      d != m.from
+                          && d.entry != null
+                          && d.entry.options.containsKey(m.key)
+                          && !d.options.containsKey(m.key))
+              .min(Comparator.comparingInt(d -> distance(d, m.from)))
+              .orElse(null);
     }
-    boolean movable = problems.size() == misplaced.size()
-        && drafts.stream().allMatch(d -> d.complete)
-        && misplaced.stream().allMatch(m -> m.target != null && m.value != null);
+    boolean movable =
+        problems.size() == misplaced.size()
+            && drafts.stream().allMatch(d -> d.complete)
+            && misplaced.stream().allMatch(m -> m.target != null && m.value != null);
     if (!movable) {
       return;
     }
@@ -426,26 +448,28 @@ final class SpecBinding {
       case LEAF:
         built = StoreSpec.leaf(entry.name, draft.locator, draft.options);
         break;
-      case DECORATOR: {
-        StoreSpec child = toSpec(draft.children.get(StoreSpec.CHILD), sensitive);
-        if (child == null) {
-          return null;
-        }
-        built = StoreSpec.decorator(entry.name, draft.options, child);
-        break;
-      }
-      case COMBINATOR: {
-        Map<String, StoreSpec> children = new LinkedHashMap<>();
-        for (String role : entry.roles) {
-          StoreSpec child = toSpec(draft.children.get(role), sensitive);
+      case DECORATOR:
+        {
+          StoreSpec child = toSpec(draft.children.get(StoreSpec.CHILD), sensitive);
           if (child == null) {
             return null;
           }
-          children.put(role, child);
+          built = StoreSpec.decorator(entry.name, draft.options, child);
+          break;
         }
-        built = StoreSpec.combinator(entry.name, draft.options, children);
-        break;
-      }
+      case COMBINATOR:
+        {
+          Map<String, StoreSpec> children = new LinkedHashMap<>();
+          for (String role : entry.roles) {
+            StoreSpec child = toSpec(draft.children.get(role), sensitive);
+            if (child == null) {
+              return null;
+            }
+            children.put(role, child);
+          }
+          built = StoreSpec.combinator(entry.name, draft.options, children);
+          break;
+        }
       default:
         throw new AssertionError(entry.shape);
     }
@@ -459,25 +483,27 @@ final class SpecBinding {
   /** The exception reporting every problem, with the spec quoted and its secrets masked. */
   private StackSpecException failure(SpecSyntax.Term root) {
     SpecDisplay display = SpecDisplay.of(spec, root, registry.sensitiveNames());
-    String known = registry.names().isEmpty()
-        ? "none (no store factory was found)"
-        : String.join(", ", registry.names());
-    Problem.Where where = new Problem.Where() {
-      @Override
-      public String at(int position) {
-        return display.at(position);
-      }
+    String known =
+        registry.names().isEmpty()
+            ? "none (no store factory was found)"
+            : String.join(", ", registry.names());
+    Problem.Where where =
+        new Problem.Where() {
+          @Override
+          public String at(int position) {
+            return display.at(position);
+          }
 
-      @Override
-      public String knownTypes() {
-        return known;
-      }
+          @Override
+          public String knownTypes() {
+            return known;
+          }
 
-      @Override
-      public String text(int start, int end) {
-        return display.text(start, end);
-      }
-    };
+          @Override
+          public String text(int start, int end) {
+            return display.text(start, end);
+          }
+        };
     List<Problem> sorted = new ArrayList<>(problems);
     sorted.sort(Comparator.comparingInt(p -> p.position));
     List<String> messages = new ArrayList<>();

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A spec as messages quote it: values of sensitive options replaced by {@code ****}, and
- * quotes, backslashes and characters that would not print escaped. Positions in messages are
- * indexes into this text, so they point at what the reader sees.
+ * A spec as messages quote it: values of sensitive options replaced by {@code ****}, and quotes,
+ * backslashes and characters that would not print escaped. Positions in messages are indexes into
+ * this text, so they point at what the reader sees.
  */
 final class SpecDisplay {
   /** Longer specs are quoted cut short, so that twenty problems cannot make a huge message. */
@@ -30,8 +30,8 @@ final class SpecDisplay {
   }
 
   /**
-   * The display of {@code spec}, masking the value of every option in {@code root} (which may
-   * be null when the spec could not be read) whose key is in {@code sensitive}.
+   * The display of {@code spec}, masking the value of every option in {@code root} (which may be
+   * null when the spec could not be read) whose key is in {@code sensitive}.
    */
   static SpecDisplay of(String spec, SpecSyntax.Term root, Set<String> sensitive) {
     List<int[]> masks = new ArrayList<>();
@@ -101,8 +101,8 @@ final class SpecDisplay {
 
   /**
    * Masks by scanning, for a spec too broken to read (unbalanced parentheses): every {@code
-   * key=value} after {@code ( , ? &} or white space whose key is sensitive, up to the next
-   * {@code ( ) , &} or white space. Errs towards masking too much.
+   * key=value} after {@code ( , ? &} or white space whose key is sensitive, up to the next {@code (
+   * ) , &} or white space. Errs towards masking too much.
    */
   private static void scanMasks(String spec, Set<String> sensitive, List<int[]> out) {
     int i = 0;
@@ -111,15 +111,20 @@ final class SpecDisplay {
       while (i < spec.length() && isKeyChar(spec.charAt(i))) {
         i++;
       }
-      boolean delimited = keyStart == 0 || "(,?&".indexOf(spec.charAt(keyStart - 1)) >= 0
-          || SpecText.isSpace(spec.charAt(keyStart - 1));
+      boolean delimited =
+          keyStart == 0
+              || "(,?&".indexOf(spec.charAt(keyStart - 1)) >= 0
+              || SpecText.isSpace(spec.charAt(keyStart - 1));
       String key = spec.substring(keyStart, i);
       int equals = SpecText.skipSpace(spec, i, spec.length());
-      if (delimited && sensitive.contains(key) && equals < spec.length()
+      if (delimited
+          && sensitive.contains(key)
+          && equals < spec.length()
           && spec.charAt(equals) == '=') {
         int start = SpecText.skipSpace(spec, equals + 1, spec.length());
         int end = start;
-        while (end < spec.length() && "(),&".indexOf(spec.charAt(end)) < 0
+        while (end < spec.length()
+            && "(),&".indexOf(spec.charAt(end)) < 0
             && !SpecText.isSpace(spec.charAt(end))) {
           end++;
         }
@@ -143,9 +148,10 @@ final class SpecDisplay {
   /** {@code at N in "spec"}; a spec longer than {@link #MAX_QUOTED} is quoted cut short. */
   String at(int position) {
     int shown = positions[Math.max(0, Math.min(position, positions.length - 1))];
-    String quoted = text.length() <= MAX_QUOTED
-        ? text + "\""
-        : text.substring(0, MAX_QUOTED) + "\"...(" + text.length() + " chars in all)";
+    String quoted =
+        text.length() <= MAX_QUOTED
+            ? text + "\""
+            : text.substring(0, MAX_QUOTED) + "\"...(" + text.length() + " chars in all)";
     return "at " + shown + " in \"" + quoted;
   }
 

@@ -15,12 +15,12 @@ import java.util.List;
  * The syntax of a stack spec, read without knowing any store type. See {@link Cairn} for the
  * grammar.
  *
- * <p>Whether a name is a leaf, a decorator or a combinator, and whether a key in parentheses
- * is an option or a child role, is the registry's to say ({@link SpecBinding}). So this tree
- * keeps every reading the syntax allows: a value in parentheses that looks like a store ({@code
- * name:} or {@code name(}) is parsed both as a nested term and as decoded text, and the binding
- * picks one. Each node keeps the problems of its own reading, so a reading the binding does not
- * pick reports nothing.
+ * <p>Whether a name is a leaf, a decorator or a combinator, and whether a key in parentheses is an
+ * option or a child role, is the registry's to say ({@link SpecBinding}). So this tree keeps every
+ * reading the syntax allows: a value in parentheses that looks like a store ({@code name:} or
+ * {@code name(}) is parsed both as a nested term and as decoded text, and the binding picks one.
+ * Each node keeps the problems of its own reading, so a reading the binding does not pick reports
+ * nothing.
  *
  * <p>Positions are indexes into the spec as given (UTF-16 units, from 0).
  */
@@ -29,8 +29,8 @@ final class SpecSyntax {
   static final int MAX_DEPTH = 64;
 
   /**
-   * The longest spec read. A spec is a line of configuration; this bounds the work and memory
-   * that hostile input can cost.
+   * The longest spec read. A spec is a line of configuration; this bounds the work and memory that
+   * hostile input can cost.
    */
   static final int MAX_LENGTH = 1 << 16;
 
@@ -59,22 +59,31 @@ final class SpecSyntax {
   }
 
   /**
-   * One store in the spec: {@code name}, optional arguments in parentheses, then after a
-   * colon either a child term or a locator.
+   * One store in the spec: {@code name}, optional arguments in parentheses, then after a colon
+   * either a child term or a locator.
    */
   static final class Term {
     final String name;
     final int start;
+
     /** The arguments in parentheses, or {@code null} without parentheses. */
     final List<Arg> args;
+
     /** The term after {@code ':'} when the rest reads as one, else {@code null}. */
     final Term child;
+
     /** The locator after {@code ':'} when the rest does not read as a term, else {@code null}. */
     final Locator locator;
+
     /** Problems of this term itself (not of its values, child or locator). */
     final List<Problem> problems;
 
-    Term(String name, int start, List<Arg> args, Term child, Locator locator,
+    Term(
+        String name,
+        int start,
+        List<Arg> args,
+        Term child,
+        Locator locator,
         List<Problem> problems) {
       this.name = name;
       this.start = start;
@@ -102,10 +111,13 @@ final class SpecSyntax {
   static final class Value {
     final int start;
     final int end;
+
     /** The value as a nested term, when it starts like one; else {@code null}. */
     final Term term;
+
     /** The value percent-decoded, or {@code null} if it could not be. */
     final String text;
+
     final List<Problem> textProblems;
 
     Value(int start, int end, Term term, String text, List<Problem> textProblems) {
@@ -121,8 +133,10 @@ final class SpecSyntax {
   static final class Locator {
     final int start;
     final int end;
+
     /** The path decoded, or {@code null} if it could not be. */
     final String path;
+
     final List<Opt> query;
     final List<Problem> problems;
 
@@ -224,16 +238,17 @@ final class SpecSyntax {
         args = args(open + 1, close, depth, problems);
         at = SpecText.skipSpace(spec, close + 1, end);
         if (at < end && spec.charAt(at) != ':') {
-          problems.add(Problem.unexpected(at, spec.charAt(at), "after ')'",
-              "':' or the end of the store"));
+          problems.add(
+              Problem.unexpected(at, spec.charAt(at), "after ')'", "':' or the end of the store"));
           return new Term(name, start, args, null, null, problems);
         }
       } else if (open == end) {
         problems.add(Problem.missingColon(nameEnd, name));
         return new Term(name, start, null, null, null, problems);
       } else {
-        problems.add(Problem.unexpected(nameEnd, spec.charAt(nameEnd), "after '" + name + "'",
-            "':' or '('"));
+        problems.add(
+            Problem.unexpected(
+                nameEnd, spec.charAt(nameEnd), "after '" + name + "'", "':' or '('"));
         return new Term(name, start, null, null, null, problems);
       }
     }
@@ -348,9 +363,9 @@ final class SpecSyntax {
   }
 
   /**
-   * Percent-decodes {@code [start, end)} once, as UTF-8. Reports each reserved character
-   * that should have been encoded, each malformed escape and each escape sequence that is
-   * not UTF-8 (up to one more than a message lists); returns {@code null} if there was any.
+   * Percent-decodes {@code [start, end)} once, as UTF-8. Reports each reserved character that
+   * should have been encoded, each malformed escape and each escape sequence that is not UTF-8 (up
+   * to one more than a message lists); returns {@code null} if there was any.
    */
   private String decode(int start, int end, List<Problem> problems) {
     int before = problems.size();
@@ -376,15 +391,18 @@ final class SpecSyntax {
         bytes.flip();
         if (bytes.hasRemaining()) {
           try {
-            out.append(StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(bytes));
+            out.append(
+                StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes));
           } catch (CharacterCodingException e) {
             problems.add(Problem.notUtf8(runStart, spec.substring(runStart, i)));
           }
         }
-      } else if (Character.isHighSurrogate(c) && i + 1 < end
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < end
           && Character.isLowSurrogate(spec.charAt(i + 1))) {
         out.append(c).append(spec.charAt(i + 1));
         i += 2;

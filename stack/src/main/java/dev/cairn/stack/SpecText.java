@@ -10,8 +10,8 @@ final class SpecText {
   private SpecText() {}
 
   /**
-   * Characters read as part of a store type where one is expected. Wider than a name, so
-   * that {@code Memory:} reads as the unknown type "Memory" rather than as no type at all.
+   * Characters read as part of a store type where one is expected. Wider than a name, so that
+   * {@code Memory:} reads as the unknown type "Memory" rather than as no type at all.
    */
   static boolean isNameTokenChar(char c) {
     return Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.';
@@ -58,5 +58,4 @@ final class SpecText {
     String code = String.format("U+%04X", (int) c);
     return Character.isWhitespace(c) || Character.isSpaceChar(c) ? "white space " + code : code;
   }
-
 }

@@ -11,10 +11,10 @@ final class Spelling {
   private Spelling() {}
 
   /**
-   * The candidate closest to {@code typed} by edit distance (insertions, deletions,
-   * substitutions and swaps of neighbours; case ignored), if it is close enough to be a
-   * plausible typo: at most 2 edits, and fewer than half the typed name's length unless the
-   * names differ only in case. Ties go to the candidate listed first.
+   * The candidate closest to {@code typed} by edit distance (insertions, deletions, substitutions
+   * and swaps of neighbours; case ignored), if it is close enough to be a plausible typo: at most 2
+   * edits, and fewer than half the typed name's length unless the names differ only in case. Ties
+   * go to the candidate listed first.
    */
   static Optional<String> closest(String typed, Iterable<String> candidates) {
     if (typed.isEmpty() || typed.length() > MAX_LENGTH) {
@@ -33,8 +33,7 @@ final class Spelling {
         bestDistance = distance;
       }
     }
-    boolean plausible = bestDistance == 0
-        || bestDistance <= 2 && bestDistance * 2 < typed.length();
+    boolean plausible = bestDistance == 0 || bestDistance <= 2 && bestDistance * 2 < typed.length();
     return plausible ? Optional.ofNullable(best) : Optional.empty();
   }
 
@@ -51,7 +50,9 @@ final class Spelling {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
             && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }

@@ -6,8 +6,8 @@ import javax.inject.Singleton;
 
 /**
  * The host side of Cairn, wired by Dagger: the factories {@link java.util.ServiceLoader} finds
- * through one class loader, the {@link Registry} over them, one {@link
- * dev.cairn.spi.StoreContext}, and {@link Stacks}, which opens specs with them.
+ * through one class loader, the {@link Registry} over them, one {@link dev.cairn.spi.StoreContext},
+ * and {@link Stacks}, which opens specs with them.
  */
 @Singleton
 @Component(modules = {StackModule.class, ServiceLoaderModule.class})
@@ -18,7 +18,6 @@ interface StackComponent {
   @Component.Factory
   interface Factory {
     StackComponent create(
-        @BindsInstance ClassLoader classLoader,
-        @BindsInstance CairnConfiguration configuration);
+        @BindsInstance ClassLoader classLoader, @BindsInstance CairnConfiguration configuration);
   }
 }

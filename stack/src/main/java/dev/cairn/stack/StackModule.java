@@ -8,9 +8,9 @@ import dev.cairn.spi.StoreFactory;
 import java.util.Set;
 
 /**
- * The bindings every host has, whatever finds its factories: the (possibly empty) sets of
- * factories and failed providers, and the one {@link StoreContext}. Paired with {@link
- * ServiceLoaderModule} in production and with a module of fakes in tests.
+ * The bindings every host has, whatever finds its factories: the (possibly empty) sets of factories
+ * and failed providers, and the one {@link StoreContext}. Paired with {@link ServiceLoaderModule}
+ * in production and with a module of fakes in tests.
  */
 @Module
 abstract class StackModule {

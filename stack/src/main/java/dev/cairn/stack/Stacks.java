@@ -39,13 +39,13 @@ final class Stacks {
   }
 
   /**
-   * Opens the stack {@code spec} describes: children first, then their parent. If any store
-   * fails to open, every store already opened is closed before the failure is rethrown (with
-   * any failure to close added as suppressed).
+   * Opens the stack {@code spec} describes: children first, then their parent. If any store fails
+   * to open, every store already opened is closed before the failure is rethrown (with any failure
+   * to close added as suppressed).
    *
-   * @throws StackSpecException if the spec is wrong, or a factory refused its store's
-   *     description with a {@link StoreConfigurationException} (the message names the store and
-   *     its position in the spec, as for the stack's own problems; the factory's is the cause)
+   * @throws StackSpecException if the spec is wrong, or a factory refused its store's description
+   *     with a {@link StoreConfigurationException} (the message names the store and its position in
+   *     the spec, as for the stack's own problems; the factory's is the cause)
    * @throws CairnException any other failure a factory threw; other runtime exceptions from a
    *     factory are wrapped in {@link StoreConfigurationException} naming the store
    */
@@ -73,8 +73,10 @@ final class Stacks {
     for (Map.Entry<String, StoreSpec> child : node.children().entrySet()) {
       children.put(child.getKey(), build(bound, child.getValue(), opened));
     }
-    Registry.Entry entry = registry.find(node.name())
-        .orElseThrow(() -> new AssertionError("bound spec names unknown " + node.name()));
+    Registry.Entry entry =
+        registry
+            .find(node.name())
+            .orElseThrow(() -> new AssertionError("bound spec names unknown " + node.name()));
     Backend store;
     try {
       store = entry.factory.create(node, Collections.unmodifiableMap(children), context);
@@ -87,19 +89,27 @@ final class Stacks {
         throw e;
       }
       // Said as the stack's own problems are: which store, and where it is in the spec.
-      throw new StackSpecException(List.of(String.format("'%s' %s: %s", node.name(),
-          bound.where(node), e.getMessage())), e);
+      throw new StackSpecException(
+          List.of(String.format("'%s' %s: %s", node.name(), bound.where(node), e.getMessage())), e);
     } catch (CairnException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new StoreConfigurationException(String.format("%s (%s) failed to open %s: %s",
-          entry.factory.getClass().getName(), ProviderFailure.origin(entry.factory.getClass()),
-          node, e), e);
+      throw new StoreConfigurationException(
+          String.format(
+              "%s (%s) failed to open %s: %s",
+              entry.factory.getClass().getName(),
+              ProviderFailure.origin(entry.factory.getClass()),
+              node,
+              e),
+          e);
     }
     if (store == null) {
-      throw new StoreConfigurationException(String.format("%s (%s) returned no store for %s",
-          entry.factory.getClass().getName(), ProviderFailure.origin(entry.factory.getClass()),
-          node));
+      throw new StoreConfigurationException(
+          String.format(
+              "%s (%s) returned no store for %s",
+              entry.factory.getClass().getName(),
+              ProviderFailure.origin(entry.factory.getClass()),
+              node));
     }
     opened.add(store);
     return store;

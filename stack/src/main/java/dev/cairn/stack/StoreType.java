@@ -7,9 +7,9 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
- * A store type a host can open: what its factory says of itself (shape, roles, options with
- * their types, defaults, documentation and sensitivity) and where the factory came from. For
- * listings such as {@code cairn stores}. Immutable.
+ * A store type a host can open: what its factory says of itself (shape, roles, options with their
+ * types, defaults, documentation and sensitivity) and where the factory came from. For listings
+ * such as {@code cairn stores}. Immutable.
  */
 public final class StoreType {
   private final String name;
@@ -58,8 +58,8 @@ public final class StoreType {
   }
 
   /**
-   * The most bytes one object of this type may have; empty if the type sets no limit of its
-   * own (see {@link StoreFactory#maxObjectSize()}).
+   * The most bytes one object of this type may have; empty if the type sets no limit of its own
+   * (see {@link StoreFactory#maxObjectSize()}).
    */
   public OptionalLong maxObjectSize() {
     return maxObjectSize;
@@ -76,20 +76,21 @@ public final class StoreType {
   }
 
   /**
-   * How a spec writes this store, e.g. {@code cache(capacity=…, max-bytes=…):<store>},
-   * {@code disk:<locator>?fsync=…} or {@code layered(upper=<store>, lower=<store>)}.
+   * How a spec writes this store, e.g. {@code cache(capacity=…, max-bytes=…):<store>}, {@code
+   * disk:<locator>?fsync=…} or {@code layered(upper=<store>, lower=<store>)}.
    */
   public String synopsis() {
-    String optionList = options.stream().map(o -> o.name() + "=…")
-        .collect(Collectors.joining(shape == StoreFactory.Shape.LEAF ? "&" : ", "));
+    String optionList =
+        options.stream()
+            .map(o -> o.name() + "=…")
+            .collect(Collectors.joining(shape == StoreFactory.Shape.LEAF ? "&" : ", "));
     switch (shape) {
       case LEAF:
         return name + ":<locator>" + (optionList.isEmpty() ? "" : "?" + optionList);
       case DECORATOR:
         return name + (optionList.isEmpty() ? "" : "(" + optionList + ")") + ":<store>";
       default:
-        String roleList = roles.stream().map(r -> r + "=<store>")
-            .collect(Collectors.joining(", "));
+        String roleList = roles.stream().map(r -> r + "=<store>").collect(Collectors.joining(", "));
         return name + "(" + (optionList.isEmpty() ? "" : optionList + ", ") + roleList + ")";
     }
   }

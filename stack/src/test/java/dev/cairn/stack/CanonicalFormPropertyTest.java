@@ -14,41 +14,105 @@ import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.impl.Constraint;
 
 /**
- * {@code parse(spec.toString()).equals(spec)} for random spec trees over the fake store types,
- * with hostile text in paths and values: reserved characters, escapes, white space, control
- * characters, non-ASCII, surrogate pairs, and prefixes that read like a store ({@code ab:}).
+ * {@code parse(spec.toString()).equals(spec)} for random spec trees over the fake store types, with
+ * hostile text in paths and values: reserved characters, escapes, white space, control characters,
+ * non-ASCII, surrogate pairs, and prefixes that read like a store ({@code ab:}).
  */
 class CanonicalFormPropertyTest {
   private static final Stacks STACKS = Fakes.stacks(Fakes.withSecrets(Fakes.newLog()));
-  private static final int EXAMPLES = "full".equals(System.getProperty("cairn.budget"))
-      ? 200_000 : 5_000;
+  private static final int EXAMPLES =
+      "full".equals(System.getProperty("cairn.budget")) ? 200_000 : 5_000;
 
   /** Single characters and fragments that stress the grammar. */
-  private static final List<String> PIECES = List.of(
-      "a", "z", "0", "9", "-", "_", ".", "/", "\\", ":", ";", "%", "(", ")", "?", "&", "=", "#",
-      ",", "'", "\"", "!", "~", "*", "+", "@", "$", "[", "]", "{", "}", "<", ">", "|", "^", "`",
-      " ", "\t", "\n", "\r", "\u0000", "\u007f", "\u0085", "\u00a0", "\u2028", "\u3000",
-      "\ufeff", "\u00e9", "\u00df", "\u65e5\u672c", "\ud83d\ude00", "ab:", "ab(", "memory:",
-      "cache(capacity=1):", "%41", "%25", "C:", "x:y", "disk:/", "?fsync=always", "****");
+  private static final List<String> PIECES =
+      List.of(
+          "a",
+          "z",
+          "0",
+          "9",
+          "-",
+          "_",
+          ".",
+          "/",
+          "\\",
+          ":",
+          ";",
+          "%",
+          "(",
+          ")",
+          "?",
+          "&",
+          "=",
+          "#",
+          ",",
+          "'",
+          "\"",
+          "!",
+          "~",
+          "*",
+          "+",
+          "@",
+          "$",
+          "[",
+          "]",
+          "{",
+          "}",
+          "<",
+          ">",
+          "|",
+          "^",
+          "`",
+          " ",
+          "\t",
+          "\n",
+          "\r",
+          "\u0000",
+          "\u007f",
+          "\u0085",
+          "\u00a0",
+          "\u2028",
+          "\u3000",
+          "\ufeff",
+          "\u00e9",
+          "\u00df",
+          "\u65e5\u672c",
+          "\ud83d\ude00",
+          "ab:",
+          "ab(",
+          "memory:",
+          "cache(capacity=1):",
+          "%41",
+          "%25",
+          "C:",
+          "x:y",
+          "disk:/",
+          "?fsync=always",
+          "****");
 
   @Test
   void everySpecReadsBackAsItself() {
-    qt().withExamples(EXAMPLES).forAll(specs(false)).checkAssert(spec -> {
-      String canonical = spec.toString();
-      StoreSpec reread = STACKS.parse(canonical);
-      assertThat(reread).as(canonical).isEqualTo(spec);
-      assertThat(reread.toString()).isEqualTo(canonical);
-    });
+    qt().withExamples(EXAMPLES)
+        .forAll(specs(false))
+        .checkAssert(
+            spec -> {
+              String canonical = spec.toString();
+              StoreSpec reread = STACKS.parse(canonical);
+              assertThat(reread).as(canonical).isEqualTo(spec);
+              assertThat(reread.toString()).isEqualTo(canonical);
+            });
   }
 
   @Test
   void sensitiveValuesReadBackMasked() {
-    qt().withExamples(EXAMPLES / 5).forAll(specs(true)).checkAssert(spec -> {
-      String canonical = spec.toString();
-      StoreSpec reread = STACKS.parse(canonical);
-      assertThat(reread).as(canonical).isEqualTo(masked(spec));
-      assertThat(canonical).doesNotContain("secret-");
-    });
+    qt().withExamples(EXAMPLES / 5)
+        .forAll(specs(true))
+        .checkAssert(
+            spec -> {
+              String canonical = spec.toString();
+              StoreSpec reread = STACKS.parse(canonical);
+              assertThat(reread).as(canonical).isEqualTo(masked(spec));
+              assertThat(canonical).doesNotContain("secret-");
+            });
   }
 
   /** {@code spec} with each password replaced by what its canonical form prints. */
@@ -100,23 +164,25 @@ class CanonicalFormPropertyTest {
       case 5:
         return StoreSpec.decorator("read-only", options, spec(in, depth + 1, secrets));
       case 6:
-        return StoreSpec.decorator(pick(in, 0, 1) == 0 ? "stats" : "verify", options,
-            spec(in, depth + 1, secrets));
-      case 7: {
-        Map<String, StoreSpec> children = new LinkedHashMap<>();
-        children.put("upper", spec(in, depth + 1, secrets));
-        children.put("lower", spec(in, depth + 1, secrets));
-        return StoreSpec.combinator("layered", options, children);
-      }
-      default: {
-        if (pick(in, 0, 1) == 0) {
-          options.put("policy", text(in));
+        return StoreSpec.decorator(
+            pick(in, 0, 1) == 0 ? "stats" : "verify", options, spec(in, depth + 1, secrets));
+      case 7:
+        {
+          Map<String, StoreSpec> children = new LinkedHashMap<>();
+          children.put("upper", spec(in, depth + 1, secrets));
+          children.put("lower", spec(in, depth + 1, secrets));
+          return StoreSpec.combinator("layered", options, children);
         }
-        Map<String, StoreSpec> children = new LinkedHashMap<>();
-        children.put("primary", spec(in, depth + 1, secrets));
-        children.put("replica", spec(in, depth + 1, secrets));
-        return StoreSpec.combinator("mirror", options, children);
-      }
+      default:
+        {
+          if (pick(in, 0, 1) == 0) {
+            options.put("policy", text(in));
+          }
+          Map<String, StoreSpec> children = new LinkedHashMap<>();
+          children.put("primary", spec(in, depth + 1, secrets));
+          children.put("replica", spec(in, depth + 1, secrets));
+          return StoreSpec.combinator("mirror", options, children);
+        }
     }
   }
 

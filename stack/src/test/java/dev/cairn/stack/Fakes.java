@@ -29,7 +29,11 @@ final class Fakes {
     private final List<StoreOption<?>> options;
     final List<String> log;
 
-    Factory(String name, Shape shape, List<String> roles, List<StoreOption<?>> options,
+    Factory(
+        String name,
+        Shape shape,
+        List<String> roles,
+        List<StoreOption<?>> options,
         List<String> log) {
       this.name = name;
       this.shape = shape;
@@ -74,8 +78,8 @@ final class Fakes {
   static final class Failing extends Factory {
     private final RuntimeException failure;
 
-    Failing(String name, Shape shape, List<String> roles, List<String> log,
-        RuntimeException failure) {
+    Failing(
+        String name, Shape shape, List<String> roles, List<String> log, RuntimeException failure) {
       super(name, shape, roles, List.of(), log);
       this.failure = failure;
     }
@@ -92,18 +96,20 @@ final class Fakes {
 
   /**
    * A fake store as a fake factory opens it: described by its spec, of the context's SHA-256,
-   * offering its {@link Opened}; closing it logs its close, then closes its children, as a
-   * real parent does.
+   * offering its {@link Opened}; closing it logs its close, then closes its children, as a real
+   * parent does.
    */
-  static FakeBackend.Builder store(StoreSpec spec, Map<String, Backend> children,
-      StoreContext context, List<String> log) {
-    return FakeBackend.builder().description(spec.toString())
+  static FakeBackend.Builder store(
+      StoreSpec spec, Map<String, Backend> children, StoreContext context, List<String> log) {
+    return FakeBackend.builder()
+        .description(spec.toString())
         .algorithm(context.hashAlgorithm("sha256"))
         .feature(Opened.class, new Opened(spec, children, context))
-        .onClose(() -> {
-          log.add("close " + spec);
-          children.values().forEach(Backend::close);
-        });
+        .onClose(
+            () -> {
+              log.add("close " + spec);
+              children.values().forEach(Backend::close);
+            });
   }
 
   /** What {@code store}, a store a fake factory opened, was opened with. */
@@ -128,15 +134,21 @@ final class Fakes {
   static Set<StoreFactory> stackSpecTypes(List<String> log) {
     Set<StoreFactory> types = new LinkedHashSet<>();
     types.add(leaf("memory", log));
-    types.add(leaf("disk", log,
-        StoreOption.choice("fsync", "batch", "When writes reach the disk.",
-            "always", "batch", "never"),
-        StoreOption.choice("hash", "sha256", "The hash of a new store.", "sha1", "sha256"),
-        StoreOption.size("segment-size", 64 << 20, 1 << 20, 1L << 32, "Segment file size.")));
+    types.add(
+        leaf(
+            "disk",
+            log,
+            StoreOption.choice(
+                "fsync", "batch", "When writes reach the disk.", "always", "batch", "never"),
+            StoreOption.choice("hash", "sha256", "The hash of a new store.", "sha1", "sha256"),
+            StoreOption.size("segment-size", 64 << 20, 1 << 20, 1L << 32, "Segment file size.")));
     types.add(leaf("lower", log));
-    types.add(decorator("cache", log,
-        StoreOption.number("capacity", 10_000, 1, Long.MAX_VALUE, "Entries kept."),
-        StoreOption.size("max-bytes", 0, 0, Long.MAX_VALUE, "Bytes kept (0: by entries).")));
+    types.add(
+        decorator(
+            "cache",
+            log,
+            StoreOption.number("capacity", 10_000, 1, Long.MAX_VALUE, "Entries kept."),
+            StoreOption.size("max-bytes", 0, 0, Long.MAX_VALUE, "Bytes kept (0: by entries).")));
     types.add(decorator("read-only", log));
     types.add(decorator("stats", log));
     types.add(decorator("verify", log));
@@ -145,16 +157,23 @@ final class Fakes {
   }
 
   /**
-   * The STACK-SPEC types plus {@code vault:} (a leaf with a sensitive {@code password} and a
-   * plain {@code user}) and {@code mirror(primary=, replica=)} with a {@code policy} option.
+   * The STACK-SPEC types plus {@code vault:} (a leaf with a sensitive {@code password} and a plain
+   * {@code user}) and {@code mirror(primary=, replica=)} with a {@code policy} option.
    */
   static Set<StoreFactory> withSecrets(List<String> log) {
     Set<StoreFactory> types = new LinkedHashSet<>(stackSpecTypes(log));
-    types.add(leaf("vault", log,
-        StoreOption.string("password", null, "The vault's password.").asSensitive(),
-        StoreOption.string("user", "cairn", "The vault's user.")));
-    types.add(combinator("mirror", List.of("primary", "replica"), log,
-        StoreOption.string("policy", "sync", "How the replica follows.")));
+    types.add(
+        leaf(
+            "vault",
+            log,
+            StoreOption.string("password", null, "The vault's password.").asSensitive(),
+            StoreOption.string("user", "cairn", "The vault's user.")));
+    types.add(
+        combinator(
+            "mirror",
+            List.of("primary", "replica"),
+            log,
+            StoreOption.string("policy", "sync", "How the replica follows.")));
     return types;
   }
 

@@ -15,9 +15,9 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 /**
- * Builds plugin jars in a test from compiled test classes, and loads them so that their
- * classes really come from the jars: the loader never asks its parent for the fixture
- * package, so a class left out of a jar is missing, as it would be in production.
+ * Builds plugin jars in a test from compiled test classes, and loads them so that their classes
+ * really come from the jars: the loader never asks its parent for the fixture package, so a class
+ * left out of a jar is missing, as it would be in production.
  */
 final class PluginJars {
   static final String FIXTURES = "dev.cairn.stack.fixture.";

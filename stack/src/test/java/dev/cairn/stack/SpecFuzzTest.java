@@ -7,11 +7,11 @@ import dev.cairn.spi.StoreSpec;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Fuzz targets for the spec parser. In a normal build they run in Jazzer's regression mode
- * over the seeds in {@code SpecFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they fuzz.
+ * Fuzz targets for the spec parser. In a normal build they run in Jazzer's regression mode over the
+ * seeds in {@code SpecFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they fuzz.
  *
- * <p>Input bytes become the spec in one of two ways, chosen by the first byte, so that the
- * fuzzer reaches both UTF-8 text and arbitrary UTF-16 (including unpaired surrogates).
+ * <p>Input bytes become the spec in one of two ways, chosen by the first byte, so that the fuzzer
+ * reaches both UTF-8 text and arbitrary UTF-16 (including unpaired surrogates).
  */
 class SpecFuzzTest {
   private static final Stacks STACKS = Fakes.stacks(Fakes.withSecrets(Fakes.newLog()));

@@ -27,39 +27,65 @@ class SpecGrammarTest {
     assertThat(parse("memory:")).isEqualTo(MEMORY);
     assertThat(parse("disk:/var/cairn?fsync=always"))
         .isEqualTo(disk("/var/cairn", Map.of("fsync", "always")));
-    assertThat(parse("cache(capacity=100000):disk:/var/cairn")).isEqualTo(
-        StoreSpec.decorator("cache", Map.of("capacity", "100000"), disk("/var/cairn", Map.of())));
-    assertThat(parse("stats:read-only:disk:/mnt/snapshot")).isEqualTo(
-        StoreSpec.decorator("stats", Map.of(), StoreSpec.decorator("read-only", Map.of(),
-            disk("/mnt/snapshot", Map.of()))));
-    assertThat(parse("layered(upper=memory:, lower=disk:/srv/base)")).isEqualTo(
-        StoreSpec.combinator("layered", Map.of(),
-            Map.of("upper", MEMORY, "lower", disk("/srv/base", Map.of()))));
-    assertThat(parse("layered(upper=disk:/var/cairn, lower=lower:/srv/archive)")).isEqualTo(
-        StoreSpec.combinator("layered", Map.of(), Map.of("upper", disk("/var/cairn", Map.of()),
-            "lower", StoreSpec.leaf("lower", "/srv/archive", Map.of()))));
-    assertThat(parse("cache(capacity=10000):layered(upper=disk:/tmp/scratch?fsync=never,"
-        + " lower=read-only:disk:/srv/base)")).isEqualTo(
-        StoreSpec.decorator("cache", Map.of("capacity", "10000"),
-            StoreSpec.combinator("layered", Map.of(), Map.of(
-                "upper", disk("/tmp/scratch", Map.of("fsync", "never")),
-                "lower", StoreSpec.decorator("read-only", Map.of(),
-                    disk("/srv/base", Map.of()))))));
+    assertThat(parse("cache(capacity=100000):disk:/var/cairn"))
+        .isEqualTo(
+            StoreSpec.decorator(
+                "cache", Map.of("capacity", "100000"), disk("/var/cairn", Map.of())));
+    assertThat(parse("stats:read-only:disk:/mnt/snapshot"))
+        .isEqualTo(
+            StoreSpec.decorator(
+                "stats",
+                Map.of(),
+                StoreSpec.decorator("read-only", Map.of(), disk("/mnt/snapshot", Map.of()))));
+    assertThat(parse("layered(upper=memory:, lower=disk:/srv/base)"))
+        .isEqualTo(
+            StoreSpec.combinator(
+                "layered",
+                Map.of(),
+                Map.of("upper", MEMORY, "lower", disk("/srv/base", Map.of()))));
+    assertThat(parse("layered(upper=disk:/var/cairn, lower=lower:/srv/archive)"))
+        .isEqualTo(
+            StoreSpec.combinator(
+                "layered",
+                Map.of(),
+                Map.of(
+                    "upper",
+                    disk("/var/cairn", Map.of()),
+                    "lower",
+                    StoreSpec.leaf("lower", "/srv/archive", Map.of()))));
+    assertThat(
+            parse(
+                "cache(capacity=10000):layered(upper=disk:/tmp/scratch?fsync=never,"
+                    + " lower=read-only:disk:/srv/base)"))
+        .isEqualTo(
+            StoreSpec.decorator(
+                "cache",
+                Map.of("capacity", "10000"),
+                StoreSpec.combinator(
+                    "layered",
+                    Map.of(),
+                    Map.of(
+                        "upper", disk("/tmp/scratch", Map.of("fsync", "never")),
+                        "lower",
+                            StoreSpec.decorator(
+                                "read-only", Map.of(), disk("/srv/base", Map.of()))))));
     assertThat(parse("disk:/data/My%20Blobs/set%2C2024%28old%29").locator())
         .hasValue("/data/My Blobs/set,2024(old)");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "disk:C:/data          | C:/data",
-      "disk:c:/data          | c:/data",
-      "disk:ab%3A/x          | ab:/x",
-      "disk:/%2541           | /%41",
-      "disk:/%41             | /A",
-      "disk:/d%C3%A9j%C3%A0  | /déjà",
-      "disk:/déjà/日本        | /déjà/日本",
-      "disk:x:y:z            | x:y:z",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "disk:C:/data          | C:/data",
+        "disk:c:/data          | c:/data",
+        "disk:ab%3A/x          | ab:/x",
+        "disk:/%2541           | /%41",
+        "disk:/%41             | /A",
+        "disk:/d%C3%A9j%C3%A0  | /déjà",
+        "disk:/déjà/日本        | /déjà/日本",
+        "disk:x:y:z            | x:y:z",
+      })
   void theRestAfterAColonIsAPathUnlessItStartsLikeAStore(String spec, String path) {
     assertThat(parse(spec).locator()).hasValue(path);
   }

@@ -35,16 +35,17 @@ class StacksTest {
 
   @Test
   void opensChildrenBeforeTheirParents() {
-    try (Backend store = stacks().open(
-        "cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)")) {
-      assertThat(log).containsExactly(
-          "open memory:",
-          "open disk:/x",
-          "open read-only:disk:/x",
-          "open layered(upper=memory:, lower=read-only:disk:/x)",
-          "open cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)");
-      assertThat(store).hasToString(
-          "cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)");
+    try (Backend store =
+        stacks().open("cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)")) {
+      assertThat(log)
+          .containsExactly(
+              "open memory:",
+              "open disk:/x",
+              "open read-only:disk:/x",
+              "open layered(upper=memory:, lower=read-only:disk:/x)",
+              "open cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)");
+      assertThat(store)
+          .hasToString("cache(capacity=5):layered(upper=memory:, lower=read-only:disk:/x)");
     }
   }
 
@@ -56,26 +57,27 @@ class StacksTest {
     store.close();
     store.close();
 
-    assertThat(log).containsExactlyInAnyOrder(
-        "close stats:layered(upper=memory:, lower=disk:/x)",
-        "close layered(upper=memory:, lower=disk:/x)",
-        "close memory:",
-        "close disk:/x");
+    assertThat(log)
+        .containsExactlyInAnyOrder(
+            "close stats:layered(upper=memory:, lower=disk:/x)",
+            "close layered(upper=memory:, lower=disk:/x)",
+            "close memory:",
+            "close disk:/x");
     assertThat(log.get(0)).isEqualTo("close stats:layered(upper=memory:, lower=disk:/x)");
     assertThatThrownBy(() -> store.listRefs()).isInstanceOf(StoreClosedException.class);
   }
 
   @Test
   void closingTheRootClosesChildrenItsFactoryForgot() {
-    Fakes.Factory leaky = new Fakes.Factory("leaky", StoreFactory.Shape.DECORATOR, List.of(),
-        List.of(), log) {
-      @Override
-      public Backend create(StoreSpec spec, Map<String, Backend> children,
-          StoreContext context) {
-        log.add("open " + spec);
-        return Fakes.store(spec, Map.of(), context, log).build();
-      }
-    };
+    Fakes.Factory leaky =
+        new Fakes.Factory("leaky", StoreFactory.Shape.DECORATOR, List.of(), List.of(), log) {
+          @Override
+          public Backend create(
+              StoreSpec spec, Map<String, Backend> children, StoreContext context) {
+            log.add("open " + spec);
+            return Fakes.store(spec, Map.of(), context, log).build();
+          }
+        };
     Backend store = stacks(leaky).open("leaky:memory:");
     log.clear();
 
@@ -87,27 +89,29 @@ class StacksTest {
   @Test
   void aFailingStoreClosesEverythingOpenedBeforeIt() {
     StoreIOException failure = Fakes.ioFailure("cannot open broken:");
-    Stacks stacks = stacks(new Fakes.Failing("broken", StoreFactory.Shape.LEAF, List.of(), log,
-        failure));
+    Stacks stacks =
+        stacks(new Fakes.Failing("broken", StoreFactory.Shape.LEAF, List.of(), log, failure));
 
-    assertThatThrownBy(() -> stacks.open(
-        "cache:layered(upper=stats:memory:, lower=read-only:broken:)"))
+    assertThatThrownBy(
+            () -> stacks.open("cache:layered(upper=stats:memory:, lower=read-only:broken:)"))
         .isSameAs(failure);
-    assertThat(log).containsExactly(
-        "open memory:",
-        "open stats:memory:",
-        "fail broken:",
-        "close stats:memory:",
-        "close memory:");
+    assertThat(log)
+        .containsExactly(
+            "open memory:",
+            "open stats:memory:",
+            "fail broken:",
+            "close stats:memory:",
+            "close memory:");
   }
 
   @Test
   void aFailingParentClosesItsOpenedChildren() {
     StoreConfigurationException failure = new StoreConfigurationException("no room");
-    Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.DECORATOR, List.of(),
-        log, failure));
+    Stacks stacks =
+        stacks(new Fakes.Failing("picky", StoreFactory.Shape.DECORATOR, List.of(), log, failure));
 
-    assertThatThrownBy(() -> stacks.open("picky:disk:/x")).isInstanceOf(StackSpecException.class)
+    assertThatThrownBy(() -> stacks.open("picky:disk:/x"))
+        .isInstanceOf(StackSpecException.class)
         .hasCause(failure);
     assertThat(log).containsExactly("open disk:/x", "fail picky:disk:/x", "close disk:/x");
   }
@@ -116,13 +120,14 @@ class StacksTest {
   void aFactorysConfigurationErrorNamesTheStoreAndItsPositionInTheSpec() {
     StoreConfigurationException failure =
         new StoreConfigurationException("unknown hash algorithm 'md5'; known: sha1, sha256");
-    Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(),
-        log, failure));
+    Stacks stacks =
+        stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(), log, failure));
 
     assertThatThrownBy(() -> stacks.open("cache:layered(upper=memory:, lower=picky:/x)"))
         .isInstanceOf(StackSpecException.class)
-        .hasMessage("'picky' at 35 in \"cache:layered(upper=memory:, lower=picky:/x)\": "
-            + "unknown hash algorithm 'md5'; known: sha1, sha256")
+        .hasMessage(
+            "'picky' at 35 in \"cache:layered(upper=memory:, lower=picky:/x)\": "
+                + "unknown hash algorithm 'md5'; known: sha1, sha256")
         .hasCause(failure);
     assertThat(log).contains("close memory:");
   }
@@ -139,8 +144,8 @@ class StacksTest {
   @Test
   void aFactorysRefusalOfItsOwnKindKeepsItsTypeSoCallersCanCatchIt() {
     Refusal failure = new Refusal("store picky:/x is locked by another process");
-    Stacks stacks = stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(),
-        log, failure));
+    Stacks stacks =
+        stacks(new Fakes.Failing("picky", StoreFactory.Shape.LEAF, List.of(), log, failure));
 
     assertThatThrownBy(() -> stacks.open("cache:layered(upper=memory:, lower=picky:/x)"))
         .isSameAs(failure);
@@ -150,21 +155,23 @@ class StacksTest {
   @Test
   void aFailureToCloseDuringCleanupIsSuppressedNotLost() {
     RuntimeException closeFailure = new IllegalStateException("stuck");
-    Fakes.Factory stuck = new Fakes.Factory("stuck", StoreFactory.Shape.LEAF, List.of(),
-        List.of(), log) {
-      @Override
-      public Backend create(StoreSpec spec, Map<String, Backend> children,
-          StoreContext context) {
-        return Fakes.store(spec, children, context, log)
-            .onClose(() -> {
-              throw closeFailure;
-            })
-            .build();
-      }
-    };
+    Fakes.Factory stuck =
+        new Fakes.Factory("stuck", StoreFactory.Shape.LEAF, List.of(), List.of(), log) {
+          @Override
+          public Backend create(
+              StoreSpec spec, Map<String, Backend> children, StoreContext context) {
+            return Fakes.store(spec, children, context, log)
+                .onClose(
+                    () -> {
+                      throw closeFailure;
+                    })
+                .build();
+          }
+        };
     StoreIOException failure = Fakes.ioFailure("cannot open broken:");
-    Stacks stacks = stacks(stuck,
-        new Fakes.Failing("broken", StoreFactory.Shape.LEAF, List.of(), log, failure));
+    Stacks stacks =
+        stacks(
+            stuck, new Fakes.Failing("broken", StoreFactory.Shape.LEAF, List.of(), log, failure));
 
     assertThatThrownBy(() -> stacks.open("layered(upper=stuck:, lower=broken:)"))
         .isSameAs(failure)
@@ -173,26 +180,33 @@ class StacksTest {
 
   @Test
   void aFactoryThatThrowsSomethingElseIsNamedInAConfigurationError() {
-    Stacks stacks = stacks(new Fakes.Failing("odd", StoreFactory.Shape.LEAF, List.of(), log,
-        new IllegalArgumentException("boom")));
+    Stacks stacks =
+        stacks(
+            new Fakes.Failing(
+                "odd",
+                StoreFactory.Shape.LEAF,
+                List.of(),
+                log,
+                new IllegalArgumentException("boom")));
 
     assertThatThrownBy(() -> stacks.open("odd:/x"))
         .isInstanceOf(StoreConfigurationException.class)
-        .hasMessage("dev.cairn.stack.Fakes$Failing (test-classes) failed to open odd:/x:"
-            + " java.lang.IllegalArgumentException: boom")
+        .hasMessage(
+            "dev.cairn.stack.Fakes$Failing (test-classes) failed to open odd:/x:"
+                + " java.lang.IllegalArgumentException: boom")
         .hasCauseInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aFactoryThatReturnsNoStoreIsAnError() {
-    Fakes.Factory nothing = new Fakes.Factory("nothing", StoreFactory.Shape.LEAF, List.of(),
-        List.of(), log) {
-      @Override
-      public Backend create(StoreSpec spec, Map<String, Backend> children,
-          StoreContext context) {
-        return null;
-      }
-    };
+    Fakes.Factory nothing =
+        new Fakes.Factory("nothing", StoreFactory.Shape.LEAF, List.of(), List.of(), log) {
+          @Override
+          public Backend create(
+              StoreSpec spec, Map<String, Backend> children, StoreContext context) {
+            return null;
+          }
+        };
 
     assertThatThrownBy(() -> stacks(nothing).open("cache:nothing:"))
         .isInstanceOf(StoreConfigurationException.class)
@@ -230,18 +244,25 @@ class StacksTest {
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1);
     try {
-      TestStackComponent component = DaggerTestStackComponent.factory().create(
-          getClass().getClassLoader(),
-          CairnConfiguration.builder().clock(clock).scheduler(scheduler).nanoTime(() -> 42)
-              .build(),
-          log);
+      TestStackComponent component =
+          DaggerTestStackComponent.factory()
+              .create(
+                  getClass().getClassLoader(),
+                  CairnConfiguration.builder()
+                      .clock(clock)
+                      .scheduler(scheduler)
+                      .nanoTime(() -> 42)
+                      .build(),
+                  log);
 
-      try (Backend store = component.stacks().open(
-          "cache(capacity=3):layered(upper=memory:, lower=memory:)")) {
+      try (Backend store =
+          component.stacks().open("cache(capacity=3):layered(upper=memory:, lower=memory:)")) {
         Fakes.Opened top = store.feature(Fakes.Opened.class).orElseThrow();
         Fakes.Opened layered = Fakes.opened(top.children().get(StoreSpec.CHILD));
         StoreContext context = component.storeContext();
-        assertThat(top.context()).isSameAs(context).isSameAs(layered.context())
+        assertThat(top.context())
+            .isSameAs(context)
+            .isSameAs(layered.context())
             .isSameAs(Fakes.opened(layered.children().get("upper")).context());
         assertThat(context.clock()).isSameAs(clock);
         assertThat(context.scheduler()).isSameAs(scheduler);
@@ -249,9 +270,10 @@ class StacksTest {
         assertThat(context.hashAlgorithm("sha1")).isEqualTo(HashAlgorithm.SHA1);
       }
       assertThatThrownBy(() -> component.stacks().open("disk:/x"))
-          .hasMessage("unknown store type 'disk' at 0 in \"disk:/x\"; known: cache, layered,"
-              + " memory; a provider failed to load: com.acme.Broken could not be"
-              + " instantiated");
+          .hasMessage(
+              "unknown store type 'disk' at 0 in \"disk:/x\"; known: cache, layered,"
+                  + " memory; a provider failed to load: com.acme.Broken could not be"
+                  + " instantiated");
     } finally {
       scheduler.shutdownNow();
     }

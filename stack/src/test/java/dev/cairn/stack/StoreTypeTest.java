@@ -12,15 +12,26 @@ class StoreTypeTest {
 
   @Test
   void listsEveryTypeByNameWithWhatItAccepts() {
-    assertThat(stacks.storeTypes()).extracting(StoreType::name).containsExactly(
-        "cache", "disk", "layered", "lower", "memory", "mirror", "read-only", "stats", "vault",
-        "verify");
+    assertThat(stacks.storeTypes())
+        .extracting(StoreType::name)
+        .containsExactly(
+            "cache",
+            "disk",
+            "layered",
+            "lower",
+            "memory",
+            "mirror",
+            "read-only",
+            "stats",
+            "vault",
+            "verify");
 
     StoreType disk = type("disk");
     assertThat(disk.shape()).isEqualTo(StoreFactory.Shape.LEAF);
     assertThat(disk.roles()).isEmpty();
     assertThat(disk.description()).isEqualTo("A fake disk store.");
-    assertThat(disk.options()).extracting(StoreOption::name)
+    assertThat(disk.options())
+        .extracting(StoreOption::name)
         .containsExactly("fsync", "hash", "segment-size");
     assertThat(disk.options().get(0).defaultValue().map(Object::toString)).hasValue("batch");
     assertThat(disk.options().get(0).type()).isEqualTo("one of [always, batch, never]");
@@ -31,8 +42,7 @@ class StoreTypeTest {
 
   @Test
   void theSynopsisShowsHowASpecWritesEachShape() {
-    assertThat(type("disk").synopsis())
-        .isEqualTo("disk:<locator>?fsync=…&hash=…&segment-size=…");
+    assertThat(type("disk").synopsis()).isEqualTo("disk:<locator>?fsync=…&hash=…&segment-size=…");
     assertThat(type("memory").synopsis()).isEqualTo("memory:<locator>");
     assertThat(type("cache").synopsis()).isEqualTo("cache(capacity=…, max-bytes=…):<store>");
     assertThat(type("stats").synopsis()).isEqualTo("stats:<store>");
@@ -43,7 +53,9 @@ class StoreTypeTest {
   }
 
   private StoreType type(String name) {
-    return stacks.storeTypes().stream().filter(t -> t.name().equals(name)).findFirst()
+    return stacks.storeTypes().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
         .orElseThrow();
   }
 }

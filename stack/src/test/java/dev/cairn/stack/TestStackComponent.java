@@ -11,8 +11,8 @@ import java.util.List;
 import javax.inject.Singleton;
 
 /**
- * The production graph with the {@link ServiceLoaderModule} swapped for fakes contributed
- * {@link IntoSet}, as a host's tests would do.
+ * The production graph with the {@link ServiceLoaderModule} swapped for fakes contributed {@link
+ * IntoSet}, as a host's tests would do.
  */
 @Singleton
 @Component(modules = {StackModule.class, TestStackComponent.FakeStoreTypes.class})
@@ -43,8 +43,8 @@ interface TestStackComponent {
     @Provides
     @IntoSet
     static StoreFactory cache(List<String> log) {
-      return Fakes.decorator("cache", log,
-          dev.cairn.spi.StoreOption.number("capacity", 10, 1, 100, "Entries kept."));
+      return Fakes.decorator(
+          "cache", log, dev.cairn.spi.StoreOption.number("capacity", 10, 1, 100, "Entries kept."));
     }
 
     @Provides

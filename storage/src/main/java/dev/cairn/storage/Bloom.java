@@ -5,22 +5,23 @@ import dev.cairn.spi.Hash;
 import java.nio.ByteBuffer;
 
 /**
- * The Bloom filter of Cairn's indexes, bit for bit the filter Guava's {@code BloomFilter}
- * builds with its default strategy ({@code MURMUR128_MITZ_64}) over the first 16 bytes of each
- * hash, and in Guava's serial form, so indexes written by either read with the other. It
- * exists because Guava's filter hashes through a streaming hasher and a copy of the key: here
- * a probe reads the hash's bytes once and allocates nothing, which is most of the cost of an
- * absent lookup and of the duplicate check on every write.
+ * The Bloom filter of Cairn's indexes, bit for bit the filter Guava's {@code BloomFilter} builds
+ * with its default strategy ({@code MURMUR128_MITZ_64}) over the first 16 bytes of each hash, and
+ * in Guava's serial form, so indexes written by either read with the other. It exists because
+ * Guava's filter hashes through a streaming hasher and a copy of the key: here a probe reads the
+ * hash's bytes once and allocates nothing, which is most of the cost of an absent lookup and of the
+ * duplicate check on every write.
  *
- * <p>Serial form: strategy (u8, 1), hash functions (u8), word count (s32), then the 64-bit
- * words, big-endian. Mutable while an index is built ({@link #put}), then only read, which is
- * thread-safe.
+ * <p>Serial form: strategy (u8, 1), hash functions (u8), word count (s32), then the 64-bit words,
+ * big-endian. Mutable while an index is built ({@link #put}), then only read, which is thread-safe.
  */
 public final class Bloom {
   /** Guava's ordinal of {@code MURMUR128_MITZ_64}, the only strategy written. */
   public static final int STRATEGY = 1;
+
   /** The most hash functions Guava writes (its count is one unsigned byte). */
   private static final int MAX_FUNCTIONS = 255;
+
   private static final int KEY_BYTES = 16;
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
@@ -46,35 +47,45 @@ public final class Bloom {
     int k = Math.max(1, (int) Math.round((double) bits / n * Math.log(2)));
     long wordCount = (bits + 63) / 64;
     if (wordCount > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("a Bloom filter for " + expected + " entries is too large");
+      throw new IllegalArgumentException(
+          "a Bloom filter for " + expected + " entries is too large");
     }
     return new Bloom(new long[(int) wordCount], Math.min(k, MAX_FUNCTIONS));
   }
 
   /**
-   * Decodes the serial form. The word count is checked against the bytes present before
-   * anything is allocated.
+   * Decodes the serial form. The word count is checked against the bytes present before anything is
+   * allocated.
    *
    * @param file the file the bytes come from, and {@code offset} where, for the error
    * @throws CorruptionException if the bytes are not a whole filter of the known strategy
    */
   public static Bloom decode(byte[] bytes, String file, long offset) {
     if (bytes.length < 6) {
-      throw new CorruptionException(file, offset, "Bloom filter of " + bytes.length
-          + " bytes is shorter than its header");
+      throw new CorruptionException(
+          file, offset, "Bloom filter of " + bytes.length + " bytes is shorter than its header");
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
     int strategy = Byte.toUnsignedInt(in.get(0));
     int functions = Byte.toUnsignedInt(in.get(1));
     int words = in.getInt(2);
     if (words <= 0 || (bytes.length - 6) % 8 != 0 || (bytes.length - 6) / 8 != words) {
-      throw new CorruptionException(file, offset + 2, String.format(
-          "Bloom filter claims %d words, its %d bytes hold %d", words, bytes.length,
-          (bytes.length - 6) / 8));
+      throw new CorruptionException(
+          file,
+          offset + 2,
+          String.format(
+              "Bloom filter claims %d words, its %d bytes hold %d",
+              words, bytes.length, (bytes.length - 6) / 8));
     }
     if (strategy != STRATEGY) {
-      throw new CorruptionException(file, offset, "Bloom filter has strategy " + strategy
-          + "; only " + STRATEGY + " (murmur3, 128 bits) is written");
+      throw new CorruptionException(
+          file,
+          offset,
+          "Bloom filter has strategy "
+              + strategy
+              + "; only "
+              + STRATEGY
+              + " (murmur3, 128 bits) is written");
     }
     if (functions == 0) {
       throw new CorruptionException(file, offset + 1, "Bloom filter has no hash functions");
@@ -93,8 +104,8 @@ public final class Bloom {
   }
 
   /**
-   * What a probe needs of a hash: its two murmur words. The same for every filter, so a lookup
-   * that probes one filter per segment computes it once.
+   * What a probe needs of a hash: its two murmur words. The same for every filter, so a lookup that
+   * probes one filter per segment computes it once.
    */
   public static final class Key {
     final long h1;
@@ -109,8 +120,7 @@ public final class Bloom {
   /** The probe key of {@code hash}: murmur3 of its first 16 bytes (all, if shorter). */
   public static Key key(Hash hash) {
     int length = Math.min(KEY_BYTES, hash.length());
-    return key(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length),
-        length);
+    return key(littleEndian(hash, 0, Math.min(8, length)), littleEndian(hash, 8, length), length);
   }
 
   /** The probe key of the first {@code min(16, key.length)} bytes of {@code key}. */
@@ -168,8 +178,8 @@ public final class Bloom {
   }
 
   /**
-   * Murmur3 x64 128 (seed 0) of {@code length} (at most 16) key bytes, given as two
-   * little-endian words.
+   * Murmur3 x64 128 (seed 0) of {@code length} (at most 16) key bytes, given as two little-endian
+   * words.
    */
   private static Key key(long k1, long k2, int length) {
     long h1 = 0;
@@ -223,8 +233,8 @@ public final class Bloom {
   }
 
   /**
-   * Guava's probe sequence: bit i is (h1 + i * h2) mod size, for each hash function. Sets the
-   * bits if {@code set}, else answers whether all are set.
+   * Guava's probe sequence: bit i is (h1 + i * h2) mod size, for each hash function. Sets the bits
+   * if {@code set}, else answers whether all are set.
    */
   private boolean probe(Key key, boolean set) {
     long combined = key.h1;

@@ -8,16 +8,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Where a {@link PackReader} reads a pack's bytes: a file channel, a (mapped) buffer, or any
- * "read this range" call, such as one ranged GET of an object store. A reader asks for each
- * record with exactly one call, so an implementation that costs a round trip per call costs
- * one per object read. Implementations must be safe for concurrent calls.
+ * Where a {@link PackReader} reads a pack's bytes: a file channel, a (mapped) buffer, or any "read
+ * this range" call, such as one ranged GET of an object store. A reader asks for each record with
+ * exactly one call, so an implementation that costs a round trip per call costs one per object
+ * read. Implementations must be safe for concurrent calls.
  */
 @FunctionalInterface
 public interface ByteSource {
   /**
-   * Exactly {@code length} bytes at {@code position}, as a buffer from its position 0 to its
-   * limit {@code length}, which the caller may consume.
+   * Exactly {@code length} bytes at {@code position}, as a buffer from its position 0 to its limit
+   * {@code length}, which the caller may consume.
    *
    * @throws EOFException if the source ends before {@code position + length}
    * @throws IOException if reading fails
@@ -37,18 +37,18 @@ public interface ByteSource {
   }
 
   /**
-   * The bytes of {@code buffer} from its index 0 to its limit, shared without copying (a
-   * mapped file's buffer serves records straight from the page cache). The buffer must not
-   * change while the source is used.
+   * The bytes of {@code buffer} from its index 0 to its limit, shared without copying (a mapped
+   * file's buffer serves records straight from the page cache). The buffer must not change while
+   * the source is used.
    */
   static ByteSource of(ByteBuffer buffer) {
-    ByteBuffer whole = requireNonNull(buffer, "buffer").duplicate().clear()
-        .limit(buffer.limit());
+    ByteBuffer whole = requireNonNull(buffer, "buffer").duplicate().clear().limit(buffer.limit());
     return (position, length) -> {
       if (position < 0 || length < 0 || position > whole.limit() - (long) length) {
-        throw new EOFException(String.format(
-            "buffer of %d bytes ends before %d bytes at offset %d", whole.limit(), length,
-            position));
+        throw new EOFException(
+            String.format(
+                "buffer of %d bytes ends before %d bytes at offset %d",
+                whole.limit(), length, position));
       }
       return whole.slice((int) position, length);
     };

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How a {@link PackWriter} stores its records: the value of a store's {@code compression=}
- * option. Whatever is chosen, a record is stored raw where compressing it does not make it
- * smaller, and every reader decodes every codec, so one pack (or store) can hold both.
+ * How a {@link PackWriter} stores its records: the value of a store's {@code compression=} option.
+ * Whatever is chosen, a record is stored raw where compressing it does not make it smaller, and
+ * every reader decodes every codec, so one pack (or store) can hold both.
  */
 public enum Compression {
   /** Every record raw. */
@@ -17,9 +17,8 @@ public enum Compression {
   /** Each record compressed with zstd on its own. */
   ZSTD("zstd"),
   /**
-   * zstd, with a dictionary trained from the pack's first objects and stored in the pack when
-   * it saves more than it costs (small objects compress several times better with one): the
-   * default.
+   * zstd, with a dictionary trained from the pack's first objects and stored in the pack when it
+   * saves more than it costs (small objects compress several times better with one): the default.
    */
   AUTO("auto");
 
@@ -47,8 +46,13 @@ public enum Compression {
         return c;
       }
     }
-    throw new IllegalArgumentException("unknown compression '" + value + "'; known: "
-        + Arrays.stream(values()).map(Compression::optionValue).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown compression '"
+            + value
+            + "'; known: "
+            + Arrays.stream(values())
+                .map(Compression::optionValue)
+                .collect(Collectors.joining(", ")));
   }
 
   /** The option value that names this compression, e.g. {@code "zstd"}. */

@@ -20,31 +20,30 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The exclusive right to write a store's directory, held from {@link #acquire} to {@link
- * #close}: an operating-system lock on the file {@value #FILE_NAME} in the directory, plus a
- * registry of the locks this JVM holds (an OS lock does not keep out a second opener in the
- * same process on every platform, and the JVM refuses a second lock on one file only as long
- * as both openers use the same path).
+ * The exclusive right to write a store's directory, held from {@link #acquire} to {@link #close}:
+ * an operating-system lock on the file {@value #FILE_NAME} in the directory, plus a registry of the
+ * locks this JVM holds (an OS lock does not keep out a second opener in the same process on every
+ * platform, and the JVM refuses a second lock on one file only as long as both openers use the same
+ * path).
  *
- * <p><b>A lock file that is no longer the one held.</b> An OS lock is attached to a file, not
- * to a name: a cleaner that deletes {@code LOCK} (or an operator who replaces it) leaves the
- * holder locking a file no one else can see, and lets a second opener create a new {@code
- * LOCK} and lock it too. The lock therefore remembers the identity of the file it locked (its
- * {@linkplain BasicFileAttributes#fileKey() file key}, the device and inode on Unix) and
- * {@link #check()} compares it with the file the name leads to now. A store calls {@link
- * #check()} before every commit (a manifest installed, a journal record appended, an
- * acknowledgement that a write is durable); once the check fails it fails forever, and the
- * store must stop writing, keeping what it already committed. The holder cannot stop a second
- * opener that came in after the file was deleted (nothing is left on disk to say the store is
- * held), but it stops at its next check, so the two never both commit.
+ * <p><b>A lock file that is no longer the one held.</b> An OS lock is attached to a file, not to a
+ * name: a cleaner that deletes {@code LOCK} (or an operator who replaces it) leaves the holder
+ * locking a file no one else can see, and lets a second opener create a new {@code LOCK} and lock
+ * it too. The lock therefore remembers the identity of the file it locked (its {@linkplain
+ * BasicFileAttributes#fileKey() file key}, the device and inode on Unix) and {@link #check()}
+ * compares it with the file the name leads to now. A store calls {@link #check()} before every
+ * commit (a manifest installed, a journal record appended, an acknowledgement that a write is
+ * durable); once the check fails it fails forever, and the store must stop writing, keeping what it
+ * already committed. The holder cannot stop a second opener that came in after the file was deleted
+ * (nothing is left on disk to say the store is held), but it stops at its next check, so the two
+ * never both commit.
  *
- * <p>The lock file itself holds nothing and is left in place on close (deleting it would race
- * a next opener that already opened it). A symbolic link planted as the lock file is not
- * followed. On a file system without file keys (some network file systems, Windows) a
- * replaced lock file is recognised only by its creation time.
+ * <p>The lock file itself holds nothing and is left in place on close (deleting it would race a
+ * next opener that already opened it). A symbolic link planted as the lock file is not followed. On
+ * a file system without file keys (some network file systems, Windows) a replaced lock file is
+ * recognised only by its creation time.
  *
- * <p>Thread-safe: {@link #check()} may be called from any thread; {@link #close()} is
- * idempotent.
+ * <p>Thread-safe: {@link #check()} may be called from any thread; {@link #close()} is idempotent.
  */
 public final class DirectoryLock implements AutoCloseable {
   /** The name of the lock file inside the locked directory. */
@@ -61,8 +60,8 @@ public final class DirectoryLock implements AutoCloseable {
   private volatile String lost;
   private volatile boolean closed;
 
-  private DirectoryLock(Path file, String holder, FileChannel channel, FileLock lock,
-      Object identity) {
+  private DirectoryLock(
+      Path file, String holder, FileChannel channel, FileLock lock, Object identity) {
     this.file = file;
     this.holder = holder;
     this.channel = channel;
@@ -71,9 +70,8 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Creates {@code directory} (and its missing parents, durably) if it does not exist, then
-   * takes its lock as {@link #acquire} does: for a store that creates its directory on first
-   * open.
+   * Creates {@code directory} (and its missing parents, durably) if it does not exist, then takes
+   * its lock as {@link #acquire} does: for a store that creates its directory on first open.
    *
    * @throws LockedException if another process holds it, or another opener in this JVM
    * @throws StoreIOException if the directory or the lock file cannot be created, or locked
@@ -89,8 +87,8 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Takes the lock of {@code directory} for {@code holder}, creating the lock file if needed.
-   * The directory must exist.
+   * Takes the lock of {@code directory} for {@code holder}, creating the lock file if needed. The
+   * directory must exist.
    *
    * @param directory the store's directory
    * @param holder who takes it, for messages, e.g. {@code "disk:/var/cairn"}
@@ -108,8 +106,9 @@ public final class DirectoryLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -117,12 +116,13 @@ public final class DirectoryLock implements AutoCloseable {
         throw inThisProcess(file, holder, "another opener");
       }
       if (lock == null) {
-        throw new LockedException(String.format(
-            "%s is locked by another process (lock file %s); open it with mode=read-only to"
-            + " read beside the writer", holder, file));
+        throw new LockedException(
+            String.format(
+                "%s is locked by another process (lock file %s); open it with mode=read-only to"
+                    + " read beside the writer",
+                holder, file));
       }
-      DirectoryLock acquired = new DirectoryLock(file, holder, channel, lock,
-          identity(file));
+      DirectoryLock acquired = new DirectoryLock(file, holder, channel, lock, identity(file));
       DirectoryLock raced = HELD.putIfAbsent(file, acquired);
       if (raced != null) {
         throw inThisProcess(file, holder, raced.holder);
@@ -138,15 +138,17 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   private static LockedException inThisProcess(Path file, String holder, String other) {
-    return new LockedException(String.format(
-        "%s is already open for writing in this process (by %s, lock file %s); close it first"
-        + " or open with mode=read-only", holder, other, file));
+    return new LockedException(
+        String.format(
+            "%s is already open for writing in this process (by %s, lock file %s); close it first"
+                + " or open with mode=read-only",
+            holder, other, file));
   }
 
   /** The identity of the file {@code file} names now, without following a link. */
   private static Object identity(Path file) throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-        LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attributes =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     Object key = attributes.fileKey();
     return key != null ? key : attributes.creationTime();
   }
@@ -167,11 +169,11 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Checks that the lock is still held and the lock file on disk is still the one locked.
-   * Cheap (one {@code stat}); call it before every commit.
+   * Checks that the lock is still held and the lock file on disk is still the one locked. Cheap
+   * (one {@code stat}); call it before every commit.
    *
-   * @throws LostException if the lock was closed, or the lock file was deleted or replaced
-   *     (then every later call throws too)
+   * @throws LostException if the lock was closed, or the lock file was deleted or replaced (then
+   *     every later call throws too)
    */
   public void check() {
     String reason = lost;
@@ -182,10 +184,11 @@ public final class DirectoryLock implements AutoCloseable {
       }
     }
     if (reason != null) {
-      throw new LostException(String.format(
-          "%s stopped writing: %s, so another process may be writing the store; nothing more"
-          + " is committed (close it, check that no other writer runs, and reopen)", holder,
-          reason));
+      throw new LostException(
+          String.format(
+              "%s stopped writing: %s, so another process may be writing the store; nothing more"
+                  + " is committed (close it, check that no other writer runs, and reopen)",
+              holder, reason));
     }
   }
 
@@ -205,7 +208,8 @@ public final class DirectoryLock implements AutoCloseable {
     }
     try {
       Object now = identity(file);
-      return Objects.equals(now, identity) ? null
+      return Objects.equals(now, identity)
+          ? null
           : "the lock file " + file + " was replaced by another file";
     } catch (NoSuchFileException e) {
       return "the lock file " + file + " was deleted";
@@ -217,8 +221,8 @@ public final class DirectoryLock implements AutoCloseable {
   /**
    * Releases the lock (the lock file stays). Idempotent.
    *
-   * @throws StoreIOException if the lock file's channel fails to close (the lock is released
-   *     with it regardless)
+   * @throws StoreIOException if the lock file's channel fails to close (the lock is released with
+   *     it regardless)
    */
   @Override
   public void close() {
@@ -240,8 +244,8 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /**
-   * A directory is already locked, by another process or by another opener in this one.
-   * Nothing was changed; the message names the directory and suggests {@code mode=read-only}.
+   * A directory is already locked, by another process or by another opener in this one. Nothing was
+   * changed; the message names the directory and suggests {@code mode=read-only}.
    */
   public static final class LockedException extends StoreConfigurationException {
     private static final long serialVersionUID = 1L;

@@ -24,19 +24,18 @@ import java.util.Set;
 
 /**
  * The file operations whose order is a store's crash safety, in one place with one policy, for
- * Cairn's stores and for any plugin that keeps files: opening without following links for
- * writes, syncing files and directories, atomic renames and replaces, moves across file
- * systems, and positional transfers that never stop short. They work on the paths' own file
- * system, so a test's fault-injecting one (testkit's {@code FaultyFileSystem}) sees them all.
+ * Cairn's stores and for any plugin that keeps files: opening without following links for writes,
+ * syncing files and directories, atomic renames and replaces, moves across file systems, and
+ * positional transfers that never stop short. They work on the paths' own file system, so a test's
+ * fault-injecting one (testkit's {@code FaultyFileSystem}) sees them all.
  *
- * <p><b>The policy.</b> Every operation that makes something durable syncs what it changed
- * before it returns: a rename or move syncs the directories whose entries it changed, a
- * replace syncs the new file before the rename and the directory after it. A failed sync is
- * an {@link IOException}, never swallowed: after one, the caller must assume that nothing the
- * operation promised is durable. The one exception is a directory that has no channel to sync
- * at all: on Windows, and on a non-default file system that refuses to open a directory with a
- * plain {@link FileSystemException} (Jimfs), whose entries are as durable as that file system
- * makes them.
+ * <p><b>The policy.</b> Every operation that makes something durable syncs what it changed before
+ * it returns: a rename or move syncs the directories whose entries it changed, a replace syncs the
+ * new file before the rename and the directory after it. A failed sync is an {@link IOException},
+ * never swallowed: after one, the caller must assume that nothing the operation promised is
+ * durable. The one exception is a directory that has no channel to sync at all: on Windows, and on
+ * a non-default file system that refuses to open a directory with a plain {@link
+ * FileSystemException} (Jimfs), whose entries are as durable as that file system makes them.
  *
  * <p>All methods are static and thread-safe (as the channels passed in are).
  */
@@ -58,8 +57,10 @@ public final class DurableFiles {
   /** {@code options}, with {@link LinkOption#NOFOLLOW_LINKS} added when they write or create. */
   public static Set<OpenOption> noFollowForWrites(OpenOption... options) {
     Set<OpenOption> set = new HashSet<>(Arrays.asList(options));
-    if (set.contains(StandardOpenOption.WRITE) || set.contains(StandardOpenOption.APPEND)
-        || set.contains(StandardOpenOption.CREATE) || set.contains(StandardOpenOption.CREATE_NEW)) {
+    if (set.contains(StandardOpenOption.WRITE)
+        || set.contains(StandardOpenOption.APPEND)
+        || set.contains(StandardOpenOption.CREATE)
+        || set.contains(StandardOpenOption.CREATE_NEW)) {
       set.add(LinkOption.NOFOLLOW_LINKS);
     }
     return set;
@@ -79,8 +80,8 @@ public final class DurableFiles {
   /**
    * Makes the entries of {@code directory} (creations, renames, deletions) durable.
    *
-   * @throws IOException if the directory cannot be opened (but where it has no channel; see
-   *     the class documentation) or its sync fails
+   * @throws IOException if the directory cannot be opened (but where it has no channel; see the
+   *     class documentation) or its sync fails
    */
   public static void syncDirectory(Path directory) throws IOException {
     requireNonNull(directory, "directory");
@@ -99,16 +100,19 @@ public final class DurableFiles {
   }
 
   private static boolean hasNoChannel(Path directory, IOException e) {
-    boolean windows = directory.getFileSystem() == FileSystems.getDefault()
-        && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
-    boolean noDirectoryChannels = directory.getFileSystem() != FileSystems.getDefault()
-        && e.getClass() == FileSystemException.class && Files.isDirectory(directory);
+    boolean windows =
+        directory.getFileSystem() == FileSystems.getDefault()
+            && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+    boolean noDirectoryChannels =
+        directory.getFileSystem() != FileSystems.getDefault()
+            && e.getClass() == FileSystemException.class
+            && Files.isDirectory(directory);
     return windows || noDirectoryChannels;
   }
 
   /**
-   * Creates {@code directory} and its missing parents, syncing the directory that holds each
-   * new one, so a power loss cannot forget any of them.
+   * Creates {@code directory} and its missing parents, syncing the directory that holds each new
+   * one, so a power loss cannot forget any of them.
    *
    * @throws IOException if creating or syncing fails
    */
@@ -128,8 +132,8 @@ public final class DurableFiles {
   }
 
   /**
-   * Renames {@code source} over {@code target} atomically (replacing it), then syncs the
-   * target's directory (and the source's, if another): durable when this returns.
+   * Renames {@code source} over {@code target} atomically (replacing it), then syncs the target's
+   * directory (and the source's, if another): durable when this returns.
    *
    * @throws IOException if the rename or a sync fails
    */
@@ -140,16 +144,20 @@ public final class DurableFiles {
 
   /**
    * Replaces {@code target} atomically with {@code content}: writes it to a temporary sibling,
-   * syncs it, renames it over the target and syncs the directory. A crash leaves the old file
-   * or the new one, whole, and at worst the temporary file, which the next replace overwrites.
+   * syncs it, renames it over the target and syncs the directory. A crash leaves the old file or
+   * the new one, whole, and at worst the temporary file, which the next replace overwrites.
    *
    * @throws IOException if writing, syncing or renaming fails; the target is then unchanged
    */
   public static void replace(Path target, ByteBuffer content) throws IOException {
     requireNonNull(content, "content");
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel channel = open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel =
+        open(
+            temporary,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(channel, content.duplicate(), 0);
       channel.force(true);
     } catch (IOException e) {
@@ -160,9 +168,9 @@ public final class DurableFiles {
 
   /**
    * {@code e}, or where it is a plain {@link IOException} that says only what failed (a write
-   * answers "File too large" or "No space left on device" without a file), one that names
-   * {@code file} first and has {@code e} as its cause. Subclasses, which callers may tell apart
-   * and which name their files, are returned as they are.
+   * answers "File too large" or "No space left on device" without a file), one that names {@code
+   * file} first and has {@code e} as its cause. Subclasses, which callers may tell apart and which
+   * name their files, are returned as they are.
    */
   static IOException naming(Path file, IOException e) {
     if (e.getClass() != IOException.class) {
@@ -172,9 +180,9 @@ public final class DurableFiles {
   }
 
   /**
-   * Moves {@code source} to {@code target} (which must not exist) durably: a rename where the
-   * file system allows it; across file systems a copy that is synced before the source is
-   * deleted, so a crash leaves at least one whole copy. Both directories are synced.
+   * Moves {@code source} to {@code target} (which must not exist) durably: a rename where the file
+   * system allows it; across file systems a copy that is synced before the source is deleted, so a
+   * crash leaves at least one whole copy. Both directories are synced.
    *
    * @throws IOException if a step fails
    */
@@ -188,8 +196,8 @@ public final class DurableFiles {
   }
 
   /**
-   * The cross-file-system half of {@link #move}: copies, syncs the copy and its directory,
-   * then deletes the source.
+   * The cross-file-system half of {@link #move}: copies, syncs the copy and its directory, then
+   * deletes the source.
    *
    * @throws IOException if a step fails
    */
@@ -261,27 +269,29 @@ public final class DurableFiles {
   }
 
   /**
-   * Reads {@code buffer.remaining()} bytes at {@code position}, looping over short reads, where
-   * the store's own metadata says they are there.
+   * Reads {@code buffer.remaining()} bytes at {@code position}, looping over short reads, where the
+   * store's own metadata says they are there.
    *
    * @param file the file, for the error
    * @throws CorruptionException naming {@code file} if it ends first: what was promised is not
    *     there
    * @throws IOException if a read fails
    */
-  public static void readExactly(FileChannel channel, ByteBuffer buffer, long position,
-      String file) throws IOException {
+  public static void readExactly(FileChannel channel, ByteBuffer buffer, long position, String file)
+      throws IOException {
     long end = position + buffer.remaining();
     if (!readFully(channel, buffer, position)) {
-      throw new CorruptionException(file, end - buffer.remaining(),
+      throw new CorruptionException(
+          file,
+          end - buffer.remaining(),
           "file ends before the " + buffer.remaining() + " more bytes expected");
     }
   }
 
   /**
-   * {@code size} bytes of {@code channel} from {@code position}, read-only: mapped where the
-   * file system can map files, else read into the heap (in-memory file systems cannot map; the
-   * store then costs heap instead of page cache but behaves the same).
+   * {@code size} bytes of {@code channel} from {@code position}, read-only: mapped where the file
+   * system can map files, else read into the heap (in-memory file systems cannot map; the store
+   * then costs heap instead of page cache but behaves the same).
    *
    * @throws EOFException if the file ends before {@code size} bytes (heap reads only)
    * @throws IOException if mapping or reading fails
@@ -299,9 +309,9 @@ public final class DurableFiles {
   }
 
   /**
-   * The first {@code size} bytes of {@code channel} mapped read-only, or null where the file
-   * system cannot map files or the file is too large for one buffer: callers then read with
-   * {@link #readFully}.
+   * The first {@code size} bytes of {@code channel} mapped read-only, or null where the file system
+   * cannot map files or the file is too large for one buffer: callers then read with {@link
+   * #readFully}.
    *
    * @throws IOException if mapping fails otherwise
    */
@@ -317,9 +327,9 @@ public final class DurableFiles {
   }
 
   /**
-   * Unmaps {@code mapped} now rather than when it is collected, so that a deleted file's space
-   * is freed at once. The caller guarantees that no thread touches the buffer again (an access
-   * after this would crash the JVM). Where the JDK refuses, the collector unmaps it later.
+   * Unmaps {@code mapped} now rather than when it is collected, so that a deleted file's space is
+   * freed at once. The caller guarantees that no thread touches the buffer again (an access after
+   * this would crash the JVM). Where the JDK refuses, the collector unmaps it later.
    */
   public static void unmap(ByteBuffer mapped) {
     if (mapped == null || !mapped.isDirect()) {
@@ -336,9 +346,9 @@ public final class DurableFiles {
   }
 
   /**
-   * {@link FileChannel#force}. This and the next methods let a store route every call on a
-   * channel through this class, so that a model checker (Lincheck refuses calls on channels)
-   * can treat them as atomic steps.
+   * {@link FileChannel#force}. This and the next methods let a store route every call on a channel
+   * through this class, so that a model checker (Lincheck refuses calls on channels) can treat them
+   * as atomic steps.
    *
    * @throws IOException if the sync fails
    */

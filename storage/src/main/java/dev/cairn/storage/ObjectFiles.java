@@ -22,18 +22,18 @@ import java.util.stream.Stream;
 
 /**
  * Objects kept one file each, for a store that wants its objects as plain files: {@code
- * objects/ab/<hex>} under the store's directory, {@code ab} the first two hex digits. Every
- * read re-hashes the file, so damaged bytes are reported as a {@link CorruptionException} and
- * never served. {@link #write} is atomic and durable as a whole: the files of a call are
- * written into {@code staging/}, synced, and committed by one atomic write of {@code
- * staging/BATCH}, which lists them; they are then renamed into place. After a crash, {@link
- * #open} finishes a committed batch and deletes what an uncommitted one left, so after any
- * crash either every object of a call is there or none of them is.
+ * objects/ab/<hex>} under the store's directory, {@code ab} the first two hex digits. Every read
+ * re-hashes the file, so damaged bytes are reported as a {@link CorruptionException} and never
+ * served. {@link #write} is atomic and durable as a whole: the files of a call are written into
+ * {@code staging/}, synced, and committed by one atomic write of {@code staging/BATCH}, which lists
+ * them; they are then renamed into place. After a crash, {@link #open} finishes a committed batch
+ * and deletes what an uncommitted one left, so after any crash either every object of a call is
+ * there or none of them is.
  *
- * <p>One writer per directory: the caller holds the directory's {@link DirectoryLock}, which
- * is checked before each commit, and does not call {@link #write} from two threads at once.
- * Reads may run beside a write.
- * Failures of the file system are thrown as {@link StoreIOException} naming the file.
+ * <p>One writer per directory: the caller holds the directory's {@link DirectoryLock}, which is
+ * checked before each commit, and does not call {@link #write} from two threads at once. Reads may
+ * run beside a write. Failures of the file system are thrown as {@link StoreIOException} naming the
+ * file.
  */
 public final class ObjectFiles {
   private static final String BATCH = "BATCH";
@@ -51,8 +51,8 @@ public final class ObjectFiles {
   }
 
   /**
-   * The objects of the store in {@code directory} (created if missing), named by {@code
-   * algorithm}, with a batch a crash interrupted finished or undone.
+   * The objects of the store in {@code directory} (created if missing), named by {@code algorithm},
+   * with a batch a crash interrupted finished or undone.
    *
    * @param lock the directory's lock, held by the caller
    * @throws StoreIOException if the directory cannot be created or the batch recovered
@@ -96,8 +96,11 @@ public final class ObjectFiles {
     }
     Hash actual = algorithm.hash(data);
     if (!actual.equals(hash)) {
-      throw new CorruptionException(file.toString(), 0, String.format(
-          "the file's %d bytes hash to %s, not to the %s it holds", data.length, actual, hash));
+      throw new CorruptionException(
+          file.toString(),
+          0,
+          String.format(
+              "the file's %d bytes hash to %s, not to the %s it holds", data.length, actual, hash));
     }
     return Optional.of(data);
   }
@@ -108,8 +111,8 @@ public final class ObjectFiles {
   }
 
   /**
-   * Writes {@code batch} (hash to bytes, each hash that of its bytes), all or nothing, durable
-   * when this returns. Objects already held are not written again.
+   * Writes {@code batch} (hash to bytes, each hash that of its bytes), all or nothing, durable when
+   * this returns. Objects already held are not written again.
    *
    * @throws StoreIOException if a file cannot be written; the batch is then not committed
    * @throws DirectoryLock.LostException if the lock is no longer held; nothing is committed
@@ -121,9 +124,12 @@ public final class ObjectFiles {
       for (Map.Entry<Hash, byte[]> object : batch.entrySet()) {
         if (!contains(object.getKey())) {
           String hex = object.getKey().toHex();
-          try (FileChannel channel = DurableFiles.open(staging.resolve(hex),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+          try (FileChannel channel =
+              DurableFiles.open(
+                  staging.resolve(hex),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING)) {
             DurableFiles.writeFully(channel, ByteBuffer.wrap(object.getValue()), 0);
             channel.force(true);
           }
@@ -133,8 +139,9 @@ public final class ObjectFiles {
       if (!staged.isEmpty()) {
         lock.check();
         // The commit point: also makes the staged files' directory entries durable.
-        DurableFiles.replace(staging.resolve(BATCH), StandardCharsets.UTF_8.encode(
-            String.join("\n", staged) + "\n"));
+        DurableFiles.replace(
+            staging.resolve(BATCH),
+            StandardCharsets.UTF_8.encode(String.join("\n", staged) + "\n"));
         moveIntoPlace(staged);
       }
     } catch (IOException e) {
@@ -146,8 +153,9 @@ public final class ObjectFiles {
   public List<Hash> list() {
     List<Hash> hashes = new ArrayList<>();
     try (Stream<Path> files = Files.walk(objects, 2)) {
-      files.filter(Files::isRegularFile).forEach(file ->
-          hashes.add(Hash.parse(algorithm, file.getFileName().toString())));
+      files
+          .filter(Files::isRegularFile)
+          .forEach(file -> hashes.add(Hash.parse(algorithm, file.getFileName().toString())));
     } catch (IOException e) {
       throw new StoreIOException("cannot list " + objects, e);
     }
@@ -155,8 +163,8 @@ public final class ObjectFiles {
   }
 
   /**
-   * Finishes the batch {@code BATCH} lists (a crash came after its commit), then deletes what
-   * a batch that never committed staged.
+   * Finishes the batch {@code BATCH} lists (a crash came after its commit), then deletes what a
+   * batch that never committed staged.
    */
   private void recover() throws IOException {
     lock.check();
@@ -173,8 +181,8 @@ public final class ObjectFiles {
   }
 
   /**
-   * Renames the staged files {@code hexes} into place (those a crash already moved are
-   * skipped), then deletes {@code BATCH}, durably.
+   * Renames the staged files {@code hexes} into place (those a crash already moved are skipped),
+   * then deletes {@code BATCH}, durably.
    */
   private void moveIntoPlace(List<String> hexes) throws IOException {
     for (String hex : hexes) {

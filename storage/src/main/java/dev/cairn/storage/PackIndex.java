@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
 /**
  * The index of one pack: for each object, the first {@link #prefixLength()} bytes of its hash
  * (sorted, behind a 256-entry fan-out table on the first byte, as Git's pack index) and the
- * location of its record (offset and length in the pack). The prefix is at least 8 bytes and
- * long enough that no two objects of the pack share it; the whole hash is checked against the
- * record's payload on every read ({@link PackReader}), so the index need not repeat it.
+ * location of its record (offset and length in the pack). The prefix is at least 8 bytes and long
+ * enough that no two objects of the pack share it; the whole hash is checked against the record's
+ * payload on every read ({@link PackReader}), so the index need not repeat it.
  *
- * <p>Lookups are a fan-out read and a binary search on the index's bytes, which may be a
- * mapped file: nothing per object is on the heap. {@link #decode} checks the header, the
- * fan-out table and the trailing CRC32C of the whole index before anything is served.
+ * <p>Lookups are a fan-out read and a binary search on the index's bytes, which may be a mapped
+ * file: nothing per object is on the heap. {@link #decode} checks the header, the fan-out table and
+ * the trailing CRC32C of the whole index before anything is served.
  *
  * <p>Immutable (the buffer must not change) and thread-safe.
  */
@@ -38,12 +38,12 @@ public final class PackIndex {
     this.name = name;
     int size = bytes.limit();
     if (size < PackFormat.INDEX_HEADER + PackFormat.FAN_OUT + 4) {
-      throw new CorruptionException(name, 0,
-          "pack index of " + size + " bytes is shorter than its header and fan-out table");
+      throw new CorruptionException(
+          name, 0, "pack index of " + size + " bytes is shorter than its header and fan-out table");
     }
     if (bytes.getInt(0) != PackFormat.INDEX_MAGIC) {
-      throw new CorruptionException(name, 0, String.format(
-          "not a pack index (magic %08x)", bytes.getInt(0)));
+      throw new CorruptionException(
+          name, 0, String.format("not a pack index (magic %08x)", bytes.getInt(0)));
     }
     int headerCrc = PackFormat.crc(bytes.duplicate().position(0).limit(28));
     if (headerCrc != bytes.getInt(28)) {
@@ -51,8 +51,13 @@ public final class PackIndex {
     }
     int version = Byte.toUnsignedInt(bytes.get(4));
     if (version != PackFormat.VERSION) {
-      throw new CorruptionException(name, 4, "pack index format version " + version
-          + "; this version of Cairn reads version " + PackFormat.VERSION);
+      throw new CorruptionException(
+          name,
+          4,
+          "pack index format version "
+              + version
+              + "; this version of Cairn reads version "
+              + PackFormat.VERSION);
     }
     digestLength = Byte.toUnsignedInt(bytes.get(5));
     prefixLength = Byte.toUnsignedInt(bytes.get(6));
@@ -61,18 +66,31 @@ public final class PackIndex {
     packLength = bytes.getLong(12);
     packChecksum = bytes.getInt(20);
     dictionaryLength = bytes.getInt(24);
-    if (prefixLength < 1 || prefixLength > digestLength || (offsetWidth != 4 && offsetWidth != 8)
-        || count < 0 || dictionaryLength < 0 || packLength < PackFormat.PACK_HEADER) {
-      throw new CorruptionException(name, 5, String.format(
-          "pack index header is inconsistent: digest %d, prefix %d, offset width %d, count %d,"
-              + " dictionary %d, pack length %d", digestLength, prefixLength, offsetWidth,
-          count, dictionaryLength, packLength));
+    if (prefixLength < 1
+        || prefixLength > digestLength
+        || (offsetWidth != 4 && offsetWidth != 8)
+        || count < 0
+        || dictionaryLength < 0
+        || packLength < PackFormat.PACK_HEADER) {
+      throw new CorruptionException(
+          name,
+          5,
+          String.format(
+              "pack index header is inconsistent: digest %d, prefix %d, offset width %d, count %d,"
+                  + " dictionary %d, pack length %d",
+              digestLength, prefixLength, offsetWidth, count, dictionaryLength, packLength));
     }
-    long expected = PackFormat.INDEX_HEADER + PackFormat.FAN_OUT
-        + (long) count * (prefixLength + offsetWidth + 4) + 4;
+    long expected =
+        PackFormat.INDEX_HEADER
+            + PackFormat.FAN_OUT
+            + (long) count * (prefixLength + offsetWidth + 4)
+            + 4;
     if (expected != size) {
-      throw new CorruptionException(name, 8, String.format(
-          "pack index of %d objects should be %d bytes, is %d", count, expected, size));
+      throw new CorruptionException(
+          name,
+          8,
+          String.format(
+              "pack index of %d objects should be %d bytes, is %d", count, expected, size));
     }
     int stored = bytes.getInt(size - 4);
     if (PackFormat.crc(bytes.duplicate().position(0).limit(size - 4)) != stored) {
@@ -82,13 +100,17 @@ public final class PackIndex {
     for (int i = 0; i < 256; i++) {
       int value = bytes.getInt(PackFormat.INDEX_HEADER + 4 * i);
       if (value < previous || value > count) {
-        throw new CorruptionException(name, PackFormat.INDEX_HEADER + 4L * i,
+        throw new CorruptionException(
+            name,
+            PackFormat.INDEX_HEADER + 4L * i,
             "pack index fan-out table is not monotonic up to the count");
       }
       previous = value;
     }
     if (previous != count) {
-      throw new CorruptionException(name, PackFormat.INDEX_HEADER + 255L * 4,
+      throw new CorruptionException(
+          name,
+          PackFormat.INDEX_HEADER + 255L * 4,
           "pack index fan-out ends at " + previous + ", the index counts " + count);
     }
     prefixes = PackFormat.INDEX_HEADER + PackFormat.FAN_OUT;
@@ -100,8 +122,8 @@ public final class PackIndex {
    * The index in {@code bytes} (its position to its limit), checked whole.
    *
    * @param name the file (or object) the bytes come from, for errors
-   * @throws CorruptionException if the bytes are not a whole, intact pack index of this
-   *     format version
+   * @throws CorruptionException if the bytes are not a whole, intact pack index of this format
+   *     version
    */
   public static PackIndex decode(ByteBuffer bytes, String name) {
     requireNonNull(bytes, "bytes");
@@ -140,10 +162,10 @@ public final class PackIndex {
   }
 
   /**
-   * The length of the pack's head, the bytes before its first record: the header and, if the
-   * pack has a dictionary, the dictionary and its CRC. {@link PackReader#open} reads exactly
-   * these, in one read; a store that pays a round trip per read can keep them (they never
-   * change) and serve that read itself.
+   * The length of the pack's head, the bytes before its first record: the header and, if the pack
+   * has a dictionary, the dictionary and its CRC. {@link PackReader#open} reads exactly these, in
+   * one read; a store that pays a round trip per read can keep them (they never change) and serve
+   * that read itself.
    */
   public long headLength() {
     return PackFormat.recordsStart(dictionaryLength);
@@ -155,17 +177,18 @@ public final class PackIndex {
   }
 
   /**
-   * The position of the one entry whose prefix is that of {@code hash}, or -1 if none: a
-   * candidate, which is {@code hash} only if its record's payload hashes to it.
+   * The position of the one entry whose prefix is that of {@code hash}, or -1 if none: a candidate,
+   * which is {@code hash} only if its record's payload hashes to it.
    *
    * @throws IllegalArgumentException if the hash is not of this index's digest length
    */
   public int find(Hash hash) {
     requireNonNull(hash, "hash");
     if (hash.length() != digestLength) {
-      throw new IllegalArgumentException(String.format(
-          "hash %s has %d bytes, index %s holds hashes of %d", hash, hash.length(), name,
-          digestLength));
+      throw new IllegalArgumentException(
+          String.format(
+              "hash %s has %d bytes, index %s holds hashes of %d",
+              hash, hash.length(), name, digestLength));
     }
     int first = Byte.toUnsignedInt(hash.byteAt(0));
     int low = first == 0 ? 0 : bytes.getInt(PackFormat.INDEX_HEADER + 4 * (first - 1));

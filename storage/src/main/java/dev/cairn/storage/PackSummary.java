@@ -11,8 +11,14 @@ package dev.cairn.storage;
  * @param compressedRecords the records stored compressed
  * @param packChecksum the CRC32C of the pack before its trailer
  */
-public record PackSummary(long objects, long payloadBytes, long packBytes, long indexBytes,
-    int dictionaryBytes, long compressedRecords, int packChecksum) {
+public record PackSummary(
+    long objects,
+    long payloadBytes,
+    long packBytes,
+    long indexBytes,
+    int dictionaryBytes,
+    long compressedRecords,
+    int packChecksum) {
   /** Pack and index bytes per payload byte (0 for an empty pack). */
   public double ratio() {
     return payloadBytes == 0 ? 0 : (double) (packBytes + indexBytes) / payloadBytes;

@@ -18,21 +18,23 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Writes one pack and then its index from (hash, bytes) records, in the order given. With
- * {@link Compression#AUTO} the first {@link PackOptions#sampleBytes()} of objects are held
- * back and sampled to train a zstd dictionary, which the pack stores once when it saves more
- * than it costs; records are compressed where that makes them smaller and stored raw where
- * not. A hash added twice is stored once.
+ * Writes one pack and then its index from (hash, bytes) records, in the order given. With {@link
+ * Compression#AUTO} the first {@link PackOptions#sampleBytes()} of objects are held back and
+ * sampled to train a zstd dictionary, which the pack stores once when it saves more than it costs;
+ * records are compressed where that makes them smaller and stored raw where not. A hash added twice
+ * is stored once.
  *
- * <p>The writer only writes to the streams it is given and closes neither: making the files
- * durable (and renaming them into place) is the caller's, for example with {@link
- * DurableFiles}. Not thread-safe; one writer writes one pack.
+ * <p>The writer only writes to the streams it is given and closes neither: making the files durable
+ * (and renaming them into place) is the caller's, for example with {@link DurableFiles}. Not
+ * thread-safe; one writer writes one pack.
  */
 public final class PackWriter {
   /** Objects at most this long are sampled for the dictionary. */
   private static final int SAMPLE_LIMIT = 64 << 10;
+
   /** Fewer samples than this train no dictionary. */
   private static final int MIN_SAMPLES = 32;
+
   /** Fewer sample bytes than this train no dictionary. */
   private static final int MIN_SAMPLE_BYTES = 4096;
 
@@ -58,22 +60,20 @@ public final class PackWriter {
     this.options = options;
   }
 
-  /**
-   * A writer of a pack of {@code algorithm}'s hashes onto {@code pack}.
-   */
-  public static PackWriter create(OutputStream pack, HashAlgorithm algorithm,
-      PackOptions options) {
-    return new PackWriter(requireNonNull(pack, "pack"), requireNonNull(algorithm, "algorithm"),
+  /** A writer of a pack of {@code algorithm}'s hashes onto {@code pack}. */
+  public static PackWriter create(OutputStream pack, HashAlgorithm algorithm, PackOptions options) {
+    return new PackWriter(
+        requireNonNull(pack, "pack"),
+        requireNonNull(algorithm, "algorithm"),
         requireNonNull(options, "options"));
   }
 
   /**
-   * Adds the object {@code data} named {@code hash}. The caller vouches that {@code hash} is
-   * {@code data}'s hash (a reader of an index that keeps hash prefixes re-hashes anyway).
+   * Adds the object {@code data} named {@code hash}. The caller vouches that {@code hash} is {@code
+   * data}'s hash (a reader of an index that keeps hash prefixes re-hashes anyway).
    *
    * @throws HashAlgorithmMismatchException if {@code hash} is not of the pack's algorithm
-   * @throws IllegalArgumentException if {@code data} is longer than {@link
-   *     RecordCodec#MAX_PAYLOAD}
+   * @throws IllegalArgumentException if {@code data} is longer than {@link RecordCodec#MAX_PAYLOAD}
    * @throws IllegalStateException after {@link #finish}
    * @throws IOException if writing to the pack fails
    */
@@ -87,8 +87,8 @@ public final class PackWriter {
       throw new HashAlgorithmMismatchException("pack", algorithm, hash);
     }
     if (data.length > RecordCodec.MAX_PAYLOAD) {
-      throw new IllegalArgumentException(String.format(
-          "object %s is %d bytes, more than a record holds", hash, data.length));
+      throw new IllegalArgumentException(
+          String.format("object %s is %d bytes, more than a record holds", hash, data.length));
     }
     if (!seen.add(hash)) {
       return;
@@ -107,19 +107,22 @@ public final class PackWriter {
 
   /** Chooses the codec (training the dictionary), writes the header and the held records. */
   private void start() throws IOException {
-    byte[] dictionary = options.compression() == Compression.AUTO && ZstdLibrary.available()
-        ? train() : null;
+    byte[] dictionary =
+        options.compression() == Compression.AUTO && ZstdLibrary.available() ? train() : null;
     codec = RecordCodec.create(options.compression(), dictionary, options.level());
     dictionaryLength = dictionary == null ? 0 : dictionary.length;
     ByteBuffer header = ByteBuffer.allocate(PackFormat.PACK_HEADER);
-    header.putInt(PackFormat.PACK_MAGIC).put((byte) PackFormat.VERSION)
-        .put((byte) algorithm.digestLength()).putShort((short) 0).putInt(dictionaryLength);
+    header
+        .putInt(PackFormat.PACK_MAGIC)
+        .put((byte) PackFormat.VERSION)
+        .put((byte) algorithm.digestLength())
+        .putShort((short) 0)
+        .putInt(dictionaryLength);
     header.putInt(PackFormat.crc(header.duplicate().flip()));
     out.write(header.array());
     if (dictionary != null) {
       out.write(dictionary);
-      out.write(ByteBuffer.allocate(4).putInt(PackFormat.crc(ByteBuffer.wrap(dictionary)))
-          .array());
+      out.write(ByteBuffer.allocate(4).putInt(PackFormat.crc(ByteBuffer.wrap(dictionary))).array());
     }
     for (int i = 0; i < held.size(); i++) {
       write(heldHashes.get(i), held.get(i));
@@ -130,9 +133,8 @@ public final class PackWriter {
 
   /**
    * A dictionary trained from the held objects, or null where there are too few of them or a
-   * dictionary trained on half of them, tried on the other half, would not save more than half
-   * its own size: judged on objects it was not trained on, since a dictionary flatters its own
-   * samples.
+   * dictionary trained on half of them, tried on the other half, would not save more than half its
+   * own size: judged on objects it was not trained on, since a dictionary flatters its own samples.
    */
   private byte[] train() {
     List<byte[]> training = new ArrayList<>();
@@ -172,8 +174,8 @@ public final class PackWriter {
   /** A zstd dictionary of at most {@code size} bytes from {@code samples}, or null. */
   private static byte[] train(List<byte[]> samples, long total, int size) {
     try {
-      ZstdDictTrainer trainer = new ZstdDictTrainer((int) Math.min(total, Integer.MAX_VALUE - 64),
-          size);
+      ZstdDictTrainer trainer =
+          new ZstdDictTrainer((int) Math.min(total, Integer.MAX_VALUE - 64), size);
       for (byte[] sample : samples) {
         trainer.addSample(sample);
       }
@@ -228,8 +230,14 @@ public final class PackWriter {
     byte[] indexBytes = index(count, packLength, packChecksum);
     index.write(indexBytes);
     index.flush();
-    return new PackSummary(count, payloadBytes, packLength, indexBytes.length,
-        dictionaryLength, compressed, packChecksum);
+    return new PackSummary(
+        count,
+        payloadBytes,
+        packLength,
+        indexBytes.length,
+        dictionaryLength,
+        compressed,
+        packChecksum);
   }
 
   private byte[] index(int count, long packLength, int packChecksum) {
@@ -245,22 +253,32 @@ public final class PackWriter {
     } else {
       int longestShared = 0;
       for (int i = 1; i < count; i++) {
-        longestShared = Math.max(longestShared,
-            shared(hashes.get(order[i - 1]), hashes.get(order[i])));
+        longestShared =
+            Math.max(longestShared, shared(hashes.get(order[i - 1]), hashes.get(order[i])));
       }
       prefix = Math.min(digest, Math.max(options.indexHashBytes(), longestShared + 1));
     }
     long maxOffset = count == 0 ? 0 : Arrays.stream(offsets, 0, count).max().getAsLong();
     int offsetWidth = maxOffset > 0xffffffffL ? 8 : 4;
-    long size = PackFormat.INDEX_HEADER + PackFormat.FAN_OUT
-        + (long) count * (prefix + offsetWidth + 4) + 4;
+    long size =
+        PackFormat.INDEX_HEADER
+            + PackFormat.FAN_OUT
+            + (long) count * (prefix + offsetWidth + 4)
+            + 4;
     if (size > Integer.MAX_VALUE - 64) {
       throw new IllegalStateException("an index of " + count + " objects is too large");
     }
     ByteBuffer buffer = ByteBuffer.allocate((int) size);
-    buffer.putInt(PackFormat.INDEX_MAGIC).put((byte) PackFormat.VERSION).put((byte) digest)
-        .put((byte) prefix).put((byte) offsetWidth).putInt(count).putLong(packLength)
-        .putInt(packChecksum).putInt(dictionaryLength);
+    buffer
+        .putInt(PackFormat.INDEX_MAGIC)
+        .put((byte) PackFormat.VERSION)
+        .put((byte) digest)
+        .put((byte) prefix)
+        .put((byte) offsetWidth)
+        .putInt(count)
+        .putLong(packLength)
+        .putInt(packChecksum)
+        .putInt(dictionaryLength);
     buffer.putInt(PackFormat.crc(buffer.duplicate().flip()));
     int[] fanOut = new int[256];
     for (Hash hash : hashes) {

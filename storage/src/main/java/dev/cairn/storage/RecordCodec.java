@@ -12,42 +12,49 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The frame of one stored object: {@code codec (u8) | [payload length (varint), if
- * compressed] | body | CRC32C (u32, big-endian) of everything before it}. The codec is {@link
- * #RAW} (the body is the payload), {@link #ZSTD} (one zstd frame) or {@link #ZSTD_DICTIONARY}
- * (one zstd frame compressed with the dictionary of the pack that holds the record). A raw
- * record adds {@value #RAW_OVERHEAD} bytes to its payload; the record does not hold the hash
- * that names it (the index does) nor its own length (the index's location does).
+ * The frame of one stored object: {@code codec (u8) | [payload length (varint), if compressed] |
+ * body | CRC32C (u32, big-endian) of everything before it}. The codec is {@link #RAW} (the body is
+ * the payload), {@link #ZSTD} (one zstd frame) or {@link #ZSTD_DICTIONARY} (one zstd frame
+ * compressed with the dictionary of the pack that holds the record). A raw record adds {@value
+ * #RAW_OVERHEAD} bytes to its payload; the record does not hold the hash that names it (the index
+ * does) nor its own length (the index's location does).
  *
- * <p>Decoding checks the CRC before anything else, then that the decompressed length is
- * exactly the length the record states, so a flipped bit anywhere in a record, compressed or
- * not, is reported as a {@link CorruptionException} and never served, and no record makes a
- * reader allocate or decompress more than it states.
+ * <p>Decoding checks the CRC before anything else, then that the decompressed length is exactly the
+ * length the record states, so a flipped bit anywhere in a record, compressed or not, is reported
+ * as a {@link CorruptionException} and never served, and no record makes a reader allocate or
+ * decompress more than it states.
  *
- * <p>Immutable and thread-safe. A codec with a dictionary holds native zstd state, released
- * when the codec is collected.
+ * <p>Immutable and thread-safe. A codec with a dictionary holds native zstd state, released when
+ * the codec is collected.
  */
 public final class RecordCodec {
   /** Codec id of a raw record. */
   public static final int RAW = 0;
+
   /** Codec id of a zstd-compressed record. */
   public static final int ZSTD = 1;
+
   /** Codec id of a record compressed with zstd and its pack's dictionary. */
   public static final int ZSTD_DICTIONARY = 2;
+
   /** The bytes a raw record adds to its payload: codec and CRC. */
   public static final int RAW_OVERHEAD = 5;
+
   /** The largest payload a record holds. */
   public static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
+
   /** The zstd level of {@link #create(Compression, byte[])}. */
   public static final int DEFAULT_LEVEL = 6;
+
   /** zstd makes at most this many bytes of each compressed one (an RLE block of 128 KiB). */
   private static final long MAX_EXPANSION = 32_768;
+
   /** Payloads shorter than this are stored raw: compression cannot pay for its frame. */
   private static final int MIN_COMPRESSED = 24;
 
   /**
-   * One zstd context per thread, for every codec: zstd-jni's static calls allocate a context
-   * per call, which costs more than decompressing a small record.
+   * One zstd context per thread, for every codec: zstd-jni's static calls allocate a context per
+   * call, which costs more than decompressing a small record.
    */
   private static final ThreadLocal<Contexts> CONTEXTS = ThreadLocal.withInitial(Contexts::new);
 
@@ -56,8 +63,10 @@ public final class RecordCodec {
   private final Compression compression;
   private final int level;
   private final byte[] dictionary;
+
   /** Made at the first compression: a codec that only reads never builds it. */
   private volatile ZstdDictCompress compressDictionary;
+
   private final ZstdDictDecompress decompressDictionary;
 
   private RecordCodec(Compression compression, byte[] dictionary, int level) {
@@ -78,8 +87,8 @@ public final class RecordCodec {
   }
 
   /**
-   * A codec that writes with {@code compression} at zstd's {@link #DEFAULT_LEVEL}, using
-   * {@code dictionary} (which may be null) for {@link #ZSTD_DICTIONARY} records.
+   * A codec that writes with {@code compression} at zstd's {@link #DEFAULT_LEVEL}, using {@code
+   * dictionary} (which may be null) for {@link #ZSTD_DICTIONARY} records.
    */
   public static RecordCodec create(Compression compression, byte[] dictionary) {
     return create(compression, dictionary, DEFAULT_LEVEL);
@@ -88,8 +97,8 @@ public final class RecordCodec {
   /**
    * As {@link #create(Compression, byte[])}, at zstd level {@code level}.
    *
-   * @throws IllegalArgumentException if {@code level} is outside zstd's 1 to 22, or a
-   *     dictionary is given for {@link Compression#NONE}
+   * @throws IllegalArgumentException if {@code level} is outside zstd's 1 to 22, or a dictionary is
+   *     given for {@link Compression#NONE}
    * @throws dev.cairn.spi.StoreIOException if a dictionary is given and zstd's native library
    *     cannot be loaded now
    */
@@ -113,8 +122,8 @@ public final class RecordCodec {
   }
 
   /**
-   * The record of {@code payload}: compressed (with the dictionary, if this codec has one)
-   * when that makes it smaller, else raw.
+   * The record of {@code payload}: compressed (with the dictionary, if this codec has one) when
+   * that makes it smaller, else raw.
    *
    * @throws IllegalArgumentException if the payload is longer than {@link #MAX_PAYLOAD}
    */
@@ -124,7 +133,8 @@ public final class RecordCodec {
       throw new IllegalArgumentException(
           "a payload of " + payload.length + " bytes is longer than a record holds");
     }
-    if (compression != Compression.NONE && payload.length >= MIN_COMPRESSED
+    if (compression != Compression.NONE
+        && payload.length >= MIN_COMPRESSED
         && ZstdLibrary.available()) {
       byte[] compressed = compress(payload);
       if (compressed != null) {
@@ -190,15 +200,15 @@ public final class RecordCodec {
   }
 
   /**
-   * The payload of the one whole record in {@code record} (its position to its limit; the
-   * position is not moved).
+   * The payload of the one whole record in {@code record} (its position to its limit; the position
+   * is not moved).
    *
    * @param file what holds the record, for the error
    * @param offset where the record starts in {@code file}, for the error
-   * @throws CorruptionException if the checksum, codec, stated length or compressed data is
-   *     wrong, or the record needs a dictionary this codec has not
-   * @throws dev.cairn.spi.StoreIOException if the record is compressed and zstd's native
-   *     library cannot be loaded now (it unpacks into {@code java.io.tmpdir}, which may be full)
+   * @throws CorruptionException if the checksum, codec, stated length or compressed data is wrong,
+   *     or the record needs a dictionary this codec has not
+   * @throws dev.cairn.spi.StoreIOException if the record is compressed and zstd's native library
+   *     cannot be loaded now (it unpacks into {@code java.io.tmpdir}, which may be full)
    */
   public byte[] decode(ByteBuffer record, String file, long offset) {
     requireNonNull(record, "record");
@@ -206,16 +216,19 @@ public final class RecordCodec {
     ByteBuffer in = record.slice();
     int total = in.limit();
     if (total < RAW_OVERHEAD) {
-      throw new CorruptionException(file, offset,
-          "record of " + total + " bytes is shorter than its framing");
+      throw new CorruptionException(
+          file, offset, "record of " + total + " bytes is shorter than its framing");
     }
     CRC32C crc = new CRC32C();
     crc.update(in.duplicate().limit(total - 4));
     int stored = in.getInt(total - 4);
     if ((int) crc.getValue() != stored) {
-      throw new CorruptionException(file, offset, String.format(
-          "record checksum mismatch (stored %08x, computed %08x)", stored,
-          (int) crc.getValue()));
+      throw new CorruptionException(
+          file,
+          offset,
+          String.format(
+              "record checksum mismatch (stored %08x, computed %08x)",
+              stored, (int) crc.getValue()));
     }
     int codec = Byte.toUnsignedInt(in.get(0));
     if (codec == RAW) {
@@ -227,45 +240,52 @@ public final class RecordCodec {
       throw new CorruptionException(file, offset, "unknown record codec " + codec);
     }
     if (codec == ZSTD_DICTIONARY && dictionary == null) {
-      throw new CorruptionException(file, offset,
-          "record is compressed with a dictionary, and its pack has none");
+      throw new CorruptionException(
+          file, offset, "record is compressed with a dictionary, and its pack has none");
     }
     long[] position = {1};
     long length = readVarint(in, position, total - 4, file, offset);
     if (length > MAX_PAYLOAD) {
-      throw new CorruptionException(file, offset,
+      throw new CorruptionException(
+          file,
+          offset,
           "record states a payload of " + length + " bytes, more than a record holds");
     }
     int bodyStart = (int) position[0];
     int bodyLength = total - 4 - bodyStart;
     if (length > (long) bodyLength * MAX_EXPANSION) {
-      throw new CorruptionException(file, offset, String.format(
-          "record states %d payload bytes, more than zstd makes of %d", length, bodyLength));
+      throw new CorruptionException(
+          file,
+          offset,
+          String.format(
+              "record states %d payload bytes, more than zstd makes of %d", length, bodyLength));
     }
     byte[] body = new byte[bodyLength];
     in.get(bodyStart, body);
     ZstdLibrary.load();
     long declared = Zstd.getFrameContentSize(body, 0, bodyLength);
     if (declared != length) {
-      throw new CorruptionException(file, offset, String.format(
-          "record states %d payload bytes, its zstd frame %d", length, declared));
+      throw new CorruptionException(
+          file,
+          offset,
+          String.format("record states %d payload bytes, its zstd frame %d", length, declared));
     }
     byte[] payload = new byte[(int) length];
     long n;
     try {
-      ZstdDecompressCtx context = CONTEXTS.get().decompressor(
-          codec == ZSTD_DICTIONARY ? decompressDictionary : null);
+      ZstdDecompressCtx context =
+          CONTEXTS.get().decompressor(codec == ZSTD_DICTIONARY ? decompressDictionary : null);
       n = context.decompressByteArray(payload, 0, payload.length, body, 0, bodyLength);
     } catch (RuntimeException e) {
       throw new CorruptionException(file, offset, "compressed record does not decompress", e);
     }
     if (Zstd.isError(n)) {
-      throw new CorruptionException(file, offset,
-          "compressed record does not decompress: " + Zstd.getErrorName(n));
+      throw new CorruptionException(
+          file, offset, "compressed record does not decompress: " + Zstd.getErrorName(n));
     }
     if (n != length) {
-      throw new CorruptionException(file, offset, String.format(
-          "record decompresses to %d bytes, it states %d", n, length));
+      throw new CorruptionException(
+          file, offset, String.format("record decompresses to %d bytes, it states %d", n, length));
     }
     return payload;
   }

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A store's refs as one text file, {@code <hex> <name>} a line in name order, replaced whole
- * and atomically ({@link DurableFiles#replace}) at each change: for a store whose refs are few
- * enough to rewrite on every update and that keeps them in memory under its {@link
- * DirectoryLock}. A crash leaves the refs before a change or after it, never a mix.
+ * A store's refs as one text file, {@code <hex> <name>} a line in name order, replaced whole and
+ * atomically ({@link DurableFiles#replace}) at each change: for a store whose refs are few enough
+ * to rewrite on every update and that keeps them in memory under its {@link DirectoryLock}. A crash
+ * leaves the refs before a change or after it, never a mix.
  */
 public final class RefsFile {
   private RefsFile() {}
@@ -48,16 +48,26 @@ public final class RefsFile {
       try {
         refs.put(line.substring(space + 1), Hash.parse(algorithm, line.substring(0, space)));
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        throw new CorruptionException(file.toString(), i + 1L, "line " + (i + 1) + " is not"
-            + " '<" + algorithm.name() + " hash> <ref name>': '" + line + "'", e);
+        throw new CorruptionException(
+            file.toString(),
+            i + 1L,
+            "line "
+                + (i + 1)
+                + " is not"
+                + " '<"
+                + algorithm.name()
+                + " hash> <ref name>': '"
+                + line
+                + "'",
+            e);
       }
     }
     return refs;
   }
 
   /**
-   * Replaces {@code file} with {@code refs} atomically, durable when this returns, if {@code
-   * lock} (the directory's, held by the caller) is still held.
+   * Replaces {@code file} with {@code refs} atomically, durable when this returns, if {@code lock}
+   * (the directory's, held by the caller) is still held.
    *
    * @throws StoreIOException if the file cannot be written; it then holds the refs before
    * @throws DirectoryLock.LostException if the lock is no longer held; nothing is written
@@ -66,8 +76,8 @@ public final class RefsFile {
     requireNonNull(file, "file");
     requireNonNull(lock, "lock").check();
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(requireNonNull(refs, "refs")).forEach((name, hash) ->
-        text.append(hash.toHex()).append(' ').append(name).append('\n'));
+    new TreeMap<>(requireNonNull(refs, "refs"))
+        .forEach((name, hash) -> text.append(hash.toHex()).append(' ').append(name).append('\n'));
     try {
       DurableFiles.replace(file, StandardCharsets.UTF_8.encode(text.toString()));
     } catch (IOException e) {

@@ -23,12 +23,12 @@
  * Optional<byte[]> bytes = reader.read(hash);  // one ByteSource.read of exactly one record
  * }</pre>
  *
- * <p>{@link dev.cairn.storage.ByteSource} is a "read this range" callback: a file channel, a
- * mapped buffer, or one ranged GET of an object store. Opening a reader costs one read of the
- * pack's head ({@link dev.cairn.storage.PackIndex#headLength()} bytes: header and dictionary),
- * which a store may keep and serve itself since packs never change; a pack without a
- * dictionary opens with no read at all ({@link dev.cairn.storage.PackReader#openWithoutHead}).
- * A point read costs one read of the record, located by the index alone.
+ * <p>{@link dev.cairn.storage.ByteSource} is a "read this range" callback: a file channel, a mapped
+ * buffer, or one ranged GET of an object store. Opening a reader costs one read of the pack's head
+ * ({@link dev.cairn.storage.PackIndex#headLength()} bytes: header and dictionary), which a store
+ * may keep and serve itself since packs never change; a pack without a dictionary opens with no
+ * read at all ({@link dev.cairn.storage.PackReader#openWithoutHead}). A point read costs one read
+ * of the record, located by the index alone.
  *
  * <h2>The pack file (format version 1)</h2>
  *
@@ -41,8 +41,8 @@
  * trailer     "CRNE" | record count u32 | CRC32C u32 of every byte before the trailer
  * </pre>
  *
- * <p>A record holds neither its hash nor its length: the index has both. A raw record adds 5
- * bytes to its payload.
+ * <p>A record holds neither its hash nor its length: the index has both. A raw record adds 5 bytes
+ * to its payload.
  *
  * <h2>The index file (format version 1)</h2>
  *
@@ -56,11 +56,11 @@
  * trailer     CRC32C u32 of every byte before it
  * </pre>
  *
- * <p>With whole hashes in the index (the default) an object costs its record plus {@code
- * digest + 8} index bytes. An index that keeps prefixes ({@link
- * dev.cairn.storage.PackOptions#indexHashBytes()}, at least 8 bytes and unique within the
- * pack) costs {@code prefix + 8}, and every read re-hashes the payload to check that it is the
- * object asked for.
+ * <p>With whole hashes in the index (the default) an object costs its record plus {@code digest +
+ * 8} index bytes. An index that keeps prefixes ({@link
+ * dev.cairn.storage.PackOptions#indexHashBytes()}, at least 8 bytes and unique within the pack)
+ * costs {@code prefix + 8}, and every read re-hashes the payload to check that it is the object
+ * asked for.
  *
  * <h2>Damage</h2>
  *
@@ -72,7 +72,7 @@
  * <h2>Durable files</h2>
  *
  * <p>{@link dev.cairn.storage.DurableFiles} is the one implementation of atomic replace, sync of
- * files and directories (a failed directory sync is an error, never swallowed), durable moves
- * and short-transfer loops, public for plugins that keep files.
+ * files and directories (a failed directory sync is an error, never swallowed), durable moves and
+ * short-transfer loops, public for plugins that keep files.
  */
 package dev.cairn.storage;

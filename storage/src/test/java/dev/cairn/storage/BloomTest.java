@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Bloom} is Guava's filter bit for bit: indexes written before it (by Guava) read with
- * it, and its filters read with Guava, with the same answers for every hash.
+ * {@link Bloom} is Guava's filter bit for bit: indexes written before it (by Guava) read with it,
+ * and its filters read with Guava, with the same answers for every hash.
  */
 class BloomTest {
   /** The funnel the index used with Guava: the first 16 bytes of the hash. */
@@ -49,7 +49,8 @@ class BloomTest {
       assertThat(present).allMatch(ours::mightContain);
       int falsePositives = 0;
       for (Hash absent : hashes(algorithm, 50_000, 2)) {
-        assertThat(ours.mightContain(absent)).as("%s", absent)
+        assertThat(ours.mightContain(absent))
+            .as("%s", absent)
             .isEqualTo(guava.mightContain(absent));
         falsePositives += ours.mightContain(absent) ? 1 : 0;
       }
@@ -80,8 +81,8 @@ class BloomTest {
   void hashesShorterThanSixteenBytesProbeAsGuavaDoes() throws IOException {
     SplittableRandom random = new SplittableRandom(5);
     for (int length = 1; length <= 16; length++) {
-      BloomFilter<byte[]> guava = BloomFilter.create(
-          (bytes, into) -> into.putBytes(bytes), 200, 0.01);
+      BloomFilter<byte[]> guava =
+          BloomFilter.create((bytes, into) -> into.putBytes(bytes), 200, 0.01);
       List<byte[]> keys = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         byte[] key = new byte[length];
@@ -98,7 +99,8 @@ class BloomTest {
           random.nextBytes(key);
         }
         // No built-in algorithm has digests under 16 bytes; a plug-in's may.
-        assertThat(ours.mightContain(Bloom.key(key))).as("length %d", length)
+        assertThat(ours.mightContain(Bloom.key(key)))
+            .as("length %d", length)
             .isEqualTo(guava.mightContain(key));
       }
     }
@@ -109,8 +111,8 @@ class BloomTest {
   void wholeKeysOfAnyLengthProbeAsGuavasByteArrayFunnelDoes() throws IOException {
     SplittableRandom random = new SplittableRandom(6);
     for (int length : new int[] {1, 15, 16, 17, 20, 31, 32, 33, 64}) {
-      BloomFilter<byte[]> guava = BloomFilter.create(
-          com.google.common.hash.Funnels.byteArrayFunnel(), 300, 0.01);
+      BloomFilter<byte[]> guava =
+          BloomFilter.create(com.google.common.hash.Funnels.byteArrayFunnel(), 300, 0.01);
       Bloom ours = Bloom.create(300, 0.01);
       List<byte[]> keys = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
@@ -126,7 +128,8 @@ class BloomTest {
       for (int i = 0; i < 3_000; i++) {
         byte[] key = new byte[length];
         random.nextBytes(key);
-        assertThat(ours.mightContain(Bloom.keyOfAll(key))).as("length %d", length)
+        assertThat(ours.mightContain(Bloom.keyOfAll(key)))
+            .as("length %d", length)
             .isEqualTo(guava.mightContain(key));
       }
     }

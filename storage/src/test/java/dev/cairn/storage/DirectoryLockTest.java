@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryLockTest {
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void aSecondOpenerInThisProcessIsRefusedNamingTheFirst() {
@@ -45,8 +44,10 @@ class DirectoryLockTest {
     try (DirectoryLock held = DirectoryLock.acquire(directory, "disk:parent")) {
       List<String> answer = runChild(directory);
       assertThat(answer).hasSize(1);
-      assertThat(answer.get(0)).startsWith("REFUSED ")
-          .contains("locked by another process").contains(held.file().toString());
+      assertThat(answer.get(0))
+          .startsWith("REFUSED ")
+          .contains("locked by another process")
+          .contains(held.file().toString());
     }
     assertThat(runChild(directory)).containsExactly("LOCKED");
   }
@@ -126,9 +127,16 @@ class DirectoryLockTest {
   /** Runs {@link LockProbe} in a new JVM on {@code directory}; its output lines. */
   private static List<String> runChild(Path directory) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), LockProbe.class.getName(), directory.toString())
-        .redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockProbe.class.getName(),
+                directory.toString())
+            .redirectErrorStream(true)
+            .start();
     if (!child.waitFor(60, TimeUnit.SECONDS)) {
       child.destroyForcibly();
       throw new AssertionError("the child JVM hung");

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one durable-file layer, against testkit's {@link FaultyFileSystem}: each operation is
- * durable when it returns (power loss right after loses nothing), every injected failure
- * reaches the caller, and a replace that fails at any step leaves the old file whole.
+ * The one durable-file layer, against testkit's {@link FaultyFileSystem}: each operation is durable
+ * when it returns (power loss right after loses nothing), every injected failure reaches the
+ * caller, and a replace that fails at any step leaves the old file whole.
  */
 class DurableFilesTest {
   @TempDir Path dir;
@@ -59,7 +59,8 @@ class DurableFilesTest {
         }
         fs.heal();
         fs.powerLoss(FaultyFileSystem.Loss.RANDOM);
-        assertThat(Files.readString(file)).as("failing operation %d", k)
+        assertThat(Files.readString(file))
+            .as("failing operation %d", k)
             .isIn("old contents", "new contents, longer");
         if (!failed) {
           assertThat(Files.readString(file)).isEqualTo("new contents, longer");
@@ -83,8 +84,8 @@ class DurableFilesTest {
   }
 
   /**
-   * Regression: the volume archive's copy swallowed a failed directory sync, so that a swap
-   * could return as durable when it was not.
+   * Regression: the volume archive's copy swallowed a failed directory sync, so that a swap could
+   * return as durable when it was not.
    */
   @Test
   void aFailedDirectorySyncIsReportedNeverSwallowed() throws IOException {
@@ -154,17 +155,22 @@ class DurableFilesTest {
     try (FaultyFileSystem fs = FaultyFileSystem.create(6)) {
       fs.shortTransfers(true);
       Path file = fs.path(dir).resolve("data");
-      try (FileChannel channel = DurableFiles.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      try (FileChannel channel =
+          DurableFiles.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         DurableFiles.writeFully(channel, ByteBuffer.wrap(bytes), 10);
         ByteBuffer back = ByteBuffer.allocate(bytes.length);
         assertThat(DurableFiles.readFully(channel, back, 10)).isTrue();
         assertThat(back.array()).isEqualTo(bytes);
         assertThat(DurableFiles.readFully(channel, ByteBuffer.allocate(20), bytes.length))
-            .as("the file ends first").isFalse();
-        assertThatThrownBy(() -> DurableFiles.readExactly(channel, ByteBuffer.allocate(20),
-            bytes.length, "data"))
-            .isInstanceOf(CorruptionException.class).hasMessageContaining("data");
+            .as("the file ends first")
+            .isFalse();
+        assertThatThrownBy(
+                () ->
+                    DurableFiles.readExactly(
+                        channel, ByteBuffer.allocate(20), bytes.length, "data"))
+            .isInstanceOf(CorruptionException.class)
+            .hasMessageContaining("data");
         channel.position(0);
         DurableFiles.writeFully(channel, ByteBuffer.wrap(bytes));
       }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The file helpers a plugin builds a store on: {@link ObjectFiles}, {@link RefsFile} and
- * {@link HashAlgorithmFile}, against testkit's {@link FaultyFileSystem} where crashes matter.
+ * The file helpers a plugin builds a store on: {@link ObjectFiles}, {@link RefsFile} and {@link
+ * HashAlgorithmFile}, against testkit's {@link FaultyFileSystem} where crashes matter.
  */
 class ObjectFilesTest {
   private static final HashAlgorithm SHA1 = HashAlgorithm.SHA1;
@@ -72,7 +72,8 @@ class ObjectFilesTest {
     files.write(batch);
     Hash hash = batch.keySet().iterator().next();
     Files.writeString(files.file(hash), "other bytes");
-    assertThatThrownBy(() -> files.read(hash)).isInstanceOf(CorruptionException.class)
+    assertThatThrownBy(() -> files.read(hash))
+        .isInstanceOf(CorruptionException.class)
         .hasMessageContaining(files.file(hash).toString())
         .hasMessageContaining("not to the " + hash);
   }
@@ -97,10 +98,12 @@ class ObjectFilesTest {
         ObjectFiles reopened = ObjectFiles.open(store, SHA1, lock);
         first.forEach((hash, data) -> assertThat(reopened.read(hash)).hasValue(data));
         long held = second.keySet().stream().filter(reopened::contains).count();
-        assertThat(held).as("objects of the cut batch held after operation %d failed", k)
+        assertThat(held)
+            .as("objects of the cut batch held after operation %d failed", k)
             .isIn(0L, (long) second.size());
-        second.forEach((hash, data) -> reopened.read(hash).ifPresent(read ->
-            assertThat(read).isEqualTo(data)));
+        second.forEach(
+            (hash, data) ->
+                reopened.read(hash).ifPresent(read -> assertThat(read).isEqualTo(data)));
         try (var staged = Files.list(store.resolve("staging"))) {
           assertThat(staged).as("staging after recovery").isEmpty();
         }
@@ -133,23 +136,33 @@ class ObjectFilesTest {
     RefsFile.write(file, refs, lock);
     assertThat(RefsFile.read(file, SHA1)).isEqualTo(refs);
     Files.writeString(file, a.toHex() + " refs/heads/a\nnot a hash\n");
-    assertThatThrownBy(() -> RefsFile.read(file, SHA1)).isInstanceOf(CorruptionException.class)
-        .hasMessageContaining("line 2").hasMessageContaining("'not a hash'");
+    assertThatThrownBy(() -> RefsFile.read(file, SHA1))
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("'not a hash'");
   }
 
   @Test
   void theRecordedAlgorithmIsKeptAndAnotherOneAskedIsRefused() {
     Path store = dir.resolve("store");
-    assertThat(HashAlgorithmFile.choose(store, "x:" + store, Optional.empty(),
-        HashAlgorithm::forName)).isEqualTo(HashAlgorithm.SHA256);
+    assertThat(
+            HashAlgorithmFile.choose(store, "x:" + store, Optional.empty(), HashAlgorithm::forName))
+        .isEqualTo(HashAlgorithm.SHA256);
     HashAlgorithmFile.record(dir, SHA1);
     HashAlgorithmFile.record(dir, SHA1);
     assertThat(HashAlgorithmFile.read(dir)).hasValue("sha1");
-    assertThat(HashAlgorithmFile.choose(dir, "x:" + dir, Optional.empty(),
-        HashAlgorithm::forName)).isEqualTo(SHA1);
-    assertThatThrownBy(() -> HashAlgorithmFile.choose(dir, "x:" + dir, Optional.of("sha256"),
-        HashAlgorithm::forName)).isInstanceOf(HashAlgorithmMismatchException.class)
-        .hasMessage("x:" + dir + " holds sha1 hashes (recorded in " + dir.resolve("hash")
-            + "), but hash=sha256 was asked");
+    assertThat(HashAlgorithmFile.choose(dir, "x:" + dir, Optional.empty(), HashAlgorithm::forName))
+        .isEqualTo(SHA1);
+    assertThatThrownBy(
+            () ->
+                HashAlgorithmFile.choose(
+                    dir, "x:" + dir, Optional.of("sha256"), HashAlgorithm::forName))
+        .isInstanceOf(HashAlgorithmMismatchException.class)
+        .hasMessage(
+            "x:"
+                + dir
+                + " holds sha1 hashes (recorded in "
+                + dir.resolve("hash")
+                + "), but hash=sha256 was asked");
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every bit flip in a small pack or its index, compressed records and dictionary included, is
- * either reported as corruption or leaves every read correct: nothing else is ever served,
- * and nothing crashes.
+ * either reported as corruption or leaves every read correct: nothing else is ever served, and
+ * nothing crashes.
  */
 class PackDamageTest {
   private static Map<Hash, byte[]> objects() {
@@ -50,8 +50,12 @@ class PackDamageTest {
       throws IOException {
     PackReader reader;
     try {
-      reader = PackReader.open(PackIndex.decode(ByteBuffer.wrap(index), "i"),
-          ByteSource.of(ByteBuffer.wrap(pack)), HashAlgorithm.SHA1, "p");
+      reader =
+          PackReader.open(
+              PackIndex.decode(ByteBuffer.wrap(index), "i"),
+              ByteSource.of(ByteBuffer.wrap(pack)),
+              HashAlgorithm.SHA1,
+              "p");
     } catch (CorruptionException e) {
       return;
     }
@@ -60,8 +64,8 @@ class PackDamageTest {
       try {
         Optional<byte[]> read = reader.read(e.getKey());
         if (read.isEmpty() || !Arrays.equals(read.get(), e.getValue())) {
-          throw new AssertionError(what + ": " + e.getKey() + " read as "
-              + read.map(Arrays::toString).orElse("absent"));
+          throw new AssertionError(
+              what + ": " + e.getKey() + " read as " + read.map(Arrays::toString).orElse("absent"));
         }
       } catch (CorruptionException expected) {
         detected = true;
@@ -69,7 +73,7 @@ class PackDamageTest {
     }
     if (!detected) {
       try {
-        reader.verify((h, b) -> { });
+        reader.verify((h, b) -> {});
       } catch (CorruptionException expected) {
         detected = true;
       }

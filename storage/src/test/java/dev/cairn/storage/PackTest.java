@@ -47,12 +47,12 @@ class PackTest {
   @Test
   void aDictionaryMakesSmallDocumentsTwiceAsSmall() {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA1, 10_000, 3);
-    PackSummary none = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.NONE), objects)
-        .summary();
-    PackSummary zstd = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD), objects)
-        .summary();
-    PackSummary auto = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.AUTO), objects)
-        .summary();
+    PackSummary none =
+        Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.NONE), objects).summary();
+    PackSummary zstd =
+        Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD), objects).summary();
+    PackSummary auto =
+        Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.AUTO), objects).summary();
     assertThat(auto.dictionaryBytes()).isPositive();
     assertThat(zstd.dictionaryBytes()).isZero();
     assertThat(none.compressedRecords()).isZero();
@@ -63,8 +63,8 @@ class PackTest {
   @Test
   void incompressibleObjectsAreStoredRawWithFiveBytesOfFraming() {
     Map<Hash, byte[]> objects = Packs.random(HashAlgorithm.SHA256, 1000, 1024, 4);
-    PackSummary summary = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
-        objects).summary();
+    PackSummary summary =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO), objects).summary();
     assertThat(summary.compressedRecords()).isZero();
     assertThat(summary.dictionaryBytes()).isZero();
     long framing = summary.packBytes() - summary.payloadBytes();
@@ -72,13 +72,13 @@ class PackTest {
   }
 
   @Test
-  void anIndexOfPrefixesKeepsEightBytesAndStillServesOnlyTheObjectAskedFor()
-      throws IOException {
+  void anIndexOfPrefixesKeepsEightBytesAndStillServesOnlyTheObjectAskedFor() throws IOException {
     Map<Hash, byte[]> objects = Packs.random(HashAlgorithm.SHA256, 2000, 64, 5);
-    Packs.Written full = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
-        objects);
-    Packs.Written prefixed = Packs.write(HashAlgorithm.SHA256,
-        PackOptions.of(Compression.AUTO).withIndexHashBytes(8), objects);
+    Packs.Written full =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO), objects);
+    Packs.Written prefixed =
+        Packs.write(
+            HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO).withIndexHashBytes(8), objects);
     PackReader reader = prefixed.reader(HashAlgorithm.SHA256);
     assertThat(reader.index().prefixLength()).isEqualTo(8);
     assertThat(full.index().length - prefixed.index().length).isEqualTo(2000L * 24);
@@ -99,8 +99,9 @@ class PackTest {
     b[10] = 1;
     objects.put(Hash.of(HashAlgorithm.SHA1, a), "a".getBytes());
     objects.put(Hash.of(HashAlgorithm.SHA1, b), "b".getBytes());
-    Packs.Written written = Packs.write(HashAlgorithm.SHA1,
-        PackOptions.of(Compression.NONE).withIndexHashBytes(8), objects);
+    Packs.Written written =
+        Packs.write(
+            HashAlgorithm.SHA1, PackOptions.of(Compression.NONE).withIndexHashBytes(8), objects);
     PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "x");
     assertThat(index.prefixLength()).isEqualTo(11);
     assertThat(index.find(Hash.of(HashAlgorithm.SHA1, b))).isEqualTo(1);
@@ -110,8 +111,8 @@ class PackTest {
   void aHashAddedTwiceIsStoredOnce() throws IOException {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 10, 6);
     ByteArrayOutputStream pack = new ByteArrayOutputStream();
-    PackWriter writer = PackWriter.create(pack, HashAlgorithm.SHA256,
-        PackOptions.of(Compression.ZSTD));
+    PackWriter writer =
+        PackWriter.create(pack, HashAlgorithm.SHA256, PackOptions.of(Compression.ZSTD));
     for (int i = 0; i < 2; i++) {
       for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
         writer.add(e.getKey(), e.getValue());
@@ -122,41 +123,44 @@ class PackTest {
 
   @Test
   void aWrongAlgorithmOrAFinishedWriterIsRefusedByName() throws IOException {
-    PackWriter writer = PackWriter.create(new ByteArrayOutputStream(), HashAlgorithm.SHA256,
-        PackOptions.of(Compression.AUTO));
+    PackWriter writer =
+        PackWriter.create(
+            new ByteArrayOutputStream(), HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO));
     Hash sha1 = HashAlgorithm.SHA1.hash(new byte[1]);
     assertThatThrownBy(() -> writer.add(sha1, new byte[1])).hasMessageContaining("sha1");
     writer.finish(new ByteArrayOutputStream());
     Hash sha256 = HashAlgorithm.SHA256.hash(new byte[1]);
     assertThatThrownBy(() -> writer.add(sha256, new byte[1]))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining(sha256.toString());
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(sha256.toString());
   }
 
   @Test
   void anEmptyPackReadsAsEmpty() throws IOException {
-    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
-        Map.of());
+    Packs.Written written =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO), Map.of());
     PackReader reader = written.reader(HashAlgorithm.SHA256);
     assertThat(reader.read(Packs.absent(HashAlgorithm.SHA256, 1).get(0))).isEmpty();
-    assertThat(reader.verify((h, b) -> { })).isZero();
+    assertThat(reader.verify((h, b) -> {})).isZero();
   }
 
   @Test
   void aPointReadIsOneRangedReadOfExactlyTheRecord(@TempDir Path dir) throws IOException {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 2000, 7);
-    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
-        objects);
+    Packs.Written written =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO), objects);
     Path packFile = dir.resolve("p.pack");
     Files.write(packFile, written.pack());
     try (FileChannel channel = FileChannel.open(packFile, StandardOpenOption.READ)) {
       ByteSource file = ByteSource.of(channel);
       AtomicInteger calls = new AtomicInteger();
       List<Integer> lengths = new ArrayList<>();
-      ByteSource counted = (position, length) -> {
-        calls.incrementAndGet();
-        lengths.add(length);
-        return file.read(position, length);
-      };
+      ByteSource counted =
+          (position, length) -> {
+            calls.incrementAndGet();
+            lengths.add(length);
+            return file.read(position, length);
+          };
       PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "p.idx");
       PackReader reader = PackReader.open(index, counted, HashAlgorithm.SHA256, "p.pack");
       assertThat(calls).hasValue(1);
@@ -171,19 +175,23 @@ class PackTest {
   }
 
   @Test
-  void aPackWithoutADictionaryOpensWithoutAReadAndVerifyStillChecksItsHeader()
-      throws IOException {
+  void aPackWithoutADictionaryOpensWithoutAReadAndVerifyStillChecksItsHeader() throws IOException {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA1, 500, 9);
-    Packs.Written written = Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD),
-        objects);
+    Packs.Written written =
+        Packs.write(HashAlgorithm.SHA1, PackOptions.of(Compression.ZSTD), objects);
     PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "z.idx");
     assertThat(index.headLength()).isEqualTo(16);
     AtomicInteger calls = new AtomicInteger();
     ByteSource whole = ByteSource.of(ByteBuffer.wrap(written.pack()));
-    PackReader reader = PackReader.openWithoutHead(index, (position, length) -> {
-      calls.incrementAndGet();
-      return whole.read(position, length);
-    }, HashAlgorithm.SHA1, "z.pack");
+    PackReader reader =
+        PackReader.openWithoutHead(
+            index,
+            (position, length) -> {
+              calls.incrementAndGet();
+              return whole.read(position, length);
+            },
+            HashAlgorithm.SHA1,
+            "z.pack");
     assertThat(calls).as("reads to open").hasValue(0);
     for (Map.Entry<Hash, byte[]> e : objects.entrySet()) {
       assertThat(reader.read(e.getKey())).hasValue(e.getValue());
@@ -191,36 +199,54 @@ class PackTest {
     assertThat(calls).as("one read per object").hasValue(objects.size());
     byte[] badHeader = written.pack().clone();
     badHeader[5] ^= 1;
-    PackReader damaged = PackReader.openWithoutHead(index,
-        ByteSource.of(ByteBuffer.wrap(badHeader)), HashAlgorithm.SHA1, "bad.pack");
-    assertThatThrownBy(() -> damaged.verify((h, b) -> { }))
-        .isInstanceOf(CorruptionException.class).hasMessageContaining("bad.pack");
+    PackReader damaged =
+        PackReader.openWithoutHead(
+            index, ByteSource.of(ByteBuffer.wrap(badHeader)), HashAlgorithm.SHA1, "bad.pack");
+    assertThatThrownBy(() -> damaged.verify((h, b) -> {}))
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("bad.pack");
   }
 
   @Test
   void aPackWithADictionaryIsOpenedOnlyByReadingItsHead() {
-    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.AUTO),
-        Packs.text(HashAlgorithm.SHA256, 2000, 10));
+    Packs.Written written =
+        Packs.write(
+            HashAlgorithm.SHA256,
+            PackOptions.of(Compression.AUTO),
+            Packs.text(HashAlgorithm.SHA256, 2000, 10));
     PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "d.idx");
     assertThat(index.dictionaryLength()).isPositive();
-    assertThatThrownBy(() -> PackReader.openWithoutHead(index,
-        ByteSource.of(ByteBuffer.wrap(written.pack())), HashAlgorithm.SHA256, "d.pack"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d.idx")
+    assertThatThrownBy(
+            () ->
+                PackReader.openWithoutHead(
+                    index,
+                    ByteSource.of(ByteBuffer.wrap(written.pack())),
+                    HashAlgorithm.SHA256,
+                    "d.pack"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("d.idx")
         .hasMessageContaining(String.valueOf(index.dictionaryLength()));
   }
 
   @Test
   void aTruncatedPackIsCorruptionNamingThePack() throws IOException {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 100, 8);
-    Packs.Written written = Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.ZSTD),
-        objects);
+    Packs.Written written =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.ZSTD), objects);
     byte[] cut = java.util.Arrays.copyOf(written.pack(), written.pack().length / 2);
-    PackReader reader = PackReader.open(PackIndex.decode(ByteBuffer.wrap(written.index()), "i"),
-        ByteSource.of(ByteBuffer.wrap(cut)), HashAlgorithm.SHA256, "cut.pack");
-    assertThatThrownBy(() -> {
-      for (Hash hash : objects.keySet()) {
-        reader.read(hash);
-      }
-    }).isInstanceOf(CorruptionException.class).hasMessageContaining("cut.pack");
+    PackReader reader =
+        PackReader.open(
+            PackIndex.decode(ByteBuffer.wrap(written.index()), "i"),
+            ByteSource.of(ByteBuffer.wrap(cut)),
+            HashAlgorithm.SHA256,
+            "cut.pack");
+    assertThatThrownBy(
+            () -> {
+              for (Hash hash : objects.keySet()) {
+                reader.read(hash);
+              }
+            })
+        .isInstanceOf(CorruptionException.class)
+        .hasMessageContaining("cut.pack");
   }
 }

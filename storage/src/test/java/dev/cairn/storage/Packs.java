@@ -20,8 +20,11 @@ final class Packs {
   /** A pack and its index, as bytes. */
   record Written(byte[] pack, byte[] index, PackSummary summary) {
     PackReader reader(HashAlgorithm algorithm) throws IOException {
-      return PackReader.open(PackIndex.decode(ByteBuffer.wrap(index), "test.idx"),
-          ByteSource.of(ByteBuffer.wrap(pack)), algorithm, "test.pack");
+      return PackReader.open(
+          PackIndex.decode(ByteBuffer.wrap(index), "test.idx"),
+          ByteSource.of(ByteBuffer.wrap(pack)),
+          algorithm,
+          "test.pack");
     }
   }
 
@@ -41,8 +44,8 @@ final class Packs {
   }
 
   /**
-   * {@code count} small JSON documents of one shape with varied values, as the small objects
-   * of a real store (commits, trees, manifests) are.
+   * {@code count} small JSON documents of one shape with varied values, as the small objects of a
+   * real store (commits, trees, manifests) are.
    */
   static Map<Hash, byte[]> text(HashAlgorithm algorithm, int count, long seed) {
     Random random = new Random(seed);
@@ -50,19 +53,29 @@ final class Packs {
     String[] states = {"open", "closed", "merged", "draft"};
     Map<Hash, byte[]> out = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
-      StringBuilder text = new StringBuilder("{\n  \"id\": ").append(seed * 1_000_000 + i)
-          .append(",\n  \"author\": \"").append(names[random.nextInt(names.length)])
-          .append("@example.org\",\n  \"state\": \"")
-          .append(states[random.nextInt(states.length)])
-          .append("\",\n  \"created\": \"2026-").append(1 + random.nextInt(12)).append('-')
-          .append(1 + random.nextInt(28)).append("T").append(random.nextInt(24))
-          .append(":00:00Z\",\n  \"labels\": [");
+      StringBuilder text =
+          new StringBuilder("{\n  \"id\": ")
+              .append(seed * 1_000_000 + i)
+              .append(",\n  \"author\": \"")
+              .append(names[random.nextInt(names.length)])
+              .append("@example.org\",\n  \"state\": \"")
+              .append(states[random.nextInt(states.length)])
+              .append("\",\n  \"created\": \"2026-")
+              .append(1 + random.nextInt(12))
+              .append('-')
+              .append(1 + random.nextInt(28))
+              .append("T")
+              .append(random.nextInt(24))
+              .append(":00:00Z\",\n  \"labels\": [");
       int labels = random.nextInt(4);
       for (int l = 0; l < labels; l++) {
-        text.append(l == 0 ? "" : ", ").append("\"area/").append(names[random.nextInt(8)])
+        text.append(l == 0 ? "" : ", ")
+            .append("\"area/")
+            .append(names[random.nextInt(8)])
             .append('"');
       }
-      text.append("],\n  \"parent\": \"").append(Long.toHexString(random.nextLong()))
+      text.append("],\n  \"parent\": \"")
+          .append(Long.toHexString(random.nextLong()))
           .append("\"\n}\n");
       byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
       out.put(algorithm.hash(bytes), bytes);

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM running a main class of the test class path, whose standard output lines are
- * collected as they come: for the tests a store needs across processes (a second writer that
- * must be refused, a writer killed with {@code kill -9} mid-batch whose acknowledged writes must
- * survive). The child prints a line per acknowledgement; the test reads {@link #lines()} and,
- * after {@link #kill()}, checks that everything printed is in the store. A child that prints
- * {@code READY} releases {@link #awaitReady}. Its standard error goes to the test's.
+ * collected as they come: for the tests a store needs across processes (a second writer that must
+ * be refused, a writer killed with {@code kill -9} mid-batch whose acknowledged writes must
+ * survive). The child prints a line per acknowledgement; the test reads {@link #lines()} and, after
+ * {@link #kill()}, checks that everything printed is in the store. A child that prints {@code
+ * READY} releases {@link #awaitReady}. Its standard error goes to the test's.
  *
  * <p>Thread-safe.
  */
@@ -30,48 +30,52 @@ public final class ChildJvm {
 
   private ChildJvm(Process process) {
     this.process = process;
-    this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-          }
-          if (line.equals("READY")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // The pipe broke with the process: what was read is what was acknowledged.
-      } finally {
-        ready.countDown();
-      }
-    }, "child-jvm-reader");
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  synchronized (lines) {
+                    lines.add(line);
+                  }
+                  if (line.equals("READY")) {
+                    ready.countDown();
+                  }
+                }
+              } catch (IOException e) {
+                // The pipe broke with the process: what was read is what was acknowledged.
+              } finally {
+                ready.countDown();
+              }
+            },
+            "child-jvm-reader");
     reader.setDaemon(true);
     reader.start();
   }
 
   /**
-   * The java command that runs {@code mainClass} with {@code args} on this JVM's class path,
-   * small and quick to start (C1 only, serial GC, a 256 MiB heap).
+   * The java command that runs {@code mainClass} with {@code args} on this JVM's class path, small
+   * and quick to start (C1 only, serial GC, a 256 MiB heap).
    */
   public static List<String> command(Class<?> mainClass, String... args) {
     return command(List.of(), System.getProperty("java.class.path"), mainClass, args);
   }
 
   /**
-   * As {@link #command(Class, String...)}, on {@code classPath}, with {@code jvmOptions} after
-   * the defaults (so that {@code -Xmx1g}, say, replaces the default heap).
+   * As {@link #command(Class, String...)}, on {@code classPath}, with {@code jvmOptions} after the
+   * defaults (so that {@code -Xmx1g}, say, replaces the default heap).
    */
-  public static List<String> command(List<String> jvmOptions, String classPath,
-      Class<?> mainClass, String... args) {
+  public static List<String> command(
+      List<String> jvmOptions, String classPath, Class<?> mainClass, String... args) {
     requireNonNull(jvmOptions, "jvmOptions");
     requireNonNull(classPath, "classPath");
     requireNonNull(mainClass, "mainClass");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-        "-Xmx256m"));
+    command.addAll(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx256m"));
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);

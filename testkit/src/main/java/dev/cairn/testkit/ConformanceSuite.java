@@ -25,25 +25,25 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The conformance suite of the {@link Backend} contract. A backend's test extends this class
- * and implements {@link #open(Seed)}; JUnit then runs every test that applies to the store.
+ * The conformance suite of the {@link Backend} contract. A backend's test extends this class and
+ * implements {@link #open(Seed)}; JUnit then runs every test that applies to the store.
  *
  * <p>Tests are chosen by what the store declares, as guava-testlib chooses testers by declared
  * features, and what it declares it is held to:
  *
  * <ul>
- *   <li>its {@link Backend#capabilities()}: a store without {@link Capability#WRITE_OBJECTS}
- *       gets "write is rejected" tests instead of "write works" tests; one with {@link
+ *   <li>its {@link Backend#capabilities()}: a store without {@link Capability#WRITE_OBJECTS} gets
+ *       "write is rejected" tests instead of "write works" tests; one with {@link
  *       Capability#PERSISTENT} gets the persistence tests (reopening, which needs {@link
  *       #reopen(Backend)}; damaged bytes are never served, which needs {@link #openIn} or {@link
  *       #damage});
  *   <li>its features ({@link Backend#feature(Class)}): {@link ObjectEnumeration}, {@link
- *       Compaction}, {@link IntegrityCheck}, {@link Reloadable} and {@link GarbageCollection}
- *       each have their tests;
+ *       Compaction}, {@link IntegrityCheck}, {@link Reloadable} and {@link GarbageCollection} each
+ *       have their tests;
  *   <li>whether its test overrides {@link #openIn}: a store kept in files then gets the crash
  *       tests, run on a {@link FaultyFileSystem} (power losses after a flush; a batch and a ref
- *       update cut by a crash or a power loss at each of their I/O operations), and the test of
- *       two stores opened on one directory.
+ *       update cut by a crash or a power loss at each of their I/O operations), and the test of two
+ *       stores opened on one directory.
  * </ul>
  *
  * <p>Tests that do not apply are not generated, so no test is reported as skipped. A failure
@@ -59,90 +59,94 @@ import org.junit.jupiter.api.TestFactory;
  * }</pre>
  *
  * <p>Every store opened by the suite is closed by it, and the directories it makes for {@link
- * #openIn} are deleted when the run ends. Long-running parts (the races, the crash loops and
- * the Lincheck checks) are bounded and scale with the system property {@code cairn.budget}:
- * {@code ci} (the default) or {@code full}.
+ * #openIn} are deleted when the run ends. Long-running parts (the races, the crash loops and the
+ * Lincheck checks) are bounded and scale with the system property {@code cairn.budget}: {@code ci}
+ * (the default) or {@code full}.
  */
 public abstract class ConformanceSuite {
   /** Whether the store under test declares PERSISTENT; set when the run starts. */
   private volatile boolean persistent;
+
   /** The temporary directories of the current run. */
   private volatile Directories directories;
 
   /**
-   * Opens a new store that holds exactly {@code seed}'s objects and refs and shares nothing
-   * with any other store this method returned. Its hashes are of {@code seed.algorithm()}.
+   * Opens a new store that holds exactly {@code seed}'s objects and refs and shares nothing with
+   * any other store this method returned. Its hashes are of {@code seed.algorithm()}.
    */
   protected abstract Backend open(Seed seed) throws Exception;
 
   /**
-   * Reopens the store behind {@code closed}, which the suite has flushed and closed. Needed
-   * only by stores with {@link Capability#PERSISTENT}; the default fails the test.
+   * Reopens the store behind {@code closed}, which the suite has flushed and closed. Needed only by
+   * stores with {@link Capability#PERSISTENT}; the default fails the test.
    */
   protected Backend reopen(Backend closed) throws Exception {
-    throw new AssertionError(closed + " declares PERSISTENT but its test does not override "
-        + "ConformanceSuite.reopen(Backend)");
+    throw new AssertionError(
+        closed
+            + " declares PERSISTENT but its test does not override "
+            + "ConformanceSuite.reopen(Backend)");
   }
 
   /**
-   * For a store kept in files: opens the store kept in {@code directory}, creating an empty one
-   * of {@code algorithm} if the directory is absent or empty, with the options the test means
-   * to check. {@code directory} may be a path of a {@link FaultyFileSystem}: the store must
-   * reach its files only through it ({@code directory.resolve(...)}, {@link Files}), as a
-   * store opened by spec reaches them through {@code StoreContext.directory()}.
+   * For a store kept in files: opens the store kept in {@code directory}, creating an empty one of
+   * {@code algorithm} if the directory is absent or empty, with the options the test means to
+   * check. {@code directory} may be a path of a {@link FaultyFileSystem}: the store must reach its
+   * files only through it ({@code directory.resolve(...)}, {@link Files}), as a store opened by
+   * spec reaches them through {@code StoreContext.directory()}.
    *
-   * <p>Overriding it turns on the crash tests, the test of two stores on one directory, and
-   * lets the suite damage objects for the test that damaged bytes are never served (it flips
-   * a byte of each copy of the object's bytes in the directory's files). The default is for
-   * stores not kept in files, and is never called.
+   * <p>Overriding it turns on the crash tests, the test of two stores on one directory, and lets
+   * the suite damage objects for the test that damaged bytes are never served (it flips a byte of
+   * each copy of the object's bytes in the directory's files). The default is for stores not kept
+   * in files, and is never called.
    */
   protected Backend openIn(Path directory, HashAlgorithm algorithm) throws Exception {
-    throw new AssertionError(getClass().getName() + " does not override openIn(Path, "
-        + "HashAlgorithm)");
+    throw new AssertionError(
+        getClass().getName() + " does not override openIn(Path, " + "HashAlgorithm)");
   }
 
   /**
    * Damages the stored bytes {@code data} of the object {@code hash} in {@code closed}, a store
-   * from {@link #open} that the suite has flushed and closed, so that the suite can check that
-   * the reopened store never serves them. Needed by a {@link Capability#PERSISTENT} store that
-   * does not override {@link #openIn} (the suite then damages the files itself), or whose
-   * files do not hold the object's bytes as they are (compressed, encrypted). Flip a byte of
-   * the object's payload where the store keeps it; {@link #flipByteInFiles} does that for
-   * files that hold the bytes as they are.
+   * from {@link #open} that the suite has flushed and closed, so that the suite can check that the
+   * reopened store never serves them. Needed by a {@link Capability#PERSISTENT} store that does not
+   * override {@link #openIn} (the suite then damages the files itself), or whose files do not hold
+   * the object's bytes as they are (compressed, encrypted). Flip a byte of the object's payload
+   * where the store keeps it; {@link #flipByteInFiles} does that for files that hold the bytes as
+   * they are.
    */
   protected void damage(Backend closed, Hash hash, byte[] data) throws Exception {
-    throw new AssertionError(closed + " declares PERSISTENT, but its test overrides neither "
-        + "ConformanceSuite.openIn(Path, HashAlgorithm) nor damage(Backend, Hash, byte[]): "
-        + "override one so that the suite can check that damaged bytes are never served");
+    throw new AssertionError(
+        closed
+            + " declares PERSISTENT, but its test overrides neither "
+            + "ConformanceSuite.openIn(Path, HashAlgorithm) nor damage(Backend, Hash, byte[]): "
+            + "override one so that the suite can check that damaged bytes are never served");
   }
 
   /**
-   * Whether Lincheck's model checker can run the store's ref operations. It cannot follow file
-   * I/O (Lincheck 3.7 refuses {@code java.nio.channels} and {@code java.io} files, and says so
-   * as "a bug in Lincheck"), so a store that does file I/O returns false and its refs are
-   * stress-tested by Lincheck on real threads instead. The default is false for {@link
-   * Capability#PERSISTENT} stores and true for the others; if the model checker meets file
-   * I/O anyway, the failure says to override this method.
+   * Whether Lincheck's model checker can run the store's ref operations. It cannot follow file I/O
+   * (Lincheck 3.7 refuses {@code java.nio.channels} and {@code java.io} files, and says so as "a
+   * bug in Lincheck"), so a store that does file I/O returns false and its refs are stress-tested
+   * by Lincheck on real threads instead. The default is false for {@link Capability#PERSISTENT}
+   * stores and true for the others; if the model checker meets file I/O anyway, the failure says to
+   * override this method.
    */
   protected boolean refsModelCheckable() {
     return !persistent;
   }
 
   /**
-   * Whether the store under test is reached over a network (an object store, a database
-   * server): every operation a round trip, and opening a store several. False unless
-   * overridden.
+   * Whether the store under test is reached over a network (an object store, a database server):
+   * every operation a round trip, and opening a store several. False unless overridden.
    *
-   * <p>In the default budget ({@code cairn.budget=ci}) the race of 8 threads writing and
-   * reading makes 50 writes a thread on a remote store (a local store: 200; a write is one or
-   * more round trips there), and the two Lincheck stress tests (refs; objects and refs) are
-   * left to {@code cairn.budget=full}: their cost on a remote store is not their invocations
-   * but Lincheck instrumenting, at each check, every class loaded (a network client's many:
-   * 13 and 4 minutes on Ceph RGW on a 2-core machine), so fewer invocations would make them
-   * weaker and hardly faster. In the CI budget a remote store's refs are still raced by 8
-   * threads of compare-and-set on one ref, listing against updates and create races, which
-   * fail every flaw of ref atomicity the stress tests catch ({@code SuiteCatchesFlawsTest}).
-   * With {@code cairn.budget=full} a remote store runs exactly what every other store runs.
+   * <p>In the default budget ({@code cairn.budget=ci}) the race of 8 threads writing and reading
+   * makes 50 writes a thread on a remote store (a local store: 200; a write is one or more round
+   * trips there), and the two Lincheck stress tests (refs; objects and refs) are left to {@code
+   * cairn.budget=full}: their cost on a remote store is not their invocations but Lincheck
+   * instrumenting, at each check, every class loaded (a network client's many: 13 and 4 minutes on
+   * Ceph RGW on a 2-core machine), so fewer invocations would make them weaker and hardly faster.
+   * In the CI budget a remote store's refs are still raced by 8 threads of compare-and-set on one
+   * ref, listing against updates and create races, which fail every flaw of ref atomicity the
+   * stress tests catch ({@code SuiteCatchesFlawsTest}). With {@code cairn.budget=full} a remote
+   * store runs exactly what every other store runs.
    */
   protected boolean remote() {
     return false;
@@ -160,10 +164,17 @@ public abstract class ConformanceSuite {
     List<Class<?>> features = new ArrayList<>();
     try (Backend probe = open(Seed.empty(hashAlgorithm()))) {
       capabilities = probe.capabilities();
-      assertEquals(hashAlgorithm().name(), probe.hashAlgorithm().name(),
+      assertEquals(
+          hashAlgorithm().name(),
+          probe.hashAlgorithm().name(),
           "open(seed) must return a store of seed.algorithm()");
-      for (Class<?> feature : List.of(ObjectEnumeration.class, Compaction.class,
-          IntegrityCheck.class, Reloadable.class, GarbageCollection.class)) {
+      for (Class<?> feature :
+          List.of(
+              ObjectEnumeration.class,
+              Compaction.class,
+              IntegrityCheck.class,
+              Reloadable.class,
+              GarbageCollection.class)) {
         if (probe.feature(feature).isPresent()) {
           features.add(feature);
         }
@@ -175,12 +186,14 @@ public abstract class ConformanceSuite {
     List<Tester> testers = new ArrayList<>();
     testers.add(new ObjectReadTester(this, capabilities));
     testers.add(new RefReadTester(this, capabilities));
-    testers.add(capabilities.contains(Capability.WRITE_OBJECTS)
-        ? new ObjectWriteTester(this, capabilities)
-        : new ObjectWritesRejectedTester(this, capabilities));
-    testers.add(capabilities.contains(Capability.WRITE_REFS)
-        ? new RefWriteTester(this, capabilities)
-        : new RefWritesRejectedTester(this, capabilities));
+    testers.add(
+        capabilities.contains(Capability.WRITE_OBJECTS)
+            ? new ObjectWriteTester(this, capabilities)
+            : new ObjectWritesRejectedTester(this, capabilities));
+    testers.add(
+        capabilities.contains(Capability.WRITE_REFS)
+            ? new RefWriteTester(this, capabilities)
+            : new RefWritesRejectedTester(this, capabilities));
     if (capabilities.contains(Capability.WRITE_OBJECTS)
         || capabilities.contains(Capability.WRITE_REFS)) {
       testers.add(new RaceTester(this, capabilities));
@@ -189,8 +202,10 @@ public abstract class ConformanceSuite {
     if (persistent) {
       testers.add(new PersistenceTester(this, capabilities));
     }
-    if (persistent && keptInFiles() && (capabilities.contains(Capability.WRITE_OBJECTS)
-        || capabilities.contains(Capability.WRITE_REFS))) {
+    if (persistent
+        && keptInFiles()
+        && (capabilities.contains(Capability.WRITE_OBJECTS)
+            || capabilities.contains(Capability.WRITE_REFS))) {
       testers.add(new CrashTester(this, capabilities));
     }
     for (Class<?> feature : features) {
@@ -209,8 +224,8 @@ public abstract class ConformanceSuite {
   }
 
   /**
-   * Whether the run includes the test {@code name} of {@code topic}: all of them. For the
-   * testkit's own tests, which show that a flaw turns the suite red without the slowest tests.
+   * Whether the run includes the test {@code name} of {@code topic}: all of them. For the testkit's
+   * own tests, which show that a flaw turns the suite red without the slowest tests.
    */
   boolean runs(String topic, String name) {
     return true;
@@ -227,8 +242,8 @@ public abstract class ConformanceSuite {
   }
 
   /**
-   * Flips the middle byte of every copy of {@code data} found in the regular files under
-   * {@code directory}: damage as a failing disk does it, for {@link #damage} and the suite.
+   * Flips the middle byte of every copy of {@code data} found in the regular files under {@code
+   * directory}: damage as a failing disk does it, for {@link #damage} and the suite.
    *
    * @return how many copies were damaged (0 if the files do not hold the bytes as they are)
    * @throws IOException if a file cannot be read or written
@@ -283,8 +298,8 @@ public abstract class ConformanceSuite {
   }
 
   /**
-   * Whether this run includes Lincheck's stress tests: always, except for a {@link #remote()}
-   * store in the CI budget (see there).
+   * Whether this run includes Lincheck's stress tests: always, except for a {@link #remote()} store
+   * in the CI budget (see there).
    */
   final boolean runsLincheckStress() {
     return full() || !remote();
@@ -296,8 +311,8 @@ public abstract class ConformanceSuite {
   }
 
   /**
-   * {@code ci} in CI runs of a local store, {@code remoteCi} in CI runs of a {@link #remote()}
-   * one, {@code full} for every store with {@code -Dcairn.budget=full}.
+   * {@code ci} in CI runs of a local store, {@code remoteCi} in CI runs of a {@link #remote()} one,
+   * {@code full} for every store with {@code -Dcairn.budget=full}.
    */
   final int scale(int ci, int remoteCi, int full) {
     return full() ? full : remote() ? remoteCi : ci;

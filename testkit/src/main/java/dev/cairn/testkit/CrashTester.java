@@ -25,17 +25,18 @@ import java.util.TreeMap;
  * What a {@link Capability#PERSISTENT} store kept in files (its test overrides {@link
  * ConformanceSuite#openIn}) promises when the machine fails under it, checked on a {@link
  * FaultyFileSystem}: what {@code flush} made durable survives a power loss; a batch is
- * all-or-nothing, and a ref update leaves the old or the new value, when the process dies or
- * the power goes at each of their I/O operations in turn; a second store opened on the same
- * directory is refused or stays consistent with the first.
+ * all-or-nothing, and a ref update leaves the old or the new value, when the process dies or the
+ * power goes at each of their I/O operations in turn; a second store opened on the same directory
+ * is refused or stays consistent with the first.
  *
- * <p>A process killed at the k-th I/O operation is simulated in the JVM by failing that
- * operation and every later one (nothing more reaches the files), then abandoning the store;
- * a power loss by {@link FaultyFileSystem#powerLoss} on top. Each crash opens a new store.
+ * <p>A process killed at the k-th I/O operation is simulated in the JVM by failing that operation
+ * and every later one (nothing more reaches the files), then abandoning the store; a power loss by
+ * {@link FaultyFileSystem#powerLoss} on top. Each crash opens a new store.
  */
 final class CrashTester extends Tester {
   /** How many of an operation's I/O operations are crashed at, at most ({@code ci}). */
   private static final int CRASH_POINTS = scale(24, 400);
+
   private static final String MAIN = "refs/heads/main";
   private static final String TAG = "refs/tags/t";
 
@@ -48,20 +49,32 @@ final class CrashTester extends Tester {
   @Override
   void addTests() {
     for (Loss loss : List.of(Loss.DROP, Loss.TRUNCATE, Loss.REORDER)) {
-      tests.add(test("what flush made durable survives a power loss (" + loss + ")",
-          () -> flushedSurvives(loss)));
+      tests.add(
+          test(
+              "what flush made durable survives a power loss (" + loss + ")",
+              () -> flushedSurvives(loss)));
     }
     if (can(Capability.WRITE_OBJECTS)) {
-      tests.add(test("a batch is all-or-nothing after a crash at each of its I/O operations",
-          () -> batchCrash(false)));
-      tests.add(test("a batch is all-or-nothing after a power loss at each of its I/O "
-          + "operations", () -> batchCrash(true)));
+      tests.add(
+          test(
+              "a batch is all-or-nothing after a crash at each of its I/O operations",
+              () -> batchCrash(false)));
+      tests.add(
+          test(
+              "a batch is all-or-nothing after a power loss at each of its I/O " + "operations",
+              () -> batchCrash(true)));
     }
     if (can(Capability.WRITE_REFS)) {
-      tests.add(test("a ref update leaves the old or the new value after a crash or a power "
-          + "loss at each of its I/O operations", this::refCrash));
-      tests.add(test("a second store on the same directory is refused, or compare-and-set "
-          + "stays atomic across the two", this::secondOpener));
+      tests.add(
+          test(
+              "a ref update leaves the old or the new value after a crash or a power "
+                  + "loss at each of its I/O operations",
+              this::refCrash));
+      tests.add(
+          test(
+              "a second store on the same directory is refused, or compare-and-set "
+                  + "stays atomic across the two",
+              this::secondOpener));
     }
   }
 
@@ -120,8 +133,12 @@ final class CrashTester extends Tester {
       try {
         if (can(Capability.WRITE_OBJECTS)) {
           List<Hash> hashes = new ArrayList<>(objects.keySet());
-          store.writeBatch(Map.of(hashes.get(0), objects.get(hashes.get(0)),
-              hashes.get(1), objects.get(hashes.get(1))));
+          store.writeBatch(
+              Map.of(
+                  hashes.get(0),
+                  objects.get(hashes.get(0)),
+                  hashes.get(1),
+                  objects.get(hashes.get(1))));
           objects.forEach(store::write);
         }
         if (can(Capability.WRITE_REFS)) {
@@ -141,16 +158,31 @@ final class CrashTester extends Tester {
       }
       try (Backend reopened = crash.open()) {
         if (can(Capability.WRITE_OBJECTS)) {
-          objects.forEach((hash, data) -> assertArrayEquals(data,
-              reopened.read(hash).orElseThrow(() -> new AssertionError(
-                  "a flushed object was lost to a power loss: sync each file written and the "
-                      + "directory that names it before flush returns (" + lost + ")")),
-              "a flushed object read back wrong after a power loss (" + lost + ")"));
+          objects.forEach(
+              (hash, data) ->
+                  assertArrayEquals(
+                      data,
+                      reopened
+                          .read(hash)
+                          .orElseThrow(
+                              () ->
+                                  new AssertionError(
+                                      "a flushed object was lost to a power loss: sync each file written and the "
+                                          + "directory that names it before flush returns ("
+                                          + lost
+                                          + ")")),
+                      "a flushed object read back wrong after a power loss (" + lost + ")"));
         }
         for (Map.Entry<String, Hash> ref : refs.entrySet()) {
-          assertEquals(Optional.of(ref.getValue()), reopened.getRef(ref.getKey()),
-              "flushed ref " + ref.getKey() + " after a power loss: write a new file, sync it, "
-                  + "rename it over the old one and sync the directory (" + lost + ")");
+          assertEquals(
+              Optional.of(ref.getValue()),
+              reopened.getRef(ref.getKey()),
+              "flushed ref "
+                  + ref.getKey()
+                  + " after a power loss: write a new file, sync it, "
+                  + "rename it over the old one and sync the directory ("
+                  + lost
+                  + ")");
         }
         assertEquals(new ArrayList<>(refs.keySet()), reopened.listRefs(), "listRefs");
       }
@@ -159,15 +191,17 @@ final class CrashTester extends Tester {
 
   /** How many I/O operations {@code operation} does on a store already holding {@code base}. */
   private long countOperations(StoreTest prepare, StoreTest operation) throws Exception {
-    try (Crash crash = new Crash(); Backend store = crash.open()) {
+    try (Crash crash = new Crash();
+        Backend store = crash.open()) {
       prepare.run(store);
       long before = crash.fs.operations();
       operation.run(store);
       long count = crash.fs.operations() - before;
       if (count == 0) {
-        fail("the operation did no I/O in the directory openIn was given: the store must reach "
-            + "its files through that path (directory.resolve(...)), never through "
-            + "Path.toFile() or paths of its own");
+        fail(
+            "the operation did no I/O in the directory openIn was given: the store must reach "
+                + "its files through that path (directory.resolve(...)), never through "
+                + "Path.toFile() or paths of its own");
       }
       return count;
     }
@@ -190,12 +224,13 @@ final class CrashTester extends Tester {
   }
 
   /**
-   * Crashes {@code operation} (on a store {@code prepare}d) at each of its crash points, with
-   * or without a power loss, and checks each reopened store with {@code after}; whether the
-   * operation returned before the crash ("acknowledged") is passed along.
+   * Crashes {@code operation} (on a store {@code prepare}d) at each of its crash points, with or
+   * without a power loss, and checks each reopened store with {@code after}; whether the operation
+   * returned before the crash ("acknowledged") is passed along.
    */
-  private void crashEach(String what, boolean powerLoss, StoreTest prepare,
-      StoreTest operation, AfterCrash after) throws Exception {
+  private void crashEach(
+      String what, boolean powerLoss, StoreTest prepare, StoreTest operation, AfterCrash after)
+      throws Exception {
     for (long k : crashPoints(countOperations(prepare, operation))) {
       try (Crash crash = new Crash()) {
         Backend store = crash.open();
@@ -210,8 +245,14 @@ final class CrashTester extends Tester {
         }
         String lost = crash.abandon(store, powerLoss);
         try (Backend reopened = crash.open()) {
-          after.check(reopened, acknowledged, "I/O operation " + k + " of " + what
-              + (powerLoss ? ", power lost (" + lost + ")" : ""));
+          after.check(
+              reopened,
+              acknowledged,
+              "I/O operation "
+                  + k
+                  + " of "
+                  + what
+                  + (powerLoss ? ", power lost (" + lost + ")" : ""));
         }
       }
     }
@@ -220,59 +261,93 @@ final class CrashTester extends Tester {
   private void batchCrash(boolean powerLoss) throws Exception {
     Map<Hash, byte[]> base = objects(620, 3);
     Map<Hash, byte[]> batch = objects(621, 6);
-    StoreTest prepare = store -> {
-      base.forEach(store::write);
-      store.flush();
-    };
-    StoreTest operation = store -> {
-      store.writeBatch(batch);
-      store.flush();
-    };
-    crashEach("the batch", powerLoss, prepare, operation, (reopened, acknowledged, where) -> {
-      base.forEach((hash, data) -> assertArrayEquals(data, reopened.read(hash).orElse(null),
-          "an object flushed before the batch, after a crash at " + where));
-      List<Hash> present = new ArrayList<>();
-      for (Map.Entry<Hash, byte[]> entry : batch.entrySet()) {
-        Optional<byte[]> read = reopened.read(entry.getKey());
-        if (read.isPresent()) {
-          if (!Arrays.equals(entry.getValue(), read.get())) {
-            fail("an object of the batch read back wrong after a crash at " + where);
+    StoreTest prepare =
+        store -> {
+          base.forEach(store::write);
+          store.flush();
+        };
+    StoreTest operation =
+        store -> {
+          store.writeBatch(batch);
+          store.flush();
+        };
+    crashEach(
+        "the batch",
+        powerLoss,
+        prepare,
+        operation,
+        (reopened, acknowledged, where) -> {
+          base.forEach(
+              (hash, data) ->
+                  assertArrayEquals(
+                      data,
+                      reopened.read(hash).orElse(null),
+                      "an object flushed before the batch, after a crash at " + where));
+          List<Hash> present = new ArrayList<>();
+          for (Map.Entry<Hash, byte[]> entry : batch.entrySet()) {
+            Optional<byte[]> read = reopened.read(entry.getKey());
+            if (read.isPresent()) {
+              if (!Arrays.equals(entry.getValue(), read.get())) {
+                fail("an object of the batch read back wrong after a crash at " + where);
+              }
+              present.add(entry.getKey());
+            }
           }
-          present.add(entry.getKey());
-        }
-      }
-      if (acknowledged && present.size() < batch.size()) {
-        fail("writeBatch and flush returned although " + where + " failed, and "
-            + (batch.size() - present.size()) + " of its " + batch.size() + " objects are "
-            + "lost: report the failure to the caller");
-      }
-      if (!present.isEmpty() && present.size() < batch.size()) {
-        fail("a batch of " + batch.size() + " objects was cut by a crash at " + where
-            + " and " + present.size() + " of them are stored: a batch must be "
-            + "all-or-nothing (write it whole, then commit it with one atomic step)");
-      }
-    });
+          if (acknowledged && present.size() < batch.size()) {
+            fail(
+                "writeBatch and flush returned although "
+                    + where
+                    + " failed, and "
+                    + (batch.size() - present.size())
+                    + " of its "
+                    + batch.size()
+                    + " objects are "
+                    + "lost: report the failure to the caller");
+          }
+          if (!present.isEmpty() && present.size() < batch.size()) {
+            fail(
+                "a batch of "
+                    + batch.size()
+                    + " objects was cut by a crash at "
+                    + where
+                    + " and "
+                    + present.size()
+                    + " of them are stored: a batch must be "
+                    + "all-or-nothing (write it whole, then commit it with one atomic step)");
+          }
+        });
   }
 
   private void refCrash() throws Exception {
-    StoreTest prepare = store -> {
-      store.setRef(MAIN, value(10));
-      store.flush();
-    };
-    StoreTest operation = store -> {
-      assertTrue(store.testAndSetRef(MAIN, value(10), value(11)), "compare-and-set");
-      store.setRef(TAG, value(12));
-      store.flush();
-    };
+    StoreTest prepare =
+        store -> {
+          store.setRef(MAIN, value(10));
+          store.flush();
+        };
+    StoreTest operation =
+        store -> {
+          assertTrue(store.testAndSetRef(MAIN, value(10), value(11)), "compare-and-set");
+          store.setRef(TAG, value(12));
+          store.flush();
+        };
     for (boolean powerLoss : new boolean[] {false, true}) {
-      crashEach("a ref update", powerLoss, prepare, operation,
+      crashEach(
+          "a ref update",
+          powerLoss,
+          prepare,
+          operation,
           (reopened, acknowledged, where) -> {
             Optional<Hash> main = reopened.getRef(MAIN);
             Optional<Hash> tag = reopened.getRef(TAG);
             if (!main.equals(Optional.of(value(10))) && !main.equals(Optional.of(value(11)))) {
-              fail("after a crash at " + where + " the ref holds " + main + ", neither its old "
-                  + "value nor its new one: replace a ref's file atomically (write a new "
-                  + "file, sync it, rename it over the old one, sync the directory)");
+              fail(
+                  "after a crash at "
+                      + where
+                      + " the ref holds "
+                      + main
+                      + ", neither its old "
+                      + "value nor its new one: replace a ref's file atomically (write a new "
+                      + "file, sync it, rename it over the old one, sync the directory)");
             }
             if (tag.isPresent() && !tag.equals(Optional.of(value(12)))) {
               fail("after a crash at " + where + " a new ref holds " + tag);
@@ -294,8 +369,11 @@ final class CrashTester extends Tester {
       } catch (CairnException e) {
         return; // refused, as a store taking a lock on its directory does
       } catch (RuntimeException e) {
-        throw new AssertionError("a second store on a directory in use was refused with " + e
-            + ": throw a CairnException (StoreIOException) that names the lock", e);
+        throw new AssertionError(
+            "a second store on a directory in use was refused with "
+                + e
+                + ": throw a CairnException (StoreIOException) that names the lock",
+            e);
       }
       try (second) {
         Backend[] stores = {first, second};
@@ -307,27 +385,34 @@ final class CrashTester extends Tester {
           counter.add(hash);
           valueOf.put(hash, i);
         }
-        runConcurrently(THREADS, thread -> {
-          Backend store = stores[thread % 2];
-          for (int i = 0; i < perThread; i++) {
-            for (int attempt = 0; ; attempt++) {
-              if (attempt == 100_000) {
-                fail("a compare-and-set on the second store on one directory never succeeded: "
-                    + "either refuse the second store or read refs from the files");
+        runConcurrently(
+            THREADS,
+            thread -> {
+              Backend store = stores[thread % 2];
+              for (int i = 0; i < perThread; i++) {
+                for (int attempt = 0; ; attempt++) {
+                  if (attempt == 100_000) {
+                    fail(
+                        "a compare-and-set on the second store on one directory never succeeded: "
+                            + "either refuse the second store or read refs from the files");
+                  }
+                  Optional<Hash> current = store.getRef("refs/counter");
+                  int value = current.map(valueOf::get).orElse(0);
+                  if (store.testAndSetRef(
+                      "refs/counter", current.orElse(null), counter.get(value + 1))) {
+                    break;
+                  }
+                }
               }
-              Optional<Hash> current = store.getRef("refs/counter");
-              int value = current.map(valueOf::get).orElse(0);
-              if (store.testAndSetRef("refs/counter", current.orElse(null),
-                  counter.get(value + 1))) {
-                break;
-              }
-            }
-          }
-        });
+            });
         int total = THREADS * perThread;
         for (Backend store : stores) {
-          assertEquals(Optional.of(counter.get(total)), store.getRef("refs/counter"),
-              "the counter after " + total + " increments through two stores on one "
+          assertEquals(
+              Optional.of(counter.get(total)),
+              store.getRef("refs/counter"),
+              "the counter after "
+                  + total
+                  + " increments through two stores on one "
                   + "directory: take a lock that holds across processes (FileChannel.lock), "
                   + "or refuse the second store");
         }

@@ -20,30 +20,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * A strict in-memory {@link dev.cairn.spi.Backend} for testing decorators and anything else
- * built over a store, as Okio's {@code FakeFileSystem} is for code over a file system: it
- * keeps the whole contract (through {@link AbstractBackend}: nulls, closed store, foreign
- * hashes, ref names, capabilities), is stricter than a real store where a caller's mistake
- * would otherwise pass unseen, and lets a test see and steer what happens below the code
- * under test.
+ * A strict in-memory {@link dev.cairn.spi.Backend} for testing decorators and anything else built
+ * over a store, as Okio's {@code FakeFileSystem} is for code over a file system: it keeps the whole
+ * contract (through {@link AbstractBackend}: nulls, closed store, foreign hashes, ref names,
+ * capabilities), is stricter than a real store where a caller's mistake would otherwise pass
+ * unseen, and lets a test see and steer what happens below the code under test.
  *
  * <ul>
  *   <li><b>Strict:</b> a write whose hash is not the hash of its bytes is refused with {@link
- *       IllegalArgumentException} naming both (a real store trusts the caller and would keep
- *       the object under the wrong name); every operation after {@link #close()} throws.
- *   <li><b>Observable:</b> {@link #operations()} is every call in order ({@code "read
- *       <hash>"}, {@code "testAndSetRef refs/heads/main"}, {@code "close"}...); {@link
- *       #objects()}, {@link #refs()} and {@link #closed()} are its state.
+ *       IllegalArgumentException} naming both (a real store trusts the caller and would keep the
+ *       object under the wrong name); every operation after {@link #close()} throws.
+ *   <li><b>Observable:</b> {@link #operations()} is every call in order ({@code "read <hash>"},
+ *       {@code "testAndSetRef refs/heads/main"}, {@code "close"}...); {@link #objects()}, {@link
+ *       #refs()} and {@link #closed()} are its state.
  *   <li><b>Steerable:</b> {@link #failNext} makes the next call of an operation throw; {@link
- *       #beforeNext} runs an action right before it (another writer winning a race, say);
- *       {@link #damage} plants bytes that are not the object's; {@link #lose} takes an object
- *       away; {@link Builder#feature} adds a feature such as {@code IntegrityCheck}, and {@link
- *       Builder#featureFrom} one that works on the fake itself (its own {@code
- *       ObjectStreams}, say).
+ *       #beforeNext} runs an action right before it (another writer winning a race, say); {@link
+ *       #damage} plants bytes that are not the object's; {@link #lose} takes an object away; {@link
+ *       Builder#feature} adds a feature such as {@code IntegrityCheck}, and {@link
+ *       Builder#featureFrom} one that works on the fake itself (its own {@code ObjectStreams},
+ *       say).
  * </ul>
  *
- * <p>Thread-safe: compare-and-set is linearizable, maps are concurrent, and the hooks run at
- * most once each.
+ * <p>Thread-safe: compare-and-set is linearizable, maps are concurrent, and the hooks run at most
+ * once each.
  */
 public final class FakeBackend extends AbstractBackend {
   private final Map<Hash, byte[]> objects = new ConcurrentHashMap<>();
@@ -65,8 +64,8 @@ public final class FakeBackend extends AbstractBackend {
   private Object makeFeature(Class<?> type, Function<? super FakeBackend, ?> make) {
     Object feature = make.apply(this);
     if (feature == null) {
-      throw new IllegalStateException("the feature " + type.getName() + " of " + this
-          + " was made null");
+      throw new IllegalStateException(
+          "the feature " + type.getName() + " of " + this + " was made null");
     }
     return type.cast(feature);
   }
@@ -82,8 +81,8 @@ public final class FakeBackend extends AbstractBackend {
   }
 
   /**
-   * Makes the next call of {@code operation} (a {@code Backend} method name, e.g. {@code
-   * "read"}) throw {@code failure} instead of running. Replaces one already set for it.
+   * Makes the next call of {@code operation} (a {@code Backend} method name, e.g. {@code "read"})
+   * throw {@code failure} instead of running. Replaces one already set for it.
    */
   public FakeBackend failNext(String operation, RuntimeException failure) {
     synchronized (failures) {
@@ -93,8 +92,8 @@ public final class FakeBackend extends AbstractBackend {
   }
 
   /**
-   * Runs {@code action} right before the next call of {@code operation} does its work (after
-   * the checks): for a test that needs something to happen between a caller's steps.
+   * Runs {@code action} right before the next call of {@code operation} does its work (after the
+   * checks): for a test that needs something to happen between a caller's steps.
    */
   public FakeBackend beforeNext(String operation, Runnable action) {
     synchronized (actions) {
@@ -132,10 +131,10 @@ public final class FakeBackend extends AbstractBackend {
   }
 
   /**
-   * Removes the object stored under {@code hash}, as a store that lost it would (a deleted
-   * file, a collected object): for testing what a caller still serves from elsewhere, a cache
-   * say. Like {@link #damage} it is not a call of the store: it is not recorded, and works
-   * after {@link #close()}.
+   * Removes the object stored under {@code hash}, as a store that lost it would (a deleted file, a
+   * collected object): for testing what a caller still serves from elsewhere, a cache say. Like
+   * {@link #damage} it is not a call of the store: it is not recorded, and works after {@link
+   * #close()}.
    *
    * @throws IllegalArgumentException if the fake holds no object under {@code hash}
    */
@@ -148,8 +147,8 @@ public final class FakeBackend extends AbstractBackend {
   }
 
   /**
-   * The features given to {@link Builder#feature} and {@link Builder#featureFrom};
-   * otherwise what the store itself is.
+   * The features given to {@link Builder#feature} and {@link Builder#featureFrom}; otherwise what
+   * the store itself is.
    */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
@@ -214,8 +213,8 @@ public final class FakeBackend extends AbstractBackend {
   private void checkHashOf(Hash hash, byte[] data) {
     Hash actual = hashAlgorithm().hash(data);
     if (!actual.equals(hash)) {
-      throw new IllegalArgumentException("write of " + data.length + " bytes under " + hash
-          + ", but they hash to " + actual);
+      throw new IllegalArgumentException(
+          "write of " + data.length + " bytes under " + hash + ", but they hash to " + actual);
     }
   }
 
@@ -235,10 +234,12 @@ public final class FakeBackend extends AbstractBackend {
   protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
     enter("testAndSetRef", name);
     boolean[] changed = {false};
-    refs.compute(name, (key, current) -> {
-      changed[0] = Objects.equals(current, expected);
-      return changed[0] ? replacement : current;
-    });
+    refs.compute(
+        name,
+        (key, current) -> {
+          changed[0] = Objects.equals(current, expected);
+          return changed[0] ? replacement : current;
+        });
     return changed[0];
   }
 
@@ -267,7 +268,7 @@ public final class FakeBackend extends AbstractBackend {
     private HashAlgorithm algorithm = HashAlgorithm.SHA256;
     private Set<Capability> capabilities =
         EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS);
-    private Runnable onClose = () -> { };
+    private Runnable onClose = () -> {};
     private Seed seed;
     private final Map<Class<?>, Function<? super FakeBackend, ?>> features = new HashMap<>();
 
@@ -275,8 +276,8 @@ public final class FakeBackend extends AbstractBackend {
 
     /**
      * Makes the fake offer {@code implementation} as the feature {@code type} (see {@link
-     * dev.cairn.spi.Backend#feature}): for testing that a decorator forwards a feature.
-     * Replaces what an earlier call, or {@link #featureFrom}, gave for {@code type}.
+     * dev.cairn.spi.Backend#feature}): for testing that a decorator forwards a feature. Replaces
+     * what an earlier call, or {@link #featureFrom}, gave for {@code type}.
      */
     public <T> Builder feature(Class<T> type, T implementation) {
       requireNonNull(type, "type");
@@ -286,15 +287,13 @@ public final class FakeBackend extends AbstractBackend {
     }
 
     /**
-     * Makes the fake offer as the feature {@code type} what {@code make} returns given the
-     * fake itself, for a feature that works on the fake's own objects (an {@code
-     * ObjectStreams} over them, say). {@link #build()} calls {@code make} once, when the
-     * fake holds its seed but may not have its other features yet; the fake's feature {@code
-     * type} is then that one object. Replaces what an earlier call, or {@link #feature}, gave for
-     * {@code type}.
+     * Makes the fake offer as the feature {@code type} what {@code make} returns given the fake
+     * itself, for a feature that works on the fake's own objects (an {@code ObjectStreams} over
+     * them, say). {@link #build()} calls {@code make} once, when the fake holds its seed but may
+     * not have its other features yet; the fake's feature {@code type} is then that one object.
+     * Replaces what an earlier call, or {@link #feature}, gave for {@code type}.
      */
-    public <T> Builder featureFrom(Class<T> type,
-        Function<? super FakeBackend, ? extends T> make) {
+    public <T> Builder featureFrom(Class<T> type, Function<? super FakeBackend, ? extends T> make) {
       features.put(requireNonNull(type, "type"), requireNonNull(make, "make"));
       return this;
     }
@@ -318,8 +317,8 @@ public final class FakeBackend extends AbstractBackend {
     }
 
     /**
-     * What it supports beyond reading (objects and refs writable); an empty set makes a
-     * read-only fake, which refuses writes with {@code ReadOnlyStoreException}.
+     * What it supports beyond reading (objects and refs writable); an empty set makes a read-only
+     * fake, which refuses writes with {@code ReadOnlyStoreException}.
      */
     public Builder capabilities(Set<Capability> capabilities) {
       this.capabilities = Set.copyOf(requireNonNull(capabilities, "capabilities"));
@@ -343,8 +342,8 @@ public final class FakeBackend extends AbstractBackend {
       if (seed == null) {
         seed = Seed.empty(algorithm);
       } else if (!seed.algorithm().name().equals(algorithm.name())) {
-        throw new IllegalArgumentException("a seed of " + seed.algorithm().name()
-            + " hashes for a fake of " + algorithm.name());
+        throw new IllegalArgumentException(
+            "a seed of " + seed.algorithm().name() + " hashes for a fake of " + algorithm.name());
       }
       return new FakeBackend(this);
     }

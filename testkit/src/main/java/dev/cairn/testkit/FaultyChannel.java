@@ -19,14 +19,20 @@ final class FaultyChannel extends FileChannel {
   private final FaultyFileSystem fileSystem;
   private final FileChannel real;
   private final Path path;
+
   /** Null for a directory: syncing it makes its entries durable. */
   private final PageCache.CachedFile file;
+
   private final boolean append;
   private final int generation;
   private long position;
 
-  FaultyChannel(FaultyFileSystem fileSystem, FileChannel real, Path path,
-      PageCache.CachedFile file, boolean append) {
+  FaultyChannel(
+      FaultyFileSystem fileSystem,
+      FileChannel real,
+      Path path,
+      PageCache.CachedFile file,
+      boolean append) {
     this.fileSystem = fileSystem;
     this.real = real;
     this.path = path;
@@ -99,13 +105,15 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    return operation("read", () -> {
-      int n = readAt(dst, position);
-      if (n > 0) {
-        position += n;
-      }
-      return n;
-    });
+    return operation(
+        "read",
+        () -> {
+          int n = readAt(dst, position);
+          if (n > 0) {
+            position += n;
+          }
+          return n;
+        });
   }
 
   @Override
@@ -129,13 +137,15 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
-    return operation("write", () -> {
-      requireFile();
-      long at = append ? real.size() : position;
-      int n = writeAt(src, at);
-      position = at + n;
-      return n;
-    });
+    return operation(
+        "write",
+        () -> {
+          requireFile();
+          long at = append ? real.size() : position;
+          int n = writeAt(src, at);
+          position = at + n;
+          return n;
+        });
   }
 
   @Override
@@ -186,25 +196,29 @@ final class FaultyChannel extends FileChannel {
     if (size < 0) {
       throw new IllegalArgumentException("negative size " + size);
     }
-    return operation("truncate", () -> {
-      requireFile();
-      fileSystem.cache().truncate(file, real, size);
-      position = Math.min(position, size);
-      return this;
-    });
+    return operation(
+        "truncate",
+        () -> {
+          requireFile();
+          fileSystem.cache().truncate(file, real, size);
+          position = Math.min(position, size);
+          return this;
+        });
   }
 
   @Override
   public void force(boolean metaData) throws IOException {
-    operation("sync", () -> {
-      real.force(metaData);
-      if (file == null) {
-        fileSystem.cache().syncedDirectory(path);
-      } else {
-        fileSystem.cache().synced(file);
-      }
-      return null;
-    });
+    operation(
+        "sync",
+        () -> {
+          real.force(metaData);
+          if (file == null) {
+            fileSystem.cache().syncedDirectory(path);
+          } else {
+            fileSystem.cache().synced(file);
+          }
+          return null;
+        });
   }
 
   @Override
@@ -257,21 +271,23 @@ final class FaultyChannel extends FileChannel {
     if (at < 0) {
       throw new IllegalArgumentException("negative position " + at);
     }
-    return operation("write", () -> {
-      requireFile();
-      return writeAt(src, at);
-    });
+    return operation(
+        "write",
+        () -> {
+          requireFile();
+          return writeAt(src, at);
+        });
   }
 
   /**
-   * Maps the file for reading. Writing through a mapping would bypass what the file system
-   * must see to undo unsynced writes, so only {@link MapMode#READ_ONLY} is offered.
+   * Maps the file for reading. Writing through a mapping would bypass what the file system must see
+   * to undo unsynced writes, so only {@link MapMode#READ_ONLY} is offered.
    */
   @Override
   public MappedByteBuffer map(MapMode mode, long at, long size) throws IOException {
     if (mode != MapMode.READ_ONLY) {
-      throw new IOException("a FaultyFileSystem maps files for reading only, not " + mode
-          + ": " + path);
+      throw new IOException(
+          "a FaultyFileSystem maps files for reading only, not " + mode + ": " + path);
     }
     return operation("map", () -> real.map(mode, at, size));
   }
@@ -283,10 +299,12 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public FileLock tryLock(long at, long size, boolean shared) throws IOException {
-    return operation("lock", () -> {
-      FileLock lock = real.tryLock(at, size, shared);
-      return lock == null ? null : new Lock(lock);
-    });
+    return operation(
+        "lock",
+        () -> {
+          FileLock lock = real.tryLock(at, size, shared);
+          return lock == null ? null : new Lock(lock);
+        });
   }
 
   /** The process holding it died with the power: the real channel closes, its locks go. */

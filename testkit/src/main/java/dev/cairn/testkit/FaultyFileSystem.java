@@ -37,27 +37,26 @@ import java.util.stream.Collectors;
  *   <li><b>Power loss</b> ({@link #powerLoss(Loss)}): like a machine losing power, not like a
  *       killed process. Writes not yet made durable by {@code force} are dropped, cut short at a
  *       sector boundary, or kept out of order; files created, renamed or deleted since their
- *       directory was last synced are forgotten, put back or brought back. The choices are
- *       drawn from the seed, so a failing run can be replayed.
+ *       directory was last synced are forgotten, put back or brought back. The choices are drawn
+ *       from the seed, so a failing run can be replayed.
  *   <li><b>Failing the k-th I/O operation</b> ({@link #failOperation}, {@link
  *       #failOperationsFrom}): once, or from then on until {@link #heal()}, with an {@link
- *       IOException} naming the operation. Counted operations are opening a file or a
- *       directory listing, reading, writing, syncing, truncating, mapping, locking, creating a
- *       directory, renaming, copying and deleting; asking for attributes or sizes is not.
- *   <li><b>Crashing at the k-th I/O operation</b> ({@link #haltAtOperation}): {@link
- *       Runtime#halt} right before it, which leaves the files as a kill -9 would; for child
- *       JVMs.
+ *       IOException} naming the operation. Counted operations are opening a file or a directory
+ *       listing, reading, writing, syncing, truncating, mapping, locking, creating a directory,
+ *       renaming, copying and deleting; asking for attributes or sizes is not.
+ *   <li><b>Crashing at the k-th I/O operation</b> ({@link #haltAtOperation}): {@link Runtime#halt}
+ *       right before it, which leaves the files as a kill -9 would; for child JVMs.
  *   <li><b>A full disk</b> ({@link #spaceLimit}) and <b>short writes and reads</b> ({@link
  *       #shortTransfers}): writes stop where space ends and then fail with "No space left on
  *       device"; transfers move fewer bytes than asked, as the kernel may.
- *   <li><b>Leak detection</b> ({@link #openFiles()}): every channel, stream and directory
- *       listing opened through it and not closed yet.
+ *   <li><b>Leak detection</b> ({@link #openFiles()}): every channel, stream and directory listing
+ *       opened through it and not closed yet.
  * </ul>
  *
- * <p>Paths of this file system stand for the same paths of the default one ({@link #path(Path)}
- * and {@link #getPath}); files stay where they are, and are read and written for real. Memory:
- * the bytes written since the last sync of each file, to be able to undo them. Thread-safe.
- * Closing it releases its stash of deleted files; files written stay.
+ * <p>Paths of this file system stand for the same paths of the default one ({@link #path(Path)} and
+ * {@link #getPath}); files stay where they are, and are read and written for real. Memory: the
+ * bytes written since the last sync of each file, to be able to undo them. Thread-safe. Closing it
+ * releases its stash of deleted files; files written stay.
  */
 public final class FaultyFileSystem extends FileSystem {
   /** The exit status of {@link #haltAtOperation}: that of a process killed by SIGKILL. */
@@ -79,8 +78,10 @@ public final class FaultyFileSystem extends FileSystem {
   private final FaultyProvider provider = new FaultyProvider(this);
   private final Random random;
   private final PageCache cache;
+
   /** Every operation holds it shared; a power loss holds it alone, so nothing straddles it. */
   final ReadWriteLock power = new ReentrantReadWriteLock();
+
   private final AtomicLong operations = new AtomicLong();
   private final AtomicLong shortened = new AtomicLong();
   private volatile long failOnce = -1;
@@ -88,10 +89,12 @@ public final class FaultyFileSystem extends FileSystem {
   private volatile long haltAt = -1;
   private final AtomicLong spaceLeft = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean shortTransfers;
-  private volatile java.util.function.Consumer<String> listener = what -> { };
+  private volatile java.util.function.Consumer<String> listener = what -> {};
   private volatile boolean open = true;
+
   /** Incremented by each power loss: channels of an earlier generation are dead. */
   private volatile int generation;
+
   final Set<Object> openFiles = ConcurrentHashMap.newKeySet();
   private final Deque<String> recent = new ArrayDeque<>();
 
@@ -134,8 +137,8 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   /**
-   * Makes counted operation number {@code operation} (as {@link #operations()} counts them)
-   * fail once with an {@link IOException}; the ones after it succeed.
+   * Makes counted operation number {@code operation} (as {@link #operations()} counts them) fail
+   * once with an {@link IOException}; the ones after it succeed.
    */
   public FaultyFileSystem failOperation(long operation) {
     failOnce = positive(operation);
@@ -153,8 +156,8 @@ public final class FaultyFileSystem extends FileSystem {
 
   /**
    * Halts the JVM ({@link Runtime#halt} with {@link #HALT_STATUS}) right before counted operation
-   * number {@code operation}: no shutdown hook runs, no buffer is flushed, the files are left as
-   * a kill -9 leaves them.
+   * number {@code operation}: no shutdown hook runs, no buffer is flushed, the files are left as a
+   * kill -9 leaves them.
    */
   public FaultyFileSystem haltAtOperation(long operation) {
     haltAt = positive(operation);
@@ -162,8 +165,8 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   /**
-   * Leaves {@code bytes} more bytes of space: a write that needs more writes what fits and
-   * returns that count; the next one fails with "No space left on device".
+   * Leaves {@code bytes} more bytes of space: a write that needs more writes what fits and returns
+   * that count; the next one fails with "No space left on device".
    */
   public FaultyFileSystem spaceLimit(long bytes) {
     if (bytes < 0) {
@@ -179,8 +182,8 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   /**
-   * How many reads and writes {@link #shortTransfers} has cut short so far: a test can check
-   * that the loops it means to exercise really met short transfers.
+   * How many reads and writes {@link #shortTransfers} has cut short so far: a test can check that
+   * the loops it means to exercise really met short transfers.
    */
   public long shortenedTransfers() {
     return shortened.get();
@@ -193,11 +196,11 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   /**
-   * Calls {@code listener} with each counted operation, described as in {@link
-   * #recentOperations()} ("#n verb path"), on the thread doing it, right before the faults due
-   * at it are applied: a test can switch a fault on at the first write to a file of some kind
-   * (say, {@link #spaceLimit} when a manifest is written), wherever the operation count then
-   * is. One listener at a time; {@link #heal()} does not remove it.
+   * Calls {@code listener} with each counted operation, described as in {@link #recentOperations()}
+   * ("#n verb path"), on the thread doing it, right before the faults due at it are applied: a test
+   * can switch a fault on at the first write to a file of some kind (say, {@link #spaceLimit} when
+   * a manifest is written), wherever the operation count then is. One listener at a time; {@link
+   * #heal()} does not remove it.
    */
   public FaultyFileSystem listener(java.util.function.Consumer<String> listener) {
     this.listener = requireNonNull(listener, "listener");
@@ -227,10 +230,10 @@ public final class FaultyFileSystem extends FileSystem {
   }
 
   /**
-   * Loses power: every channel and stream opened so far is dead (it throws on use), then the
-   * files are made to look as a power loss could leave them (see {@link Loss}, and the class
-   * description for directories), and power comes back: what is on disk now counts as durable,
-   * and new opens work. Waits for operations in flight to finish first.
+   * Loses power: every channel and stream opened so far is dead (it throws on use), then the files
+   * are made to look as a power loss could leave them (see {@link Loss}, and the class description
+   * for directories), and power comes back: what is on disk now counts as durable, and new opens
+   * work. Waits for operations in flight to finish first.
    *
    * @return a description of what was lost, for the failure message of a test
    */
@@ -329,7 +332,6 @@ public final class FaultyFileSystem extends FileSystem {
       }
     }
   }
-
 
   private static long positive(long operation) {
     if (operation < 1) {

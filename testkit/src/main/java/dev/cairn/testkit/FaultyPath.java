@@ -81,13 +81,15 @@ final class FaultyPath implements Path {
 
   @Override
   public boolean startsWith(Path other) {
-    return other instanceof FaultyPath && ((FaultyPath) other).fileSystem == fileSystem
+    return other instanceof FaultyPath
+        && ((FaultyPath) other).fileSystem == fileSystem
         && real.startsWith(((FaultyPath) other).real);
   }
 
   @Override
   public boolean endsWith(Path other) {
-    return other instanceof FaultyPath && ((FaultyPath) other).fileSystem == fileSystem
+    return other instanceof FaultyPath
+        && ((FaultyPath) other).fileSystem == fileSystem
         && real.endsWith(((FaultyPath) other).real);
   }
 
@@ -132,8 +134,8 @@ final class FaultyPath implements Path {
 
   /** Watching is not offered: the stores under test do not watch directories. */
   @Override
-  public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events,
-      WatchEvent.Modifier... modifiers) {
+  public WatchKey register(
+      WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
     throw new UnsupportedOperationException("a FaultyFileSystem does not watch directories");
   }
 
@@ -144,7 +146,8 @@ final class FaultyPath implements Path {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof FaultyPath && ((FaultyPath) other).fileSystem == fileSystem
+    return other instanceof FaultyPath
+        && ((FaultyPath) other).fileSystem == fileSystem
         && ((FaultyPath) other).real.equals(real);
   }
 

@@ -28,9 +28,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The provider of one {@link FaultyFileSystem}: each operation is counted and faulted by the
- * file system, recorded by its {@link PageCache} where a power loss could undo it, then done on
- * the default file system.
+ * The provider of one {@link FaultyFileSystem}: each operation is counted and faulted by the file
+ * system, recorded by its {@link PageCache} where a power loss could undo it, then done on the
+ * default file system.
  */
 final class FaultyProvider extends FileSystemProvider {
   static final String SCHEME = "faulty";
@@ -86,146 +86,172 @@ final class FaultyProvider extends FileSystemProvider {
   }
 
   @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
+  public SeekableByteChannel newByteChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     return newFileChannel(path, options, attrs);
   }
 
   @Override
-  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
+  public FileChannel newFileChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     Path real = unwrap(path);
-    return operation("open", real, () -> {
-      boolean writing = options.contains(StandardOpenOption.WRITE)
-          || options.contains(StandardOpenOption.APPEND);
-      boolean existed = Files.exists(real);
-      boolean truncate = writing && existed
-          && options.contains(StandardOpenOption.TRUNCATE_EXISTING);
-      Set<OpenOption> realOptions = new HashSet<>(options);
-      // Truncation is done below, through the page cache, so a power loss can undo it.
-      realOptions.remove(StandardOpenOption.TRUNCATE_EXISTING);
-      realOptions.remove(StandardOpenOption.APPEND);
-      if (writing) {
-        // Writes read what they overwrite first, so a power loss can put it back.
-        realOptions.add(StandardOpenOption.WRITE);
-        realOptions.add(StandardOpenOption.READ);
-      }
-      FileChannel channel = FileChannel.open(real, realOptions, attrs);
-      if (Files.isDirectory(real)) {
-        return new FaultyChannel(fileSystem, channel, real, null, false);
-      }
-      PageCache.CachedFile file = fileSystem.cache().file(real);
-      if (!existed) {
-        fileSystem.cache().created(real, file);
-      }
-      if (truncate) {
-        fileSystem.cache().truncate(file, channel, 0);
-      }
-      return new FaultyChannel(fileSystem, channel, real, file,
-          options.contains(StandardOpenOption.APPEND));
-    });
+    return operation(
+        "open",
+        real,
+        () -> {
+          boolean writing =
+              options.contains(StandardOpenOption.WRITE)
+                  || options.contains(StandardOpenOption.APPEND);
+          boolean existed = Files.exists(real);
+          boolean truncate =
+              writing && existed && options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+          Set<OpenOption> realOptions = new HashSet<>(options);
+          // Truncation is done below, through the page cache, so a power loss can undo it.
+          realOptions.remove(StandardOpenOption.TRUNCATE_EXISTING);
+          realOptions.remove(StandardOpenOption.APPEND);
+          if (writing) {
+            // Writes read what they overwrite first, so a power loss can put it back.
+            realOptions.add(StandardOpenOption.WRITE);
+            realOptions.add(StandardOpenOption.READ);
+          }
+          FileChannel channel = FileChannel.open(real, realOptions, attrs);
+          if (Files.isDirectory(real)) {
+            return new FaultyChannel(fileSystem, channel, real, null, false);
+          }
+          PageCache.CachedFile file = fileSystem.cache().file(real);
+          if (!existed) {
+            fileSystem.cache().created(real, file);
+          }
+          if (truncate) {
+            fileSystem.cache().truncate(file, channel, 0);
+          }
+          return new FaultyChannel(
+              fileSystem, channel, real, file, options.contains(StandardOpenOption.APPEND));
+        });
   }
 
   @Override
-  public DirectoryStream<Path> newDirectoryStream(Path dir,
-      DirectoryStream.Filter<? super Path> filter) throws IOException {
+  public DirectoryStream<Path> newDirectoryStream(
+      Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
     Path real = unwrap(dir);
-    return operation("list", real, () -> {
-      DirectoryStream<Path> stream = Files.newDirectoryStream(real,
-          entry -> filter.accept(fileSystem.path(entry)));
-      DirectoryStream<Path> wrapped = new DirectoryStream<>() {
-        @Override
-        public Iterator<Path> iterator() {
-          Iterator<Path> entries = stream.iterator();
-          return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-              return entries.hasNext();
-            }
+    return operation(
+        "list",
+        real,
+        () -> {
+          DirectoryStream<Path> stream =
+              Files.newDirectoryStream(real, entry -> filter.accept(fileSystem.path(entry)));
+          DirectoryStream<Path> wrapped =
+              new DirectoryStream<>() {
+                @Override
+                public Iterator<Path> iterator() {
+                  Iterator<Path> entries = stream.iterator();
+                  return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                      return entries.hasNext();
+                    }
 
-            @Override
-            public Path next() {
-              return fileSystem.path(entries.next());
-            }
-          };
-        }
+                    @Override
+                    public Path next() {
+                      return fileSystem.path(entries.next());
+                    }
+                  };
+                }
 
-        @Override
-        public void close() throws IOException {
-          fileSystem.openFiles.remove(this);
-          stream.close();
-        }
+                @Override
+                public void close() throws IOException {
+                  fileSystem.openFiles.remove(this);
+                  stream.close();
+                }
 
-        @Override
-        public String toString() {
-          return real + " (listing)";
-        }
-      };
-      fileSystem.openFiles.add(wrapped);
-      return wrapped;
-    });
+                @Override
+                public String toString() {
+                  return real + " (listing)";
+                }
+              };
+          fileSystem.openFiles.add(wrapped);
+          return wrapped;
+        });
   }
 
   @Override
   public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
     Path real = unwrap(dir);
-    operation("mkdir", real, () -> {
-      Files.createDirectory(real, attrs);
-      fileSystem.cache().createdDirectory(real);
-      return null;
-    });
+    operation(
+        "mkdir",
+        real,
+        () -> {
+          Files.createDirectory(real, attrs);
+          fileSystem.cache().createdDirectory(real);
+          return null;
+        });
   }
 
   @Override
   public void delete(Path path) throws IOException {
     Path real = unwrap(path);
-    operation("delete", real, () -> {
-      fileSystem.cache().delete(real);
-      return null;
-    });
+    operation(
+        "delete",
+        real,
+        () -> {
+          fileSystem.cache().delete(real);
+          return null;
+        });
   }
 
   @Override
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
     Path from = unwrap(source);
     Path to = unwrap(target);
-    operation("copy", from, () -> {
-      boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
-      if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-        throw new java.nio.file.FileAlreadyExistsException(to.toString());
-      }
-      // A copy takes space like any write: on a full disk it stops where space ends.
-      long size = Files.size(from);
-      long granted = fileSystem.reserve(size);
-      fileSystem.cache().copy(from, to, Arrays.asList(options)
-          .contains(StandardCopyOption.COPY_ATTRIBUTES)
-          ? new StandardCopyOption[] {StandardCopyOption.COPY_ATTRIBUTES}
-          : new StandardCopyOption[0]);
-      if (granted < size) {
-        try (FileChannel channel = FileChannel.open(to, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-          fileSystem.cache().truncate(fileSystem.cache().file(to), channel, granted);
-        }
-        throw new IOException("No space left on device");
-      }
-      return null;
-    });
+    operation(
+        "copy",
+        from,
+        () -> {
+          boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
+          if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(to.toString());
+          }
+          // A copy takes space like any write: on a full disk it stops where space ends.
+          long size = Files.size(from);
+          long granted = fileSystem.reserve(size);
+          fileSystem
+              .cache()
+              .copy(
+                  from,
+                  to,
+                  Arrays.asList(options).contains(StandardCopyOption.COPY_ATTRIBUTES)
+                      ? new StandardCopyOption[] {StandardCopyOption.COPY_ATTRIBUTES}
+                      : new StandardCopyOption[0]);
+          if (granted < size) {
+            try (FileChannel channel =
+                FileChannel.open(to, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+              fileSystem.cache().truncate(fileSystem.cache().file(to), channel, granted);
+            }
+            throw new IOException("No space left on device");
+          }
+          return null;
+        });
   }
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Path from = unwrap(source);
     Path to = unwrap(target);
-    operation("rename", from, () -> {
-      boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING)
-          || Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE);
-      if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-        throw new java.nio.file.FileAlreadyExistsException(to.toString());
-      }
-      fileSystem.cache().rename(from, to,
-          Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE));
-      return null;
-    });
+    operation(
+        "rename",
+        from,
+        () -> {
+          boolean replace =
+              Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING)
+                  || Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE);
+          if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(to.toString());
+          }
+          fileSystem
+              .cache()
+              .rename(from, to, Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE));
+          return null;
+        });
   }
 
   @Override
@@ -250,20 +276,20 @@ final class FaultyProvider extends FileSystemProvider {
   }
 
   @Override
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-      LinkOption... options) {
+  public <V extends FileAttributeView> V getFileAttributeView(
+      Path path, Class<V> type, LinkOption... options) {
     return Files.getFileAttributeView(unwrap(path), type, options);
   }
 
   @Override
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-      LinkOption... options) throws IOException {
+  public <A extends BasicFileAttributes> A readAttributes(
+      Path path, Class<A> type, LinkOption... options) throws IOException {
     return Files.readAttributes(unwrap(path), type, options);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes,
-      LinkOption... options) throws IOException {
+  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+      throws IOException {
     return Files.readAttributes(unwrap(path), attributes, options);
   }
 

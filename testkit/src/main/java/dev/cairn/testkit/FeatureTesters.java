@@ -32,8 +32,7 @@ final class FeatureTesters {
   private FeatureTesters() {}
 
   /** The tester of {@code feature}, one of the five the suite knows. */
-  static Tester forFeature(Class<?> feature, ConformanceSuite suite,
-      Set<Capability> capabilities) {
+  static Tester forFeature(Class<?> feature, ConformanceSuite suite, Set<Capability> capabilities) {
     if (feature == ObjectEnumeration.class) {
       return new EnumerationTester(suite, capabilities);
     } else if (feature == Compaction.class) {
@@ -49,8 +48,15 @@ final class FeatureTesters {
   }
 
   private static <T> T feature(Backend store, Class<T> type) {
-    return store.feature(type).orElseThrow(() -> new AssertionError(store + " offered "
-        + type.getSimpleName() + " to the suite's first store but not to this one"));
+    return store
+        .feature(type)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    store
+                        + " offered "
+                        + type.getSimpleName()
+                        + " to the suite's first store but not to this one"));
   }
 
   /** A seed of {@code count} objects, one ref naming the first. */
@@ -73,30 +79,49 @@ final class FeatureTesters {
 
     @Override
     void addTests() {
-      tests.add(test("forEachObject visits every stored object with its size, and only those",
-          () -> {
-            Seed seed = objects(this, 700, 40);
-            withStore(seed, store -> {
-              Map<Hash, Long> visited = new HashMap<>();
-              feature(store, ObjectEnumeration.class).forEachObject(object -> {
-                visited.put(object.hash(), object.size());
-                assertTrue(store.exists(object.hash()), "a visited object does not exist: "
-                    + object);
-              });
-              seed.objects().forEach((hash, data) -> assertEquals(Long.valueOf(data.length),
-                  visited.get(hash), "the size visited for " + hash + " (null: not visited)"));
-            });
-          }));
-      tests.add(test("the visitor may read from the store while forEachObject runs", () -> {
-        Seed seed = objects(this, 701, 10);
-        withStore(seed, store -> feature(store, ObjectEnumeration.class).forEachObject(
-            object -> {
-              byte[] expected = seed.objects().get(object.hash());
-              if (expected != null) {
-                assertArrayEquals(expected, read(store, object.hash()));
-              }
-            }));
-      }));
+      tests.add(
+          test(
+              "forEachObject visits every stored object with its size, and only those",
+              () -> {
+                Seed seed = objects(this, 700, 40);
+                withStore(
+                    seed,
+                    store -> {
+                      Map<Hash, Long> visited = new HashMap<>();
+                      feature(store, ObjectEnumeration.class)
+                          .forEachObject(
+                              object -> {
+                                visited.put(object.hash(), object.size());
+                                assertTrue(
+                                    store.exists(object.hash()),
+                                    "a visited object does not exist: " + object);
+                              });
+                      seed.objects()
+                          .forEach(
+                              (hash, data) ->
+                                  assertEquals(
+                                      Long.valueOf(data.length),
+                                      visited.get(hash),
+                                      "the size visited for " + hash + " (null: not visited)"));
+                    });
+              }));
+      tests.add(
+          test(
+              "the visitor may read from the store while forEachObject runs",
+              () -> {
+                Seed seed = objects(this, 701, 10);
+                withStore(
+                    seed,
+                    store ->
+                        feature(store, ObjectEnumeration.class)
+                            .forEachObject(
+                                object -> {
+                                  byte[] expected = seed.objects().get(object.hash());
+                                  if (expected != null) {
+                                    assertArrayEquals(expected, read(store, object.hash()));
+                                  }
+                                }));
+              }));
     }
   }
 
@@ -108,38 +133,55 @@ final class FeatureTesters {
 
     @Override
     void addTests() {
-      tests.add(test("compact keeps exactly the objects keep accepts, and every ref", () -> {
-        Seed seed = objects(this, 710, 30);
-        withStore(seed, store -> {
-          List<Hash> hashes = new ArrayList<>(seed.objects().keySet());
-          Set<Hash> kept = Set.copyOf(hashes.subList(0, 15));
-          Compaction.Result result = feature(store, Compaction.class).compact(kept::contains);
-          for (Hash hash : hashes) {
-            if (kept.contains(hash)) {
-              assertArrayEquals(seed.objects().get(hash), read(store, hash), "a kept object");
-            } else {
-              assertFalse(store.exists(hash), "an object keep refused is still stored");
-            }
-          }
-          assertTrue(result.kept() >= kept.size(), "Result.kept " + result);
-          assertEquals(seed.refs().keySet().stream().toList(), store.listRefs(), "refs");
-          assertEquals(Optional.of(hashes.get(0)), store.getRef("refs/heads/main"));
-        });
-      }));
+      tests.add(
+          test(
+              "compact keeps exactly the objects keep accepts, and every ref",
+              () -> {
+                Seed seed = objects(this, 710, 30);
+                withStore(
+                    seed,
+                    store -> {
+                      List<Hash> hashes = new ArrayList<>(seed.objects().keySet());
+                      Set<Hash> kept = Set.copyOf(hashes.subList(0, 15));
+                      Compaction.Result result =
+                          feature(store, Compaction.class).compact(kept::contains);
+                      for (Hash hash : hashes) {
+                        if (kept.contains(hash)) {
+                          assertArrayEquals(
+                              seed.objects().get(hash), read(store, hash), "a kept object");
+                        } else {
+                          assertFalse(store.exists(hash), "an object keep refused is still stored");
+                        }
+                      }
+                      assertTrue(result.kept() >= kept.size(), "Result.kept " + result);
+                      assertEquals(
+                          seed.refs().keySet().stream().toList(), store.listRefs(), "refs");
+                      assertEquals(Optional.of(hashes.get(0)), store.getRef("refs/heads/main"));
+                    });
+              }));
       if (can(Capability.WRITE_OBJECTS)) {
-        tests.add(test("an object written while compact runs is kept whatever keep says",
-            () -> withStore(objects(this, 711, 10), store -> {
-              byte[] data = bytes(712, 500);
-              AtomicReference<Hash> written = new AtomicReference<>();
-              feature(store, Compaction.class).compact(hash -> {
-                if (written.get() == null) {
-                  written.set(store.put(data));
-                }
-                return !hash.equals(written.get());
-              });
-              assertArrayEquals(data, read(store, written.get()),
-                  "an object written after compact began was dropped");
-            })));
+        tests.add(
+            test(
+                "an object written while compact runs is kept whatever keep says",
+                () ->
+                    withStore(
+                        objects(this, 711, 10),
+                        store -> {
+                          byte[] data = bytes(712, 500);
+                          AtomicReference<Hash> written = new AtomicReference<>();
+                          feature(store, Compaction.class)
+                              .compact(
+                                  hash -> {
+                                    if (written.get() == null) {
+                                      written.set(store.put(data));
+                                    }
+                                    return !hash.equals(written.get());
+                                  });
+                          assertArrayEquals(
+                              data,
+                              read(store, written.get()),
+                              "an object written after compact began was dropped");
+                        })));
       }
     }
   }
@@ -152,31 +194,37 @@ final class FeatureTesters {
 
     @Override
     void addTests() {
-      tests.add(test("checkIntegrity finds no damage in a store as written and checks its "
-          + "objects", () -> {
-        Seed seed = objects(this, 720, 20);
-        withStore(seed, store -> {
-          List<CorruptionException> damage = new ArrayList<>();
-          IntegrityCheck.Summary summary =
-              feature(store, IntegrityCheck.class).checkIntegrity(damage::add);
-          assertEquals(List.of(), damage, "damage reported in a sound store");
-          assertEquals(0, summary.damaged(), "Summary.damaged " + summary);
-        });
-      }));
+      tests.add(
+          test(
+              "checkIntegrity finds no damage in a store as written and checks its " + "objects",
+              () -> {
+                Seed seed = objects(this, 720, 20);
+                withStore(
+                    seed,
+                    store -> {
+                      List<CorruptionException> damage = new ArrayList<>();
+                      IntegrityCheck.Summary summary =
+                          feature(store, IntegrityCheck.class).checkIntegrity(damage::add);
+                      assertEquals(List.of(), damage, "damage reported in a sound store");
+                      assertEquals(0, summary.damaged(), "Summary.damaged " + summary);
+                    });
+              }));
       if (can(Capability.PERSISTENT)) {
-        tests.add(test("checkIntegrity reports an object whose stored bytes were damaged",
-            () -> {
-              Map<Hash, byte[]> objects = damageable(721);
-              Hash victim = objects.keySet().iterator().next();
-              try (Backend store = damaged(objects, victim)) {
-                List<CorruptionException> damage = new ArrayList<>();
-                IntegrityCheck.Summary summary =
-                    feature(store, IntegrityCheck.class).checkIntegrity(damage::add);
-                assertFalse(damage.isEmpty(), "no damage reported for a damaged object: "
-                    + summary);
-                assertEquals(damage.size(), summary.damaged(), "Summary.damaged " + summary);
-              }
-            }));
+        tests.add(
+            test(
+                "checkIntegrity reports an object whose stored bytes were damaged",
+                () -> {
+                  Map<Hash, byte[]> objects = damageable(721);
+                  Hash victim = objects.keySet().iterator().next();
+                  try (Backend store = damaged(objects, victim)) {
+                    List<CorruptionException> damage = new ArrayList<>();
+                    IntegrityCheck.Summary summary =
+                        feature(store, IntegrityCheck.class).checkIntegrity(damage::add);
+                    assertFalse(
+                        damage.isEmpty(), "no damage reported for a damaged object: " + summary);
+                    assertEquals(damage.size(), summary.damaged(), "Summary.damaged " + summary);
+                  }
+                }));
       }
     }
   }
@@ -189,15 +237,20 @@ final class FeatureTesters {
 
     @Override
     void addTests() {
-      tests.add(test("reload with nothing new returns false and keeps every object and ref",
-          () -> {
-            Seed seed = objects(this, 730, 5);
-            withStore(seed, store -> {
-              assertFalse(feature(store, Reloadable.class).reload(), "reload found news");
-              seed.objects().forEach((hash, data) -> assertArrayEquals(data, read(store, hash)));
-              assertEquals(seed.refs().keySet().stream().toList(), store.listRefs());
-            });
-          }));
+      tests.add(
+          test(
+              "reload with nothing new returns false and keeps every object and ref",
+              () -> {
+                Seed seed = objects(this, 730, 5);
+                withStore(
+                    seed,
+                    store -> {
+                      assertFalse(feature(store, Reloadable.class).reload(), "reload found news");
+                      seed.objects()
+                          .forEach((hash, data) -> assertArrayEquals(data, read(store, hash)));
+                      assertEquals(seed.refs().keySet().stream().toList(), store.listRefs());
+                    });
+              }));
     }
   }
 
@@ -210,42 +263,61 @@ final class FeatureTesters {
     @Override
     void addTests() {
       if (!can(Capability.WRITE_OBJECTS)) {
-        tests.add(test("gc of a read-only store is refused and removes nothing", () -> {
-          Seed seed = objects(this, 740, 5);
-          withStore(seed, store -> {
-            assertThrows(ReadOnlyStoreException.class,
-                () -> feature(store, GarbageCollection.class).gc(GcOptions.defaults()));
-            seed.objects().forEach((hash, data) -> assertArrayEquals(data, read(store, hash)));
-          });
-        }));
+        tests.add(
+            test(
+                "gc of a read-only store is refused and removes nothing",
+                () -> {
+                  Seed seed = objects(this, 740, 5);
+                  withStore(
+                      seed,
+                      store -> {
+                        assertThrows(
+                            ReadOnlyStoreException.class,
+                            () -> feature(store, GarbageCollection.class).gc(GcOptions.defaults()));
+                        seed.objects()
+                            .forEach((hash, data) -> assertArrayEquals(data, read(store, hash)));
+                      });
+                }));
         return;
       }
-      tests.add(test("gc keeps what refs reach, what is pinned and what is written meanwhile",
-          () -> {
-            Seed seed = objects(this, 741, 12);
-            withStore(seed, store -> {
-              List<Hash> hashes = new ArrayList<>(seed.objects().keySet());
-              byte[] data = bytes(742, 300);
-              AtomicReference<Hash> written = new AtomicReference<>();
-              GcOptions options = GcOptions.defaults().withPinned(List.of(hashes.get(1)))
-                  .withListener(phase -> {
-                    if (phase == GarbageCollection.Phase.MARK && written.get() == null) {
-                      written.set(store.put(data));
-                    }
-                  });
-              feature(store, GarbageCollection.class).gc(options);
-              assertArrayEquals(seed.objects().get(hashes.get(0)), read(store, hashes.get(0)),
-                  "the object refs/heads/main names");
-              assertArrayEquals(seed.objects().get(hashes.get(1)), read(store, hashes.get(1)),
-                  "a pinned object");
-              if (written.get() == null) {
-                fail("gc never began its MARK phase");
-              }
-              assertArrayEquals(data, read(store, written.get()),
-                  "an object written while gc ran");
-              assertEquals(List.of("refs/heads/main"), store.listRefs(), "refs");
-            });
-          }));
+      tests.add(
+          test(
+              "gc keeps what refs reach, what is pinned and what is written meanwhile",
+              () -> {
+                Seed seed = objects(this, 741, 12);
+                withStore(
+                    seed,
+                    store -> {
+                      List<Hash> hashes = new ArrayList<>(seed.objects().keySet());
+                      byte[] data = bytes(742, 300);
+                      AtomicReference<Hash> written = new AtomicReference<>();
+                      GcOptions options =
+                          GcOptions.defaults()
+                              .withPinned(List.of(hashes.get(1)))
+                              .withListener(
+                                  phase -> {
+                                    if (phase == GarbageCollection.Phase.MARK
+                                        && written.get() == null) {
+                                      written.set(store.put(data));
+                                    }
+                                  });
+                      feature(store, GarbageCollection.class).gc(options);
+                      assertArrayEquals(
+                          seed.objects().get(hashes.get(0)),
+                          read(store, hashes.get(0)),
+                          "the object refs/heads/main names");
+                      assertArrayEquals(
+                          seed.objects().get(hashes.get(1)),
+                          read(store, hashes.get(1)),
+                          "a pinned object");
+                      if (written.get() == null) {
+                        fail("gc never began its MARK phase");
+                      }
+                      assertArrayEquals(
+                          data, read(store, written.get()), "an object written while gc ran");
+                      assertEquals(List.of("refs/heads/main"), store.listRefs(), "refs");
+                    });
+              }));
     }
   }
 }

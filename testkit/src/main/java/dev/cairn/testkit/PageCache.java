@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * What a {@link FaultyFileSystem} remembers in order to undo it at a power loss: for each file,
- * the writes since its last sync (with the bytes they replaced), and for the directories, the
- * entries created, renamed and deleted since each was last synced. Deleted files and the files
- * renames replace are moved to a stash, so a power loss can bring them back. Paths here are
- * real (default file system), absolute and normalised. Guarded by its own monitor.
+ * What a {@link FaultyFileSystem} remembers in order to undo it at a power loss: for each file, the
+ * writes since its last sync (with the bytes they replaced), and for the directories, the entries
+ * created, renamed and deleted since each was last synced. Deleted files and the files renames
+ * replace are moved to a stash, so a power loss can bring them back. Paths here are real (default
+ * file system), absolute and normalised. Guarded by its own monitor.
  */
 final class PageCache {
   /** A sector: what a disk writes whole or not at all. A cut-short write keeps whole sectors. */
@@ -61,7 +61,13 @@ final class PageCache {
     }
   }
 
-  private enum Kind { CREATE, MKDIR, DELETE, RMDIR, RENAME }
+  private enum Kind {
+    CREATE,
+    MKDIR,
+    DELETE,
+    RMDIR,
+    RENAME
+  }
 
   /** A directory entry change not yet durable in every directory it touched. */
   private static final class EntryChange {
@@ -69,13 +75,15 @@ final class PageCache {
     final Path path;
     final Path target;
     final CachedFile file;
+
     /** Where the deleted file, or the file a rename replaced, waits in the stash. */
     final Path stashed;
+
     final CachedFile stashedFile;
     final Set<Path> pending = new HashSet<>();
 
-    EntryChange(Kind kind, Path path, Path target, CachedFile file, Path stashed,
-        CachedFile stashedFile) {
+    EntryChange(
+        Kind kind, Path path, Path target, CachedFile file, Path stashed, CachedFile stashedFile) {
       this.kind = kind;
       this.path = path;
       this.target = target;
@@ -90,7 +98,9 @@ final class PageCache {
 
     @Override
     public String toString() {
-      return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + path
+      return kind.name().toLowerCase(java.util.Locale.ROOT)
+          + " "
+          + path
           + (target == null ? "" : " -> " + target);
     }
   }
@@ -133,8 +143,7 @@ final class PageCache {
    * Writes {@code data} at {@code offset} of {@code channel} (the file {@code file}), first
    * remembering the bytes it replaces. Returns the bytes written.
    */
-  int write(CachedFile file, FileChannel channel, ByteBuffer data, long offset)
-      throws IOException {
+  int write(CachedFile file, FileChannel channel, ByteBuffer data, long offset) throws IOException {
     synchronized (file) {
       long size = channel.size();
       int replacedLength = (int) Math.max(0, Math.min(data.remaining(), size - offset));
@@ -288,8 +297,10 @@ final class PageCache {
       if (file.current == null || !Files.exists(file.current)) {
         continue;
       }
-      FaultyFileSystem.Loss chosen = loss == FaultyFileSystem.Loss.RANDOM
-          ? FaultyFileSystem.Loss.values()[random.nextInt(3)] : loss;
+      FaultyFileSystem.Loss chosen =
+          loss == FaultyFileSystem.Loss.RANDOM
+              ? FaultyFileSystem.Loss.values()[random.nextInt(3)]
+              : loss;
       report.append(revert(file, chosen, random));
     }
     // Directory entries reach the disk in the order they were made (a journal): a random
@@ -346,8 +357,15 @@ final class PageCache {
           writeFully(channel, ByteBuffer.wrap(change.data, 0, length), change.offset);
         }
       }
-      return "\n" + file.current + ": " + loss.name().toLowerCase(java.util.Locale.ROOT) + ", "
-          + kept + " of " + changes.size() + " unsynced writes kept";
+      return "\n"
+          + file.current
+          + ": "
+          + loss.name().toLowerCase(java.util.Locale.ROOT)
+          + ", "
+          + kept
+          + " of "
+          + changes.size()
+          + " unsynced writes kept";
     }
   }
 

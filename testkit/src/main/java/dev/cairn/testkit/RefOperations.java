@@ -17,19 +17,21 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
- * The ref operations of a store as a Lincheck test: two refs, three values, and every
- * operation on them, checked for linearizability against {@link Model}, a sorted map.
+ * The ref operations of a store as a Lincheck test: two refs, three values, and every operation on
+ * them, checked for linearizability against {@link Model}, a sorted map.
  *
- * <p>Lincheck builds instances reflectively, so the store to test is handed over in a static
- * field for the duration of {@link #check}; checks never run in parallel.
+ * <p>Lincheck builds instances reflectively, so the store to test is handed over in a static field
+ * for the duration of {@link #check}; checks never run in parallel.
  */
 @Param(name = "ref", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "-1:2")
 public class RefOperations {
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
   private static volatile Callable<Backend> opener;
+
   /** Held by every Lincheck check of the testkit: its instrumentation is global to the JVM. */
   static final Object ONE_CHECK_AT_A_TIME = new Object();
+
   private static final List<Backend> OPENED = new ArrayList<>();
 
   private final Backend store;
@@ -64,15 +66,19 @@ public class RefOperations {
    */
   static void check(Callable<Backend> opener, int scale, Class<?> suite) {
     try {
-      run(opener, new ModelCheckingOptions()
-          .iterations(10 * scale)
-          .invocationsPerIteration(100 * scale));
+      run(
+          opener,
+          new ModelCheckingOptions().iterations(10 * scale).invocationsPerIteration(100 * scale));
     } catch (Throwable e) {
       if (refusedFileIo(e)) {
-        throw new AssertionError("Lincheck's model checker cannot follow the store's file I/O ("
-            + "it refuses java.nio.channels and java.io files): override refsModelCheckable() "
-            + "in " + suite.getName() + " to return false, and the suite stress-tests the "
-            + "store's refs on real threads instead", e);
+        throw new AssertionError(
+            "Lincheck's model checker cannot follow the store's file I/O ("
+                + "it refuses java.nio.channels and java.io files): override refsModelCheckable() "
+                + "in "
+                + suite.getName()
+                + " to return false, and the suite stress-tests the "
+                + "store's refs on real threads instead",
+            e);
       }
       throw e;
     }
@@ -91,16 +97,18 @@ public class RefOperations {
   }
 
   /**
-   * Stress-tests the ref operations of stores from {@code opener} with Lincheck on real
-   * threads: for stores whose I/O Lincheck's model checker cannot follow.
+   * Stress-tests the ref operations of stores from {@code opener} with Lincheck on real threads:
+   * for stores whose I/O Lincheck's model checker cannot follow.
    *
    * @param scale 1 for a CI run; larger multiplies the number of scenarios
    * @throws AssertionError (from Lincheck) describing a non-linearizable execution
    */
   static void stress(Callable<Backend> opener, int scale) {
-    run(opener, new StressOptions()
-        .iterations(10 * scale)
-        .invocationsPerIteration(10 * scale)); // each invocation opens a store: files, fsyncs
+    run(
+        opener,
+        new StressOptions()
+            .iterations(10 * scale)
+            .invocationsPerIteration(10 * scale)); // each invocation opens a store: files, fsyncs
   }
 
   /** Runs one Lincheck check of the scenario shape shared by every mode. */
@@ -148,7 +156,8 @@ public class RefOperations {
   /** Compare-and-set with -1 meaning absent on either side. */
   @Operation
   public boolean testAndSetRef(
-      @Param(name = "ref") int ref, @Param(name = "value") int expected,
+      @Param(name = "ref") int ref,
+      @Param(name = "value") int expected,
       @Param(name = "value") int replacement) {
     return store.testAndSetRef(REFS[ref], value(expected), value(replacement));
   }

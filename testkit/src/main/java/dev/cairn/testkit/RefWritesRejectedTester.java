@@ -19,23 +19,38 @@ final class RefWritesRejectedTester extends Tester {
 
   @Override
   void addTests() throws Exception {
-    tests.add(test("setRef and CAS are rejected and change nothing", () -> {
-      Seed.Builder seed = Seed.builder(hashAlgorithm());
-      Hash hash = seed.object(bytes(50, 10));
-      seed.ref("refs/heads/main", hash);
-      withStore(seed.build(), store -> {
-        Hash other = hashAlgorithm().hash(bytes(51, 10));
-        assertEquals("setRef", assertThrows(ReadOnlyStoreException.class,
-            () -> store.setRef("refs/heads/main", other)).operation());
-        assertEquals("testAndSetRef", assertThrows(ReadOnlyStoreException.class,
-            () -> store.testAndSetRef("refs/heads/main", hash, other)).operation());
-        assertThrows(ReadOnlyStoreException.class,
-            () -> store.testAndSetRef("refs/heads/main", hash, null));
-        assertThrows(ReadOnlyStoreException.class,
-            () -> store.testAndSetRef("refs/heads/new", null, other));
-        assertEquals(Optional.of(hash), store.getRef("refs/heads/main"));
-        assertEquals(List.of("refs/heads/main"), store.listRefs());
-      });
-    }));
+    tests.add(
+        test(
+            "setRef and CAS are rejected and change nothing",
+            () -> {
+              Seed.Builder seed = Seed.builder(hashAlgorithm());
+              Hash hash = seed.object(bytes(50, 10));
+              seed.ref("refs/heads/main", hash);
+              withStore(
+                  seed.build(),
+                  store -> {
+                    Hash other = hashAlgorithm().hash(bytes(51, 10));
+                    assertEquals(
+                        "setRef",
+                        assertThrows(
+                                ReadOnlyStoreException.class,
+                                () -> store.setRef("refs/heads/main", other))
+                            .operation());
+                    assertEquals(
+                        "testAndSetRef",
+                        assertThrows(
+                                ReadOnlyStoreException.class,
+                                () -> store.testAndSetRef("refs/heads/main", hash, other))
+                            .operation());
+                    assertThrows(
+                        ReadOnlyStoreException.class,
+                        () -> store.testAndSetRef("refs/heads/main", hash, null));
+                    assertThrows(
+                        ReadOnlyStoreException.class,
+                        () -> store.testAndSetRef("refs/heads/new", null, other));
+                    assertEquals(Optional.of(hash), store.getRef("refs/heads/main"));
+                    assertEquals(List.of("refs/heads/main"), store.listRefs());
+                  });
+            }));
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a store under test must hold when it is opened: objects and refs. Immutable. A
- * fixture for a writable store usually opens it empty and calls {@link #writeTo}; a fixture
- * for a read-only store writes the seed below the read-only layer first.
+ * What a store under test must hold when it is opened: objects and refs. Immutable. A fixture for a
+ * writable store usually opens it empty and calls {@link #writeTo}; a fixture for a read-only store
+ * writes the seed below the read-only layer first.
  */
 public final class Seed {
   private final HashAlgorithm algorithm;
@@ -56,9 +56,7 @@ public final class Seed {
     return objects.isEmpty() && refs.isEmpty();
   }
 
-  /**
-   * Writes every object (in one batch) and ref into {@code store}, flushes it, and returns it.
-   */
+  /** Writes every object (in one batch) and ref into {@code store}, flushes it, and returns it. */
   public <B extends Backend> B writeTo(B store) {
     requireNonNull(store, "store");
     if (!objects.isEmpty()) {

@@ -26,17 +26,17 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
  * Objects and refs of a store together as one Lincheck test: three objects (put, batch, read,
- * exists) and two refs over three values (get, set, compare-and-set, delete, list), checked
- * for linearizability against {@link Model}. A read that returns bytes other than the object's
- * is reported as value {@link #WRONG_BYTES}, which no sequential execution produces.
+ * exists) and two refs over three values (get, set, compare-and-set, delete, list), checked for
+ * linearizability against {@link Model}. A read that returns bytes other than the object's is
+ * reported as value {@link #WRONG_BYTES}, which no sequential execution produces.
  *
- * <p>Objects and refs share one model so that a store whose ref and object paths interleave
- * badly (a ref visible before the object it names was acknowledged, say) is caught where the
- * two meet; each ref value is one of the objects, so a reader can follow a ref to its object.
+ * <p>Objects and refs share one model so that a store whose ref and object paths interleave badly
+ * (a ref visible before the object it names was acknowledged, say) is caught where the two meet;
+ * each ref value is one of the objects, so a reader can follow a ref to its object.
  *
- * <p>Lincheck builds instances reflectively, so the store to test is handed over in a static
- * field for the duration of a check. Checks never run in parallel (they share a lock with
- * {@link RefOperations}): Lincheck's instrumentation is global to the JVM.
+ * <p>Lincheck builds instances reflectively, so the store to test is handed over in a static field
+ * for the duration of a check. Checks never run in parallel (they share a lock with {@link
+ * RefOperations}): Lincheck's instrumentation is global to the JVM.
  */
 @Param(name = "object", gen = IntGen.class, conf = "0:2")
 @Param(name = "ref", gen = IntGen.class, conf = "0:1")
@@ -44,6 +44,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 public class StoreOperations {
   /** What {@link #read} returns for bytes that are not the object's. */
   public static final int WRONG_BYTES = -2;
+
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
   private static final int[] SIZES = {1, 100, 5000};
   private static final long INVOCATION_TIMEOUT_MS = 300_000;
@@ -99,39 +100,39 @@ public class StoreOperations {
    *     invocation (each store is closed when the next one opens or the check ends)
    * @param scenarios how many random scenarios to generate
    * @param interleavings how many interleavings of each scenario to run at most (each opens a
-   *     store: about 1 s for a disk stack on Jimfs on a loaded 2-core machine, 0.2 to 0.5 s
-   *     for {@code memory:})
+   *     store: about 1 s for a disk stack on Jimfs on a loaded 2-core machine, 0.2 to 0.5 s for
+   *     {@code memory:})
    * @param atomic classes whose methods run as single atomic steps, not explored inside: each a
    *     binary class name, or a package prefix ending in a dot. For a store's I/O seam (Lincheck
-   *     3.7 refuses any call on a {@link java.nio.channels.FileChannel}, even one of an
-   *     in-memory file system, where it explores) and for tested libraries whose internals are
-   *     not what is checked (Caffeine: exploring it costs minutes an invocation)
+   *     3.7 refuses any call on a {@link java.nio.channels.FileChannel}, even one of an in-memory
+   *     file system, where it explores) and for tested libraries whose internals are not what is
+   *     checked (Caffeine: exploring it costs minutes an invocation)
    * @throws AssertionError (from Lincheck) describing a non-linearizable execution
    */
-  public static void modelCheck(Callable<Backend> opener, int scenarios, int interleavings,
-      String... atomic) {
-    ModelCheckingOptions options = new ModelCheckingOptions()
-        .iterations(scenarios)
-        .invocationsPerIteration(interleavings);
+  public static void modelCheck(
+      Callable<Backend> opener, int scenarios, int interleavings, String... atomic) {
+    ModelCheckingOptions options =
+        new ModelCheckingOptions().iterations(scenarios).invocationsPerIteration(interleavings);
     if (atomic.length > 0) {
       // Lincheck asks this at every method call it sees: a plain loop, nothing to explore.
       String[] names = atomic.clone();
-      Function1<String, Boolean> matches = name -> {
-        for (String n : names) {
-          if (n.endsWith(".") ? name.startsWith(n) : name.equals(n)) {
-            return true;
-          }
-        }
-        return false;
-      };
+      Function1<String, Boolean> matches =
+          name -> {
+            for (String n : names) {
+              if (n.endsWith(".") ? name.startsWith(n) : name.equals(n)) {
+                return true;
+              }
+            }
+            return false;
+          };
       options.addGuarantee(forClasses(matches).allMethods().treatAsAtomic());
     }
     run(requireNonNull(opener, "opener"), options);
   }
 
   /**
-   * Stress-tests stores from {@code opener} with Lincheck on real threads: for stores whose
-   * code Lincheck's model checker cannot follow.
+   * Stress-tests stores from {@code opener} with Lincheck on real threads: for stores whose code
+   * Lincheck's model checker cannot follow.
    *
    * @param opener as for {@link #modelCheck}
    * @param scale 1 for a CI run; larger multiplies the number of scenarios and invocations
@@ -143,9 +144,9 @@ public class StoreOperations {
 
   /** As {@link #stress(Callable, int)}, with {@code scenarios} of {@code invocations} each. */
   static void stress(Callable<Backend> opener, int scenarios, int invocations) {
-    run(requireNonNull(opener, "opener"), new StressOptions()
-        .iterations(scenarios)
-        .invocationsPerIteration(invocations));
+    run(
+        requireNonNull(opener, "opener"),
+        new StressOptions().iterations(scenarios).invocationsPerIteration(invocations));
   }
 
   private static <O extends Options<O, ?>> void run(Callable<Backend> opener, O options) {
@@ -234,7 +235,8 @@ public class StoreOperations {
   /** Compare-and-set, -1 meaning absent on either side (so it creates and deletes too). */
   @Operation
   public boolean testAndSetRef(
-      @Param(name = "ref") int ref, @Param(name = "value") int expected,
+      @Param(name = "ref") int ref,
+      @Param(name = "value") int expected,
       @Param(name = "value") int replacement) {
     return store.testAndSetRef(REFS[ref], value(expected), value(replacement));
   }

@@ -12,47 +12,48 @@ final class TestData {
   static final List<Integer> SIZES = List.of(0, 1, KIB, 16 * MIB);
 
   /**
-   * Ref names every store must reject, one per rule of {@code git check-ref-format} and a
-   * few path attacks. Every entry must stay invalid.
+   * Ref names every store must reject, one per rule of {@code git check-ref-format} and a few path
+   * attacks. Every entry must stay invalid.
    */
-  static final List<String> HOSTILE_REF_NAMES = List.of(
-      "",
-      "/",
-      "/etc/passwd",
-      "refs/heads/",
-      "refs//heads",
-      "..",
-      "../escape",
-      "refs/../../outside",
-      "refs/heads/..",
-      "a..b",
-      ".hidden",
-      "refs/.hidden",
-      "refs/heads/./x",
-      "refs/heads/main.lock",
-      "refs/heads/x.lock/y",
-      "ends-with-dot.",
-      "with space",
-      "tab\there",
-      "new\nline",
-      "carriage\rreturn",
-      "nul\u0000byte",
-      "del\u007fchar",
-      "escape\u001b[31mred",
-      "tilde~1",
-      "caret^2",
-      "colon:name",
-      "question?",
-      "star*",
-      "open[bracket",
-      "back\\slash",
-      "C:\\Windows\\system32",
-      "\\\\server\\share",
-      "at@{brace",
-      "@",
-      "lone\ud800surrogate",
-      "x".repeat(2000),
-      "refs/heads/" + "y".repeat(300));
+  static final List<String> HOSTILE_REF_NAMES =
+      List.of(
+          "",
+          "/",
+          "/etc/passwd",
+          "refs/heads/",
+          "refs//heads",
+          "..",
+          "../escape",
+          "refs/../../outside",
+          "refs/heads/..",
+          "a..b",
+          ".hidden",
+          "refs/.hidden",
+          "refs/heads/./x",
+          "refs/heads/main.lock",
+          "refs/heads/x.lock/y",
+          "ends-with-dot.",
+          "with space",
+          "tab\there",
+          "new\nline",
+          "carriage\rreturn",
+          "nul\u0000byte",
+          "del\u007fchar",
+          "escape\u001b[31mred",
+          "tilde~1",
+          "caret^2",
+          "colon:name",
+          "question?",
+          "star*",
+          "open[bracket",
+          "back\\slash",
+          "C:\\Windows\\system32",
+          "\\\\server\\share",
+          "at@{brace",
+          "@",
+          "lone\ud800surrogate",
+          "x".repeat(2000),
+          "refs/heads/" + "y".repeat(300));
 
   private TestData() {}
 

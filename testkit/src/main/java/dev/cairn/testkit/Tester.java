@@ -1,8 +1,8 @@
 package dev.cairn.testkit;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
@@ -23,8 +23,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * One topic of the conformance suite (a guava-testlib "tester"): the tests of one part of the
- * contract or of one feature, built for a store whose capabilities and features call for them.
- * Each test opens its stores through the suite and closes them. Not thread-safe; one per run.
+ * contract or of one feature, built for a store whose capabilities and features call for them. Each
+ * test opens its stores through the suite and closes them. Not thread-safe; one per run.
  */
 abstract class Tester {
   static final int THREADS = 8;
@@ -32,6 +32,7 @@ abstract class Tester {
   final ConformanceSuite suite;
   final Set<Capability> capabilities;
   private final String topic;
+
   /** The tests added so far, in order. */
   final List<DynamicNode> tests = new ArrayList<>();
 
@@ -47,36 +48,41 @@ abstract class Tester {
   /** The tests of this topic, as one container named after it. */
   final DynamicNode container() throws Exception {
     addTests();
-    return dynamicContainer(topic, tests.stream()
-        .filter(test -> suite.runs(topic, test.getDisplayName())).toList());
+    return dynamicContainer(
+        topic, tests.stream().filter(test -> suite.runs(topic, test.getDisplayName())).toList());
   }
 
   /**
-   * A test. A failure names the test, its topic and the suite's class in its message, so
-   * that the console and the reports say which sentence failed and what it expected (JUnit
-   * alone shows {@code conformance()[2][3]} and a lambda's line).
+   * A test. A failure names the test, its topic and the suite's class in its message, so that the
+   * console and the reports say which sentence failed and what it expected (JUnit alone shows
+   * {@code conformance()[2][3]} and a lambda's line).
    */
   final DynamicNode test(String name, Executable body) {
     String where = suite.getClass().getSimpleName() + " > " + topic + " > " + name;
-    return dynamicTest(name, () -> {
-      try {
-        body.execute();
-      } catch (AssertionFailedError e) {
-        AssertionFailedError named = e.isExpectedDefined() || e.isActualDefined()
-            ? new AssertionFailedError(where + ": " + e.getMessage(),
-                e.isExpectedDefined() ? e.getExpected().getValue() : null,
-                e.isActualDefined() ? e.getActual().getValue() : null, e)
-            : new AssertionFailedError(where + ": " + e.getMessage(), e);
-        named.setStackTrace(e.getStackTrace());
-        throw named;
-      } catch (AssertionError e) {
-        AssertionError named = new AssertionError(where + ": " + e.getMessage(), e);
-        named.setStackTrace(e.getStackTrace());
-        throw named;
-      } catch (Exception e) {
-        throw new AssertionFailedError(where + ": threw " + e, e);
-      }
-    });
+    return dynamicTest(
+        name,
+        () -> {
+          try {
+            body.execute();
+          } catch (AssertionFailedError e) {
+            AssertionFailedError named =
+                e.isExpectedDefined() || e.isActualDefined()
+                    ? new AssertionFailedError(
+                        where + ": " + e.getMessage(),
+                        e.isExpectedDefined() ? e.getExpected().getValue() : null,
+                        e.isActualDefined() ? e.getActual().getValue() : null,
+                        e)
+                    : new AssertionFailedError(where + ": " + e.getMessage(), e);
+            named.setStackTrace(e.getStackTrace());
+            throw named;
+          } catch (AssertionError e) {
+            AssertionError named = new AssertionError(where + ": " + e.getMessage(), e);
+            named.setStackTrace(e.getStackTrace());
+            throw named;
+          } catch (Exception e) {
+            throw new AssertionFailedError(where + ": threw " + e, e);
+          }
+        });
   }
 
   /** A body of a test that may throw. */
@@ -138,11 +144,10 @@ abstract class Tester {
   }
 
   /**
-   * Stores {@code objects}, flushes and closes the store, damages the bytes of {@code victim}
-   * where the store keeps them, and returns the store reopened: through {@link
-   * ConformanceSuite#openIn} and {@link ConformanceSuite#flipByteInFiles} for a writable store
-   * kept in files, through {@link ConformanceSuite#damage} and {@link ConformanceSuite#reopen}
-   * otherwise.
+   * Stores {@code objects}, flushes and closes the store, damages the bytes of {@code victim} where
+   * the store keeps them, and returns the store reopened: through {@link ConformanceSuite#openIn}
+   * and {@link ConformanceSuite#flipByteInFiles} for a writable store kept in files, through {@link
+   * ConformanceSuite#damage} and {@link ConformanceSuite#reopen} otherwise.
    */
   final Backend damaged(Map<Hash, byte[]> objects, Hash victim) throws Exception {
     byte[] data = objects.get(victim);
@@ -153,9 +158,13 @@ abstract class Tester {
         store.flush();
       }
       if (ConformanceSuite.flipByteInFiles(directory, data) == 0) {
-        fail("the suite found the bytes of " + victim + " in no file under " + directory
-            + ": the store keeps them transformed; override ConformanceSuite.damage(Backend, "
-            + "Hash, byte[]) to damage them");
+        fail(
+            "the suite found the bytes of "
+                + victim
+                + " in no file under "
+                + directory
+                + ": the store keeps them transformed; override ConformanceSuite.damage(Backend, "
+                + "Hash, byte[]) to damage them");
       }
       return suite.openIn(directory, hashAlgorithm());
     }
@@ -188,10 +197,12 @@ abstract class Tester {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        futures.add(pool.submit(() -> {
-          body.run(thread);
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  body.run(thread);
+                  return null;
+                }));
       }
       for (Future<?> future : futures) {
         try {
@@ -221,8 +232,14 @@ abstract class Tester {
       return "null";
     }
     StringBuilder out = new StringBuilder("\"");
-    name.chars().limit(80).forEach(c -> out.append(c < 0x20 || c == 0x7f || c > 0x7e
-        ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    name.chars()
+        .limit(80)
+        .forEach(
+            c ->
+                out.append(
+                    c < 0x20 || c == 0x7f || c > 0x7e
+                        ? String.format("\\u%04x", c)
+                        : String.valueOf((char) c)));
     return out.append(name.length() > 80 ? "...\"" : "\"").toString();
   }
 }

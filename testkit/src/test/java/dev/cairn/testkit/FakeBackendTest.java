@@ -31,8 +31,11 @@ class FakeBackendTest {
   class ReadOnlyConformance extends ConformanceSuite {
     @Override
     protected Backend open(Seed seed) {
-      return FakeBackend.builder().algorithm(seed.algorithm()).capabilities(Set.of())
-          .holding(seed).build();
+      return FakeBackend.builder()
+          .algorithm(seed.algorithm())
+          .capabilities(Set.of())
+          .holding(seed)
+          .build();
     }
 
     @Override
@@ -62,8 +65,8 @@ class FakeBackendTest {
     fake.setRef("refs/heads/main", hash);
     fake.read(hash);
     fake.close();
-    assertThat(fake.operations()).containsExactly("write " + hash, "setRef refs/heads/main",
-        "read " + hash, "close");
+    assertThat(fake.operations())
+        .containsExactly("write " + hash, "setRef refs/heads/main", "read " + hash, "close");
     assertThat(fake.closed()).isTrue();
     assertThat(closedHook).isTrue();
     assertThat(fake.refs()).containsEntry("refs/heads/main", hash);
@@ -96,10 +99,9 @@ class FakeBackendTest {
   void aReadOnlyFakeRefusesWritesAndServesWhatItHolds() {
     Seed.Builder seed = Seed.builder(HashAlgorithm.SHA256);
     Hash hash = seed.object(new byte[] {3});
-    try (FakeBackend fake = FakeBackend.builder().capabilities(Set.of())
-        .holding(seed.build()).build()) {
-      assertThatThrownBy(() -> fake.put(new byte[] {4}))
-          .isInstanceOf(ReadOnlyStoreException.class);
+    try (FakeBackend fake =
+        FakeBackend.builder().capabilities(Set.of()).holding(seed.build()).build()) {
+      assertThatThrownBy(() -> fake.put(new byte[] {4})).isInstanceOf(ReadOnlyStoreException.class);
       assertThat(fake.read(hash)).isPresent();
       assertThat(fake.operations()).isEqualTo(List.of("read " + hash));
     }
@@ -118,7 +120,8 @@ class FakeBackendTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("no object " + lost + " in fake: to lose");
       assertThatThrownBy(() -> fake.lose(null))
-          .isInstanceOf(NullPointerException.class).hasMessage("hash");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("hash");
     }
   }
 
@@ -127,12 +130,16 @@ class FakeBackendTest {
     Seed.Builder seed = Seed.builder(HashAlgorithm.SHA256);
     Hash held = seed.object(new byte[] {5});
     List<FakeBackend> given = new java.util.ArrayList<>();
-    FakeBackend fake = FakeBackend.builder().holding(seed.build())
-        .featureFrom(CharSequence.class, self -> {
-          given.add(self);
-          return "holds " + self.objects().keySet();
-        })
-        .build();
+    FakeBackend fake =
+        FakeBackend.builder()
+            .holding(seed.build())
+            .featureFrom(
+                CharSequence.class,
+                self -> {
+                  given.add(self);
+                  return "holds " + self.objects().keySet();
+                })
+            .build();
     try (fake) {
       assertThat(given).containsExactly(fake);
       assertThat(fake.feature(CharSequence.class)).hasValue("holds [" + held + "]");
@@ -140,18 +147,22 @@ class FakeBackendTest {
           .isSameAs(fake.feature(CharSequence.class).orElseThrow());
       assertThat(fake.feature(FakeBackend.class)).containsSame(fake);
     }
-    assertThatThrownBy(() -> FakeBackend.builder().featureFrom(CharSequence.class, self -> null)
-        .build())
+    assertThatThrownBy(
+            () -> FakeBackend.builder().featureFrom(CharSequence.class, self -> null).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("the feature java.lang.CharSequence of fake: was made null");
     assertThatThrownBy(() -> FakeBackend.builder().featureFrom(CharSequence.class, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("make");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("make");
   }
 
   @Test
   void theLaterOfTwoFeaturesOfOneTypeWins() {
-    try (FakeBackend fake = FakeBackend.builder().feature(CharSequence.class, "first")
-        .featureFrom(CharSequence.class, self -> "second").build()) {
+    try (FakeBackend fake =
+        FakeBackend.builder()
+            .feature(CharSequence.class, "first")
+            .featureFrom(CharSequence.class, self -> "second")
+            .build()) {
       assertThat(fake.feature(CharSequence.class)).hasValue("second");
     }
   }

@@ -32,8 +32,8 @@ class FaultyFileSystemTest {
   }
 
   private static void append(Path file, String text) throws IOException {
-    Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    Files.writeString(
+        file, text, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   @Test
@@ -73,7 +73,9 @@ class FaultyFileSystemTest {
     Set<String> reordered = new HashSet<>();
     for (int seed = 0; seed < 60; seed++) {
       for (FaultyFileSystem.Loss loss :
-          new FaultyFileSystem.Loss[] {FaultyFileSystem.Loss.TRUNCATE, FaultyFileSystem.Loss.REORDER}) {
+          new FaultyFileSystem.Loss[] {
+            FaultyFileSystem.Loss.TRUNCATE, FaultyFileSystem.Loss.REORDER
+          }) {
         Path dir = Files.createTempDirectory(temp, "run");
         try (FaultyFileSystem fs = FaultyFileSystem.create(seed)) {
           Path file = fs.path(dir).resolve("log");
@@ -186,11 +188,12 @@ class FaultyFileSystemTest {
   void channelsOpenedBeforeAPowerLossAreDead() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(3)) {
       Path file = fs.path(temp).resolve("f");
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       fs.powerLoss(FaultyFileSystem.Loss.DROP);
       assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[1])))
-          .isInstanceOf(IOException.class).hasMessageContaining("power was lost");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("power was lost");
       channel.close();
       assertThat(fs.openFiles()).isEmpty();
     }
@@ -202,8 +205,8 @@ class FaultyFileSystemTest {
       Path file = fs.path(temp).resolve("f");
       long before = fs.operations();
       fs.failOperation(before + 2);
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[1])))
             .isInstanceOf(IOException.class)
             .hasMessageContaining("injected failure of I/O operation #" + (before + 2) + " write");
@@ -223,8 +226,8 @@ class FaultyFileSystemTest {
     try (FaultyFileSystem fs = FaultyFileSystem.create(5)) {
       Path file = fs.path(temp).resolve("f");
       fs.spaceLimit(10);
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         assertThat(channel.write(ByteBuffer.wrap(new byte[25]))).isEqualTo(10);
         assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[1])))
             .hasMessage("No space left on device");
@@ -242,8 +245,7 @@ class FaultyFileSystemTest {
       Files.write(source, new byte[100]);
       fs.spaceLimit(40);
       Path target = fs.path(temp).resolve("target");
-      assertThatThrownBy(() -> Files.copy(source, target))
-          .hasMessage("No space left on device");
+      assertThatThrownBy(() -> Files.copy(source, target)).hasMessage("No space left on device");
       assertThat(Files.size(target)).isEqualTo(40);
       assertThatThrownBy(() -> Files.copy(source, fs.path(temp).resolve("other")))
           .hasMessage("No space left on device");
@@ -257,19 +259,26 @@ class FaultyFileSystemTest {
   void aListenerSeesEachOperationAndCanSwitchAFaultOnAtIt() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(5)) {
       java.util.List<String> seen = new java.util.ArrayList<>();
-      fs.listener(what -> {
-        seen.add(what);
-        if (what.endsWith(" write " + temp.resolve("manifest")) && seen.stream()
-            .filter(w -> w.contains(" write " + temp.resolve("manifest"))).count() == 1) {
-          fs.spaceLimit(3);
-        }
-      });
+      fs.listener(
+          what -> {
+            seen.add(what);
+            if (what.endsWith(" write " + temp.resolve("manifest"))
+                && seen.stream()
+                        .filter(w -> w.contains(" write " + temp.resolve("manifest")))
+                        .count()
+                    == 1) {
+              fs.spaceLimit(3);
+            }
+          });
       Files.write(fs.path(temp).resolve("data"), new byte[50]);
       assertThatThrownBy(() -> Files.write(fs.path(temp).resolve("manifest"), new byte[10]))
           .hasMessage("No space left on device");
       assertThat(Files.size(temp.resolve("manifest"))).isEqualTo(3);
-      assertThat(seen).anyMatch(what -> what.contains(" write " + temp.resolve("data")))
-          .last().asString().contains("write " + temp.resolve("manifest"));
+      assertThat(seen)
+          .anyMatch(what -> what.contains(" write " + temp.resolve("data")))
+          .last()
+          .asString()
+          .contains("write " + temp.resolve("manifest"));
       assertThat(seen).isEqualTo(fs.recentOperations());
     }
   }
@@ -282,8 +291,8 @@ class FaultyFileSystemTest {
       byte[] data = new byte[10_000];
       new java.util.Random(6).nextBytes(data);
       int firstWrite;
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         firstWrite = channel.write(ByteBuffer.wrap(data));
       }
       assertThat(firstWrite).isBetween(1, data.length);
@@ -298,8 +307,8 @@ class FaultyFileSystemTest {
   void listsTheFilesLeftOpen() throws IOException {
     try (FaultyFileSystem fs = FaultyFileSystem.create(7)) {
       Path file = fs.path(temp).resolve("leaked");
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       assertThat(fs.openFiles()).containsExactly(temp.resolve("leaked").toString());
       channel.close();
       assertThat(fs.openFiles()).isEmpty();

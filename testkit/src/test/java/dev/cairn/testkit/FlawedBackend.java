@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A store written straight against {@link Backend} (not {@code AbstractBackend}), correct
- * unless told to carry one of the {@link Flaw}s. The testkit's own tests use it to show that
- * the suite fails every flawed store.
+ * A store written straight against {@link Backend} (not {@code AbstractBackend}), correct unless
+ * told to carry one of the {@link Flaw}s. The testkit's own tests use it to show that the suite
+ * fails every flawed store.
  */
 final class FlawedBackend implements Backend {
   /** One way to break the contract. */

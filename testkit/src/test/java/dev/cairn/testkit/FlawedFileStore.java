@@ -30,11 +30,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
- * A file-per-object store as a plugin author writes one, correct unless told to carry one of
- * the {@link Flaw}s that such stores are found with: the testkit's own tests use it to show
- * that the suite fails each flaw. Objects are files {@code objects/xx/<hex>} written beside
- * and renamed into place; a batch is committed by one rename of its journal; refs are files
- * {@code refs/<hex of the name>} replaced atomically under a lock held across processes.
+ * A file-per-object store as a plugin author writes one, correct unless told to carry one of the
+ * {@link Flaw}s that such stores are found with: the testkit's own tests use it to show that the
+ * suite fails each flaw. Objects are files {@code objects/xx/<hex>} written beside and renamed into
+ * place; a batch is committed by one rename of its journal; refs are files {@code refs/<hex of the
+ * name>} replaced atomically under a lock held across processes.
  */
 final class FlawedFileStore extends AbstractBackend {
   /** One way to get a file store wrong. */
@@ -76,14 +76,14 @@ final class FlawedFileStore extends AbstractBackend {
     Files.createDirectories(root.resolve("refs"));
     Files.createDirectories(root.resolve("tmp"));
     syncDirectory(root);
-    this.lockFile = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    this.lockFile =
+        FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       this.lock = flaw == Flaw.LOCK_IN_PROCESS_ONLY ? null : lockFile.tryLock();
     } catch (OverlappingFileLockException e) {
       lockFile.close();
-      throw new StoreIOException(root + " is open in another store of this process",
-          new IOException(e));
+      throw new StoreIOException(
+          root + " is open in another store of this process", new IOException(e));
     }
     if (flaw != Flaw.LOCK_IN_PROCESS_ONLY && lock == null) {
       lockFile.close();
@@ -174,8 +174,8 @@ final class FlawedFileStore extends AbstractBackend {
       Files.createDirectories(parent);
       syncDirectory(parent.getParent());
     }
-    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(parent);
     syncDirectory(temporary.getParent()); // a rename is durable once both directories are
   }
@@ -191,8 +191,7 @@ final class FlawedFileStore extends AbstractBackend {
       throw new StoreIOException("cannot read " + objectFile(hash), e);
     }
     if (flaw != Flaw.SERVES_DAMAGED && !hashAlgorithm().hash(data).equals(hash)) {
-      throw new CorruptionException(objectFile(hash).toString(), 0, "bytes do not hash to "
-          + hash);
+      throw new CorruptionException(objectFile(hash).toString(), 0, "bytes do not hash to " + hash);
     }
     return Optional.of(data);
   }
@@ -208,8 +207,7 @@ final class FlawedFileStore extends AbstractBackend {
     try {
       if (flaw == Flaw.WRITES_IN_PLACE) {
         Files.createDirectories(file.getParent());
-        writeSynced(file, data, StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+        writeSynced(file, data, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         syncDirectory(file.getParent());
       } else if (!Files.exists(file)) {
         moveIntoPlace(temporary(data), file);
@@ -231,7 +229,10 @@ final class FlawedFileStore extends AbstractBackend {
       for (Map.Entry<Hash, byte[]> entry : objects.entrySet()) {
         Path temporary = temporary(entry.getValue());
         temporaries.add(temporary);
-        journal.append(temporary.getFileName()).append(' ').append(entry.getKey().toHex())
+        journal
+            .append(temporary.getFileName())
+            .append(' ')
+            .append(entry.getKey().toHex())
             .append('\n');
       }
       syncDirectory(root.resolve("tmp"));
@@ -340,15 +341,15 @@ final class FlawedFileStore extends AbstractBackend {
   }
 
   /**
-   * The names of the ref files, each read to check that it holds a hash: under the lock no
-   * file vanishes between the listing and the read; without it, one may.
+   * The names of the ref files, each read to check that it holds a hash: under the lock no file
+   * vanishes between the listing and the read; without it, one may.
    */
   private List<String> listRefFiles() {
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root.resolve("refs"))) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        Hash.parse(hashAlgorithm(), new String(Files.readAllBytes(file),
-            StandardCharsets.US_ASCII));
+        Hash.parse(
+            hashAlgorithm(), new String(Files.readAllBytes(file), StandardCharsets.US_ASCII));
         names.add(refName(file));
       }
     } catch (IOException e) {

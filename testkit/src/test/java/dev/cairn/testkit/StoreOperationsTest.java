@@ -19,8 +19,12 @@ class StoreOperationsTest {
 
   @Test
   void catchesABatchThatDropsAnObject() {
-    assertThatThrownBy(() -> StoreOperations.modelCheck(
-        () -> new FlawedBackend(HashAlgorithm.SHA256, Flaw.BATCH_DROPS_LAST, false), 20, 10))
+    assertThatThrownBy(
+            () ->
+                StoreOperations.modelCheck(
+                    () -> new FlawedBackend(HashAlgorithm.SHA256, Flaw.BATCH_DROPS_LAST, false),
+                    20,
+                    10))
         .isInstanceOf(AssertionError.class);
   }
 }

@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,14 +25,18 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * The suite is only worth something if it fails broken stores: run it against a store with
- * each {@link Flaw} and expect failures, and against the unflawed store and expect none.
+ * The suite is only worth something if it fails broken stores: run it against a store with each
+ * {@link Flaw} and expect failures, and against the unflawed store and expect none.
  */
 class SuiteCatchesFlawsTest {
   /** Flaws that only a store accepting writes can show. */
-  private static final Set<Flaw> WRITABLE_ONLY = EnumSet.of(Flaw.CAS_NOT_ATOMIC,
-      Flaw.CAS_IGNORES_EXPECTED, Flaw.DELETE_IGNORED, Flaw.KEEPS_CALLER_ARRAY,
-      Flaw.BATCH_DROPS_LAST);
+  private static final Set<Flaw> WRITABLE_ONLY =
+      EnumSet.of(
+          Flaw.CAS_NOT_ATOMIC,
+          Flaw.CAS_IGNORES_EXPECTED,
+          Flaw.DELETE_IGNORED,
+          Flaw.KEEPS_CALLER_ARRAY,
+          Flaw.BATCH_DROPS_LAST);
 
   /** Flaws that only a read-only store can show. */
   private static final Set<Flaw> READ_ONLY_ONLY = EnumSet.of(Flaw.WRITES_WHEN_READ_ONLY);
@@ -67,8 +71,8 @@ class SuiteCatchesFlawsTest {
 
     @Override
     protected Backend open(Seed seed) {
-      return seed.writeTo(openIn(root.resolve("store-" + stores.incrementAndGet()),
-          seed.algorithm()));
+      return seed.writeTo(
+          openIn(root.resolve("store-" + stores.incrementAndGet()), seed.algorithm()));
     }
 
     @Override
@@ -85,15 +89,17 @@ class SuiteCatchesFlawsTest {
   }
 
   /**
-   * The same without the slowest tests, which no flaw of the file store needs (Lincheck, the
-   * CAS counter, 8 writers, 16 MiB objects: a minute on a loaded machine): a flaw that turns
-   * this red turns the whole suite red.
+   * The same without the slowest tests, which no flaw of the file store needs (Lincheck, the CAS
+   * counter, 8 writers, 16 MiB objects: a minute on a loaded machine): a flaw that turns this red
+   * turns the whole suite red.
    */
   static class QuickFileSuite extends FlawedFileSuite {
     @Override
     boolean runs(String topic, String name) {
-      return !name.contains("Lincheck") && !name.contains("incrementing")
-          && !name.contains("threads writing") && !name.contains(" 16777216 bytes");
+      return !name.contains("Lincheck")
+          && !name.contains("incrementing")
+          && !name.contains("threads writing")
+          && !name.contains(" 16777216 bytes");
     }
   }
 
@@ -111,8 +117,8 @@ class SuiteCatchesFlawsTest {
   }
 
   /**
-   * The flawed store as a remote store's test declares it ({@link ConformanceSuite#remote()}):
-   * in the CI budget its refs are raced by threads, not stress-tested by Lincheck.
+   * The flawed store as a remote store's test declares it ({@link ConformanceSuite#remote()}): in
+   * the CI budget its refs are raced by threads, not stress-tested by Lincheck.
    */
   static class RemoteSuite extends FlawedSuite {
     @Override
@@ -160,23 +166,27 @@ class SuiteCatchesFlawsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = FlawedFileStore.Flaw.class, names = "NONE",
-      mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(value = FlawedFileStore.Flaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
   void theSuiteFailsAFileStoreWithFlaw(FlawedFileStore.Flaw tested) {
     fileFlaw = tested;
     TestExecutionSummary summary = run(QuickFileSuite.class);
-    summary.getFailures().forEach(failure -> System.out.println("caught " + tested + ": "
-        + failure.getTestIdentifier().getDisplayName()));
+    summary
+        .getFailures()
+        .forEach(
+            failure ->
+                System.out.println(
+                    "caught " + tested + ": " + failure.getTestIdentifier().getDisplayName()));
     assertThat(summary.getTotalFailureCount()).as("failures for %s", tested).isPositive();
   }
 
   /**
-   * A remote store's whole suite in the CI budget (fewer writes in the 8-writer race, no
-   * Lincheck stress tests) stays red for every flaw of ref and batch atomicity.
+   * A remote store's whole suite in the CI budget (fewer writes in the 8-writer race, no Lincheck
+   * stress tests) stays red for every flaw of ref and batch atomicity.
    */
   @ParameterizedTest
-  @EnumSource(value = Flaw.class, names = {"CAS_NOT_ATOMIC", "CAS_IGNORES_EXPECTED",
-      "DELETE_IGNORED", "BATCH_DROPS_LAST"})
+  @EnumSource(
+      value = Flaw.class,
+      names = {"CAS_NOT_ATOMIC", "CAS_IGNORES_EXPECTED", "DELETE_IGNORED", "BATCH_DROPS_LAST"})
   void aRemoteStoresSuiteFailsAStoreWithFlaw(Flaw tested) {
     flaw = tested;
     readOnly = false;
@@ -189,8 +199,9 @@ class SuiteCatchesFlawsTest {
     flaw = Flaw.NONE;
     readOnly = false;
     TestExecutionSummary summary = run(RemoteSuite.class);
-    assertThat(summary.getFailures()).extracting(f -> f.getTestIdentifier().getDisplayName()
-        + ": " + f.getException()).isEmpty();
+    assertThat(summary.getFailures())
+        .extracting(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException())
+        .isEmpty();
     assertThat(summary.getTestsSucceededCount()).isGreaterThan(10);
   }
 
@@ -198,8 +209,9 @@ class SuiteCatchesFlawsTest {
   void theSuitePassesTheUnflawedFileStore() {
     fileFlaw = FlawedFileStore.Flaw.NONE;
     TestExecutionSummary summary = run(FlawedFileSuite.class);
-    assertThat(summary.getFailures()).extracting(f -> f.getTestIdentifier().getDisplayName()
-        + ": " + f.getException()).isEmpty();
+    assertThat(summary.getFailures())
+        .extracting(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException())
+        .isEmpty();
     assertThat(summary.getTestsSucceededCount()).isGreaterThan(50);
   }
 
@@ -207,10 +219,15 @@ class SuiteCatchesFlawsTest {
   void aModelCheckMeetingFileIoSaysWhatToOverride() {
     fileFlaw = FlawedFileStore.Flaw.NONE;
     TestExecutionSummary summary = run(ModelCheckedFileSuite.class);
-    assertThat(summary.getFailures()).singleElement().satisfies(failure ->
-        assertThat(failure.getException()).hasMessageContaining(
-            "override refsModelCheckable() in " + ModelCheckedFileSuite.class.getName()
-                + " to return false"));
+    assertThat(summary.getFailures())
+        .singleElement()
+        .satisfies(
+            failure ->
+                assertThat(failure.getException())
+                    .hasMessageContaining(
+                        "override refsModelCheckable() in "
+                            + ModelCheckedFileSuite.class.getName()
+                            + " to return false"));
   }
 
   @ParameterizedTest
@@ -221,7 +238,8 @@ class SuiteCatchesFlawsTest {
       readOnly = ro;
       for (Class<?> suite : new Class<?>[] {FlawedSuite.class, FlawedSha1Suite.class}) {
         TestExecutionSummary summary = run(suite);
-        assertThat(summary.getFailures()).as("%s read-only=%s", suite.getSimpleName(), ro)
+        assertThat(summary.getFailures())
+            .as("%s read-only=%s", suite.getSimpleName(), ro)
             .isEmpty();
         assertThat(summary.getTestsSucceededCount()).isGreaterThan(10);
       }

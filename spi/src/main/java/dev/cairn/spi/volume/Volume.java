@@ -5,12 +5,11 @@ import java.nio.file.Path;
 /**
  * One volume of a {@link Lower}: a directory holding a contiguous-or-gapped range of global
  * offsets, {@code [startOffset, endOffset)}, as last committed by its control file. A {@code
- * Volume} is an immutable snapshot taken when the lower was opened or reloaded; it does not
- * change when the lower archives or swaps (reload to see that). Thread-safe.
+ * Volume} is an immutable snapshot taken when the lower was opened or reloaded; it does not change
+ * when the lower archives or swaps (reload to see that). Thread-safe.
  *
- * <p>An <em>empty</em> volume has been added but holds nothing yet; it has no offsets and
- * contains none. Only the last volume of a lower is appended to; at most one volume, the last,
- * is empty.
+ * <p>An <em>empty</em> volume has been added but holds nothing yet; it has no offsets and contains
+ * none. Only the last volume of a lower is appended to; at most one volume, the last, is empty.
  */
 public interface Volume {
   /**
@@ -46,9 +45,8 @@ public interface Volume {
   long objectCount();
 
   /**
-   * The generation of the archive that last committed this volume (the generation of its
-   * index): 0 for a volume made by {@code createFrom} and not archived into since, -1 for an
-   * empty volume.
+   * The generation of the archive that last committed this volume (the generation of its index): 0
+   * for a volume made by {@code createFrom} and not archived into since, -1 for an empty volume.
    */
   long generation();
 }

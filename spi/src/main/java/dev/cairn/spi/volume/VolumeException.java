@@ -1,19 +1,18 @@
 package dev.cairn.spi.volume;
 
-
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.CairnException;
 
 /**
  * An error case of a {@link Lower}, one {@link Reason} per case of irmin-pack's {@code Lower.S}
- * error variants, so a caller can switch over {@link #reason()} exhaustively. Nothing stored
- * was changed. Two of the seed's variants are Cairn's general exceptions instead: {@code
- * RO_not_allowed} is a {@link dev.cairn.spi.ReadOnlyStoreException} and {@code Sys_error} a
- * {@link dev.cairn.spi.StoreIOException}, as for every other store.
+ * error variants, so a caller can switch over {@link #reason()} exhaustively. Nothing stored was
+ * changed. Two of the seed's variants are Cairn's general exceptions instead: {@code
+ * RO_not_allowed} is a {@link dev.cairn.spi.ReadOnlyStoreException} and {@code Sys_error} a {@link
+ * dev.cairn.spi.StoreIOException}, as for every other store.
  *
- * <p>Instances are made by the static factories, one per reason, which word the message the
- * same way for every lower.
+ * <p>Instances are made by the static factories, one per reason, which word the message the same
+ * way for every lower.
  */
 public final class VolumeException extends CairnException {
   private static final long serialVersionUID = 1L;
@@ -37,8 +36,8 @@ public final class VolumeException extends CairnException {
     /** A read by offset asked for bytes a volume does not hold. */
     INVALID_READ,
     /**
-     * A volume file is intact (its checksum matches) but in a format version this build does
-     * not read, for example one written by a newer release.
+     * A volume file is intact (its checksum matches) but in a format version this build does not
+     * read, for example one written by a newer release.
      */
     UNSUPPORTED_VOLUME_FORMAT
   }
@@ -57,25 +56,28 @@ public final class VolumeException extends CairnException {
 
   /** {@link Reason#VOLUME_MISSING}: {@code path} is the first expected volume not on disk. */
   public static VolumeException volumeMissing(String path) {
-    return new VolumeException(Reason.VOLUME_MISSING,
-        String.format("volume missing: %s is not a volume directory", path));
+    return new VolumeException(
+        Reason.VOLUME_MISSING, String.format("volume missing: %s is not a volume directory", path));
   }
 
   /** {@link Reason#MULTIPLE_EMPTY_VOLUMES}: {@code emptyVolume} is already empty. */
   public static VolumeException multipleEmptyVolumes(String emptyVolume) {
-    return new VolumeException(Reason.MULTIPLE_EMPTY_VOLUMES, String.format(
-        "cannot add a volume: %s is empty and only one empty volume is allowed", emptyVolume));
+    return new VolumeException(
+        Reason.MULTIPLE_EMPTY_VOLUMES,
+        String.format(
+            "cannot add a volume: %s is empty and only one empty volume is allowed", emptyVolume));
   }
 
   /** {@link Reason#FILE_EXISTS}: a volume was to be created at {@code path}, which exists. */
   public static VolumeException fileExists(String path) {
-    return new VolumeException(Reason.FILE_EXISTS,
-        String.format("cannot create volume: %s already exists", path));
+    return new VolumeException(
+        Reason.FILE_EXISTS, String.format("cannot create volume: %s already exists", path));
   }
 
   /** {@link Reason#INVALID_PARENT_DIRECTORY}: {@code root} is not a directory. */
   public static VolumeException invalidParentDirectory(String root) {
-    return new VolumeException(Reason.INVALID_PARENT_DIRECTORY,
+    return new VolumeException(
+        Reason.INVALID_PARENT_DIRECTORY,
         String.format("invalid parent directory: %s is not a directory", root));
   }
 
@@ -89,7 +91,8 @@ public final class VolumeException extends CairnException {
 
   /** {@link Reason#LOWER_HAS_NO_VOLUME}: {@code lower} describes the lower. */
   public static VolumeException lowerHasNoVolume(String lower) {
-    return new VolumeException(Reason.LOWER_HAS_NO_VOLUME,
+    return new VolumeException(
+        Reason.LOWER_HAS_NO_VOLUME,
         String.format("lower %s has no volume: add one before archiving", lower));
   }
 
@@ -98,9 +101,11 @@ public final class VolumeException extends CairnException {
    * {@code endOffset}, the end the lower already holds. The message quotes both offsets.
    */
   public static VolumeException offsetOutOfOrder(String volume, long endOffset, long offset) {
-    return new VolumeException(Reason.OFFSET_OUT_OF_ORDER, String.format(
-        "cannot archive at offset %d into %s: the lower already ends at offset %d",
-        offset, volume, endOffset));
+    return new VolumeException(
+        Reason.OFFSET_OUT_OF_ORDER,
+        String.format(
+            "cannot archive at offset %d into %s: the lower already ends at offset %d",
+            offset, volume, endOffset));
   }
 
   /** {@link Reason#INVALID_READ}: {@code message} names the volume, offset and lengths. */
@@ -109,12 +114,13 @@ public final class VolumeException extends CairnException {
   }
 
   /**
-   * {@link Reason#UNSUPPORTED_VOLUME_FORMAT}: {@code file} declares format {@code version};
-   * this build reads {@code supported}.
+   * {@link Reason#UNSUPPORTED_VOLUME_FORMAT}: {@code file} declares format {@code version}; this
+   * build reads {@code supported}.
    */
-  public static VolumeException unsupportedVolumeFormat(String file, int version,
-      int supported) {
-    return new VolumeException(Reason.UNSUPPORTED_VOLUME_FORMAT, String.format(
-        "%s has format version %d; this build reads version %d", file, version, supported));
+  public static VolumeException unsupportedVolumeFormat(String file, int version, int supported) {
+    return new VolumeException(
+        Reason.UNSUPPORTED_VOLUME_FORMAT,
+        String.format(
+            "%s has format version %d; this build reads version %d", file, version, supported));
   }
 }
