@@ -1,5 +1,7 @@
 package dev.cairn.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -31,10 +33,10 @@ public final class RefName {
    */
   public static String check(@Nullable String name) {
     String problem = problem(name);
-    if (problem != null || name == null) {
-      throw new InvalidRefNameException(name, problem == null ? "no name" : problem);
+    if (problem != null) {
+      throw new InvalidRefNameException(name, problem);
     }
-    return name;
+    return requireNonNull(name, "name"); // problem(null) names a rule: not reached for null
   }
 
   /** Whether {@code name} is valid. */
