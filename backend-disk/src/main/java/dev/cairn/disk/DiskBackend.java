@@ -123,6 +123,9 @@ public final class DiskBackend extends AbstractBackend
   /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
   private final ReentrantLock appendLock = new ReentrantLock();
 
+  /** Writes large batches past the page cache; used under {@link #appendLock}. */
+  private final DirectAppend directAppend = new DirectAppend();
+
   private final ReentrantLock compactionLock = new ReentrantLock();
   private volatile Manifest manifest;
 
@@ -1126,7 +1129,7 @@ public final class DiskBackend extends AbstractBackend
     try {
       checkLock();
       segment = segmentWithRoomFor(records.remaining());
-      base = segment.append(records);
+      base = segment.append(records, directAppend);
       for (int i = 0; i < hashes.size(); i++) {
         segment.pending.add(hashes.get(i), base + offsets[i], objects.get(hashes.get(i)).length);
       }
@@ -1499,6 +1502,7 @@ public final class DiskBackend extends AbstractBackend
       } catch (IOException e) {
         failure = e;
       } finally {
+        directAppend.close();
         appendLock.unlock();
         compactionLock.unlock();
       }

@@ -207,15 +207,25 @@ final class Segment {
 
   /** Appends {@code record} at {@link #end}; on failure cuts the file back to where it was. */
   long append(ByteBuffer record) throws IOException {
+    return append(record, null);
+  }
+
+  /**
+   * Appends {@code records} at {@link #end}, directly past the page cache where {@code direct} is
+   * non-null and can ({@link DirectAppend}); on failure cuts the file back to where it was.
+   */
+  long append(ByteBuffer records, DirectAppend direct) throws IOException {
     FileChannel channel = channel();
     if (needsTruncate) {
       DurableFiles.truncate(channel, end);
       needsTruncate = false;
     }
     long at = end;
-    int size = record.remaining();
+    int size = records.remaining();
     try {
-      DurableFiles.writeFully(channel, record, at);
+      if (direct == null || !direct.write(path, channel, records, at)) {
+        DurableFiles.writeFully(channel, records, at);
+      }
     } catch (IOException e) {
       needsTruncate = true;
       try {
