@@ -1,10 +1,16 @@
 package dev.cairn.cli;
 
+import com.google.common.escape.Escaper;
+import com.google.common.escape.Escapers;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writes maps, lists, strings, numbers and booleans as JSON, for {@code --json}. */
 final class Json {
+  /** JSON's string escapes (RFC 8259, section 7): quote, backslash and every control character. */
+  private static final Escaper STRING = stringEscaper();
+
   private Json() {}
 
   static String write(Object value) {
@@ -42,7 +48,7 @@ final class Json {
       out.append(']');
     } else if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      out.append(Double.isFinite(d) ? String.format(java.util.Locale.ROOT, "%.3f", d) : "null");
+      out.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
     } else {
@@ -51,33 +57,20 @@ final class Json {
   }
 
   private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
+    out.append('"').append(STRING.escape(s)).append('"');
+  }
+
+  private static Escaper stringEscaper() {
+    Escapers.Builder escapes = Escapers.builder();
+    for (char c = 0; c < 0x20; c++) {
+      escapes.addEscape(c, String.format(Locale.ROOT, "\\u%04x", (int) c));
     }
-    out.append('"');
+    return escapes
+        .addEscape('"', "\\\"")
+        .addEscape('\\', "\\\\")
+        .addEscape('\n', "\\n")
+        .addEscape('\r', "\\r")
+        .addEscape('\t', "\\t")
+        .build();
   }
 }
