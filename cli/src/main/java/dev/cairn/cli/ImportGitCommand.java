@@ -75,6 +75,14 @@ final class ImportGitCommand extends StoreCommand {
 
   private static final int BATCH_OBJECTS = 50_000;
 
+  /**
+   * Git's cache of delta bases while it reads the objects: 96 MiB by default; at 512 MiB {@code git
+   * cat-file --batch-all-objects --batch --unordered} of git/git (849,014 objects) took 12.8 s
+   * instead of 15.0–21.6 s on the 2-core build machine (1 GiB gained nothing more). The memory is
+   * git's, not this JVM's. Passed as {@code git -c NAME=VALUE}.
+   */
+  private static final String DELTA_CACHE_LIMIT = "core.deltaBaseCacheLimit=512m";
+
   private Git git;
   private HashAlgorithm algorithm;
 
@@ -243,8 +251,14 @@ final class ImportGitCommand extends StoreCommand {
     AtomicReference<Throwable> readerFailure = new AtomicReference<>();
     Process catFile =
         all
-            ? git.start("cat-file", "--batch-all-objects", "--batch", "--unordered")
-            : git.start("cat-file", "--batch");
+            ? git.start(
+                "-c",
+                DELTA_CACHE_LIMIT,
+                "cat-file",
+                "--batch-all-objects",
+                "--batch",
+                "--unordered")
+            : git.start("-c", DELTA_CACHE_LIMIT, "cat-file", "--batch");
     ByteArrayOutputStream catFileErr = new ByteArrayOutputStream();
     Thread errReader = Git.drain(catFile.getErrorStream(), catFileErr);
     Thread feeder = all ? null : feed(catFile.getOutputStream(), missing.ids.toByteArray());
