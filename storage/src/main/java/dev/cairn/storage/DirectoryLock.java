@@ -18,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exclusive right to write a store's directory, held from {@link #acquire} to {@link #close}:
@@ -57,7 +58,7 @@ public final class DirectoryLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
   private final Object identity;
-  private volatile String lost;
+  private volatile @Nullable String lost;
   private volatile boolean closed;
 
   private DirectoryLock(
@@ -153,7 +154,7 @@ public final class DirectoryLock implements AutoCloseable {
     return key != null ? key : attributes.creationTime();
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private static void closeQuietly(@Nullable FileChannel channel) {
     if (channel != null) {
       try {
         channel.close();
@@ -202,7 +203,7 @@ public final class DirectoryLock implements AutoCloseable {
     }
   }
 
-  private String currentProblem() {
+  private @Nullable String currentProblem() {
     if (!lock.isValid()) {
       return "the OS lock on " + file + " is no longer valid";
     }

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The file operations whose order is a store's crash safety, in one place with one policy, for
@@ -315,7 +316,8 @@ public final class DurableFiles {
    *
    * @throws IOException if mapping fails otherwise
    */
-  public static ByteBuffer mapIfPossible(FileChannel channel, long size) throws IOException {
+  public static @Nullable ByteBuffer mapIfPossible(FileChannel channel, long size)
+      throws IOException {
     if (size <= 0 || size > Integer.MAX_VALUE) {
       return null;
     }
@@ -331,7 +333,7 @@ public final class DurableFiles {
    * freed at once. The caller guarantees that no thread touches the buffer again (an access after
    * this would crash the JVM). Where the JDK refuses, the collector unmaps it later.
    */
-  public static void unmap(ByteBuffer mapped) {
+  public static void unmap(@Nullable ByteBuffer mapped) {
     if (mapped == null || !mapped.isDirect()) {
       return;
     }

@@ -189,7 +189,7 @@ public final class ObjectFiles {
       Path staged = staging.resolve(hex);
       if (Files.exists(staged)) {
         Path target = file(Hash.parse(algorithm, hex));
-        DurableFiles.createDirectories(target.getParent());
+        DurableFiles.createDirectories(requireNonNull(target.getParent(), "parent"));
         DurableFiles.rename(staged, target);
       }
     }

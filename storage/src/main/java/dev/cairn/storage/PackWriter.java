@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes one pack and then its index from (hash, bytes) records, in the order given. With {@link
@@ -48,7 +49,7 @@ public final class PackWriter {
   private final List<Hash> heldHashes = new ArrayList<>();
   private final List<byte[]> held = new ArrayList<>();
   private long heldBytes;
-  private RecordCodec codec;
+  private @Nullable RecordCodec codec;
   private int dictionaryLength;
   private long payloadBytes;
   private long compressed;
@@ -136,7 +137,7 @@ public final class PackWriter {
    * dictionary trained on half of them, tried on the other half, would not save more than half its
    * own size: judged on objects it was not trained on, since a dictionary flatters its own samples.
    */
-  private byte[] train() {
+  private byte @Nullable [] train() {
     List<byte[]> training = new ArrayList<>();
     List<byte[]> trial = new ArrayList<>();
     long total = 0;
@@ -172,7 +173,7 @@ public final class PackWriter {
   }
 
   /** A zstd dictionary of at most {@code size} bytes from {@code samples}, or null. */
-  private static byte[] train(List<byte[]> samples, long total, int size) {
+  private static byte @Nullable [] train(List<byte[]> samples, long total, int size) {
     try {
       ZstdDictTrainer trainer =
           new ZstdDictTrainer((int) Math.min(total, Integer.MAX_VALUE - 64), size);
@@ -186,8 +187,9 @@ public final class PackWriter {
     }
   }
 
+  /** Writes one record; only after {@link #start} has chosen the codec. */
   private void write(Hash hash, byte[] data) throws IOException {
-    byte[] record = codec.encode(data);
+    byte[] record = requireNonNull(codec, "codec (chosen by start)").encode(data);
     if (record[0] != RecordCodec.RAW) {
       compressed++;
     }

@@ -10,6 +10,7 @@ import com.github.luben.zstd.ZstdDictDecompress;
 import dev.cairn.spi.CorruptionException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The frame of one stored object: {@code codec (u8) | [payload length (varint), if compressed] |
@@ -62,14 +63,14 @@ public final class RecordCodec {
 
   private final Compression compression;
   private final int level;
-  private final byte[] dictionary;
+  private final byte @Nullable [] dictionary;
 
   /** Made at the first compression: a codec that only reads never builds it. */
-  private volatile ZstdDictCompress compressDictionary;
+  private volatile @Nullable ZstdDictCompress compressDictionary;
 
-  private final ZstdDictDecompress decompressDictionary;
+  private final @Nullable ZstdDictDecompress decompressDictionary;
 
-  private RecordCodec(Compression compression, byte[] dictionary, int level) {
+  private RecordCodec(Compression compression, byte @Nullable [] dictionary, int level) {
     this.compression = compression;
     this.level = level;
     this.dictionary = dictionary;
@@ -90,7 +91,7 @@ public final class RecordCodec {
    * A codec that writes with {@code compression} at zstd's {@link #DEFAULT_LEVEL}, using {@code
    * dictionary} (which may be null) for {@link #ZSTD_DICTIONARY} records.
    */
-  public static RecordCodec create(Compression compression, byte[] dictionary) {
+  public static RecordCodec create(Compression compression, byte @Nullable [] dictionary) {
     return create(compression, dictionary, DEFAULT_LEVEL);
   }
 
@@ -102,7 +103,8 @@ public final class RecordCodec {
    * @throws dev.cairn.spi.StoreIOException if a dictionary is given and zstd's native library
    *     cannot be loaded now
    */
-  public static RecordCodec create(Compression compression, byte[] dictionary, int level) {
+  public static RecordCodec create(
+      Compression compression, byte @Nullable [] dictionary, int level) {
     requireNonNull(compression, "compression");
     if (level < 1 || level > 22) {
       throw new IllegalArgumentException("zstd level must be 1 to 22, got " + level);
@@ -149,7 +151,7 @@ public final class RecordCodec {
   }
 
   /** The compressed record of {@code payload}, or null if it is not smaller than raw. */
-  private byte[] compress(byte[] payload) {
+  private byte @Nullable [] compress(byte[] payload) {
     int lengthBytes = varintLength(payload.length);
     int head = 1 + lengthBytes;
     int bound = (int) Math.min(Zstd.compressBound(payload.length), MAX_PAYLOAD);
@@ -295,9 +297,9 @@ public final class RecordCodec {
     final ZstdCompressCtx compressor = new ZstdCompressCtx();
     final ZstdDecompressCtx plain = new ZstdDecompressCtx();
     final ZstdDecompressCtx withDictionary = new ZstdDecompressCtx();
-    ZstdDictDecompress loaded;
+    @Nullable ZstdDictDecompress loaded;
 
-    ZstdDecompressCtx decompressor(ZstdDictDecompress dictionary) {
+    ZstdDecompressCtx decompressor(@Nullable ZstdDictDecompress dictionary) {
       if (dictionary == null) {
         return plain;
       }

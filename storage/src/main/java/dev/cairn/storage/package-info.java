@@ -75,4 +75,7 @@
  * files and directories (a failed directory sync is an error, never swallowed), durable moves and
  * short-transfer loops, public for plugins that keep files.
  */
+@NullMarked
 package dev.cairn.storage;
+
+import org.jspecify.annotations.NullMarked;
