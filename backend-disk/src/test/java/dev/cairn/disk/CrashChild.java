@@ -19,7 +19,10 @@ import java.util.Random;
  * and {@code R ref hash} after it succeeded. Object bytes derive from their key ({@link
  * Workload#object}). Runs until killed, or until a write fails ({@code FAILED}).
  *
- * <p>Arguments: directory, fsync mode, run id, threads[, segment size].
+ * <p>Arguments: directory, fsync mode, run id, threads[, segment size[, {@code large}]]. With
+ * {@code large}, one batch in six also holds an object of over 1 MiB ({@link Workload#object} of a
+ * key ending in {@value Workload#LARGE}), so the batch is written past the page cache ({@link
+ * DirectAppend}) while the kill may strike.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -29,6 +32,7 @@ public final class CrashChild {
     DiskOptions.Fsync fsync = DiskOptions.Fsync.valueOf(args[1]);
     String run = args[2];
     int threads = Integer.parseInt(args[3]);
+    boolean large = args.length > 5 && args[5].equals("large");
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
     DiskBackend store =
         DiskBackend.open(
@@ -41,7 +45,7 @@ public final class CrashChild {
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int writer = t;
-      writers.add(new Thread(() -> write(store, fsync, run, writer, out)));
+      writers.add(new Thread(() -> write(store, fsync, run, writer, large, out)));
     }
     writers.forEach(Thread::start);
     for (Thread writer : writers) {
@@ -52,7 +56,12 @@ public final class CrashChild {
   }
 
   private static void write(
-      DiskBackend store, DiskOptions.Fsync fsync, String run, int writer, PrintStream out) {
+      DiskBackend store,
+      DiskOptions.Fsync fsync,
+      String run,
+      int writer,
+      boolean large,
+      PrintStream out) {
     Random random = new Random(run.hashCode() * 31L + writer);
     String ref = "refs/heads/w" + writer;
     int n = 0;
@@ -63,6 +72,12 @@ public final class CrashChild {
           List<String> keys = new ArrayList<>();
           for (int i = 1 + random.nextInt(10); i > 0; i--) {
             String key = run + "/" + writer + "/" + n++;
+            keys.add(key);
+            byte[] data = Workload.object(key);
+            batch.put(HashAlgorithm.SHA256.hash(data), data);
+          }
+          if (large && random.nextInt(6) == 0) {
+            String key = run + "/" + writer + "/" + n++ + Workload.LARGE;
             keys.add(key);
             byte[] data = Workload.object(key);
             batch.put(HashAlgorithm.SHA256.hash(data), data);

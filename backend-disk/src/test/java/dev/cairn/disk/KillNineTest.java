@@ -37,7 +37,14 @@ class KillNineTest {
       DiskOptions.Fsync fsync = kill % 2 == 0 ? DiskOptions.Fsync.ALWAYS : DiskOptions.Fsync.BATCH;
       ChildJvm child =
           ChildJvm.start(
-              ChildJvm.command(CrashChild.class, dir.toString(), fsync.name(), "k" + kill, "4"));
+              ChildJvm.command(
+                  CrashChild.class,
+                  dir.toString(),
+                  fsync.name(),
+                  "k" + kill,
+                  "4",
+                  Integer.toString(64 * 1024),
+                  "large"));
       assertThat(child.awaitReady(60)).as("child %d started", kill).isTrue();
       Thread.sleep(random.nextInt(250));
       List<String> lines = child.kill();
@@ -96,10 +103,14 @@ class KillNineTest {
             .hasValue(data);
       }
     }
+    long large = acknowledged.stream().filter(k -> k.endsWith(Workload.LARGE)).count();
+    assertThat(large)
+        .as("acknowledged objects of batches written past the page cache")
+        .isPositive();
     System.out.printf(
-        "kill -9: %d kills, %d acknowledged objects all intact, %d refs old or new"
-            + " (%d lines of acknowledgements)%n",
-        kills, acknowledged.size(), refs.size(), totalLines);
+        "kill -9: %d kills, %d acknowledged objects all intact (%d of them in batches written"
+            + " direct), %d refs old or new (%d lines of acknowledgements)%n",
+        kills, acknowledged.size(), large, refs.size(), totalLines);
   }
 
   @Test

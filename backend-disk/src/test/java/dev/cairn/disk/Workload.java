@@ -26,9 +26,15 @@ final class Workload {
   /** Per ref: the last acknowledged value and a value a CAS may have left in flight. */
   final Map<String, Hash[]> refs = new ConcurrentHashMap<>();
 
+  /** The end of a key whose object is over 1 MiB: a batch holding it is written direct. */
+  static final String LARGE = "/large";
+
   static byte[] object(String key) {
     Random random = new Random(key.hashCode() * 31L + key.length());
-    int size = random.nextInt(10) == 0 ? 2000 + random.nextInt(6000) : random.nextInt(300);
+    int size =
+        key.endsWith(LARGE)
+            ? DirectAppend.THRESHOLD + random.nextInt(DirectAppend.THRESHOLD / 4)
+            : random.nextInt(10) == 0 ? 2000 + random.nextInt(6000) : random.nextInt(300);
     byte[] data = new byte[size + key.length()];
     random.nextBytes(data);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
