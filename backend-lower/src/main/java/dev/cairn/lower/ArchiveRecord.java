@@ -60,6 +60,11 @@ final class ArchiveRecord {
     out.writeInt((int) crc.getValue());
   }
 
+  /** Whether the record whose first word is {@code word} is packed (else classic). */
+  static boolean isPacked(int word) {
+    return (word & PACKED) != 0;
+  }
+
   /**
    * The whole size of the record whose first word is {@code word}, or -1 if the word is no
    * record's.

@@ -5,10 +5,12 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.IntegrityCheck;
 import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.StoredObject;
 import dev.cairn.spi.volume.RangeRead;
 import dev.cairn.spi.volume.Volume;
 import dev.cairn.spi.volume.VolumeException;
 import dev.cairn.storage.Bloom;
+import dev.cairn.storage.RecordCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -462,6 +464,19 @@ final class LoadedVolume implements Volume {
     if (entry < 0) {
       return Optional.empty();
     }
+    int length = index.recordLength(entry);
+    long position = position(entry, hash);
+    ByteBuffer record = ByteBuffer.allocate(length);
+    channels.read(dataFile(), record, position);
+    return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(), position));
+  }
+
+  /**
+   * Where the record of index entry {@code entry} (naming {@code hash}) is in the data file.
+   *
+   * @throws CorruptionException if the entry points outside the archived ranges
+   */
+  private long position(int entry, Hash hash) {
     long offset = index.offset(entry);
     int length = index.recordLength(entry);
     int run = mapping.find(offset);
@@ -475,11 +490,43 @@ final class LoadedVolume implements Volume {
               "index entry for %s points at [%d, +%d), outside the archived ranges",
               hash, offset, length));
     }
-    long position = mapping.position(run) + (offset - mapping.offset(run));
-    ByteBuffer record = ByteBuffer.allocate(length);
-    channels.read(dataFile(), record, position);
-    return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(), position));
+    return mapping.position(run) + (offset - mapping.offset(run));
   }
+
+  /**
+   * Calls {@code visitor} for every object the index names, in hash order, with the size its record
+   * states (read from the record's first bytes; the record is not checked: reading the object does
+   * that).
+   *
+   * @throws CorruptionException if an entry points outside the archived ranges or a record's first
+   *     bytes state no size
+   */
+  void forEachObject(
+      HashAlgorithm algorithm, ChannelCache channels, Consumer<? super StoredObject> visitor) {
+    if (control == null) {
+      return;
+    }
+    byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
+    String file = dataFile().toString();
+    for (int i = 0; i < index.count(); i++) {
+      index.copyEntry(i, entry);
+      Hash hash = Hash.of(algorithm, entry, 0, digestLength);
+      long position = position(i, hash);
+      int length = index.recordLength(i);
+      ByteBuffer head = ByteBuffer.allocate(Math.min(length, HEAD));
+      channels.read(dataFile(), head, position);
+      head.flip();
+      int word = head.getInt(0);
+      long size =
+          ArchiveRecord.isPacked(word)
+              ? RecordCodec.statedLength(head.position(4), length - 4, file, position)
+              : word;
+      visitor.accept(new StoredObject(hash, size, file + "@" + position));
+    }
+  }
+
+  /** The most of a record's first bytes that state its size: word, codec and a varint. */
+  private static final int HEAD = 4 + 1 + 10;
 
   /**
    * Reads every object the index names, checking each record and re-hashing its payload under

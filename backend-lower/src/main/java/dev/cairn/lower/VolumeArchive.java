@@ -10,10 +10,12 @@ import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import dev.cairn.spi.HashAlgorithms;
 import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreClosedException;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreIOException;
+import dev.cairn.spi.StoredObject;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.spi.volume.Lower;
@@ -71,7 +73,8 @@ import java.util.stream.Stream;
  * affected. Every write operation, and every commit of a swap, first checks that the lock file is
  * still the one locked, and fails with {@link DirectoryLock.LostException} once it is not.
  */
-public final class VolumeArchive extends AbstractBackend implements Lower, IntegrityCheck {
+public final class VolumeArchive extends AbstractBackend
+    implements Lower, IntegrityCheck, ObjectEnumeration {
   /** The number of data files kept open when none is configured. */
   public static final int DEFAULT_OPEN_FILES = 16;
 
@@ -385,6 +388,21 @@ public final class VolumeArchive extends AbstractBackend implements Lower, Integ
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Visits every archived object, volume by volume, with the size its record states; reads only the
+   * indexes and each record's first bytes (reading an object checks it).
+   *
+   * @throws CorruptionException if an index entry points outside the archived ranges
+   */
+  @Override
+  public void forEachObject(Consumer<? super StoredObject> visitor) {
+    requireNonNull(visitor, "visitor");
+    checkOpen("forEachObject");
+    for (LoadedVolume volume : volumes) {
+      volume.forEachObject(algorithm, channels, visitor);
+    }
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.cairn.lower;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.volume.ArchiveEntry;
 import dev.cairn.spi.volume.Archived;
 import dev.cairn.storage.Compression;
@@ -11,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +70,41 @@ class VolumeCompressionTest {
             .open()) {
       entries.forEach(e -> assertThat(reader.read(e.hash())).hasValue(e.data()));
       assertThat(reader.verify()).isEqualTo(entries.size());
+    }
+  }
+
+  @Test
+  void theListingNamesEveryArchivedObjectOnceWithItsSizeInEveryVolumeAndCodec() throws IOException {
+    List<ArchiveEntry> compressible = text(200);
+    List<ArchiveEntry> random = Fixtures.objects(150, 7);
+    Path directory = root.resolve("two");
+    try (VolumeArchive lower =
+        VolumeArchive.builder(directory).volumes(0).compression(Compression.AUTO).open()) {
+      lower.addVolume();
+      Archived first = lower.archive(Path.of("/upper"), 1, 0, compressible.iterator());
+      lower.swap(first.volumeId(), 1, 1);
+      lower.addVolume();
+      Archived second = lower.archive(Path.of("/upper"), 2, first.endOffset(), random.iterator());
+      lower.swap(second.volumeId(), 2, 2);
+    }
+    Map<Hash, Long> expected = new HashMap<>();
+    compressible.forEach(e -> expected.put(e.hash(), (long) e.data().length));
+    random.forEach(e -> expected.put(e.hash(), (long) e.data().length));
+    try (VolumeArchive reader = VolumeArchive.builder(directory).readOnly(true).open()) {
+      Map<Hash, Long> listed = new HashMap<>();
+      List<String> locations = new ArrayList<>();
+      reader
+          .feature(ObjectEnumeration.class)
+          .orElseThrow()
+          .forEachObject(
+              o -> {
+                assertThat(listed.put(o.hash(), o.size())).as("listed twice: %s", o).isNull();
+                locations.add(o.location());
+              });
+      assertThat(listed).isEqualTo(expected);
+      assertThat(locations)
+          .anyMatch(l -> l.contains("volume.0"))
+          .anyMatch(l -> l.contains("volume.1"));
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.cairn.spi.Capability;
 import dev.cairn.spi.GarbageCollection;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.IntegrityCheck;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ObjectReader;
 import dev.cairn.spi.ObjectStreams;
 import dev.cairn.spi.ReadOnlyStoreException;
@@ -253,14 +254,33 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   /**
+   * The upper's objects, then the lower's, when both can be listed (else none: a listing that left
+   * out a layer would look complete). An object held by both is visited twice, as {@link
+   * ObjectEnumeration} allows.
+   */
+  private Optional<ObjectEnumeration> objectEnumeration() {
+    Optional<ObjectEnumeration> up = upper.feature(ObjectEnumeration.class);
+    Optional<ObjectEnumeration> low = lower.feature(ObjectEnumeration.class);
+    if (up.isEmpty() || low.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        visitor -> {
+          checkOpen("forEachObject");
+          up.get().forEachObject(visitor);
+          low.get().forEachObject(visitor);
+        });
+  }
+
+  /**
    * What this store implements itself — a child's feature would bypass the layering —, the {@link
    * IntegrityCheck} of both stores, {@link ObjectStreams} when the upper streams (writes stream
    * into the upper through the write barrier; reads stream from the upper, else from the lower,
-   * through {@link ObjectStreams#of} — in the heap if the lower cannot stream), and {@link
-   * GarbageCollection} when the upper offers {@link dev.cairn.spi.Compaction} and {@link
-   * dev.cairn.spi.ObjectEnumeration}: archive mode when the lower offers {@link
-   * dev.cairn.spi.volume.Lower} (as {@code lower:} does) or is a writable store that keeps its
-   * objects (written to it by hash), rolling mode otherwise.
+   * through {@link ObjectStreams#of} — in the heap if the lower cannot stream), {@link
+   * ObjectEnumeration} of both layers when both offer it, and {@link GarbageCollection} when the
+   * upper offers {@link dev.cairn.spi.Compaction} and {@link dev.cairn.spi.ObjectEnumeration}:
+   * archive mode when the lower offers {@link dev.cairn.spi.volume.Lower} (as {@code lower:} does)
+   * or is a writable store that keeps its objects (written to it by hash), rolling mode otherwise.
    */
   @Override
   public <T> Optional<T> feature(Class<T> type) {
@@ -276,6 +296,10 @@ public final class LayeredStore extends AbstractBackend {
     if (type == IntegrityCheck.class) {
       checkOpen("feature");
       return integrityCheck().map(type::cast);
+    }
+    if (type == ObjectEnumeration.class) {
+      checkOpen("feature");
+      return objectEnumeration().map(type::cast);
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }

@@ -14,14 +14,18 @@ import dev.cairn.spi.Backend;
 import dev.cairn.spi.Capability;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
+import dev.cairn.spi.ObjectEnumeration;
 import dev.cairn.spi.ReadOnlyStoreException;
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreContext;
 import dev.cairn.spi.StoreIOException;
 import dev.cairn.spi.StoreSpec;
 import dev.cairn.spi.StoreStats;
+import dev.cairn.spi.StoredObject;
 import dev.cairn.testkit.FakeBackend;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,6 +46,31 @@ class LayeredStoreTest {
     assertThat(store.read(a)).hasValue(bytes("a"));
     assertThat(store.read(b)).hasValue(bytes("b"));
     assertThat(store.read(c)).isEmpty();
+  }
+
+  @Test
+  void listsTheUpperThenTheLowerWhenBothCanAndNothingWhenEitherCannot() {
+    StoredObject up = new StoredObject(a, 1, "up@0");
+    StoredObject down = new StoredObject(b, 1, "down@0");
+    ObjectEnumeration upList = visitor -> visitor.accept(up);
+    ObjectEnumeration downList = visitor -> visitor.accept(down);
+    FakeBackend listedUpper =
+        FakeBackend.builder().feature(ObjectEnumeration.class, upList).build();
+    FakeBackend listedLower =
+        FakeBackend.builder().feature(ObjectEnumeration.class, downList).build();
+    List<StoredObject> seen = new ArrayList<>();
+    Decorators.layered(listedUpper, listedLower)
+        .feature(ObjectEnumeration.class)
+        .orElseThrow()
+        .forEachObject(seen::add);
+    assertThat(seen).containsExactly(up, down);
+    // A listing without one layer would look complete: none is offered.
+    assertThat(
+            Decorators.layered(listedUpper, FakeBackend.create()).feature(ObjectEnumeration.class))
+        .isEmpty();
+    assertThat(
+            Decorators.layered(FakeBackend.create(), listedLower).feature(ObjectEnumeration.class))
+        .isEmpty();
   }
 
   @Test

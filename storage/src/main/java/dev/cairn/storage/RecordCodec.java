@@ -311,6 +311,36 @@ public final class RecordCodec {
     }
   }
 
+  /**
+   * The payload length a record states, from its first bytes, without checking or decompressing it:
+   * a raw record's length less its framing, a compressed record's stated length. For listings that
+   * report sizes without reading every object; reading the record checks it.
+   *
+   * @param head the record's first bytes, from its position to its limit: at least 11, or the whole
+   *     record if it is shorter (the position is not moved)
+   * @param recordLength the whole record's length, as its index states it
+   * @param file what holds the record, for the error
+   * @param offset where the record starts in {@code file}, for the error
+   * @throws CorruptionException if the bytes cannot state a length
+   */
+  public static long statedLength(ByteBuffer head, int recordLength, String file, long offset) {
+    requireNonNull(head, "head");
+    requireNonNull(file, "file");
+    if (recordLength < RAW_OVERHEAD || !head.hasRemaining()) {
+      throw new CorruptionException(
+          file, offset, "record of " + recordLength + " bytes is shorter than its framing");
+    }
+    ByteBuffer in = head.slice();
+    int codec = Byte.toUnsignedInt(in.get(0));
+    if (codec == RAW) {
+      return recordLength - RAW_OVERHEAD;
+    }
+    if (codec != ZSTD && codec != ZSTD_DICTIONARY) {
+      throw new CorruptionException(file, offset, "unknown record codec " + codec);
+    }
+    return readVarint(in, new long[] {1}, Math.min(in.limit(), recordLength - 4), file, offset);
+  }
+
   /** The codec id of the record in {@code record} (its first byte), unchecked. */
   public static int codecOf(ByteBuffer record) {
     return Byte.toUnsignedInt(record.get(record.position()));
