@@ -22,8 +22,9 @@ import java.util.zip.CRC32C;
  * Writes one pack and then its index from (hash, bytes) records, in the order given. With {@link
  * Compression#AUTO} the first {@link PackOptions#sampleBytes()} of objects are held back and
  * sampled to train a zstd dictionary, which the pack stores once when it saves more than it costs;
- * records are compressed where that makes them smaller and stored raw where not. A hash added twice
- * is stored once.
+ * records are compressed where that makes them smaller and stored raw where not. Samples that do
+ * not compress even together (random bytes, data compressed already) train no dictionary and are
+ * stored raw without being tried one by one. A hash added twice is stored once.
  *
  * <p>The writer only writes to the streams it is given and closes neither: making the files durable
  * (and renaming them into place) is the caller's, for example with {@link DurableFiles}. Not
@@ -53,6 +54,10 @@ public final class PackWriter {
   private final List<byte[]> held = new ArrayList<>();
   private long heldBytes;
   private RecordCodec codec;
+
+  /** Whether the held objects were found not to compress together (see {@link #train()}). */
+  private boolean heldIncompressible;
+
   private int dictionaryLength;
   private long payloadBytes;
   private long compressed;
@@ -128,8 +133,10 @@ public final class PackWriter {
       out.write(dictionary);
       out.write(ByteBuffer.allocate(4).putInt(PackFormat.crc(ByteBuffer.wrap(dictionary))).array());
     }
+    // Samples that did not compress together do not compress one by one: stored raw, untried.
+    RecordCodec heldCodec = heldIncompressible ? RecordCodec.raw() : codec;
     for (int i = 0; i < held.size(); i++) {
-      write(heldHashes.get(i), held.get(i));
+      write(heldHashes.get(i), held.get(i), heldCodec);
     }
     held.clear();
     heldHashes.clear();
@@ -150,7 +157,11 @@ public final class PackWriter {
         total += data.length;
       }
     }
-    if (training.size() < MIN_SAMPLES || total < MIN_SAMPLE_BYTES || !compressTogether(training)) {
+    if (training.size() < MIN_SAMPLES || total < MIN_SAMPLE_BYTES) {
+      return null;
+    }
+    if (!compressTogether(training)) {
+      heldIncompressible = true;
       return null;
     }
     int size = (int) Math.min(options.dictionaryBytes(), Math.max(256, total / 16));
@@ -211,7 +222,11 @@ public final class PackWriter {
   }
 
   private void write(Hash hash, byte[] data) throws IOException {
-    byte[] record = codec.encode(data);
+    write(hash, data, codec);
+  }
+
+  private void write(Hash hash, byte[] data, RecordCodec with) throws IOException {
+    byte[] record = with.encode(data);
     if (record[0] != RecordCodec.RAW) {
       compressed++;
     }
