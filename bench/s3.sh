@@ -5,7 +5,7 @@
 #   bench/s3.sh               # interleaved ratios (ingest, point reads, cached reads, bytes
 #                             # stored, open time with 1,000 packs), then JMH, one thread
 #   bench/s3.sh -t 4 ...      # extra options go to JMH
-#   S3_ROUNDS=20 bench/s3.sh  # rounds of ingest of the interleaved run (default 12)
+#   S3_ROUNDS=40 bench/s3.sh  # rounds of ingest of the interleaved run (default 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl bench -am package -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip
@@ -16,7 +16,7 @@ jar="$(ls bench/target/cairn-bench-*.jar | grep -v -e sources -e javadoc | head 
 classpath="$jar:$(cat bench/target/bench.classpath)"
 # The ratios first, the two sides taking turns in one thread (a busy machine tilts neither).
 java -Xmx512m -cp "$classpath" dev.cairn.bench.S3Interleaved "$state" bench/target/s3-work \
-  "${S3_ROUNDS:-12}"
+  "${S3_ROUNDS:-20}"
 if [[ $# -eq 0 ]]; then
   set -- -t 1
 fi

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * one server, measured so that a busy machine cannot tilt the ratios: both sides take turns,
  * operation by operation, in one thread. {@code java -cp … dev.cairn.bench.S3Interleaved RGW_DIR
  * WORK_DIR [ROUNDS]} ({@code RGW_DIR} as {@code rgw.sh start} left it, {@code WORK_DIR} for the
- * index caches and the disk store; default 12 rounds of ingest) prints, for 1 KiB objects of the
+ * index caches and the disk store; default 20 rounds of ingest) prints, for 1 KiB objects of the
  * bench {@link Workload} (incompressible):
  *
  * <ul>
@@ -57,11 +57,11 @@ public final class S3Interleaved {
 
   private S3Interleaved() {}
 
-  /** Arguments: the RGW directory, a work directory, rounds of ingest (default 12). */
+  /** Arguments: the RGW directory, a work directory, rounds of ingest (default 20). */
   public static void main(String[] args) throws Exception {
     S3Rig rig = S3Rig.read(Path.of(args[0]));
     Path work = Files.createDirectories(Path.of(args[1]));
-    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     long packSize = S3Options.DEFAULT_PACK_SIZE;
     int perBatch = (int) (packSize / VALUE_SIZE);
     Workload workload = new Workload(VALUE_SIZE, Long.MAX_VALUE / 2, System.nanoTime());
@@ -124,14 +124,19 @@ public final class S3Interleaved {
 
         // What the bucket holds for the payload.
         long stored = S3Rig.bytesUnder(sdk, prefix);
+        long packs = S3Rig.bytesUnder(sdk, prefix + "/packs");
+        long indexes = S3Rig.bytesUnder(sdk, prefix + "/indexes");
         System.out.printf(
             Locale.ROOT,
-            "bytes stored / payload: %,d / %,d = %.3f (%d packs and their indexes, the"
-                + " descriptor)%n",
+            "bytes stored / payload: %,d / %,d = %.3f (%d packs %.3f, their indexes %.3f, the"
+                + " rest %,d bytes)%n",
             stored,
             payload,
             (double) stored / payload,
-            store.packCount());
+            store.packCount(),
+            (double) packs / payload,
+            (double) indexes / payload,
+            stored - packs - indexes);
 
         // A hot set through the cache: over the store against over a disk store.
         cachedHotSet(store, written.subList(0, HOT_SET), work.resolve("disk"), readTurns);
