@@ -9,6 +9,8 @@
 #   rgw.sh restart DIR    start again whatever daemon of DIR is not running (after kill -9)
 #
 # Memory is kept small (the build shares the machine): BlueStore cache 64 MiB, no autotune.
+# The gateway sends without Nagle's delay (tcp_nodelay=1): otherwise the body of a small GET
+# waits for the client's delayed ACK, about 40 ms, on some connections and not others.
 set -euo pipefail
 
 PACKAGES="ceph-mon ceph-osd radosgw ceph-common"
@@ -104,7 +106,7 @@ bluestore cache autotune = false
 bluestore cache size = 67108864
 osd memory target = 939524096
 [client.rgw.gw]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw dns name = 127.0.0.1
 rgw thread pool size = 32
 CONF

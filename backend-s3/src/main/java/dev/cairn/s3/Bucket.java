@@ -3,6 +3,7 @@ package dev.cairn.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.StoreIOException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -120,12 +121,27 @@ final class Bucket implements AutoCloseable {
 
   /** Writes {@code data} at {@code key}, replacing what was there. Durable when it returns. */
   void put(String key, byte[] data) {
+    put(key, data, data.length);
+  }
+
+  /**
+   * Writes the first {@code length} bytes of {@code data} at {@code key}, replacing what was there,
+   * read in place (the caller must not change them until this returns). Durable when it returns.
+   */
+  void put(String key, byte[] data, int length) {
+    if (length < 0 || length > data.length) {
+      throw new IndexOutOfBoundsException(
+          "length " + length + " of an array of " + data.length + " bytes");
+    }
     call(
         "writing " + key,
         () ->
             client.putObject(
-                b -> b.bucket(bucket).key(prefix + key).contentLength((long) data.length),
-                RequestBody.fromBytes(data)));
+                b -> b.bucket(bucket).key(prefix + key).contentLength((long) length),
+                RequestBody.fromContentProvider(
+                    () -> new ByteArrayInputStream(data, 0, length),
+                    length,
+                    "application/octet-stream")));
   }
 
   /** Writes {@code data} at {@code key} only if no object is there; false if one is. */

@@ -379,7 +379,8 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       throw new IllegalArgumentException(
           "a batch of " + bound + " bytes does not fit one pack (at most 2 GiB)");
     }
-    ByteArrayOutputStream pack = new ByteArrayOutputStream((int) Math.min(bound, 1 << 24));
+    // Sized to the bound, so the pack is never copied into a larger buffer, nor out of this one.
+    Buffer pack = new Buffer((int) bound);
     ByteArrayOutputStream index = new ByteArrayOutputStream();
     try {
       PackWriter writer = PackWriter.create(pack, hashAlgorithm(), packOptions);
@@ -390,13 +391,23 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     } catch (IOException e) {
       throw new IllegalStateException("a pack written to memory failed", e);
     }
-    byte[] packBytes = pack.toByteArray();
     String id = newPackId(System.currentTimeMillis());
     byte[] indexBytes = IndexObject.encode(index.toByteArray(), objects, IndexSet.indexKey(id));
-    bucket.put(Pack.key(id), packBytes);
+    bucket.put(Pack.key(id), pack.array(), pack.size());
     bucket.put(IndexSet.indexKey(id), indexBytes);
-    indexes.add(id, indexBytes, packBytes);
-    return packBytes.length + (long) indexBytes.length;
+    indexes.add(id, indexBytes, pack.array());
+    return pack.size() + (long) indexBytes.length;
+  }
+
+  /** A byte stream whose bytes are read in place: the first {@link #size()} of {@link #array()}. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer(int capacity) {
+      super(capacity);
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   @Override

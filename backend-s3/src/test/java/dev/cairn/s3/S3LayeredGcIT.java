@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The natural deployment: {@code layered(upper=disk:..., lower=s3:...)}, whose collection archives
  * the objects no ref reaches from the local disk into object storage (as durable batches keyed by
- * hash: packs and their indexes) before it drops them from the disk.
+ * hash: packs and their indexes) before it drops them from the disk, in a few requests whatever the
+ * number of objects.
  */
 class S3LayeredGcIT {
   @TempDir Path upper;
@@ -33,8 +34,8 @@ class S3LayeredGcIT {
     String prefix = Rgw.freshPrefix("layered-gc");
     Map<Hash, byte[]> cold = new LinkedHashMap<>();
     Hash live;
-    try (LayeredStore stack =
-        Decorators.layered(disk(), S3Backend.open(Rgw.get().options(prefix).build()))) {
+    S3Backend lower = S3Backend.open(Rgw.get().options(prefix).build());
+    try (LayeredStore stack = Decorators.layered(disk(), lower)) {
       live = stack.put(Rgw.utf8("the object a ref reaches"));
       stack.setRef("refs/heads/main", live);
       for (int i = 0; i < 100; i++) {
@@ -42,8 +43,12 @@ class S3LayeredGcIT {
         cold.put(HashAlgorithm.SHA256.hash(data), data);
       }
       stack.writeBatch(cold);
+      long requests = lower.requests();
       GcReport report =
           stack.feature(GarbageCollection.class).orElseThrow().gc(GcOptions.defaults());
+      // A LIST of the lower's refs, one of its indexes (which of the 100 it holds already), one
+      // pack and its index: not one LIST per archived object.
+      assertThat(lower.requests() - requests).as("requests to the bucket by the gc").isLessThan(8);
       assertThat(report.mode()).isEqualTo(Mode.ARCHIVE);
       assertThat(report.archived()).isEqualTo(cold.size());
       assertThat(report.dropped()).isEqualTo(cold.size());

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -330,7 +331,7 @@ final class LayeredCollection implements GarbageCollection {
       MarkSet unreachable,
       long[] archived) {
     long start = begin(options, Phase.ARCHIVE);
-    Iterator<ArchiveEntry> entries = entries(unreachable, archived);
+    Iterator<ArchiveEntry> entries = entries(unreachable, lower::exists, archived);
     // After a crash between a swap and the compaction, the lower holds them all already:
     // no new generation for an empty archive.
     if (!entries.hasNext()) {
@@ -358,7 +359,8 @@ final class LayeredCollection implements GarbageCollection {
   private void archiveByHash(
       GcOptions options, Map<Phase, Duration> phases, MarkSet unreachable, long[] archived) {
     long start = begin(options, Phase.ARCHIVE);
-    Iterator<ArchiveEntry> entries = entries(unreachable, archived);
+    Predicate<Hash> held = heldByLower(unreachable);
+    Iterator<ArchiveEntry> entries = entries(unreachable, held, archived);
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
     long bytes = 0;
     while (entries.hasNext()) {
@@ -397,10 +399,37 @@ final class LayeredCollection implements GarbageCollection {
   }
 
   /**
-   * The unreachable objects the lower does not hold yet, read from the upper one at a time as the
-   * archive consumes them.
+   * Which of the unreachable objects a lower archived by hash holds already: from one pass over the
+   * lower's objects where it can list them ({@link ObjectEnumeration}), else by asking {@code
+   * exists} of each. One pass, not one question per object, because on object storage an {@code
+   * exists} that misses lists the store's indexes again before it answers (one LIST request per
+   * archived object), and most of what is archived is not in the lower yet. The pass costs in
+   * proportion to what the lower holds, not to what is archived: on {@code s3:} it reads the
+   * indexes, mapped locally, after one listing; on {@code postgres:} it scans the hashes once.
    */
-  private Iterator<ArchiveEntry> entries(MarkSet unreachable, long[] archived) {
+  private Predicate<Hash> heldByLower(MarkSet unreachable) {
+    Optional<ObjectEnumeration> enumeration = lower.feature(ObjectEnumeration.class);
+    if (enumeration.isEmpty()) {
+      return lower::exists;
+    }
+    MarkSet held = new MarkSet(upper.hashAlgorithm());
+    enumeration
+        .get()
+        .forEachObject(
+            object -> {
+              if (unreachable.contains(object.hash())) {
+                held.add(object.hash());
+              }
+            });
+    return held::contains;
+  }
+
+  /**
+   * The unreachable objects the lower does not hold yet ({@code held} says which it does), read
+   * from the upper one at a time as the archive consumes them.
+   */
+  private Iterator<ArchiveEntry> entries(
+      MarkSet unreachable, Predicate<Hash> held, long[] archived) {
     return new Iterator<>() {
       private final Iterator<Hash> hashes = hashes(unreachable);
       private ArchiveEntry next;
@@ -409,7 +438,7 @@ final class LayeredCollection implements GarbageCollection {
       public boolean hasNext() {
         while (next == null && hashes.hasNext()) {
           Hash hash = hashes.next();
-          if (lower.exists(hash)) {
+          if (held.test(hash)) {
             continue;
           }
           Optional<byte[]> data = upper.read(hash);

@@ -7,6 +7,7 @@ import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
 import dev.cairn.spi.HashAlgorithmMismatchException;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -22,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * Writes one pack and then its index from (hash, bytes) records, in the order given. With {@link
  * Compression#AUTO} the first {@link PackOptions#sampleBytes()} of objects are held back and
  * sampled to train a zstd dictionary, which the pack stores once when it saves more than it costs;
- * records are compressed where that makes them smaller and stored raw where not. A hash added twice
- * is stored once.
+ * records are compressed where that makes them smaller and stored raw where not. Samples that do
+ * not compress even together (random bytes, data compressed already) train no dictionary and are
+ * stored raw without being tried one by one. A hash added twice is stored once.
  *
  * <p>The writer only writes to the streams it is given and closes neither: making the files durable
  * (and renaming them into place) is the caller's, for example with {@link DurableFiles}. Not
@@ -39,6 +41,12 @@ public final class PackWriter {
   /** Fewer sample bytes than this train no dictionary. */
   private static final int MIN_SAMPLE_BYTES = 4096;
 
+  /** Past incompressible samples, one record in this many is tried with zstd. */
+  private static final int PROBE_EVERY = 64;
+
+  /** Sample bytes compressed together to tell whether a dictionary could pay. */
+  private static final int PROBE_BYTES = 1 << 20;
+
   private final HashAlgorithm algorithm;
   private final PackOptions options;
   private final Counting out;
@@ -50,6 +58,15 @@ public final class PackWriter {
   private final List<byte[]> held = new ArrayList<>();
   private long heldBytes;
   private @Nullable RecordCodec codec;
+
+  /**
+   * Whether the objects so far did not compress: the held samples, together ({@link #train()}), or
+   * since then every probed record. While true, records are stored raw untried but one in {@link
+   * #PROBE_EVERY}, which zstd tries; one that compresses turns it off for the rest of the pack.
+   */
+  private boolean heldIncompressible;
+
+  private int sinceProbe;
   private int dictionaryLength;
   private long payloadBytes;
   private long compressed;
@@ -125,8 +142,10 @@ public final class PackWriter {
       out.write(dictionary);
       out.write(ByteBuffer.allocate(4).putInt(PackFormat.crc(ByteBuffer.wrap(dictionary))).array());
     }
+    // Samples that did not compress together do not compress one by one: stored raw, untried.
+    RecordCodec heldCodec = heldIncompressible ? RecordCodec.raw() : codec;
     for (int i = 0; i < held.size(); i++) {
-      write(heldHashes.get(i), held.get(i));
+      write(heldHashes.get(i), held.get(i), heldCodec);
     }
     held.clear();
     heldHashes.clear();
@@ -148,6 +167,10 @@ public final class PackWriter {
       }
     }
     if (training.size() < MIN_SAMPLES || total < MIN_SAMPLE_BYTES) {
+      return null;
+    }
+    if (!compressTogether(training)) {
+      heldIncompressible = true;
       return null;
     }
     int size = (int) Math.min(options.dictionaryBytes(), Math.max(256, total / 16));
@@ -172,6 +195,26 @@ public final class PackWriter {
     return all != null ? all : dictionary;
   }
 
+  /**
+   * Whether the first {@link #PROBE_BYTES} of {@code samples}, one after another, compress by zstd
+   * without a dictionary to less than 97% of their size. A dictionary learns only what the samples
+   * have in common, which compressing them together finds as well, so samples that do not compress
+   * together (random bytes, data compressed already) are not worth training on: the training is by
+   * far the dearest step of writing a pack (about a second of CPU per 16 MiB).
+   */
+  private boolean compressTogether(List<byte[]> samples) {
+    ByteArrayOutputStream joined = new ByteArrayOutputStream(PROBE_BYTES + SAMPLE_LIMIT);
+    for (byte[] sample : samples) {
+      if (joined.size() >= PROBE_BYTES) {
+        break;
+      }
+      joined.writeBytes(sample);
+    }
+    byte[] record =
+        RecordCodec.create(Compression.ZSTD, null, options.level()).encode(joined.toByteArray());
+    return record.length < joined.size() * 0.97;
+  }
+
   /** A zstd dictionary of at most {@code size} bytes from {@code samples}, or null. */
   private static byte @Nullable [] train(List<byte[]> samples, long total, int size) {
     try {
@@ -187,10 +230,27 @@ public final class PackWriter {
     }
   }
 
-  /** Writes one record; only after {@link #start} has chosen the codec. */
+  /**
+   * Writes one record; only after {@link #start} has chosen the codec. Past incompressible samples
+   * most records are stored raw untried (see {@link #heldIncompressible}).
+   */
   private void write(Hash hash, byte[] data) throws IOException {
-    byte[] record = requireNonNull(codec, "codec (chosen by start)").encode(data);
-    if (record[0] != RecordCodec.RAW) {
+    RecordCodec chosen = requireNonNull(codec, "codec (chosen by start)");
+    if (!heldIncompressible) {
+      write(hash, data, chosen);
+    } else if (++sinceProbe < PROBE_EVERY) {
+      write(hash, data, RecordCodec.raw());
+    } else {
+      sinceProbe = 0;
+      heldIncompressible = !write(hash, data, chosen);
+    }
+  }
+
+  /** Writes one record encoded by {@code with}; true if it was stored compressed. */
+  private boolean write(Hash hash, byte[] data, RecordCodec with) throws IOException {
+    byte[] record = with.encode(data);
+    boolean packed = record[0] != RecordCodec.RAW;
+    if (packed) {
       compressed++;
     }
     int n = hashes.size();
@@ -203,6 +263,7 @@ public final class PackWriter {
     lengths[n] = record.length;
     payloadBytes += data.length;
     out.write(record);
+    return packed;
   }
 
   /**

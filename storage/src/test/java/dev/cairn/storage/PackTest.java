@@ -45,6 +45,26 @@ class PackTest {
   }
 
   @Test
+  void pastIncompressibleSamplesTheRestIsProbedAndCompressedOnceItPays() throws IOException {
+    PackOptions options =
+        new PackOptions(Compression.AUTO, RecordCodec.DEFAULT_LEVEL, 256, 64 << 10, 0);
+    Map<Hash, byte[]> random = Packs.random(HashAlgorithm.SHA256, 400, 1024, 5);
+    PackSummary allRandom = Packs.write(HashAlgorithm.SHA256, options, random).summary();
+    assertThat(allRandom.compressedRecords()).isZero();
+    assertThat(allRandom.dictionaryBytes()).isZero();
+    // Random samples first, text after: a probe finds the text compressing and zstd takes over.
+    Map<Hash, byte[]> mixed = new LinkedHashMap<>(random);
+    Map<Hash, byte[]> text = Packs.text(HashAlgorithm.SHA256, 3000, 6);
+    mixed.putAll(text);
+    Packs.Written written = Packs.write(HashAlgorithm.SHA256, options, mixed);
+    assertThat(written.summary().compressedRecords()).isGreaterThan(text.size() * 9L / 10);
+    PackReader reader = written.reader(HashAlgorithm.SHA256);
+    for (Map.Entry<Hash, byte[]> e : mixed.entrySet()) {
+      assertThat(reader.read(e.getKey())).hasValue(e.getValue());
+    }
+  }
+
+  @Test
   void aDictionaryMakesSmallDocumentsTwiceAsSmall() {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA1, 10_000, 3);
     PackSummary none =
