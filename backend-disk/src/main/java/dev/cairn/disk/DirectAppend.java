@@ -131,7 +131,8 @@ final class DirectAppend implements Closeable {
           return false;
         }
         block = size;
-        buffer = ByteBuffer.allocateDirect(CHUNK + 2 * block).alignedSlice(block);
+        // Aligning the slice wastes less than a block; CHUNK (whole blocks) always remains.
+        buffer = ByteBuffer.allocateDirect(CHUNK + block).alignedSlice(block);
       }
       direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
       path = file;

@@ -507,14 +507,16 @@ final class LoadedVolume implements Volume {
       return;
     }
     byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
-    String file = dataFile().toString();
+    Path data = dataFile();
+    String file = data.toString();
+    ByteBuffer head = ByteBuffer.allocate(HEAD);
     for (int i = 0; i < index.count(); i++) {
       index.copyEntry(i, entry);
       Hash hash = Hash.of(algorithm, entry, 0, digestLength);
       long position = position(i, hash);
       int length = index.recordLength(i);
-      ByteBuffer head = ByteBuffer.allocate(Math.min(length, HEAD));
-      channels.read(dataFile(), head, position);
+      head.clear().limit(Math.min(length, HEAD));
+      channels.read(data, head, position);
       head.flip();
       int word = head.getInt(0);
       long size =

@@ -64,7 +64,7 @@ public final class PackWriter {
    * since then every probed record. While true, records are stored raw untried but one in {@link
    * #PROBE_EVERY}, which zstd tries; one that compresses turns it off for the rest of the pack.
    */
-  private boolean heldIncompressible;
+  private boolean incompressible;
 
   private int sinceProbe;
   private int dictionaryLength;
@@ -143,7 +143,7 @@ public final class PackWriter {
       out.write(ByteBuffer.allocate(4).putInt(PackFormat.crc(ByteBuffer.wrap(dictionary))).array());
     }
     // Samples that did not compress together do not compress one by one: stored raw, untried.
-    RecordCodec heldCodec = heldIncompressible ? RecordCodec.raw() : codec;
+    RecordCodec heldCodec = incompressible ? RecordCodec.raw() : codec;
     for (int i = 0; i < held.size(); i++) {
       write(heldHashes.get(i), held.get(i), heldCodec);
     }
@@ -170,7 +170,7 @@ public final class PackWriter {
       return null;
     }
     if (!compressTogether(training)) {
-      heldIncompressible = true;
+      incompressible = true;
       return null;
     }
     int size = (int) Math.min(options.dictionaryBytes(), Math.max(256, total / 16));
@@ -232,17 +232,17 @@ public final class PackWriter {
 
   /**
    * Writes one record; only after {@link #start} has chosen the codec. Past incompressible samples
-   * most records are stored raw untried (see {@link #heldIncompressible}).
+   * most records are stored raw untried (see {@link #incompressible}).
    */
   private void write(Hash hash, byte[] data) throws IOException {
     RecordCodec chosen = requireNonNull(codec, "codec (chosen by start)");
-    if (!heldIncompressible) {
+    if (!incompressible) {
       write(hash, data, chosen);
     } else if (++sinceProbe < PROBE_EVERY) {
       write(hash, data, RecordCodec.raw());
     } else {
       sinceProbe = 0;
-      heldIncompressible = !write(hash, data, chosen);
+      incompressible = !write(hash, data, chosen);
     }
   }
 
