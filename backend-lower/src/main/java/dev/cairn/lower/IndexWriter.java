@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a volume's next index and bloom filter: the entries of the volume's current index merged
@@ -177,7 +178,8 @@ final class IndexWriter implements AutoCloseable {
    * Writes the merged index to {@code indexFile} and the bloom filter to {@code bloomFile}, each
    * synced. {@code previous} is the volume's current index, or null.
    */
-  Written finish(VolumeIndex previous, Path indexFile, Path bloomFile) throws IOException {
+  Written finish(@Nullable VolumeIndex previous, Path indexFile, Path bloomFile)
+      throws IOException {
     List<Source> sources = new ArrayList<>();
     try {
       return merge(sources, previous, indexFile, bloomFile);
@@ -188,7 +190,8 @@ final class IndexWriter implements AutoCloseable {
     }
   }
 
-  private Written merge(List<Source> sources, VolumeIndex previous, Path indexFile, Path bloomFile)
+  private Written merge(
+      List<Source> sources, @Nullable VolumeIndex previous, Path indexFile, Path bloomFile)
       throws IOException {
     if (previous != null) {
       sources.add(

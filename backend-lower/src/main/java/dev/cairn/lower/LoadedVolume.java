@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A volume as its control file committed it: the directory {@code volume.<n>/} holding {@code
@@ -42,24 +43,21 @@ final class LoadedVolume implements Volume {
       Pattern.compile("volume\\.(\\d{1,18})\\.(control|index|bloom|run\\d+)");
 
   private final Path directory;
-  private final ControlFile control;
+
+  /** What the control file committed; null for a volume nothing was committed to yet. */
+  private final @Nullable Committed committed;
+
   private final Mapping mapping;
-  private final VolumeIndex index;
-  private final Bloom bloom;
   private final int digestLength;
 
+  /** The control file and the index and bloom filter of its generation, loaded and checked. */
+  private record Committed(ControlFile control, VolumeIndex index, Bloom bloom) {}
+
   private LoadedVolume(
-      Path directory,
-      ControlFile control,
-      Mapping mapping,
-      VolumeIndex index,
-      Bloom bloom,
-      int digestLength) {
+      Path directory, @Nullable Committed committed, Mapping mapping, int digestLength) {
     this.directory = directory;
-    this.control = control;
+    this.committed = committed;
     this.mapping = mapping;
-    this.index = index;
-    this.bloom = bloom;
     this.digestLength = digestLength;
   }
 
@@ -83,7 +81,7 @@ final class LoadedVolume implements Volume {
 
   /** An empty volume in {@code directory}. */
   static LoadedVolume empty(Path directory, int digestLength) {
-    return new LoadedVolume(directory, null, Mapping.EMPTY, null, null, digestLength);
+    return new LoadedVolume(directory, null, Mapping.EMPTY, digestLength);
   }
 
   /**
@@ -93,7 +91,7 @@ final class LoadedVolume implements Volume {
    * as loaded before and its control file has not changed since, it is returned as is: its files
    * were checked then and committed files never change.
    */
-  static LoadedVolume load(Path directory, int digestLength, LoadedVolume loaded) {
+  static LoadedVolume load(Path directory, int digestLength, @Nullable LoadedVolume loaded) {
     Path controlFile = directory.resolve(CONTROL);
     ControlFile previous = null;
     for (int attempt = 0; ; attempt++) {
@@ -101,7 +99,9 @@ final class LoadedVolume implements Volume {
         return empty(directory, digestLength);
       }
       ControlFile control = ControlFile.read(controlFile);
-      if (loaded != null && loaded.directory.equals(directory) && control.equals(loaded.control)) {
+      if (loaded != null
+          && loaded.directory.equals(directory)
+          && control.equals(loaded.control())) {
         return loaded;
       }
       try {
@@ -149,7 +149,7 @@ final class LoadedVolume implements Volume {
             control.objectCount(),
             digestLength);
     Bloom bloom = readBloom(bloomFile(directory, control.indexGeneration()), control);
-    return new LoadedVolume(directory, control, mapping, index, bloom, digestLength);
+    return new LoadedVolume(directory, new Committed(control, index, bloom), mapping, digestLength);
   }
 
   private static Bloom readBloom(Path file, ControlFile control) {
@@ -190,7 +190,7 @@ final class LoadedVolume implements Volume {
    */
   static IntegrityCheck.Summary check(
       Path directory,
-      ControlFile loaded,
+      @Nullable ControlFile loaded,
       HashAlgorithm algorithm,
       Consumer<? super CorruptionException> report) {
     int digestLength = algorithm.digestLength();
@@ -375,7 +375,7 @@ final class LoadedVolume implements Volume {
       String file,
       VolumeIndex index,
       Mapping mapping,
-      Bloom bloom,
+      @Nullable Bloom bloom,
       HashAlgorithm algorithm,
       Consumer<? super CorruptionException> report)
       throws IOException {
@@ -439,12 +439,14 @@ final class LoadedVolume implements Volume {
     }
   }
 
-  ControlFile control() {
-    return control;
+  /** The committed control file; null for an empty volume. */
+  @Nullable ControlFile control() {
+    return committed == null ? null : committed.control();
   }
 
-  VolumeIndex index() {
-    return index;
+  /** The committed index; null for an empty volume. */
+  @Nullable VolumeIndex index() {
+    return committed == null ? null : committed.index();
   }
 
   Path dataFile() {
@@ -453,19 +455,21 @@ final class LoadedVolume implements Volume {
 
   /** The object named {@code hash}, checked, or empty: the bloom filter first, then the index. */
   Optional<byte[]> read(Hash hash, ChannelCache channels) {
-    if (control == null) {
+    Committed c = committed;
+    if (c == null) {
       return Optional.empty();
     }
     byte[] key = hash.toBytes();
-    if (!bloom.mightContain(Bloom.keyOfAll(key))) {
+    if (!c.bloom().mightContain(Bloom.keyOfAll(key))) {
       return Optional.empty();
     }
+    VolumeIndex index = c.index();
     int entry = index.find(key);
     if (entry < 0) {
       return Optional.empty();
     }
     int length = index.recordLength(entry);
-    long position = position(entry, hash);
+    long position = position(index, entry, hash);
     ByteBuffer record = ByteBuffer.allocate(length);
     channels.read(dataFile(), record, position);
     return Optional.of(ArchiveRecord.payload(record.flip(), hash, dataFile().toString(), position));
@@ -476,7 +480,7 @@ final class LoadedVolume implements Volume {
    *
    * @throws CorruptionException if the entry points outside the archived ranges
    */
-  private long position(int entry, Hash hash) {
+  private long position(VolumeIndex index, int entry, Hash hash) {
     long offset = index.offset(entry);
     int length = index.recordLength(entry);
     int run = mapping.find(offset);
@@ -503,9 +507,11 @@ final class LoadedVolume implements Volume {
    */
   void forEachObject(
       HashAlgorithm algorithm, ChannelCache channels, Consumer<? super StoredObject> visitor) {
-    if (control == null) {
+    Committed c = committed;
+    if (c == null) {
       return;
     }
+    VolumeIndex index = c.index();
     byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
     Path data = dataFile();
     String file = data.toString();
@@ -513,7 +519,7 @@ final class LoadedVolume implements Volume {
     for (int i = 0; i < index.count(); i++) {
       index.copyEntry(i, entry);
       Hash hash = Hash.of(algorithm, entry, 0, digestLength);
-      long position = position(i, hash);
+      long position = position(index, i, hash);
       int length = index.recordLength(i);
       head.clear().limit(Math.min(length, HEAD));
       channels.read(data, head, position);
@@ -538,9 +544,11 @@ final class LoadedVolume implements Volume {
    * @throws CorruptionException at the first damage found
    */
   long verify(HashAlgorithm algorithm, ChannelCache channels) {
-    if (control == null) {
+    Committed c = committed;
+    if (c == null) {
       return 0;
     }
+    VolumeIndex index = c.index();
     byte[] entry = new byte[VolumeIndex.entrySize(digestLength)];
     byte[] previous = null;
     for (int i = 0; i < index.count(); i++) {
@@ -574,17 +582,18 @@ final class LoadedVolume implements Volume {
 
   /** Whether the index names {@code hash}. */
   boolean holds(Hash hash) {
-    if (control == null) {
+    Committed c = committed;
+    if (c == null) {
       return false;
     }
     byte[] key = hash.toBytes();
-    return bloom.mightContain(Bloom.keyOfAll(key)) && index.find(key) >= 0;
+    return c.bloom().mightContain(Bloom.keyOfAll(key)) && c.index().find(key) >= 0;
   }
 
   /** Reads raw bytes at a global offset, as {@code Lower.readRange} promises. */
   RangeRead readRange(
       long offset, int minLength, int maxLength, byte[] target, ChannelCache channels) {
-    if (control == null) {
+    if (committed == null) {
       throw VolumeException.invalidRead(
           String.format("cannot read offset %d from %s: the volume is empty", offset, id()));
     }
@@ -620,11 +629,12 @@ final class LoadedVolume implements Volume {
 
   @Override
   public boolean isEmpty() {
-    return control == null;
+    return committed == null;
   }
 
   @Override
   public long startOffset() {
+    ControlFile control = control();
     if (control == null) {
       throw new IllegalStateException("volume " + id() + " is empty: it has no start offset");
     }
@@ -633,6 +643,7 @@ final class LoadedVolume implements Volume {
 
   @Override
   public long endOffset() {
+    ControlFile control = control();
     if (control == null) {
       throw new IllegalStateException("volume " + id() + " is empty: it has no end offset");
     }
@@ -641,24 +652,27 @@ final class LoadedVolume implements Volume {
 
   @Override
   public boolean contains(long offset) {
+    ControlFile control = control();
     return control != null && control.startOffset() <= offset && offset < control.endOffset();
   }
 
   @Override
   public long objectCount() {
+    ControlFile control = control();
     return control == null ? 0 : control.objectCount();
   }
 
   @Override
   public long generation() {
+    ControlFile control = control();
     return control == null ? -1 : control.indexGeneration();
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof LoadedVolume
         && ((LoadedVolume) o).directory.equals(directory)
-        && Objects.equals(((LoadedVolume) o).control, control);
+        && Objects.equals(((LoadedVolume) o).control(), control());
   }
 
   @Override
@@ -668,6 +682,7 @@ final class LoadedVolume implements Volume {
 
   @Override
   public String toString() {
+    ControlFile control = control();
     return control == null
         ? id() + " (empty)"
         : String.format(
@@ -681,6 +696,6 @@ final class LoadedVolume implements Volume {
 
   /** An intact file of a format this build does not read, reported by verify as its damage. */
   private static CorruptionException unsupported(Path file, VolumeException e) {
-    return new CorruptionException(file.toString(), 8, e.getMessage(), e);
+    return new CorruptionException(file.toString(), 8, String.valueOf(e.getMessage()), e);
   }
 }

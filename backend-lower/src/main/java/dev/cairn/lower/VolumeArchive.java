@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A volume archive on disk: the {@link Lower} layer of a layered store, in irmin-pack's layout, and
@@ -86,13 +87,14 @@ public final class VolumeArchive extends AbstractBackend
   private final Object lock = new Object();
   private volatile List<LoadedVolume> volumes = List.of();
   private volatile boolean readOnly;
-  private volatile DiskSignature signature;
+  private volatile @Nullable DiskSignature signature;
 
   /** Held while the archive may be written; null while it was only ever read-only. */
-  private volatile DirectoryLock writerLock;
+  private volatile @Nullable DirectoryLock writerLock;
 
   /** Which on-disk state the loaded volumes reflect, cheap enough to compare on every miss. */
-  private record DiskSignature(boolean nextVolumeExists, Object controlKey, long controlTime) {}
+  private record DiskSignature(
+      boolean nextVolumeExists, @Nullable Object controlKey, long controlTime) {}
 
   private VolumeArchive(
       Path root,
@@ -131,7 +133,7 @@ public final class VolumeArchive extends AbstractBackend
     private final Path root;
     private int volumes = -1;
     private boolean readOnly;
-    private HashAlgorithm algorithm;
+    private @Nullable HashAlgorithm algorithm;
     private HashAlgorithms algorithms = HashAlgorithms.standard();
     private int openFiles = DEFAULT_OPEN_FILES;
     private int runEntries = IndexWriter.DEFAULT_RUN_ENTRIES;
@@ -747,7 +749,7 @@ public final class VolumeArchive extends AbstractBackend
   }
 
   private void commit(Path directory, Path temp, ControlFile control) {
-    writerLock.check();
+    heldLock().check();
     try {
       DurableFiles.rename(temp, directory.resolve(LoadedVolume.CONTROL));
     } catch (IOException e) {
@@ -838,7 +840,16 @@ public final class VolumeArchive extends AbstractBackend
     if (readOnly) {
       throw new ReadOnlyStoreException(toString(), operation);
     }
-    writerLock.check();
+    heldLock().check();
+  }
+
+  /** The writer's lock, which every writable archive holds from its open. */
+  private DirectoryLock heldLock() {
+    DirectoryLock held = writerLock;
+    if (held == null) {
+      throw new IllegalStateException(this + " holds no writer's lock; it was opened read-only");
+    }
+    return held;
   }
 
   private void checkRoot() {

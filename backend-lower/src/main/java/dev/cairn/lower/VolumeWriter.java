@@ -130,7 +130,7 @@ final class VolumeWriter {
       }
       ArchiveSteps.reached(ArchiveSteps.MAPPING_SYNCED);
       ControlFile next;
-      if (count == 0) {
+      if (count == 0 && old != null) {
         next =
             new ControlFile(
                 old.startOffset(),
@@ -262,7 +262,7 @@ final class VolumeWriter {
         Files.deleteIfExists(file);
       }
     }
-    DurableFiles.syncDirectory(directory.getParent());
+    DurableFiles.syncDirectory(requireNonNull(directory.getParent(), "parent of " + directory));
   }
 
   /** Checks every record of {@code src} before anything moves, indexing them. */

@@ -28,4 +28,7 @@
  * temporary control of another generation, is garbage that the next archive overwrites or that
  * {@code swap} and {@code cleanup} delete.
  */
+@NullMarked
 package dev.cairn.lower;
+
+import org.jspecify.annotations.NullMarked;
