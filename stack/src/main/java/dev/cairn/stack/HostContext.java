@@ -28,7 +28,7 @@ final class HostContext implements StoreContext {
     try {
       this.hashAlgorithms = HashAlgorithms.load(classLoader);
     } catch (IllegalStateException e) {
-      throw new StoreConfigurationException(e.getMessage(), e);
+      throw new StoreConfigurationException(String.valueOf(e.getMessage()), e);
     }
     this.configuration = configuration;
   }

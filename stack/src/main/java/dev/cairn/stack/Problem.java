@@ -4,6 +4,7 @@ import dev.cairn.spi.StoreSpec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing wrong with a stack spec, at a position in it. Every message family of the stack-spec
@@ -32,13 +33,13 @@ final class Problem {
   private final Message message;
 
   /** For a problem inside a value, what it is without quoting the value; else null. */
-  private final String family;
+  private final @Nullable String family;
 
   private Problem(int position, Message message) {
     this(position, message, null);
   }
 
-  private Problem(int position, Message message, String family) {
+  private Problem(int position, Message message, @Nullable String family) {
     this.position = position;
     this.message = message;
     this.family = family;

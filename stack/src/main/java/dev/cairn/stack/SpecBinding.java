@@ -1,5 +1,7 @@
 package dev.cairn.stack;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cairn.spi.StoreConfigurationException;
 import dev.cairn.spi.StoreFactory.Shape;
 import dev.cairn.spi.StoreSpec;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds a {@linkplain SpecSyntax syntax tree} to the {@link Registry}: finds each store's factory,
@@ -36,7 +39,7 @@ final class SpecBinding {
   private final Map<StoreSpec, Integer> positions = new java.util.IdentityHashMap<>();
 
   /** The spec with misplaced options moved where they belong, once known. */
-  private String rewritten;
+  private @Nullable String rewritten;
 
   private SpecBinding(Registry registry, String spec) {
     this.registry = registry;
@@ -46,21 +49,32 @@ final class SpecBinding {
   /** A store being bound: what is known of it so far. */
   private static final class Draft {
     final SpecSyntax.Term term;
-    final Draft parent;
+    final @Nullable Draft parent;
     final int depth;
-    final Registry.Entry entry;
+
+    /** The store type's entry; null where the type is unknown (a problem already reported). */
+    final Registry.@Nullable Entry entry;
+
     final Map<String, String> options = new TreeMap<>();
     final Map<String, Draft> children = new LinkedHashMap<>();
-    String locator;
+    @Nullable String locator;
 
     /** Whether a {@link StoreSpec} can be built from this node alone. */
     boolean complete = true;
 
-    Draft(SpecSyntax.Term term, Draft parent, Registry.Entry entry) {
+    Draft(SpecSyntax.Term term, @Nullable Draft parent, Registry.@Nullable Entry entry) {
       this.term = term;
       this.parent = parent;
       this.depth = parent == null ? 0 : parent.depth + 1;
       this.entry = entry;
+    }
+
+    /** The entry of a draft whose store type is known: every one bound past its name. */
+    Registry.Entry known() {
+      if (entry == null) {
+        throw new IllegalStateException("store type '" + term.name + "' is not known");
+      }
+      return entry;
     }
   }
 
@@ -68,10 +82,10 @@ final class SpecBinding {
   private static final class Misplaced {
     final Draft from;
     final String key;
-    final String value;
-    Draft target;
+    final @Nullable String value;
+    @Nullable Draft target;
 
-    Misplaced(Draft from, String key, String value) {
+    Misplaced(Draft from, String key, @Nullable String value) {
       this.from = from;
       this.key = key;
       this.value = value;
@@ -122,12 +136,13 @@ final class SpecBinding {
     if (!binding.problems.isEmpty()) {
       throw binding.failure(parsed.root);
     }
-    StoreSpec tree = binding.toSpec(root, null);
+    StoreSpec tree =
+        requireNonNull(binding.toSpec(root, null), "the spec of a tree bound without problems");
     return new Bound(
         tree, binding.positions, SpecDisplay.of(spec, parsed.root, registry.sensitiveNames()));
   }
 
-  private Draft bind(SpecSyntax.Term term, Draft parent) {
+  private Draft bind(SpecSyntax.Term term, @Nullable Draft parent) {
     Registry.Entry entry = term.name.isEmpty() ? null : registry.find(term.name).orElse(null);
     Draft draft = new Draft(term, parent, entry);
     drafts.add(draft);
@@ -168,7 +183,7 @@ final class SpecBinding {
 
   /** Binds the arguments in parentheses; returns the keys given there. */
   private Set<String> bindArgs(SpecSyntax.Term term, Draft draft) {
-    Registry.Entry entry = draft.entry;
+    Registry.Entry entry = draft.known();
     Set<String> seen = new HashSet<>();
     if (term.args == null) {
       return seen;
@@ -243,7 +258,7 @@ final class SpecBinding {
 
   private void bindLeafRest(SpecSyntax.Term term, Draft draft, Set<String> inParentheses) {
     if (term.child != null) {
-      problems.add(Problem.leafWithChild(term.child.start, draft.entry.name));
+      problems.add(Problem.leafWithChild(term.child.start, draft.known().name));
       draft.complete = false;
     }
     SpecSyntax.Locator locator = term.locator;
@@ -261,12 +276,12 @@ final class SpecBinding {
         continue;
       }
       if (!inQuery.add(opt.key)) {
-        problems.add(Problem.givenTwice(opt.keyStart, opt.key, draft.entry.name));
+        problems.add(Problem.givenTwice(opt.keyStart, opt.key, draft.known().name));
         draft.complete = false;
       } else if (inParentheses.contains(opt.key)) {
-        problems.add(Problem.inParenthesesAndQuery(opt.keyStart, opt.key, draft.entry.name));
+        problems.add(Problem.inParenthesesAndQuery(opt.keyStart, opt.key, draft.known().name));
         draft.complete = false;
-      } else if (draft.entry.options.containsKey(opt.key)) {
+      } else if (draft.known().options.containsKey(opt.key)) {
         option(draft, opt.key, opt.keyStart, opt.text, List.of());
       } else {
         misplaced(draft, opt.key, opt.keyStart, opt.text);
@@ -277,7 +292,7 @@ final class SpecBinding {
   private void bindDecoratorRest(SpecSyntax.Term term, Draft draft) {
     if (term.child != null) {
       if (draft.children.containsKey(StoreSpec.CHILD)) {
-        problems.add(Problem.childGivenTwice(term.child.start, draft.entry.name));
+        problems.add(Problem.childGivenTwice(term.child.start, draft.known().name));
         draft.complete = false;
       } else {
         draft.children.put(StoreSpec.CHILD, bind(term.child, draft));
@@ -287,19 +302,21 @@ final class SpecBinding {
       int end = term.locator.end;
       problems.add(
           draft.children.containsKey(StoreSpec.CHILD)
-              ? Problem.decoratorWithLocator(start, end, draft.entry.name)
-              : Problem.decoratorWithoutChild(start, end, draft.entry.name));
+              ? Problem.decoratorWithLocator(start, end, draft.known().name)
+              : Problem.decoratorWithoutChild(start, end, draft.known().name));
       draft.complete = false;
     } else if (!draft.children.containsKey(StoreSpec.CHILD) && term.problems.isEmpty()) {
-      problems.add(Problem.decoratorWithoutChild(term.start, term.start, draft.entry.name));
+      problems.add(Problem.decoratorWithoutChild(term.start, term.start, draft.known().name));
       draft.complete = false;
     }
   }
 
   private void bindCombinatorRest(SpecSyntax.Term term, Draft draft) {
-    Registry.Entry entry = draft.entry;
-    if (term.child != null || term.locator != null) {
-      int at = term.child != null ? term.child.start : term.locator.start;
+    Registry.Entry entry = draft.known();
+    SpecSyntax.Term child = term.child;
+    SpecSyntax.Locator locator = term.locator;
+    if (child != null || locator != null) {
+      int at = child != null ? child.start : requireNonNull(locator, "locator").start;
       problems.add(Problem.combinatorAfterColon(at, entry.name, entry.roles));
       draft.complete = false;
     }
@@ -340,39 +357,41 @@ final class SpecBinding {
     }
   }
 
-  private void option(Draft draft, String key, int at, String text, List<Problem> textProblems) {
+  private void option(
+      Draft draft, String key, int at, @Nullable String text, List<Problem> textProblems) {
     problems.addAll(textProblems);
     if (text == null) {
       draft.complete = false;
       return;
     }
     try {
-      draft.entry.options.get(key).parse(text);
+      requireNonNull(draft.known().options.get(key), "a declared option").parse(text);
     } catch (StoreConfigurationException e) {
-      problems.add(Problem.badValue(at, key, draft.entry.name, e.getMessage()));
+      problems.add(Problem.badValue(at, key, draft.known().name, String.valueOf(e.getMessage())));
       draft.complete = false;
       return;
     }
     draft.options.put(key, text);
   }
 
-  private void misplaced(Draft draft, String key, int at, String text) {
+  private void misplaced(Draft draft, String key, int at, @Nullable String text) {
     Misplaced m = new Misplaced(draft, key, text);
     misplaced.add(m);
-    Registry.Entry entry = draft.entry;
+    Registry.Entry entry = draft.known();
     problems.add(
         Problem.optionNotAccepted(at, key, entry.name, entry.options.keySet(), where -> advice(m)));
   }
 
   /** What to do about a misplaced option: where it belongs, or what was probably meant. */
   private String advice(Misplaced m) {
-    if (m.target != null) {
+    Draft target = m.target;
+    if (target != null) {
       return rewritten != null
           ? "; write " + rewritten
-          : "; '" + m.target.entry.name + "' in this spec accepts it";
+          : "; '" + target.known().name + "' in this spec accepts it";
     }
     StringBuilder out = new StringBuilder();
-    Spelling.closest(m.key, m.from.entry.keys())
+    Spelling.closest(m.key, m.from.known().keys())
         .ifPresent(s -> out.append(" (did you mean '").append(s).append("'?)"));
     List<String> owners =
         registry.entries().stream()
@@ -413,7 +432,10 @@ final class SpecBinding {
       return;
     }
     for (Misplaced m : misplaced) {
-      if (m.target.options.putIfAbsent(m.key, m.value) != null) {
+      if (requireNonNull(m.target, "target")
+              .options
+              .putIfAbsent(m.key, requireNonNull(m.value, "value"))
+          != null) {
         return;
       }
     }
@@ -425,9 +447,9 @@ final class SpecBinding {
     int steps = 0;
     while (a != b) {
       if (a.depth >= b.depth) {
-        a = a.parent;
+        a = requireNonNull(a.parent, "parent of a draft deeper than another");
       } else {
-        b = b.parent;
+        b = requireNonNull(b.parent, "parent of a draft deeper than another");
       }
       steps++;
     }
@@ -438,8 +460,8 @@ final class SpecBinding {
    * The spec of {@code draft}, or {@code null} if any node under it is incomplete. {@code
    * sensitive} overrides each factory's sensitive options (for printing in messages).
    */
-  private StoreSpec toSpec(Draft draft, Set<String> sensitive) {
-    if (!draft.complete || draft.entry == null) {
+  private @Nullable StoreSpec toSpec(@Nullable Draft draft, @Nullable Set<String> sensitive) {
+    if (draft == null || !draft.complete || draft.entry == null) {
       return null;
     }
     Registry.Entry entry = draft.entry;
@@ -481,7 +503,7 @@ final class SpecBinding {
   }
 
   /** The exception reporting every problem, with the spec quoted and its secrets masked. */
-  private StackSpecException failure(SpecSyntax.Term root) {
+  private StackSpecException failure(SpecSyntax.@Nullable Term root) {
     SpecDisplay display = SpecDisplay.of(spec, root, registry.sensitiveNames());
     String known =
         registry.names().isEmpty()

@@ -4,6 +4,7 @@ import dev.cairn.spi.StoreSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A spec as messages quote it: values of sensitive options replaced by {@code ****}, and quotes,
@@ -33,7 +34,7 @@ final class SpecDisplay {
    * The display of {@code spec}, masking the value of every option in {@code root} (which may be
    * null when the spec could not be read) whose key is in {@code sensitive}.
    */
-  static SpecDisplay of(String spec, SpecSyntax.Term root, Set<String> sensitive) {
+  static SpecDisplay of(String spec, SpecSyntax.@Nullable Term root, Set<String> sensitive) {
     List<int[]> masks = new ArrayList<>();
     if (root != null && !sensitive.isEmpty()) {
       collectMasks(root, sensitive, masks);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The syntax of a stack spec, read without knowing any store type. See {@link Cairn} for the
@@ -48,10 +49,10 @@ final class SpecSyntax {
   /** The result of reading a whole spec: a root term, or the problems that prevented one. */
   static final class Parsed {
     final String spec;
-    final Term root;
+    final @Nullable Term root;
     final List<Problem> problems;
 
-    Parsed(String spec, Term root, List<Problem> problems) {
+    Parsed(String spec, @Nullable Term root, List<Problem> problems) {
       this.spec = spec;
       this.root = root;
       this.problems = problems;
@@ -67,13 +68,13 @@ final class SpecSyntax {
     final int start;
 
     /** The arguments in parentheses, or {@code null} without parentheses. */
-    final List<Arg> args;
+    final @Nullable List<Arg> args;
 
     /** The term after {@code ':'} when the rest reads as one, else {@code null}. */
-    final Term child;
+    final @Nullable Term child;
 
     /** The locator after {@code ':'} when the rest does not read as a term, else {@code null}. */
-    final Locator locator;
+    final @Nullable Locator locator;
 
     /** Problems of this term itself (not of its values, child or locator). */
     final List<Problem> problems;
@@ -81,9 +82,9 @@ final class SpecSyntax {
     Term(
         String name,
         int start,
-        List<Arg> args,
-        Term child,
-        Locator locator,
+        @Nullable List<Arg> args,
+        @Nullable Term child,
+        @Nullable Locator locator,
         List<Problem> problems) {
       this.name = name;
       this.start = start;
@@ -96,11 +97,11 @@ final class SpecSyntax {
 
   /** {@code key=value} in parentheses; {@code key} is null when there was no {@code '='}. */
   static final class Arg {
-    final String key;
+    final @Nullable String key;
     final int keyStart;
     final Value value;
 
-    Arg(String key, int keyStart, Value value) {
+    Arg(@Nullable String key, int keyStart, Value value) {
       this.key = key;
       this.keyStart = keyStart;
       this.value = value;
@@ -113,14 +114,19 @@ final class SpecSyntax {
     final int end;
 
     /** The value as a nested term, when it starts like one; else {@code null}. */
-    final Term term;
+    final @Nullable Term term;
 
     /** The value percent-decoded, or {@code null} if it could not be. */
-    final String text;
+    final @Nullable String text;
 
     final List<Problem> textProblems;
 
-    Value(int start, int end, Term term, String text, List<Problem> textProblems) {
+    Value(
+        int start,
+        int end,
+        @Nullable Term term,
+        @Nullable String text,
+        List<Problem> textProblems) {
       this.start = start;
       this.end = end;
       this.term = term;
@@ -135,12 +141,12 @@ final class SpecSyntax {
     final int end;
 
     /** The path decoded, or {@code null} if it could not be. */
-    final String path;
+    final @Nullable String path;
 
     final List<Opt> query;
     final List<Problem> problems;
 
-    Locator(int start, int end, String path, List<Opt> query, List<Problem> problems) {
+    Locator(int start, int end, @Nullable String path, List<Opt> query, List<Problem> problems) {
       this.start = start;
       this.end = end;
       this.path = path;
@@ -155,9 +161,9 @@ final class SpecSyntax {
     final int keyStart;
     final int valueStart;
     final int valueEnd;
-    final String text;
+    final @Nullable String text;
 
-    Opt(String key, int keyStart, int valueStart, int valueEnd, String text) {
+    Opt(String key, int keyStart, int valueStart, int valueEnd, @Nullable String text) {
       this.key = key;
       this.keyStart = keyStart;
       this.valueStart = valueStart;
@@ -288,7 +294,7 @@ final class SpecSyntax {
     return args;
   }
 
-  private Arg arg(int start, int end, int depth, List<Problem> problems) {
+  private @Nullable Arg arg(int start, int end, int depth, List<Problem> problems) {
     int from = SpecText.skipSpace(spec, start, end);
     int to = SpecText.trimEnd(spec, from, end);
     if (from == to) {
@@ -339,7 +345,7 @@ final class SpecSyntax {
     return new Locator(start, end, path, query, problems);
   }
 
-  private Opt opt(int start, int end, List<Problem> problems) {
+  private @Nullable Opt opt(int start, int end, List<Problem> problems) {
     if (start == end) {
       problems.add(Problem.emptyOption(start));
       return null;
@@ -367,7 +373,7 @@ final class SpecSyntax {
    * should have been encoded, each malformed escape and each escape sequence that is not UTF-8 (up
    * to one more than a message lists); returns {@code null} if there was any.
    */
-  private String decode(int start, int end, List<Problem> problems) {
+  private @Nullable String decode(int start, int end, List<Problem> problems) {
     int before = problems.size();
     StringBuilder out = new StringBuilder(end - start);
     int i = start;

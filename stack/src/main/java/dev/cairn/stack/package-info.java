@@ -13,4 +13,7 @@
  * <p>This module depends on no store: an application puts the store modules it wants on the class
  * path, or passes a class loader that has them.
  */
+@NullMarked
 package dev.cairn.stack;
+
+import org.jspecify.annotations.NullMarked;
