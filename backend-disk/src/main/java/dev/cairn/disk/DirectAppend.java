@@ -1,5 +1,7 @@
 package dev.cairn.disk;
 
+import static java.util.Objects.requireNonNull;
+
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.cairn.storage.DurableFiles;
 import java.io.Closeable;
@@ -10,6 +12,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Appends large runs of records to a data file with direct I/O ({@code O_DIRECT}), past the page
@@ -44,9 +47,9 @@ final class DirectAppend implements Closeable {
   private boolean unavailable;
   private boolean worked;
   private int block;
-  private ByteBuffer buffer;
-  private Path path;
-  private FileChannel direct;
+  private @Nullable ByteBuffer buffer;
+  private @Nullable Path path;
+  private @Nullable FileChannel direct;
 
   /**
    * Writes all of {@code records} at {@code at}, the current end of {@code file} (written through
@@ -80,6 +83,8 @@ final class DirectAppend implements Closeable {
   }
 
   private void writeDirect(FileChannel channel, ByteBuffer records, long at) throws IOException {
+    ByteBuffer buffer = requireNonNull(this.buffer, "buffer (allocated by the open)");
+    FileChannel direct = requireNonNull(this.direct, "direct channel (opened for this file)");
     long end = at + records.remaining();
     long position = at;
     long blockStart = position - position % block;

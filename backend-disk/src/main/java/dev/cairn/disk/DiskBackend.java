@@ -44,6 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A durable content-addressed store in a directory: {@code disk:/path}.
@@ -104,7 +105,7 @@ public final class DiskBackend extends AbstractBackend
   private final DiskOptions.Fsync fsync;
 
   /** The writer's lock; null for a read-only opener. */
-  private final DirectoryLock lock;
+  private final @Nullable DirectoryLock lock;
 
   private final RefJournal refs;
   private final GroupCommit groupCommit;
@@ -118,7 +119,7 @@ public final class DiskBackend extends AbstractBackend
    * Damage within the synced part of the active segment, found by a read-only open: objects the
    * store does not find may have been lost there. Null if none.
    */
-  private volatile CorruptionException lostSynced;
+  private volatile @Nullable CorruptionException lostSynced;
 
   /** Held to append, to seal and to swap segments; never across an fsync of a group commit. */
   private final ReentrantLock appendLock = new ReentrantLock();
@@ -153,7 +154,7 @@ public final class DiskBackend extends AbstractBackend
       Path directory,
       DiskOptions options,
       HashAlgorithm algorithm,
-      DirectoryLock lock,
+      @Nullable DirectoryLock lock,
       Manifest manifest)
       throws IOException {
     super(
@@ -282,11 +283,12 @@ public final class DiskBackend extends AbstractBackend
           manifest = create(dir, options);
         }
       }
+      Manifest found = requireNonNull(manifest, "manifest (refuseCreation throws without one)");
       if (options.readOnly()) {
-        return openFollower(dir, options, manifest);
+        return openFollower(dir, options, found);
       }
-      HashAlgorithm algorithm = resolveAlgorithm(dir, manifest, options);
-      return new DiskBackend(dir, options, algorithm, lock, manifest);
+      HashAlgorithm algorithm = resolveAlgorithm(dir, found, options);
+      return new DiskBackend(dir, options, algorithm, lock, found);
     } catch (IOException e) {
       closeQuietly(lock);
       throw new StoreIOException("opening disk:" + dir, e);
@@ -427,7 +429,7 @@ public final class DiskBackend extends AbstractBackend
     }
   }
 
-  private static void closeQuietly(DirectoryLock lock) {
+  private static void closeQuietly(@Nullable DirectoryLock lock) {
     if (lock != null) {
       try {
         lock.close();
@@ -742,7 +744,7 @@ public final class DiskBackend extends AbstractBackend
   /** The refusal of a writable open of a store whose active segment lost synced bytes. */
   private CorruptionException refuseWriting(List<CorruptionException> lost) {
     CorruptionException first = lost.get(0);
-    String message = first.getMessage();
+    String message = String.valueOf(first.getMessage());
     String prefix = String.format("corrupt %s at offset %d: ", first.file(), first.offset());
     return new CorruptionException(
         first.file(),
@@ -1071,7 +1073,7 @@ public final class DiskBackend extends AbstractBackend
       checkLock();
       segment = segmentWithRoomFor(record.remaining());
       long offset = segment.append(record);
-      segment.pending.add(hash, offset, data.length);
+      segment.pending().add(hash, offset, data.length);
       location = Segment.location(offset, data.length);
       appended += record.capacity();
       position = appended;
@@ -1119,7 +1121,7 @@ public final class DiskBackend extends AbstractBackend
     for (int i = 0; i < hashes.size(); i++) {
       offsets[i] = records.position();
       Record.encode(
-          records, hashes.get(i), objects.get(hashes.get(i)), i < hashes.size() - 1, i > 0);
+          records, hashes.get(i), dataOf(objects, hashes.get(i)), i < hashes.size() - 1, i > 0);
     }
     records.flip();
     Segment segment;
@@ -1131,7 +1133,9 @@ public final class DiskBackend extends AbstractBackend
       segment = segmentWithRoomFor(records.remaining());
       base = segment.append(records, directAppend);
       for (int i = 0; i < hashes.size(); i++) {
-        segment.pending.add(hashes.get(i), base + offsets[i], objects.get(hashes.get(i)).length);
+        segment
+            .pending()
+            .add(hashes.get(i), base + offsets[i], dataOf(objects, hashes.get(i)).length);
       }
       appended += records.capacity();
       position = appended;
@@ -1154,8 +1158,14 @@ public final class DiskBackend extends AbstractBackend
       Segment segment, List<Hash> hashes, Map<Hash, byte[]> objects, long base, long[] offsets) {
     for (int i = 0; i < hashes.size(); i++) {
       segment.publish(
-          hashes.get(i), Segment.location(base + offsets[i], objects.get(hashes.get(i)).length));
+          hashes.get(i),
+          Segment.location(base + offsets[i], dataOf(objects, hashes.get(i)).length));
     }
+  }
+
+  /** The bytes of {@code hash} in a batch whose hashes were listed from that batch. */
+  private static byte[] dataOf(Map<Hash, byte[]> objects, Hash hash) {
+    return requireNonNull(objects.get(hash), () -> "no bytes for " + hash + " in its batch");
   }
 
   private String activeName() {
@@ -1225,7 +1235,7 @@ public final class DiskBackend extends AbstractBackend
     DurableFiles.force(old.channel(), false);
     groupCommit.markDurable(appended);
     Path index = indexPath(old.id);
-    SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending);
+    SegmentIndex.write(index, hashAlgorithm(), old.id, old.end, old.pending());
     Manifest current = manifest;
     long nextId = nextSegmentId++;
     Segment next =
@@ -1416,7 +1426,8 @@ public final class DiskBackend extends AbstractBackend
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     try {
       checkLock();
       boolean set =
@@ -1468,7 +1479,7 @@ public final class DiskBackend extends AbstractBackend
   private void checkpoint(Segment active) {
     Path index = indexPath(active.id);
     try {
-      SegmentIndex.write(index, hashAlgorithm(), active.id, active.end, active.pending);
+      SegmentIndex.write(index, hashAlgorithm(), active.id, active.end, active.pending());
       DurableFiles.syncDirectory(directory);
     } catch (IOException e) {
       try {
@@ -1488,11 +1499,12 @@ public final class DiskBackend extends AbstractBackend
       try {
         Segment a = active;
         DurableFiles.force(a.channel(), false);
-        if (lock.isHeld()) {
+        boolean held = lock != null && lock.isHeld();
+        if (held) {
           refs.noteSegmentSynced(a.id, a.claimableEnd());
         }
-        refs.syncBeforeClose(lock.isHeld());
-        if (lock.isHeld()
+        refs.syncBeforeClose(held);
+        if (held
             && a.pending != null
             && a.pending.size() > 0
             && !a.needsTruncate
@@ -1658,12 +1670,12 @@ public final class DiskBackend extends AbstractBackend
     old.removeIf(segment -> !drops.containsKey(segment));
     long rewrittenBefore = 0;
     for (Segment segment : old) {
-      rewrittenBefore += sizes.get(segment);
+      rewrittenBefore += requireNonNull(sizes.get(segment), "size of a segment measured above");
     }
     CompactionWriter writer = new CompactionWriter();
     try {
       for (Segment segment : old) {
-        Set<String> dropped = drops.get(segment);
+        Set<String> dropped = requireNonNull(drops.get(segment), "drops of a kept segment");
         List<StoredObject> objects = new ArrayList<>();
         visitSegment(segment, objects::add);
         Set<Hash> copied = new HashSet<>();
@@ -1732,7 +1744,7 @@ public final class DiskBackend extends AbstractBackend
   /** Writes compacted objects into new sealed segments, outside the manifest until the swap. */
   private final class CompactionWriter {
     final List<Segment> segments = new ArrayList<>();
-    private Segment current;
+    private @Nullable Segment current;
 
     void add(Hash hash, byte[] data) throws IOException {
       int h = hashAlgorithm().digestLength();
@@ -1752,23 +1764,26 @@ public final class DiskBackend extends AbstractBackend
         } finally {
           appendLock.unlock();
         }
-        current =
+        Segment started =
             new Segment(
                 id, dataPath(id), hashAlgorithm(), true, true, DiskBackend.this::repairIndex);
-        current.pending = new SegmentIndex.Builder(h);
+        started.pending = new SegmentIndex.Builder(h);
+        current = started;
       }
-      long offset = current.append(record);
-      current.pending.add(hash, offset, data.length);
+      Segment segment = current;
+      long offset = segment.append(record);
+      segment.pending().add(hash, offset, data.length);
     }
 
     private void sealCurrent() throws IOException {
-      DurableFiles.force(current.channel(), false);
+      Segment sealed = requireNonNull(current, "segment being written");
+      DurableFiles.force(sealed.channel(), false);
       SegmentIndex.write(
-          indexPath(current.id), hashAlgorithm(), current.id, current.end, current.pending);
-      current.index = SegmentIndex.open(indexPath(current.id), hashAlgorithm());
-      current.pending = null;
-      current.mapForReads();
-      segments.add(current);
+          indexPath(sealed.id), hashAlgorithm(), sealed.id, sealed.end, sealed.pending());
+      sealed.index = SegmentIndex.open(indexPath(sealed.id), hashAlgorithm());
+      sealed.pending = null;
+      sealed.mapForReads();
+      segments.add(sealed);
       current = null;
     }
 

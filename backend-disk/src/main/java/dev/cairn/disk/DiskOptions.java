@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cairn.spi.HashAlgorithm;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to open a {@link DiskBackend}. Immutable; built with {@link #builder()}.
@@ -37,7 +38,7 @@ public final class DiskOptions {
 
   private final Fsync fsync;
   private final long segmentSize;
-  private final HashAlgorithm hashAlgorithm;
+  private final @Nullable HashAlgorithm hashAlgorithm;
   private final boolean verify;
   private final boolean readOnly;
   private final boolean create;
@@ -127,7 +128,7 @@ public final class DiskOptions {
   public static final class Builder {
     private Fsync fsync = Fsync.ALWAYS;
     private long segmentSize = DEFAULT_SEGMENT_SIZE;
-    private HashAlgorithm hashAlgorithm;
+    private @Nullable HashAlgorithm hashAlgorithm;
     private boolean verify;
     private boolean readOnly;
     private boolean create = true;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The authority on which files make up a store: format version, hash algorithm, generation, the
@@ -158,7 +159,7 @@ final class Manifest {
   }
 
   /** The manifest in {@code directory}, or null if there is none. */
-  static Manifest read(Path directory) throws IOException {
+  static @Nullable Manifest read(Path directory) throws IOException {
     Path path = directory.resolve(FILE);
     byte[] bytes;
     try {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams the payload of one record ({@link Record}) straight from its segment, a slice at a time
@@ -27,7 +28,7 @@ final class RecordReader implements ObjectReader {
   private final long payloadStart;
   private final int length;
   private final CRC32C crc = new CRC32C();
-  private final Hasher hasher;
+  private final @Nullable Hasher hasher;
   private int expectedChecksum;
   private long delivered;
   private boolean checked;

@@ -1,5 +1,7 @@
 package dev.cairn.disk;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cairn.spi.CorruptionException;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashAlgorithm;
@@ -24,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The refs of a store, kept as a journal of checksummed entries: every change is appended (never
@@ -86,9 +89,9 @@ final class RefJournal implements AutoCloseable {
   private final HashAlgorithm algorithm;
   private final boolean writable;
   private final Map<String, Hash> refs = new HashMap<>();
-  private FileChannel channel;
+  private @Nullable FileChannel channel;
   private long end;
-  private String damage;
+  private @Nullable String damage;
   private long damageOffset;
 
   /** The journal's committed length as loaded or last rewritten. */
@@ -101,7 +104,7 @@ final class RefJournal implements AutoCloseable {
   private SyncPoint recorded = SyncPoint.NONE;
 
   /** Why no sync point could be read at the last load, or null. */
-  private String syncPointProblem;
+  private @Nullable String syncPointProblem;
 
   /** How much of the journal is known to be on stable storage. */
   private long syncedEnd;
@@ -238,8 +241,8 @@ final class RefJournal implements AutoCloseable {
       int start,
       long committed,
       SyncPoint syncPoint,
-      String syncPointProblem,
-      String damage,
+      @Nullable String syncPointProblem,
+      @Nullable String damage,
       long damageOffset) {
     static Header damaged(long offset, String damage) {
       return new Header(-1, 0, SyncPoint.NONE, null, damage, offset);
@@ -310,7 +313,7 @@ final class RefJournal implements AutoCloseable {
   }
 
   /** Why the last load found no sync point it could trust (a torn write of it), or null. */
-  synchronized String syncPointProblem() {
+  synchronized @Nullable String syncPointProblem() {
     return syncPointProblem;
   }
 
@@ -457,7 +460,8 @@ final class RefJournal implements AutoCloseable {
     }
   }
 
-  private static byte[] encode(String name, Hash hash) {
+  /** An entry setting {@code name} to {@code hash}, or deleting it if {@code hash} is null. */
+  private static byte[] encode(String name, @Nullable Hash hash) {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     int bodyLength = 3 + nameBytes.length + (hash == null ? 0 : hash.length());
     ByteBuffer out = ByteBuffer.allocate(8 + bodyLength);
@@ -496,7 +500,8 @@ final class RefJournal implements AutoCloseable {
     append(name, hash, sync);
   }
 
-  synchronized boolean compareAndSet(String name, Hash expected, Hash replacement, boolean sync)
+  synchronized boolean compareAndSet(
+      String name, @Nullable Hash expected, @Nullable Hash replacement, boolean sync)
       throws IOException {
     checkIntact();
     Hash current = refs.get(name);
@@ -510,9 +515,19 @@ final class RefJournal implements AutoCloseable {
     return true;
   }
 
-  private void append(String name, Hash hash, boolean sync) throws IOException {
+  /** The open journal of a writer. */
+  private FileChannel writable() {
+    FileChannel open = channel;
+    if (open == null) {
+      throw new IllegalStateException(path + " is not open for writing");
+    }
+    return open;
+  }
+
+  private void append(String name, @Nullable Hash hash, boolean sync) throws IOException {
     ByteBuffer entry = ByteBuffer.wrap(encode(name, hash));
     long at = end;
+    FileChannel channel = writable();
     try {
       DurableFiles.writeFully(channel, entry, at);
       if (sync) {
@@ -583,12 +598,14 @@ final class RefJournal implements AutoCloseable {
       // journal is left as the damage left it.
       return;
     }
-    SyncPoint now = segmentSynced.get().withJournal(Math.max(syncedEnd, committed));
+    SyncPoint now =
+        requireNonNull(segmentSynced.get(), "segmentSynced")
+            .withJournal(Math.max(syncedEnd, committed));
     if (now.equals(recorded)) {
       return;
     }
     try {
-      DurableFiles.writeFully(channel, ByteBuffer.wrap(now.encode()), SyncPoint.OFFSET);
+      DurableFiles.writeFully(writable(), ByteBuffer.wrap(now.encode()), SyncPoint.OFFSET);
       recorded = now;
     } catch (IOException e) {
       recorded = SyncPoint.NONE; // perhaps torn: write it whole next time
@@ -659,7 +676,7 @@ final class RefJournal implements AutoCloseable {
 
   /** Writes the live refs to a new journal and renames it into place, durably. */
   private void rewrite() throws IOException {
-    SyncPoint segment = segmentSynced.get();
+    SyncPoint segment = requireNonNull(segmentSynced.get(), "segmentSynced");
     long length = writeJournal(segment);
     DurableFiles.syncDirectory(directory);
     if (channel != null) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One data file of records ({@link Record}) and what finds them: its {@link SegmentIndex} (sealed
@@ -36,13 +37,22 @@ final class Segment {
   private volatile FileChannel channel;
 
   /** The index of the sealed segment, or the checkpoint of the active one; may be null. */
-  volatile SegmentIndex index;
+  volatile @Nullable SegmentIndex index;
 
   /** Locations of records past the index (all of them if the index is missing or damaged). */
   final ConcurrentHashMap<Hash, Long> recent = new ConcurrentHashMap<>();
 
   /** Every record of the active segment, to build its index when it is sealed. */
-  SegmentIndex.Builder pending;
+  SegmentIndex.@Nullable Builder pending;
+
+  /** The pending index of a segment being written; only such a segment is appended to. */
+  SegmentIndex.Builder pending() {
+    SegmentIndex.Builder p = pending;
+    if (p == null) {
+      throw new IllegalStateException(name + " is not being written: it has no pending index");
+    }
+    return p;
+  }
 
   /** Where the next record goes (active segment), or how far recovery has read. */
   long end;
@@ -75,7 +85,7 @@ final class Segment {
    * The sealed data file, mapped for reads (null while active, or where it cannot be mapped). Only
    * touched by readers that hold a reference; unmapped when the last one leaves.
    */
-  private volatile ByteBuffer mapped;
+  private volatile @Nullable ByteBuffer mapped;
 
   Segment(
       long id,
@@ -178,12 +188,12 @@ final class Segment {
   }
 
   /** The index, its table checked (a damaged one is repaired first); may be null. */
-  SegmentIndex checkedIndex() {
+  @Nullable SegmentIndex checkedIndex() {
     SegmentIndex i = index;
     return i == null || i.isVerified() ? i : verify(i);
   }
 
-  private synchronized SegmentIndex verify(SegmentIndex i) {
+  private synchronized @Nullable SegmentIndex verify(SegmentIndex i) {
     if (index != i) {
       return checkedIndex(); // replaced meanwhile
     }
@@ -214,7 +224,7 @@ final class Segment {
    * Appends {@code records} at {@link #end}, directly past the page cache where {@code direct} is
    * non-null and can ({@link DirectAppend}); on failure cuts the file back to where it was.
    */
-  long append(ByteBuffer records, DirectAppend direct) throws IOException {
+  long append(ByteBuffer records, @Nullable DirectAppend direct) throws IOException {
     FileChannel channel = channel();
     if (needsTruncate) {
       DurableFiles.truncate(channel, end);

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memory-mapped index of a segment, in the manner of a Git pack index: hashes sorted, a
@@ -52,10 +53,10 @@ final class SegmentIndex {
   private final int lengthsAt;
 
   /** Null when the filter failed its checksum: every lookup then searches the table. */
-  private final Bloom bloom;
+  private final @Nullable Bloom bloom;
 
   /** Why {@link #bloom} is null, or null. */
-  final CorruptionException bloomProblem;
+  final @Nullable CorruptionException bloomProblem;
 
   private volatile boolean verified;
 
@@ -66,8 +67,8 @@ final class SegmentIndex {
       int count,
       HashAlgorithm algorithm,
       ByteBuffer map,
-      Bloom bloom,
-      CorruptionException bloomProblem) {
+      @Nullable Bloom bloom,
+      @Nullable CorruptionException bloomProblem) {
     this.file = file;
     this.segmentId = segmentId;
     this.dataLength = dataLength;

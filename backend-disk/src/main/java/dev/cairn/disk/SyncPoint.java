@@ -2,6 +2,7 @@ package dev.cairn.disk;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How far the store's two growing files were synced, as last recorded: the active segment's data
@@ -67,7 +68,7 @@ record SyncPoint(long segment, long segmentLength, long journalLength) {
    * The sync point in {@code bytes} at {@code offset}, or null if its checksum fails or its lengths
    * cannot be (negative, or a journal shorter than its own header): a torn write of it.
    */
-  static SyncPoint decode(byte[] bytes, int offset, int journalHeader) {
+  static @Nullable SyncPoint decode(byte[] bytes, int offset, int journalHeader) {
     if (bytes.length < offset + SIZE) {
       return null;
     }

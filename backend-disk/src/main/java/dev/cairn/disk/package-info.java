@@ -38,4 +38,7 @@
  * served. {@link dev.cairn.spi.IntegrityCheck} ({@code cairn verify}) checks every file and reports
  * what the open found and worked around.
  */
+@NullMarked
 package dev.cairn.disk;
+
+import org.jspecify.annotations.NullMarked;
