@@ -1,6 +1,7 @@
 package dev.cairn.git;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Git's delta encoding (the data of a pack's {@code OFS_DELTA} and {@code REF_DELTA} entries): the
@@ -32,7 +33,7 @@ public final class Delta {
    * A delta that rebuilds {@code target[targetOffset, +targetLength)} from {@code base[baseOffset,
    * +baseLength)}, or {@code null} if none shorter than {@code limit} bytes was found.
    */
-  public static byte[] encode(
+  public static byte @Nullable [] encode(
       byte[] base,
       int baseOffset,
       int baseLength,

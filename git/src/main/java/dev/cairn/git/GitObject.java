@@ -344,7 +344,7 @@ public final class GitObject {
     try {
       return Hash.parse(algorithm, new String(data, from, to - from, US_ASCII));
     } catch (IllegalArgumentException e) {
-      throw malformed(hash, from, e.getMessage());
+      throw malformed(hash, from, String.valueOf(e.getMessage()));
     }
   }
 

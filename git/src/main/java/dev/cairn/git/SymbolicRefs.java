@@ -10,6 +10,7 @@ import dev.cairn.spi.RefName;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a store keeps of the Git repository it mirrors besides objects and plain refs: the
@@ -39,11 +40,14 @@ public final class SymbolicRefs {
 
   private static final SymbolicRefs NONE = new SymbolicRefs(null, Map.of(), null);
 
-  private final String origin;
+  private final @Nullable String origin;
   private final Map<String, String> targets;
-  private final Hash stored;
 
-  private SymbolicRefs(String origin, Map<String, String> targets, Hash stored) {
+  /** The record's object, if it was read from a store. */
+  private final @Nullable Hash stored;
+
+  private SymbolicRefs(
+      @Nullable String origin, Map<String, String> targets, @Nullable Hash stored) {
     this.origin = origin;
     this.targets = Map.copyOf(targets);
     this.stored = stored;
@@ -98,7 +102,7 @@ public final class SymbolicRefs {
           hash, 0, "ref " + REF + " names a " + object.type().label() + ", not a blob");
     }
     String text = new String(data, object.contentOffset(), object.contentLength(), UTF_8);
-    String origin = null;
+    @Nullable String origin = null;
     Map<String, String> targets = new TreeMap<>();
     int offset = object.contentOffset();
     for (String line : text.split("\n")) {
@@ -175,11 +179,12 @@ public final class SymbolicRefs {
             (name, target) ->
                 text.append("symref ").append(name).append(' ').append(target).append('\n'));
     Hash hash = store.put(GitObject.of(GitObject.Type.BLOB, text.toString().getBytes(UTF_8)));
-    return hash.equals(previous.stored) || store.testAndSetRef(REF, previous.stored, hash);
+    Hash stored = previous.stored;
+    return (stored != null && hash.equals(stored)) || store.testAndSetRef(REF, stored, hash);
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof SymbolicRefs
         && java.util.Objects.equals(((SymbolicRefs) o).origin, origin)
         && ((SymbolicRefs) o).targets.equals(targets);

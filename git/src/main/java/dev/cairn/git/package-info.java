@@ -4,4 +4,7 @@
  * java.util.ServiceLoader}, {@link dev.cairn.git.SymbolicRefs} keeps a repository's symbolic refs
  * and origin in a store, and {@link dev.cairn.git.PackWriter} writes a pack and its index.
  */
+@NullMarked
 package dev.cairn.git;
+
+import org.jspecify.annotations.NullMarked;
