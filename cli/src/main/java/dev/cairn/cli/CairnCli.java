@@ -108,7 +108,8 @@ public final class CairnCli {
         (e, args) -> {
           CommandLine failed = e.getCommandLine();
           String message =
-              FailureText.escaped(e.getMessage().strip().replace(System.lineSeparator(), "; "));
+              FailureText.escaped(
+                  String.valueOf(e.getMessage()).strip().replace(System.lineSeparator(), "; "));
           errText.println(
               "cairn: "
                   + message
@@ -153,7 +154,10 @@ public final class CairnCli {
       return FailureText.of(m == null ? e.getClass().getSimpleName() : m, e);
     }
     if (e instanceof UncheckedIOException || e instanceof IOException) {
-      IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      IOException io =
+          e instanceof UncheckedIOException u
+              ? requireNonNull(u.getCause(), "cause")
+              : (IOException) e;
       return "I/O error: " + FailureText.escaped(FailureText.words(io));
     }
     return FailureText.escaped(

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the output of {@code git cat-file --batch}: records {@code "<oid> <type> <size>\n"}, then
@@ -18,7 +19,7 @@ final class CatFileStream {
   private int limit;
 
   /** The last record's object id, in hex. */
-  String oid;
+  @Nullable String oid;
 
   /**
    * Reads {@code in}; an object larger than {@code maxObjectBytes} is refused before it is read.
@@ -29,7 +30,7 @@ final class CatFileStream {
   }
 
   /** The next object in Git's form, or {@code null} at the end of the stream. */
-  byte[] next() throws IOException {
+  byte @Nullable [] next() throws IOException {
     int newline = findNewline();
     if (newline < 0) {
       if (position == limit) {

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cairn.git.Delta;
 import dev.cairn.git.GitObject;
 import dev.cairn.git.PackWriter;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -193,7 +196,7 @@ final class ExportGitCommand extends StoreCommand {
     final Map<Hash, Hash> childTree = new HashMap<>();
 
     final Recent recent = new Recent(CACHE_MIB << 20);
-    PackWriter writer;
+    @Nullable PackWriter writer;
     long deltas;
 
     Walk(Backend store, HashAlgorithm algorithm, Progress progress) {
@@ -208,7 +211,7 @@ final class ExportGitCommand extends StoreCommand {
           || failed.contains(hash);
     }
 
-    void enqueue(Hash hash, Hash base, String name) {
+    void enqueue(Hash hash, @Nullable Hash base, @Nullable String name) {
       if (!seen(hash)) {
         pending.put(hash, new Pending(base, name));
         queue.add(hash);
@@ -219,7 +222,7 @@ final class ExportGitCommand extends StoreCommand {
       writer = packWriter;
       while (!queue.isEmpty()) {
         Hash hash = queue.poll();
-        Pending waiting = pending.get(hash);
+        Pending waiting = requireNonNull(pending.get(hash), "pending entry of a queued object");
         Hash base =
             waiting.base != null || waiting.name == null
                 ? waiting.base
@@ -254,7 +257,7 @@ final class ExportGitCommand extends StoreCommand {
     }
 
     /** Queues what {@code object} names, each with the object it may be a delta of. */
-    private void follow(GitObject object, Hash base) {
+    private void follow(GitObject object, @Nullable Hash base) {
       Hash hash = object.hash();
       switch (object.type()) {
         case COMMIT:
@@ -311,7 +314,8 @@ final class ExportGitCommand extends StoreCommand {
       return entries;
     }
 
-    private Cached cached(Hash hash) {
+    private @Nullable Cached cached(Hash hash) {
+      PackWriter writer = requireNonNull(this.writer, "writer (set by run)");
       Cached cached = recent.get(hash);
       if (cached == null && writer.contains(hash)) {
         Optional<byte[]> data = store.read(hash);
@@ -323,7 +327,8 @@ final class ExportGitCommand extends StoreCommand {
       return cached;
     }
 
-    private void write(GitObject object, byte[] data, Hash base) throws IOException {
+    private void write(GitObject object, byte[] data, @Nullable Hash base) throws IOException {
+      PackWriter writer = requireNonNull(this.writer, "writer (set by run)");
       byte[] delta = null;
       if (base != null) {
         int depth = writer.depth(base);
@@ -340,7 +345,7 @@ final class ExportGitCommand extends StoreCommand {
                   object.contentLength() / 2);
         }
       }
-      if (delta != null) {
+      if (delta != null && base != null) {
         writer.addDelta(object.hash(), base, delta);
         deltas++;
       } else {
@@ -357,10 +362,10 @@ final class ExportGitCommand extends StoreCommand {
 
   /** An object waiting to be written: the object it may be a delta of, its name key. */
   private static final class Pending {
-    final Hash base;
-    final String name;
+    final @Nullable Hash base;
+    final @Nullable String name;
 
-    Pending(Hash base, String name) {
+    Pending(@Nullable Hash base, @Nullable String name) {
       this.base = base;
       this.name = name;
     }

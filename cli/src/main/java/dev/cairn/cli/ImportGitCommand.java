@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cairn.git.SymbolicRefs;
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
@@ -23,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,24 +86,36 @@ final class ImportGitCommand extends StoreCommand {
    */
   private static final String DELTA_CACHE_LIMIT = "core.deltaBaseCacheLimit=512m";
 
-  private Git git;
-  private HashAlgorithm algorithm;
+  /**
+   * The repository and its hash algorithm, set by {@link #openStore} before anything reads them.
+   */
+  private @Nullable Git openedGit;
+
+  private @Nullable HashAlgorithm openedAlgorithm;
+
+  private Git git() {
+    return requireNonNull(openedGit, "the repository (opened by openStore)");
+  }
+
+  private HashAlgorithm algorithm() {
+    return requireNonNull(openedAlgorithm, "the hash algorithm (chosen by openStore)");
+  }
 
   @Override
   Backend openStore() {
     if (batchMiB < 1 || batchMiB > 1024) {
       throw CliFailure.usage("--batch-size must be 1 to 1024 MiB, not " + batchMiB);
     }
-    git = Git.open(io().resolve(repository), repository);
-    String format = git.objectFormat();
+    openedGit = Git.open(io().resolve(repository), repository);
+    String format = git().objectFormat();
     try {
-      algorithm = HashAlgorithm.forName(format);
+      openedAlgorithm = HashAlgorithm.forName(format);
     } catch (IllegalArgumentException e) {
       throw CliFailure.failure(
           "'" + repository + "' uses object format " + format + ", which Cairn does not know");
     }
-    Backend store = root().openCreating(algorithm);
-    if (!store.hashAlgorithm().name().equals(algorithm.name())) {
+    Backend store = root().openCreating(algorithm());
+    if (!store.hashAlgorithm().name().equals(algorithm().name())) {
       String spec = root().spec();
       String held = store.hashAlgorithm().name();
       store.close();
@@ -112,10 +127,10 @@ final class ImportGitCommand extends StoreCommand {
               + " objects but '"
               + repository
               + "' is a "
-              + algorithm.name()
+              + algorithm().name()
               + " repository;"
               + " import into a new store (it is created as "
-              + algorithm.name()
+              + algorithm().name()
               + ")");
     }
     return store;
@@ -123,7 +138,7 @@ final class ImportGitCommand extends StoreCommand {
 
   @Override
   int run(Backend store) throws Exception {
-    String origin = git.output("rev-parse", "--absolute-git-dir").trim();
+    String origin = git().output("rev-parse", "--absolute-git-dir").trim();
     SymbolicRefs record = SymbolicRefs.read(store);
     checkSameRepository(store, record, origin);
     Progress listing = progress("list", -1);
@@ -195,7 +210,8 @@ final class ImportGitCommand extends StoreCommand {
 
   private Missing missing(Backend store) throws IOException, InterruptedException {
     Process list =
-        git.start("cat-file", "--batch-all-objects", "--batch-check=%(objectname)", "--unordered");
+        git()
+            .start("cat-file", "--batch-all-objects", "--batch-check=%(objectname)", "--unordered");
     list.getOutputStream().close();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread errReader = Git.drain(list.getErrorStream(), err);
@@ -228,10 +244,10 @@ final class ImportGitCommand extends StoreCommand {
 
   private Hash parseId(String hex) {
     try {
-      return Hash.parse(algorithm, hex);
+      return Hash.parse(algorithm(), hex);
     } catch (IllegalArgumentException e) {
       throw CliFailure.failure(
-          "git cat-file printed an object id that is not " + algorithm.name() + ": " + hex);
+          "git cat-file printed an object id that is not " + algorithm().name() + ": " + hex);
     }
   }
 
@@ -251,14 +267,15 @@ final class ImportGitCommand extends StoreCommand {
     AtomicReference<Throwable> readerFailure = new AtomicReference<>();
     Process catFile =
         all
-            ? git.start(
-                "-c",
-                DELTA_CACHE_LIMIT,
-                "cat-file",
-                "--batch-all-objects",
-                "--batch",
-                "--unordered")
-            : git.start("-c", DELTA_CACHE_LIMIT, "cat-file", "--batch");
+            ? git()
+                .start(
+                    "-c",
+                    DELTA_CACHE_LIMIT,
+                    "cat-file",
+                    "--batch-all-objects",
+                    "--batch",
+                    "--unordered")
+            : git().start("-c", DELTA_CACHE_LIMIT, "cat-file", "--batch");
     ByteArrayOutputStream catFileErr = new ByteArrayOutputStream();
     Thread errReader = Git.drain(catFile.getErrorStream(), catFileErr);
     Thread feeder = all ? null : feed(catFile.getOutputStream(), missing.ids.toByteArray());
@@ -341,14 +358,14 @@ final class ImportGitCommand extends StoreCommand {
 
   /** Writes the ids in hex, a line each, to git's input on a thread of its own. */
   private Thread feed(OutputStream stdin, byte[] ids) {
-    int length = algorithm.digestLength();
+    int length = algorithm().digestLength();
     Thread thread =
         new Thread(
             () -> {
               try (OutputStream out = new java.io.BufferedOutputStream(stdin, 1 << 16)) {
                 for (int at = 0; at < ids.length; at += length) {
                   out.write(
-                      (Hash.of(algorithm, ids, at, length).toHex() + "\n")
+                      (Hash.of(algorithm(), ids, at, length).toHex() + "\n")
                           .getBytes(StandardCharsets.US_ASCII));
                 }
               } catch (IOException e) {
@@ -370,7 +387,7 @@ final class ImportGitCommand extends StoreCommand {
    */
   private void checkIds(Map<Hash, byte[]> batch) {
     for (Map.Entry<Hash, byte[]> entry : batch.entrySet()) {
-      Hash hash = algorithm.hash(entry.getValue());
+      Hash hash = algorithm().hash(entry.getValue());
       if (!hash.equals(entry.getKey())) {
         throw CliFailure.failure(
             "object "
@@ -392,7 +409,7 @@ final class ImportGitCommand extends StoreCommand {
     Map<Hash, byte[]> batch = new LinkedHashMap<>();
     long bytes = 0;
     for (byte[] data; (data = in.next()) != null; ) {
-      batch.put(parseId(in.oid), data);
+      batch.put(parseId(requireNonNull(in.oid, "the id of the record read")), data);
       bytes += data.length;
       if (bytes >= batchBytes || batch.size() >= BATCH_OBJECTS) {
         batches.put(batch);
@@ -416,7 +433,7 @@ final class ImportGitCommand extends StoreCommand {
   private RefChanges importRefs(Backend store, SymbolicRefs record, String origin) {
     Map<String, Hash> plain = new TreeMap<>();
     Map<String, String> symbolic = new TreeMap<>();
-    String refs = git.output("for-each-ref", "--format=%(objectname) %(refname) %(symref)");
+    String refs = git().output("for-each-ref", "--format=%(objectname) %(refname) %(symref)");
     for (String line : refs.split("\n")) {
       if (line.isEmpty()) {
         continue;
@@ -432,11 +449,11 @@ final class ImportGitCommand extends StoreCommand {
         plain.put(name, parseId(fields[0]));
       }
     }
-    Git.Result head = git.run("symbolic-ref", "-q", "HEAD");
+    Git.Result head = git().run("symbolic-ref", "-q", "HEAD");
     if (head.exit == 0) {
       symbolic.put("HEAD", head.out.trim());
     } else {
-      Git.Result detached = git.run("rev-parse", "-q", "--verify", "HEAD");
+      Git.Result detached = git().run("rev-parse", "-q", "--verify", "HEAD");
       if (detached.exit == 0) {
         plain.put("HEAD", parseId(detached.out.trim()));
       }

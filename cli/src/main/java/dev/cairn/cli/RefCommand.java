@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,12 +41,12 @@ final class RefCommand implements Runnable {
     try {
       return RefName.check(name);
     } catch (InvalidRefNameException e) {
-      throw CliFailure.usage(e.getMessage());
+      throw CliFailure.usage(String.valueOf(e.getMessage()));
     }
   }
 
   /** {@code none} means "no ref", in {@code cas}. */
-  static Hash hashOrNone(Backend store, String text) {
+  static @Nullable Hash hashOrNone(Backend store, String text) {
     return text.equals("none") ? null : CairnCommand.parseHash(store, text);
   }
 

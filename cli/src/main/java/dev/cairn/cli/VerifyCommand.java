@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 
 /**
@@ -187,7 +188,8 @@ final class VerifyCommand extends StoreCommand {
     }
   }
 
-  private static Map<String, Object> damage(Hash hash, String file, String problem) {
+  private static Map<String, Object> damage(
+      @Nullable Hash hash, String file, @Nullable String problem) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("object", hash == null ? null : hash.toHex());
     d.put("file", file);

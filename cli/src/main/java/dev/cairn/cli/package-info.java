@@ -4,4 +4,7 @@
  * over any store a stack spec opens. {@link dev.cairn.cli.Main} is the runnable jar's entry point;
  * {@link dev.cairn.cli.CairnCli} runs the command over given streams.
  */
+@NullMarked
 package dev.cairn.cli;
+
+import org.jspecify.annotations.NullMarked;
