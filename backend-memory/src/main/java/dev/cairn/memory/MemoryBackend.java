@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store that keeps its objects and refs in the heap. Thread-safe; reads take no lock and ref
@@ -39,7 +40,7 @@ public final class MemoryBackend extends AbstractBackend {
   private static final ConcurrentMap<String, Contents> SHARED = new ConcurrentHashMap<>();
 
   private final Contents contents;
-  private final String sharedName;
+  private final @Nullable String sharedName;
 
   /** What one private store, or every open of one shared name, holds. */
   private static final class Contents {
@@ -55,7 +56,7 @@ public final class MemoryBackend extends AbstractBackend {
     }
   }
 
-  private MemoryBackend(String description, Contents contents, String sharedName) {
+  private MemoryBackend(String description, Contents contents, @Nullable String sharedName) {
     super(
         description,
         contents.algorithm,
@@ -140,7 +141,8 @@ public final class MemoryBackend extends AbstractBackend {
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     ConcurrentSkipListMap<String, Hash> refs = contents.refs;
     if (expected == null) {
       return replacement == null

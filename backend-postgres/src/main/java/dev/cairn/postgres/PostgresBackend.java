@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.jdbcurlresolver.PgPassParser;
 
@@ -391,9 +392,8 @@ public final class PostgresBackend extends AbstractBackend
           c -> {
             try (PreparedStatement s = c.prepareStatement(tables.writeObject())) {
               bindObject(s, hash, data);
-              s.executeUpdate();
+              return s.executeUpdate();
             }
-            return null;
           });
     } else {
       writeObjects(Map.of(hash, data));
@@ -433,7 +433,7 @@ public final class PostgresBackend extends AbstractBackend
               writeChunked(c, e.getKey(), e.getValue());
             }
           }
-          return null;
+          return sorted.size();
         });
   }
 
@@ -457,8 +457,7 @@ public final class PostgresBackend extends AbstractBackend
                       s.setLong(++i, e.getValue().length);
                       s.setBytes(++i, e.getValue());
                     }
-                    s.executeUpdate();
-                    return null;
+                    return s.executeUpdate();
                   }
                 }));
   }
@@ -540,14 +539,14 @@ public final class PostgresBackend extends AbstractBackend
           try (PreparedStatement s = c.prepareStatement(tables.setRef())) {
             s.setString(1, name);
             s.setBytes(2, hash.toBytes());
-            s.executeUpdate();
+            return s.executeUpdate();
           }
-          return null;
         });
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     return call(
         "testAndSetRef",
         c -> {
@@ -563,7 +562,8 @@ public final class PostgresBackend extends AbstractBackend
           if (expected == null) {
             s = c.prepareStatement(tables.createRef());
             s.setString(1, name);
-            s.setBytes(2, replacement.toBytes());
+            s.setBytes(
+                2, requireNonNull(replacement, "replacement (both null returned above)").toBytes());
           } else if (replacement == null) {
             s = c.prepareStatement(tables.deleteRef());
             s.setString(1, name);
@@ -612,7 +612,7 @@ public final class PostgresBackend extends AbstractBackend
    * Visits every object in hash order, a page (one short statement) at a time; {@code before} (may
    * be null) is the time {@link Row#writtenBefore} compares with.
    */
-  private void pages(Timestamp before, Consumer<Row> visitor) {
+  private void pages(@Nullable Timestamp before, Consumer<Row> visitor) {
     byte[] after = new byte[0];
     while (true) {
       byte[] from = after;

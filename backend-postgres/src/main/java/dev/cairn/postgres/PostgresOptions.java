@@ -7,6 +7,7 @@ import dev.cairn.spi.StoreConfigurationException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to open a {@link PostgresBackend}: where the server is, which schema holds the store, who
@@ -57,11 +58,11 @@ public final class PostgresOptions {
   private final int port;
   private final String database;
   private final String schema;
-  private final String user;
-  private final String password;
+  private final @Nullable String user;
+  private final @Nullable String password;
   private final int poolSize;
   private final SslMode sslMode;
-  private final HashAlgorithm hashAlgorithm;
+  private final @Nullable HashAlgorithm hashAlgorithm;
   private final Duration gcGrace;
   private final int chunkSize;
   private final Duration connectTimeout;
@@ -186,11 +187,11 @@ public final class PostgresOptions {
     private final String database;
     private int port = 5432;
     private String schema = "cairn";
-    private String user;
-    private String password;
+    private @Nullable String user;
+    private @Nullable String password;
     private int poolSize = 8;
     private SslMode sslMode = SslMode.PREFER;
-    private HashAlgorithm hashAlgorithm;
+    private @Nullable HashAlgorithm hashAlgorithm;
     private Duration gcGrace = Duration.ofHours(1);
     private int chunkSize = (int) DEFAULT_CHUNK_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -247,13 +248,13 @@ public final class PostgresOptions {
     }
 
     /** Sets the user; null means the operating-system user. */
-    public Builder user(String user) {
+    public Builder user(@Nullable String user) {
       this.user = user;
       return this;
     }
 
     /** Sets the password; null lets the driver read {@code PGPASSFILE} or {@code ~/.pgpass}. */
-    public Builder password(String password) {
+    public Builder password(@Nullable String password) {
       this.password = password;
       return this;
     }

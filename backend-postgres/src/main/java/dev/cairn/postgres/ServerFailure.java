@@ -3,6 +3,7 @@ package dev.cairn.postgres;
 import dev.cairn.spi.StoreIOException;
 import java.io.IOException;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failure of the server or of the connection to it, as the cause of a {@link StoreIOException}:
@@ -13,9 +14,9 @@ import java.sql.SQLException;
 final class ServerFailure extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private final String sqlState;
+  private final @Nullable String sqlState;
 
-  private ServerFailure(String message, String sqlState, Throwable cause) {
+  private ServerFailure(String message, @Nullable String sqlState, Throwable cause) {
     super(message, cause);
     this.sqlState = sqlState;
   }
@@ -41,7 +42,7 @@ final class ServerFailure extends IOException {
   }
 
   /** The SQLSTATE the server or driver gave, or null. */
-  String sqlState() {
+  @Nullable String sqlState() {
     return sqlState;
   }
 
@@ -52,7 +53,7 @@ final class ServerFailure extends IOException {
   }
 
   /** The innermost SQLException of the chain (the driver's, under a pool's), or null. */
-  private static SQLException deepestSql(Throwable e) {
+  private static @Nullable SQLException deepestSql(Throwable e) {
     SQLException found = null;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof SQLException
@@ -63,7 +64,7 @@ final class ServerFailure extends IOException {
     return found;
   }
 
-  private static String hint(String state) {
+  private static String hint(@Nullable String state) {
     if (state == null) {
       return "";
     }
@@ -84,7 +85,7 @@ final class ServerFailure extends IOException {
     }
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "unknown failure";
     }
@@ -95,6 +96,6 @@ final class ServerFailure extends IOException {
 
   @Override
   public String toString() {
-    return getMessage();
+    return String.valueOf(getMessage());
   }
 }
