@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Garbage collection of a {@link LayeredStore} (see {@link GarbageCollection} for the promise).
@@ -69,7 +70,7 @@ final class LayeredCollection implements GarbageCollection {
   private final Backend lower;
   private final ReentrantLock running = new ReentrantLock();
   private final ReentrantReadWriteLock barrierLock = new ReentrantReadWriteLock();
-  private volatile Marking marking;
+  private volatile @Nullable Marking marking;
 
   LayeredCollection(LayeredStore store, Backend upper, Backend lower) {
     this.store = store;
@@ -159,8 +160,10 @@ final class LayeredCollection implements GarbageCollection {
     }
   }
 
-  /** Runs {@code update} with the barrier applied to the ref's new {@code target} first. */
-  <T> T moveRef(Hash target, Supplier<T> update) {
+  /**
+   * Runs {@code update} with the barrier applied to the ref's new {@code target} (if any) first.
+   */
+  <T> T moveRef(@Nullable Hash target, Supplier<T> update) {
     barrierLock.readLock().lock();
     try {
       Marking current = marking;
@@ -211,7 +214,7 @@ final class LayeredCollection implements GarbageCollection {
                 () ->
                     new StoreConfigurationException(
                         "gc: the upper " + upper + " cannot list its objects"));
-    Lower archive = archiveFor(options.mode());
+    @Nullable Lower archive = archiveFor(options.mode());
     boolean byHash = archive == null && archivesByHash(options.mode());
     running.lock();
     try {
@@ -222,7 +225,7 @@ final class LayeredCollection implements GarbageCollection {
   }
 
   /** The lower's volume archive, if the collection archives into one. */
-  private Lower archiveFor(Mode mode) {
+  private @Nullable Lower archiveFor(Mode mode) {
     Optional<Lower> archive = lower.feature(Lower.class);
     if (mode == Mode.ROLLING || archive.isEmpty()) {
       return null;
@@ -263,7 +266,7 @@ final class LayeredCollection implements GarbageCollection {
       GcOptions options,
       Compaction compaction,
       ObjectEnumeration enumeration,
-      Lower archive,
+      @Nullable Lower archive,
       boolean byHash) {
     Map<Phase, Duration> phases = new EnumMap<>(Phase.class);
     Marking current = new Marking(upper, lower, options.links());
@@ -380,7 +383,7 @@ final class LayeredCollection implements GarbageCollection {
     end(phases, Phase.ARCHIVE, start);
   }
 
-  private void install(Marking current) {
+  private void install(@Nullable Marking current) {
     barrierLock.writeLock().lock();
     try {
       marking = current;
@@ -432,7 +435,7 @@ final class LayeredCollection implements GarbageCollection {
       MarkSet unreachable, Predicate<Hash> held, long[] archived) {
     return new Iterator<>() {
       private final Iterator<Hash> hashes = hashes(unreachable);
-      private ArchiveEntry next;
+      private @Nullable ArchiveEntry next;
 
       @Override
       public boolean hasNext() {
@@ -454,7 +457,7 @@ final class LayeredCollection implements GarbageCollection {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        ArchiveEntry entry = next;
+        ArchiveEntry entry = requireNonNull(next, "next (found by hasNext)");
         next = null;
         archived[0]++;
         return entry;

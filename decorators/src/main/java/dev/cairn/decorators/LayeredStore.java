@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code layered} combinator: the seed's {@code layered ~upper ~lower}. An upper store takes
@@ -167,7 +168,8 @@ public final class LayeredStore extends AbstractBackend {
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     while (true) {
       Hash inUpper = upper.getRef(name).orElse(null);
       Hash inLower = inUpper == null ? lower.getRef(name).orElse(null) : null;

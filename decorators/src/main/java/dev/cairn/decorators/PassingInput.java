@@ -11,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The input of a streamed write as a decorator sees it pass to its child: counted and, if asked,
@@ -21,21 +22,21 @@ import java.util.function.BiConsumer;
  */
 final class PassingInput extends FilterInputStream {
   /** Told the hash (null where not hashing) and the bytes (null unless kept) at the end. */
-  interface Ended extends BiConsumer<Hash, byte[]> {}
+  interface Ended extends BiConsumer<@Nullable Hash, byte @Nullable []> {}
 
   private static final Ended NOBODY = (hash, bytes) -> {};
 
-  private final Hasher hasher;
+  private final @Nullable Hasher hasher;
   private final long declared;
   private final int keep;
   private final Ended ended;
-  private ByteArrayOutputStream kept;
+  private @Nullable ByteArrayOutputStream kept;
   private long count;
   private boolean atEnd;
-  private Hash hash;
+  private @Nullable Hash hash;
 
   private PassingInput(
-      InputStream in, HashAlgorithm algorithm, long declared, int keep, Ended ended) {
+      InputStream in, @Nullable HashAlgorithm algorithm, long declared, int keep, Ended ended) {
     super(requireNonNull(in, "in"));
     this.hasher = algorithm == null ? null : algorithm.newHasher();
     this.declared = declared;
@@ -129,7 +130,7 @@ final class PassingInput extends FilterInputStream {
    * The hash of what was read, finishing it now if the input has not ended (the hash of what the
    * child took); null where not hashing.
    */
-  Hash hash() {
+  @Nullable Hash hash() {
     if (!atEnd && hasher != null) {
       atEnd = true;
       hash = hasher.finish();

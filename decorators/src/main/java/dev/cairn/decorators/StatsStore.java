@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code stats} decorator: counts what passes through it and times every call to its child.
@@ -56,8 +57,13 @@ final class StatsStore extends Decorator {
     try {
       return call.get();
     } finally {
-      latencies.get(operation).record(nanoTime.getAsLong() - start);
+      recorder(operation).record(nanoTime.getAsLong() - start);
     }
+  }
+
+  /** The recorder of {@code operation}, one of those the constructor registered. */
+  private LatencyRecorder recorder(String operation) {
+    return requireNonNull(latencies.get(operation), () -> "no latencies kept for " + operation);
   }
 
   private void timed(String operation, Runnable call) {
@@ -65,7 +71,7 @@ final class StatsStore extends Decorator {
     try {
       call.run();
     } finally {
-      latencies.get(operation).record(nanoTime.getAsLong() - start);
+      recorder(operation).record(nanoTime.getAsLong() - start);
     }
   }
 
@@ -100,7 +106,8 @@ final class StatsStore extends Decorator {
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     return timed("testAndSetRef", () -> child().testAndSetRef(name, expected, replacement));
   }
 
@@ -153,7 +160,7 @@ final class StatsStore extends Decorator {
       try {
         return child.write(in, length);
       } finally {
-        latencies.get("write").record(nanoTime.getAsLong() - start);
+        recorder("write").record(nanoTime.getAsLong() - start);
       }
     }
 

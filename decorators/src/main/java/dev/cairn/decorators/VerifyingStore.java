@@ -1,5 +1,7 @@
 package dev.cairn.decorators;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.cairn.spi.Backend;
 import dev.cairn.spi.Hash;
 import dev.cairn.spi.HashMismatchException;
@@ -88,7 +90,7 @@ final class VerifyingStore extends Decorator {
     Hash writeChild(InputStream in, long length) throws IOException {
       PassingInput input = PassingInput.hashed(in, hashAlgorithm(), length);
       Hash named = child.write(input, length);
-      Hash actual = input.hash();
+      Hash actual = requireNonNull(input.hash(), "the hash of a hashed input");
       if (!named.equals(actual)) {
         throw new HashMismatchException(named, actual);
       }

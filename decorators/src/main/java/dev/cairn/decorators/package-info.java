@@ -4,4 +4,7 @@
  * dev.cairn.decorators.Decorators} names them all). Each forwards to the store it wraps what it
  * does not change, as {@link dev.cairn.spi.ForwardingBackend} documents.
  */
+@NullMarked
 package dev.cairn.decorators;
+
+import org.jspecify.annotations.NullMarked;
