@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
@@ -68,7 +69,7 @@ public abstract class ConformanceSuite {
   private volatile boolean persistent;
 
   /** The temporary directories of the current run. */
-  private volatile Directories directories;
+  private volatile @Nullable Directories directories;
 
   /**
    * Opens a new store that holds exactly {@code seed}'s objects and refs and shares nothing with
@@ -220,7 +221,11 @@ public abstract class ConformanceSuite {
 
   /** The temporary directories of the current run. */
   final Directories directories() {
-    return directories;
+    Directories current = directories;
+    if (current == null) {
+      throw new IllegalStateException("the suite has no directories before it runs");
+    }
+    return current;
   }
 
   /**

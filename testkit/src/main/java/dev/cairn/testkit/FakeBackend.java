@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A strict in-memory {@link dev.cairn.spi.Backend} for testing decorators and anything else built
@@ -56,8 +57,9 @@ public final class FakeBackend extends AbstractBackend {
   private FakeBackend(Builder builder) {
     super(builder.description, builder.algorithm, builder.capabilities);
     this.onClose = builder.onClose;
-    builder.seed.objects().forEach((hash, data) -> objects.put(hash, data.clone()));
-    refs.putAll(builder.seed.refs());
+    Seed seed = requireNonNull(builder.seed, "seed (set by build)");
+    seed.objects().forEach((hash, data) -> objects.put(hash, data.clone()));
+    refs.putAll(seed.refs());
     builder.features.forEach((type, make) -> features.put(type, makeFeature(type, make)));
   }
 
@@ -162,7 +164,7 @@ public final class FakeBackend extends AbstractBackend {
     return isClosed();
   }
 
-  private void enter(String operation, Object argument) {
+  private void enter(String operation, @Nullable Object argument) {
     operations.add(argument == null ? operation : operation + " " + argument);
     RuntimeException failure;
     synchronized (failures) {
@@ -231,7 +233,8 @@ public final class FakeBackend extends AbstractBackend {
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     enter("testAndSetRef", name);
     boolean[] changed = {false};
     refs.compute(
@@ -269,7 +272,7 @@ public final class FakeBackend extends AbstractBackend {
     private Set<Capability> capabilities =
         EnumSet.of(Capability.WRITE_OBJECTS, Capability.WRITE_REFS);
     private Runnable onClose = () -> {};
-    private Seed seed;
+    private @Nullable Seed seed;
     private final Map<Class<?>, Function<? super FakeBackend, ?>> features = new HashMap<>();
 
     private Builder() {}
@@ -339,11 +342,12 @@ public final class FakeBackend extends AbstractBackend {
      * @throws IllegalStateException if a function given to {@link #featureFrom} returns null
      */
     public FakeBackend build() {
-      if (seed == null) {
+      Seed given = seed;
+      if (given == null) {
         seed = Seed.empty(algorithm);
-      } else if (!seed.algorithm().name().equals(algorithm.name())) {
+      } else if (!given.algorithm().name().equals(algorithm.name())) {
         throw new IllegalArgumentException(
-            "a seed of " + seed.algorithm().name() + " hashes for a fake of " + algorithm.name());
+            "a seed of " + given.algorithm().name() + " hashes for a fake of " + algorithm.name());
       }
       return new FakeBackend(this);
     }

@@ -9,6 +9,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A channel of a {@link FaultyFileSystem}: every transfer goes through the real channel at an
@@ -21,7 +23,7 @@ final class FaultyChannel extends FileChannel {
   private final Path path;
 
   /** Null for a directory: syncing it makes its entries durable. */
-  private final PageCache.CachedFile file;
+  private final PageCache.@Nullable CachedFile file;
 
   private final boolean append;
   private final int generation;
@@ -31,7 +33,7 @@ final class FaultyChannel extends FileChannel {
       FaultyFileSystem fileSystem,
       FileChannel real,
       Path path,
-      PageCache.CachedFile file,
+      PageCache.@Nullable CachedFile file,
       boolean append) {
     this.fileSystem = fileSystem;
     this.real = real;
@@ -64,6 +66,21 @@ final class FaultyChannel extends FileChannel {
     T run() throws IOException;
   }
 
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** {@link #operation} of what returns nothing. */
+  private void action(String verb, IoAction io) throws IOException {
+    operation(
+        verb,
+        () -> {
+          io.run();
+          return Boolean.TRUE;
+        });
+  }
+
   /** Up to {@code dst.remaining()} bytes at {@code at}: fewer when transfers are short. */
   private int readAt(ByteBuffer dst, long at) throws IOException {
     if (!dst.hasRemaining()) {
@@ -92,15 +109,18 @@ final class FaultyChannel extends FileChannel {
     int granted = fileSystem.reserve(wanted);
     ByteBuffer slice = src.slice();
     slice.limit(granted);
-    int n = fileSystem.cache().write(file, real, slice, at);
+    int n = fileSystem.cache().write(requireFile(), real, slice, at);
     src.position(src.position() + n);
     return n;
   }
 
-  private void requireFile() throws IOException {
-    if (file == null) {
+  /** The file this channel writes; an IOException if it is a directory's. */
+  private PageCache.CachedFile requireFile() throws IOException {
+    PageCache.CachedFile written = file;
+    if (written == null) {
       throw new IOException("is a directory: " + path);
     }
+    return written;
   }
 
   @Override
@@ -199,8 +219,7 @@ final class FaultyChannel extends FileChannel {
     return operation(
         "truncate",
         () -> {
-          requireFile();
-          fileSystem.cache().truncate(file, real, size);
+          fileSystem.cache().truncate(requireFile(), real, size);
           position = Math.min(position, size);
           return this;
         });
@@ -208,16 +227,16 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public void force(boolean metaData) throws IOException {
-    operation(
+    action(
         "sync",
         () -> {
           real.force(metaData);
-          if (file == null) {
+          PageCache.CachedFile synced = file;
+          if (synced == null) {
             fileSystem.cache().syncedDirectory(path);
           } else {
-            fileSystem.cache().synced(file);
+            fileSystem.cache().synced(synced);
           }
-          return null;
         });
   }
 
@@ -298,13 +317,13 @@ final class FaultyChannel extends FileChannel {
   }
 
   @Override
-  public FileLock tryLock(long at, long size, boolean shared) throws IOException {
+  public @Nullable FileLock tryLock(long at, long size, boolean shared) throws IOException {
     return operation(
-        "lock",
-        () -> {
-          FileLock lock = real.tryLock(at, size, shared);
-          return lock == null ? null : new Lock(lock);
-        });
+            "lock",
+            () ->
+                Optional.ofNullable(real.tryLock(at, size, shared))
+                    .map(l -> (FileLock) new Lock(l)))
+        .orElse(null);
   }
 
   /** The process holding it died with the power: the real channel closes, its locks go. */

@@ -11,6 +11,7 @@ import java.nio.file.ProviderMismatchException;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import org.jspecify.annotations.Nullable;
 
 /** A path of a {@link FaultyFileSystem}: a path of the default file system, seen through it. */
 final class FaultyPath implements Path {
@@ -28,7 +29,11 @@ final class FaultyPath implements Path {
   }
 
   private Path wrap(Path path) {
-    return path == null ? null : new FaultyPath(fileSystem, path);
+    return new FaultyPath(fileSystem, path);
+  }
+
+  private @Nullable Path wrapOrNull(@Nullable Path path) {
+    return path == null ? null : wrap(path);
   }
 
   private Path unwrap(Path other) {
@@ -50,18 +55,18 @@ final class FaultyPath implements Path {
   }
 
   @Override
-  public Path getRoot() {
-    return wrap(real.getRoot());
+  public @Nullable Path getRoot() {
+    return wrapOrNull(real.getRoot());
   }
 
   @Override
-  public Path getFileName() {
-    return wrap(real.getFileName());
+  public @Nullable Path getFileName() {
+    return wrapOrNull(real.getFileName());
   }
 
   @Override
-  public Path getParent() {
-    return wrap(real.getParent());
+  public @Nullable Path getParent() {
+    return wrapOrNull(real.getParent());
   }
 
   @Override

@@ -53,6 +53,22 @@ final class FaultyProvider extends FileSystemProvider {
     T run() throws IOException;
   }
 
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** {@link #operation} of what returns nothing. */
+  private void action(String verb, Path path, IoAction io) throws IOException {
+    operation(
+        verb,
+        path,
+        () -> {
+          io.run();
+          return Boolean.TRUE;
+        });
+  }
+
   private <T> T operation(String verb, Path path, Io<T> io) throws IOException {
     fileSystem.power.readLock().lock();
     try {
@@ -177,25 +193,23 @@ final class FaultyProvider extends FileSystemProvider {
   @Override
   public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
     Path real = unwrap(dir);
-    operation(
+    action(
         "mkdir",
         real,
         () -> {
           Files.createDirectory(real, attrs);
           fileSystem.cache().createdDirectory(real);
-          return null;
         });
   }
 
   @Override
   public void delete(Path path) throws IOException {
     Path real = unwrap(path);
-    operation(
+    action(
         "delete",
         real,
         () -> {
           fileSystem.cache().delete(real);
-          return null;
         });
   }
 
@@ -203,7 +217,7 @@ final class FaultyProvider extends FileSystemProvider {
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
     Path from = unwrap(source);
     Path to = unwrap(target);
-    operation(
+    action(
         "copy",
         from,
         () -> {
@@ -229,7 +243,6 @@ final class FaultyProvider extends FileSystemProvider {
             }
             throw new IOException("No space left on device");
           }
-          return null;
         });
   }
 
@@ -237,7 +250,7 @@ final class FaultyProvider extends FileSystemProvider {
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Path from = unwrap(source);
     Path to = unwrap(target);
-    operation(
+    action(
         "rename",
         from,
         () -> {
@@ -250,7 +263,6 @@ final class FaultyProvider extends FileSystemProvider {
           fileSystem
               .cache()
               .rename(from, to, Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE));
-          return null;
         });
   }
 

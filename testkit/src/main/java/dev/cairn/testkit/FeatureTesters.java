@@ -1,6 +1,7 @@
 package dev.cairn.testkit;
 
 import static dev.cairn.testkit.TestData.bytes;
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,7 +68,7 @@ final class FeatureTesters {
       Hash hash = builder.object(bytes(seed * 1000 + i, 1 + i * 211 % 4000));
       first = first == null ? hash : first;
     }
-    builder.ref("refs/heads/main", first);
+    builder.ref("refs/heads/main", requireNonNull(first, "the first of count > 0 objects"));
     return builder.build();
   }
 
@@ -175,11 +176,11 @@ final class FeatureTesters {
                                     if (written.get() == null) {
                                       written.set(store.put(data));
                                     }
-                                    return !hash.equals(written.get());
+                                    return !hash.equals(requireNonNull(written.get(), "written"));
                                   });
                           assertArrayEquals(
                               data,
-                              read(store, written.get()),
+                              read(store, requireNonNull(written.get(), "written")),
                               "an object written after compact began was dropped");
                         })));
       }
@@ -314,7 +315,9 @@ final class FeatureTesters {
                         fail("gc never began its MARK phase");
                       }
                       assertArrayEquals(
-                          data, read(store, written.get()), "an object written while gc ran");
+                          data,
+                          read(store, requireNonNull(written.get(), "written")),
+                          "an object written while gc ran");
                       assertEquals(List.of("refs/heads/main"), store.listRefs(), "refs");
                     });
               }));

@@ -95,8 +95,8 @@ final class ObjectReadTester extends Tester {
                 withStore(
                     seeded(),
                     store -> {
-                      assertThrows(NullPointerException.class, () -> store.read(null));
-                      assertThrows(NullPointerException.class, () -> store.exists(null));
+                      assertThrows(NullPointerException.class, () -> store.read(illegalNull()));
+                      assertThrows(NullPointerException.class, () -> store.exists(illegalNull()));
                     })));
     tests.add(
         test(

@@ -139,11 +139,14 @@ final class ObjectWriteTester extends Tester {
                     empty(),
                     store -> {
                       Hash hash = hashAlgorithm().hash(new byte[0]);
-                      assertThrows(NullPointerException.class, () -> store.write(hash, null));
                       assertThrows(
-                          NullPointerException.class, () -> store.write(null, new byte[0]));
-                      assertThrows(NullPointerException.class, () -> store.put(null));
-                      assertThrows(NullPointerException.class, () -> store.writeBatch(null));
+                          NullPointerException.class, () -> store.write(hash, illegalNull()));
+                      assertThrows(
+                          NullPointerException.class,
+                          () -> store.write(illegalNull(), new byte[0]));
+                      assertThrows(NullPointerException.class, () -> store.put(illegalNull()));
+                      assertThrows(
+                          NullPointerException.class, () -> store.writeBatch(illegalNull()));
                     })));
     tests.add(
         test(

@@ -1,5 +1,7 @@
 package dev.cairn.testkit;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link FaultyFileSystem} remembers in order to undo it at a power loss: for each file, the
@@ -49,11 +52,14 @@ final class PageCache {
   /** A write ({@code data} at {@code offset}) or a truncation ({@code data == null}). */
   private static final class Change {
     final long offset;
-    final byte[] data;
+
+    /** The bytes written, or null for a truncation. */
+    final byte @Nullable [] data;
+
     final byte[] replaced;
     final long sizeBefore;
 
-    Change(long offset, byte[] data, byte[] replaced, long sizeBefore) {
+    Change(long offset, byte @Nullable [] data, byte[] replaced, long sizeBefore) {
       this.offset = offset;
       this.data = data;
       this.replaced = replaced;
@@ -73,17 +79,22 @@ final class PageCache {
   private static final class EntryChange {
     final Kind kind;
     final Path path;
-    final Path target;
-    final CachedFile file;
+    final @Nullable Path target;
+    final @Nullable CachedFile file;
 
     /** Where the deleted file, or the file a rename replaced, waits in the stash. */
-    final Path stashed;
+    final @Nullable Path stashed;
 
-    final CachedFile stashedFile;
+    final @Nullable CachedFile stashedFile;
     final Set<Path> pending = new HashSet<>();
 
     EntryChange(
-        Kind kind, Path path, Path target, CachedFile file, Path stashed, CachedFile stashedFile) {
+        Kind kind,
+        Path path,
+        @Nullable Path target,
+        @Nullable CachedFile file,
+        @Nullable Path stashed,
+        @Nullable CachedFile stashedFile) {
       this.kind = kind;
       this.path = path;
       this.target = target;
@@ -229,8 +240,8 @@ final class PageCache {
   synchronized void rename(Path source, Path target, boolean atomic) throws IOException {
     Path from = key(source);
     Path to = key(target);
-    Path kept = null;
-    CachedFile replaced = null;
+    @Nullable Path kept = null;
+    @Nullable CachedFile replaced = null;
     if (!from.equals(to) && Files.isRegularFile(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       kept = stash.resolve("replaced-" + stashed.incrementAndGet());
       move(to, kept);
@@ -248,9 +259,10 @@ final class PageCache {
       }
     } catch (IOException e) {
       if (kept != null) {
+        CachedFile restored = requireNonNull(replaced, "the file moved to " + kept);
         move(kept, to);
-        replaced.current = to;
-        files.put(to, replaced);
+        restored.current = to;
+        files.put(to, restored);
       }
       throw e;
     }
@@ -263,7 +275,7 @@ final class PageCache {
       // The files under a renamed directory moved with it.
       for (Path old : new ArrayList<>(files.keySet())) {
         if (old.startsWith(from) && !old.equals(from)) {
-          CachedFile moved = files.remove(old);
+          CachedFile moved = requireNonNull(files.remove(old), "a file listed under " + from);
           moved.current = to.resolve(from.relativize(old));
           files.put(moved.current, moved);
         }
@@ -383,16 +395,18 @@ final class PageCache {
         Files.createDirectories(change.path);
         break;
       case DELETE:
-        if (!Files.exists(change.path) && Files.exists(change.stashed)) {
-          move(change.stashed, change.path);
+        Path deleted = requireNonNull(change.stashed, "where a deleted file is kept");
+        if (!Files.exists(change.path) && Files.exists(deleted)) {
+          move(deleted, change.path);
         }
         break;
       case RENAME:
-        if (Files.exists(change.target) && !Files.exists(change.path)) {
-          move(change.target, change.path);
+        Path target = requireNonNull(change.target, "a rename's target");
+        if (Files.exists(target) && !Files.exists(change.path)) {
+          move(target, change.path);
         }
         if (change.stashed != null && Files.exists(change.stashed)) {
-          move(change.stashed, change.target);
+          move(change.stashed, target);
         }
         break;
       default:

@@ -194,7 +194,8 @@ final class RaceTester extends Tester {
                       for (int r = 0; r < rounds; r++) {
                         assertEquals(1, winners[r].get(), "winners in round " + r);
                       }
-                      assertEquals(Optional.of(winnerValue.get(rounds - 1)), store.getRef(ref));
+                      assertEquals(
+                          Optional.ofNullable(winnerValue.get(rounds - 1)), store.getRef(ref));
                     })));
     tests.add(
         test(

@@ -15,6 +15,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ref operations of a store as a Lincheck test: two refs, three values, and every operation on
@@ -27,7 +28,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 @Param(name = "value", gen = IntGen.class, conf = "-1:2")
 public class RefOperations {
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
-  private static volatile Callable<Backend> opener;
+  private static volatile @Nullable Callable<Backend> opener;
 
   /** Held by every Lincheck check of the testkit: its instrumentation is global to the JVM. */
   static final Object ONE_CHECK_AT_A_TIME = new Object();
@@ -133,7 +134,7 @@ public class RefOperations {
     }
   }
 
-  private Hash value(int index) {
+  private @Nullable Hash value(int index) {
     return index < 0 ? null : values.get(index);
   }
 

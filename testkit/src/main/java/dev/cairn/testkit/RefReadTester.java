@@ -76,7 +76,8 @@ final class RefReadTester extends Tester {
                                 () -> "getRef accepted " + literal(name));
                         assertEquals(name, e.name());
                       }
-                      assertThrows(InvalidRefNameException.class, () -> store.getRef(null));
+                      assertThrows(
+                          InvalidRefNameException.class, () -> store.getRef(illegalNull()));
                     })));
   }
 }

@@ -23,6 +23,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Objects and refs of a store together as one Lincheck test: three objects (put, batch, read,
@@ -48,7 +49,7 @@ public class StoreOperations {
   private static final String[] REFS = {"refs/heads/main", "refs/tags/v1"};
   private static final int[] SIZES = {1, 100, 5000};
   private static final long INVOCATION_TIMEOUT_MS = 300_000;
-  private static volatile Callable<Backend> opener;
+  private static volatile @Nullable Callable<Backend> opener;
   private static final List<Backend> OPENED = new ArrayList<>();
 
   private final Backend store;
@@ -181,7 +182,7 @@ public class StoreOperations {
     OPENED.clear();
   }
 
-  private Hash value(int index) {
+  private @Nullable Hash value(int index) {
     return index < 0 ? null : hashes.get(index);
   }
 

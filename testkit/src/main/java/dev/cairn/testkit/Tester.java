@@ -1,5 +1,6 @@
 package dev.cairn.testkit;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -27,6 +28,15 @@ import org.opentest4j.AssertionFailedError;
  * test opens its stores through the suite and closes them. Not thread-safe; one per run.
  */
 abstract class Tester {
+  /**
+   * Null where the type says it may not be: for the tests that a store refuses null arguments with
+   * the {@link NullPointerException} its contract promises.
+   */
+  @SuppressWarnings("NullAway")
+  static <T> T illegalNull() {
+    return null;
+  }
+
   static final int THREADS = 8;
 
   final ConformanceSuite suite;
@@ -150,7 +160,7 @@ abstract class Tester {
    * ConformanceSuite#damage} and {@link ConformanceSuite#reopen} otherwise.
    */
   final Backend damaged(Map<Hash, byte[]> objects, Hash victim) throws Exception {
-    byte[] data = objects.get(victim);
+    byte[] data = requireNonNull(objects.get(victim), "victim, one of the objects");
     if (suite.keptInFiles() && !suite.damages() && can(Capability.WRITE_OBJECTS)) {
       java.nio.file.Path directory = suite.directories().create("damage");
       try (Backend store = suite.openIn(directory, hashAlgorithm())) {

@@ -4,4 +4,7 @@
  * and {@link dev.cairn.testkit.FaultyFileSystem}, a file system that fails, tears and loses writes
  * on demand.
  */
+@NullMarked
 package dev.cairn.testkit;
+
+import org.jspecify.annotations.NullMarked;
