@@ -21,7 +21,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -227,8 +226,7 @@ public final class S3Interleaved {
   private static long timedPut(S3Client sdk, String key, byte[] data) {
     long t0 = System.nanoTime();
     sdk.putObject(
-        b -> b.bucket(S3Rig.BUCKET).key(key).contentLength((long) data.length),
-        RequestBody.fromBytes(data));
+        b -> b.bucket(S3Rig.BUCKET).key(key).contentLength((long) data.length), S3Rig.body(data));
     return System.nanoTime() - t0;
   }
 
