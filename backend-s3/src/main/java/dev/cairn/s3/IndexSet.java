@@ -270,7 +270,7 @@ final class IndexSet {
       }
     }
     for (Future<Pack> future : loading) {
-      Pack pack = await(future);
+      Pack pack = await(future, "loading indexes");
       if (pack != null) {
         next.add(pack);
       }
@@ -279,16 +279,23 @@ final class IndexSet {
     packs = List.copyOf(next);
   }
 
-  private static Pack await(Future<Pack> future) {
+  /**
+   * The result of {@code future}, run on a store thread for a task {@code doing} names; its
+   * exception rethrown as it was (an error or a runtime exception).
+   */
+  static <T> T await(Future<T> future, String doing) {
     try {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreIOException(
-          "interrupted while loading indexes", new java.io.InterruptedIOException("interrupted"));
+          "interrupted while " + doing, new java.io.InterruptedIOException("interrupted"));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
       throw new IllegalStateException(e.getCause());
     }

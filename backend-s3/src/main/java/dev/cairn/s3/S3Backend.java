@@ -19,7 +19,6 @@ import dev.cairn.storage.PackWriter;
 import dev.cairn.storage.RecordCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -435,12 +433,12 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     Staged ready;
     try {
       bucket.put(Pack.key(id), pack.array(), pack.size());
-      ready = await(staged);
+      ready = IndexSet.await(staged, "committing a pack");
       // The commit point, written only after the pack is durable.
       bucket.put(indexKey, ready.indexObject());
     } catch (RuntimeException | Error e) {
       try {
-        await(staged); // so that nothing is cached after the discard
+        IndexSet.await(staged, "committing a pack"); // so that nothing is cached after the discard
       } catch (RuntimeException | Error ignored) {
         // The commit failed already; this is only its staging.
       }
@@ -462,24 +460,6 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       FutureTask<Staged> here = new FutureTask<>(staging);
       here.run();
       return here;
-    }
-  }
-
-  private static Staged await(Future<Staged> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreIOException(
-          "interrupted while committing a pack", new InterruptedIOException("interrupted"));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
     }
   }
 
