@@ -183,20 +183,27 @@ final class IndexSet {
   }
 
   /**
-   * Adds a pack this process has just committed, without listing: {@code index} is its index,
-   * {@code bytes} the pack (whose head is cached if the pack has a dictionary).
+   * Readies a pack this process is committing, before its index is written: checks {@code index}
+   * (its index object), keeps it in the cache directory, mapped, and the head of {@code bytes} (the
+   * pack) if the pack has a dictionary. The pack stays unknown to lookups until {@link #publish};
+   * {@link #discard} removes what this kept if the commit fails.
    */
-  void add(String id, byte[] index, byte[] bytes) {
+  Pack prepare(String id, byte[] index, byte[] bytes) {
     Pack pack = cache(id, index);
     if (pack.hasDictionary()) {
       writeCacheFile(id + HEAD_SUFFIX, Arrays.copyOf(bytes, (int) pack.index().headLength()));
     }
+    return pack;
+  }
+
+  /** Makes {@code pack} (from {@link #prepare}, its index now written) known, without listing. */
+  void publish(Pack pack) {
     refreshing.lock();
     try {
       List<Pack> next = new ArrayList<>(packs.size() + 1);
       next.add(pack);
       for (Pack p : packs) {
-        if (!p.id().equals(id)) {
+        if (!p.id().equals(pack.id())) {
           next.add(p);
         }
       }
@@ -204,6 +211,21 @@ final class IndexSet {
       packs = List.copyOf(next);
     } finally {
       refreshing.unlock();
+    }
+  }
+
+  /**
+   * Removes from the cache directory what {@link #prepare} kept for pack {@code id}, whose commit
+   * failed (best effort: a cached file of a pack whose index does not exist is never read, since
+   * only listed indexes are looked up there).
+   */
+  void discard(String id) {
+    for (String suffix : List.of(INDEX_SUFFIX, HEAD_SUFFIX)) {
+      try {
+        Files.deleteIfExists(cacheDir.resolve(id + suffix));
+      } catch (IOException e) {
+        // Left behind: harmless, see above.
+      }
     }
   }
 
@@ -248,7 +270,7 @@ final class IndexSet {
       }
     }
     for (Future<Pack> future : loading) {
-      Pack pack = await(future);
+      Pack pack = await(future, "loading indexes");
       if (pack != null) {
         next.add(pack);
       }
@@ -257,16 +279,23 @@ final class IndexSet {
     packs = List.copyOf(next);
   }
 
-  private static Pack await(Future<Pack> future) {
+  /**
+   * The result of {@code future}, run on a store thread for a task {@code doing} names; its
+   * exception rethrown as it was (an error or a runtime exception).
+   */
+  static <T> T await(Future<T> future, String doing) {
     try {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreIOException(
-          "interrupted while loading indexes", new java.io.InterruptedIOException("interrupted"));
+          "interrupted while " + doing, new java.io.InterruptedIOException("interrupted"));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
       throw new IllegalStateException(e.getCause());
     }

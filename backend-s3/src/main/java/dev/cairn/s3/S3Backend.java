@@ -29,9 +29,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -100,6 +105,14 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
   private final ExecutorService loaders;
   private final PackCompaction compaction;
 
+  /**
+   * The pack buffer of the last commit, for the next (null while a commit holds it): kept if at
+   * most {@link #spareLimit} bytes, a little over one pack of the store's pack size.
+   */
+  private final AtomicReference<byte[]> spare = new AtomicReference<>();
+
+  private final long spareLimit;
+
   private S3Backend(
       S3Options options,
       HashAlgorithm algorithm,
@@ -118,6 +131,8 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     this.indexes = new IndexSet(bucket, algorithm, cacheDir, loaders);
     this.refs = new RefStore(bucket, algorithm);
     this.compaction = new PackCompaction(this, bucket, indexes, options, context);
+    this.spareLimit =
+        options.packSize() + (options.packSize() >> 4) + packOptions.dictionaryBytes();
   }
 
   /**
@@ -379,8 +394,21 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       throw new IllegalArgumentException(
           "a batch of " + bound + " bytes does not fit one pack (at most 2 GiB)");
     }
-    // Sized to the bound, so the pack is never copied into a larger buffer, nor out of this one.
-    Buffer pack = new Buffer((int) bound);
+    // Sized to the bound, so the pack is never copied into a larger buffer, nor out of this one;
+    // the last commit's buffer if it is large enough (no 16 MiB to allocate and clear per batch).
+    byte[] reused = spare.getAndSet(null);
+    Buffer pack =
+        new Buffer(reused != null && reused.length >= bound ? reused : new byte[(int) bound]);
+    try {
+      return commit(objects, pack);
+    } finally {
+      if (pack.array().length <= spareLimit) {
+        spare.set(pack.array());
+      }
+    }
+  }
+
+  private long commit(Map<Hash, byte[]> objects, Buffer pack) {
     ByteArrayOutputStream index = new ByteArrayOutputStream();
     try {
       PackWriter writer = PackWriter.create(pack, hashAlgorithm(), packOptions);
@@ -392,17 +420,55 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
       throw new IllegalStateException("a pack written to memory failed", e);
     }
     String id = newPackId(System.currentTimeMillis());
-    byte[] indexBytes = IndexObject.encode(index.toByteArray(), objects, IndexSet.indexKey(id));
-    bucket.put(Pack.key(id), pack.array(), pack.size());
-    bucket.put(IndexSet.indexKey(id), indexBytes);
-    indexes.add(id, indexBytes, pack.array());
-    return pack.size() + (long) indexBytes.length;
+    String indexKey = IndexSet.indexKey(id);
+    byte[] packIndex = index.toByteArray();
+    // The index object is made and cached on another thread while the pack is PUT: the CPU
+    // spent on it then costs no time the commit waits for.
+    Callable<Staged> staging =
+        () -> {
+          byte[] indexObject = IndexObject.encode(packIndex, objects, indexKey);
+          return new Staged(indexObject, indexes.prepare(id, indexObject, pack.array()));
+        };
+    Future<Staged> staged = stage(staging);
+    Staged ready;
+    try {
+      bucket.put(Pack.key(id), pack.array(), pack.size());
+      ready = IndexSet.await(staged, "committing a pack");
+      // The commit point, written only after the pack is durable.
+      bucket.put(indexKey, ready.indexObject());
+    } catch (RuntimeException | Error e) {
+      try {
+        IndexSet.await(staged, "committing a pack"); // so that nothing is cached after the discard
+      } catch (RuntimeException | Error ignored) {
+        // The commit failed already; this is only its staging.
+      }
+      indexes.discard(id);
+      throw e;
+    }
+    indexes.publish(ready.pack());
+    return pack.size() + (long) ready.indexObject().length;
+  }
+
+  /** A pack's index object and the pack readied with it, not yet known to lookups. */
+  private record Staged(byte[] indexObject, Pack pack) {}
+
+  /** Runs {@code staging} on the store's threads, or here if they take no more work (closed). */
+  private Future<Staged> stage(Callable<Staged> staging) {
+    try {
+      return loaders.submit(staging);
+    } catch (RejectedExecutionException e) {
+      FutureTask<Staged> here = new FutureTask<>(staging);
+      here.run();
+      return here;
+    }
   }
 
   /** A byte stream whose bytes are read in place: the first {@link #size()} of {@link #array()}. */
   private static final class Buffer extends ByteArrayOutputStream {
-    Buffer(int capacity) {
-      super(capacity);
+    /** A stream into {@code array}, from its start. */
+    Buffer(byte[] array) {
+      super(0);
+      buf = array;
     }
 
     byte[] array() {

@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -118,8 +117,7 @@ public class S3Benchmark {
   private void put(byte[] data) {
     String key = rawPrefix + "/object-" + puts.incrementAndGet();
     sdk.putObject(
-        b -> b.bucket(S3Rig.BUCKET).key(key).contentLength((long) data.length),
-        RequestBody.fromBytes(data));
+        b -> b.bucket(S3Rig.BUCKET).key(key).contentLength((long) data.length), S3Rig.body(data));
     synchronized (rawKeys) {
       if (rawKeys.size() < 2) {
         rawKeys.add(key);

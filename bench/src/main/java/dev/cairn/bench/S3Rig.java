@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cairn.s3.S3Options;
 import dev.cairn.spi.HashAlgorithm;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -90,6 +92,16 @@ public record S3Rig(URI endpoint, String accessKey, String secretKey) {
             StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
         .build();
+  }
+
+  /**
+   * The body of a raw PUT of {@code data}, sent as the store sends a pack: read in place from the
+   * array ({@link RequestBody#fromBytes} copies it first, which would cost the raw side a copy the
+   * store does not make).
+   */
+  public static RequestBody body(byte[] data) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(data), data.length, "application/octet-stream");
   }
 
   /** Creates {@link #BUCKET} unless it exists. */

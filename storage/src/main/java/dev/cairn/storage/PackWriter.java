@@ -73,7 +73,10 @@ public final class PackWriter {
   private boolean finished;
 
   private PackWriter(OutputStream pack, HashAlgorithm algorithm, PackOptions options) {
-    this.out = new Counting(new BufferedOutputStream(pack, 1 << 16));
+    // A stream into memory takes each record at once; buffering it would copy every byte twice.
+    this.out =
+        new Counting(
+            pack instanceof ByteArrayOutputStream ? pack : new BufferedOutputStream(pack, 1 << 16));
     this.algorithm = algorithm;
     this.options = options;
   }
@@ -248,11 +251,6 @@ public final class PackWriter {
 
   /** Writes one record encoded by {@code with}; true if it was stored compressed. */
   private boolean write(Hash hash, byte[] data, RecordCodec with) throws IOException {
-    byte[] record = with.encode(data);
-    boolean packed = record[0] != RecordCodec.RAW;
-    if (packed) {
-      compressed++;
-    }
     int n = hashes.size();
     if (n == offsets.length) {
       offsets = Arrays.copyOf(offsets, n * 2);
@@ -260,8 +258,17 @@ public final class PackWriter {
     }
     hashes.add(hash);
     offsets[n] = out.count;
-    lengths[n] = record.length;
     payloadBytes += data.length;
+    if (with.rawOnly()) {
+      lengths[n] = RecordCodec.writeRaw(data, out);
+      return false;
+    }
+    byte[] record = with.encode(data);
+    boolean packed = record[0] != RecordCodec.RAW;
+    if (packed) {
+      compressed++;
+    }
+    lengths[n] = record.length;
     out.write(record);
     return packed;
   }
@@ -304,11 +311,7 @@ public final class PackWriter {
   }
 
   private byte[] index(int count, long packLength, int packChecksum) {
-    Integer[] order = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> compareUnsigned(hashes.get(a), hashes.get(b)));
+    int[] order = sortedOrder();
     int digest = algorithm.digestLength();
     int prefix;
     if (options.indexHashBytes() == 0) {
@@ -369,6 +372,56 @@ public final class PackWriter {
     }
     buffer.putInt(PackFormat.crc(buffer.duplicate().flip()));
     return buffer.array();
+  }
+
+  /**
+   * The entries' numbers in the unsigned order of their hashes. Sorted as primitive longs, each the
+   * hash's first 8 bytes with its low bits replaced by the entry's number (the boxed sort with a
+   * comparator of hashes was most of the time of writing a pack of small objects); entries whose
+   * hashes share those leading bits are then put in order by whole hashes.
+   */
+  private int[] sortedOrder() {
+    int count = hashes.size();
+    int bits = count <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(count - 1);
+    long mask = bits == 0 ? 0 : (1L << bits) - 1;
+    long[] keys = new long[count];
+    for (int i = 0; i < count; i++) {
+      // Flipping the sign bit makes the signed sort the unsigned order.
+      keys[i] = ((leading(hashes.get(i)) & ~mask) | i) ^ Long.MIN_VALUE;
+    }
+    Arrays.sort(keys);
+    int[] order = new int[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = (int) (keys[i] & mask);
+    }
+    // Runs of equal leading bits (rare but for hashes alike in their first bytes): by whole hash.
+    int start = 0;
+    for (int i = 1; i <= count; i++) {
+      if (i == count || (keys[i] & ~mask) != (keys[start] & ~mask)) {
+        if (i - start > 1) {
+          Integer[] run = new Integer[i - start];
+          for (int j = start; j < i; j++) {
+            run[j - start] = order[j];
+          }
+          Arrays.sort(run, (a, b) -> compareUnsigned(hashes.get(a), hashes.get(b)));
+          for (int j = start; j < i; j++) {
+            order[j] = run[j - start];
+          }
+        }
+        start = i;
+      }
+    }
+    return order;
+  }
+
+  /** The first 8 bytes of {@code hash}, big-endian (zeros past a shorter hash). */
+  private static long leading(Hash hash) {
+    long v = 0;
+    int n = Math.min(8, hash.length());
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (i < n ? Byte.toUnsignedLong(hash.byteAt(i)) : 0);
+    }
+    return v;
   }
 
   private static int compareUnsigned(Hash a, Hash b) {

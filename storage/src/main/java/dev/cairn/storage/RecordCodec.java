@@ -8,6 +8,8 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
 import dev.cairn.spi.CorruptionException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
@@ -148,6 +150,28 @@ public final class RecordCodec {
     System.arraycopy(payload, 0, record, 1, payload.length);
     seal(record);
     return record;
+  }
+
+  /** Whether this codec stores every record raw ({@link Compression#NONE}). */
+  boolean rawOnly() {
+    return compression == Compression.NONE;
+  }
+
+  /**
+   * Writes onto {@code out} the raw record of {@code payload}, the bytes {@link #encode} of a raw
+   * codec returns, without building it in an array of its own (a pack of small objects would copy
+   * every byte once more). Returns the record's length.
+   */
+  static int writeRaw(byte[] payload, OutputStream out) throws IOException {
+    CRC32C crc = new CRC32C();
+    crc.update(RAW);
+    crc.update(payload, 0, payload.length);
+    int sum = (int) crc.getValue();
+    out.write(RAW);
+    out.write(payload);
+    out.write(
+        new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
+    return payload.length + RAW_OVERHEAD;
   }
 
   /** The compressed record of {@code payload}, or null if it is not smaller than raw. */

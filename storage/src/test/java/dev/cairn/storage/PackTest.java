@@ -128,6 +128,46 @@ class PackTest {
   }
 
   @Test
+  void hashesAlikeInTheirFirstEightBytesAreIndexedInTheirOrder() throws IOException {
+    // The first 5 bytes are shared and the 6th to 8th take few values, so many hashes share
+    // their first 8 bytes, or differ only in their low bits (where the sort keeps entry numbers).
+    Map<Hash, byte[]> objects = new LinkedHashMap<>();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    while (objects.size() < 3000) {
+      byte[] digest = new byte[32];
+      for (int i = 6; i < 32; i++) {
+        digest[i] = (byte) random.nextInt(256);
+      }
+      digest[5] = (byte) random.nextInt(4);
+      digest[6] = (byte) random.nextInt(2);
+      digest[7] = (byte) random.nextInt(4);
+      objects.put(Hash.of(HashAlgorithm.SHA256, digest), new byte[] {(byte) objects.size()});
+    }
+    Packs.Written written =
+        Packs.write(HashAlgorithm.SHA256, PackOptions.of(Compression.NONE), objects);
+    PackIndex index = PackIndex.decode(ByteBuffer.wrap(written.index()), "x");
+    for (int i = 1; i < index.size(); i++) {
+      assertThat(java.util.Arrays.compareUnsigned(index.prefix(i - 1), index.prefix(i)))
+          .as("entry %d after entry %d", i, i - 1)
+          .isNegative();
+    }
+    for (Hash hash : objects.keySet()) {
+      assertThat(index.find(hash)).as("%s", hash).isNotNegative();
+    }
+  }
+
+  @Test
+  void aRawRecordWrittenInPlaceIsTheRecordEncodeMakes() throws IOException {
+    for (int size : new int[] {0, 1, 23, 1024, 70_000}) {
+      byte[] payload = new byte[size];
+      new java.util.Random(size).nextBytes(payload);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThat(RecordCodec.writeRaw(payload, out)).isEqualTo(size + RecordCodec.RAW_OVERHEAD);
+      assertThat(out.toByteArray()).isEqualTo(RecordCodec.raw().encode(payload));
+    }
+  }
+
+  @Test
   void aHashAddedTwiceIsStoredOnce() throws IOException {
     Map<Hash, byte[]> objects = Packs.text(HashAlgorithm.SHA256, 10, 6);
     ByteArrayOutputStream pack = new ByteArrayOutputStream();
