@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -44,7 +45,7 @@ final class Bucket implements AutoCloseable {
   private final LongAdder requests = new LongAdder();
 
   /** An object's bytes and its ETag, unquoted. */
-  record Blob(byte[] data, String etag) {}
+  record Blob(byte[] data, @Nullable String etag) {}
 
   /** A listed key (relative to the prefix), its size and when it was last written. */
   record Listed(String key, long size, Instant lastModified) {}
@@ -297,17 +298,17 @@ final class Bucket implements AutoCloseable {
     return oneLine(e.getMessage());
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     return message == null || message.isBlank() ? "" : ": " + oneLine(message);
   }
 
-  private static String oneLine(String message) {
+  private static String oneLine(@Nullable String message) {
     String text = String.valueOf(message).strip();
     int newline = text.indexOf('\n');
     return newline < 0 ? text : text.substring(0, newline).strip();
   }
 
-  private static String errorCode(S3Exception e) {
+  private static @Nullable String errorCode(S3Exception e) {
     return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 
@@ -315,7 +316,7 @@ final class Bucket implements AutoCloseable {
     return "NoSuchBucket".equals(errorCode(e));
   }
 
-  static String unquote(String etag) {
+  static @Nullable String unquote(@Nullable String etag) {
     if (etag == null) {
       return null;
     }
@@ -358,7 +359,7 @@ final class Bucket implements AutoCloseable {
     String status() {
       return status == 409
           ? "409 ConditionalRequestConflict"
-          : status + " " + errorCode((S3Exception) getCause());
+          : status + " " + errorCode((S3Exception) requireNonNull(getCause(), "cause"));
     }
   }
 

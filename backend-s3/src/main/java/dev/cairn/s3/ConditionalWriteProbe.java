@@ -23,10 +23,10 @@ final class ConditionalWriteProbe {
     String key = "probe/" + UUID.randomUUID();
     try {
       if (!bucket.putIfAbsent(key, bytes("first"))) {
-        fail(bucket, "a PUT with If-None-Match: * on a new key was refused");
+        throw refused(bucket, "a PUT with If-None-Match: * on a new key was refused");
       }
       if (bucket.putIfAbsent(key, bytes("second"))) {
-        fail(
+        throw refused(
             bucket,
             "a PUT with If-None-Match: * on an existing key was accepted"
                 + " (If-None-Match is ignored)");
@@ -34,26 +34,27 @@ final class ConditionalWriteProbe {
       Optional<Bucket.Blob> first = bucket.get(key);
       if (first.isEmpty()
           || !new String(first.get().data(), StandardCharsets.UTF_8).equals("first")) {
-        fail(
+        throw refused(
             bucket,
             "the object written first was not read back (no read-after-write"
                 + " consistency, or If-None-Match let a second write through)");
       }
       String etag = first.get().etag();
       if (etag == null) {
-        fail(bucket, "a GET returned no ETag");
+        throw refused(bucket, "a GET returned no ETag");
       }
       if (bucket.putIfMatch(
           key, bytes("stale"), (etag.charAt(0) == '0' ? "1" : "0") + etag.substring(1))) {
-        fail(bucket, "a PUT with If-Match on a stale ETag was accepted (If-Match is ignored)");
+        throw refused(
+            bucket, "a PUT with If-Match on a stale ETag was accepted (If-Match is ignored)");
       }
       if (!bucket.putIfMatch(key, bytes("third"), etag)) {
-        fail(bucket, "a PUT with If-Match on the current ETag " + etag + " was refused");
+        throw refused(bucket, "a PUT with If-Match on the current ETag " + etag + " was refused");
       }
       Optional<Bucket.Blob> third = bucket.get(key);
       if (third.isEmpty()
           || !new String(third.get().data(), StandardCharsets.UTF_8).equals("third")) {
-        fail(bucket, "the object written with If-Match was not read back");
+        throw refused(bucket, "the object written with If-Match was not read back");
       }
     } finally {
       bucket.delete(key);
@@ -64,8 +65,8 @@ final class ConditionalWriteProbe {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void fail(Bucket bucket, String what) {
-    throw new StoreConfigurationException(
+  private static StoreConfigurationException refused(Bucket bucket, String what) {
+    return new StoreConfigurationException(
         bucket
             + " does not enforce conditional writes, so"
             + " refs would not be safe there: "

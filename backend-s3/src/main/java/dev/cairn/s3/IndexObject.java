@@ -8,6 +8,7 @@ import dev.cairn.storage.PackIndex;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The object {@code indexes/ID.idx} of an {@link S3Backend}: the pack's {@code cairn-storage}
@@ -30,9 +31,9 @@ final class IndexObject {
   /** The index; {@code sizes} holds one u32 per entry from its position, or is null. */
   private final PackIndex index;
 
-  private final ByteBuffer sizes;
+  private final @Nullable ByteBuffer sizes;
 
-  private IndexObject(PackIndex index, ByteBuffer sizes) {
+  private IndexObject(PackIndex index, @Nullable ByteBuffer sizes) {
     this.index = index;
     this.sizes = sizes;
   }
@@ -112,6 +113,10 @@ final class IndexObject {
 
   /** The payload size of entry {@code i}; only if {@link #hasSizes()}. */
   int size(int i) {
-    return sizes.getInt(4 * i);
+    ByteBuffer known = sizes;
+    if (known == null) {
+      throw new IllegalStateException("this index keeps no sizes");
+    }
+    return known.getInt(4 * i);
   }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The indexes of every committed pack, as the store last listed them: each index (a {@code
@@ -305,7 +306,7 @@ final class IndexSet {
    * Pack {@code id} with its index from the cache directory or else from the bucket, and, if it has
    * a dictionary, its head cached; null if its index no longer exists.
    */
-  private Pack fetch(String id) {
+  private @Nullable Pack fetch(String id) {
     Pack pack = cached(id);
     if (pack == null) {
       Optional<Bucket.Blob> blob = bucket.get(indexKey(id));
@@ -321,7 +322,7 @@ final class IndexSet {
   }
 
   /** Pack {@code id} from its index in the cache directory, or null if it is not there intact. */
-  private Pack cached(String id) {
+  private @Nullable Pack cached(String id) {
     Path file = cacheDir.resolve(id + INDEX_SUFFIX);
     if (!Files.exists(file)) {
       return null;
@@ -356,7 +357,7 @@ final class IndexSet {
    * Writes {@code bytes} to the file {@code name} of the cache directory (atomically, so a reader
    * sees the whole file or none); null if it cannot, the cache being an optimisation.
    */
-  private Path writeCacheFile(String name, byte[] bytes) {
+  private @Nullable Path writeCacheFile(String name, byte[] bytes) {
     Path file = cacheDir.resolve(name);
     try {
       Path temp = Files.createTempFile(cacheDir, name, ".tmp");

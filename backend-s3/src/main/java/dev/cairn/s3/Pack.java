@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One committed pack: its identifier and its index (a {@code cairn-storage} {@link PackIndex} with
@@ -34,7 +35,7 @@ final class Pack {
   private final HashAlgorithm algorithm;
 
   /** The reader of a pack without a dictionary (it holds nothing of the pack); else null. */
-  private final PackReader plain;
+  private final @Nullable PackReader plain;
 
   /**
    * @throws CorruptionException if the index holds hashes of another algorithm, or not whole ones
@@ -114,7 +115,7 @@ final class Pack {
    *
    * @throws CorruptionException if {@code head} is not this pack's intact head
    */
-  PackReader reader(ByteBuffer head) {
+  PackReader reader(@Nullable ByteBuffer head) {
     if (plain != null) {
       return plain;
     }
@@ -176,7 +177,7 @@ final class Pack {
    * The pack's bytes: {@code head} (if not null) serves the read of the head, every other read is
    * one ranged GET of exactly the bytes asked for.
    */
-  private ByteSource source(ByteBuffer head) {
+  private ByteSource source(@Nullable ByteBuffer head) {
     ByteSource local = head == null ? null : ByteSource.of(head);
     long headLength = head == null ? 0 : head.remaining();
     String key = key();

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compaction of an {@link S3Backend}: merges its packs, dropping the objects {@code keep} refuses
@@ -173,7 +174,7 @@ final class PackCompaction {
     private final Bucket bucket;
     private final StoreContext context;
     private final String owner = UUID.randomUUID().toString();
-    private String etag;
+    private @Nullable String etag;
     private long expires;
 
     private Lease(Bucket bucket, StoreContext context) {
@@ -200,7 +201,8 @@ final class PackCompaction {
                       + " until "
                       + Instant.ofEpochMilli(until)));
         }
-        if (bucket.putIfMatch(LEASE, body, current.get().etag())) {
+        String held = current.get().etag();
+        if (held != null && bucket.putIfMatch(LEASE, body, held)) {
           lease.confirm(body);
           return lease;
         }
@@ -246,8 +248,12 @@ final class PackCompaction {
       if (expires <= context.clock().millis()) {
         throw lost("it expired");
       }
+      String held = etag;
+      if (held == null) {
+        throw lost("it was released");
+      }
       byte[] body = body();
-      if (!bucket.putIfMatch(LEASE, body, etag)) {
+      if (!bucket.putIfMatch(LEASE, body, held)) {
         throw lost("another process took it over");
       }
       confirm(body);

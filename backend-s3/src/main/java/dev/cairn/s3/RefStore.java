@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refs as objects under {@code refs/}, one per ref, changed only by conditional PUTs: a create is
@@ -39,7 +40,7 @@ final class RefStore {
   }
 
   /** A ref's state: its target (null if absent or deleted) and the ETag to condition on. */
-  private record State(Hash target, String etag, String body) {}
+  private record State(@Nullable Hash target, @Nullable String etag, @Nullable String body) {}
 
   Optional<Hash> get(String name) {
     return Optional.ofNullable(read(name).target());
@@ -49,7 +50,7 @@ final class RefStore {
     bucket.put(REFS + name, body(hash));
   }
 
-  boolean compareAndSet(String name, Hash expected, Hash replacement) {
+  boolean compareAndSet(String name, @Nullable Hash expected, @Nullable Hash replacement) {
     for (int attempt = 1; ; attempt++) {
       State current = read(name);
       if (!Objects.equals(current.target(), expected)) {
@@ -59,10 +60,11 @@ final class RefStore {
         return true;
       }
       byte[] body = body(replacement);
+      String etag = current.etag();
       boolean written =
-          current.etag() == null
+          etag == null
               ? bucket.putIfAbsent(REFS + name, body)
-              : bucket.putIfMatch(REFS + name, body, current.etag());
+              : bucket.putIfMatch(REFS + name, body, etag);
       if (written) {
         return true;
       }
@@ -93,7 +95,7 @@ final class RefStore {
     return new State(parse(name, body), blob.get().etag(), body);
   }
 
-  private Hash parse(String name, String body) {
+  private @Nullable Hash parse(String name, String body) {
     if (body.startsWith(TOMBSTONE) && body.length() == TOMBSTONE_LENGTH) {
       return null;
     }
@@ -105,11 +107,12 @@ final class RefStore {
     try {
       return Hash.parse(algorithm, body.substring(REF.length(), space));
     } catch (IllegalArgumentException e) {
-      throw new CorruptionException(bucket + " " + REFS + name, REF.length(), e.getMessage());
+      throw new CorruptionException(
+          bucket + " " + REFS + name, REF.length(), String.valueOf(e.getMessage()));
     }
   }
 
-  private static byte[] body(Hash target) {
+  private static byte[] body(@Nullable Hash target) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     String random = HexFormat.of().formatHex(nonce);

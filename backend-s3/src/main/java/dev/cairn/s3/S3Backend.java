@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -516,7 +517,8 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
   }
 
   @Override
-  protected boolean compareAndSetRef(String name, Hash expected, Hash replacement) {
+  protected boolean compareAndSetRef(
+      String name, @Nullable Hash expected, @Nullable Hash replacement) {
     return refs.compareAndSet(name, expected, replacement);
   }
 

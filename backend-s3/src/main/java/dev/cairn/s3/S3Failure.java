@@ -1,6 +1,7 @@
 package dev.cairn.s3;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a request to the object store failed, in one line: the cause {@link
@@ -10,12 +11,12 @@ import java.io.IOException;
 final class S3Failure extends IOException {
   private static final long serialVersionUID = 1L;
 
-  S3Failure(String message, Throwable cause) {
+  S3Failure(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 
   @Override
   public String toString() {
-    return getMessage();
+    return String.valueOf(getMessage());
   }
 }

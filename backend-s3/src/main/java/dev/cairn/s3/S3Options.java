@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to open an {@link S3Backend}: where the store is (bucket, key prefix, endpoint, region), how
@@ -26,16 +27,16 @@ public final class S3Options {
 
   private final String bucket;
   private final String prefix;
-  private final URI endpoint;
-  private final String region;
-  private final Boolean pathStyle;
-  private final String profile;
-  private final String accessKey;
-  private final String secretKey;
-  private final HashAlgorithm hashAlgorithm;
+  private final @Nullable URI endpoint;
+  private final @Nullable String region;
+  private final @Nullable Boolean pathStyle;
+  private final @Nullable String profile;
+  private final @Nullable String accessKey;
+  private final @Nullable String secretKey;
+  private final @Nullable HashAlgorithm hashAlgorithm;
   private final long packSize;
   private final Compression compression;
-  private final Path cacheDir;
+  private final @Nullable Path cacheDir;
   private final int connections;
   private final Duration gcGrace;
   private final boolean probe;
@@ -182,16 +183,16 @@ public final class S3Options {
   public static final class Builder {
     private final String bucket;
     private String prefix = "";
-    private URI endpoint;
-    private String region;
-    private Boolean pathStyle;
-    private String profile;
-    private String accessKey;
-    private String secretKey;
-    private HashAlgorithm hashAlgorithm;
+    private @Nullable URI endpoint;
+    private @Nullable String region;
+    private @Nullable Boolean pathStyle;
+    private @Nullable String profile;
+    private @Nullable String accessKey;
+    private @Nullable String secretKey;
+    private @Nullable HashAlgorithm hashAlgorithm;
     private long packSize = DEFAULT_PACK_SIZE;
     private Compression compression = Compression.defaultValue();
-    private Path cacheDir;
+    private @Nullable Path cacheDir;
     private int connections = 16;
     private Duration gcGrace = Duration.ofHours(1);
     private boolean probe = true;
