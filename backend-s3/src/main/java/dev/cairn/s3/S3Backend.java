@@ -183,43 +183,57 @@ public final class S3Backend extends AbstractBackend implements ObjectEnumeratio
     }
   }
 
+  /**
+   * A builder of the client the store makes for {@code options}: its HTTP connection pool,
+   * timeouts, retries, credentials, endpoint and region, and what S3-compatible servers need
+   * (checksums only where an operation requires one, no chunked signing). Public for what talks to
+   * the same server beside a store, such as a benchmark's raw-SDK baseline or a test's bucket
+   * set-up, so that it is configured as the store is; of the options it reads only those.
+   *
+   * @throws SdkException if the SDK refuses the configuration
+   */
+  public static S3ClientBuilder clientBuilder(S3Options options) {
+    requireNonNull(options, "options");
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(
+                ApacheHttpClient.builder()
+                    .maxConnections(options.connections())
+                    .connectionTimeout(Duration.ofSeconds(3))
+                    .socketTimeout(Duration.ofSeconds(30))
+                    .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(options.pathStyle())
+                    // A zero-byte body fails under chunked signing on RGW; plain signing is
+                    // enough.
+                    .chunkedEncodingEnabled(false)
+                    .build())
+            .overrideConfiguration(
+                o ->
+                    o.apiCallTimeout(Duration.ofMinutes(5))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(60))
+                        // Standard retries with backoff: 5xx, SlowDown and throttling, connection
+                        // errors.
+                        .retryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(6)
+                                .build()))
+            .credentialsProvider(credentials(options));
+    options.endpoint().ifPresent(builder::endpointOverride);
+    if (options.region().isPresent()) {
+      builder.region(Region.of(options.region().get()));
+    } else if (options.endpoint().isPresent()) {
+      builder.region(Region.US_EAST_1); // S3-compatible servers accept any region
+    }
+    return builder;
+  }
+
   private static S3Client client(S3Options options) {
     try {
-      S3ClientBuilder builder =
-          S3Client.builder()
-              .httpClientBuilder(
-                  ApacheHttpClient.builder()
-                      .maxConnections(options.connections())
-                      .connectionTimeout(Duration.ofSeconds(3))
-                      .socketTimeout(Duration.ofSeconds(30))
-                      .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
-              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-              .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-              .serviceConfiguration(
-                  S3Configuration.builder()
-                      .pathStyleAccessEnabled(options.pathStyle())
-                      // A zero-byte body fails under chunked signing on RGW; plain signing is
-                      // enough.
-                      .chunkedEncodingEnabled(false)
-                      .build())
-              .overrideConfiguration(
-                  o ->
-                      o.apiCallTimeout(Duration.ofMinutes(5))
-                          .apiCallAttemptTimeout(Duration.ofSeconds(60))
-                          // Standard retries with backoff: 5xx, SlowDown and throttling, connection
-                          // errors.
-                          .retryStrategy(
-                              AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                  .maxAttempts(6)
-                                  .build()))
-              .credentialsProvider(credentials(options));
-      options.endpoint().ifPresent(builder::endpointOverride);
-      if (options.region().isPresent()) {
-        builder.region(Region.of(options.region().get()));
-      } else if (options.endpoint().isPresent()) {
-        builder.region(Region.US_EAST_1); // S3-compatible servers accept any region
-      }
-      return builder.build();
+      return clientBuilder(options).build();
     } catch (SdkException e) {
       throw new StoreConfigurationException(
           options + ": cannot configure the S3 client: " + Bucket.explain(e), e);

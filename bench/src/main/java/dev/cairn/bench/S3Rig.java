@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cairn.s3.S3Backend;
 import dev.cairn.s3.S3Options;
 import dev.cairn.spi.HashAlgorithm;
 import java.io.ByteArrayInputStream;
@@ -9,17 +10,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -73,24 +67,19 @@ public record S3Rig(URI endpoint, String accessKey, String secretKey) {
 
   /** A raw SDK client of the server with {@code connections} connections, counting its requests. */
   public S3Client client(RequestCounter counter, int connections) {
-    return S3Client.builder()
-        .httpClientBuilder(
-            ApacheHttpClient.builder()
-                .maxConnections(connections)
-                .connectionTimeout(Duration.ofSeconds(3))
-                .socketTimeout(Duration.ofSeconds(30)))
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .serviceConfiguration(
-            S3Configuration.builder()
-                .pathStyleAccessEnabled(true)
-                .chunkedEncodingEnabled(false)
-                .build())
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+    // Configured as the store configures its own client (S3Backend.clientBuilder), so that the
+    // two sides differ only in what they send; the client names a bucket per request.
+    S3ClientBuilder builder =
+        S3Backend.clientBuilder(
+            S3Options.builder("cairn-bench")
+                .endpoint(endpoint)
+                .pathStyle(true)
+                .credentials(accessKey, secretKey)
+                .connections(connections)
+                .build());
+    return builder
+        .overrideConfiguration(
+            builder.overrideConfiguration().toBuilder().addExecutionInterceptor(counter).build())
         .build();
   }
 
