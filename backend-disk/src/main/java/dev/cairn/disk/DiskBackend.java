@@ -1095,6 +1095,7 @@ public final class DiskBackend extends AbstractBackend
   protected void writeObjects(Map<Hash, byte[]> objects) {
     int h = hashAlgorithm().digestLength();
     List<Hash> hashes = new ArrayList<>(objects.size());
+    List<byte[]> datas = new ArrayList<>(objects.size());
     long total = 0;
     for (Map.Entry<Hash, byte[]> entry : objects.entrySet()) {
       ObjectStreams.checkLength(toString(), entry.getValue().length, Record.MAX_PAYLOAD);
@@ -1102,6 +1103,7 @@ public final class DiskBackend extends AbstractBackend
         continue;
       }
       hashes.add(entry.getKey());
+      datas.add(entry.getValue());
       total += Record.size(h, entry.getValue().length);
     }
     if (total > MAX_BATCH_BYTES) {
@@ -1120,8 +1122,7 @@ public final class DiskBackend extends AbstractBackend
     long[] offsets = new long[hashes.size()];
     for (int i = 0; i < hashes.size(); i++) {
       offsets[i] = records.position();
-      Record.encode(
-          records, hashes.get(i), dataOf(objects, hashes.get(i)), i < hashes.size() - 1, i > 0);
+      Record.encode(records, hashes.get(i), datas.get(i), i < hashes.size() - 1, i > 0);
     }
     records.flip();
     Segment segment;
@@ -1133,14 +1134,12 @@ public final class DiskBackend extends AbstractBackend
       segment = segmentWithRoomFor(records.remaining());
       base = segment.append(records, directAppend);
       for (int i = 0; i < hashes.size(); i++) {
-        segment
-            .pending()
-            .add(hashes.get(i), base + offsets[i], dataOf(objects, hashes.get(i)).length);
+        segment.pending().add(hashes.get(i), base + offsets[i], datas.get(i).length);
       }
       appended += records.capacity();
       position = appended;
       if (fsync == DiskOptions.Fsync.NEVER) {
-        publishBatch(segment, hashes, objects, base, offsets);
+        publishBatch(segment, hashes, datas, base, offsets);
       }
     } catch (IOException e) {
       throw new StoreIOException(
@@ -1150,22 +1149,15 @@ public final class DiskBackend extends AbstractBackend
     }
     if (fsync != DiskOptions.Fsync.NEVER) {
       awaitDurable(position);
-      publishBatch(segment, hashes, objects, base, offsets);
+      publishBatch(segment, hashes, datas, base, offsets);
     }
   }
 
   private static void publishBatch(
-      Segment segment, List<Hash> hashes, Map<Hash, byte[]> objects, long base, long[] offsets) {
+      Segment segment, List<Hash> hashes, List<byte[]> datas, long base, long[] offsets) {
     for (int i = 0; i < hashes.size(); i++) {
-      segment.publish(
-          hashes.get(i),
-          Segment.location(base + offsets[i], dataOf(objects, hashes.get(i)).length));
+      segment.publish(hashes.get(i), Segment.location(base + offsets[i], datas.get(i).length));
     }
-  }
-
-  /** The bytes of {@code hash} in a batch whose hashes were listed from that batch. */
-  private static byte[] dataOf(Map<Hash, byte[]> objects, Hash hash) {
-    return requireNonNull(objects.get(hash), () -> "no bytes for " + hash + " in its batch");
   }
 
   private String activeName() {
